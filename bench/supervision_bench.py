@@ -1,0 +1,233 @@
+"""Benchmark of the supervision pages: generation rate, then the time of every page and query.
+
+    .venv/bin/python bench/supervision_bench.py [--subcases 200000] [--seed 1] [--batch 5000]
+                                                [--runs 3] [--keep]
+
+The database is a scratch SQLite file under /tmp (removed afterwards unless --keep), or
+DATABASE_URL when it is set (migrated, packs and demo accounts loaded; afterwards the generated
+history is deleted unless --keep; other rows are never touched; --reuse times the history a
+--keep run left there instead of generating again). Prints the generation rate,
+then for three users (administrator: everything; the Shanxi supervisor: a province; an
+officer: one agency) and two periods (this month; the last twelve months) the median time of
+`--runs` requests of each page with its query count, and the median time of each selector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PAGES = [
+    ("总览", "/supervision/?{period}"),
+    ("事项时限", "/supervision/items/?{period}"),
+    ("超期子件", "/supervision/overdue/?{period}"),
+    ("超期整改", "/supervision/tickets/?{period}"),
+    ("联系点", "/supervision/contact-points/?{period}"),
+    ("月度通报 PDF", "/supervision/report.pdf?month={month}"),
+    ("导出 总览", "/supervision/export/overview.xlsx?{period}"),
+    ("导出 超期子件", "/supervision/export/overdue-subcases.xlsx?{period}"),
+]
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subcases", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3, help="每项计时的次数（取中位数）")
+    parser.add_argument("--keep", action="store_true", help="保留数据库与生成的数据")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="不重新生成：对 DATABASE_URL 中已生成的历史计时（配合 --keep 使用）",
+    )
+    args = parser.parse_args()
+    if args.subcases < 1 or args.runs < 1:
+        parser.error("--subcases ≥ 1, --runs ≥ 1")
+    return args
+
+
+def _database() -> Path | None:
+    """Point Django at the database to use; the scratch directory to remove, if any."""
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    # Test settings: production settings with plain static storage (no collectstatic needed).
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kuaiban.settings_test"
+    os.environ.setdefault("KUAIBAN_LOG_LEVEL", "WARNING")
+    if os.environ.get("DATABASE_URL"):
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix="kuaiban-bench-", dir="/tmp"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    return scratch
+
+
+def _median_ms(action: Callable[[], object], runs: int) -> float:
+    action()  # warm caches and the connection
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def _world() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from kuaiban.accounts.demo import demo_setup
+    from kuaiban.bundles.services import pack_load
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    call_command("migrate", verbosity=0)
+    calendar_seed_from_package()
+    for path in sorted(Path(settings.KUAIBAN_PACKS_DIR).glob("*.yaml")):
+        if path.name != "catalogue.yaml":
+            pack_load(path=path)
+    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+
+
+def _users() -> list[tuple[str, object]]:
+    from kuaiban.accounts.models import Role, User
+    from kuaiban.catalogue.models import Region
+
+    supervisor, _ = User.objects.get_or_create(
+        username="bench-supervisor-sx",
+        defaults={"role": Role.SUPERVISOR, "region": Region.objects.get(code="140000")},
+    )
+    return [
+        ("管理员（全部）", User.objects.get(username="admin")),
+        ("山西省监督人员", supervisor),
+        ("太原社保经办", User.objects.get(username="officer-ty-si")),
+    ]
+
+
+def _pages(runs: int) -> None:
+    import datetime as dt
+
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    periods = [
+        ("本月", f"from={today.replace(day=1)}&to={today}"),
+        ("近12个月", f"from={today - dt.timedelta(days=365)}&to={today}"),
+    ]
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    for who, user in _users():
+        client = Client()
+        client.force_login(user)  # type: ignore[arg-type]
+        for period_label, period in periods:
+            print(f"{who} · {period_label}：")
+            for label, template in PAGES:
+                url = template.format(period=period, month=last_month)
+
+                def get(url: str = url, client: Client = client) -> None:
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+
+                reset_queries()  # the log keeps at most 9,000 queries
+                with CaptureQueriesContext(connection) as captured:
+                    get()
+                queries = len(captured)  # now: the log is emptied by the next request
+                median = _median_ms(get, runs)
+                print(f"  {label:<12} {median:9.1f} ms  {queries:3d} 条查询")
+
+
+def _selectors(runs: int) -> None:
+    import datetime as dt
+
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from kuaiban.supervision.filters import filter_choices, filters_parse
+    from kuaiban.supervision.scope import RegionTree, scope_for
+    from kuaiban.supervision.selectors import breakdowns, contact_points, figures, items
+
+    today = timezone.localdate()
+    query = QueryDict(f"from={today - dt.timedelta(days=365)}&to={today}")
+    _, user = _users()[1]
+    tree = RegionTree.load()
+    scope = scope_for(user, tree=tree)  # type: ignore[arg-type]
+    result = filters_parse(
+        query, scope=scope, tree=tree, choices=filter_choices(scope=scope, tree=tree)
+    )
+    assert result.filters is not None
+    f = result.filters
+    print("各项查询（山西省监督人员 · 近12个月）：")
+    for label, action in [
+        ("办件汇总", lambda: figures.application_figures(scope, f)),
+        ("材料提供方式", lambda: figures.material_figures(scope, f)),
+        ("事项时限与用时抽样", lambda: items.item_stats(scope, f)),
+        ("评价汇总", lambda: figures.rating_figures(scope, f)),
+        ("当前超期计数", lambda: figures.overdue_counts(scope, f)),
+        ("按地区", lambda: breakdowns.region_breakdown(scope, f, tree=tree)),
+        ("按渠道", lambda: breakdowns.channel_breakdown(scope, f)),
+        ("近12个月趋势", lambda: breakdowns.month_breakdown(scope, f)),
+        ("联系点", lambda: contact_points.contact_point_rows(scope, f, tree=tree)),
+    ]:
+        print(f"  {label:<14} {_median_ms(action, runs):9.1f} ms")
+
+
+def _generate(args: argparse.Namespace) -> None:
+    from kuaiban.supervision.services import history_clear, history_generate
+
+    history_clear()
+    result = history_generate(
+        subcases=args.subcases, seed=args.seed, batch=args.batch, progress=sys.stderr
+    )
+    print(
+        f"生成：办件 {result.applications:,} 件，子件 {result.subcases:,} 件，共 {result.rows:,} 行，"
+        f"用时 {result.seconds:.1f} 秒"
+    )
+    print(
+        f"  {result.subcases / result.seconds:,.0f} 子件/秒，"
+        f"{result.rows / result.seconds:,.0f} 行/秒（批大小 {args.batch}）"
+    )
+
+
+def main() -> int:
+    args = _arguments()
+    scratch = _database()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from kuaiban.cases.models import SubCase
+    from kuaiban.supervision.services import history_clear
+
+    if args.reuse and scratch is not None:
+        raise SystemExit("--reuse 需要 DATABASE_URL 指向已生成历史的数据库")
+    print(f"数据库：{connection.vendor} {connection.settings_dict['NAME']}")
+    _world()
+    try:
+        if args.reuse:
+            print(f"沿用已生成的历史：子件 {SubCase.objects.count():,} 件")
+        else:
+            _generate(args)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as a maintained database has
+        _pages(args.runs)
+        _selectors(args.runs)
+    finally:
+        if scratch is not None and not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+        elif scratch is None and not args.keep:
+            history_clear()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

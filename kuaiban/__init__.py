@@ -1,0 +1,1 @@
+"""快办 Kuaiban: an integrated service platform for human-resources and social-security bureaus."""

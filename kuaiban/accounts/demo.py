@@ -1,0 +1,190 @@
+"""Demo set-up: regions, one agency of every kind per city, demo accounts and shared data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.calendar.models import CalendarDayKind, CalendarYear
+from kuaiban.calendar.services import DayEntry, calendar_year_enter
+from kuaiban.catalogue.models import Agency, AgencyKind, Region, RegionLevel, Route
+from kuaiban.shareddata.models import (
+    ECertificate,
+    EmploymentRecord,
+    Enterprise,
+    InsuranceRecord,
+    Person,
+)
+
+# (code, name, level, parent code): the provinces of the three packs, a city and a district each.
+DEMO_REGIONS = [
+    ("370000", "山东省", RegionLevel.PROVINCE, None),
+    ("370100", "济南市", RegionLevel.CITY, "370000"),
+    ("370102", "历下区", RegionLevel.COUNTY, "370100"),
+    ("140000", "山西省", RegionLevel.PROVINCE, None),
+    ("140100", "太原市", RegionLevel.CITY, "140000"),
+    ("140106", "迎泽区", RegionLevel.COUNTY, "140100"),
+    ("320000", "江苏省", RegionLevel.PROVINCE, None),
+    ("320100", "南京市", RegionLevel.CITY, "320000"),
+    ("320102", "玄武区", RegionLevel.COUNTY, "320100"),
+]
+
+_AGENCY_NAMES = {
+    AgencyKind.SOCIAL_INSURANCE: "社会保险事业中心",
+    AgencyKind.EMPLOYMENT: "公共就业和人才服务中心",
+    AgencyKind.LABOUR_RELATIONS: "人力资源社会保障局劳动关系科",
+    AgencyKind.PUBLIC_INSTITUTION: "人力资源社会保障局事业单位人事管理科",
+    AgencyKind.WAGES: "人力资源社会保障局工资福利科",
+    AgencyKind.SOCIAL_INSURANCE_ADMIN: "人力资源社会保障局工伤保险科",
+    AgencyKind.CARD_SERVICE: "社会保障卡服务中心",
+    AgencyKind.SKILLS: "职业技能鉴定指导中心",
+    AgencyKind.PERSONNEL_EXAM: "人事考试中心",
+}
+
+
+@transaction.atomic
+def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
+    """Idempotent: running it again updates the same rows and creates nothing twice."""
+    _regions()
+    _agencies()
+    accounts: list[dict[str, Any]] = json.loads(accounts_file.read_text(encoding="utf-8"))
+    for account in accounts:
+        _account(account)
+    _shared_data()
+    _demo_calendar_year()
+    return accounts
+
+
+# The demo runs in late 2026, when many due dates fall in 2027, whose official schedule
+# (国务院办公厅 notice) is not in the calendar package yet. Production refuses such dates until an
+# administrator enters the year; the demo enters a clearly labelled provisional year so that
+# journeys can be tried. It lists only the statutory holidays (《全国年节及纪念日放假办法》,
+# 2024 revision) on their own dates, without the 调休 swaps the official notice will add.
+DEMO_YEAR = 2027
+DEMO_HOLIDAYS = [
+    ("2027-01-01", "元旦"),
+    *((f"2027-02-0{d}", "春节") for d in (5, 6, 7, 8)),
+    ("2027-04-05", "清明节"),
+    ("2027-05-01", "劳动节"),
+    ("2027-05-02", "劳动节"),
+    ("2027-06-09", "端午节"),
+    ("2027-09-15", "中秋节"),
+    *((f"2027-10-0{d}", "国庆节") for d in (1, 2, 3)),
+]
+
+
+def _demo_calendar_year() -> None:
+    if CalendarYear.objects.filter(year=DEMO_YEAR).exists():
+        return  # never overwrite a year an administrator entered
+    calendar_year_enter(
+        year=DEMO_YEAR,
+        days=[
+            DayEntry(date=dt.date.fromisoformat(day), kind=CalendarDayKind.HOLIDAY, name=name)
+            for day, name in DEMO_HOLIDAYS
+        ],
+        note="演示数据：仅列出法定节假日当天，未含调休；正式部署须按国务院办公厅公布的2027年放假安排录入。",
+    )
+
+
+def _regions() -> None:
+    for code, name, level, parent in DEMO_REGIONS:
+        Region.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "level": level,
+                "parent": Region.objects.get(code=parent) if parent else None,
+            },
+        )
+
+
+def _agencies() -> None:
+    """One agency of every kind per city, and the routes that send the city's cases to it."""
+    for region in Region.objects.filter(level=RegionLevel.CITY):
+        for kind, suffix in _AGENCY_NAMES.items():
+            agency, _ = Agency.objects.update_or_create(
+                code=f"{region.code}-{kind}",
+                defaults={"name": f"{region.name}{suffix}", "kind": kind, "region": region},
+            )
+            Route.objects.update_or_create(
+                region=region, agency_kind=kind, item=None, defaults={"agency": agency}
+            )
+
+
+def _account(account: dict[str, Any]) -> None:
+    role = Role(account["role"])
+    user, _ = User.objects.update_or_create(
+        username=account["username"],
+        defaults={
+            "role": role,
+            "display_name": account.get("display_name", ""),
+            "id_number": account.get("id_number", ""),
+            "credit_code": account.get("credit_code", ""),
+            "phone": account.get("phone", ""),
+            "agency": Agency.objects.get(code=account["agency"]) if account.get("agency") else None,
+            "region": Region.objects.get(code=account["region"]) if account.get("region") else None,
+            "is_staff": role == Role.ADMIN,
+            "is_superuser": role == Role.ADMIN,
+        },
+    )
+    user.set_password(account["password"])
+    user.save(update_fields=["password"])
+
+
+def _shared_data() -> None:
+    """A retiring worker, his employer, and a second unit: enough to show prefill at work."""
+    person, _ = Person.objects.update_or_create(
+        id_number="370102196503121234",
+        defaults={
+            "name": "张建国",
+            "gender": "男",
+            "birth_date": dt.date(1965, 3, 12),
+            "phone": "13905310001",
+            "address": "山东省济南市历下区泉城路180号",
+            "household_address": "山东省济南市历下区文化东路56号",
+            "education": "中等职业教育",
+            "region_code": "370102",
+        },
+    )
+    InsuranceRecord.objects.update_or_create(
+        person=person,
+        defaults={
+            "unit_name": "济南齐鲁精工机械有限公司",
+            "first_contribution_date": dt.date(1986, 7, 1),
+            "contribution_months": 468,
+            "status": "正常参保",
+            "region_name": "济南市",
+            "card_bank": "中国工商银行济南泉城路支行",
+            "card_bank_account": "6222021602001234567",
+        },
+    )
+    EmploymentRecord.objects.update_or_create(
+        person=person,
+        unit_credit_code="91370100MA3C4X5K7L",
+        defaults={"unit_name": "济南齐鲁精工机械有限公司", "start_date": dt.date(1998, 3, 1)},
+    )
+    ECertificate.objects.update_or_create(
+        kind="social_security_card",
+        number="370100D156000005",
+        defaults={"person": person, "issued_on": dt.date(2019, 5, 20)},
+    )
+    for code, name, rep, region in [
+        ("91370100MA3C4X5K7L", "济南齐鲁精工机械有限公司", "陈立新", "370102"),
+        ("91140100MA0K7L2Q8P", "太原晋阳软件科技有限公司", "郭晓峰", "140106"),
+    ]:
+        Enterprise.objects.update_or_create(
+            credit_code=code,
+            defaults={
+                "name": name,
+                "legal_representative": rep,
+                "address": "",
+                "phone": "",
+                "region_code": region,
+                "established": dt.date(2015, 6, 1),
+            },
+        )

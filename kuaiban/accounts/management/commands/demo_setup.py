@@ -1,0 +1,24 @@
+"""`kuaiban demo_setup`: regions, agencies, demo accounts (demo/accounts.json) and shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from kuaiban.accounts.demo import demo_setup
+
+
+class Command(BaseCommand):
+    help = "创建演示地区、经办机构、演示账号与共享数据（可重复运行）。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+        self.stdout.write("演示账号（demo/accounts.json）：")
+        for a in accounts:
+            where = a.get("agency") or a.get("region") or ""
+            self.stdout.write(
+                f"  {a['role']:<10} {a['username']:<16} 密码 {a['password']:<14} {where}"
+            )

@@ -1,0 +1,61 @@
+"""Reads about users, log-in throttling and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Max
+
+from kuaiban.accounts.models import ApiToken, LoginFailure, Role
+
+# Where each role starts after logging in. The pages themselves belong to other apps.
+HOME_URLS: dict[str, str] = {
+    Role.PERSON: "/me/",
+    Role.UNIT: "/me/",
+    Role.CLERK: "/window/",
+    Role.OFFICER: "/workbench/",
+    Role.SUPERVISOR: "/supervision/",
+    Role.ADMIN: "/admin/",
+}
+
+# Log-in throttle: this many failures for one username from one address within the window
+# suspend log-ins for that pair for LOGIN_LOCK (counted from the failure that hit the limit).
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+LOGIN_LOCK = dt.timedelta(minutes=15)
+
+
+def home_url_for(user: AbstractBaseUser | AnonymousUser) -> str:
+    """The page a user starts from: the applicant's space, the window, the officer's workbench,
+    the supervision pages, or the admin. Anonymous visitors go to the public home page."""
+    if not user.is_authenticated:
+        return "/"
+    # A superuser made by `createsuperuser` keeps the default role; the admin is still theirs.
+    if getattr(user, "is_superuser", False):
+        return HOME_URLS[Role.ADMIN]
+    return HOME_URLS.get(str(getattr(user, "role", "")), "/")
+
+
+def login_locked_until(*, username: str, ip: str, now: dt.datetime) -> dt.datetime | None:
+    """When log-ins for ``username`` from ``ip`` may resume, or None if they are not suspended."""
+    until: dt.datetime | None = LoginFailure.objects.filter(
+        username=username, ip=ip, locks_until__gt=now
+    ).aggregate(until=Max("locks_until"))["until"]
+    return until
+
+
+def login_recent_failures(*, username: str, ip: str, now: dt.datetime) -> int:
+    return LoginFailure.objects.filter(
+        username=username, ip=ip, created_at__gt=now - LOGIN_FAILURE_WINDOW
+    ).count()
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def token_find(*, raw: str) -> ApiToken | None:
+    """The token (with its user) whose hash matches ``raw``, whatever its state."""
+    return ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()

@@ -1,0 +1,37 @@
+"""The REST API, versioned under /api/v1/, with its OpenAPI document and interactive docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from kuaiban.accounts.api import router as auth_router
+from kuaiban.applications.api import router as applications_router
+from kuaiban.bundles.api import router as bundles_router
+from kuaiban.calendar.api import router as calendar_router
+from kuaiban.cases.api import router as cases_router
+from kuaiban.core.errors import install_error_handlers
+from kuaiban.ratings.api import router as ratings_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese as characters, not \\u escapes: readable in logs and curl."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="快办 Kuaiban API",
+    version="1",
+    description="人社服务综合受理平台接口：政策包、一件事、办件、子件、评价、工作日历。",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", bundles_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("/", applications_router)
+api.add_router("/", cases_router)
+api.add_router("/auth", auth_router)
+api.add_router("/", ratings_router)

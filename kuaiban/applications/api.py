@@ -1,0 +1,193 @@
+"""`/api/v1/applications`: submit (JSON, or multipart with files) and read applications."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ValidationError
+
+from kuaiban.accounts.api_auth import api_auth
+from kuaiban.accounts.models import User
+from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
+from kuaiban.applications.models import Application, Channel, Provision
+from kuaiban.applications.results import application_outcome
+from kuaiban.applications.schemas import (
+    ApplicationIn,
+    ApplicationListItem,
+    ApplicationOut,
+    MaterialOut,
+    SubCaseOut,
+)
+from kuaiban.applications.selectors import access_application, applications_visible_to
+from kuaiban.applications.services import application_submit
+from kuaiban.core.errors import ApiError
+from kuaiban.core.masking import mask_id_number
+
+router = Router(tags=["办件"], auth=api_auth)
+
+_PROVISION = {
+    "upload": Provision.UPLOADED,
+    "commitment": Provision.COMMITMENT,
+    "gap": Provision.GAP,
+}
+
+
+def _parse(request: HttpRequest) -> tuple[ApplicationIn, dict[str, object]]:
+    content_type = request.content_type or ""
+    try:
+        if content_type == "multipart/form-data":
+            raw = request.POST.get("application", "")
+            if not raw:
+                raise ApiError(
+                    "multipart 请求须包含 application 字段（JSON）", code="invalid", status=422
+                )
+            payload = ApplicationIn.model_validate_json(raw)
+            files = {k.removeprefix("material."): f for k, f in request.FILES.items()}
+            return payload, dict(files)
+        if content_type != "application/json":
+            raise ApiError(
+                "请使用 application/json 或 multipart/form-data",
+                code="unsupported_media_type",
+                status=415,
+            )
+        return ApplicationIn.model_validate_json(request.body or b"{}"), {}
+    except ValidationError as exc:
+        raise NinjaValidationError(
+            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+        ) from None
+
+
+def _submission(payload: ApplicationIn, files: dict[str, object]) -> SubmissionInput:
+    materials: dict[str, MaterialChoice] = {}
+    for code, how in payload.materials.items():
+        materials[code] = MaterialChoice(provide=_PROVISION[how], upload=files.get(code))  # type: ignore[arg-type]
+    for code in payload.commitments.materials:
+        materials[code] = MaterialChoice(provide=Provision.COMMITMENT)
+    for code in files:
+        materials.setdefault(code, MaterialChoice(provide=Provision.UPLOADED, upload=files[code]))  # type: ignore[arg-type]
+    return SubmissionInput(
+        pack=payload.pack,
+        bundle=payload.bundle,
+        scenario=payload.scenario,
+        channel=Channel(payload.channel),
+        items=payload.items,
+        answers=payload.answers,
+        applicant=ApplicantInput(**payload.applicant.model_dump()),
+        form=dict(payload.form),
+        materials=materials,
+        credit_commitment=payload.commitments.credit,
+    )
+
+
+def application_out(application: Application, *, notice: str = "") -> ApplicationOut:
+    outcome = application_outcome(application)
+
+    def when(value: object) -> str | None:
+        return timezone.localtime(value).isoformat() if value else None  # type: ignore[arg-type]
+
+    return ApplicationOut(
+        number=application.number,
+        status=application.status,
+        status_label=application.get_status_display(),
+        pack=application.pack.code,
+        bundle=application.bundle.code,
+        bundle_name=application.bundle.name,
+        scenario=application.scenario.code,
+        channel=application.channel,
+        applicant_name=application.applicant_name,
+        applicant_identifier=mask_id_number(
+            application.applicant_id_number or application.applicant_credit_code
+        ),
+        submitted_at=when(application.submitted_at) or "",
+        promised_due_date=timezone.localtime(application.promised_due_at).date().isoformat(),
+        subcases=[
+            SubCaseOut(
+                id=s.pk,
+                item=s.item.code,
+                name=s.seed_name,
+                agency=s.agency.name if s.agency else None,
+                agency_kind=s.agency_kind,
+                stage=s.stage,
+                status=s.status,
+                due_at=when(s.due_at),
+            )
+            for s in application.subcases.all()
+        ],
+        materials=[
+            MaterialOut(
+                code=m.code,
+                name=m.name,
+                provision=m.provision,
+                due_date=m.due_date.isoformat() if m.due_date else None,
+            )
+            for m in application.materials.all()
+        ],
+        commitments=[
+            c.get_kind_display() + (f"：{c.material_code}" if c.material_code else "")
+            for c in application.commitments.all()
+        ],
+        shared_data=[f"{u.connector}:{u.record}" for u in application.shared_data_uses.all()],
+        burden=application.burden,
+        receipt_url=reverse("applications:receipt", args=[application.number]),
+        shared_data_notice=notice,
+        results=[r.__dict__ for r in outcome.results],
+        refused=[{"item": name, "reason": reason} for name, reason in outcome.refused],
+        corrections=outcome.corrections,
+    )
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 200: ApplicationOut},
+    summary="提交一件事申请（一张表单、一套材料、一次申请）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": ApplicationIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "application": {
+                                "type": "string",
+                                "description": "ApplicationIn 的 JSON",
+                            },
+                        },
+                        "additionalProperties": {"type": "string", "format": "binary"},
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+def submit(request: HttpRequest, response: HttpResponse) -> Status[ApplicationOut]:
+    payload, files = _parse(request)
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    key = request.headers.get("Idempotency-Key", "")[:120]
+    result = application_submit(actor=user, data=_submission(payload, files), idempotency_key=key)
+    # Read it back through the access helper: the submitter sees exactly what they may see.
+    application = access_application(user=user, number=result.application.number)
+    if not result.created:
+        response["Idempotent-Replayed"] = "true"
+    return Status(
+        201 if result.created else 200,
+        application_out(application, notice=result.shared_data_notice),
+    )
+
+
+@router.get("/applications", response=list[ApplicationListItem], summary="我的办件（分页）")
+@paginate(PageNumberPagination, page_size=20)
+def my_applications(request: HttpRequest) -> QuerySet[Application]:
+    return applications_visible_to(request.auth).order_by("-submitted_at")  # type: ignore[attr-defined]
+
+
+@router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
+def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
+    return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "kuaiban.applications"
+    verbose_name = "办件受理"

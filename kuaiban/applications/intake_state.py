@@ -1,0 +1,47 @@
+"""The intake journey's answers so far, kept in the session until submission."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+_SESSION_KEY = "kuaiban_intake"
+
+
+@dataclass
+class IntakeState:
+    scenario: str = ""
+    answers: dict[str, bool] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    items_chosen: bool = False
+    form: dict[str, str] = field(default_factory=dict)
+    # A window clerk's walk-in applicant (一窗通办); empty for applicants themselves.
+    walk_in: dict[str, str] = field(default_factory=dict)
+
+
+def state_load(request: HttpRequest, *, pack: str, bundle: str) -> IntakeState:
+    raw: dict[str, Any] = request.session.get(_SESSION_KEY, {}).get(f"{pack}/{bundle}", {})
+    known = IntakeState.__dataclass_fields__
+    return IntakeState(**{k: v for k, v in raw.items() if k in known})
+
+
+def state_save(request: HttpRequest, *, pack: str, bundle: str, state: IntakeState) -> None:
+    journeys = dict(request.session.get(_SESSION_KEY, {}))
+    journeys[f"{pack}/{bundle}"] = asdict(state)
+    request.session[_SESSION_KEY] = journeys
+
+
+def state_clear(request: HttpRequest, *, pack: str, bundle: str) -> None:
+    journeys = dict(request.session.get(_SESSION_KEY, {}))
+    journeys.pop(f"{pack}/{bundle}", None)
+    request.session[_SESSION_KEY] = journeys
+
+
+def walk_in_load(request: HttpRequest) -> dict[str, str]:
+    return dict(request.session.get("kuaiban_walk_in", {}))
+
+
+def walk_in_save(request: HttpRequest, applicant: dict[str, str]) -> None:
+    request.session["kuaiban_walk_in"] = applicant

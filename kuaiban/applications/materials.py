@@ -1,0 +1,164 @@
+"""The one set of materials: how each planned material is provided, and storing the files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.inputs import MaterialChoice
+from kuaiban.applications.models import Application, ApplicationMaterial, Provision
+from kuaiban.applications.uploads import CheckedUpload, upload_check
+from kuaiban.bundles.planning import Plan, PlanMaterial
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.calendar.selectors import due_at
+from kuaiban.core.audit import audit_record
+from kuaiban.core.errors import NotFound, Unprocessable
+
+
+@dataclass(frozen=True)
+class MaterialDecision:
+    material: PlanMaterial
+    provision: Provision
+    upload: CheckedUpload | None = None
+    due_date: dt.date | None = None
+    shared_record: str = ""
+
+
+def gap_due_date(*, today: dt.date) -> dt.date:
+    """容缺受理: a missing non-key material is owed within this many working days."""
+    days = int(getattr(settings, "KUAIBAN_GAP_WORKING_DAYS", 10))
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
+    return timezone.localtime(
+        due_at(start=start, limit=TimeLimit(LimitUnit.WORKING_DAYS, days))
+    ).date()
+
+
+def materials_decide(
+    *, plan: Plan, choices: dict[str, MaterialChoice]
+) -> tuple[list[MaterialDecision], dict[str, list[str]]]:
+    """Each planned material once: shared data if the source has it, else the applicant's choice."""
+    decisions: list[MaterialDecision] = []
+    errors: dict[str, list[str]] = {}
+    planned = {m.code: m for m in plan.materials}
+    for code in choices:
+        if code not in planned:
+            errors[f"materials.{code}"] = ["该一件事不需要这份材料"]
+    for material in plan.materials:
+        if material.from_shared_data:
+            decisions.append(MaterialDecision(material, Provision.SHARED))
+            continue
+        if material.from_online_form:
+            decisions.append(MaterialDecision(material, Provision.ONLINE_FORM))
+            continue
+        decision = _decide(material, choices.get(material.code), errors)
+        if decision is not None:
+            decisions.append(decision)
+    return decisions, errors
+
+
+def _decide(
+    material: PlanMaterial, choice: MaterialChoice | None, errors: dict[str, list[str]]
+) -> MaterialDecision | None:
+    field = f"materials.{material.code}"
+    if choice is None:
+        errors[field] = [f"请上传“{material.name}”" + _alternatives(material)]
+        return None
+    if choice.provide == Provision.UPLOADED:
+        if choice.upload is None:
+            errors[field] = [f"请选择要上传的“{material.name}”文件"]
+            return None
+        checked = upload_check(choice.upload)
+        if isinstance(checked, str):
+            errors[field] = [checked]
+            return None
+        return MaterialDecision(material, Provision.UPLOADED, upload=checked)
+    if choice.provide == Provision.COMMITMENT:
+        if not material.commitment_allowed:
+            errors[field] = [f"“{material.name}”不适用告知承诺，请上传"]
+            return None
+        return MaterialDecision(material, Provision.COMMITMENT)
+    if choice.provide == Provision.GAP:
+        if material.key:
+            errors[field] = [f"“{material.name}”是关键材料，不能容缺受理，请上传"]
+            return None
+        return MaterialDecision(
+            material, Provision.GAP, due_date=gap_due_date(today=timezone.localdate())
+        )
+    errors[field] = [f"“{material.name}”无法通过数据共享获取，请上传" + _alternatives(material)]
+    return None
+
+
+def _alternatives(material: PlanMaterial) -> str:
+    ways = []
+    if material.commitment_allowed:
+        ways.append("签署告知承诺")
+    if not material.key:
+        ways.append("容缺后补")
+    return f"，或选择{'、'.join(ways)}" if ways else ""
+
+
+def materials_store(*, application: Application, decisions: list[MaterialDecision]) -> list[str]:
+    """Save the rows and the files; return the stored file names (to delete on rollback)."""
+    stored: list[str] = []
+    for decision in decisions:
+        row = ApplicationMaterial(
+            application=application,
+            code=decision.material.code,
+            name=decision.material.name,
+            provision=decision.provision,
+            due_date=decision.due_date,
+        )
+        upload = decision.upload
+        if upload is not None:
+            row.content_type, row.size, row.sha256 = upload.content_type, upload.size, upload.sha256
+            name = f"{application.number}-{decision.material.code}.{upload.extension}"
+            upload.upload.seek(0)
+            row.file.save(name, ContentFile(upload.upload.read()), save=False)
+            stored.append(row.file.name or "")
+        row.save()
+    return stored
+
+
+def material_supply(
+    *, actor: User, application: Application, code: str, upload: UploadedFile | None
+) -> ApplicationMaterial:
+    """容缺后补: the applicant supplies a material that was owed; checked like any upload."""
+    row = application.materials.filter(code=code, provision=Provision.GAP, supplied_at=None).first()
+    if row is None:
+        raise NotFound("没有需要补齐的该项材料")
+    checked = upload_check(upload) if upload is not None else "请选择要上传的文件"
+    if isinstance(checked, str):
+        raise Unprocessable(checked, fields={f"materials.{code}": [checked]})
+    checked.upload.seek(0)
+    row.file.save(
+        f"{application.number}-{code}.{checked.extension}",
+        ContentFile(checked.upload.read()),
+        save=False,
+    )
+    try:
+        with transaction.atomic():
+            row.content_type, row.size, row.sha256 = (
+                checked.content_type,
+                checked.size,
+                checked.sha256,
+            )
+            row.supplied_at = timezone.now()
+            row.save()
+            audit_record(
+                actor=actor,
+                action="material.supply",
+                object_type="application",
+                object_id=application.number,
+                changes={"material": code},
+            )
+    except BaseException:
+        row.file.delete(save=False)  # nothing stays stored from a failed supply
+        raise
+    return row

@@ -1,0 +1,123 @@
+"""受理回执: what was received, what was promised, what is still owed — as a page and a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from kuaiban.applications.models import Application, Provision
+from kuaiban.core.masking import mask_id_number, mask_phone
+from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+
+
+@dataclass(frozen=True)
+class Receipt:
+    application: Application
+    meta: list[tuple[str, str]]
+    received: list[str]
+    shared: list[str]
+    committed: list[str]
+    owed: list[tuple[str, str]]
+    items: list[list[str]]
+    burden_rows: list[list[str]]
+    saved_line: str
+
+
+_BURDEN_LABELS = {
+    "fields": "填写信息（项）",
+    "materials": "提交材料（份）",
+    "applications": "提交申请（次）",
+    "visits": "到现场（次）",
+}
+
+
+def application_receipt(application: Application) -> Receipt:
+    materials = list(application.materials.all())
+    due = timezone.localtime(application.promised_due_at)
+    identifier = application.applicant_id_number or application.applicant_credit_code
+    burden = application.burden
+    saved = {k: v["separate"] - v["bundled"] for k, v in burden.items()}
+    return Receipt(
+        application=application,
+        meta=[
+            ("办件编号", application.number),
+            (
+                "一件事",
+                f"{application.bundle.name}（{application.scenario.code} {application.scenario.name}）",
+            ),
+            ("申请人", f"{application.applicant_name}（{mask_id_number(identifier)}）"),
+            (
+                "联系电话",
+                mask_phone(application.applicant_phone) if application.applicant_phone else "—",
+            ),
+            ("受理渠道", application.get_channel_display()),
+            (
+                "受理时间",
+                timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日 %H:%M"),
+            ),
+            ("承诺办结", due.strftime("%Y年%m月%d日") + "前"),
+        ],
+        received=[m.name for m in materials if m.provision == Provision.UPLOADED],
+        shared=[
+            m.name for m in materials if m.provision in (Provision.SHARED, Provision.ONLINE_FORM)
+        ],
+        committed=[c.text for c in application.commitments.all()],
+        owed=[
+            (m.name, m.due_date.strftime("%Y年%m月%d日") if m.due_date else "")
+            for m in materials
+            if m.provision == Provision.GAP and m.supplied_at is None
+        ],
+        items=[
+            [
+                s.seed_name,
+                timezone.localtime(s.due_at).strftime("%Y-%m-%d")
+                if s.due_at
+                else "前序事项办结后起算",
+            ]
+            for s in application.subcases.all()
+        ],
+        burden_rows=[
+            [label, str(burden[k]["separate"]), str(burden[k]["bundled"])]
+            for k, label in _BURDEN_LABELS.items()
+            if k in burden
+        ],
+        saved_line=(
+            f"通过“一件事”打包办理，您少填 {saved.get('fields', 0)} 项信息、少交 "
+            f"{saved.get('materials', 0)} 份材料、少提交 {saved.get('applications', 0)} 次申请。"
+        ),
+    )
+
+
+def receipt_document(receipt: Receipt) -> Document:
+    blocks: list[Block] = [
+        Heading("已收到的材料"),
+        Bullets(receipt.received or ["无（材料均通过数据共享、承诺或容缺方式提供）"]),
+    ]
+    if receipt.shared:
+        blocks += [
+            Heading("通过数据共享获取或由在线表单生成、无需提交的材料"),
+            Bullets(receipt.shared),
+        ]
+    if receipt.committed:
+        blocks += [Heading("您作出的承诺"), Bullets(receipt.committed)]
+    blocks += [
+        Heading("尚需补齐的材料"),
+        Table(headers=["材料", "补齐期限"], rows=[list(o) for o in receipt.owed], widths=[3, 2])
+        if receipt.owed
+        else Paragraph("无"),
+        Heading("办理事项"),
+        Table(headers=["事项", "承诺办结期限"], rows=receipt.items, widths=[4, 2]),
+        Heading("减负情况"),
+        Table(
+            headers=["", "逐项单独申请", "本次打包办理"], rows=receipt.burden_rows, widths=[2, 1, 1]
+        ),
+        Paragraph(receipt.saved_line),
+    ]
+    return Document(
+        title="受理回执",
+        subtitle=receipt.application.bundle.name,
+        meta=receipt.meta,
+        blocks=blocks,
+        footer="请妥善保存本回执；凭办件编号可随时查询办理进度。咨询电话 12333",
+    )

@@ -1,0 +1,108 @@
+"""综合反馈 / 统一出件: every result of an application gathered in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    item: str
+    kind: str
+    name: str
+    number: str
+
+
+@dataclass
+class Outcome:
+    """What the applicant is told: one status, the results, what needs doing, why not."""
+
+    application: Application
+    results: list[ResultLine] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def can_withdraw(self) -> bool:
+        statuses = {s.status for s in self.application.subcases.all()}
+        return bool(statuses) and statuses <= {SubCaseStatus.OPEN, SubCaseStatus.WAITING}
+
+    @property
+    def finished(self) -> bool:
+        return (
+            self.application.status
+            in (
+                ApplicationStatus.DONE,
+                ApplicationStatus.PARTLY_DONE,
+                ApplicationStatus.REJECTED,
+            )
+            and self.pending == 0
+        )
+
+
+_KINDS = {"document": "文书", "e_certificate": "电子证照", "notice": "通知"}
+
+
+def application_outcome(application: Application) -> Outcome:
+    outcome = Outcome(application=application)
+    subcase: SubCase
+    for subcase in application.subcases.all():
+        if subcase.status == SubCaseStatus.APPROVED:
+            outcome.results += [
+                ResultLine(
+                    subcase.seed_name,
+                    _KINDS.get(r.get("kind", ""), "文书"),
+                    r.get("name", ""),
+                    r.get("number", ""),
+                )
+                for r in subcase.results
+            ] or [ResultLine(subcase.seed_name, "办结", "已办结", "")]
+        elif subcase.status in (SubCaseStatus.REJECTED, SubCaseStatus.STOPPED):
+            outcome.refused.append((subcase.seed_name, subcase.decision_note))
+        elif subcase.status == SubCaseStatus.CORRECTION:
+            outcome.corrections += [
+                c for c in subcase.correction_items if c not in outcome.corrections
+            ]
+        elif subcase.status != SubCaseStatus.WITHDRAWN:
+            outcome.pending += 1
+    return outcome
+
+
+def outcome_document(outcome: Outcome) -> Document:
+    application = outcome.application
+    blocks: list[Block] = [
+        Heading("办理结果"),
+        Table(
+            headers=["事项", "类别", "名称", "编号"],
+            rows=[[r.item, r.kind, r.name, r.number] for r in outcome.results],
+            widths=[3, 1, 2, 2],
+        )
+        if outcome.results
+        else Paragraph("暂无办理结果"),
+    ]
+    if outcome.refused:
+        blocks += [
+            Heading("不予办理或终止的事项"),
+            Bullets([f"{name}：{reason}" for name, reason in outcome.refused]),
+        ]
+    if outcome.pending:
+        blocks.append(Paragraph(f"另有 {outcome.pending} 项事项仍在办理中，办结后将一并告知。"))
+    return Document(
+        title="办理结果通知书",
+        subtitle=application.bundle.name,
+        meta=[
+            ("办件编号", application.number),
+            ("申请人", application.applicant_name),
+            ("办理状态", application.get_status_display()),
+            ("出具日期", timezone.localdate().strftime("%Y年%m月%d日")),
+        ],
+        blocks=blocks,
+        footer="统一窗口出件：本件全部事项的办理结果汇总于此。咨询电话 12333",
+    )

@@ -1,0 +1,52 @@
+"""Reads of applications, through one access helper: the wrong person gets 404, not 403."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.applications.models import Application
+from kuaiban.core.errors import NotFound
+
+
+def _region_and_below(region_id: int | None) -> Q:
+    if region_id is None:
+        return Q(pk__in=[])
+    return (
+        Q(region_id=region_id)
+        | Q(region__parent_id=region_id)
+        | Q(region__parent__parent_id=region_id)
+    )
+
+
+def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Application]:
+    """Every application ``user`` may see; the filter is in the query, not after it."""
+    queryset = Application.objects.select_related("pack", "bundle", "scenario", "region")
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role in (Role.PERSON, Role.UNIT):
+        return queryset.filter(applicant=user)
+    if user.role == Role.CLERK and user.region_id is not None:
+        # A window clerk sees what was accepted at a window of the clerk's own region.
+        return queryset.filter(submitted_by__region_id=user.region_id, channel="window")
+    if user.role == Role.OFFICER and user.agency_id is not None:
+        return queryset.filter(subcases__agency_id=user.agency_id).distinct()
+    if user.role == Role.SUPERVISOR:
+        return queryset.filter(_region_and_below(user.region_id))
+    if user.role == Role.ADMIN:
+        return queryset
+    return queryset.none()
+
+
+def access_application(*, user: AbstractBaseUser | AnonymousUser, number: str) -> Application:
+    """The application, if ``user`` may see it; the same 404 for 'missing' and 'not yours'."""
+    application = (
+        applications_visible_to(user)
+        .prefetch_related("subcases__agency", "materials", "commitments", "shared_data_uses")
+        .filter(number=number)
+        .first()
+    )
+    if application is None:
+        raise NotFound("办件不存在")
+    return application

@@ -1,0 +1,360 @@
+"""Submission (打包受理): one transaction makes the application, its sub-cases, the outbox
+message and the audit row — or, on any error, nothing at all (files included)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.applications.inputs import SubmissionInput
+from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
+from kuaiban.applications.models import (
+    ApplicantKind,
+    Application,
+    ApplicationCommitment,
+    Channel,
+    CommitmentKind,
+    SharedDataUse,
+)
+from kuaiban.applications.numbering import application_number_next
+from kuaiban.applications.snapshot import plan_snapshot
+from kuaiban.applications.validation import form_clean
+from kuaiban.bundles.planning import Plan, bundle_plan
+from kuaiban.bundles.selectors import bundle_get
+from kuaiban.cases.routing import RoutingTable, routes_require
+from kuaiban.cases.services import subcases_create
+from kuaiban.catalogue.models import Agency, FormField, Region
+from kuaiban.core.audit import audit_record
+from kuaiban.core.errors import ApiError, Conflict, Unprocessable
+from kuaiban.core.identifiers import credit_code_error, id_number_error
+from kuaiban.core.masking import mask_id_number
+from kuaiban.integrations.models import OutboxKind
+from kuaiban.integrations.services import outbox_enqueue
+from kuaiban.shareddata.connectors import SharedProfile
+from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
+
+CREDIT_COMMITMENT_TEXT = (
+    "本人（单位）承诺所填信息和提供的材料真实、准确、完整，如有虚假，愿承担相应法律责任，"
+    "并退回违规领取的资金、接受失信惩戒。"
+)
+NOTIFICATION_COMMITMENT_TEXT = (
+    "本人（单位）已知晓该证明的要求，承诺符合条件；如承诺不实，愿承担相应责任。"
+)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    kind: ApplicantKind
+    account: User | None
+    name: str
+    id_number: str
+    credit_code: str
+    phone: str
+    region: Region
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    application: Application
+    created: bool
+    shared_data_notice: str = ""
+
+
+def application_submit(
+    *, actor: User, data: SubmissionInput, idempotency_key: str = ""
+) -> SubmitResult:
+    """Validate everything first, then store everything in one transaction."""
+    fingerprint = data.fingerprint()
+    if idempotency_key:
+        existing = _idempotent_replay(actor, idempotency_key, fingerprint)
+        if existing is not None:
+            return SubmitResult(application=existing, created=False)
+    applicant = _applicant_resolve(actor=actor, data=data)
+    lookup = (
+        lookup_person(id_number=applicant.id_number)
+        if applicant.kind == ApplicantKind.PERSON
+        else lookup_enterprise(credit_code=applicant.credit_code)
+    )
+    bundle = bundle_get(pack_code=data.pack, bundle_code=data.bundle)
+    plan = bundle_plan(
+        bundle=bundle,
+        scenario_code=data.scenario,
+        optional_items=data.items,
+        answers=data.answers,
+        profile=lookup.profile,
+    )
+    if plan.scenario.target not in (applicant.kind, "both"):
+        raise Unprocessable(
+            "办事对象不符",
+            fields={"scenario": [f"该场景的办事对象是{plan.scenario.get_target_display()}"]},
+        )
+    items = [
+        bi.item
+        for bi in plan.scenario.bundle_items.all()
+        if bi.item.code in {s.code for s in plan.subitems}
+    ]
+    agencies = routes_require(table=RoutingTable.for_region(applicant.region), items=items)
+    form, errors = form_clean(fields=plan.fields, data=data.form)
+    decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
+    errors.update(material_errors)
+    if plan.credit_commitment_required and not data.credit_commitment:
+        errors["credit_commitment"] = ["所办事项涉及资金支付，请阅读并勾选信用承诺"]
+    if errors:
+        raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
+    try:
+        application = _store(
+            actor,
+            data,
+            applicant,
+            plan,
+            agencies,
+            form,
+            decisions,
+            lookup.profile,
+            lookup.connector,
+            idempotency_key,
+            fingerprint,
+        )
+    except IntegrityError:
+        # Two retries with one key at the same moment: the other one won; answer with it.
+        replay = (
+            _idempotent_replay(actor, idempotency_key, fingerprint) if idempotency_key else None
+        )
+        if replay is None:
+            raise
+        return SubmitResult(application=replay, created=False)
+    return SubmitResult(application=application, created=True, shared_data_notice=lookup.notice)
+
+
+def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Application | None:
+    existing = Application.objects.filter(submitted_by=actor, idempotency_key=key).first()
+    if existing is not None and existing.request_hash != fingerprint:
+        raise Conflict("该 Idempotency-Key 已用于另一份不同的申请", code="idempotency_key_reused")
+    return existing
+
+
+def _applicant_resolve(*, actor: User, data: SubmissionInput) -> Applicant:
+    given = data.applicant
+    if actor.role == Role.CLERK:
+        return _walk_in(actor=actor, data=data)
+    if data.channel == Channel.WINDOW:
+        raise ApiError("只有综合柜员可以通过窗口渠道受理", code="forbidden", status=403)
+    if actor.role not in (Role.PERSON, Role.UNIT):
+        raise ApiError("当前账号不能提交申请", code="forbidden", status=403)
+    if actor.region is None:
+        raise Unprocessable(
+            "账号未设置所属地区，请联系经办机构", fields={"applicant": ["账号未设置所属地区"]}
+        )
+    person = actor.role == Role.PERSON
+    own = actor.id_number if person else actor.credit_code
+    named = given.id_number if person else given.credit_code
+    if named and named.upper() != own.upper():
+        # Applying for somebody else is the clerk's job; from an applicant's account it is refused.
+        raise Unprocessable(
+            "只能为本人（本单位）申请", fields={"applicant": ["只能为本人（本单位）申请"]}
+        )
+    return Applicant(
+        kind=ApplicantKind.PERSON if person else ApplicantKind.UNIT,
+        account=actor,
+        name=actor.display_name or actor.username,
+        id_number=actor.id_number.upper() if person else "",
+        credit_code="" if person else actor.credit_code.upper(),
+        phone=given.phone or actor.phone,
+        region=actor.region,
+    )
+
+
+def _walk_in(*, actor: User, data: SubmissionInput) -> Applicant:
+    given = data.applicant
+    if data.channel != Channel.WINDOW:
+        raise Unprocessable(
+            "综合柜员代为受理时，渠道应为 window", fields={"channel": ["应为 window"]}
+        )
+    if actor.region is None:
+        raise Unprocessable(
+            "柜员账号未设置所属地区", fields={"applicant": ["柜员账号未设置所属地区"]}
+        )
+    errors: dict[str, list[str]] = {}
+    if not given.name.strip():
+        errors["applicant.name"] = ["请填写申请人姓名或单位名称"]
+    if given.id_number:
+        if problem := id_number_error(given.id_number):
+            errors["applicant.id_number"] = [problem]
+    elif given.credit_code:
+        if problem := credit_code_error(given.credit_code):
+            errors["applicant.credit_code"] = [problem]
+    else:
+        errors["applicant.id_number"] = ["请核验并填写申请人的居民身份证号或统一社会信用代码"]
+    if errors:
+        raise Unprocessable("申请人信息有误", fields=errors)
+    person = bool(given.id_number)
+    identifier = (given.id_number or given.credit_code).upper()
+    account = User.objects.filter(
+        **({"id_number": identifier} if person else {"credit_code": identifier}),
+        role=Role.PERSON if person else Role.UNIT,
+    ).first()
+    return Applicant(
+        kind=ApplicantKind.PERSON if person else ApplicantKind.UNIT,
+        account=account,
+        name=given.name.strip(),
+        id_number=identifier if person else "",
+        credit_code="" if person else identifier,
+        phone=given.phone,
+        region=actor.region,
+    )
+
+
+def _store(
+    actor: User,
+    data: SubmissionInput,
+    applicant: Applicant,
+    plan: Plan,
+    agencies: dict[int, Agency],
+    form: dict[str, str],
+    decisions: list[MaterialDecision],
+    profile: SharedProfile | None,
+    connector: str,
+    key: str,
+    fingerprint: str,
+) -> Application:
+    stored_files: list[str] = []
+    try:
+        with transaction.atomic():
+            application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
+            stored_files += materials_store(application=application, decisions=decisions)
+            _commitments_create(application, applicant, decisions, plan, data)
+            _shared_uses_create(application, profile, connector, plan)
+            subcases_create(application=application, plan=plan, agencies=agencies)
+            outbox_enqueue(
+                kind=OutboxKind.APPLICATION_SUBMITTED,
+                key=f"application.submitted:{application.number}",
+                payload={"number": application.number, "bundle": plan.bundle.name},
+            )
+            if profile is not None:
+                audit_record(
+                    actor=actor,
+                    action="shareddata.read",
+                    object_type=applicant.kind,
+                    object_id=mask_id_number(applicant.id_number or applicant.credit_code),
+                    changes={
+                        "purpose": "application.submit",
+                        "number": application.number,
+                        "records": [r.record for r in profile.records],
+                    },
+                )
+            audit_record(
+                actor=actor,
+                action="application.submit",
+                object_type="application",
+                object_id=application.number,
+                changes={
+                    "channel": data.channel,
+                    "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
+                },
+            )
+    except BaseException:
+        # Nothing from a failed submission stays stored: the rows rolled back, the files go too.
+        from django.core.files.storage import default_storage
+
+        for name in stored_files:
+            default_storage.delete(name)
+        raise
+    return application
+
+
+def _application_create(
+    actor: User,
+    data: SubmissionInput,
+    applicant: Applicant,
+    plan: Plan,
+    form: dict[str, str],
+    key: str,
+    fingerprint: str,
+) -> Application:
+    now = timezone.now()
+    assert plan.promised_due_at is not None  # strict plans always have dates
+    return Application.objects.create(
+        number=application_number_next(
+            region_code=applicant.region.code, day=timezone.localdate(now)
+        ),
+        pack=plan.bundle.pack,
+        bundle=plan.bundle,
+        scenario=plan.scenario,
+        snapshot=plan_snapshot(plan),
+        applicant_kind=applicant.kind,
+        applicant=applicant.account,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_credit_code=applicant.credit_code,
+        applicant_phone=applicant.phone,
+        region=applicant.region,
+        channel=data.channel,
+        submitted_by=actor,
+        answers=data.answers,
+        items=[s.code for s in plan.subitems],
+        form=form,
+        burden={k: {"separate": v.separate, "bundled": v.bundled} for k, v in plan.burden.items()},
+        promised_due_at=plan.promised_due_at,
+        idempotency_key=key,
+        request_hash=fingerprint,
+    )
+
+
+def _commitments_create(
+    application: Application,
+    applicant: Applicant,
+    decisions: list[MaterialDecision],
+    plan: Plan,
+    data: SubmissionInput,
+) -> None:
+    rows = [
+        ApplicationCommitment(
+            application=application,
+            kind=CommitmentKind.NOTIFICATION,
+            material_code=d.material.code,
+            text=f"{d.material.name}：{NOTIFICATION_COMMITMENT_TEXT}",
+            signer=applicant.name,
+        )
+        for d in decisions
+        if d.provision == "commitment"
+    ]
+    if plan.credit_commitment_required and data.credit_commitment:
+        rows.append(
+            ApplicationCommitment(
+                application=application,
+                kind=CommitmentKind.CREDIT,
+                text=CREDIT_COMMITMENT_TEXT,
+                signer=applicant.name,
+            )
+        )
+    ApplicationCommitment.objects.bulk_create(rows)
+
+
+def _shared_uses_create(
+    application: Application, profile: SharedProfile | None, connector: str, plan: Plan
+) -> None:
+    """Record which record of which source filled which field and replaced which material."""
+    if profile is None:
+        return
+    prefilled = [f.key for f in plan.fields if f.prefill is not None]
+    paths = dict(FormField.objects.filter(key__in=prefilled).values_list("key", "prefill"))
+    uses = []
+    for ref in profile.records:
+        fields = [key for key in prefilled if paths.get(key, "").split(".", 1)[0] == ref.source]
+        materials = [
+            m.code for m in plan.materials if m.from_shared_data and m.shared_source == ref.source
+        ]
+        if fields or materials:
+            uses.append(
+                SharedDataUse(
+                    application=application,
+                    source=ref.source,
+                    connector=ref.connector or connector,
+                    record=ref.record,
+                    used_for={"fields": fields, "materials": materials},
+                )
+            )
+    SharedDataUse.objects.bulk_create(uses)

@@ -1,0 +1,129 @@
+"""The applicant's own space: their applications, what is still owed, receipts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.materials import material_supply
+from kuaiban.applications.models import Application
+from kuaiban.applications.receipt import application_receipt, receipt_document
+from kuaiban.applications.results import application_outcome, outcome_document
+from kuaiban.applications.selectors import access_application, applications_visible_to
+from kuaiban.cases.services import application_withdraw, correction_answer
+from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.documents.render import render_pdf
+
+
+def _application_or_404(request: HttpRequest, number: str) -> Application:
+    try:
+        return access_application(user=request.user, number=number)
+    except NotFound:
+        raise Http404("办件不存在") from None
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    queryset = applications_visible_to(request.user).order_by("-submitted_at")
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    return render(request, "applications/mine.html", {"page": page})
+
+
+@login_required
+def application_detail(request: HttpRequest, number: str) -> HttpResponse:
+    application = _application_or_404(request, number)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "receipt": application_receipt(application),
+            "application": application,
+            "outcome": application_outcome(application),
+            "is_owner": application.applicant_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def receipt_page(request: HttpRequest, number: str) -> HttpResponse:
+    application = _application_or_404(request, number)
+    return render(
+        request, "applications/receipt.html", {"receipt": application_receipt(application)}
+    )
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    application = _application_or_404(request, number)
+    content = render_pdf(receipt_document(application_receipt(application)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{number}.pdf"'
+    return response
+
+
+def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]:
+    """Actions on an application are its applicant's (clerks act at the window, not here)."""
+    application = _application_or_404(request, number)
+    user = request.user
+    if not isinstance(user, User) or application.applicant_id != user.pk:
+        raise Http404("办件不存在")
+    return user, application
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    user, application = _owner_action(request, number)
+    try:
+        application_withdraw(actor=user, application=application)
+        messages.success(request, "申请已撤回。")
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+
+
+@login_required
+@require_POST
+def correction(request: HttpRequest, number: str) -> HttpResponse:
+    user, application = _owner_action(request, number)
+    note = request.POST.get("note", "").strip()[:2000]
+    if not note and not request.FILES:
+        messages.error(request, "请说明补正情况或上传补正材料")
+        return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+    try:
+        correction_answer(actor=user, application=application, note=note)
+        messages.success(request, "补正材料已提交，办理继续计时。")
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+
+
+@login_required
+@require_POST
+def supply(request: HttpRequest, number: str, code: str) -> HttpResponse:
+    user, application = _owner_action(request, number)
+    try:
+        material_supply(
+            actor=user, application=application, code=code, upload=request.FILES.get("file")
+        )
+        messages.success(request, "材料已补齐。")
+    except NotFound:
+        raise Http404("没有需要补齐的该项材料") from None
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+
+
+@login_required
+def results_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    application = _application_or_404(request, number)
+    content = render_pdf(outcome_document(application_outcome(application)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="results-{number}.pdf"'
+    return response

@@ -1,0 +1,233 @@
+"""Read-only API of packs and bundles, and bundle planning."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
+
+from kuaiban.bundles import schemas as s
+from kuaiban.bundles.models import Bundle, Pack
+from kuaiban.bundles.planning import Plan, bundle_plan
+from kuaiban.bundles.selectors import (
+    ItemLimits,
+    bundle_get,
+    bundle_list,
+    item_limits,
+    pack_get,
+    pack_list,
+    pack_speedups,
+)
+from kuaiban.catalogue.models import AgencyKind
+from kuaiban.core.audit import audit_record
+from kuaiban.core.masking import mask_credit_code, mask_id_number
+from kuaiban.shareddata.access import access_shared_profile
+from kuaiban.shareddata.connectors import SharedProfile
+
+router = Router(tags=["政策包与一件事"])
+
+
+def _pack_out(pack: Pack) -> s.PackOut:
+    return s.PackOut(
+        code=pack.code,
+        name=pack.name,
+        region=pack.region.name,
+        source=pack.document,
+        seed=pack.seed,
+        version=pack.version,
+    )
+
+
+@router.get("/packs", response=list[s.PackOut], summary="已加载的政策包")
+def packs(request: HttpRequest) -> list[s.PackOut]:
+    return [_pack_out(p) for p in pack_list()]
+
+
+class BundleFilter(Schema):
+    pack: str = NinjaField(description="政策包代码，如 shandong-2020")
+
+
+@router.get("/bundles", response=list[s.BundleOut], summary="政策包中的一件事")
+def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.BundleOut]:
+    pack = pack_get(code=filters.pack)
+    return [
+        s.BundleOut(code=b.code, name=b.name, target=b.target, mode=b.mode)
+        for b in bundle_list(pack=pack)
+    ]
+
+
+@router.get(
+    "/bundles/{pack}/{bundle}", response=s.BundleDetailOut, summary="一件事详情：场景、事项、时限"
+)
+def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> s.BundleDetailOut:
+    found = bundle_get(pack_code=pack, bundle_code=bundle)
+    return bundle_detail_out(found)
+
+
+def _limits_out(limits: ItemLimits) -> tuple[s.LimitOut | None, s.LimitOut]:
+    """An item's legal and promised limits, with the speed-up list's own wording when it has one."""
+    speedup = limits.speedup
+    legal = s.limit_out(limits.legal, speedup.legal_text if speedup else "")
+    promised = s.limit_out(limits.promised, speedup.promised_text if speedup else "")
+    assert promised is not None  # an item always has a promised limit
+    return legal, promised
+
+
+def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
+    speedups = pack_speedups(pack=bundle.pack)
+    scenarios = []
+    for scenario in bundle.scenarios.all():
+        items = []
+        for bi in scenario.bundle_items.all():
+            legal, promised = _limits_out(
+                item_limits(pack=bundle.pack, item=bi.item, speedups=speedups)
+            )
+            items.append(
+                s.BundleItemOut(
+                    code=bi.item.code,
+                    name=bi.item.name,
+                    seed_name=bi.seed_name,
+                    required=bi.required,
+                    stage=bi.stage,
+                    when=bi.when,
+                    agency=bi.item.agency_kind,
+                    agency_label=str(AgencyKind(bi.item.agency_kind).label),
+                    legal_limit=legal,
+                    promised_limit=promised,
+                    source=bi.source,
+                )
+            )
+        scenarios.append(
+            s.ScenarioOut(
+                code=scenario.code,
+                name=scenario.name,
+                target=scenario.target,
+                mode=scenario.mode,
+                source=scenario.source,
+                items=items,
+            )
+        )
+    return s.BundleDetailOut(
+        pack=bundle.pack.code,
+        code=bundle.code,
+        name=bundle.name,
+        target=bundle.target,
+        mode=bundle.mode,
+        promised_limit=s.limit_out(bundle.promised_limit),
+        lead=bundle.lead,
+        notes=list(bundle.notes),
+        source=bundle.source,
+        questions=[s.QuestionOut(key=q.key, text=q.text) for q in bundle.questions.all()],
+        scenarios=scenarios,
+    )
+
+
+@router.post(
+    "/bundles/{pack}/{bundle}/plan",
+    response=s.PlanOut,
+    summary="规划一件事：合并表单、去重材料、子事项、承诺办结日期与减负数据",
+)
+def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.PlanOut:
+    found = bundle_get(pack_code=pack, bundle_code=bundle)
+    applicant = payload.applicant or s.ApplicantIn()
+    profile = access_shared_profile(
+        user=request.user, id_number=applicant.id_number, credit_code=applicant.credit_code
+    )
+    if profile is not None:
+        _shared_read_audit(request, applicant, profile, bundle=found)
+    result = bundle_plan(
+        bundle=found,
+        scenario_code=payload.scenario,
+        optional_items=payload.items,
+        answers=payload.answers,
+        profile=profile,
+    )
+    return plan_out(result, records=[r.record for r in profile.records] if profile else [])
+
+
+def _shared_read_audit(
+    request: HttpRequest, applicant: s.ApplicantIn, profile: SharedProfile, *, bundle: Bundle
+) -> None:
+    """Who read whose shared data, for which bundle; the identifier is stored masked."""
+    if applicant.id_number:
+        object_type, object_id = "person", mask_id_number(applicant.id_number.upper())
+    else:
+        assert applicant.credit_code  # a profile is read only for one of the two
+        object_type, object_id = "enterprise", mask_credit_code(applicant.credit_code.upper())
+    audit_record(
+        actor=request.user,
+        action="shareddata.read",
+        object_type=object_type,
+        object_id=object_id,
+        changes={
+            "purpose": "bundle.plan",
+            "bundle": f"{bundle.pack.code}/{bundle.code}",
+            "records": [r.record for r in profile.records],
+        },
+    )
+
+
+def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:
+    def day(value: dt.datetime | None) -> str:
+        assert value is not None  # the API plans strictly: no date means an error was raised
+        return timezone.localtime(value).date().isoformat()
+
+    subitems = []
+    for sub in plan.subitems:
+        legal, promised = _limits_out(sub.limits)
+        subitems.append(
+            s.PlanSubItemOut(
+                code=sub.code,
+                name=sub.name,
+                seed_name=sub.seed_name,
+                required=sub.required,
+                stage=sub.stage,
+                agency=sub.agency_kind,
+                agency_label=sub.agency_label,
+                legal_limit=legal,
+                promised_limit=promised,
+                due_date=day(sub.due_at),
+            )
+        )
+    return s.PlanOut(
+        scenario=plan.scenario.code,
+        mode=plan.mode,
+        fields=[
+            s.PlanFieldOut(
+                key=f.key,
+                label=f.label,
+                type=f.field_type,
+                required=f.required,
+                choices=f.choices,
+                prefill=f.prefill,
+                items=f.items,
+            )
+            for f in plan.fields
+        ],
+        materials=[
+            s.PlanMaterialOut(
+                code=m.code,
+                name=m.name,
+                kind=m.kind,
+                key=m.key,
+                commitment_allowed=m.commitment_allowed,
+                gap_allowed=m.gap_allowed,
+                from_shared_data=m.from_shared_data,
+                items=m.items,
+            )
+            for m in plan.materials
+        ],
+        subitems=subitems,
+        promised_due_date=day(plan.promised_due_at),
+        burden=s.BurdenSetOut(
+            **{
+                k: s.BurdenOut(separate=v.separate, bundled=v.bundled)
+                for k, v in plan.burden.items()
+            }
+        ),
+        credit_commitment_required=plan.credit_commitment_required,
+        shared_data=s.SharedDataOut(used=bool(records), records=records),
+    )

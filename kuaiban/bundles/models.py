@@ -1,0 +1,292 @@
+"""Policy packs (政策包) and the bundles (一件事) they define, loaded from pack files."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.catalogue.models import ItemTarget, ServiceItem
+
+
+class Mode(models.TextChoices):
+    PARALLEL = "parallel", _("打包办（并行）")
+    SERIAL = "serial", _("打包办（串行）")
+    INTEGRATED = "integrated", _("整合办")
+
+
+class Pack(models.Model):
+    code = models.SlugField(
+        _("政策包代码"), max_length=40, unique=True, help_text=_("如 shandong-2020。")
+    )
+    name = models.CharField(_("名称"), max_length=200, help_text=_("政策文件标题。"))
+    region = models.ForeignKey(
+        "catalogue.Region",
+        verbose_name=_("地区"),
+        on_delete=models.PROTECT,
+        related_name="packs",
+        help_text=_("发布政策的省份。"),
+    )
+    document = models.CharField(
+        _("文号"), max_length=80, blank=True, help_text=_("如 鲁人社字〔2020〕200号。")
+    )
+    issued = models.DateField(_("印发日期"), null=True, blank=True)
+    seed = models.CharField(_("来源文件"), max_length=80, help_text=_("政策原文文件名。"))
+    version = models.CharField(_("版本"), max_length=20, help_text=_("政策包文件的版本号。"))
+    file_name = models.CharField(
+        _("政策包文件"), max_length=120, help_text=_("仓库中 packs/ 下的文件名。")
+    )
+    content_hash = models.CharField(
+        _("内容摘要"),
+        max_length=64,
+        help_text=_("文件内容的 SHA-256；未变化时重复加载不做任何修改。"),
+    )
+    loaded_at = models.DateTimeField(_("加载时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("政策包")
+        verbose_name_plural = _("政策包")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bundle(models.Model):
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="bundles"
+    )
+    code = models.CharField(_("序号"), max_length=20, help_text=_("政策清单中的序号。"))
+    name = models.CharField(_("一件事名称"), max_length=120)
+    target = models.CharField(_("办事对象"), max_length=8, choices=ItemTarget.choices)
+    mode = models.CharField(
+        _("办理模式"),
+        max_length=12,
+        choices=Mode.choices,
+        help_text=_(
+            "并行：同时办理；串行：按阶段依次办理；整合办：合并为一次办理。具体场景可单独设置。"
+        ),
+    )
+    promised_limit_value = models.PositiveIntegerField(_("打包承诺时限数值"), null=True, blank=True)
+    promised_limit_unit = models.CharField(
+        _("打包承诺时限单位"),
+        max_length=16,
+        choices=LimitUnit.choices,
+        blank=True,
+        help_text=_("政策为一件事整体规定的时限；留空时按所含事项计算。"),
+    )
+    lead = models.TextField(
+        _("职责分工"), blank=True, help_text=_("牵头单位与责任单位，政策原文。")
+    )
+    notes = models.JSONField(
+        _("备注"), default=list, blank=True, help_text=_("政策原文备注，逐条。")
+    )
+    source = models.CharField(_("政策出处"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("一件事")
+        verbose_name_plural = _("一件事")
+        ordering = ["pack", "position"]
+        constraints = [models.UniqueConstraint(fields=["pack", "code"], name="unique_bundle_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def promised_limit(self) -> TimeLimit | None:
+        return TimeLimit.from_parts(self.promised_limit_value, self.promised_limit_unit)
+
+
+class Question(models.Model):
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("一件事"), on_delete=models.CASCADE, related_name="questions"
+    )
+    key = models.SlugField(_("问题键"), max_length=60)
+    text = models.CharField(
+        _("问题"), max_length=200, help_text=_("情形引导中向申请人提出的是非题。")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("情形引导问题")
+        verbose_name_plural = _("情形引导问题")
+        ordering = ["bundle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "key"], name="unique_question_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Scenario(models.Model):
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("一件事"), on_delete=models.CASCADE, related_name="scenarios"
+    )
+    code = models.CharField(_("场景编号"), max_length=20, help_text=_("如 7-2。"))
+    name = models.CharField(
+        _("具体场景"), max_length=120, help_text=_("如 因病提前退休；江苏清单的“分类”。")
+    )
+    target = models.CharField(_("办事对象"), max_length=8, choices=ItemTarget.choices)
+    mode = models.CharField(_("办理模式"), max_length=12, choices=Mode.choices)
+    source = models.CharField(_("政策出处"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("具体场景")
+        verbose_name_plural = _("具体场景")
+        ordering = ["bundle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "code"], name="unique_scenario_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BundleItem(models.Model):
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("具体场景"), on_delete=models.CASCADE, related_name="bundle_items"
+    )
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("服务事项"),
+        on_delete=models.PROTECT,
+        related_name="bundle_items",
+    )
+    seed_name = models.CharField(
+        _("政策原文名称"), max_length=200, help_text=_("该政策文件中对事项的叫法。")
+    )
+    required = models.BooleanField(_("必做/必选"), help_text=_("否则为情形事项/可选事项。"))
+    stage = models.PositiveSmallIntegerField(
+        _("阶段"), default=1, help_text=_("串行办理时的阶段序号，从1开始。")
+    )
+    when = models.SlugField(
+        _("触发问题"),
+        max_length=60,
+        blank=True,
+        help_text=_("情形事项：申请人对该问题回答“是”时自动纳入。"),
+    )
+    source = models.CharField(_("政策出处"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("场景事项")
+        verbose_name_plural = _("场景事项")
+        ordering = ["scenario", "stage", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "item"], name="unique_scenario_item"),
+            models.CheckConstraint(condition=Q(stage__gte=1), name="bundle_item_stage_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.seed_name
+
+
+class LimitSetBy(models.TextChoices):
+    SEED = "seed", _("政策原文")
+    BUREAU = "bureau", _("本地设定")
+
+
+class SpeedUp(models.Model):
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="speedups"
+    )
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="speedups"
+    )
+    seed_name = models.CharField(_("政策原文名称"), max_length=200)
+    legal_text = models.TextField(_("当前规定的办结时限（原文）"))
+    promised_text = models.TextField(_("提速后办结时限（原文）"))
+    legal_limit_value = models.PositiveIntegerField(_("法定时限数值"), null=True, blank=True)
+    legal_limit_unit = models.CharField(
+        _("法定时限单位"), max_length=16, choices=LimitUnit.choices, blank=True
+    )
+    promised_limit_value = models.PositiveIntegerField(_("提速时限数值"), null=True, blank=True)
+    promised_limit_unit = models.CharField(
+        _("提速时限单位"), max_length=16, choices=LimitUnit.choices
+    )
+    promised_set_by = models.CharField(
+        _("提速时限来源"),
+        max_length=8,
+        choices=LimitSetBy.choices,
+        help_text=_(
+            "原文为文字表述（如“各地结合实际制定提速目标”）时，数值由本地设定，可在此修改。"
+        ),
+    )
+    source = models.CharField(_("政策出处"), max_length=120)
+
+    class Meta:
+        verbose_name = _("提速办事项")
+        verbose_name_plural = _("提速办事项")
+        ordering = ["pack", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "seq"], name="unique_speedup_seq"),
+            models.UniqueConstraint(fields=["pack", "item"], name="unique_speedup_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.seed_name
+
+    @property
+    def legal_limit(self) -> TimeLimit | None:
+        return TimeLimit.from_parts(self.legal_limit_value, self.legal_limit_unit)
+
+    @property
+    def promised_limit(self) -> TimeLimit:
+        limit = TimeLimit.from_parts(self.promised_limit_value, self.promised_limit_unit)
+        assert limit is not None
+        return limit
+
+
+class HotItem(models.Model):
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="hot_items"
+    )
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("服务事项"),
+        on_delete=models.PROTECT,
+        related_name="hot_entries",
+    )
+    seed_name = models.CharField(_("政策原文名称"), max_length=200)
+    channels = models.JSONField(
+        _("对接渠道"), default=list, help_text=_("政策原文列出的办理渠道。")
+    )
+    source = models.CharField(_("政策出处"), max_length=120)
+
+    class Meta:
+        verbose_name = _("热门高频事项")
+        verbose_name_plural = _("热门高频事项")
+        ordering = ["pack", "seq"]
+        constraints = [models.UniqueConstraint(fields=["pack", "seq"], name="unique_hot_item_seq")]
+
+    def __str__(self) -> str:
+        return self.seed_name
+
+
+class ContactPoint(models.Model):
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="contact_points"
+    )
+    name = models.CharField(_("地点"), max_length=60)
+    level = models.CharField(
+        _("联系层级"), max_length=40, help_text=_("如 省级联系点、部、省共同联系点。")
+    )
+    source = models.CharField(_("政策出处"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("联系点")
+        verbose_name_plural = _("联系点")
+        ordering = ["pack", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "name"], name="unique_contact_point")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Pack files: reading YAML with line numbers, validating, loading and comparing them."""

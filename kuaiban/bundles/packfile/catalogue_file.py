@@ -1,0 +1,154 @@
+"""Parse and check `packs/catalogue.yaml`: materials, form fields and service items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kuaiban.bundles.packfile.reader import LineDict, Problem
+from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
+from kuaiban.bundles.packfile.values import ValueReader
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.cases.checks import check_normalize
+from kuaiban.catalogue.models import AgencyKind, FieldType, ItemTarget, MaterialKind, SharedSource
+from kuaiban.shareddata.connectors import PREFILL_PATHS
+
+
+def parse_catalogue(data: LineDict, *, file: str) -> tuple[CatalogueSpec, list[Problem]]:
+    reader = ValueReader(file)
+    catalogue = CatalogueSpec(version=reader.text(data, "version", where="目录文件"))
+    for row in reader.mappings(data, "materials", where="目录文件", required=True):
+        _add_material(reader, catalogue, row)
+    for row in reader.mappings(data, "fields", where="目录文件", required=True):
+        _add_field(reader, catalogue, row)
+    owners: dict[str, str] = {}  # name or alias → the item that uses it first
+    for row in reader.mappings(data, "items", where="目录文件", required=True):
+        item = _add_item(reader, catalogue, row)
+        if item is not None:
+            _check_unique_names(reader, item, row, owners)
+    return catalogue, reader.problems
+
+
+def _add_material(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> None:
+    code = reader.text(row, "code", where="材料")
+    where = f"材料“{code}”"
+    spec = MaterialSpec(
+        code=code,
+        name=reader.text(row, "name", where=where),
+        kind=reader.choice(row, "kind", MaterialKind.values, where=where),
+        shared_source=reader.choice(
+            row, "shared_source", SharedSource.values, where=where, required=False
+        ),
+        commitment_allowed=reader.flag(row, "commitment_allowed", where=where, default=False),
+        key=reader.flag(row, "key", where=where, default=False),
+    )
+    if code in catalogue.materials:
+        reader.problem(row.line, f"材料代码“{code}”重复")
+    elif code:
+        catalogue.materials[code] = spec
+
+
+def _add_field(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> None:
+    key = reader.text(row, "key", where="字段")
+    where = f"字段“{key}”"
+    field_type = reader.choice(row, "type", FieldType.values, where=where)
+    choices = tuple(reader.strings(row, "choices", where=where))
+    if field_type == FieldType.CHOICE and not choices:
+        reader.problem(row.line, f"{where}为选项类字段，但没有给出 choices")
+    prefill = reader.text(row, "prefill", where=where, required=False)
+    if prefill and prefill not in PREFILL_PATHS:
+        reader.problem(
+            row.line_of("prefill"), f"{where}的预填来源“{prefill}”不是共享数据提供的字段"
+        )
+    spec = FieldSpec(
+        key=key,
+        label=reader.text(row, "label", where=where),
+        field_type=field_type,
+        required=reader.flag(row, "required", where=where, default=True),
+        prefill=prefill,
+        choices=choices,
+    )
+    if key in catalogue.fields:
+        reader.problem(row.line, f"字段键“{key}”重复")
+    elif key:
+        catalogue.fields[key] = spec
+
+
+def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> ItemSpec | None:
+    code = reader.text(row, "code", where="事项")
+    where = f"事项“{code}”"
+    promised = reader.limit(
+        row, "promised_limit", where=where, missing=f"{where}缺少承诺时限 promised_limit"
+    ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
+    fields = tuple(reader.strings(row, "fields", where=where))
+    spec = ItemSpec(
+        code=code,
+        name=reader.text(row, "name", where=where),
+        aliases=tuple(reader.strings(row, "aliases", where=where)),
+        category=reader.text(row, "category", where=where),
+        agency_kind=reader.choice(row, "agency", AgencyKind.values, where=where),
+        target=reader.choice(row, "target", ItemTarget.values, where=where),
+        legal_limit=reader.limit(row, "legal_limit", where=where),
+        promised_limit=promised,
+        online=reader.flag(row, "online", where=where, default=True),
+        onsite_required=reader.flag(row, "onsite_required", where=where, default=False),
+        pays_money=reader.flag(row, "pays_money", where=where, default=False),
+        materials=tuple(reader.strings(row, "materials", where=where)),
+        fields=fields,
+        sources=tuple(reader.strings(row, "sources", where=where)),
+        checks=_item_checks(reader, catalogue, row, fields, where=where),
+    )
+    for material in spec.materials:
+        if material not in catalogue.materials:
+            reader.problem(row.line_of("materials"), f"{where}引用了未定义的材料“{material}”")
+    for key in spec.fields:
+        if key not in catalogue.fields:
+            reader.problem(row.line_of("fields"), f"{where}引用了未定义的字段“{key}”")
+    if len(set(spec.materials)) != len(spec.materials):
+        reader.problem(row.line_of("materials"), f"{where}的材料列表有重复")
+    if len(set(spec.fields)) != len(spec.fields):
+        reader.problem(row.line_of("fields"), f"{where}的字段列表有重复")
+    if code in catalogue.items:
+        reader.problem(row.line, f"事项编码“{code}”重复")
+        return None
+    if not code:
+        return None
+    catalogue.items[code] = spec
+    return spec
+
+
+def _item_checks(
+    reader: ValueReader,
+    catalogue: CatalogueSpec,
+    row: LineDict,
+    own: tuple[str, ...],
+    *,
+    where: str,
+) -> tuple[dict[str, Any], ...]:
+    """The item's 智能审核 rules, each checked against the item's own fields."""
+    fields = {key: catalogue.fields[key] for key in own if key in catalogue.fields}
+    checks: list[dict[str, Any]] = []
+    for n, raw in enumerate(reader.mappings(row, "checks", where=where), start=1):
+        check, problems = check_normalize(raw, fields=fields)
+        name = f"审核规则“{check['key']}”" if check.get("key") else f"第{n}条审核规则"
+        for problem in problems:
+            reader.problem(raw.line_of(problem.param), f"{where}的{name}：{problem.message}")
+        if check.get("key") and check["key"] in {c.get("key") for c in checks}:
+            reader.problem(raw.line_of("key"), f"{where}的审核规则键“{check['key']}”重复")
+        checks.append(check)
+    return tuple(checks)
+
+
+def _check_unique_names(
+    reader: ValueReader, item: ItemSpec, row: LineDict, owners: dict[str, str]
+) -> None:
+    """One item, one name: a name or alias used by two items would make packs ambiguous.
+
+    Reported at the later item's `name` or `aliases` line, where the reuse is.
+    """
+    for key, names in (("name", (item.name,)), ("aliases", item.aliases)):
+        for name in names:
+            owner = owners.setdefault(name, item.code)
+            if owner != item.code:
+                reader.problem(
+                    row.line_of(key), f"名称“{name}”同时属于事项“{owner}”和“{item.code}”"
+                )

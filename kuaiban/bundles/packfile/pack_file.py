@@ -1,0 +1,282 @@
+"""Parse and check a policy pack file against the catalogue."""
+
+from __future__ import annotations
+
+from kuaiban.bundles.models import LimitSetBy, Mode
+from kuaiban.bundles.packfile.reader import LineDict, Problem
+from kuaiban.bundles.packfile.specs import (
+    BundleItemSpec,
+    BundleSpec,
+    CatalogueSpec,
+    ContactPointSpec,
+    HotItemSpec,
+    PackSpec,
+    QuestionSpec,
+    ScenarioSpec,
+    SpeedUpSpec,
+)
+from kuaiban.bundles.packfile.values import ValueReader
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.catalogue.models import ItemTarget
+
+
+def parse_pack(
+    data: LineDict, *, file: str, catalogue: CatalogueSpec
+) -> tuple[PackSpec, list[Problem]]:
+    reader = ValueReader(file)
+    head = reader.mapping(data, "pack", where="政策包文件")
+    region = reader.mapping(head, "region", where="pack")
+    pack = PackSpec(
+        code=reader.text(head, "code", where="pack"),
+        name=reader.text(head, "name", where="pack"),
+        region_code=reader.text(region, "code", where="pack.region"),
+        region_name=reader.text(region, "name", where="pack.region"),
+        document=reader.text(head, "document", where="pack", required=False),
+        issued=reader.date(head, "issued", where="pack"),
+        seed=reader.text(head, "seed", where="pack"),
+        version=reader.text(head, "version", where="pack"),
+    )
+    if pack.region_code and not (len(pack.region_code) == 6 and pack.region_code.isdigit()):
+        reader.problem(region.line_of("code"), "pack.region.code 应为六位行政区划代码")
+    checker = _ItemChecker(reader, catalogue)
+    for row in reader.mappings(data, "bundles", where="政策包文件", required=True):
+        pack.bundles.append(_bundle(reader, checker, row))
+    _check_unique(reader, [(b.code, b.line) for b in pack.bundles], "一件事序号")
+    for row in reader.mappings(data, "speedups", where="政策包文件"):
+        pack.speedups.append(_speedup(reader, checker, row))
+    for row in reader.mappings(data, "hot_items", where="政策包文件"):
+        pack.hot_items.append(_hot_item(reader, checker, row))
+    for row in reader.mappings(data, "contact_points", where="政策包文件"):
+        pack.contact_points.append(_contact_point(reader, row))
+    _check_lists_unique(reader, pack)
+    for bundle in pack.bundles:
+        _check_bundle_limit(reader, pack, catalogue, bundle)
+    return pack, reader.problems
+
+
+class _ItemChecker:
+    """Checks an item reference: the code exists and the seed's wording is a known name."""
+
+    def __init__(self, reader: ValueReader, catalogue: CatalogueSpec) -> None:
+        self.reader = reader
+        self.catalogue = catalogue
+
+    def check(self, row: LineDict, *, where: str) -> tuple[str, str]:
+        code = self.reader.text(row, "item", where=where)
+        seed_name = self.reader.text(row, "as", where=where)
+        item = self.catalogue.items.get(code)
+        if code and item is None:
+            self.reader.problem(row.line_of("item"), f"{where}引用了目录中不存在的事项“{code}”")
+        elif item and seed_name and not item.known_as(seed_name):
+            self.reader.problem(
+                row.line_of("as"),
+                f"{where}的名称“{seed_name}”既不是事项“{code} {item.name}”的名称也不是其别名",
+            )
+        return code, seed_name
+
+
+def _bundle(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> BundleSpec:
+    code = reader.text(row, "code", where="一件事")
+    where = f"一件事“{code}”"
+    target = reader.choice(row, "target", ItemTarget.values, where=where)
+    mode = reader.choice(row, "mode", Mode.values, where=where)
+    questions = tuple(
+        QuestionSpec(
+            key=reader.text(q, "key", where=f"{where}的问题"),
+            text=reader.text(q, "text", where=f"{where}的问题"),
+        )
+        for q in reader.mappings(row, "questions", where=where)
+    )
+    question_keys = {q.key for q in questions}
+    if len(question_keys) != len(questions):
+        reader.problem(row.line_of("questions"), f"{where}的问题键有重复")
+    scenarios = tuple(
+        _scenario(reader, checker, s, target=target, mode=mode, questions=question_keys)
+        for s in reader.mappings(row, "scenarios", where=where, required=True)
+    )
+    if not scenarios:
+        reader.problem(row.line, f"{where}没有任何具体场景")
+    _check_unique(reader, [(s.code, s.line) for s in scenarios], f"{where}的场景编号")
+    return BundleSpec(
+        code=code,
+        name=reader.text(row, "name", where=where),
+        target=target,
+        mode=mode,
+        promised_limit=reader.limit(row, "promised_limit", where=where),
+        lead=reader.text(row, "lead", where=where, required=False),
+        notes=tuple(reader.strings(row, "notes", where=where)),
+        source=reader.text(row, "source", where=where),
+        questions=questions,
+        scenarios=scenarios,
+        line=row.line,
+    )
+
+
+def _scenario(
+    reader: ValueReader,
+    checker: _ItemChecker,
+    row: LineDict,
+    *,
+    target: str,
+    mode: str,
+    questions: set[str],
+) -> ScenarioSpec:
+    code = reader.text(row, "code", where="场景")
+    where = f"场景“{code}”"
+    scenario = ScenarioSpec(
+        code=code,
+        name=reader.text(row, "name", where=where),
+        target=reader.choice(row, "target", ItemTarget.values, where=where, required=False)
+        or target,
+        mode=reader.choice(row, "mode", Mode.values, where=where, required=False) or mode,
+        source=reader.text(row, "source", where=where),
+        items=tuple(
+            _bundle_item(reader, checker, i, where=where, questions=questions)
+            for i in reader.mappings(row, "items", where=where, required=True)
+        ),
+        line=row.line,
+    )
+    # A scenario may have only optional items (Jiangsu's 全部可选 bundles): the applicant
+    # then ticks at least one, which planning enforces.
+    if not scenario.items:
+        reader.problem(row.line, f"{where}没有任何事项")
+    _check_unique(reader, [(i.item, i.line) for i in scenario.items], f"{where}中的事项")
+    _check_stages(reader, scenario, where=where)
+    return scenario
+
+
+def _bundle_item(
+    reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
+) -> BundleItemSpec:
+    code, seed_name = checker.check(row, where=f"{where}的事项")
+    required = reader.flag(row, "required", where=f"{where}的事项“{code}”")
+    when = reader.text(row, "when", where=where, required=False)
+    if when and when not in questions:
+        reader.problem(row.line_of("when"), f"{where}的事项“{code}”引用了未定义的问题“{when}”")
+    if when and required:
+        reader.problem(row.line_of("when"), f"{where}的事项“{code}”是必做事项，不应设置触发问题")
+    stage = row.get("stage")
+    if stage is not None and (isinstance(stage, bool) or not isinstance(stage, int) or stage < 1):
+        reader.problem(row.line_of("stage"), f"{where}的事项“{code}”的阶段应为从1开始的整数")
+        stage = 1
+    return BundleItemSpec(
+        item=code,
+        seed_name=seed_name,
+        required=required,
+        stage=stage or 0,
+        when=when,
+        source=reader.text(row, "source", where=f"{where}的事项“{code}”"),
+        line=row.line,
+    )
+
+
+def _check_stages(reader: ValueReader, scenario: ScenarioSpec, *, where: str) -> None:
+    """Serial scenarios need stages 1..N without gaps; parallel ones have one stage."""
+    missing = [i for i in scenario.items if i.stage == 0]
+    if scenario.mode == Mode.SERIAL:
+        for item in missing:
+            reader.problem(item.line, f"{where}为串行办理，但事项“{item.item}”没有阶段（stage）")
+        stages = sorted({i.stage for i in scenario.items if i.stage})
+        if stages and stages != list(range(1, len(stages) + 1)):
+            reader.problem(scenario.line, f"{where}的阶段应从1开始连续编号，实际为 {stages}")
+        if len(scenario.items) > 1 and len(stages) == 1:
+            reader.problem(scenario.line, f"{where}为串行办理，但所有事项都在同一阶段")
+    else:
+        for item in scenario.items:
+            if item.stage > 1:
+                reader.problem(
+                    item.line, f"{where}为并行或整合办理，事项“{item.item}”不应有第{item.stage}阶段"
+                )
+
+
+def _check_unique(reader: ValueReader, keyed: list[tuple[str, int]], what: str) -> None:
+    """Report each repeat at its own line, pointing back at the first entry."""
+    first: dict[str, int] = {}
+    for key, line in keyed:
+        if not key:
+            continue
+        if key in first:
+            reader.problem(line, f"{what}“{key}”重复（首次出现在第{first[key]}行）")
+        else:
+            first[key] = line
+
+
+def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> SpeedUpSpec:
+    seq = reader.integer(row, "seq", where="提速办事项")
+    where = f"提速办事项序号{seq}"
+    code, seed_name = checker.check(row, where=where)
+    promised = reader.limit(
+        row, "promised_limit", where=where, missing=f"{where}缺少提速后时限数值 promised_limit"
+    ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
+    legal = reader.limit(row, "legal_limit", where=where)
+    if legal and promised.approx_working_days() > legal.approx_working_days():
+        reader.problem(row.line_of("promised_limit"), f"{where}的提速后时限长于法定时限")
+    return SpeedUpSpec(
+        seq=seq,
+        item=code,
+        seed_name=seed_name,
+        legal_text=reader.text(row, "legal_text", where=where),
+        promised_text=reader.text(row, "promised_text", where=where),
+        legal_limit=legal,
+        promised_limit=promised,
+        promised_set_by=reader.choice(row, "promised_set_by", LimitSetBy.values, where=where),
+        source=reader.text(row, "source", where=where),
+        line=row.line,
+    )
+
+
+def _hot_item(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> HotItemSpec:
+    seq = reader.integer(row, "seq", where="热门高频事项")
+    where = f"热门高频事项序号{seq}"
+    code, seed_name = checker.check(row, where=where)
+    channels = tuple(reader.strings(row, "channels", where=where))
+    if not channels:
+        reader.problem(row.line, f"{where}没有列出对接渠道")
+    return HotItemSpec(
+        seq=seq,
+        item=code,
+        seed_name=seed_name,
+        channels=channels,
+        source=reader.text(row, "source", where=where),
+        line=row.line,
+    )
+
+
+def _contact_point(reader: ValueReader, row: LineDict) -> ContactPointSpec:
+    name = reader.text(row, "name", where="联系点")
+    return ContactPointSpec(
+        name=name,
+        level=reader.text(row, "level", where=f"联系点“{name}”"),
+        source=reader.text(row, "source", where=f"联系点“{name}”"),
+        line=row.line,
+    )
+
+
+def _check_lists_unique(reader: ValueReader, pack: PackSpec) -> None:
+    _check_unique(reader, [(str(s.seq), s.line) for s in pack.speedups], "提速办事项序号")
+    _check_unique(reader, [(s.item, s.line) for s in pack.speedups], "提速办清单中的事项")
+    _check_unique(reader, [(str(h.seq), h.line) for h in pack.hot_items], "热门高频事项序号")
+    _check_unique(reader, [(c.name, c.line) for c in pack.contact_points], "联系点")
+
+
+def _check_bundle_limit(
+    reader: ValueReader, pack: PackSpec, catalogue: CatalogueSpec, bundle: BundleSpec
+) -> None:
+    """Jiangsu rule: a parallel bundle's promised limit may not exceed its longest item's."""
+    if bundle.promised_limit is None:
+        return
+    for scenario in bundle.scenarios:
+        if scenario.mode == Mode.SERIAL:
+            continue
+        limits = [
+            pack.promised_limit_of(catalogue.items[i.item])
+            for i in scenario.items
+            if i.item in catalogue.items
+        ]
+        longest = max((lim.approx_working_days() for lim in limits), default=0.0)
+        if bundle.promised_limit.approx_working_days() > longest:
+            reader.problem(
+                bundle.line,
+                f"一件事“{bundle.code} {bundle.name}”并行办理，其承诺时限"
+                f"{bundle.promised_limit.label()}超过了场景“{scenario.code}”中最长的单个事项时限",
+            )

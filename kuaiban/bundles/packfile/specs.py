@@ -1,0 +1,162 @@
+"""What a catalogue file and a pack file say, as plain typed values (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kuaiban.calendar.limits import TimeLimit
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    code: str
+    name: str
+    kind: str
+    shared_source: str
+    commitment_allowed: bool
+    key: bool
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    field_type: str
+    required: bool
+    prefill: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    agency_kind: str
+    target: str
+    legal_limit: TimeLimit | None
+    promised_limit: TimeLimit
+    online: bool
+    onsite_required: bool
+    pays_money: bool
+    materials: tuple[str, ...]
+    fields: tuple[str, ...]
+    sources: tuple[str, ...]
+    # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks.py); not part of __hash__,
+    # since a dict cannot be hashed.
+    checks: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+
+    def known_as(self, name: str) -> bool:
+        return name == self.name or name in self.aliases
+
+
+@dataclass
+class CatalogueSpec:
+    version: str
+    materials: dict[str, MaterialSpec] = field(default_factory=dict)
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+    items: dict[str, ItemSpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BundleItemSpec:
+    item: str
+    seed_name: str
+    required: bool
+    stage: int
+    when: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    code: str
+    name: str
+    target: str
+    mode: str
+    source: str
+    items: tuple[BundleItemSpec, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    code: str
+    name: str
+    target: str
+    mode: str
+    promised_limit: TimeLimit | None
+    lead: str
+    notes: tuple[str, ...]
+    source: str
+    questions: tuple[QuestionSpec, ...]
+    scenarios: tuple[ScenarioSpec, ...]
+    line: int
+
+    def item_codes(self) -> set[str]:
+        return {bi.item for sc in self.scenarios for bi in sc.items}
+
+
+@dataclass(frozen=True)
+class SpeedUpSpec:
+    seq: int
+    item: str
+    seed_name: str
+    legal_text: str
+    promised_text: str
+    legal_limit: TimeLimit | None
+    promised_limit: TimeLimit
+    promised_set_by: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class HotItemSpec:
+    seq: int
+    item: str
+    seed_name: str
+    channels: tuple[str, ...]
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ContactPointSpec:
+    name: str
+    level: str
+    source: str
+    line: int
+
+
+@dataclass
+class PackSpec:
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    document: str
+    issued: dt.date | None
+    seed: str
+    version: str
+    bundles: list[BundleSpec] = field(default_factory=list)
+    speedups: list[SpeedUpSpec] = field(default_factory=list)
+    hot_items: list[HotItemSpec] = field(default_factory=list)
+    contact_points: list[ContactPointSpec] = field(default_factory=list)
+
+    def promised_limit_of(self, item: ItemSpec) -> TimeLimit:
+        """The promised limit of an item in this pack: its speed-up entry, else the catalogue's."""
+        for speedup in self.speedups:
+            if speedup.item == item.code:
+                return speedup.promised_limit
+        return item.promised_limit

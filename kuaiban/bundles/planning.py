@@ -1,0 +1,330 @@
+"""Bundle planning: one merged form, one material list, sub-items, due date and burden figures.
+
+The same service feeds the public bundle page, the plan API and (later) intake, so the
+figures an applicant sees are the figures that are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from kuaiban.bundles.models import Bundle, BundleItem, Mode, Scenario, SpeedUp
+from kuaiban.bundles.selectors import (
+    ItemLimits,
+    item_fields,
+    item_limits,
+    item_materials,
+    pack_speedups,
+)
+from kuaiban.calendar.arithmetic import WorkCalendar
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.calendar.limits import TimeLimit
+from kuaiban.calendar.selectors import calendar_load, due_at
+from kuaiban.catalogue.models import AgencyKind
+from kuaiban.core.errors import Unprocessable
+from kuaiban.shareddata.connectors import SharedProfile
+
+
+@dataclass
+class PlanField:
+    key: str
+    label: str
+    field_type: str
+    required: bool
+    choices: list[str]
+    prefill: str | None
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanMaterial:
+    code: str
+    name: str
+    kind: str
+    key: bool
+    commitment_allowed: bool
+    shared_source: str
+    from_shared_data: bool
+    items: list[str] = field(default_factory=list)
+
+    @property
+    def from_online_form(self) -> bool:
+        """一张表单: an item's application form (申请表) is generated from the merged form."""
+        return self.kind == "form"
+
+    @property
+    def to_provide(self) -> bool:
+        """Whether the applicant must provide it: not shared data, not the online form."""
+        return not (self.from_shared_data or self.from_online_form)
+
+    @property
+    def gap_allowed(self) -> bool:
+        """容缺受理: a non-key material may be supplied later."""
+        return not self.key
+
+
+@dataclass(frozen=True)
+class PlanSubItem:
+    code: str
+    name: str
+    seed_name: str
+    required: bool
+    stage: int
+    agency_kind: str
+    agency_label: str
+    limits: ItemLimits
+    due_at: dt.datetime | None  # None only in a lenient plan past the calendar's end
+    pays_money: bool
+    online: bool
+
+
+@dataclass(frozen=True)
+class Burden:
+    separate: int
+    bundled: int
+
+    @property
+    def saved(self) -> int:
+        return self.separate - self.bundled
+
+
+@dataclass
+class Plan:
+    bundle: Bundle
+    scenario: Scenario
+    mode: str
+    fields: list[PlanField]
+    materials: list[PlanMaterial]
+    subitems: list[PlanSubItem]
+    promised_due_at: dt.datetime | None
+    burden: dict[str, Burden]
+    credit_commitment_required: bool
+    calendar_problem: str = ""
+
+    @property
+    def promised_due_date(self) -> dt.date | None:
+        if self.promised_due_at is None:
+            return None
+        return timezone.localtime(self.promised_due_at).date()
+
+
+def selected_bundle_items(
+    *, scenario: Scenario, optional_items: Sequence[str], answers: Mapping[str, bool]
+) -> list[BundleItem]:
+    """Required items, plus optional ones ticked by code or switched on by a 'yes' answer."""
+    bundle_items = list(scenario.bundle_items.all())
+    known = {bi.item.code for bi in bundle_items}
+    unknown = [code for code in optional_items if code not in known]
+    if unknown:
+        raise Unprocessable(
+            "所选事项不属于该场景",
+            fields={
+                "items": [f"事项“{c}”不属于场景“{scenario.code} {scenario.name}”" for c in unknown]
+            },
+        )
+    ticked = set(optional_items)
+    chosen = [
+        bi
+        for bi in bundle_items
+        if bi.required or bi.item.code in ticked or (bi.when and answers.get(bi.when) is True)
+    ]
+    if not chosen:
+        raise Unprocessable(
+            "请至少选择一项事项",
+            fields={
+                "items": [f"场景“{scenario.code} {scenario.name}”的事项均为可选，请至少勾选一项"]
+            },
+        )
+    return chosen
+
+
+def scenario_get(*, bundle: Bundle, code: str) -> Scenario:
+    for scenario in bundle.scenarios.all():
+        if scenario.code == code:
+            return scenario
+    raise Unprocessable(
+        "场景不属于该一件事",
+        fields={"scenario": [f"一件事“{bundle.name}”没有场景“{code}”"]},
+    )
+
+
+def bundle_plan(
+    *,
+    bundle: Bundle,
+    scenario_code: str,
+    optional_items: Sequence[str] = (),
+    answers: Mapping[str, bool] | None = None,
+    profile: SharedProfile | None = None,
+    start: dt.datetime | None = None,
+    strict: bool = True,
+) -> Plan:
+    """Plan a scenario. A due date past the configured calendar raises `CalendarNotConfigured`;
+    with ``strict=False`` (service guides) the plan has no dates and says why instead."""
+    scenario = scenario_get(bundle=bundle, code=scenario_code)
+    chosen = selected_bundle_items(
+        scenario=scenario, optional_items=optional_items, answers=answers or {}
+    )
+    speedups = pack_speedups(pack=bundle.pack)
+    start = start or timezone.now()
+    # One calendar load for every due date of the plan, however many items it has.
+    calendar = calendar_load(since=timezone.localtime(start).date())
+    problem = ""
+    try:
+        subitems = _schedule(bundle, scenario, chosen, speedups, start, calendar)
+        promised_due_at = _promised_due(bundle, subitems, start, calendar)
+    except CalendarNotConfigured as exc:
+        if strict:
+            raise
+        problem = exc.message
+        subitems = _schedule(bundle, scenario, chosen, speedups, start, None)
+        promised_due_at = None
+    fields = _merge_fields(chosen, profile)
+    materials = _merge_materials(chosen, profile)
+    return Plan(
+        bundle=bundle,
+        scenario=scenario,
+        mode=scenario.mode,
+        fields=fields,
+        materials=materials,
+        subitems=subitems,
+        promised_due_at=promised_due_at,
+        burden=_burden(chosen, fields, materials),
+        credit_commitment_required=any(s.pays_money for s in subitems),
+        calendar_problem=problem,
+    )
+
+
+def _schedule(
+    bundle: Bundle,
+    scenario: Scenario,
+    chosen: list[BundleItem],
+    speedups: dict[int, SpeedUp],
+    start: dt.datetime,
+    calendar: WorkCalendar | None,
+) -> list[PlanSubItem]:
+    """Each stage starts when the one before it is due; parallel scenarios have one stage."""
+    serial = scenario.mode == Mode.SERIAL
+    stages = sorted({bi.stage for bi in chosen}) if serial else [1]
+    stage_start = start
+    subitems: list[PlanSubItem] = []
+    for stage in stages:
+        in_stage = [bi for bi in chosen if not serial or bi.stage == stage]
+        stage_end = stage_start
+        for bi in in_stage:
+            limits = item_limits(pack=bundle.pack, item=bi.item, speedups=speedups)
+            due = None
+            if calendar is not None and limits.promised.is_instant and stage_start != start:
+                # A later stage starts when the one before is due (the end of that day); an
+                # instant item then is done the same day, not 30 minutes past midnight.
+                due = stage_start
+            elif calendar is not None:
+                due = due_at(start=stage_start, limit=limits.promised, calendar=calendar)
+                stage_end = max(stage_end, due)
+            subitems.append(_subitem(bi, stage if serial else 1, limits, due))
+        stage_start = stage_end
+    return subitems
+
+
+def _subitem(
+    bi: BundleItem, stage: int, limits: ItemLimits, due: dt.datetime | None
+) -> PlanSubItem:
+    item = bi.item
+    return PlanSubItem(
+        code=item.code,
+        name=item.name,
+        seed_name=bi.seed_name,
+        required=bi.required,
+        stage=stage,
+        agency_kind=item.agency_kind,
+        agency_label=str(AgencyKind(item.agency_kind).label),
+        limits=limits,
+        due_at=due,
+        pays_money=item.pays_money,
+        online=item.online and not item.onsite_required,
+    )
+
+
+def _promised_due(
+    bundle: Bundle, subitems: list[PlanSubItem], start: dt.datetime, calendar: WorkCalendar
+) -> dt.datetime:
+    """Parallel: the longest item; serial: the stages add up; a bundle's own limit wins."""
+    limit: TimeLimit | None = bundle.promised_limit
+    if limit is not None:
+        return due_at(start=start, limit=limit, calendar=calendar)
+    return max((s.due_at for s in subitems if s.due_at), default=start)
+
+
+def _merge_fields(chosen: list[BundleItem], profile: SharedProfile | None) -> list[PlanField]:
+    merged: dict[str, PlanField] = {}
+    for bi in chosen:
+        for form_field in item_fields(bi.item):
+            entry = merged.get(form_field.key)
+            if entry is None:
+                value = (
+                    profile.values.get(form_field.prefill)
+                    if profile and form_field.prefill
+                    else None
+                )
+                entry = merged[form_field.key] = PlanField(
+                    key=form_field.key,
+                    label=form_field.label,
+                    field_type=form_field.field_type,
+                    required=form_field.required,
+                    choices=list(form_field.choices),
+                    prefill=value,
+                )
+            entry.required = entry.required or form_field.required
+            entry.items.append(bi.item.code)
+    return list(merged.values())
+
+
+def _merge_materials(chosen: list[BundleItem], profile: SharedProfile | None) -> list[PlanMaterial]:
+    available = profile.sources if profile else set()
+    merged: dict[str, PlanMaterial] = {}
+    for bi in chosen:
+        for material in item_materials(bi.item):
+            entry = merged.get(material.code)
+            if entry is None:
+                entry = merged[material.code] = PlanMaterial(
+                    code=material.code,
+                    name=material.name,
+                    kind=material.kind,
+                    key=material.key,
+                    commitment_allowed=material.commitment_allowed,
+                    shared_source=material.shared_source,
+                    from_shared_data=bool(material.shared_source)
+                    and material.shared_source in available,
+                )
+            entry.items.append(bi.item.code)
+    return list(merged.values())
+
+
+def _burden(
+    chosen: list[BundleItem], fields: list[PlanField], materials: list[PlanMaterial]
+) -> dict[str, Burden]:
+    """What the applicant would face item by item vs through the bundle.
+
+    separate: every item's own form, material list, application and — unless the item can
+    be done fully online — its own visit. bundled: the merged form minus what shared data
+    prefills, the merged material list minus what shared data provides and minus the items'
+    application forms (generated from the one merged form), one application, and one visit
+    only if some item cannot be done online.
+    """
+    items = [bi.item for bi in chosen]
+    offline = [i for i in items if i.onsite_required or not i.online]
+    return {
+        "fields": Burden(
+            separate=sum(len(item_fields(i)) for i in items),
+            bundled=sum(1 for f in fields if f.prefill is None),
+        ),
+        "materials": Burden(
+            separate=sum(len(item_materials(i)) for i in items),
+            bundled=sum(1 for m in materials if m.to_provide),
+        ),
+        "applications": Burden(separate=len(items), bundled=1 if items else 0),
+        "visits": Burden(separate=len(offline), bundled=1 if offline else 0),
+    }

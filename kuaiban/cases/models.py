@@ -1,0 +1,110 @@
+"""Sub-cases (子件): one per selected item of an application, routed to an agency."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SubCaseStatus(models.TextChoices):
+    WAITING = "waiting", _("待前序阶段办结")
+    OPEN = "open", _("待受理")
+    ACCEPTED = "accepted", _("办理中")
+    CORRECTION = "correction", _("待补正")
+    APPROVED = "approved", _("已办结")
+    REJECTED = "rejected", _("不予办理")
+    STOPPED = "stopped", _("已终止")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class DeadlineState(models.TextChoices):
+    ON_TIME = "on_time", _("正常")
+    DUE_SOON = "due_soon", _("即将到期")
+    OVERDUE = "overdue", _("已超期")
+
+
+class SubCase(models.Model):
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("办件"),
+        on_delete=models.CASCADE,
+        related_name="subcases",
+    )
+    item = models.ForeignKey(
+        "catalogue.ServiceItem",
+        verbose_name=_("服务事项"),
+        on_delete=models.PROTECT,
+        related_name="subcases",
+    )
+    seed_name = models.CharField(_("事项名称（政策原文）"), max_length=200)
+    agency_kind = models.CharField(_("责任机构类型"), max_length=32)
+    agency = models.ForeignKey(
+        "catalogue.Agency",
+        verbose_name=_("责任机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subcases",
+        help_text=_("按事项的机构类型与申请人所在地区分派。"),
+    )
+    stage = models.PositiveSmallIntegerField(_("阶段"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=SubCaseStatus.choices, default=SubCaseStatus.WAITING
+    )
+    due_at = models.DateTimeField(
+        _("办结期限"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("阶段开始时按承诺时限计算；等待前序阶段时为空。"),
+    )
+    deadline_state = models.CharField(
+        _("时限状态"),
+        max_length=10,
+        choices=DeadlineState.choices,
+        default=DeadlineState.ON_TIME,
+        help_text=_("由时限巡检更新；每次变化只提醒一次。"),
+    )
+    version = models.PositiveIntegerField(
+        _("版本"), default=0, help_text=_("每次办理动作加一；两人同时操作时后提交者会被告知。")
+    )
+    paused_since = models.DateTimeField(
+        _("计时暂停于"), null=True, blank=True, help_text=_("补正期间停止计时。")
+    )
+    pauses = models.JSONField(
+        _("暂停记录"), default=list, blank=True, help_text=_("已结束的补正暂停 [开始, 结束]。")
+    )
+    correction_items = models.JSONField(
+        _("一次性告知内容"), default=list, blank=True, help_text=_("需补正的全部内容，一次告知。")
+    )
+    check_results = models.JSONField(
+        _("智能审核结果"), default=list, blank=True, help_text=_("自动审核规则的逐条结果。")
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_subcases",
+    )
+    opened_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    decision_note = models.TextField(_("办理意见"), blank=True)
+    results = models.JSONField(_("办理结果"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("子件")
+        verbose_name_plural = _("子件")
+        ordering = ["application", "stage", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"], name="subcase_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="unique_subcase_item"),
+            models.CheckConstraint(condition=Q(stage__gte=1), name="subcase_stage_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.seed_name}"

@@ -1,0 +1,89 @@
+"""拆包分办: which agency handles each sub-case, from the routing table (catalogue.Route)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kuaiban.catalogue.models import Agency, Region, RegionLevel, Route, ServiceItem
+from kuaiban.core.errors import Unprocessable
+
+
+def region_chain(region: Region) -> list[Region]:
+    """The region and its ancestors, nearest first (district → city → province)."""
+    chain: list[Region] = []
+    current: Region | None = region
+    while current is not None and len(chain) < 6:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+@dataclass
+class RoutingTable:
+    """The routes of one region chain, loaded in one query, answering per item."""
+
+    chain: list[Region]
+    routes: list[Route]
+
+    @classmethod
+    def for_region(cls, region: Region) -> RoutingTable:
+        chain = region_chain(region)
+        routes = list(
+            Route.objects.filter(region__in=chain).select_related("agency", "agency__region")
+        )
+        return cls(chain=chain, routes=routes)
+
+    def agency_for(self, item: ServiceItem) -> Agency | None:
+        for region in self.chain:
+            for route in self.routes:
+                if (
+                    item.pk is not None
+                    and route.region_id == region.pk
+                    and route.item_id == item.pk
+                ):
+                    return route.agency
+            for route in self.routes:
+                if (
+                    route.region_id == region.pk
+                    and route.item_id is None
+                    and route.agency_kind == item.agency_kind
+                ):
+                    return route.agency
+        return None
+
+
+def routes_require(*, table: RoutingTable, items: list[ServiceItem]) -> dict[int, Agency]:
+    """Every item's agency, or a clear refusal: never a sub-case that nobody owns."""
+    found: dict[int, Agency] = {}
+    missing = []
+    for item in items:
+        agency = table.agency_for(item)
+        if agency is None:
+            missing.append(item)
+        else:
+            found[item.pk] = agency
+    if missing:
+        place = table.chain[0].name if table.chain else "该地区"
+        raise Unprocessable(
+            "部分事项在本地区尚未配置办理机构，暂时无法受理，请联系经办机构",
+            code="route_missing",
+            fields={
+                "items": [
+                    f"事项“{i.code} {i.name}”（{i.get_agency_kind_display()}）在{place}没有分派路由"
+                    for i in missing
+                ]
+            },
+        )
+    return found
+
+
+def route_gaps(*, province_code: str, items: list[ServiceItem]) -> dict[str, list[str]]:
+    """For `kuaiban pack validate`: per item code, the cities of the province without a route."""
+    cities = list(Region.objects.filter(level=RegionLevel.CITY, parent__code=province_code))
+    gaps: dict[str, list[str]] = {}
+    for city in cities:
+        table = RoutingTable.for_region(city)
+        for item in items:
+            if table.agency_for(item) is None:
+                gaps.setdefault(item.code, []).append(city.name)
+    return gaps

@@ -1,0 +1,307 @@
+"""Writes for sub-cases: created at submission, then worked stage by stage.
+
+Every action is one transaction: a conditional UPDATE on the sub-case's version (so two
+officers acting at once cannot both win), the application's derived status, the next stage
+opening or later stages stopping, outbox messages, and an audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_CEILING
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.models import Application
+from kuaiban.bundles.planning import Plan
+from kuaiban.calendar.arithmetic import end_of_day
+from kuaiban.calendar.limits import TimeLimit
+from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
+from kuaiban.cases.checks import auto_review
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.cases.status import derive_status
+from kuaiban.catalogue.models import Agency, Delivery
+from kuaiban.core.audit import audit_record
+from kuaiban.core.errors import Conflict, Unprocessable
+from kuaiban.integrations.models import OutboxKind
+from kuaiban.integrations.services import outbox_enqueue
+
+
+def subcases_create(
+    *, application: Application, plan: Plan, agencies: dict[int, Agency]
+) -> list[SubCase]:
+    """The first stage opens at once with its due dates; later stages wait for it."""
+    first = min((s.stage for s in plan.subitems), default=1)
+    items = {bi.item.code: bi.item for bi in plan.scenario.bundle_items.all()}
+    now = timezone.now()
+    rows = []
+    for sub in plan.subitems:
+        opening = sub.stage == first
+        item = items[sub.code]
+        rows.append(
+            SubCase(
+                application=application,
+                item=item,
+                seed_name=sub.seed_name,
+                agency_kind=sub.agency_kind,
+                agency=agencies[item.pk],
+                stage=sub.stage,
+                status=SubCaseStatus.OPEN if opening else SubCaseStatus.WAITING,
+                due_at=sub.due_at if opening else None,
+                opened_at=now if opening else None,
+            )
+        )
+    created = SubCase.objects.bulk_create(rows)
+    for subcase in created:
+        if subcase.status == SubCaseStatus.OPEN:
+            _open(subcase)
+    return created
+
+
+def _open(subcase: SubCase) -> None:
+    """A sub-case that just opened: 智能审核 first (秒办 if it passes), else to its agency."""
+    if not auto_review(subcase=subcase):
+        _dispatch_if_external(subcase)
+
+
+# ---------------------------------------------------------------------------------------------
+# Working a sub-case
+# ---------------------------------------------------------------------------------------------
+
+_WORKABLE = {SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED}
+
+
+class Outcome(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CORRECTION = "correction"
+
+
+def _transition(
+    subcase: SubCase, *, allowed: set[SubCaseStatus], expected_version: int | None, **changes: Any
+) -> SubCase:
+    """Apply ``changes`` only if nobody acted since the caller looked: one winner, no lost update."""
+    if SubCaseStatus(subcase.status) not in allowed:
+        raise Conflict(
+            f"子件当前状态为“{subcase.get_status_display()}”，不能执行此操作", code="invalid_state"
+        )
+    version = subcase.version if expected_version is None else expected_version
+    updated = SubCase.objects.filter(pk=subcase.pk, version=version, status__in=allowed).update(
+        version=version + 1, **changes
+    )
+    if updated != 1:
+        raise Conflict("该子件刚刚已被他人处理，请刷新后查看最新状态", code="concurrent_update")
+    subcase.refresh_from_db()
+    return subcase
+
+
+def subcase_accept(*, actor: User | None, subcase: SubCase, version: int | None = None) -> SubCase:
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed={SubCaseStatus.OPEN},
+            expected_version=version,
+            status=SubCaseStatus.ACCEPTED,
+            accepted_at=timezone.now(),
+            handled_by=actor,
+        )
+        _after(actor, subcase, "subcase.accept", {})
+    return subcase
+
+
+def subcase_decide(
+    *,
+    actor: User | None,
+    subcase: SubCase,
+    outcome: Outcome,
+    note: str = "",
+    results: list[dict[str, str]] | None = None,
+    correction_items: list[str] | None = None,
+    version: int | None = None,
+    system: str = "",
+) -> SubCase:
+    """Approve (with results), reject (with a reason) or request correction (一次性告知)."""
+    note = note.strip()
+    if outcome == Outcome.REJECTED and not note:
+        raise Unprocessable("不予办理须说明理由", fields={"note": ["请填写不予办理的理由"]})
+    items = [c.strip() for c in (correction_items or []) if c.strip()]
+    if outcome == Outcome.CORRECTION and not items:
+        raise Unprocessable(
+            "请一次性列明需要补正的全部内容", fields={"correction_items": ["至少填写一项"]}
+        )
+    now = timezone.now()
+    changes: dict[str, Any] = {"decision_note": note, "handled_by": actor}
+    if outcome == Outcome.APPROVED:
+        changes |= {"status": SubCaseStatus.APPROVED, "decided_at": now, "results": results or []}
+    elif outcome == Outcome.REJECTED:
+        changes |= {"status": SubCaseStatus.REJECTED, "decided_at": now}
+    else:
+        changes |= {
+            "status": SubCaseStatus.CORRECTION,
+            "paused_since": now,
+            "correction_items": items,
+        }
+    with transaction.atomic():
+        subcase = _transition(subcase, allowed=_WORKABLE, expected_version=version, **changes)
+        _after(actor, subcase, f"subcase.{outcome}", {"note": note, "system": system})
+    return subcase
+
+
+def subcase_transfer(
+    *, actor: User, subcase: SubCase, agency: Agency, reason: str, version: int | None = None
+) -> SubCase:
+    if not reason.strip():
+        raise Unprocessable("转办须说明理由", fields={"reason": ["请填写转办理由"]})
+    if agency.pk == subcase.agency_id:
+        raise Unprocessable("不能转给本机构", fields={"agency": ["请选择其他机构"]})
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed=_WORKABLE,
+            expected_version=version,
+            agency=agency,
+            status=SubCaseStatus.OPEN,
+            handled_by=None,
+            accepted_at=None,
+        )
+        _dispatch_if_external(subcase)
+        _after(actor, subcase, "subcase.transfer", {"to": agency.code, "reason": reason.strip()})
+    return subcase
+
+
+def correction_answer(*, actor: User, application: Application, note: str = "") -> list[SubCase]:
+    """The applicant has supplied what was asked: the clock runs again, extended by the pause."""
+    now = timezone.now()
+    answered = []
+    with transaction.atomic():
+        for subcase in application.subcases.filter(status=SubCaseStatus.CORRECTION):
+            paused = subcase.paused_since or now
+            due = _extend(subcase.due_at, paused, now)
+            subcase = _transition(
+                subcase,
+                allowed={SubCaseStatus.CORRECTION},
+                expected_version=None,
+                status=SubCaseStatus.ACCEPTED,
+                paused_since=None,
+                due_at=due,
+                pauses=[*subcase.pauses, [paused.isoformat(), now.isoformat()]],
+            )
+            answered.append(subcase)
+        if not answered:
+            raise Conflict("当前没有需要补正的事项", code="invalid_state")
+        _after(actor, answered[0], "application.correction_answer", {"note": note})
+    return answered
+
+
+def application_withdraw(*, actor: User, application: Application) -> Application:
+    """The applicant may withdraw until an officer has started work on any sub-case."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        statuses = set(locked.subcases.values_list("status", flat=True))
+        if not statuses <= {SubCaseStatus.OPEN, SubCaseStatus.WAITING}:
+            raise Conflict(
+                "已有事项开始办理，不能撤回；如需终止请联系经办机构", code="invalid_state"
+            )
+        locked.subcases.update(status=SubCaseStatus.WITHDRAWN, version=F("version") + 1)
+        _status_refresh(locked, actor=actor)
+        audit_record(
+            actor=actor,
+            action="application.withdraw",
+            object_type="application",
+            object_id=locked.number,
+        )
+    return locked
+
+
+def _extend(due: dt.datetime | None, paused: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """Add the working days the clock stood still to the deadline (补正期间不计时)."""
+    if due is None:
+        return None
+    lost = working_days_between(start=paused, end=now)
+    days = int(lost.to_integral_value(rounding=ROUND_CEILING))
+    if days == 0:
+        return due
+    return end_of_day(add_working_days(start=timezone.localtime(due).date(), days=days))
+
+
+def _after(actor: User | None, subcase: SubCase, action: str, detail: dict[str, Any]) -> None:
+    """What every action implies: next stage or stop, derived status, audit."""
+    application = Application.objects.select_for_update().get(pk=subcase.application_id)
+    if subcase.status == SubCaseStatus.APPROVED:
+        _stage_advance(application)
+    elif subcase.status == SubCaseStatus.REJECTED and _is_serial(application):
+        _stages_stop(application, after=subcase.stage, reason=subcase.decision_note)
+    _status_refresh(application, actor=actor)
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="subcase",
+        object_id=str(subcase.pk),
+        changes={"application": application.number, "status": subcase.status, **detail},
+    )
+
+
+def _is_serial(application: Application) -> bool:
+    return bool(application.snapshot.get("scenario", {}).get("mode") == "serial")
+
+
+def _stage_advance(application: Application) -> None:
+    """When every sub-case of a stage is approved, the next stage opens with its due dates."""
+    subcases = list(application.subcases.all())
+    waiting = sorted({s.stage for s in subcases if s.status == SubCaseStatus.WAITING})
+    if not waiting:
+        return
+    nxt = waiting[0]
+    earlier = [s for s in subcases if s.stage < nxt]
+    if any(s.status != SubCaseStatus.APPROVED for s in earlier):
+        return
+    now = timezone.now()
+    limits = {i["code"]: i.get("promised") for i in application.snapshot.get("items", [])}
+    for subcase in (s for s in subcases if s.stage == nxt):
+        promised = limits.get(subcase.item.code) or {"unit": "working_days", "value": 0}
+        limit = TimeLimit.from_parts(promised.get("value"), promised.get("unit"))
+        due = due_at(start=now, limit=limit) if limit else None
+        SubCase.objects.filter(pk=subcase.pk, status=SubCaseStatus.WAITING).update(
+            status=SubCaseStatus.OPEN, opened_at=now, due_at=due, version=F("version") + 1
+        )
+        subcase.refresh_from_db()
+        _open(subcase)
+
+
+def _stages_stop(application: Application, *, after: int, reason: str) -> None:
+    """A rejection in a serial chain stops the later stages; the applicant is told why."""
+    application.subcases.filter(stage__gt=after, status=SubCaseStatus.WAITING).update(
+        status=SubCaseStatus.STOPPED,
+        decision_note=f"前序事项不予办理，本事项终止：{reason}",
+        version=F("version") + 1,
+    )
+
+
+def _dispatch_if_external(subcase: SubCase) -> None:
+    agency = subcase.agency
+    if agency is None or agency.delivery != Delivery.WEBHOOK:
+        return
+    outbox_enqueue(
+        kind=OutboxKind.SUBCASE_DISPATCH,
+        key=f"subcase.dispatch:{subcase.pk}:{agency.code}:{subcase.version}",
+        payload={"subcase": subcase.pk, "agency": agency.code},
+    )
+
+
+def _status_refresh(application: Application, *, actor: User | None) -> None:
+    """Derive the applicant's one status; tell them once when it meaningfully changes."""
+    status = derive_status(application.subcases.values_list("status", flat=True))
+    if status == application.status:
+        return
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.status = status
+    outbox_enqueue(
+        kind=OutboxKind.NOTIFY_APPLICANT,
+        key=f"notify:{application.number}:{status}:{timezone.now().isoformat()}",
+        payload={"number": application.number, "status": str(status)},
+    )

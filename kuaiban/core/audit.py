@@ -1,0 +1,29 @@
+"""Writing audit events; called inside the transaction of the change it records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from kuaiban.core.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    user = actor if actor is not None and actor.is_authenticated else None
+    label = user.get_username() if user is not None else "system"
+    return AuditEvent.objects.create(
+        actor=user,  # type: ignore[misc]
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+    )

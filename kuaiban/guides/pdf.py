@@ -1,0 +1,112 @@
+"""Service guides as PDF documents: the same content as the pages, laid out for print."""
+
+from __future__ import annotations
+
+from kuaiban.documents.model import Bullets, Document, Heading, KeyValue, Paragraph, Table
+from kuaiban.guides.content import BundleGuide, ItemGuide
+
+
+def bundle_guide_document(guide: BundleGuide) -> Document:
+    bundle = guide.bundle
+    blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
+        KeyValue(
+            pairs=[
+                ("政策依据", f"{guide.pack.name}（{guide.pack.document}）"),
+                ("办事对象", bundle.get_target_display()),
+                ("办理模式", bundle.get_mode_display()),
+                ("职责分工", bundle.lead or "—"),
+            ]
+        ),
+        Heading("办理渠道"),
+        Bullets(guide.channels),
+    ]
+    for scenario in guide.scenarios:
+        plan = scenario.plan
+        blocks += [
+            Heading(f"场景 {scenario.code} {scenario.name}（{scenario.mode}）"),
+            Table(
+                headers=["事项", "类别", "阶段", "责任机构", "法定时限", "承诺时限"],
+                rows=[
+                    [
+                        f"{r.code} {r.seed_name}",
+                        "必做" if r.required else "情形",
+                        str(r.stage),
+                        r.agency,
+                        r.legal,
+                        f"{r.promised} {r.speedup}".strip(),
+                    ]
+                    for r in scenario.items
+                ],
+                widths=[3, 1, 1, 2, 2, 3],
+            ),
+            Paragraph(f"一套材料（{len(plan.materials)} 项，已去重）："),
+            Bullets([_material_line(m) for m in plan.materials]),
+            Paragraph(
+                f"一张表单：{plan.burden['fields'].bundled} 项信息"
+                f"（逐项单独申请需填写 {plan.burden['fields'].separate} 项）；"
+                f"一次申请代替 {plan.burden['applications'].separate} 次。"
+            ),
+        ]
+    blocks += [Heading("材料说明"), Paragraph(guide.materials_note)]
+    if guide.notes:
+        blocks += [Heading("备注（政策原文）"), Bullets(guide.notes)]
+    return Document(
+        title=f"“{bundle.name}”一件事办事指南",
+        subtitle=guide.pack.region.name,
+        meta=[("来源", f"{guide.pack.document} {bundle.source}"), ("生成日期", guide.generated)],
+        blocks=blocks,
+        footer="快办 · 人社服务综合受理平台 · 线上线下同源发布",
+    )
+
+
+def _material_line(material: object) -> str:
+    m = material
+    marks = []
+    if getattr(m, "shared_source", ""):
+        marks.append("可数据共享获取")
+    if getattr(m, "commitment_allowed", False):
+        marks.append("可承诺")
+    if not getattr(m, "key", True):
+        marks.append("可容缺")
+    suffix = f"（{'、'.join(marks)}）" if marks else ""
+    return f"{getattr(m, 'name', '')}{suffix}"
+
+
+def item_guide_document(guide: ItemGuide) -> Document:
+    item = guide.item
+    blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
+        KeyValue(
+            pairs=[
+                ("事项编码", item.code),
+                ("办事对象", guide.target),
+                ("责任机构", guide.agency),
+                ("业务板块", item.category),
+                ("全程网办", "是" if item.online and not item.onsite_required else "否，须到现场"),
+                ("信用承诺", "涉及资金支付，须作出信用承诺" if item.pays_money else "不涉及"),
+            ]
+        ),
+        Heading("办结时限"),
+        Table(
+            headers=["依据", "法定时限", "承诺时限", "提速"],
+            rows=[
+                [pack.name if pack else "本地默认", legal, promised, ratio]
+                for pack, legal, promised, ratio in guide.limits
+            ],
+            widths=[3, 2, 3, 1],
+        ),
+        Heading("申请材料"),
+        Bullets([_material_line(m) for m in item.materials.all()] or ["无需提交材料"]),
+        Heading("办理渠道"),
+        Bullets(guide.channels),
+    ]
+    if guide.bundles:
+        blocks += [
+            Heading("可在以下“一件事”中一并办理"),
+            Bullets([f"{b.pack.region.name}：{b.name}" for b in guide.bundles]),
+        ]
+    return Document(
+        title=f"{item.name} 办事指南",
+        meta=[("生成日期", guide.generated)],
+        blocks=blocks,
+        footer="快办 · 人社服务综合受理平台 · 线上线下同源发布",
+    )

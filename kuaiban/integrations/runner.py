@@ -1,0 +1,170 @@
+"""The worker loop (drain + sweep, then a short sleep) for `kuaiban worker` and the web process.
+
+``kuaiban worker`` runs it in the foreground on as many machines as needed. For the embedded
+default (SQLite, ``make demo``) the same loop runs in a daemon thread of the development server
+when ``KUAIBAN_INPROCESS_WORKER`` is on, so the demo needs no second process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import close_old_connections, connection
+
+from kuaiban.integrations.sweeper import SweepResult, deadline_sweep
+from kuaiban.integrations.worker import DrainResult, outbox_drain
+
+logger = logging.getLogger("kuaiban.worker")
+
+_HEARTBEAT_SECONDS = 60.0
+_ERROR_PAUSE_SECONDS = 5.0
+
+
+def default_worker_id(suffix: str = "") -> str:
+    return f"{socket.gethostname()}:{os.getpid()}{suffix}"[:120]
+
+
+@dataclass
+class PassResult:
+    number: int
+    drain: DrainResult
+    sweep: SweepResult | None
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.drain.claimed or (self.sweep and (self.sweep.changed or self.sweep.lost)))
+
+    def __str__(self) -> str:
+        sweep = f"；巡检：{self.sweep}" if self.sweep else ""
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}"
+
+
+class WorkerLoop:
+    """One pass drains up to ``limit`` messages and, every ``sweep_every`` seconds, sweeps."""
+
+    def __init__(
+        self,
+        *,
+        worker_id: str,
+        limit: int = 100,
+        idle_sleep: float = 1.0,
+        sweep_every: float = 60.0,
+        lease: dt.timedelta | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.worker_id = worker_id
+        self.limit = limit
+        self.idle_sleep = idle_sleep
+        self.sweep_every = sweep_every
+        self.lease = lease
+        self.stop = stop or threading.Event()
+        self._passes = 0
+        self._next_sweep = 0.0
+        self._idle_passes = 0
+        self._last_line = time.monotonic()
+
+    def run_pass(self, *, sweep: bool | None = None) -> PassResult:
+        """One pass; ``sweep`` forces the sweep on or off (default: when it is due)."""
+        self._passes += 1
+        _connections_refresh()
+        try:
+            drained = outbox_drain(
+                limit=self.limit,
+                worker_id=self.worker_id,
+                lease=self.lease,
+                should_stop=self.stop.is_set,
+            )
+            swept = None
+            if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
+                swept = deadline_sweep()
+                self._next_sweep = time.monotonic() + self.sweep_every
+        finally:
+            _connections_refresh()
+        return PassResult(number=self._passes, drain=drained, sweep=swept)
+
+    def run_forever(self, *, start_delay: float = 0.0) -> None:
+        logger.info("工作进程 %s 已启动", self.worker_id)
+        self.stop.wait(start_delay)
+        while not self.stop.is_set():
+            try:
+                result = self.run_pass()
+            except Exception:  # the database is away (failover, restart): wait and go on
+                logger.exception(
+                    "工作进程 %s 本轮出错，%g 秒后重试", self.worker_id, _ERROR_PAUSE_SECONDS
+                )
+                self.stop.wait(_ERROR_PAUSE_SECONDS)
+                continue
+            self._log(result)
+            if result.drain.claimed < self.limit:
+                self.stop.wait(self.idle_sleep)
+        logger.info("工作进程 %s 已停止（共 %d 轮）", self.worker_id, self._passes)
+
+    def _log(self, result: PassResult) -> None:
+        """A line for every pass that did something; idle passes once a minute in one line."""
+        if result.did_work:
+            logger.info("[%s] %s", self.worker_id, result)
+            self._last_line = time.monotonic()
+            self._idle_passes = 0
+            return
+        self._idle_passes += 1
+        if time.monotonic() - self._last_line >= _HEARTBEAT_SECONDS:
+            logger.info("[%s] 空闲：%d 轮没有到期的消息", self.worker_id, self._idle_passes)
+            self._last_line = time.monotonic()
+            self._idle_passes = 0
+
+
+def _connections_refresh() -> None:
+    """Drop connections past CONN_MAX_AGE or broken by a database restart, between passes.
+
+    Not inside a transaction (a caller's, or a test's): closing would break it.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+# ---------------------------------------------------------------------------------------------
+# In-process worker for the embedded default
+# ---------------------------------------------------------------------------------------------
+
+_inprocess_lock = threading.Lock()
+_inprocess_thread: threading.Thread | None = None
+
+
+def inprocess_should_start(
+    *, enabled: bool, argv: Sequence[str], environ: Mapping[str, str]
+) -> bool:
+    """Only in the process that serves requests: `runserver`, in the autoreloader's child.
+
+    The autoreloader's parent process only watches files and restarts the child (which has
+    ``RUN_MAIN=true``); with ``--noreload`` there is one process. Other management commands
+    (migrate, shell, the `worker` itself) and the test runner never start it.
+    """
+    if not enabled or len(argv) < 2 or argv[1] != "runserver":
+        return False
+    return environ.get("RUN_MAIN") == "true" or "--noreload" in argv
+
+
+def inprocess_start(*, idle_sleep: float = 2.0) -> threading.Thread:
+    """Start the daemon thread once per process; it dies with the server.
+
+    A message it was delivering when the server stopped is claimed again when its lease ends.
+    """
+    global _inprocess_thread
+    with _inprocess_lock:
+        if _inprocess_thread is None or not _inprocess_thread.is_alive():
+            loop = WorkerLoop(worker_id=default_worker_id(":web"), idle_sleep=idle_sleep)
+            _inprocess_thread = threading.Thread(
+                target=loop.run_forever,
+                kwargs={"start_delay": idle_sleep},  # let the server finish starting
+                name="kuaiban-outbox-worker",
+                daemon=True,
+            )
+            _inprocess_thread.start()
+        return _inprocess_thread

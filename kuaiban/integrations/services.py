@@ -1,0 +1,61 @@
+"""Writes to the outbox. Call inside the transaction of the state change (no dual writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from kuaiban.core.audit import audit_record
+from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+
+
+def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
+    """One message per key: enqueuing the same key again returns the first message."""
+    message, _ = OutboxMessage.objects.get_or_create(
+        idempotency_key=key, defaults={"kind": kind, "payload": payload}
+    )
+    return message
+
+
+def outbox_resend(
+    *, actor: AbstractBaseUser | AnonymousUser | None, message_ids: Iterable[int]
+) -> list[OutboxMessage]:
+    """Dead letters back to pending with a fresh count of attempts, due at once; audited.
+
+    Only dead messages are touched (a pending or delivered one is left as it is); each is
+    reset by a conditional UPDATE, so two administrators resending at once reset it once.
+    The last error stays visible until the next attempt replaces it.
+    """
+    resent = []
+    now = timezone.now()
+    with transaction.atomic():
+        for message in OutboxMessage.objects.filter(
+            pk__in=list(message_ids), state=OutboxState.DEAD
+        ):
+            reset = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.DEAD).update(
+                state=OutboxState.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                claimed_by="",
+                claimed_at=None,
+            )
+            if not reset:
+                continue
+            audit_record(
+                actor=actor,
+                action="outbox.resend",
+                object_type="outbox_message",
+                object_id=str(message.pk),
+                changes={
+                    "kind": message.kind,
+                    "idempotency_key": message.idempotency_key,
+                    "attempts": message.attempts,
+                    "last_error": message.last_error,
+                },
+            )
+            resent.append(message)
+    return resent

@@ -1,0 +1,95 @@
+"""The rating form as the page shows it: one question per level, errors linked from a summary.
+
+Pure presentation helpers: turning POST data into the service's arguments (levels as
+integers where they are digits; anything else is left for the service to refuse) and
+building the radio groups with their values and errors for the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from kuaiban.ratings.indicators import OVERALL, indicators_for
+from kuaiban.ratings.models import RatingLevel
+
+# Best first, as people expect to read a scale (GOV.UK: the most likely answer first).
+LEVEL_OPTIONS: list[tuple[int, str]] = [
+    (value, str(label)) for value, label in reversed(RatingLevel.choices)
+]
+
+
+def _level(value: str | None) -> int | str | None:
+    if value is None or value == "":
+        return None
+    return int(value) if value.isdigit() and len(value) == 1 else value
+
+
+def rating_post_parse(post: QueryDict, subject: str) -> dict[str, Any]:
+    indicators: dict[str, Any] = {}
+    for code in indicators_for(subject):
+        if code == OVERALL:
+            continue
+        value = _level(post.get(f"indicator-{code}"))
+        if value is not None:
+            indicators[code] = value
+    return {
+        "level": _level(post.get("level")),
+        "indicators": indicators,
+        "comment": post.get("comment", ""),
+    }
+
+
+@dataclass
+class RadioGroup:
+    name: str  # the form field's name and the id prefix of its radios
+    legend: str
+    value: str
+    error: str = ""
+    options: list[tuple[int, str]] = field(default_factory=lambda: LEVEL_OPTIONS)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.name}-{self.options[0][0]}"
+
+
+def rating_form_groups(
+    *, subject: str, post: QueryDict | None, errors: dict[str, list[str]]
+) -> list[RadioGroup]:
+    groups = [
+        RadioGroup(
+            name="level",
+            legend="总体评价（整体满意度）",
+            value=post.get("level", "") if post else "",
+            error=(errors.get("level") or errors.get(f"indicators.{OVERALL}") or [""])[0],
+        )
+    ]
+    for code, label in indicators_for(subject).items():
+        if code == OVERALL:
+            continue
+        name = f"indicator-{code}"
+        groups.append(
+            RadioGroup(
+                name=name,
+                legend=label,
+                value=post.get(name, "") if post else "",
+                error=(errors.get(f"indicators.{code}") or [""])[0],
+            )
+        )
+    return groups
+
+
+def error_links(groups: list[RadioGroup], errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The error summary: (anchor, message), in the order of the questions on the page."""
+    links = [(g.anchor, g.error) for g in groups if g.error]
+    if errors.get("comment"):
+        links.append(("comment", errors["comment"][0]))
+    shown = {message for _, message in links}
+    links += [
+        ("level-5", messages[0])
+        for key, messages in errors.items()
+        if messages and messages[0] not in shown and key not in ("comment",)
+    ]
+    return links

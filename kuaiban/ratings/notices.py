@@ -1,0 +1,47 @@
+"""Delivering the ratings' own outbox messages that are not pushes: the overdue-step alert.
+
+``ticket_overdue_alert`` writes a ``deadline.alert`` message whose payload carries
+``ticket_step`` (a sub-case alert carries ``subcase``). ``ticket_alert_handle`` tells the
+supervisors of the rating's region and above, and the step's owner, with the worker's
+``Handler`` signature; the integrations handler routes ``deadline.alert`` messages with a
+``ticket_step`` to it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.integrations.errors import DeliveryRefused
+from kuaiban.integrations.models import OutboxMessage
+from kuaiban.integrations.notify import Notification, Recipient, notify_send
+from kuaiban.ratings.models import TicketStep
+from kuaiban.ratings.selectors import region_and_above
+
+
+def ticket_alert_handle(message: OutboxMessage) -> str:
+    step = (
+        TicketStep.objects.select_related("ticket__rating__region", "owner")
+        .filter(pk=message.payload.get("ticket_step"))
+        .first()
+    )
+    if step is None:
+        raise DeliveryRefused(f"整改环节 {message.payload.get('ticket_step')} 不存在")
+    if step.done_at is not None:
+        return f"未发送：“{step.get_kind_display()}”环节已完成"
+    regions = region_and_above(step.ticket.rating.region)
+    users = User.objects.filter(is_active=True).filter(
+        Q(role=Role.SUPERVISOR, region_id__in=regions) | Q(pk=step.owner_id)
+    )
+    notify_send(
+        Notification(
+            key=message.idempotency_key,
+            subject=str(message.payload.get("subject", "差评整改环节超期")),
+            text=str(message.payload.get("text", "")),
+            recipients=tuple(
+                Recipient(name=u.display_name or u.username, phone=u.phone, email=u.email)
+                for u in users.order_by("pk")
+            ),
+        )
+    )
+    return ""

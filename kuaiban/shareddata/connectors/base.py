@@ -1,0 +1,92 @@
+"""What every connector gives: value paths, record references, and one failure type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Every value path a connector may return; catalogue fields may prefill only from these.
+PREFILL_PATHS = frozenset(
+    {
+        *(
+            f"person.{k}"
+            for k in (
+                "name",
+                "id_number",
+                "gender",
+                "birth_date",
+                "phone",
+                "address",
+                "household_address",
+                "education",
+            )
+        ),
+        *(
+            f"insurance.{k}"
+            for k in (
+                "unit_name",
+                "first_contribution_date",
+                "contribution_months",
+                "status",
+                "region",
+                "card_bank",
+                "card_bank_account",
+            )
+        ),
+        *(f"employment.{k}" for k in ("unit_name", "unit_credit_code", "start_date", "end_date")),
+        *(f"unemployment.{k}" for k in ("registered_on", "reason")),
+        *(
+            f"enterprise.{k}"
+            for k in (
+                "name",
+                "credit_code",
+                "legal_representative",
+                "address",
+                "phone",
+                "established_date",
+            )
+        ),
+        *(f"e_certificate.{k}" for k in ("social_security_card", "employment_card", "graduation")),
+    }
+)
+
+# The kinds of record (catalogue.SharedSource values): the part of a path before the dot.
+SHARED_SOURCES = frozenset(path.split(".", 1)[0] for path in PREFILL_PATHS)
+
+# What a person lookup may return, and what an enterprise lookup may return.
+PERSON_PATHS = frozenset(p for p in PREFILL_PATHS if not p.startswith("enterprise."))
+ENTERPRISE_PATHS = PREFILL_PATHS - PERSON_PATHS
+
+
+class SharedDataUnavailable(Exception):
+    """The source could not answer (down, slow, broken answer): ask the applicant instead.
+
+    The message is Chinese and safe to log: it never contains an ID number.
+    """
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    source: str  # a catalogue.SharedSource value
+    connector: str
+    record: str  # the record's identifier in that source
+
+
+@dataclass
+class SharedProfile:
+    values: dict[str, str] = field(default_factory=dict)
+    records: list[RecordRef] = field(default_factory=list)
+
+    @property
+    def sources(self) -> set[str]:
+        return {r.source for r in self.records}
+
+
+class SharedDataConnector(Protocol):
+    """Answers with a profile, None when nothing is on file, or raises SharedDataUnavailable."""
+
+    name: str
+
+    def person(self, id_number: str) -> SharedProfile | None: ...
+
+    def enterprise(self, credit_code: str) -> SharedProfile | None: ...

@@ -1,0 +1,361 @@
+"""The supervision pages' content: figures from the selectors, laid out as headline cards and
+`Table`s. The HTML pages, the Excel export and the monthly report all take their tables from
+here, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kuaiban.applications.models import Provision
+from kuaiban.ratings.models import RatingLevel
+from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.supervision.selectors.breakdowns import (
+    Row,
+    channel_breakdown,
+    month_breakdown,
+    region_breakdown,
+)
+from kuaiban.supervision.selectors.contact_points import ContactPointRow, contact_point_rows
+from kuaiban.supervision.selectors.figures import (
+    BURDEN_KINDS,
+    BURDEN_LABELS,
+    ApplicationFigures,
+    OverdueCounts,
+    Rate,
+    RatingFigures,
+    application_figures,
+    material_figures,
+    materials_cut,
+    overdue_counts,
+    rating_figures,
+)
+from kuaiban.supervision.selectors.items import (
+    SAMPLE_PER_ITEM,
+    SPEEDUP_GOAL,
+    ItemRow,
+    ItemStats,
+    item_stats,
+)
+from kuaiban.supervision.tables import Chart, Column, Kind, Table, rate_text
+
+
+@dataclass(frozen=True)
+class Context:
+    scope: Scope
+    filters: Filters
+    tree: RegionTree
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    detail: str
+    target: str = ""
+    anchor: str = ""  # where the figure's table or list is
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.value}{' ' + self.unit if self.unit else ''}"
+
+
+@dataclass
+class Overview:
+    applications: ApplicationFigures
+    materials: dict[str, int]
+    items: ItemStats
+    ratings: RatingFigures
+    overdue: OverdueCounts
+    regions: list[Row]
+    channels: list[Row]
+    months: list[Row]
+
+    @property
+    def materials_cut(self) -> int:
+        return materials_cut(self.applications.burden, self.materials)
+
+
+def overview_load(ctx: Context) -> Overview:
+    scope, filters = ctx.scope, ctx.filters
+    return Overview(
+        applications=application_figures(scope, filters),
+        materials=material_figures(scope, filters),
+        items=item_stats(scope, filters),
+        ratings=rating_figures(scope, filters),
+        overdue=overdue_counts(scope, filters),
+        regions=region_breakdown(scope, filters, tree=ctx.tree),
+        channels=channel_breakdown(scope, filters),
+        months=month_breakdown(scope, filters),
+    )
+
+
+def _days(value: float | Decimal | None, unit: str = " 个工作日") -> str:
+    return "—" if value is None else f"{float(value):.1f}{unit}"
+
+
+def _of(rate: Rate) -> str:
+    return f"{rate.part:,} / {rate.whole:,}"
+
+
+def headlines(o: Overview) -> list[Headline]:
+    a, items, r, p = o.applications, o.items, o.ratings, o.items.processing
+    saved = a.burden
+    return [
+        Headline(
+            "受理办件", f"{a.received:,}", f"子件 {items.received:,} 件，撤回 {a.withdrawn:,} 件"
+        ),
+        Headline(
+            "按时办结率",
+            rate_text(items.on_time),
+            f"按期 {_of(items.on_time)}；超期未办结 {items.overdue_open:,} 件",
+            anchor="regions",
+        ),
+        Headline(
+            "办理用时（中位数）",
+            _days(p.median, ""),
+            f"平均 {_days(p.mean)}；法定时限平均 {_days(p.legal_mean)}，"
+            f"承诺时限平均 {_days(p.promised_mean)}",
+            unit="个工作日" if p.median is not None else "",
+        ),
+        Headline(
+            "承诺提速",
+            rate_text(p.promised_speedup),
+            f"实际提速 {rate_text(p.actual_speedup)}；提速达 50% 的事项 {_of(p.items_goal)}",
+            target=f"目标 ≥ {SPEEDUP_GOAL:.0%}",
+        ),
+        Headline("即办件占比", rate_text(items.instant), f"即办子件 {_of(items.instant)}"),
+        Headline(
+            "全程网办率",
+            rate_text(a.online),
+            f"无需到现场 {_of(a.online)}",
+            target="目标 ≥ 90%",
+            anchor="channels",
+        ),
+        Headline(
+            "材料精减",
+            f"{o.materials_cut:,}",
+            f"少填 {saved['fields'].saved:,} 项，少跑 {saved['visits'].saved:,} 次，"
+            f"少申请 {saved['applications'].saved:,} 次",
+            anchor="burden",
+            unit="份",
+        ),
+        Headline("参评率", rate_text(a.participation), f"已评价 {_of(a.participation)}"),
+        Headline("好评率", rate_text(r.good), f"好评 {_of(r.good)}", anchor="ratings"),
+        Headline(
+            "实名差评回访率",
+            rate_text(r.callback),
+            f"按时回访 {_of(r.callback)}",
+            target="目标 100%",
+        ),
+        Headline("整改率", rate_text(r.rectification), f"整改办结 {_of(r.rectification)}"),
+        Headline(
+            "当前超期",
+            f"{o.overdue.subcases:,}",
+            f"超期子件 {o.overdue.subcases:,} 件；超期整改环节 {o.overdue.steps:,} 个",
+            unit="件",
+        ),
+    ]
+
+
+def summary_table(o: Overview) -> Table:
+    return Table(
+        key="summary",
+        title="主要指标",
+        columns=[Column("指标"), Column("数值"), Column("说明")],
+        rows=[
+            [h.label, h.text, h.detail + (f"（{h.target}）" if h.target else "")]
+            for h in headlines(o)
+        ],
+    )
+
+
+def region_table(rows: list[Row]) -> Table:
+    return Table(
+        key="regions",
+        title="按地区",
+        columns=[
+            Column("地区"),
+            Column("受理办件", Kind.INT),
+            Column("全程网办率", Kind.RATE),
+            Column("办结子件", Kind.INT),
+            Column("按时办结率", Kind.RATE),
+            Column("超期未办结", Kind.INT),
+        ],
+        rows=[
+            [r.label, r.applications, r.online_rate, r.decided, r.on_time_rate, r.overdue_open]
+            for r in rows
+        ],
+        chart=Chart("bar", (4,)),
+    )
+
+
+def channel_table(rows: list[Row]) -> Table:
+    total = sum(r.applications for r in rows)
+    return Table(
+        key="channels",
+        title="按受理渠道",
+        columns=[
+            Column("渠道"),
+            Column("受理办件", Kind.INT),
+            Column("占比", Kind.RATE),
+            Column("全程网办", Kind.INT),
+        ],
+        rows=[[r.label, r.applications, Rate(r.applications, total), r.online] for r in rows],
+        chart=Chart("doughnut", (1,)),
+    )
+
+
+def month_table(rows: list[Row]) -> Table:
+    return Table(
+        key="months",
+        title="近12个月趋势",
+        columns=[
+            Column("月份"),
+            Column("受理办件", Kind.INT),
+            Column("全程网办率", Kind.RATE),
+            Column("办结子件", Kind.INT),
+            Column("按时办结率", Kind.RATE),
+        ],
+        rows=[[r.label, r.applications, r.online_rate, r.decided, r.on_time_rate] for r in rows],
+        note="截至统计期末所在月份的近12个月，其他筛选条件照常适用。",
+        chart=Chart("line", (1, 3)),
+    )
+
+
+def burden_table(o: Overview) -> Table:
+    burden = o.applications.burden
+    return Table(
+        key="burden",
+        title="减负情况",
+        columns=[
+            Column("项目"),
+            Column("逐项单独申请", Kind.INT),
+            Column("打包办理", Kind.INT),
+            Column("减少", Kind.INT),
+        ],
+        rows=[
+            [BURDEN_LABELS[k], burden[k].separate, burden[k].bundled, burden[k].saved]
+            for k in BURDEN_KINDS
+        ],
+        chart=Chart("bar", (1, 2)),
+    )
+
+
+def provision_table(materials: dict[str, int]) -> Table:
+    total = sum(materials.values())
+    return Table(
+        key="provisions",
+        title="材料提供方式",
+        columns=[Column("提供方式"), Column("材料份数", Kind.INT), Column("占比", Kind.RATE)],
+        rows=[
+            [str(p.label), materials[p.value], Rate(materials[p.value], total)] for p in Provision
+        ],
+        note="数据共享获取、由在线表单生成和告知承诺替代的材料，申请人都无需提交。",
+        chart=Chart("doughnut", (1,)),
+    )
+
+
+def rating_table(r: RatingFigures) -> Table:
+    return Table(
+        key="ratings",
+        title="评价等级分布",
+        columns=[Column("等级"), Column("评价数", Kind.INT), Column("占比", Kind.RATE)],
+        rows=[
+            [str(level.label), r.by_level[level.value], Rate(r.by_level[level.value], r.counted)]
+            for level in sorted(RatingLevel, reverse=True)
+        ],
+        note="不含核实为误评或恶意评价、不予采纳的评价。",
+        chart=Chart("bar", (1,)),
+    )
+
+
+def overview_tables(o: Overview, *, summary: bool = True) -> list[Table]:
+    """The overview's tables; the page shows the summary as cards instead."""
+    return [
+        *([summary_table(o)] if summary else []),
+        region_table(o.regions),
+        channel_table(o.channels),
+        month_table(o.months),
+        burden_table(o),
+        provision_table(o.materials),
+        rating_table(o.ratings),
+    ]
+
+
+def item_table(rows: list[ItemRow], *, total: int | None = None) -> Table:
+    return Table(
+        key="items",
+        title="事项办理时限",
+        columns=[
+            Column("政策包"),
+            Column("事项", width=3.2),
+            Column("受理子件", Kind.INT),
+            Column("办结子件", Kind.INT),
+            Column("按时办结率", Kind.RATE),
+            Column("用时中位数", Kind.DAYS),
+            Column("平均用时", Kind.DAYS),
+            Column("用时样本", Kind.INT),
+            Column("法定时限", width=1.6),
+            Column("承诺时限", width=1.6),
+            Column("承诺提速", Kind.RATE),
+        ],
+        rows=[
+            [
+                r.pack_name,
+                f"{r.item_code} {r.item_name}",
+                r.received,
+                r.decided,
+                r.on_time_rate,
+                r.median,
+                r.mean,
+                len(r.sample),
+                r.limits.legal.label() if r.limits.legal else "无",
+                r.limits.promised.label(),
+                r.speedup,
+            ]
+            for r in rows
+        ],
+        note=f"用时单位为工作日；样本为统计期内每个事项最近办结的至多 {SAMPLE_PER_ITEM} 件。",
+        total_rows=total,
+    )
+
+
+def contact_point_table(rows: list[ContactPointRow]) -> Table:
+    return Table(
+        key="contact-points",
+        title="联系点进展",
+        columns=[
+            Column("联系点"),
+            Column("层级"),
+            Column("对应地区"),
+            Column("受理办件", Kind.INT),
+            Column("事项整合数", Kind.INT),
+            Column("一件事总数", Kind.INT),
+            Column("提速事项数", Kind.INT),
+            Column("材料精减数", Kind.INT),
+            Column("按时办结率", Kind.RATE),
+        ],
+        rows=[
+            [
+                r.name,
+                r.level,
+                r.region_name or "（未找到同名地区）",
+                r.applications,
+                len(r.bundles),
+                r.bundles_total,
+                len(r.items),
+                r.materials_cut,
+                r.on_time_rate,
+            ]
+            for r in rows
+        ],
+        chart=Chart("bar", (3,)),
+    )
+
+
+def contact_points_load(ctx: Context) -> list[ContactPointRow]:
+    return contact_point_rows(ctx.scope, ctx.filters, tree=ctx.tree)

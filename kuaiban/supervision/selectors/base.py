@@ -1,0 +1,155 @@
+"""The filtered, scoped base querysets every figure starts from.
+
+Scope and filters become WHERE clauses here and nowhere else: ``region_id IN (…)`` for a
+supervisor's region tree, ``agency_id = …`` for an officer, and one ``EXISTS`` over the
+sub-cases when an application or rating must involve an item or an agency.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.ratings.models import Rating, TicketStep
+from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.scope import Scope
+
+# The clock runs for these; a sub-case waiting for a correction (待补正) has its clock stopped.
+RUNNING = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
+# An application is finished (办结) in any of these states.
+FINISHED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
+BAD_LEVEL = 2  # 不满意 and 非常不满意 are 差评
+GOOD_LEVEL = 4  # 满意 and 非常满意 are 好评
+
+
+def in_period(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.since, f"{field}__lt": period.until})
+
+
+def _subcase_condition(scope: Scope, filters: Filters) -> Q | None:
+    """What a sub-case must satisfy for its application (or rating) to count, if anything."""
+    condition = Q()
+    if scope.agency_id is not None:
+        condition &= Q(agency_id=scope.agency_id)
+    if filters.agency_id is not None:
+        condition &= Q(agency_id=filters.agency_id)
+    if filters.item_id is not None:
+        condition &= Q(item_id=filters.item_id)
+    return condition if condition.children else None
+
+
+def applications_in(
+    scope: Scope, filters: Filters, *, period: bool = True
+) -> QuerySet[Application]:
+    """Applications in scope and filters; submitted in the period unless ``period=False``."""
+    queryset = Application.objects.all()
+    if scope.region_ids is not None:
+        queryset = queryset.filter(region_id__in=scope.region_ids)
+    if filters.region_ids is not None:
+        queryset = queryset.filter(region_id__in=filters.region_ids)
+    if filters.pack_id is not None:
+        queryset = queryset.filter(pack_id=filters.pack_id)
+    if filters.bundle_id is not None:
+        queryset = queryset.filter(bundle_id=filters.bundle_id)
+    condition = _subcase_condition(scope, filters)
+    if condition is not None:
+        queryset = queryset.filter(
+            Exists(SubCase.objects.filter(condition, application_id=OuterRef("pk")))
+        )
+    if period:
+        queryset = queryset.filter(in_period("submitted_at", filters.period))
+    return queryset
+
+
+def subcases_in(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
+    """Sub-cases in scope and filters, any time (each figure adds its own time condition)."""
+    queryset = SubCase.objects.all()
+    if scope.region_ids is not None:
+        queryset = queryset.filter(application__region_id__in=scope.region_ids)
+    if scope.agency_id is not None:
+        queryset = queryset.filter(agency_id=scope.agency_id)
+    if filters.region_ids is not None:
+        queryset = queryset.filter(application__region_id__in=filters.region_ids)
+    if filters.pack_id is not None:
+        queryset = queryset.filter(application__pack_id=filters.pack_id)
+    if filters.bundle_id is not None:
+        queryset = queryset.filter(application__bundle_id=filters.bundle_id)
+    if filters.item_id is not None:
+        queryset = queryset.filter(item_id=filters.item_id)
+    if filters.agency_id is not None:
+        queryset = queryset.filter(agency_id=filters.agency_id)
+    return queryset
+
+
+def rating_condition(
+    scope: Scope, filters: Filters, *, prefix: str = "", agency_path: str = ""
+) -> Q:
+    """Ratings in scope and filters (``prefix`` reaches the rating from a ticket or step;
+    ``agency_path`` names the responsible agency there, the rating's own by default).
+
+    A window-visit rating (一次一评) belongs to a pack, bundle or item through the application
+    the visit was for; without one it drops out as soon as such a filter is set.
+    """
+    p = prefix
+    agency = agency_path or f"{p}agency_id"
+    condition = Q()
+    if scope.region_ids is not None:
+        condition &= Q(**{f"{p}region_id__in": scope.region_ids})
+    if scope.agency_id is not None:
+        condition &= Q(**{agency: scope.agency_id})
+    if filters.region_ids is not None:
+        condition &= Q(**{f"{p}region_id__in": filters.region_ids})
+    if filters.agency_id is not None:
+        condition &= Q(**{agency: filters.agency_id})
+    for key, value in (("pack_id", filters.pack_id), ("bundle_id", filters.bundle_id)):
+        if value is not None:
+            condition &= Q(**{f"{p}application__{key}": value}) | Q(
+                **{f"{p}visit__application__{key}": value}
+            )
+    if filters.item_id is not None:
+        items = SubCase.objects.filter(item_id=filters.item_id)
+        condition &= Q(Exists(items.filter(application_id=OuterRef(f"{p}application_id")))) | Q(
+            Exists(items.filter(application_id=OuterRef(f"{p}visit__application_id")))
+        )
+    return condition
+
+
+def ratings_in(scope: Scope, filters: Filters, *, period: bool = True) -> QuerySet[Rating]:
+    queryset = Rating.objects.filter(rating_condition(scope, filters))
+    if period:
+        queryset = queryset.filter(in_period("rated_at", filters.period))
+    return queryset
+
+
+def outcome_filter(period: Period) -> tuple[Q, Q]:
+    """(decided in the period, running past a deadline that fell in the period)."""
+    decided = in_period("decided_at", period)
+    until = min(period.until, timezone.now())
+    running = Q(status__in=RUNNING, due_at__gte=period.since, due_at__lt=until)
+    return decided, running
+
+
+def outcome_counts(decided: Q, running: Q) -> dict[str, Count]:
+    return {
+        "decided": Count("pk", filter=decided),
+        "on_time": Count("pk", filter=decided & Q(decided_at__lte=F("due_at"))),
+        "overdue_open": Count("pk", filter=running & ~decided),
+    }
+
+
+def overdue_subcases(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
+    """Sub-cases whose clock runs past their deadline now, whenever they were submitted."""
+    return subcases_in(scope, filters).filter(status__in=RUNNING, due_at__lt=timezone.now())
+
+
+def overdue_steps(scope: Scope, filters: Filters) -> QuerySet[TicketStep]:
+    """Open steps of rectification tickets past their due time now."""
+    return TicketStep.objects.filter(
+        rating_condition(
+            scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
+        ),
+        done_at__isnull=True,
+        due_at__lt=timezone.now(),
+    )

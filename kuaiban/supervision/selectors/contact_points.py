@@ -1,0 +1,193 @@
+"""联系点: the sites whose progress the province tracks (山西 附件3: 23 contact points).
+
+The seed asks for 事项整合数、快办“提速”量、材料精减数 per contact point. From our data:
+
+- a contact point is the region of the same name inside the pack's province (太原市, 迎泽区 …)
+  with everything below it; 省本级 is the province's own region only (work done at province
+  level), not the whole province;
+- its figures are those of the applications of that pack submitted in the period in those
+  regions (plus the page's filters and the user's scope):
+  事项整合数 = bundles (一件事) with at least one application;
+  提速事项数 = distinct items used there (sub-cases) whose promised limit in the pack is shorter
+  than the legal limit;
+  材料精减数 = Σ (materials separate − bundled) over the live applications, plus proofs
+  replaced by a commitment (the same definition as the dashboard's);
+  按时办结率 = the dashboard's on-time rate over their sub-cases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from kuaiban.applications.models import ApplicationMaterial, ApplicationStatus, Provision
+from kuaiban.bundles.models import Bundle, ContactPoint, Pack, SpeedUp
+from kuaiban.bundles.selectors import item_limits
+from kuaiban.catalogue.models import ServiceItem
+from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.supervision.selectors.base import (
+    applications_in,
+    in_period,
+    outcome_counts,
+    outcome_filter,
+    subcases_in,
+)
+from kuaiban.supervision.selectors.figures import Rate
+
+PROVINCE_LEVEL = "省本级"
+
+
+@dataclass
+class ContactPointRow:
+    name: str
+    level: str
+    pack_name: str
+    region_name: str  # "" when no region of that name exists
+    bundles_total: int
+    applications: int = 0
+    bundles: set[int] = field(default_factory=set)
+    items: set[int] = field(default_factory=set)  # sped-up items used
+    materials_cut: int = 0
+    on_time: int = 0
+    settled: int = 0  # decided + overdue while running
+
+    @property
+    def on_time_rate(self) -> Rate:
+        return Rate(self.on_time, self.settled)
+
+
+def contact_point_rows(
+    scope: Scope, filters: Filters, *, tree: RegionTree
+) -> list[ContactPointRow]:
+    points = list(ContactPoint.objects.select_related("pack").order_by("pack__code", "position"))
+    if not points:
+        return []
+    bundle_totals = dict(
+        Bundle.objects.filter(pack_id__in={p.pack_id for p in points})
+        .values("pack_id")
+        .annotate(n=Count("pk"))
+        .values_list("pack_id", "n")
+    )
+    rows: list[ContactPointRow] = []
+    members: dict[tuple[int, int], list[ContactPointRow]] = defaultdict(list)  # (region, pack)
+    visible = _visible_regions(scope, tree)
+    for point in points:
+        region = _region_of(point, tree)
+        if visible is not None and (region or point.pack.region_id) not in visible:
+            continue  # another province's (or another city's) contact point
+        row = ContactPointRow(
+            name=point.name,
+            level=point.level,
+            pack_name=point.pack.name,
+            region_name=tree.nodes[region].name if region is not None else "",
+            bundles_total=bundle_totals.get(point.pack_id, 0),
+        )
+        rows.append(row)
+        if region is None:
+            continue
+        covered = {region} if point.name == PROVINCE_LEVEL else tree.below(region)
+        for region_id in covered:
+            members[(region_id, point.pack_id)].append(row)
+    if members:
+        _fill(scope, filters, members)
+    return rows
+
+
+def _visible_regions(scope: Scope, tree: RegionTree) -> frozenset[int] | None:
+    """The regions whose contact points the user is shown (None: all)."""
+    if scope.region_ids is not None:
+        return scope.region_ids
+    if scope.agency_id is not None and scope.focus_region_id is not None:
+        return tree.below(scope.focus_region_id)
+    return None
+
+
+def _region_of(point: ContactPoint, tree: RegionTree) -> int | None:
+    province = point.pack.region_id
+    if point.name == PROVINCE_LEVEL:
+        return province
+    inside = tree.below(province)
+    return next((pk for pk in inside if tree.nodes[pk].name == point.name), None)
+
+
+def _fill(
+    scope: Scope, filters: Filters, members: dict[tuple[int, int], list[ContactPointRow]]
+) -> None:
+    region_ids = {region for region, _ in members}
+    pack_ids = {pack for _, pack in members}
+    applications = applications_in(scope, filters).filter(
+        region_id__in=region_ids, pack_id__in=pack_ids
+    )
+    live = ~Q(status=ApplicationStatus.WITHDRAWN)
+    saved = Cast(KT("burden__materials__separate"), IntegerField()) - Cast(
+        KT("burden__materials__bundled"), IntegerField()
+    )
+    for a in (
+        applications.values("region_id", "pack_id", "bundle_id")
+        .annotate(n=Count("pk"), saved=Coalesce(Sum(saved, filter=live), 0))
+        .order_by()
+    ):
+        for row in members.get((a["region_id"], a["pack_id"]), []):
+            row.applications += a["n"]
+            row.bundles.add(a["bundle_id"])
+            row.materials_cut += a["saved"]
+    for m in (
+        ApplicationMaterial.objects.filter(
+            provision=Provision.COMMITMENT, application__in=applications.filter(live).values("pk")
+        )
+        .values("application__region_id", "application__pack_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
+            row.materials_cut += m["n"]
+    subcases = subcases_in(scope, filters).filter(
+        application__region_id__in=region_ids, application__pack_id__in=pack_ids
+    )
+    used = list(
+        subcases.filter(in_period("application__submitted_at", filters.period))
+        .values_list("application__region_id", "application__pack_id", "item_id")
+        .distinct()
+        .order_by()
+    )
+    packs = {p.pk: p for p in Pack.objects.filter(pk__in=pack_ids)}
+    sped_up = _sped_up(packs, {item for _, _, item in used})
+    for region_id, pack_id, item_id in used:
+        if (pack_id, item_id) in sped_up:
+            for row in members.get((region_id, pack_id), []):
+                row.items.add(item_id)
+    decided, running = outcome_filter(filters.period)
+    for o in (
+        subcases.filter(due_at__isnull=False)
+        .filter(decided | running)
+        .values("application__region_id", "application__pack_id")
+        .annotate(**outcome_counts(decided, running))
+        .order_by()
+    ):
+        for row in members.get((o["application__region_id"], o["application__pack_id"]), []):
+            row.on_time += o["on_time"]
+            row.settled += o["decided"] + o["overdue_open"]
+
+
+def _sped_up(packs: dict[int, Pack], item_ids: set[int]) -> set[tuple[int, int]]:
+    """(pack, item) pairs whose promised limit is shorter than the legal one."""
+    items = list(
+        ServiceItem.objects.filter(pk__in=item_ids).only(
+            "legal_limit_value", "legal_limit_unit", "promised_limit_value", "promised_limit_unit"
+        )
+    )
+    speedups: dict[int, dict[int, SpeedUp]] = defaultdict(dict)
+    for speedup in SpeedUp.objects.filter(pack_id__in=packs):
+        speedups[speedup.pack_id][speedup.item_id] = speedup
+    found: set[tuple[int, int]] = set()
+    for pack_id, pack in packs.items():
+        for item in items:
+            ratio = item_limits(pack=pack, item=item, speedups=speedups[pack_id]).speedup_ratio
+            if ratio is not None and ratio > 0:
+                found.add((pack_id, item.pk))
+    return found

@@ -1,0 +1,199 @@
+"""Headline figures, each family from one aggregate query (conditional counts and sums).
+
+Definitions (also shown on the pages, see `kuaiban/supervision/definitions.py`):
+
+- applications: submitted in the period (办件受理时间在统计期内);
+- 全程网办率: of those not withdrawn, the share not taken at a window whose items can all be
+  done without a visit (the bundled visit count the plan stored is 0);
+- burden: sums over those applications of the plan's separate − bundled counts;
+- ratings: given in the period (评价时间在统计期内).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from kuaiban.applications.models import (
+    ApplicationMaterial,
+    ApplicationStatus,
+    Channel,
+    Provision,
+)
+from kuaiban.ratings.models import StepKind, TicketStatus, TicketStep
+from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.scope import Scope
+from kuaiban.supervision.selectors.base import (
+    BAD_LEVEL,
+    FINISHED,
+    GOOD_LEVEL,
+    applications_in,
+    overdue_steps,
+    overdue_subcases,
+    ratings_in,
+)
+
+BURDEN_KINDS = ("fields", "materials", "applications", "visits")
+BURDEN_LABELS = {
+    "fields": "填写字段",
+    "materials": "提交材料",
+    "applications": "申请次数",
+    "visits": "跑动次数",
+}
+# Materials the applicant did not have to hand in (免提交): shared data, the one online form,
+# and a signed commitment instead of the proof (告知承诺).
+SPARED_PROVISIONS = (Provision.SHARED, Provision.ONLINE_FORM, Provision.COMMITMENT)
+
+
+@dataclass(frozen=True)
+class Rate:
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True)
+class BurdenFigure:
+    separate: int
+    bundled: int
+
+    @property
+    def saved(self) -> int:
+        return self.separate - self.bundled
+
+
+@dataclass(frozen=True)
+class ApplicationFigures:
+    received: int
+    withdrawn: int
+    online: Rate  # 全程网办率
+    window: int
+    finished: int
+    participation: Rate  # rated / finished
+    burden: dict[str, BurdenFigure]
+
+
+def _burden_sum(kind: str, side: str) -> Coalesce:
+    value = Cast(KT(f"burden__{kind}__{side}"), IntegerField())
+    return Coalesce(
+        Sum(value, filter=~Q(status=ApplicationStatus.WITHDRAWN)), 0, output_field=IntegerField()
+    )
+
+
+def no_visit() -> Q:
+    """全程网办: not taken at a window, and no item needs a visit (plan's bundled visits = 0)."""
+    return ~Q(channel=Channel.WINDOW) & Q(burden__visits__bundled=0)
+
+
+def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
+    applications = applications_in(scope, filters)
+    live = ~Q(status=ApplicationStatus.WITHDRAWN)
+    finished = Q(status__in=FINISHED)
+    sums = {
+        f"{kind}_{side}": _burden_sum(kind, side)
+        for kind in BURDEN_KINDS
+        for side in ("separate", "bundled")
+    }
+    row = applications.aggregate(
+        received=Count("pk"),
+        withdrawn=Count("pk", filter=~live),
+        online=Count("pk", filter=live & no_visit()),
+        window=Count("pk", filter=live & Q(channel=Channel.WINDOW)),
+        finished=Count("pk", filter=finished),
+        rated=Count("pk", filter=finished & Q(rating__isnull=False) & Q(rating__is_default=False)),
+        **sums,
+    )
+    live_count = row["received"] - row["withdrawn"]
+    return ApplicationFigures(
+        received=row["received"],
+        withdrawn=row["withdrawn"],
+        online=Rate(row["online"], live_count),
+        window=row["window"],
+        finished=row["finished"],
+        participation=Rate(row["rated"], row["finished"]),
+        burden={
+            kind: BurdenFigure(row[f"{kind}_separate"], row[f"{kind}_bundled"])
+            for kind in BURDEN_KINDS
+        },
+    )
+
+
+def material_figures(scope: Scope, filters: Filters) -> dict[str, int]:
+    """Materials of the period's live applications, by how they were provided."""
+    applications = applications_in(scope, filters).exclude(status=ApplicationStatus.WITHDRAWN)
+    row = ApplicationMaterial.objects.filter(application__in=applications.values("pk")).aggregate(
+        **{p.value: Count("pk", filter=Q(provision=p.value)) for p in Provision}
+    )
+    return {p.value: row[p.value] for p in Provision}
+
+
+def materials_cut(burden: dict[str, BurdenFigure], materials: dict[str, int]) -> int:
+    """材料精减数: materials saved by bundling (merged, shared data, the one online form) plus
+    proofs replaced by a commitment, which the plan still counted as to be handed in."""
+    return burden["materials"].saved + materials[Provision.COMMITMENT]
+
+
+@dataclass(frozen=True)
+class RatingFigures:
+    total: int
+    counted: int  # not excluded
+    good: Rate  # 好评率: levels 4–5 among counted
+    bad: int
+    bad_real_name: int
+    callback: Rate  # 实名差评回访率
+    rectification: Rate  # 整改率
+    by_level: dict[int, int]
+
+
+def rating_figures(scope: Scope, filters: Filters) -> RatingFigures:
+    ratings = ratings_in(scope, filters)
+    counted = Q(excluded=False)
+    bad = Q(level__lte=BAD_LEVEL)
+    called_back = Exists(
+        TicketStep.objects.filter(
+            ticket__rating_id=OuterRef("pk"),
+            kind=StepKind.CALLBACK,
+            done_at__isnull=False,
+            done_at__lte=F("due_at"),
+        )
+    )
+    row = ratings.aggregate(
+        total=Count("pk"),
+        counted=Count("pk", filter=counted),
+        good=Count("pk", filter=counted & Q(level__gte=GOOD_LEVEL)),
+        bad=Count("pk", filter=bad),
+        bad_real_name=Count("pk", filter=bad & Q(real_name=True)),
+        called_back=Count("pk", filter=bad & Q(real_name=True) & Q(called_back)),
+        bad_counted=Count("pk", filter=bad & counted),
+        rectified=Count("pk", filter=bad & counted & Q(ticket__status=TicketStatus.CLOSED)),
+        **{f"level_{n}": Count("pk", filter=counted & Q(level=n)) for n in range(1, 6)},
+    )
+    return RatingFigures(
+        total=row["total"],
+        counted=row["counted"],
+        good=Rate(row["good"], row["counted"]),
+        bad=row["bad"],
+        bad_real_name=row["bad_real_name"],
+        callback=Rate(row["called_back"], row["bad_real_name"]),
+        rectification=Rate(row["rectified"], row["bad_counted"]),
+        by_level={n: row[f"level_{n}"] for n in range(1, 6)},
+    )
+
+
+@dataclass(frozen=True)
+class OverdueCounts:
+    subcases: int
+    steps: int
+
+
+def overdue_counts(scope: Scope, filters: Filters) -> OverdueCounts:
+    return OverdueCounts(
+        subcases=overdue_subcases(scope, filters).count(),
+        steps=overdue_steps(scope, filters).count(),
+    )

@@ -1,0 +1,160 @@
+"""Writes of the supervision app: generating and clearing synthetic history.
+
+The supervision pages only read; what is written here is test and benchmark data, marked so
+that it can be removed again without touching real applications (`NUMBER_MARK`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from kuaiban.applications.models import Application, ApplicationMaterial
+from kuaiban.calendar.arithmetic import local_date
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.calendar.selectors import calendar_load
+from kuaiban.cases.models import SubCase
+from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
+from kuaiban.shareddata.progress import ProgressBar
+from kuaiban.supervision.synthetic.history import HISTORY_DAYS, NUMBER_MARK, Draft, Drawer
+from kuaiban.supervision.synthetic.inserts import fast_insert
+from kuaiban.supervision.synthetic.timeline import Days
+from kuaiban.supervision.synthetic.world import world_prepare
+
+# Deadlines of the latest sub-cases and ticket steps reach this far past the reference time
+# (the longest limit is about a month; late decisions and a 20-day rectification add to it).
+_FUTURE_DAYS = 150
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    applications: int
+    subcases: int
+    rows: int  # every row written, all tables
+    seconds: float
+
+
+def generated_applications() -> int:
+    return Application.objects.filter(number__contains=NUMBER_MARK).count()
+
+
+def history_generate(
+    *,
+    subcases: int,
+    seed: int = 1,
+    batch: int = 5000,
+    as_of: dt.datetime | None = None,
+    progress: TextIO | None = None,
+) -> GenerateResult:
+    """Write ``subcases`` sub-cases of synthetic history (with their applications and the
+    rest), in batches of about ``batch`` sub-cases, each batch one transaction."""
+    if subcases < 1 or batch < 1:
+        raise ValueError("子件数和批大小应为正整数")
+    if generated_applications():
+        raise ValueError("数据库中已有生成的历史数据，请先用 --clear 删除")
+    as_of = as_of or timezone.now()
+    started = time.monotonic()
+    drawer = _drawer(seed=seed, as_of=as_of)
+    bar = ProgressBar(label="子件", unit="件", total=subcases, stream=progress)
+    made = applications = rows = 0
+    with _large_page_cache():
+        while made < subcases:
+            drafts: list[Draft] = []
+            in_batch = 0
+            while in_batch < batch and made + in_batch < subcases:
+                draft = drawer.application(applications, max_subcases=subcases - made - in_batch)
+                applications += 1
+                in_batch += len(draft.subcases)
+                drafts.append(draft)
+            rows += _write(drafts)
+            made += in_batch
+            bar.advance(in_batch)
+    bar.finish()
+    return GenerateResult(applications, made, rows, time.monotonic() - started)
+
+
+def _drawer(*, seed: int, as_of: dt.datetime) -> Drawer:
+    import random
+
+    world = world_prepare(rng=random.Random(seed))
+    first = local_date(as_of) - dt.timedelta(days=HISTORY_DAYS + 7)
+    last = local_date(as_of) + dt.timedelta(days=_FUTURE_DAYS)
+    calendar = calendar_load(since=first, until=last)
+    try:
+        days = Days(calendar, first=first, last=last)
+    except CalendarNotConfigured as exc:
+        raise ValueError(
+            f"工作日历未配置{exc.year}年：生成的历史需要{first.year}年至{last.year}年的日历"
+            "（运行 kuaiban calendar_seed，或在管理后台录入该年的放假安排）"
+        ) from exc
+    return Drawer(world=world, days=days, seed=seed, as_of=as_of)
+
+
+def _write(drafts: list[Draft]) -> int:
+    """Parents first, so that the children's foreign keys are known (bulk_create sets pks)."""
+    with transaction.atomic():
+        groups: list[tuple[type[Model], Sequence[Model]]] = [
+            (Application, [d.application for d in drafts]),
+            (SubCase, [s for d in drafts for s in d.subcases]),
+            (ApplicationMaterial, [m for d in drafts for m in d.materials]),
+            (WindowVisit, [d.visit for d in drafts if d.visit]),
+            (Rating, [r for d in drafts for r in d.ratings]),
+            (RectificationTicket, [t for d in drafts for t in d.tickets]),
+            (TicketStep, [s for d in drafts for s in d.steps]),
+        ]
+        for model, objects in groups:
+            fast_insert(model, objects)
+    return sum(len(objects) for _, objects in groups)
+
+
+@contextlib.contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """On SQLite, a bigger page cache while writing (this connection only)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def history_clear(*, batch: int = 5000, progress: TextIO | None = None) -> int:
+    """Delete the generated applications and everything hanging from them; nothing else."""
+    generated = Application.objects.filter(number__contains=NUMBER_MARK)
+    bar = ProgressBar(label="删除办件", unit="件", total=generated.count(), stream=progress)
+    deleted = 0
+    while True:
+        # Key-set paging on the primary key: each step is one index range, however large.
+        pks = list(generated.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not pks:
+            break
+        with transaction.atomic():
+            # Children first, each one DELETE: Django's collector need not load them.
+            TicketStep.objects.filter(ticket__rating__application_id__in=pks).delete()
+            TicketStep.objects.filter(ticket__rating__visit__application_id__in=pks).delete()
+            RectificationTicket.objects.filter(rating__application_id__in=pks).delete()
+            RectificationTicket.objects.filter(rating__visit__application_id__in=pks).delete()
+            Rating.objects.filter(application_id__in=pks).delete()
+            Rating.objects.filter(visit__application_id__in=pks).delete()
+            WindowVisit.objects.filter(application_id__in=pks).delete()
+            ApplicationMaterial.objects.filter(application_id__in=pks).delete()
+            SubCase.objects.filter(application_id__in=pks).delete()
+            Application.objects.filter(pk__in=pks).delete()
+        deleted += len(pks)
+        bar.advance(len(pks))
+    bar.finish()
+    return deleted

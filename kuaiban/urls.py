@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kuaiban.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("kuaiban.accounts.urls")),
+    path("me/", include("kuaiban.applications.urls")),
+    path("ratings/", include("kuaiban.ratings.urls")),
+    path("workbench/", include("kuaiban.workbench.urls")),
+    path("supervision/", include("kuaiban.supervision.urls")),
+    path("", include("kuaiban.applications.intake_urls")),
+    path("", include("kuaiban.guides.urls")),
+]

@@ -1,0 +1,98 @@
+"""Time left on a sub-case in working days: pure functions over a loaded calendar, no queries.
+
+The queue and the sub-case page show the same figure: the working time from now to the due
+date (negative once overdue), rounded to one decimal. While a correction request stands the
+clock is stopped (补正期间不计时), so the figure is frozen at the moment it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from kuaiban.calendar.arithmetic import WorkCalendar
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
+
+RUNNING = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
+FINISHED = (
+    SubCaseStatus.APPROVED,
+    SubCaseStatus.REJECTED,
+    SubCaseStatus.STOPPED,
+    SubCaseStatus.WITHDRAWN,
+)
+_TENTH = Decimal("0.1")
+
+
+class Clock(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    clock: Clock
+    # Working days to the due date, one decimal, negative once overdue; None when not known.
+    remaining: Decimal | None = None
+    deadline: DeadlineState | None = None
+
+    @property
+    def deadline_label(self) -> str:
+        return str(self.deadline.label) if self.deadline else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline == DeadlineState.OVERDUE
+
+
+def signed_working_days(*, now: dt.datetime, due: dt.datetime, calendar: WorkCalendar) -> Decimal:
+    """Working days from ``now`` to ``due``; negative when ``due`` has passed. One decimal."""
+    if due >= now:
+        days = calendar.working_days_between(start=now, end=due)
+    else:
+        days = -calendar.working_days_between(start=due, end=now)
+    rounded = days.quantize(_TENTH, rounding=ROUND_HALF_UP)
+    # An overdue item on a weekend has lost no working time yet: show 0.0, not -0.0.
+    return rounded if rounded != 0 else Decimal("0.0")
+
+
+def deadline_state(
+    *, now: dt.datetime, due: dt.datetime, due_soon_at: dt.datetime | None
+) -> DeadlineState:
+    """The rule of the deadline sweeper (`SubCase.deadline_state`), computed live so that the
+    queue is right between sweeps and where no worker runs."""
+    if due < now:
+        return DeadlineState.OVERDUE
+    if due_soon_at is not None and due <= due_soon_at:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TIME
+
+
+def time_left(
+    *,
+    subcase: SubCase,
+    now: dt.datetime,
+    calendar: WorkCalendar | None,
+    due_soon_at: dt.datetime | None,
+) -> TimeLeft:
+    """What the queue shows in its last column; ``calendar`` None means it could not be loaded."""
+    if subcase.status in FINISHED:
+        return TimeLeft(Clock.FINISHED)
+    if subcase.due_at is None:
+        return TimeLeft(Clock.NOT_STARTED)
+    paused = subcase.status == SubCaseStatus.CORRECTION or subcase.paused_since is not None
+    start = (subcase.paused_since or now) if paused else now
+    remaining = None
+    if calendar is not None:
+        try:
+            remaining = signed_working_days(now=start, due=subcase.due_at, calendar=calendar)
+        except CalendarNotConfigured:
+            remaining = None
+    if paused:
+        return TimeLeft(Clock.PAUSED, remaining)
+    state = deadline_state(now=now, due=subcase.due_at, due_soon_at=due_soon_at)
+    return TimeLeft(Clock.RUNNING, remaining, state)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+RETIREMENT_FORM = {
+    "account_holder": "张建国",
+    "retirement_date": "2025-03-12",
+    "retirement_type": "达到法定退休年龄",
+    "contract_start": "1998-03-01",
+    "contract_type": "无固定期限",
+    "credit_code": "91370100MA3C4X5K7L",
+    "filing_type": "劳动合同终止",
+    "unit_name": "济南齐鲁精工机械有限公司",
+    "change_date": "2025-03-12",
+    "change_type": "减员",
+    "contribution_base": "6800",
+}
+
+
+def retirement_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "pack": "shandong-2020",
+        "bundle": "7",
+        "scenario": "7-1",
+        "items": [],
+        "form": dict(RETIREMENT_FORM),
+        "materials": {},
+        "commitments": {"credit": True},
+        "channel": "web",
+    }
+    body.update(overrides)
+    return body
+
+
+def post_multipart(client: Client, body: dict[str, Any], files: dict[str, Any], **headers: str):  # type: ignore[no-untyped-def]
+    data: dict[str, Any] = {"application": json.dumps(body, ensure_ascii=False)}
+    data.update({f"material.{code}": f for code, f in files.items()})
+    return client.post("/api/v1/applications", data, headers=headers)
+
+
+def key_files(*codes: str) -> dict[str, SimpleUploadedFile]:
+    return {code: pdf(f"{code}.pdf") for code in codes}
+
+
+RETIREMENT_UPLOADS = (
+    "retirement_form",
+    "personnel_archive",
+    "labour_filing_roster",
+    "staff_change_form",
+)

@@ -1,0 +1,269 @@
+"""Submitting through the API: one transaction, idempotent, nothing half-stored, 404 for others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.models import (
+    Application,
+    ApplicationCommitment,
+    ApplicationMaterial,
+    Provision,
+    SharedDataUse,
+)
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.core.models import AuditEvent
+from kuaiban.integrations.models import OutboxMessage
+from tests.applications.helpers import PNG, pdf, post_multipart, retirement_body
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _media_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _nothing_stored() -> None:
+    assert Application.objects.count() == 0
+    assert ApplicationMaterial.objects.count() == 0
+    assert SubCase.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
+    assert _media_files() == []
+
+
+def test_person_submits_retirement_with_shared_data(world) -> None:
+    client = _client(world["zhangjianguo"])
+    response = post_multipart(client, retirement_body(), {"personnel_archive": pdf()})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    number = body["number"]
+    assert number.startswith("370102-20250303-")
+    app = Application.objects.get(number=number)
+    # Shared data filled the person's own fields and replaced the ID card and bank details.
+    assert app.form["person_name"] == "张建国"
+    assert app.form["id_number"] == "370102196503121234"
+    provisions = dict(app.materials.values_list("code", "provision"))
+    assert provisions["id_card"] == Provision.SHARED
+    assert provisions["bank_account_info"] == Provision.SHARED
+    assert provisions["personnel_archive"] == Provision.UPLOADED
+    uses = {u.source: u for u in SharedDataUse.objects.filter(application=app)}
+    assert "person" in uses and "id_number" in uses["person"].used_for["fields"]
+    assert "bank_account_info" in uses["insurance"].used_for["materials"]
+    assert uses["person"].record.startswith("person:")
+    # The frozen snapshot, the sub-cases, the outbox message and the audit row.
+    assert app.snapshot["pack"]["code"] == "shandong-2020"
+    assert [i["code"] for i in app.snapshot["items"]] == app.items
+    first = SubCase.objects.filter(application=app, stage=1)
+    assert first.exists() and all(s.status == SubCaseStatus.OPEN and s.due_at for s in first)
+    assert SubCase.objects.filter(
+        application=app, stage__gt=1, status=SubCaseStatus.WAITING
+    ).exists()
+    assert OutboxMessage.objects.filter(idempotency_key=f"application.submitted:{number}").exists()
+    assert AuditEvent.objects.filter(action="application.submit", object_id=number).exists()
+    assert (
+        body["promised_due_date"] == app.promised_due_at.astimezone().date().isoformat()
+        or body["promised_due_date"]
+    )
+    assert body["applicant_identifier"] == "370102********1234"
+    assert body["burden"]["applications"] == {"separate": len(app.items), "bundled": 1}
+
+
+def test_retry_with_the_same_idempotency_key_returns_the_same_application(world) -> None:
+    client = _client(world["zhangjianguo"])
+    first = post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-1"}
+    )
+    again = post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-1"}
+    )
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["number"] == first.json()["number"]
+    assert again["Idempotent-Replayed"] == "true"
+    assert Application.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
+    assert len(_media_files()) == 1
+
+
+def test_same_key_with_a_different_request_is_a_conflict(world) -> None:
+    client = _client(world["zhangjianguo"])
+    post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-2"}
+    )
+    other = retirement_body(form={**retirement_body()["form"], "contribution_base": "9000"})
+    response = post_multipart(
+        client, other, {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-2"}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert Application.objects.count() == 1
+
+
+def test_a_forbidden_type_renamed_pdf_is_refused_and_nothing_is_stored(world) -> None:
+    client = _client(world["zhangjianguo"])
+    fake = SimpleUploadedFile(
+        "archive.pdf", b"MZ\x90\x00 this is a windows program", content_type="application/pdf"
+    )
+    response = post_multipart(client, retirement_body(), {"personnel_archive": fake})
+    assert response.status_code == 422
+    fields = response.json()["error"]["fields"]
+    assert "改扩展名无效" in fields["materials.personnel_archive"][0]
+    _nothing_stored()
+
+
+def test_an_oversized_upload_is_refused(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.KUAIBAN_UPLOAD_MAX_BYTES = 1024
+    client = _client(world["zhangjianguo"])
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * 2048, content_type="image/png")
+    response = post_multipart(client, retirement_body(), {"personnel_archive": big})
+    assert response.status_code == 422
+    assert "文件过大" in response.json()["error"]["fields"]["materials.personnel_archive"][0]
+    _nothing_stored()
+
+
+def test_a_missing_required_field_is_named(world) -> None:
+    client = _client(world["zhangjianguo"])
+    form = retirement_body()["form"]
+    del form["retirement_date"]
+    response = post_multipart(client, retirement_body(form=form), {"personnel_archive": pdf()})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["form.retirement_date"] == ["请填写“退休日期”"]
+    _nothing_stored()
+
+
+def test_a_failure_after_files_were_written_leaves_no_file(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kuaiban.applications.services as services
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the outbox is broken")
+
+    monkeypatch.setattr(services, "outbox_enqueue", broken)
+    client = _client(world["zhangjianguo"])
+    client.raise_request_exception = False
+    response = post_multipart(client, retirement_body(), {"personnel_archive": pdf()})
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    _nothing_stored()
+
+
+def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
+    client = _client(world["unit-jinyang"])
+    body = {
+        "pack": "shanxi-2020",
+        "bundle": "1",
+        "scenario": "1-1",
+        "items": [],
+        "form": {
+            "contribution_base": "7200",
+            "hire_date": "2025-03-01",
+            "id_number": "140106199005153010",
+            "person_name": "李明",
+            "phone": "13812345678",
+            "change_date": "2025-03-01",
+            "change_type": "增员",
+            "contract_start": "2025-03-01",
+            "job_title": "软件工程师",
+            "contract_type": "固定期限",
+            "filing_type": "劳动合同订立",
+        },
+        "materials": {},
+        "channel": "web",
+    }
+    files = {"id_card": pdf(), "labour_contract": pdf()}
+    response = post_multipart(_client(world["unit-jinyang"]), body, files)
+    assert response.status_code == 201, response.content
+    app = Application.objects.get(number=response.json()["number"])
+    assert app.number.startswith("140106-")
+    assert app.form["unit_name"] == "太原晋阳软件科技有限公司"  # from the enterprise register
+    assert app.applicant_kind == "unit"
+    assert client  # the unit journey works through the same endpoint
+
+
+def test_credit_commitment_is_required_when_money_is_paid(world) -> None:
+    client = _client(world["zhangjianguo"])
+    # 1.6.1 pays a pension: without the credit commitment the submission is refused.
+    response = post_multipart(
+        client, retirement_body(commitments={"credit": False}), {"personnel_archive": pdf()}
+    )
+    assert response.status_code == 422
+    assert "credit_commitment" in response.json()["error"]["fields"]
+    ok = post_multipart(
+        client, retirement_body(commitments={"credit": True}), {"personnel_archive": pdf()}
+    )
+    assert ok.status_code == 201
+    assert ApplicationCommitment.objects.filter(kind="credit").count() == 1
+
+
+def test_json_body_without_files_and_bad_bodies(world) -> None:
+    client = _client(world["zhangjianguo"])
+    response = client.post(
+        "/api/v1/applications", data="{not json", content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+    assert "error" in response.json()
+    response = client.post(
+        "/api/v1/applications",
+        data=json.dumps({"pack": "shandong-2020"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "bundle" in json.dumps(response.json()["error"]["fields"])
+    response = client.post("/api/v1/applications", data="x", content_type="text/plain")
+    assert response.status_code == 415
+    _nothing_stored()
+
+
+def test_nobody_else_sees_an_application(world) -> None:
+    owner = _client(world["zhangjianguo"])
+    number = post_multipart(owner, retirement_body(), {"personnel_archive": pdf()}).json()["number"]
+    assert owner.get(f"/api/v1/applications/{number}").status_code == 200
+    for username in ("unit-qilu", "officer-ty-si", "clerk-lixia", "supervisor-sd"):
+        response = _client(world[username]).get(f"/api/v1/applications/{number}")
+        expected = 200 if username == "supervisor-sd" else 404
+        assert response.status_code == expected, username
+    assert Client().get(f"/api/v1/applications/{number}").status_code == 401
+    # Officers of the agencies the sub-cases went to do see it.
+    agency_ids = set(
+        SubCase.objects.filter(application__number=number).values_list("agency_id", flat=True)
+    )
+    officer = User.objects.filter(role="officer", agency_id__in=agency_ids).first()
+    assert officer is not None
+    assert _client(officer).get(f"/api/v1/applications/{number}").status_code == 200
+
+
+def test_my_applications_are_paginated(world) -> None:
+    client = _client(world["zhangjianguo"])
+    for n in range(3):
+        post_multipart(
+            client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": f"p{n}"}
+        )
+    page = client.get("/api/v1/applications?page=1").json()
+    assert page["count"] == 3 and len(page["items"]) == 3
+    assert _client(world["unit-qilu"]).get("/api/v1/applications").json()["count"] == 0
+
+
+def test_a_missing_route_is_refused_clearly_and_stores_nothing(world) -> None:
+    from kuaiban.catalogue.models import Route
+
+    Route.objects.filter(region__code="370100", agency_kind="labour_relations").delete()
+    response = post_multipart(
+        _client(world["zhangjianguo"]), retirement_body(), {"personnel_archive": pdf()}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "route_missing"
+    assert "4.1.1" in error["fields"]["items"][0] and "历下区" in error["fields"]["items"][0]
+    _nothing_stored()

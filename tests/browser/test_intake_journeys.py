@@ -1,0 +1,202 @@
+"""The three intake journeys of the issue, in a real Chromium: a person on a phone, a unit on a
+desktop, and a window clerk taking a walk-in application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kuaiban.accounts.demo import demo_setup
+from kuaiban.applications.models import Application, Provision
+from tests.guides.conftest import load_real_packs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_real_packs("shandong-2020", "shanxi-2020")
+    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    return scan
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "kuaiban-demo")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _answer_no_and_continue(page) -> None:  # type: ignore[no-untyped-def]
+    if "/questions/" in page.url:
+        for radio in page.locator("input[type=radio][value=no]").all():
+            radio.check()
+        page.get_by_role("button", name="继续").click()
+
+
+def _fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    for key, value in values.items():
+        field = page.locator(f"#f-{key}")
+        if field.count() == 0:
+            continue
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        elif not field.input_value():
+            field.fill(value)
+
+
+def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def _upload_remaining(page, scan: Path) -> None:  # type: ignore[no-untyped-def]
+    for file_input in page.locator("input[type=file]").all():
+        file_input.set_input_files(str(scan))
+
+
+def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
+    page, base = phone, live_server.url
+    _log_in(page, base, "zhangjianguo")
+    page.goto(base + "/apply/shandong-2020/7/")
+    page.get_by_label("7-1 正常退休").check()
+    page.get_by_role("button", name="继续").click()
+    _answer_no_and_continue(page)
+    page.get_by_role("button", name="继续").click()  # the items page: required items only
+    assert page.locator("#f-person_name").input_value() == "张建国"  # prefilled from shared data
+    fields_shown = page.locator(".field").count()
+    _no_horizontal_scroll(page)
+    page.get_by_role("button", name="继续").click()  # empty required fields → the error summary
+    assert page.locator(".error-summary").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    _fill(
+        page,
+        {
+            "account_holder": "张建国",
+            "retirement_date": "2027-03-12",
+            "retirement_type": "达到法定退休年龄",
+            "contract_start": "1998-03-01",
+            "contract_type": "无固定期限",
+            "credit_code": "91370100MA3C4X5K7L",
+            "filing_type": "劳动合同终止",
+            "unit_name": "济南齐鲁精工机械有限公司",
+            "change_date": "2027-03-12",
+            "change_type": "减员",
+            "contribution_base": "6800",
+        },
+    )
+    page.get_by_role("button", name="继续").click()
+    assert "核对信息" in page.locator("h1").inner_text()
+    assert page.get_by_text("已通过数据共享获取，无需提交").count() >= 1
+    _upload_remaining(page, world)
+    page.locator("#credit").check()
+    _shot(page, "intake-person-submit-phone")
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("h1").inner_text() == "申请已受理"
+    number = page.locator(".number").inner_text()
+    application = Application.objects.get(number=number)
+    assert application.channel == "web" and application.applicant.username == "zhangjianguo"
+    saved = application.burden["fields"]["separate"] - application.burden["fields"]["bundled"]
+    assert f"少填 {saved} 项信息" in page.locator(".saved").inner_text()
+    assert (
+        fields_shown
+        == application.burden["fields"]["bundled"]
+        + sum(1 for f in application.snapshot["fields"])
+        - application.burden["fields"]["bundled"]
+    )
+    _no_horizontal_scroll(page)
+    _shot(page, "intake-person-receipt-phone")
+    with page.expect_response(lambda r: r.url.endswith("receipt.pdf")) as info:
+        page.get_by_role("link", name="下载受理回执（PDF）").click()
+    assert info.value.headers["content-type"] == "application/pdf"
+
+
+def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
+    page, base = desktop, live_server.url
+    _log_in(page, base, "unit-jinyang")
+    page.goto(base + "/apply/")
+    page.get_by_role("link", name="企业招用工").click()
+    _answer_no_and_continue(page)
+    page.get_by_role("button", name="继续").click()
+    assert page.locator("#f-unit_name").input_value() == "太原晋阳软件科技有限公司"
+    _fill(
+        page,
+        {
+            "contribution_base": "7200",
+            "hire_date": "2026-12-01",
+            "id_number": "140106199005153010",
+            "person_name": "李明",
+            "phone": "13812345678",
+            "change_date": "2026-12-01",
+            "change_type": "增员",
+            "contract_start": "2026-12-01",
+            "job_title": "软件工程师",
+            "contract_type": "固定期限",
+            "filing_type": "劳动合同订立",
+        },
+    )
+    page.get_by_role("button", name="继续").click()
+    _upload_remaining(page, world)
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("h1").inner_text() == "申请已受理"
+    application = Application.objects.get(number=page.locator(".number").inner_text())
+    assert application.applicant_kind == "unit" and application.pack.code == "shanxi-2020"
+    uploaded = application.materials.filter(provision=Provision.UPLOADED).count()
+    assert uploaded >= 1
+    _shot(page, "intake-unit-receipt-desktop")
+    # The unit finds it again in its own space.
+    page.goto(base + "/me/")
+    assert page.get_by_role("link", name=application.number).is_visible()
+
+
+def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
+    page, base = desktop, live_server.url
+    _log_in(page, base, "clerk-lixia")
+    page.goto(base + "/window/")
+    page.get_by_label("个人").check()
+    page.fill("#w-name", "王秀英")
+    page.fill("#w-identifier", "370102195808204027")  # a wrong check digit first
+    page.get_by_role("button", name="开始受理").click()
+    assert "校验位" in page.locator(".error-summary").inner_text()
+    page.fill("#w-identifier", "370102195808204028")
+    page.get_by_role("button", name="开始受理").click()
+    page.get_by_role("link", name="社会保障卡服务").first.click()
+    page.get_by_label("10-1 申领社会保障卡").check()
+    page.get_by_role("button", name="继续").click()
+    _answer_no_and_continue(page)
+    page.get_by_role("button", name="继续").click()
+    _fill(
+        page,
+        {
+            "person_name": "王秀英",
+            "id_number": "370102195808204028",
+            "phone": "13905319999",
+            "address": "山东省济南市历下区解放路1号",
+            "mailing_address": "山东省济南市历下区解放路1号",
+            "bank_name": "中国银行济南分行",
+        },
+    )
+    page.get_by_role("button", name="继续").click()
+    _shot(page, "intake-window-after-form")
+    _upload_remaining(page, world)
+    if page.locator("#credit").count():
+        page.locator("#credit").check()
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("h1").inner_text() == "申请已受理"
+    application = Application.objects.get(number=page.locator(".number").inner_text())
+    assert application.channel == "window"
+    assert application.submitted_by.username == "clerk-lixia"
+    assert application.applicant_id_number == "370102195808204028"
+    _shot(page, "intake-window-receipt")

@@ -1,0 +1,3 @@
+"""Sub-case tests reuse the intake world: real packs, the official calendar, demo accounts."""
+
+from tests.applications.conftest import frozen_now, settings_media, world  # noqa: F401

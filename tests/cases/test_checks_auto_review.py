@@ -1,0 +1,256 @@
+"""智能审核 and 秒办 on real submissions: Shandong 10-x social-security-card items, 7-1 retirement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import F
+from django.test import Client
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.inputs import ApplicantInput, SubmissionInput
+from kuaiban.applications.models import Application, ApplicationStatus, Channel
+from kuaiban.applications.services import application_submit
+from kuaiban.cases.checks import AUTO_APPROVAL_NOTE, auto_review
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.catalogue.models import ServiceItem
+from kuaiban.core.models import AuditEvent
+from tests.applications.helpers import pdf, post_multipart, retirement_body
+
+pytestmark = pytest.mark.django_db
+
+
+def submit_card(user: User, scenario: str, **form: str) -> Application:
+    """A Shandong 10-x scenario: every field and material comes from shared data."""
+    data = SubmissionInput(
+        pack="shandong-2020",
+        bundle="10",
+        scenario=scenario,
+        channel=Channel.WEB,
+        applicant=ApplicantInput(),
+        form=dict(form),
+    )
+    return application_submit(actor=user, data=data).application
+
+
+def submit_retirement(world: dict[str, User], **form: Any) -> Application:
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    body = retirement_body()
+    body["form"].update(form)
+    response = post_multipart(client, body, {"personnel_archive": pdf()})
+    assert response.status_code == 201, response.content
+    return Application.objects.get(number=response.json()["number"])
+
+
+def review_open(application: Application) -> list[bool]:
+    """Run the hook on every open sub-case until no new one opens (serial stages)."""
+    answers: list[bool] = []
+    reviewed: set[int] = set()
+    while True:
+        pending = [
+            s
+            for s in application.subcases.select_related("item", "application")
+            if s.status == SubCaseStatus.OPEN and s.pk not in reviewed
+        ]
+        if not pending:
+            return answers
+        for subcase in pending:
+            reviewed.add(subcase.pk)
+            answers.append(auto_review(subcase=subcase))
+
+
+def assert_done_by_the_system(subcase: SubCase) -> None:
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.APPROVED
+    assert subcase.decision_note == AUTO_APPROVAL_NOTE == "系统自动审核通过（秒办）"
+    assert subcase.handled_by is None and subcase.decided_at is not None
+    assert subcase.check_results and all(r["passed"] for r in subcase.check_results)
+    audit = AuditEvent.objects.get(
+        object_type="subcase", object_id=str(subcase.pk), action="subcase.approved"
+    )
+    assert audit.actor is None and audit.actor_label == "system"
+    assert audit.changes["system"] == "秒办"
+
+
+# ---------------------------------------------------------------------------------------------
+# 秒办
+
+
+@pytest.mark.parametrize(
+    ("scenario", "item", "form"),
+    [("10-2", "1.10.6", {}), ("10-3", "1.10.7", {"loss_report_type": "挂失"})],
+)
+def test_an_instant_card_item_whose_checks_pass_is_done_by_the_system(
+    world: dict[str, User], scenario: str, item: str, form: dict[str, str]
+) -> None:
+    application = submit_card(world["zhangjianguo"], scenario, **form)
+    review_open(application)
+    [subcase] = application.subcases.all()
+    assert subcase.item.code == item
+    assert_done_by_the_system(subcase)
+    assert [(r["key"], r["label"], r["detail"]) for r in subcase.check_results] == [
+        ("id_number_given", "公民身份号码已提供", "已提供公民身份号码"),
+        ("phone_given", "联系电话已提供", "已提供联系电话"),
+    ]
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DONE
+
+
+def test_serial_instant_items_are_done_stage_after_stage(world: dict[str, User]) -> None:
+    # 10-1: apply for the card (stage 1), then activate it (stage 2); both 即办 in Shandong.
+    application = submit_card(world["zhangjianguo"], "10-1")
+    review_open(application)
+    subcases = list(application.subcases.order_by("stage"))
+    assert [(s.item.code, s.stage) for s in subcases] == [("1.10.1", 1), ("1.10.2", 2)]
+    for subcase in subcases:
+        assert_done_by_the_system(subcase)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DONE
+
+
+def test_the_frozen_snapshot_decides_what_is_instant(world: dict[str, User]) -> None:
+    application = submit_card(world["zhangjianguo"], "10-2")
+    # The catalogue changes after submission: the application keeps the limit it was promised.
+    ServiceItem.objects.filter(code="1.10.6").update(
+        promised_limit_unit="working_days", promised_limit_value=3
+    )
+    [subcase] = application.subcases.select_related("item", "application")
+    if subcase.status == SubCaseStatus.OPEN:  # unless submission already ran the hook
+        assert auto_review(subcase=subcase) is True
+    assert_done_by_the_system(subcase)
+
+    # And the other way: instant in the catalogue, not in this application's snapshot.
+    application = submit_card(world["zhangjianguo"], "10-3", loss_report_type="解挂")
+    snapshot = application.snapshot
+    for entry in snapshot["items"]:
+        entry["promised"] = {"unit": "working_days", "value": 3}
+    Application.objects.filter(pk=application.pk).update(snapshot=snapshot)
+    SubCase.objects.filter(application=application).update(status=SubCaseStatus.OPEN)
+    [subcase] = application.subcases.select_related("item", "application")
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    assert len(subcase.check_results) == 2 and all(r["passed"] for r in subcase.check_results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results for the officer, no 秒办
+
+
+def test_retirement_shows_its_check_results_without_approval(world: dict[str, User]) -> None:
+    application = submit_retirement(world)
+    subcase = application.subcases.select_related("item", "application").get(item__code="1.6.1")
+    assert subcase.status == SubCaseStatus.OPEN
+    assert auto_review(subcase=subcase) is False  # 10 working days in Shandong: not instant
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN and subcase.decision_note == ""
+    results = {r["key"]: r for r in subcase.check_results}
+    assert list(results) == ["retirement_type_normal", "retirement_age", "contribution_15_years"]
+    assert all(r["passed"] for r in results.values())
+    # 张建国 (370102196503121234) applies on 2025-03-03 to retire on his 60th birthday.
+    assert results["retirement_age"]["detail"] == (
+        "男，1965-03-12出生，至退休日期2025-03-12已满60周岁（要求60周岁）"
+    )
+    # The contribution months came from shared data (prefilled), not from the applicant.
+    assert results["contribution_15_years"]["detail"] == "累计缴费月数为468，不低于180"
+
+
+def test_a_failing_check_is_recorded_with_passed_false(world: dict[str, User]) -> None:
+    application = submit_retirement(world, contribution_months="120")
+    subcase = application.subcases.select_related("item", "application").get(item__code="1.6.1")
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    failed = [r for r in subcase.check_results if not r["passed"]]
+    assert failed == [
+        {
+            "key": "contribution_15_years",
+            "label": "累计缴费满15年",
+            "passed": False,
+            "detail": "累计缴费月数为120，低于180",
+        }
+    ]
+    assert subcase.status == SubCaseStatus.OPEN
+
+
+def test_an_instant_item_with_a_failing_check_waits_for_an_officer(world: dict[str, User]) -> None:
+    ServiceItem.objects.filter(code="1.10.6").update(
+        checks=[
+            {"key": "phone_given", "label": "联系电话已提供", "kind": "present", "field": "phone"},
+            {
+                "key": "local_phone",
+                "label": "济南本地固话",
+                "kind": "equals",
+                "field": "phone",
+                "value": "053188888888",
+            },
+        ]
+    )
+    application = submit_card(world["zhangjianguo"], "10-2")
+    [subcase] = application.subcases.select_related("item", "application")
+    assert subcase.status == SubCaseStatus.OPEN
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    assert [r["passed"] for r in subcase.check_results] == [True, False]
+    assert subcase.check_results[1]["detail"] == "联系电话为“13905310001”，应为“053188888888”"
+
+
+@pytest.mark.parametrize(
+    "checks",
+    [
+        [],  # no rule: nothing was checked, so nothing is done automatically
+        [{"key": "x", "label": "坏规则", "kind": "eval", "field": "phone"}],  # broken in the admin
+    ],
+)
+def test_no_or_broken_checks_never_approve(world: dict[str, User], checks: list[Any]) -> None:
+    ServiceItem.objects.filter(code="1.10.6").update(checks=checks)
+    application = submit_card(world["zhangjianguo"], "10-2")
+    [subcase] = application.subcases.select_related("item", "application")
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    assert [r["passed"] for r in subcase.check_results] == [False] * len(checks)
+
+
+# ---------------------------------------------------------------------------------------------
+# When the hook must stand aside
+
+
+def test_a_waiting_stage_gets_results_but_is_not_approved(world: dict[str, User]) -> None:
+    ServiceItem.objects.filter(code="1.10.1").update(checks=[])  # keep stage 1 with the officer
+    application = submit_card(world["zhangjianguo"], "10-1")
+    waiting = application.subcases.select_related("item", "application").get(item__code="1.10.2")
+    assert waiting.status == SubCaseStatus.WAITING
+    assert auto_review(subcase=waiting) is False
+    waiting.refresh_from_db()
+    assert waiting.status == SubCaseStatus.WAITING
+    assert len(waiting.check_results) == 2
+
+
+def test_a_decided_sub_case_is_left_alone(world: dict[str, User]) -> None:
+    application = submit_card(world["zhangjianguo"], "10-2")
+    review_open(application)
+    [subcase] = application.subcases.select_related("item", "application")
+    assert subcase.status == SubCaseStatus.APPROVED
+    version = subcase.version
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    assert subcase.version == version
+    assert (
+        AuditEvent.objects.filter(object_id=str(subcase.pk), action="subcase.approved").count() == 1
+    )
+
+
+def test_an_officer_who_acted_first_wins(world: dict[str, User]) -> None:
+    application = submit_card(world["zhangjianguo"], "10-2")
+    # Submission already ran the hook (秒办); reopen the sub-case to replay the race.
+    application.subcases.update(status=SubCaseStatus.OPEN, check_results=[])
+    [subcase] = application.subcases.select_related("item", "application")
+    # Someone else changed the sub-case after we loaded it (our copy's version is stale).
+    SubCase.objects.filter(pk=subcase.pk).update(version=F("version") + 1)
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    assert len(subcase.check_results) == 2  # the results are kept for the officer

@@ -1,0 +1,55 @@
+"""The supervision world: the official calendar, the Shandong and Shanxi packs, the demo
+accounts (regions 山东省 › 济南市 › 历下区, 山西省 › 太原市 › 迎泽区, one agency of every kind per
+city), "now" frozen at Thursday 2025-03-20 12:00, and the hand-made ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from kuaiban.accounts.demo import demo_setup
+from kuaiban.accounts.models import Role, User
+from tests.guides.conftest import load_real_packs
+from tests.supervision.ledger import NOW, Ledger, ledger_build
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():  # type: ignore[no-untyped-def]
+    with mock.patch.object(timezone, "now", return_value=NOW):
+        yield NOW
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, User]:
+    load_real_packs("shandong-2020", "shanxi-2020")
+    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+    users = {u.username: u for u in User.objects.all()}
+    users["supervisor-sx"] = User.objects.create_user(
+        username="supervisor-sx",
+        password="kuaiban-demo",
+        role=Role.SUPERVISOR,
+        region=users["officer-ty-si"].agency.region.parent,  # 山西省
+    )
+    users["supervisor-jn"] = User.objects.create_user(
+        username="supervisor-jn",
+        password="kuaiban-demo",
+        role=Role.SUPERVISOR,
+        region=users["officer-jn-si"].agency.region,  # 济南市
+    )
+    return users
+
+
+@pytest.fixture
+def ledger(world: dict[str, User]) -> Ledger:
+    return ledger_build(world["clerk-lixia"])
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

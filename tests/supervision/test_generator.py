@@ -1,0 +1,148 @@
+"""`kuaiban supervision_generate`: counts, progress, coherent states, determinism, clearing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+
+from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
+from kuaiban.supervision.services import history_clear, history_generate
+from kuaiban.supervision.synthetic.history import NUMBER_MARK
+from tests.supervision.ledger import NOW
+
+pytestmark = pytest.mark.django_db
+
+DECIDED = (SubCaseStatus.APPROVED, SubCaseStatus.REJECTED)
+
+
+def digest() -> str:
+    """The generated history, independent of primary keys."""
+    h = hashlib.sha256()
+    rows = (
+        SubCase.objects.filter(application__number__contains=NUMBER_MARK)
+        .order_by("application__number", "item__code")
+        .values_list(
+            "application__number",
+            "application__status",
+            "application__submitted_at",
+            "application__burden",
+            "item__code",
+            "agency__code",
+            "status",
+            "opened_at",
+            "due_at",
+            "decided_at",
+            "pauses",
+        )
+    )
+    for row in rows:
+        h.update(repr(row).encode())
+    for row in Rating.objects.order_by("rated_at", "level").values_list(
+        "subject", "level", "real_name", "excluded", "rated_at"
+    ):
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def test_generates_exactly_n_subcases_with_progress(world) -> None:
+    progress = io.StringIO()
+    result = history_generate(subcases=1200, seed=3, batch=500, as_of=NOW, progress=progress)
+    assert SubCase.objects.count() == result.subcases == 1200
+    generated = Application.objects.filter(number__contains=NUMBER_MARK)
+    assert generated.count() == result.applications
+    assert (
+        result.rows
+        == sum(
+            model.objects.count()
+            for model in (
+                Application,
+                SubCase,
+                Rating,
+                RectificationTicket,
+                TicketStep,
+                WindowVisit,
+            )
+        )
+        + generated.aggregate(n=Count("materials"))["n"]
+    )
+    lines = progress.getvalue().splitlines()  # not a terminal: a plain line every few seconds
+    assert lines[-1].startswith("子件 [########################] 1,200/1,200 100.0%")
+
+
+def test_generated_states_are_coherent(world) -> None:
+    history_generate(subcases=3000, seed=4, as_of=NOW)
+    subcases = SubCase.objects.all()
+    assert not subcases.filter(status__in=DECIDED, decided_at__isnull=True).exists()
+    assert not subcases.exclude(status__in=DECIDED).filter(decided_at__isnull=False).exists()
+    assert not subcases.filter(decided_at__lt=F("opened_at")).exists()
+    assert not subcases.filter(Q(decided_at__gt=NOW) | Q(opened_at__gt=NOW)).exists()
+    assert not subcases.filter(status=SubCaseStatus.WAITING, opened_at__isnull=False).exists()
+    assert not subcases.filter(status=SubCaseStatus.CORRECTION, paused_since__isnull=True).exists()
+    assert not Application.objects.filter(submitted_at__gt=NOW).exists()
+    assert Application.objects.filter(submitted_at__lt=NOW.replace(year=2024, month=5)).exists()
+    # A mix: on time and late, overdue now, corrections, serial stages waiting, ratings, tickets.
+    assert subcases.filter(decided_at__lte=F("due_at")).count() > 2000
+    assert subcases.filter(decided_at__gt=F("due_at")).exists()
+    assert subcases.filter(status__in=("open", "accepted"), due_at__lt=NOW).exists()
+    assert subcases.exclude(pauses=[]).exists()
+    assert Application.objects.filter(status=ApplicationStatus.DONE).exists()
+    assert Rating.objects.filter(level__lte=2).count() == RectificationTicket.objects.count() > 0
+    assert Rating.objects.filter(subject="visit").exists()
+    assert TicketStep.objects.filter(done_at__isnull=True, due_at__lt=NOW).exists()
+    # Every sub-case went to an agency of its item's kind in the application's province.
+    assert not subcases.exclude(agency__kind=F("agency_kind")).exists()
+    for code, province in subcases.values_list("agency__code", "application__pack__region__code"):
+        assert code[:2] == province[:2]
+
+
+def test_same_seed_same_history_other_seed_other_history(world) -> None:
+    history_generate(subcases=400, seed=11, as_of=NOW)
+    first = digest()
+    history_clear()
+    assert not SubCase.objects.exists() and not Rating.objects.exists()
+    history_generate(subcases=400, seed=11, as_of=NOW)
+    assert digest() == first
+    history_clear()
+    history_generate(subcases=400, seed=12, as_of=NOW)
+    assert digest() != first
+
+
+def test_clear_keeps_real_applications(world, ledger) -> None:
+    real = set(Application.objects.values_list("number", flat=True))
+    history_generate(subcases=300, seed=1, as_of=NOW)
+    generated = Application.objects.count() - len(real)
+    assert generated > 0
+    assert history_clear() == generated
+    assert set(Application.objects.values_list("number", flat=True)) == real
+    assert SubCase.objects.count() == 8 and Rating.objects.count() == 6
+
+
+def test_command(world) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    args = ["--subcases", "150", "--seed", "2", "--as-of", "2025-03-20T12:00"]
+    call_command("supervision_generate", *args, stdout=out, stderr=err)
+    assert "子件 150 件" in out.getvalue() and "150/150" in err.getvalue()
+    with pytest.raises(CommandError, match="--clear"):
+        call_command("supervision_generate", *args, stdout=out, stderr=err)
+    call_command("supervision_generate", "--clear", *args, stdout=out, stderr=err)
+    assert SubCase.objects.count() == 150
+    call_command("supervision_generate", "--clear", stdout=out, stderr=err)
+    assert not SubCase.objects.exists()
+    with pytest.raises(CommandError, match="--subcases"):
+        call_command("supervision_generate", stdout=out, stderr=err)
+
+
+def test_needs_packs_and_a_calendar(db) -> None:
+    with pytest.raises(ValueError, match="政策包"):
+        history_generate(subcases=10, as_of=NOW)
+
+
+def test_refuses_when_the_calendar_does_not_cover_the_year(world) -> None:
+    with pytest.raises(ValueError, match=r"工作日历未配置20\d\d年"):
+        history_generate(subcases=10, as_of=NOW.replace(year=2030))
