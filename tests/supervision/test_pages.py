@@ -147,10 +147,10 @@ def test_overdue_lists_stay_in_scope(world, ledger) -> None:
     )
     shandong = client_for(world["supervisor-sd"]).get("/supervision/overdue/").content.decode()
     shanxi = client_for(world["supervisor-sx"]).get("/supervision/overdue/").content.decode()
-    assert "A2" in shandong and "A6" not in shandong
-    assert "A6" in shanxi and "A2" not in shanxi
+    assert "SV-A2" in shandong and "SV-A6" not in shandong
+    assert "SV-A6" in shanxi and "SV-A2" not in shanxi
     jinan = client_for(world["supervisor-jn"]).get("/supervision/overdue/").content.decode()
-    assert "A2" in jinan  # 济南市 is below 山东省; 济南's supervisor sees it too
+    assert "SV-A2" in jinan  # 济南市 is below 山东省; 济南's supervisor sees it too
 
 
 def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
@@ -167,9 +167,9 @@ def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
     )
     client = client_for(world["supervisor-sd"])
     first = client.get("/supervision/overdue/").content.decode()
-    assert "第 1 页 / 共 2 页" in first and "A3" in first and "A2" not in first
+    assert "第 1 页 / 共 2 页" in first and "SV-A3" in first and "SV-A2" not in first
     second = client.get("/supervision/overdue/?page=2").content.decode()
-    assert "A2" in second and "A3" not in second
+    assert "SV-A2" in second and "SV-A3" not in second
     items = client.get(f"/supervision/items/?{MARCH}&page=2").content.decode()
     assert "第 2 页 / 共 3 页" in items
 
@@ -226,7 +226,7 @@ def test_excel_export_contains_the_table(world, ledger) -> None:
     overdue = _sheet_rows(
         client.get("/supervision/export/overdue-subcases.xlsx").content, "超期子件"
     )
-    assert any(row[:2] == ("A2", "T-FAST 测试事项T-FAST") for row in overdue)
+    assert any(row[:2] == ("SV-A2", "T-FAST 测试事项T-FAST") for row in overdue)
 
 
 def test_report_pdf_has_the_figures_in_chinese(world, ledger) -> None:
