@@ -151,8 +151,9 @@ def _selectors(runs: int) -> None:
     from django.http import QueryDict
     from django.utils import timezone
 
+    from kuaiban.catalogue.regions import RegionTree
     from kuaiban.supervision.filters import filter_choices, filters_parse
-    from kuaiban.supervision.scope import RegionTree, scope_for
+    from kuaiban.supervision.scope import scope_for
     from kuaiban.supervision.selectors import breakdowns, contact_points, figures, items
 
     today = timezone.localdate()

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
+from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
-
-
-def _region_and_below(region_id: int | None) -> Q:
-    if region_id is None:
-        return Q(pk__in=[])
-    return (
-        Q(region_id=region_id)
-        | Q(region__parent_id=region_id)
-        | Q(region__parent__parent_id=region_id)
-    )
 
 
 def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Application]:
@@ -33,7 +24,7 @@ def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     if user.role == Role.OFFICER and user.agency_id is not None:
         return queryset.filter(subcases__agency_id=user.agency_id).distinct()
     if user.role == Role.SUPERVISOR:
-        return queryset.filter(_region_and_below(user.region_id))
+        return queryset.filter(region_and_below(user.region_id))
     if user.role == Role.ADMIN:
         return queryset
     return queryset.none()

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kuaiban.applications.models import Provision
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.ratings.models import RatingLevel
 from kuaiban.supervision.filters import Filters
-from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.breakdowns import (
     Row,
     channel_breakdown,

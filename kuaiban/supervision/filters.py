@@ -19,7 +19,8 @@ from django.utils import timezone
 from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.calendar.arithmetic import start_of_day
 from kuaiban.catalogue.models import Agency, ServiceItem
-from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.catalogue.regions import RegionTree
+from kuaiban.supervision.scope import Scope
 
 # A longer period would only make the pages slower without telling more: the trend table
 # already shows twelve months.

@@ -6,19 +6,19 @@
 - applicants and window clerks — and staff accounts missing their region or agency — get 403.
 
 The scope becomes part of every query (`region_id IN (…)`, `agency_id = …`); nothing is
-filtered in Python. The region tree is read once (one query on the small region table) and
-walked in memory, so any depth works.
+filtered in Python. The region tree (`kuaiban.catalogue.regions`) is read once (one query on the
+small region table) and walked in memory, so any depth works.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.models import Agency
+from kuaiban.catalogue.regions import RegionTree
 
 
 class NotAllowed(Exception):
@@ -27,54 +27,6 @@ class NotAllowed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class RegionNode:
-    pk: int
-    code: str
-    name: str
-    level: str
-    parent_id: int | None
-
-
-class RegionTree:
-    """All regions, with parent → children links, from one query."""
-
-    def __init__(self, nodes: Iterable[RegionNode]) -> None:
-        self.nodes: dict[int, RegionNode] = {n.pk: n for n in nodes}
-        self.children: dict[int | None, list[int]] = {}
-        for node in sorted(self.nodes.values(), key=lambda n: n.code):
-            self.children.setdefault(node.parent_id, []).append(node.pk)
-
-    @classmethod
-    def load(cls) -> RegionTree:
-        rows = Region.objects.values_list("pk", "code", "name", "level", "parent_id")
-        return cls(RegionNode(*row) for row in rows)
-
-    def below(self, pk: int) -> frozenset[int]:
-        """``pk`` and every region under it."""
-        found: set[int] = set()
-        todo = [pk]
-        while todo:
-            current = todo.pop()
-            if current in found:
-                continue  # a cycle entered in the admin must not loop forever
-            found.add(current)
-            todo.extend(self.children.get(current, []))
-        return frozenset(found)
-
-    def ancestors(self, pk: int) -> list[int]:
-        """``pk`` and its parents, nearest first."""
-        chain: list[int] = []
-        current: int | None = pk
-        while current is not None and current in self.nodes and current not in chain:
-            chain.append(current)
-            current = self.nodes[current].parent_id
-        return chain
-
-    def roots(self) -> list[int]:
-        return list(self.children.get(None, []))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.documents.render import render_pdf
 from kuaiban.supervision.dashboard import (
     Context,
@@ -34,7 +35,7 @@ from kuaiban.supervision.definitions import DEFINITIONS
 from kuaiban.supervision.exports import workbook_bytes
 from kuaiban.supervision.filters import Choices, FilterResult, filter_choices, filters_parse
 from kuaiban.supervision.report import report_document
-from kuaiban.supervision.scope import NotAllowed, RegionTree, Scope, scope_for
+from kuaiban.supervision.scope import NotAllowed, Scope, scope_for
 from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM, Processing, item_stats
 from kuaiban.supervision.selectors.lists import (
     overdue_step_list,

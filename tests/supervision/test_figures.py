@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.http import QueryDict
 
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.dashboard import Context, headlines, overview_load
 from kuaiban.supervision.filters import Filters, filter_choices, filters_parse
-from kuaiban.supervision.scope import RegionTree, scope_for
+from kuaiban.supervision.scope import scope_for
 from kuaiban.supervision.selectors.contact_points import contact_point_rows
 from kuaiban.supervision.selectors.figures import Rate
 from tests.supervision.ledger import MARCH

@@ -129,7 +129,7 @@ def test_overdue_list_drills_down_to_the_case(world, ledger) -> None:
     s3 = ledger.subcases["S3"]
     page = client_for(world["supervisor-sd"]).get("/supervision/overdue/").content.decode()
     assert f'href="/workbench/subcases/{s3.pk}/"' in page
-    assert 'href="/me/applications/A2/"' in page
+    assert 'href="/me/applications/SV-A2/"' in page
     assert "T-FAST" in page and "济南市社会保险事业中心" in page
     assert "共 1 行" in page
 
@@ -176,7 +176,7 @@ def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
 
 def test_tickets_list(world, ledger) -> None:
     page = client_for(world["supervisor-sd"]).get("/supervision/tickets/").content.decode()
-    assert "核实" in page and "非常不满意（实名）" in page and 'href="/me/applications/A3/"' in page
+    assert "核实" in page and "非常不满意（实名）" in page and 'href="/me/applications/SV-A3/"' in page
 
 
 def test_contact_points_page(world, ledger) -> None:

@@ -14,8 +14,9 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from kuaiban.applications.models import ApplicationStatus, Channel
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     RUNNING,
     applications_in,

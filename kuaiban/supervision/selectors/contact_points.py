@@ -28,8 +28,9 @@ from kuaiban.applications.models import ApplicationMaterial, ApplicationStatus, 
 from kuaiban.bundles.models import Bundle, ContactPoint, Pack, SpeedUp
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.catalogue.models import ServiceItem
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters
-from kuaiban.supervision.scope import RegionTree, Scope
+from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     applications_in,
     in_period,
