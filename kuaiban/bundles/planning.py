@@ -161,17 +161,24 @@ def bundle_plan(
     profile: SharedProfile | None = None,
     start: dt.datetime | None = None,
     strict: bool = True,
+    speedups: dict[int, SpeedUp] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Plan:
     """Plan a scenario. A due date past the configured calendar raises `CalendarNotConfigured`;
-    with ``strict=False`` (service guides) the plan has no dates and says why instead."""
+    with ``strict=False`` (service guides) the plan has no dates and says why instead.
+
+    Whoever plans several scenarios of one pack at once passes the pack's ``speedups`` and a
+    ``calendar`` loaded from the start date, so the queries do not grow with the scenarios."""
     scenario = scenario_get(bundle=bundle, code=scenario_code)
     chosen = selected_bundle_items(
         scenario=scenario, optional_items=optional_items, answers=answers or {}
     )
-    speedups = pack_speedups(pack=bundle.pack)
+    if speedups is None:
+        speedups = pack_speedups(pack=bundle.pack)
     start = start or timezone.now()
     # One calendar load for every due date of the plan, however many items it has.
-    calendar = calendar_load(since=timezone.localtime(start).date())
+    if calendar is None:
+        calendar = calendar_load(since=timezone.localtime(start).date())
     problem = ""
     try:
         subitems = _schedule(bundle, scenario, chosen, speedups, start, calendar)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
 from kuaiban.bundles.planning import Plan, bundle_plan
 from kuaiban.bundles.selectors import ItemLimits, item_limits, pack_speedups
+from kuaiban.calendar.selectors import calendar_load
 from kuaiban.catalogue.models import AgencyKind, ItemTarget, ServiceItem
 
 ONLINE_CHANNELS = ["快办平台网站", "快办移动端（APP、小程序）", "自助服务终端"]
@@ -71,6 +72,9 @@ def limit_texts(limits: ItemLimits) -> tuple[str, str, str]:
 
 def bundle_guide(*, bundle: Bundle) -> BundleGuide:
     speedups = pack_speedups(pack=bundle.pack)
+    # One start, one calendar and one speed-up list for every scenario's plan.
+    start = timezone.now()
+    calendar = calendar_load(since=timezone.localtime(start).date())
     scenarios = []
     for scenario in bundle.scenarios.all():
         rows = []
@@ -97,6 +101,9 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
             scenario_code=scenario.code,
             optional_items=[r.code for r in rows if not r.required],
             strict=False,
+            start=start,
+            speedups=speedups,
+            calendar=calendar,
         )
         scenarios.append(
             GuideScenario(
