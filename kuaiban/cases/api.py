@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
+from kuaiban.cases.material_api import router as material_router
 from kuaiban.cases.models import SubCase
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
@@ -183,3 +184,8 @@ def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubC
         system=agency.code if agency else "",
     )
     return subcase_out(decided)
+
+
+# The agencies' file downloads, signed over method and path (a body signature could not name
+# the file): their own module, their own authentication, mounted here.
+router.add_router("/", material_router)

@@ -1,9 +1,10 @@
-"""Writes to the outbox. Call inside the transaction of the state change (no dual writes)."""
+"""Writes to the outbox (call inside the transaction of the state change: no dual writes), and
+the audit of agencies' systems downloading material files."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -11,6 +12,11 @@ from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+
+if TYPE_CHECKING:  # the apps that enqueue import this module: no imports back at run time
+    from kuaiban.applications.models import ApplicationMaterial
+    from kuaiban.cases.models import SubCase
+    from kuaiban.catalogue.models import Agency
 
 
 def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
@@ -59,3 +65,25 @@ def outbox_resend(
             )
             resent.append(message)
     return resent
+
+
+def material_download_record(
+    *, agency: Agency, subcase: SubCase, material: ApplicationMaterial
+) -> None:
+    """An agency's own system downloaded a material file: a read of personal data, audited.
+
+    The action is the workbench's (officers' downloads), so both read the same in the audit
+    log; ``system`` names the agency whose signature the request carried.
+    """
+    audit_record(
+        actor=None,
+        action="subcase.material_download",
+        object_type="subcase",
+        object_id=str(subcase.pk),
+        changes={
+            "system": agency.code,
+            "application": subcase.application.number,
+            "material": material.code,
+            "material_id": material.pk,
+        },
+    )

@@ -176,7 +176,9 @@ def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
 
 def test_tickets_list(world, ledger) -> None:
     page = client_for(world["supervisor-sd"]).get("/supervision/tickets/").content.decode()
-    assert "核实" in page and "非常不满意（实名）" in page and 'href="/me/applications/SV-A3/"' in page
+    assert (
+        "核实" in page and "非常不满意（实名）" in page and 'href="/me/applications/SV-A3/"' in page
+    )
 
 
 def test_contact_points_page(world, ledger) -> None:
