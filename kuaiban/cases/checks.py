@@ -30,6 +30,7 @@ AUTO_APPROVAL_SYSTEM = "秒办"
 GENDERS = ("男", "女")
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _COMMON = ("key", "label", "kind", "field")
 _DECIDED = {
     SubCaseStatus.APPROVED,
@@ -123,6 +124,81 @@ def _read_field_key(value: Any) -> str:
     return value.strip()
 
 
+def _whole(low: int, high: int, unit: str) -> Callable[[Any], int]:
+    def read(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Bad(f"应为 {low} 至 {high} 之间的整数（{unit}）")
+        return value
+
+    return read
+
+
+_MONTHS = _whole(1, 600, "月")
+
+
+def _read_month(value: Any) -> str:
+    """A birth month "YYYY-MM" (YAML reads 1965-01 as text)."""
+    match = _MONTH.match(value.strip()) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise _Bad("应为年月 YYYY-MM，如 1965-01")
+    return match[0]
+
+
+# A retirement-age schedule (渐进式延迟法定退休年龄): born in `from` or later, the original age
+# rises by one month for every `step` months of birth, by `cap` months at most.
+_SCHEDULE: dict[str, Callable[[Any], Any]] = {
+    "original": _whole(1, 150, "周岁"),
+    "from": _read_month,
+    "step": _whole(1, 120, "出生月数"),
+    "cap": _whole(1, 120, "月"),
+}
+_SCHEDULE_SHAPE = "{original: 原法定退休年龄, from: YYYY-MM, step: 月数, cap: 月数}"
+
+
+def _read_schedule(value: Any, *, with_choice: bool = False) -> dict[str, Any]:
+    """One schedule; every mistake in it is named, so a bad table is fixed in one pass."""
+    if not isinstance(value, Mapping):
+        raise _Bad(f"应为 {_SCHEDULE_SHAPE}")
+    usable = (*_SCHEDULE, "choice") if with_choice else tuple(_SCHEDULE)
+    reasons = [f"没有“{k}”（可用：{' / '.join(usable)}）" for k in value if k not in usable]
+    schedule: dict[str, Any] = {}
+    for name, read in _SCHEDULE.items():
+        if name not in value:
+            reasons.append(f"缺少“{name}”")
+            continue
+        try:
+            schedule[name] = read(value[name])
+        except _Bad as exc:
+            reasons.append(f"“{name}”{exc}")
+    if with_choice and "choice" in value:
+        try:
+            schedule["choice"] = _read_scalar(value["choice"])
+        except _Bad as exc:
+            reasons.append(f"“choice”{exc}")
+    if reasons:
+        raise _Bad("有误：" + "；".join(reasons))
+    return schedule
+
+
+def _read_women(value: Any) -> list[dict[str, Any]]:
+    """One schedule or a list of them, each optionally tied to a `choice` of `women_field`."""
+    if isinstance(value, Mapping):
+        return [_read_schedule(value, with_choice=True)]
+    if not isinstance(value, list) or not value:
+        raise _Bad(f"应为 {_SCHEDULE_SHAPE} 或其非空列表（第一项为默认）")
+    schedules, reasons = [], []
+    for n, item in enumerate(value, start=1):
+        try:
+            schedules.append(_read_schedule(item, with_choice=True))
+        except _Bad as exc:
+            reasons.append(f"第{n}项{exc}")
+    choices = [s["choice"] for s in schedules if "choice" in s]
+    reasons += [f"choice“{c}”重复" for c in sorted(set(choices)) if choices.count(c) > 1]
+    if reasons:
+        raise _Bad("；".join(reasons))
+    return schedules
+
+
 # ---------------------------------------------------------------------------------------------
 # Evaluating: each evaluator gets a normalised check and a form whose field value is present
 # ---------------------------------------------------------------------------------------------
@@ -198,23 +274,106 @@ def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _eval_age_min(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+def _person(check: Mapping[str, Any], form: _Form, *, purpose: str) -> tuple[str, dt.date]:
+    """Gender and birth date from the ID number in the check's field."""
     label, id_number = form.label(check["field"]), form.value(check["field"]).upper()
     if id_number_error(id_number):
-        raise _Bad(f"{label}不是有效的居民身份证号，无法计算年龄")
-    born = birth_date(id_number)
+        raise _Bad(f"{label}不是有效的居民身份证号，无法计算{purpose}")
     # GB 11643: the 17th character is the sequence code, odd for men and even for women.
     gender = GENDERS[0] if int(id_number[16]) % 2 else GENDERS[1]
+    return gender, birth_date(id_number)
+
+
+def _when(check: Mapping[str, Any], form: _Form) -> tuple[dt.date, str]:
+    """The date a check counts at, and its name: the `at` date field or the application date."""
     if check.get("at"):
-        on, when = form.date(check["at"]), f"至{form.label(check['at'])}"
-    else:
-        on, when = form.on, "至申请日"
+        return form.date(check["at"]), form.label(check["at"])
+    return form.on, "申请日"
+
+
+def _eval_age_min(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    gender, born = _person(check, form, purpose="年龄")
+    on, when = _when(check, form)
     need = check["by_gender"][gender] if "by_gender" in check else check["value"]
     age = _age(born, on)
-    facts = f"{gender}，{born.isoformat()}出生，{when}{on.isoformat()}"
+    facts = f"{gender}，{born.isoformat()}出生，至{when}{on.isoformat()}"
     if age >= need:
         return True, f"{facts}已满{age}周岁（要求{need}周岁）"
     return False, f"{facts}为{age}周岁，未满{need}周岁"
+
+
+def _month_index(date: dt.date) -> int:
+    return date.year * 12 + date.month - 1
+
+
+def _years_months(months: int, unit: str) -> str:
+    years, rest = divmod(months, 12)
+    return f"{years}{unit}{rest}个月" if rest else f"{years}{unit}"
+
+
+def _new_age_months(schedule: Mapping[str, Any], born: dt.date) -> int:
+    """The statutory retirement age in months for someone born in ``born``'s month."""
+    year, month = map(int, schedule["from"].split("-"))
+    later = _month_index(born) - (year * 12 + month - 1)
+    delay = 0 if later < 0 else min(schedule["cap"], later // schedule["step"] + 1)
+    return int(schedule["original"]) * 12 + delay
+
+
+def _woman_schedule(check: Mapping[str, Any], form: _Form) -> tuple[Mapping[str, Any], str]:
+    """The schedule for a woman and how it was chosen (said in the detail)."""
+    default = check["women"][0]
+    fallback = f"按原法定退休年龄{default['original']}周岁计算，"
+    if not check.get("women_field"):
+        return default, fallback
+    label, value = form.label(check["women_field"]), form.value(check["women_field"])
+    if not value:
+        return default, f"未提供{label}，{fallback}"
+    for schedule in check["women"]:
+        if schedule.get("choice") == value:
+            return schedule, f"{label}为“{value}”，"
+    return default, f"{label}为“{value}”，{fallback}"
+
+
+def _eval_retirement_age(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    gender, born = _person(check, form, purpose="法定退休年龄")
+    on, when = _when(check, form)
+    schedule, how = (check["men"], "") if gender == GENDERS[0] else _woman_schedule(check, form)
+    age = _new_age_months(schedule, born)
+    due = _month_index(born) + age
+    facts = (
+        f"{gender}，{born.year}年{born.month:02d}月出生，{how}法定退休年龄"
+        f"{_years_months(age, '岁')}，应于{due // 12}年{due % 12 + 1:02d}月退休；"
+        f"至{when}{on.isoformat()}"
+    )
+    if _month_index(on) >= due:
+        return True, f"{facts}已达到"
+    detail = f"{facts}未达到（差{due - _month_index(on)}个月）"
+    if _month_index(on) >= _month_index(born) + schedule["original"] * 12:
+        # 弹性提前退休 is by application and is never approved by a rule: say why it fails.
+        detail += (
+            f"；已达到原法定退休年龄{schedule['original']}周岁，如属弹性提前退休，由经办人员审核"
+        )
+    return False, detail
+
+
+def contribution_months_required(check: Mapping[str, Any], *, year: int) -> int:
+    """最低缴费年限 in months for retiring in ``year``: `value`, rising `per_year` from `from`."""
+    if year < check["from"]:
+        return int(check["value"])
+    return int(min(check["max"], check["value"] + check["per_year"] * (year - check["from"] + 1)))
+
+
+def _eval_contribution_min(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    label, months = form.label(check["field"]), form.number(check["field"])
+    on, when = _when(check, form)
+    need = contribution_months_required(check, year=on.year)
+    facts = (
+        f"{when}{on.isoformat()}，{on.year}年最低缴费年限为{need}个月"
+        f"（{_years_months(need, '年')}）；{label}为{_plain(months)}"
+    )
+    if months >= need:
+        return True, f"{facts}，已达到"
+    return False, f"{facts}，差{_plain(need - months)}个月"
 
 
 def _eval_date_not_after_today(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
@@ -257,10 +416,48 @@ class Kind:
     params: tuple[_Param, ...]
     evaluate: Callable[[Mapping[str, Any], _Form], tuple[bool, str]]
     one_of: tuple[str, ...] = ()  # exactly one of these parameters must be given
+    # Problems between parameters (read ones only), and between parameters and the item's fields.
+    consistent: Callable[[Mapping[str, Any]], list[CheckProblem]] | None = None
+    fits: Callable[[Mapping[str, Any], Mapping[str, FieldLike]], list[CheckProblem]] | None = None
 
 
 _NUMERIC = frozenset({"integer", "money"})
 _DATE = frozenset({"date"})
+_CHOICE = frozenset({"choice"})
+
+
+def _retirement_consistent(check: Mapping[str, Any]) -> list[CheckProblem]:
+    tied = any("choice" in schedule for schedule in check.get("women", []))
+    if tied and "women_field" not in check:
+        return [CheckProblem("women", "women 中的 choice 须与参数“women_field”一起使用")]
+    if "women_field" in check and "women" in check and not tied:
+        return [CheckProblem("women_field", "women 中没有一项用 choice 注明对应的字段值")]
+    return []
+
+
+def _retirement_fits(
+    check: Mapping[str, Any], fields: Mapping[str, FieldLike]
+) -> list[CheckProblem]:
+    """Each `choice` of the women's schedules must be a value of `women_field`."""
+    field = fields.get(check.get("women_field", ""))
+    if field is None or field.field_type not in _CHOICE:
+        return []
+    choices = [s["choice"] for s in check.get("women", []) if "choice" in s]
+    wrong = [c for c in choices if c not in field.choices]
+    if not wrong:
+        return []
+    allowed = "、".join(field.choices)
+    key = check["women_field"]
+    return [CheckProblem("women", f"“{'、'.join(wrong)}”不是字段“{key}”的可选值（{allowed}）")]
+
+
+def _contribution_consistent(check: Mapping[str, Any]) -> list[CheckProblem]:
+    if "max" in check and "value" in check and check["max"] < check["value"]:
+        return [
+            CheckProblem("max", f"参数“max”（{check['max']}）不应小于“value”（{check['value']}）")
+        ]
+    return []
+
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -280,6 +477,32 @@ KINDS: dict[str, Kind] = {
             ),
             _eval_age_min,
             one_of=("value", "by_gender"),
+        ),
+        Kind(
+            "retirement_age",
+            frozenset({"id_number"}),
+            (
+                _Param("men", _read_schedule),
+                _Param("women", _read_women),
+                _Param("women_field", _read_field_key, required=False, field_types=_CHOICE),
+                _Param("at", _read_field_key, required=False, field_types=_DATE),
+            ),
+            _eval_retirement_age,
+            consistent=_retirement_consistent,
+            fits=_retirement_fits,
+        ),
+        Kind(
+            "contribution_min",
+            frozenset({"integer"}),
+            (
+                _Param("value", _MONTHS),
+                _Param("from", _whole(1900, 2200, "年份")),
+                _Param("per_year", _MONTHS),
+                _Param("max", _MONTHS),
+                _Param("at", _read_field_key, required=False, field_types=_DATE),
+            ),
+            _eval_contribution_min,
+            consistent=_contribution_consistent,
         ),
         Kind("date_not_after_today", _DATE, (), _eval_date_not_after_today),
         Kind(
@@ -326,6 +549,8 @@ def check_normalize(
             problems.append(CheckProblem("kind", f"类型“{check['kind']}”未知，应为 {known} 之一"))
         return check, problems
     problems += _params_read(raw, kind, check)
+    if kind.consistent is not None:
+        problems += kind.consistent(check)
     if fields is not None:
         problems += _fields_check(check, kind, fields)
     return check, problems
@@ -378,6 +603,8 @@ def _fields_check(
     target = fields.get(check.get("field", ""))
     if target is not None:
         problems += _values_check(check, target)
+    if kind.fits is not None:
+        problems += kind.fits(check, fields)
     return problems
 
 

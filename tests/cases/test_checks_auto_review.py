@@ -140,35 +140,56 @@ def test_the_frozen_snapshot_decides_what_is_instant(world: dict[str, User]) -> 
 
 
 def test_retirement_shows_its_check_results_without_approval(world: dict[str, User]) -> None:
-    application = submit_retirement(world)
+    application = submit_retirement(world, retirement_date="2025-04-12")
     subcase = application.subcases.select_related("item", "application").get(item__code="1.6.1")
     assert subcase.status == SubCaseStatus.OPEN
     assert auto_review(subcase=subcase) is False  # 10 working days in Shandong: not instant
     subcase.refresh_from_db()
     assert subcase.status == SubCaseStatus.OPEN and subcase.decision_note == ""
     results = {r["key"]: r for r in subcase.check_results}
-    assert list(results) == ["retirement_type_normal", "retirement_age", "contribution_15_years"]
+    assert list(results) == ["retirement_type_normal", "retirement_age", "contribution_min_years"]
     assert all(r["passed"] for r in results.values())
-    # 张建国 (370102196503121234) applies on 2025-03-03 to retire on his 60th birthday.
+    # 张建国 (370102196503121234) applies on 2025-03-03; born 1965-03, he retires at 60 and a
+    # month under the 2025 reform.
     assert results["retirement_age"]["detail"] == (
-        "男，1965-03-12出生，至退休日期2025-03-12已满60周岁（要求60周岁）"
+        "男，1965年03月出生，法定退休年龄60岁1个月，应于2025年04月退休；至退休日期2025-04-12已达到"
     )
     # The contribution months came from shared data (prefilled), not from the applicant.
-    assert results["contribution_15_years"]["detail"] == "累计缴费月数为468，不低于180"
+    assert results["contribution_min_years"]["detail"] == (
+        "退休日期2025-04-12，2025年最低缴费年限为180个月（15年）；累计缴费月数为468，已达到"
+    )
+
+
+def test_retiring_on_the_60th_birthday_fails_under_the_reform(world: dict[str, User]) -> None:
+    application = submit_retirement(world)  # retirement_date 2025-03-12
+    subcase = application.subcases.select_related("item", "application").get(item__code="1.6.1")
+    assert auto_review(subcase=subcase) is False
+    subcase.refresh_from_db()
+    failed = [(r["key"], r["detail"]) for r in subcase.check_results if not r["passed"]]
+    assert failed == [
+        (
+            "retirement_age",
+            "男，1965年03月出生，法定退休年龄60岁1个月，应于2025年04月退休；"
+            "至退休日期2025-03-12未达到（差1个月）；"
+            "已达到原法定退休年龄60周岁，如属弹性提前退休，由经办人员审核",
+        )
+    ]
 
 
 def test_a_failing_check_is_recorded_with_passed_false(world: dict[str, User]) -> None:
-    application = submit_retirement(world, contribution_months="120")
+    application = submit_retirement(world, retirement_date="2025-04-12", contribution_months="120")
     subcase = application.subcases.select_related("item", "application").get(item__code="1.6.1")
     assert auto_review(subcase=subcase) is False
     subcase.refresh_from_db()
     failed = [r for r in subcase.check_results if not r["passed"]]
     assert failed == [
         {
-            "key": "contribution_15_years",
-            "label": "累计缴费满15年",
+            "key": "contribution_min_years",
+            "label": "累计缴费达到最低缴费年限",
             "passed": False,
-            "detail": "累计缴费月数为120，低于180",
+            "detail": (
+                "退休日期2025-04-12，2025年最低缴费年限为180个月（15年）；累计缴费月数为120，差60个月"
+            ),
         }
     ]
     assert subcase.status == SubCaseStatus.OPEN

@@ -233,6 +233,11 @@ def test_every_kind_fails_on_a_missing_value_with_a_clear_detail(kind: str) -> N
         "equals": {"value": "是"},
         "in": {"values": ["是"]},
         "age_min": {"value": 60},
+        "retirement_age": {
+            "men": {"original": 60, "from": "1965-01", "step": 4, "cap": 36},
+            "women": {"original": 50, "from": "1975-01", "step": 2, "cap": 60},
+        },
+        "contribution_min": {"value": 180, "from": 2030, "per_year": 6, "max": 240},
         "date_not_before": {"value": "2020-01-01"},
     }
     params = samples.get(kind, {})

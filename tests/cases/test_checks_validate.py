@@ -264,12 +264,14 @@ def test_checks_must_be_a_list(tmp_path: Path) -> None:
 def test_the_real_catalogue_has_the_expected_checks() -> None:
     items = read_catalogue(REAL_CATALOGUE).items
     retirement = {c["key"]: c for c in items["1.6.1"].checks}
-    assert retirement["retirement_age"]["by_gender"] == {"男": 60, "女": 50}
+    assert retirement["retirement_age"]["kind"] == "retirement_age"
     assert retirement["retirement_age"]["at"] == "retirement_date"
-    assert (
-        retirement["contribution_15_years"]["kind"],
-        retirement["contribution_15_years"]["value"],
-    ) == ("min", 180)
+    assert retirement["contribution_min_years"]["kind"] == "contribution_min"
+    assert retirement["contribution_min_years"]["at"] == "retirement_date"
+    # The women's category field offers exactly the values the schedules are tied to.
+    category = read_catalogue(REAL_CATALOGUE).fields["female_original_retirement_age"]
+    tied = [s["choice"] for s in retirement["retirement_age"]["women"]]
+    assert list(category.choices) == tied and not category.required
     unemployment = {c["field"] for c in items["1.8.1"].checks if c["kind"] == "present"}
     assert unemployment == {"termination_date", "unemployment_reason"}
     for code in ("1.10.1", "1.10.2", "1.10.6", "1.10.7"):
@@ -281,10 +283,14 @@ def test_the_real_catalogue_has_the_expected_checks() -> None:
             assert check["field"] in item.fields
 
 
-def test_retirement_age_reform_is_flagged_next_to_the_data() -> None:
+def test_retirement_age_reform_is_sourced_next_to_the_data() -> None:
     text = REAL_CATALOGUE.read_text(encoding="utf-8")
     block = text[text.index('- code: "1.6.1"') : text.index('- code: "1.6.3"')]
-    assert "# 判断:" in block and "渐进式延迟法定退休年龄" in block and "更新" in block
+    assert "# 判断:" in block and "不是种子" in block
+    assert "《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》" in block
+    assert "《国务院关于渐进式延迟法定退休年龄的办法》" in block
+    # The pre-reform thresholds and the note that they await an update are gone.
+    assert "by_gender" not in block and "改革前" not in block
 
 
 def test_an_item_without_checks_hashes_as_before_checks_existed() -> None:
