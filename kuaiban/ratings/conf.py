@@ -92,3 +92,11 @@ def appeal_days() -> int:
 
 def review_working_days() -> int:
     return _days("KUAIBAN_REVIEW_WORKING_DAYS", 5)
+
+
+def visit_link_days() -> int:
+    """Calendar days after a window visit during which its personal rating link works."""
+    days = _days("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
+    if days < 1:
+        raise ImproperlyConfigured("KUAIBAN_VISIT_RATING_LINK_DAYS 至少为 1 天")
+    return days

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.http import QueryDict
 
-from kuaiban.ratings.indicators import OVERALL, indicators_for
-from kuaiban.ratings.models import RatingLevel
+from kuaiban.ratings.indicators import COMMENT_MAX, OVERALL, indicators_for
+from kuaiban.ratings.models import Rating, RatingLevel
 
 # Best first, as people expect to read a scale (GOV.UK: the most likely answer first).
 LEVEL_OPTIONS: list[tuple[int, str]] = [
@@ -93,3 +93,23 @@ def error_links(groups: list[RadioGroup], errors: dict[str, list[str]]) -> list[
         if messages and messages[0] not in shown and key not in ("comment",)
     ]
     return links
+
+
+def rating_form_context(
+    *, subject: str, post: QueryDict | None, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """What ``ratings/_rating_fields.html`` and the error summary need, answers kept."""
+    groups = rating_form_groups(subject=subject, post=post, errors=errors)
+    return {
+        "groups": groups,
+        "errors": error_links(groups, errors),
+        "comment": post.get("comment", "") if post else "",
+        "comment_error": (errors.get("comment") or [""])[0],
+        "comment_max": COMMENT_MAX,
+    }
+
+
+def rating_thanks(rating: Rating) -> str:
+    if rating.is_bad:
+        return "感谢您的评价。我们会尽快与您联系，核实情况并整改，处理结果会告诉您。"
+    return "感谢您的评价，我们会继续改进服务。"

@@ -16,6 +16,7 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.core.errors import NotFound
+from kuaiban.ratings.links import VisitLink
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
 COMPLETED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
@@ -105,6 +106,45 @@ def access_visit_for_rating(
     if visit is None:
         raise NotFound("窗口服务记录不存在")
     return visit
+
+
+def access_visit_by_link(*, link: VisitLink) -> WindowVisit:
+    """The visit a checked rating link names, with what its page shows (its rating too)."""
+    visit = (
+        WindowVisit.objects.select_related(
+            "region", "agency", "clerk", "applicant", "application", "rating", "rating__ticket"
+        )
+        .filter(pk=link.visit_id)
+        .first()
+    )
+    if visit is None:
+        raise NotFound("窗口服务记录不存在")
+    return visit
+
+
+def visit_served_by(
+    *, clerk: AbstractBaseUser | AnonymousUser | None, application: Application
+) -> WindowVisit | None:
+    """The clerk's latest visit for ``application`` (the one whose link the receipt shows)."""
+    found = _active(clerk)
+    if found is None or found.role != Role.CLERK:
+        return None
+    return (
+        WindowVisit.objects.select_related(
+            "agency", "region", "application", "application__applicant", "rating"
+        )
+        .filter(application=application, clerk=found)
+        .order_by("-visited_at", "-pk")
+        .first()
+    )
+
+
+def visit_rating(visit: WindowVisit) -> Rating | None:
+    """The visit's rating, if any (from ``select_related("rating")`` when it was loaded so)."""
+    try:
+        return visit.rating
+    except Rating.DoesNotExist:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

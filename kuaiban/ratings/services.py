@@ -26,6 +26,7 @@ from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.ratings import conf
 from kuaiban.ratings.indicators import RatingInput, indicators_for, rating_input_check
+from kuaiban.ratings.links import VisitLink, visit_link_expires, visit_link_phone, visit_link_url
 from kuaiban.ratings.models import Rating, RatingInvitation, RatingSubject, WindowVisit
 from kuaiban.ratings.pushes import rating_push_enqueue
 from kuaiban.ratings.selectors import COMPLETED, is_completed, ticket_steps_overdue
@@ -91,7 +92,8 @@ def visit_record(
 
     With an application, the person is its applicant and the visit is recorded once per clerk
     and day however often the submission is retried. Without one (a consultation), the name
-    is required and the clerk's own agency answers for the visit.
+    is required and the clerk's own agency answers for the visit. A new visit with a phone on
+    record has its personal rating link texted to that phone, once.
     """
     if clerk.role != Role.CLERK:
         raise Forbidden("只有综合柜员可以登记窗口服务")
@@ -129,7 +131,38 @@ def visit_record(
             object_id=str(visit.pk),
             changes={"application": application.number if application else None},
         )
+        _visit_link_enqueue(visit)
     return visit
+
+
+def _visit_link_enqueue(visit: WindowVisit) -> None:
+    """The person served gets their rating link (一次一评, no account needed) by text message:
+    through the applicant notice, key ``rating.visit-link:<visit>``, so it goes once."""
+    application = visit.application
+    if application is None or not visit_link_phone(visit):
+        return
+    url = visit_link_url(visit)
+    served = timezone.localtime(visit.visited_at)
+    until = timezone.localtime(visit_link_expires(visit))
+    where = visit.agency.name if visit.agency else visit.region.name
+    text = (
+        f"您 {served:%Y年%m月%d日} 在{where}窗口办理了“{application.bundle.name}”"
+        f"（办件 {application.number}），欢迎评价本次窗口服务：{url} "
+        f"（{until:%Y年%m月%d日}前有效，每次服务评价一次）"
+    )
+    outbox_enqueue(
+        kind=OutboxKind.NOTIFY_APPLICANT,
+        key=f"rating.visit-link:{visit.pk}",
+        payload={
+            "number": application.number,
+            "status": application.status,
+            "purpose": "rating.visit-link",
+            "subject": "邀请您评价窗口服务",
+            "text": text,
+            "url": url,
+            "visit": visit.pk,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,29 +212,42 @@ def rating_submit(
 
 def rating_submit_visit(
     *,
-    actor: User,
+    actor: User | None,
     visit: WindowVisit,
     level: Any,
     indicators: Any,
     comment: Any = "",
+    link: VisitLink | None = None,
 ) -> Rating:
-    """一次一评: the person served rates a window visit, once."""
-    if visit.applicant_id is None or visit.applicant_id != actor.pk:
+    """一次一评: the person served rates a window visit, once.
+
+    Either logged in as the visit's applicant, or holding the visit's personal link (``link``,
+    checked by ``visit_link_check``; no account needed). A link rating is real-name — the
+    clerk verified who was served — and is the account's when the applicant is logged in,
+    else nobody's (``rated_by`` empty). Staff accounts never rate in the visitor's place.
+    """
+    is_applicant = actor is not None and visit.applicant_id == actor.pk
+    if (link is None and not is_applicant) or (link is not None and link.visit_id != visit.pk):
         raise NotFound("窗口服务记录不存在")
+    if link is not None and actor is not None and actor.role not in (Role.PERSON, Role.UNIT):
+        raise Forbidden("工作人员账号不能代替办事人评价，请办事人用自己的手机扫码或打开评价链接")
+    rater = actor if is_applicant else None
     if Rating.objects.filter(visit=visit).exists():
         raise Conflict("这次窗口服务已经评价过（一次一评），不能重复评价", code="already_rated")
     checked = _checked(RatingSubject.VISIT, level, indicators, comment)
     agency = visit.agency or (first_agency(visit.application) if visit.application else None)
     return _rating_create(
-        actor=actor,
+        actor=rater,
         rating=Rating(
             subject=RatingSubject.VISIT,
             visit=visit,
-            rated_by=actor,
+            rated_by=rater,
+            real_name=True,
             agency=agency,
             region=visit.region,
         ),
         checked=checked,
+        via="link" if link is not None else "account",
     )
 
 
@@ -236,6 +282,7 @@ def _rating_create(
     rating: Rating,
     checked: RatingInput,
     now: dt.datetime | None = None,
+    via: str = "",
 ) -> Rating:
     rating.level = checked.level
     rating.indicators = checked.indicators
@@ -258,7 +305,8 @@ def _rating_create(
                     "visit": rating.visit_id,
                     "level": rating.level,
                     "is_default": rating.is_default,
-                },
+                }
+                | ({"via": via} if via else {}),
             )
     except IntegrityError:
         # Two submissions at once: the one-to-one constraint lets exactly one through.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kuaiban.ratings import ticket_views, views
+from kuaiban.ratings import link_views, ticket_views, views
 
 app_name = "ratings"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("applications/<str:number>/", views.rate_application, name="rate-application"),
     path("visits/<int:visit_id>/", views.rate_visit, name="rate-visit"),
+    path("visit/<str:token>/", link_views.rate_visit_link, name="rate-visit-link"),
     path("<int:rating_id>/", views.rating_detail, name="rating"),
     path("<int:rating_id>/appeal", views.rating_appeal, name="rating-appeal"),
     path("tickets/", ticket_views.tickets, name="tickets"),

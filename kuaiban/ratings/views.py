@@ -20,8 +20,8 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.applications.selectors import access_application
 from kuaiban.core.errors import ApiError, NotFound
-from kuaiban.ratings.forms import error_links, rating_form_groups, rating_post_parse
-from kuaiban.ratings.indicators import COMMENT_MAX, indicator_label
+from kuaiban.ratings.forms import rating_form_context, rating_post_parse, rating_thanks
+from kuaiban.ratings.indicators import indicator_label
 from kuaiban.ratings.models import Rating, RatingSubject, StepKind, WindowVisit
 from kuaiban.ratings.selectors import (
     access_rating,
@@ -95,23 +95,15 @@ def _rate(
                 raise
             errors = exc.fields or {"level": [exc.message]}
         else:
-            messages.success(request, _thanks(rating))
+            messages.success(request, rating_thanks(rating))
             return HttpResponseRedirect(reverse("ratings:rating", args=[rating.pk]))
-    groups = rating_form_groups(
+    form = rating_form_context(
         subject=subject, post=request.POST if request.method == "POST" else None, errors=errors
     )
     return render(
         request,
         "ratings/rate.html",
-        {
-            "heading": heading,
-            "target": target,
-            "groups": groups,
-            "errors": error_links(groups, errors),
-            "comment": request.POST.get("comment", "") if request.method == "POST" else "",
-            "comment_error": (errors.get("comment") or [""])[0],
-            "comment_max": COMMENT_MAX,
-        },
+        {"heading": heading, "target": target, **form},
         status=422 if errors else 200,
     )
 
@@ -127,12 +119,6 @@ def _existing_url(target: Application | WindowVisit) -> str:
     if isinstance(target, Application):
         return reverse("applications:detail", args=[target.number])
     return reverse("ratings:index")
-
-
-def _thanks(rating: Rating) -> str:
-    if rating.is_bad:
-        return "感谢您的评价。我们会尽快与您联系，核实情况并整改，处理结果会告诉您。"
-    return "感谢您的评价，我们会继续改进服务。"
 
 
 @login_required
