@@ -289,7 +289,10 @@ def _application_create(
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
         applicant_credit_code=applicant.credit_code,
-        applicant_phone=applicant.phone,
+        # A person's own form gives their phone when the account or the window has none, so
+        # notices and the window-visit rating link reach them; a unit's form names an employee.
+        applicant_phone=applicant.phone
+        or (form.get("phone", "") if applicant.kind == ApplicantKind.PERSON else ""),
         region=applicant.region,
         channel=data.channel,
         submitted_by=actor,

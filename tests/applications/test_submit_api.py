@@ -267,3 +267,47 @@ def test_a_missing_route_is_refused_clearly_and_stores_nothing(world) -> None:
     assert error["code"] == "route_missing"
     assert "4.1.1" in error["fields"]["items"][0] and "历下区" in error["fields"]["items"][0]
     _nothing_stored()
+
+
+def test_a_person_without_a_phone_on_file_is_reached_at_the_form_phone(world) -> None:
+    person = world["zhangjianguo"]
+    person.phone = ""
+    person.save(update_fields=["phone"])
+    body = retirement_body()
+    body["form"]["phone"] = "13900001111"
+    response = post_multipart(_client(person), body, {"personnel_archive": pdf()})
+    assert response.status_code == 201, response.content
+    assert Application.objects.get(number=response.json()["number"]).applicant_phone == (
+        "13900001111"
+    )
+
+
+def test_a_unit_is_not_reached_at_its_employee_phone(world) -> None:
+    unit = world["unit-jinyang"]
+    unit.phone = ""
+    unit.save(update_fields=["phone"])
+    body = {
+        "pack": "shanxi-2020",
+        "bundle": "1",
+        "scenario": "1-1",
+        "items": [],
+        "form": {
+            "contribution_base": "7200",
+            "hire_date": "2025-03-01",
+            "id_number": "140106199005153010",
+            "person_name": "李明",
+            "phone": "13812345678",
+            "change_date": "2025-03-01",
+            "change_type": "增员",
+            "contract_start": "2025-03-01",
+            "job_title": "软件工程师",
+            "contract_type": "固定期限",
+            "filing_type": "劳动合同订立",
+        },
+        "materials": {},
+        "channel": "web",
+    }
+    files = {"id_card": pdf(), "labour_contract": pdf()}
+    response = post_multipart(_client(unit), body, files)
+    assert response.status_code == 201, response.content
+    assert Application.objects.get(number=response.json()["number"]).applicant_phone == ""
