@@ -45,7 +45,7 @@ class ItemSpec:
     materials: tuple[str, ...]
     fields: tuple[str, ...]
     sources: tuple[str, ...]
-    # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks.py); not part of __hash__,
+    # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks/); not part of __hash__,
     # since a dict cannot be hashed.
     checks: tuple[dict[str, Any], ...] = field(default=(), hash=False)
 
