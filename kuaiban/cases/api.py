@@ -1,4 +1,10 @@
-"""`/api/v1/subcases`: officers and agencies' own systems work sub-cases through the API."""
+"""`/api/v1/subcases`: officers and agencies' own systems work sub-cases through the API.
+
+An agency's system signs a GET over method, path and timestamp (a GET has no body: a body
+signature would name no sub-case and open every one of the agency's for five minutes) and a
+POST over its body (``kuaiban/integrations/README.md``). Reads of a sub-case's detail are
+audited, by an officer or a system alike.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +24,20 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
 from kuaiban.catalogue.models import Agency
-from kuaiban.integrations.signing import is_signed, verify_request
+from kuaiban.core.errors import ApiError
+from kuaiban.integrations.materials import material_entry, subcase_materials
+from kuaiban.integrations.services import subcase_read_record as system_read_record
+from kuaiban.integrations.signing import is_signed, verify_path_request, verify_request
+from kuaiban.workbench.services import subcase_read_record as officer_read_record
 
 
 class AgencySignatureAuth(HttpAuthBase):
-    """An agency's own system, identified by its HMAC signature (现行系统办理)."""
+    """An agency's own system, identified by its HMAC signature (现行系统办理).
+
+    A POST (accept, decision) is signed over its body; every other request over method, path
+    and timestamp, so that a signature for one sub-case opens no other. A signed request is
+    the system's or nobody's: a bad signature is a 401, never a fall-back to a session.
+    """
 
     openapi_scheme = "apiKey"
     openapi_type = "apiKey"
@@ -30,7 +45,11 @@ class AgencySignatureAuth(HttpAuthBase):
     openapi_in = "header"
 
     def __call__(self, request: HttpRequest) -> Agency | None:
-        return verify_request(request) if is_signed(request) else None
+        if not is_signed(request):
+            return None
+        if request.method == "POST":
+            return verify_request(request)
+        return verify_path_request(request)
 
 
 router = Router(tags=["子件"], auth=[AgencySignatureAuth(), *api_auth])
@@ -61,6 +80,23 @@ class DecisionIn(BaseModel):
     version: int | None = Field(default=None, description="读取时的版本；不一致时返回 409")
 
 
+class MaterialFileOut(Schema):
+    path: str = Field(description="下载路径（平台地址之后的部分，即签名所覆盖的路径）")
+    url: str | None = Field(description="KUAIBAN_PUBLIC_URL + path；未配置时为 null")
+    content_type: str
+    size: int = Field(description="字节数")
+    sha256: str = Field(description="文件的 SHA-256（十六进制）")
+
+
+class MaterialOut(Schema):
+    id: int
+    code: str
+    name: str
+    provision: str = Field(description="uploaded、shared、online_form、commitment 或 gap（容缺）")
+    due_date: str | None = Field(description="容缺材料的补齐期限")
+    file: MaterialFileOut | None = Field(description="没有文件时为 null（与 Webhook 相同）")
+
+
 class SubCaseDetailOut(Schema):
     id: int
     application: str
@@ -76,14 +112,19 @@ class SubCaseDetailOut(Schema):
     version: int
     applicant_name: str
     form: dict[str, str]
-    materials: list[dict[str, str | None]]
+    materials: list[MaterialOut] = Field(
+        description="本事项所需的材料，与 Webhook 的 materials 相同"
+    )
     check_results: list[dict[str, object]]
     correction_items: list[str]
     decision_note: str
     results: list[dict[str, str]]
 
 
-def subcase_out(subcase: SubCase) -> SubCaseDetailOut:
+def subcase_out(
+    subcase: SubCase, *, materials: list[MaterialOut] | None = None
+) -> SubCaseDetailOut:
+    """The sub-case as the API gives it; ``materials`` when already built (see ``accept``)."""
     application = subcase.application
     wanted = {f["key"] for f in application.snapshot.get("fields", [])}
     return SubCaseDetailOut(
@@ -101,20 +142,28 @@ def subcase_out(subcase: SubCase) -> SubCaseDetailOut:
         version=subcase.version,
         applicant_name=application.applicant_name,
         form={k: v for k, v in application.form.items() if k in wanted},
-        materials=[
-            {
-                "code": m.code,
-                "name": m.name,
-                "provision": m.provision,
-                "due_date": m.due_date.isoformat() if m.due_date else None,
-            }
-            for m in application.materials.all()
-        ],
+        materials=_materials_out(subcase) if materials is None else materials,
         check_results=subcase.check_results,
         correction_items=subcase.correction_items,
         decision_note=subcase.decision_note,
         results=subcase.results,
     )
+
+
+def _materials_out(subcase: SubCase) -> list[MaterialOut]:
+    """The item's materials as the webhook lists them (one query for any number)."""
+    out = []
+    for material in subcase_materials(subcase):
+        try:
+            entry = material_entry(subcase_id=subcase.pk, material=material)
+        except OSError:  # a file without recorded size and digest, unreadable in storage
+            raise ApiError(
+                f"材料“{material.name}”的文件暂时无法读取，请稍后再试",
+                code="storage_unavailable",
+                status=503,
+            ) from None
+        out.append(MaterialOut.model_validate(entry))
+    return out
 
 
 class QueueItemOut(Schema):
@@ -155,14 +204,24 @@ def queue(request: HttpRequest, status: str = "", number: str = "") -> object:
 )
 def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
-    return subcase_out(access_subcase(user=user, subcase_id=subcase_id, agency=agency))
+    subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
+    out = subcase_out(subcase)
+    # The full form is personal data: every read is audited, once the answer is built.
+    if agency is not None:
+        system_read_record(agency=agency, subcase=subcase)
+    elif user is not None:
+        officer_read_record(actor=user, subcase=subcase)
+    return out
 
 
 @router.post("/subcases/{subcase_id}/accept", response=SubCaseDetailOut, summary="受理子件")
 def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
-    return subcase_out(subcase_accept(actor=user, subcase=subcase))
+    # Built before acting: a file unreadable in storage is a 503 before the change, never an
+    # error after it was saved (the caller would retry an action that was done).
+    materials = _materials_out(subcase)
+    return subcase_out(subcase_accept(actor=user, subcase=subcase), materials=materials)
 
 
 @router.post(
@@ -173,6 +232,7 @@ def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
 def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
+    materials = _materials_out(subcase)  # before acting, as in ``accept``
     decided = subcase_decide(
         actor=user,
         subcase=subcase,
@@ -183,7 +243,7 @@ def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubC
         version=payload.version,
         system=agency.code if agency else "",
     )
-    return subcase_out(decided)
+    return subcase_out(decided, materials=materials)
 
 
 # The agencies' file downloads, signed over method and path (a body signature could not name

@@ -1,22 +1,28 @@
 """Reads of the material files an agency's own system may download (现行系统办理).
 
-The ``subcase.dispatch`` webhook lists the materials of the sub-case's item with a download
-path; ``GET /api/v1/subcases/<id>/materials/<material id>/file`` (``kuaiban.cases.material_api``)
-serves exactly those files, to the agency the sub-case is routed to now, and to nobody else.
+The ``subcase.dispatch`` webhook and the sub-case detail (``GET /api/v1/subcases/<id>``) list
+the materials of the sub-case's item, each as ``material_entry`` builds it, with a download
+path for those that have a file; ``GET /api/v1/subcases/<id>/materials/<material id>/file``
+(``kuaiban.cases.material_api``) serves exactly those files, to the agency the sub-case is
+routed to now, and to nobody else. Which materials have a file is the one rule of
+``kuaiban.cases.materials``, shared with the officers' workbench.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db.models import QuerySet
 
 from kuaiban.applications.models import ApplicationMaterial
+from kuaiban.cases.materials import has_stored_file, with_stored_file
 from kuaiban.cases.models import SubCase
 from kuaiban.cases.selectors import access_subcase
 from kuaiban.catalogue.models import Agency, ItemMaterial
 from kuaiban.core.errors import NotFound
+from kuaiban.integrations import conf
 
 # Primary keys are 64-bit: a larger number in a URL is a 404, not a database error.
 _MAX_ID = 2**63 - 1
@@ -26,6 +32,23 @@ _MAX_ID = 2**63 - 1
 class FileFacts:
     size: int
     sha256: str
+
+
+class MaterialFileEntry(TypedDict):
+    path: str
+    url: str | None
+    content_type: str
+    size: int
+    sha256: str
+
+
+class MaterialEntry(TypedDict):
+    id: int
+    code: str
+    name: str
+    provision: str
+    due_date: str | None
+    file: MaterialFileEntry | None
 
 
 def subcase_materials(subcase: SubCase) -> QuerySet[ApplicationMaterial]:
@@ -53,7 +76,7 @@ def access_subcase_material(
     if not (0 < subcase_id <= _MAX_ID and 0 < material_id <= _MAX_ID):
         raise NotFound("材料不存在")
     subcase = access_subcase(user=None, subcase_id=subcase_id, agency=agency)
-    material = subcase_materials(subcase).filter(pk=material_id).exclude(file="").first()
+    material = with_stored_file(subcase_materials(subcase)).filter(pk=material_id).first()
     if material is None:
         raise NotFound("材料不存在")
     return subcase, material
@@ -74,3 +97,36 @@ def material_file_facts(material: ApplicationMaterial) -> FileFacts:
             digest.update(chunk)
             size += len(chunk)
     return FileFacts(size=size, sha256=digest.hexdigest())
+
+
+def material_entry(*, subcase_id: int, material: ApplicationMaterial) -> MaterialEntry:
+    """A material as the webhook and the sub-case detail give it: how it was provided and,
+    when it has a file, where to download it and how to check it.
+
+    Raises ``OSError`` when a file without recorded size and SHA-256 cannot be read from
+    storage; each caller says what that means for it (the webhook retries, the detail is 503).
+    """
+    return {
+        "id": material.pk,
+        "code": material.code,
+        "name": material.name,
+        "provision": material.provision,
+        "due_date": material.due_date.isoformat() if material.due_date else None,
+        "file": material_file_entry(subcase_id=subcase_id, material=material)
+        if has_stored_file(material)
+        else None,
+    }
+
+
+def material_file_entry(*, subcase_id: int, material: ApplicationMaterial) -> MaterialFileEntry:
+    """Where the agency's system downloads the file (signed GET), and how to check it."""
+    facts = material_file_facts(material)
+    path = material_file_path(subcase_id=subcase_id, material_id=material.pk)
+    base = conf.public_url()
+    return {
+        "path": path,
+        "url": f"{base}{path}" if base else None,
+        "content_type": material.content_type or "application/octet-stream",
+        "size": facts.size,
+        "sha256": facts.sha256,
+    }

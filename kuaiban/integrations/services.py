@@ -1,5 +1,5 @@
 """Writes to the outbox (call inside the transaction of the state change: no dual writes), and
-the audit of agencies' systems downloading material files."""
+the audit of agencies' systems reading sub-cases and downloading their material files."""
 
 from __future__ import annotations
 
@@ -65,6 +65,18 @@ def outbox_resend(
             )
             resent.append(message)
     return resent
+
+
+def subcase_read_record(*, agency: Agency, subcase: SubCase) -> None:
+    """An agency's own system read a sub-case's detail (the full form): audited like an
+    officer's read in the workbench (the same action), with ``system`` = the agency code."""
+    audit_record(
+        actor=None,
+        action="subcase.read",
+        object_type="subcase",
+        object_id=str(subcase.pk),
+        changes={"system": agency.code, "application": subcase.application.number},
+    )
 
 
 def material_download_record(

@@ -5,10 +5,11 @@ seconds) and ``X-Kuaiban-Signature: sha256=<hex>``. Two messages are signed with
 ``webhook_secret``:
 
 - **body signatures** over ``"<timestamp>." + body``: the platform's webhooks and the agencies'
-  decisions (``POST /api/v1/subcases/<id>/decision``) and detail reads;
-- **path signatures** over ``"<METHOD>\\n<path>\\n<timestamp>\\n" + body``: the file downloads
-  (``GET /api/v1/subcases/<id>/materials/<material id>/file``), whose body is empty, so the
-  signature must name the path: a signature for one file is no key to another.
+  POSTs (``POST /api/v1/subcases/<id>/accept`` and ``…/decision``);
+- **path signatures** over ``"<METHOD>\\n<path>\\n<timestamp>\\n" + body``: the agencies'
+  GETs (the queue ``/api/v1/subcases``, the detail ``/api/v1/subcases/<id>``, the file downloads
+  ``/api/v1/subcases/<id>/materials/<material id>/file``), whose body is empty, so the
+  signature must name the path: a signature for one sub-case or file is no key to another.
 
 A path message starts with the method, a body message with digits, so a signature made for one
 scheme is never valid in the other. Requests more than five minutes away from the platform's
@@ -59,7 +60,7 @@ def signed_headers(
 def signed_path_headers(
     *, agency_code: str, secret: str, method: str, path: str, now: float | None = None
 ) -> dict[str, str]:
-    """The headers of a path-signed request without a body (an agency's file download)."""
+    """The headers of a path-signed request without a body (an agency's GET: a read, a file)."""
     timestamp = int(now if now is not None else time.time())
     signature = sign_path(secret=secret, method=method, path=path, timestamp=timestamp)
     return {

@@ -18,11 +18,7 @@ from kuaiban.catalogue.models import Agency, Delivery, FieldType
 from kuaiban.core.masking import mask_id_number, mask_phone, mask_text
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
-from kuaiban.integrations.materials import (
-    material_file_facts,
-    material_file_path,
-    subcase_materials,
-)
+from kuaiban.integrations.materials import MaterialEntry, material_entry, subcase_materials
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.signing import signed_headers
 from kuaiban.integrations.transport import post_json
@@ -130,35 +126,14 @@ def _form(subcase: SubCase) -> dict[str, str]:
     return out
 
 
-def _materials(subcase: SubCase) -> list[dict[str, Any]]:
+def _materials(subcase: SubCase) -> list[MaterialEntry]:
     return [_material(subcase, m) for m in subcase_materials(subcase)]
 
 
-def _material(subcase: SubCase, material: ApplicationMaterial) -> dict[str, Any]:
-    return {
-        "id": material.pk,
-        "code": material.code,
-        "name": material.name,
-        "provision": material.provision,
-        "due_date": material.due_date.isoformat() if material.due_date else None,
-        "file": _file(subcase, material) if material.file else None,
-    }
-
-
-def _file(subcase: SubCase, material: ApplicationMaterial) -> dict[str, Any]:
-    """Where the agency's system downloads the file (signed GET), and how to check it."""
+def _material(subcase: SubCase, material: ApplicationMaterial) -> MaterialEntry:
     try:
-        facts = material_file_facts(material)
+        return material_entry(subcase_id=subcase.pk, material=material)
     except OSError as error:  # storage unreachable or the file gone: retried, then dead
         raise DeliveryFailed(
             f"读取材料“{material.code}”的文件 {material.file.name} 失败（{type(error).__name__}）"
         ) from None
-    path = material_file_path(subcase_id=subcase.pk, material_id=material.pk)
-    base = conf.public_url()
-    return {
-        "path": path,
-        "url": f"{base}{path}" if base else None,
-        "content_type": material.content_type or "application/octet-stream",
-        "size": facts.size,
-        "sha256": facts.sha256,
-    }

@@ -16,9 +16,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from kuaiban.accounts.models import User
-from kuaiban.applications.models import Application, ApplicationMaterial, Provision
+from kuaiban.applications.models import Application, ApplicationMaterial
 from kuaiban.calendar.arithmetic import WorkCalendar, local_date
 from kuaiban.calendar.selectors import calendar_load
+from kuaiban.cases.materials import has_stored_file, with_stored_file
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.routing import region_chain
 from kuaiban.cases.selectors import subcases_visible_to
@@ -271,6 +272,11 @@ class MaterialRow:
     material: ApplicationMaterial
     for_item: bool  # in this item's catalogue entry; the others serve other items of the bundle
 
+    @property
+    def downloadable(self) -> bool:
+        """Offered for download exactly when ``material_for_download`` serves it."""
+        return has_stored_file(self.material)
+
 
 def subcase_materials(subcase: SubCase) -> list[MaterialRow]:
     """The application's one set of materials, this item's own first.
@@ -285,14 +291,14 @@ def subcase_materials(subcase: SubCase) -> list[MaterialRow]:
 
 
 def material_for_download(*, subcase: SubCase, material_id: int) -> ApplicationMaterial:
-    """An uploaded file of this sub-case's application; the same 404 for anything else."""
-    material = (
-        ApplicationMaterial.objects.filter(
-            application_id=subcase.application_id, pk=material_id, provision=Provision.UPLOADED
-        )
-        .exclude(file="")
-        .first()
-    )
+    """A stored file of this sub-case's application, uploaded or supplied later (容缺后补): the
+    rule of ``kuaiban.cases.materials``. The same 404 for anything else.
+
+    Any of the application's materials, as the page lists them all (see ``subcase_materials``);
+    agencies' own systems get only their item's (``kuaiban.integrations.materials``).
+    """
+    materials = ApplicationMaterial.objects.filter(application_id=subcase.application_id)
+    material = with_stored_file(materials).filter(pk=material_id).first()
     if material is None:
         raise NotFound("材料不存在")
     return material

@@ -11,6 +11,7 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
 from kuaiban.catalogue.models import Agency, Delivery
+from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.signing import signed_headers
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
@@ -45,6 +46,9 @@ def test_the_right_officer_works_it_through_the_api(subcase) -> None:  # type: i
     assert (
         detail["application"] == subcase.application.number and detail["version"] == subcase.version
     )
+    assert AuditEvent.objects.filter(
+        action="subcase.read", object_id=str(subcase.pk), actor=_officer_of(subcase.agency)
+    ).exists()  # an officer's read through the API, as in the workbench
     queue = client.get("/api/v1/subcases").json()
     assert subcase.pk in [row["id"] for row in queue["items"]]
     response = client.post(
@@ -89,6 +93,7 @@ def test_officers_of_other_agencies_and_regions_get_404(subcase, world, url) -> 
         assert response.status_code == 404, (username, path)
     assert _as(world["zhangjianguo"]).get(f"/api/v1/subcases/{subcase.pk}").status_code == 404
     assert Client().get(f"/api/v1/subcases/{subcase.pk}").status_code == 401
+    assert not AuditEvent.objects.filter(action="subcase.read").exists()
 
 
 def test_an_agency_system_decides_with_its_signature(subcase) -> None:  # type: ignore[no-untyped-def]

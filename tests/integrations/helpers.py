@@ -1,12 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+import hashlib
+import hmac
+import os
+import time
+from typing import Any, TypeVar
 
+from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
+from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.integrations.worker import DrainResult, outbox_drain
+from tests.integrations.conftest import SECRET
+
+# A PDF larger than FileResponse's block, so a download really streams in pieces.
+PDF = b"%PDF-1.4\n" + os.urandom(200_000) + b"\n%%EOF\n"
 
 
 def later(**delta: float) -> dt.datetime:
@@ -23,3 +33,33 @@ M = TypeVar("M", bound=Model)
 def fresh(row: M) -> M:
     row.refresh_from_db()
     return row
+
+
+def agency_headers(
+    path: str, *, agency: str = "jn-si", secret: str = SECRET, at: float = 0, method: str = "GET"
+) -> dict[str, str]:
+    """The agency's side of a signed GET (over method, path and timestamp), written from the
+    README with its own HMAC code, independent of ``kuaiban.integrations.signing``."""
+    timestamp = str(int(at or time.time()))
+    message = f"{method}\n{path}\n{timestamp}\n".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return {
+        "X-Kuaiban-Agency": agency,
+        "X-Kuaiban-Timestamp": timestamp,
+        "X-Kuaiban-Signature": f"sha256={digest}",
+    }
+
+
+def upload(application: Any, code: str, *, content: bytes = PDF, record: bool = True) -> Any:
+    """The applicant's uploaded file for ``code``, stored as ``applications.materials`` does."""
+    material, _ = ApplicationMaterial.objects.get_or_create(
+        application=application, code=code, defaults={"name": code}
+    )
+    material.provision = "uploaded"
+    material.due_date = None
+    material.content_type = "application/pdf"
+    material.size = len(content) if record else 0
+    material.sha256 = hashlib.sha256(content).hexdigest() if record else ""
+    material.file.save(f"{application.number}-{code}.pdf", ContentFile(content), save=False)
+    material.save()
+    return material

@@ -9,7 +9,6 @@ The refusals (wrong agency, foreign material, bad signature…) go through the t
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import time
@@ -29,10 +28,8 @@ from kuaiban.integrations.models import OutboxState
 from kuaiban.integrations.signing import sign, signed_path_headers
 from kuaiban.integrations.webhooks import subcase_webhook_body
 from tests.integrations.conftest import SECRET
-from tests.integrations.helpers import drain, fresh
+from tests.integrations.helpers import PDF, agency_headers, drain, fresh, upload
 
-# A PDF larger than FileResponse's block, so the download really streams in pieces.
-PDF = b"%PDF-1.4\n" + os.urandom(200_000) + b"\n%%EOF\n"
 OTHER_SECRET = "lixia-shared-secret"
 
 
@@ -44,17 +41,6 @@ def media(settings, tmp_path) -> None:
 # ---------------------------------------------------------------------------------------------
 # The agency's side: its own signing code, as an agency would write it from the README
 # ---------------------------------------------------------------------------------------------
-
-
-def agency_headers(path: str, *, agency: str = "jn-si", secret: str = SECRET, at: float = 0):
-    timestamp = str(int(at or time.time()))
-    message = f"GET\n{path}\n{timestamp}\n".encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    return {
-        "X-Kuaiban-Agency": agency,
-        "X-Kuaiban-Timestamp": timestamp,
-        "X-Kuaiban-Signature": f"sha256={digest}",
-    }
 
 
 def agency_fetch(url: str, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -70,21 +56,6 @@ def agency_fetch(url: str, path: str) -> tuple[int, dict[str, str], bytes]:
 # ---------------------------------------------------------------------------------------------
 # Stored files
 # ---------------------------------------------------------------------------------------------
-
-
-def upload(application: Any, code: str, *, content: bytes = PDF, record: bool = True) -> Any:
-    """The applicant's uploaded file for ``code``, stored as ``applications.materials`` does."""
-    material, _ = ApplicationMaterial.objects.get_or_create(
-        application=application, code=code, defaults={"name": code}
-    )
-    material.provision = "uploaded"
-    material.due_date = None
-    material.content_type = "application/pdf"
-    material.size = len(content) if record else 0
-    material.sha256 = hashlib.sha256(content).hexdigest() if record else ""
-    material.file.save(f"{application.number}-{code}.pdf", ContentFile(content), save=False)
-    material.save()
-    return material
 
 
 def file_path(subcase: Any, material: Any) -> str:

@@ -4,15 +4,17 @@ decided before any lookup, so it says nothing about which sub-cases exist)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 import pytest
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.materials import material_supply
 from kuaiban.applications.models import ApplicationMaterial, Provision
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.core.models import AuditEvent
-from tests.applications.helpers import PDF
+from tests.applications.helpers import PDF, pdf
 from tests.workbench.helpers import JN_SI, client_for, first_open, queue_ids, submit_retirement
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +124,7 @@ def test_the_right_officer_downloads_the_file_through_the_access_helper(world, t
     ).exists()
 
 
-def test_only_uploaded_files_of_this_application_are_served(world, target) -> None:
+def test_only_stored_files_of_this_application_are_served(world, target) -> None:
     subcase, scan = target
     client = client_for(world["officer-jn-si"])
     shared = subcase.application.materials.get(provision=Provision.SHARED, code="id_card")
@@ -133,6 +135,47 @@ def test_only_uploaded_files_of_this_application_are_served(world, target) -> No
     assert client.get(f"{base}999999/").status_code == 404
     scan.file.delete(save=False)  # the row survives, the file is gone: still no 500
     assert client.get(f"{base}{scan.pk}/").status_code == 404
+
+
+def _owe(material: ApplicationMaterial) -> ApplicationMaterial:
+    """The material accepted with a gap (容缺): owed by a date, no file yet."""
+    material.file.delete(save=False)
+    material.provision, material.due_date = Provision.GAP, dt.date(2025, 3, 17)
+    material.content_type, material.size, material.sha256 = "", 0, ""
+    material.save()
+    return material
+
+
+def test_a_gap_material_supplied_later_is_downloadable_by_the_right_officer(world, target) -> None:
+    subcase, scan = target
+    owed = _owe(scan)
+    officer = client_for(world["officer-jn-si"])
+    page = f"/workbench/subcases/{subcase.pk}/"
+    link = f"/workbench/subcases/{subcase.pk}/materials/{owed.pk}/"
+    assert f'href="{link}"' not in officer.get(page).content.decode()
+    assert officer.get(link).status_code == 404  # owed, nothing to download yet
+
+    supplied = material_supply(
+        actor=world["zhangjianguo"],
+        application=subcase.application,
+        code=owed.code,
+        upload=pdf("supplied.pdf"),
+    )
+
+    assert supplied.provision == Provision.GAP and supplied.supplied_at is not None
+    html = officer.get(page).content.decode()
+    assert f'href="{link}"' in html and "已于 2025-03-03 补齐" in html
+    response = officer.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert AuditEvent.objects.filter(
+        action="subcase.material_download",
+        object_id=str(subcase.pk),
+        actor=world["officer-jn-si"],
+        changes__material=owed.code,
+    ).exists()
+    for username in ("officer-jn-emp", "officer-ty-si"):
+        assert client_for(world[username]).get(link).status_code == 404, username
 
 
 def test_reading_the_page_is_audited(world, target) -> None:
