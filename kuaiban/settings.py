@@ -193,6 +193,18 @@ KUAIBAN_NOTIFY_CHANNELS = os.environ.get("KUAIBAN_NOTIFY_CHANNELS", "console")
 KUAIBAN_SMS_URL = os.environ.get("KUAIBAN_SMS_URL", "")
 KUAIBAN_SMS_TOKEN = os.environ.get("KUAIBAN_SMS_TOKEN", "")
 KUAIBAN_PUBLIC_URL = os.environ.get("KUAIBAN_PUBLIC_URL", "")
+# Supervision figures are kept this long (seconds) for the page, its exports and the report.
+KUAIBAN_SUPERVISION_CACHE_SECONDS = int(os.environ.get("KUAIBAN_SUPERVISION_CACHE_SECONDS", "300"))
+
+# Django's cache: per process by default; one Redis for every process when KUAIBAN_REDIS_URL
+# is set (Django's own Redis backend, redis-py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("KUAIBAN_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["KUAIBAN_REDIS_URL"],
+        "KEY_PREFIX": "kuaiban",
+    }
 KUAIBAN_INPROCESS_WORKER = False
 
 # Policy packs shipped with the platform (loaded by `kuaiban pack load`).

@@ -11,6 +11,7 @@ from decimal import Decimal
 from kuaiban.applications.models import Provision
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.ratings.models import RatingLevel
+from kuaiban.supervision.cache import Computed, figures_cached
 from kuaiban.supervision.filters import Filters
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.breakdowns import (
@@ -78,6 +79,17 @@ class Overview:
     @property
     def materials_cut(self) -> int:
         return materials_cut(self.applications.burden, self.materials)
+
+
+def overview_cached(ctx: Context) -> Computed[Overview]:
+    """The overview's figures, kept briefly for the page, its exports and the report."""
+    return figures_cached("overview", ctx.scope, ctx.filters, lambda: overview_load(ctx))
+
+
+def items_cached(ctx: Context) -> Computed[ItemStats]:
+    return figures_cached(
+        "items", ctx.scope, ctx.filters, lambda: item_stats(ctx.scope, ctx.filters)
+    )
 
 
 def overview_load(ctx: Context) -> Overview:
@@ -358,5 +370,10 @@ def contact_point_table(rows: list[ContactPointRow]) -> Table:
     )
 
 
-def contact_points_load(ctx: Context) -> list[ContactPointRow]:
-    return contact_point_rows(ctx.scope, ctx.filters, tree=ctx.tree)
+def contact_points_cached(ctx: Context) -> Computed[list[ContactPointRow]]:
+    return figures_cached(
+        "contact-points",
+        ctx.scope,
+        ctx.filters,
+        lambda: contact_point_rows(ctx.scope, ctx.filters, tree=ctx.tree),
+    )

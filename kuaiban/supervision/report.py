@@ -12,10 +12,10 @@ from kuaiban.supervision.dashboard import (
     burden_table,
     channel_table,
     contact_point_table,
-    contact_points_load,
+    contact_points_cached,
     headlines,
     item_table,
-    overview_load,
+    overview_cached,
     rating_table,
     region_table,
 )
@@ -46,7 +46,8 @@ def pdf_table(table: Table, *, drop: tuple[int, ...] = ()) -> PdfTable:
 
 
 def report_document(ctx: Context, *, scope_label: str) -> Document:
-    overview = overview_load(ctx)
+    computed = overview_cached(ctx)
+    overview = computed.value
     sections = _sections(ctx, overview)
     blocks: list[Block] = []
     for number, (title, content) in enumerate(sections):
@@ -57,6 +58,7 @@ def report_document(ctx: Context, *, scope_label: str) -> Document:
         ("统计范围", scope_label),
         ("统计期", period.label),
         *((label, value) for label, value in ctx.filters.labels),
+        ("数据统计时间", f"{timezone.localtime(computed.at):%Y-%m-%d %H:%M}"),
         ("生成时间", f"{timezone.localtime():%Y-%m-%d %H:%M}"),
     ]
     return Document(
@@ -97,7 +99,7 @@ def _sections(ctx: Context, o: Overview) -> list[tuple[str, list[Block]]]:
             ],
         ),
     ]
-    points = contact_points_load(ctx)
+    points = contact_points_cached(ctx).value
     if points:
         sections.append(("联系点进展", [pdf_table(contact_point_table(points))]))
     sections.append(("统计口径", [Bullets([f"{term}：{text}" for term, text in DEFINITIONS])]))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,10 +26,11 @@ from kuaiban.documents.render import render_pdf
 from kuaiban.supervision.dashboard import (
     Context,
     contact_point_table,
-    contact_points_load,
+    contact_points_cached,
     headlines,
     item_table,
-    overview_load,
+    items_cached,
+    overview_cached,
     overview_tables,
 )
 from kuaiban.supervision.definitions import DEFINITIONS
@@ -36,7 +38,7 @@ from kuaiban.supervision.exports import workbook_bytes
 from kuaiban.supervision.filters import Choices, FilterResult, filter_choices, filters_parse
 from kuaiban.supervision.report import report_document
 from kuaiban.supervision.scope import NotAllowed, Scope, scope_for
-from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM, Processing, item_stats
+from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM, Processing
 from kuaiban.supervision.selectors.lists import (
     overdue_step_list,
     overdue_subcase_list,
@@ -140,10 +142,16 @@ def _base(
         "query": page.query if page else "",
         "filter_labels": page.ctx.filters.labels if page else [],
         "period": period,
+        "cache_minutes": _cache_minutes(),
         # What the date fields show: what was typed, else the period in force.
         "shown_from": result.values.get("from") or (period.start.isoformat() if period else ""),
         "shown_to": result.values.get("to") or (period.end.isoformat() if period else ""),
     }
+
+
+def _cache_minutes() -> int:
+    seconds = int(getattr(settings, "KUAIBAN_SUPERVISION_CACHE_SECONDS", 0))
+    return max(1, round(seconds / 60)) if seconds > 0 else 0
 
 
 def _render(request: HttpRequest, page: Page, template: str, extra: dict[str, Any]) -> HttpResponse:
@@ -162,7 +170,8 @@ def _processing_note(processing: Processing) -> str:
 
 @supervision_view()
 def overview(request: HttpRequest, page: Page) -> HttpResponse:
-    data = overview_load(page.ctx)
+    computed = overview_cached(page.ctx)
+    data = computed.value
     return _render(
         request,
         page,
@@ -174,13 +183,15 @@ def overview(request: HttpRequest, page: Page) -> HttpResponse:
             "processing_note": _processing_note(data.items.processing),
             "sample_per_item": SAMPLE_PER_ITEM,
             "definitions": DEFINITIONS,
+            "computed_at": computed.at,
         },
     )
 
 
 @supervision_view()
 def items(request: HttpRequest, page: Page) -> HttpResponse:
-    stats = item_stats(page.ctx.scope, page.ctx.filters)
+    computed = items_cached(page.ctx)
+    stats = computed.value
     paginated = Paginator(stats.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     table = item_table(list(paginated.object_list), total=len(stats.rows))
     return _render(
@@ -193,6 +204,7 @@ def items(request: HttpRequest, page: Page) -> HttpResponse:
             "paginated": paginated,
             "processing": stats.processing,
             "processing_note": _processing_note(stats.processing),
+            "computed_at": computed.at,
         },
     )
 
@@ -225,7 +237,8 @@ def tickets(request: HttpRequest, page: Page) -> HttpResponse:
 
 @supervision_view()
 def contact_points(request: HttpRequest, page: Page) -> HttpResponse:
-    table = contact_point_table(contact_points_load(page.ctx))
+    computed = contact_points_cached(page.ctx)
+    table = contact_point_table(computed.value)
     return _render(
         request,
         page,
@@ -237,6 +250,7 @@ def contact_points(request: HttpRequest, page: Page) -> HttpResponse:
             "联系点按名称对应到本省同名地区（含下辖地区）；“省本级”只含省本级受理的办件。"
             "事项整合数为统计期内有受理的一件事个数；提速事项数为使用到的承诺时限短于法定时限的事项个数；"
             "材料精减数为打包少交的材料加告知承诺替代的材料。",
+            "computed_at": computed.at,
         },
     )
 
@@ -264,10 +278,10 @@ def report_pdf(request: HttpRequest, page: Page) -> HttpResponse:
 def _export_tables(page: Page, name: str) -> list[Table]:
     ctx = page.ctx
     if name == "overview" or name in OVERVIEW_TABLES:
-        tables = overview_tables(overview_load(ctx))
+        tables = overview_tables(overview_cached(ctx).value)
         return tables if name == "overview" else [t for t in tables if t.key == name]
     if name == "items":
-        rows = item_stats(ctx.scope, ctx.filters).rows
+        rows = items_cached(ctx).value.rows
         return [item_table(rows, total=len(rows))]
     if name == "overdue-subcases":
         queryset = overdue_subcase_list(ctx.scope, ctx.filters)
@@ -277,7 +291,7 @@ def _export_tables(page: Page, name: str) -> list[Table]:
         steps = list(overdue_step_list(ctx.scope, ctx.filters)[: EXPORT_MAX_ROWS + 1])
         return [_capped(step_table(steps[:EXPORT_MAX_ROWS], total=len(steps)), len(steps))]
     if name == "contact-points":
-        return [contact_point_table(contact_points_load(ctx))]
+        return [contact_point_table(contact_points_cached(ctx).value)]
     raise Http404("没有这个表")
 
 
