@@ -150,17 +150,39 @@ def _visit_link_enqueue(visit: WindowVisit) -> None:
         f"（办件 {application.number}），欢迎评价本次窗口服务：{url} "
         f"（{until:%Y年%m月%d日}前有效，每次服务评价一次）"
     )
+    _applicant_notify(
+        application,
+        key=f"rating.visit-link:{visit.pk}",
+        purpose="rating.visit-link",
+        subject="邀请您评价窗口服务",
+        text=text,
+        url=url,
+        visit=visit.pk,
+    )
+
+
+def _applicant_notify(
+    application: Application,
+    *,
+    key: str,
+    purpose: str,
+    subject: str,
+    text: str,
+    url: str,
+    **extra: Any,
+) -> None:
+    """One notice to the applicant through the outbox (sent once per ``key``)."""
     outbox_enqueue(
         kind=OutboxKind.NOTIFY_APPLICANT,
-        key=f"rating.visit-link:{visit.pk}",
+        key=key,
         payload={
             "number": application.number,
             "status": application.status,
-            "purpose": "rating.visit-link",
-            "subject": "邀请您评价窗口服务",
+            "purpose": purpose,
+            "subject": subject,
             "text": text,
             "url": url,
-            "visit": visit.pk,
+            **extra,
         },
     )
 
@@ -382,17 +404,13 @@ def _notice_enqueue(application: Application, *, purpose: str) -> None:
             f"您的办件 {application.number}（{application.bundle.name}）尚未评价，"
             f"您的评价将帮助我们改进服务：{url}"
         )
-    outbox_enqueue(
-        kind=OutboxKind.NOTIFY_APPLICANT,
+    _applicant_notify(
+        application,
         key=f"rating.{purpose}:{application.number}",
-        payload={
-            "number": application.number,
-            "status": application.status,
-            "purpose": f"rating.{purpose}",
-            "subject": subject,
-            "text": text,
-            "url": url,
-        },
+        purpose=f"rating.{purpose}",
+        subject=subject,
+        text=text,
+        url=url,
     )
 
 

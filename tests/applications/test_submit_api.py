@@ -159,9 +159,9 @@ def test_a_failure_after_files_were_written_leaves_no_file(world, monkeypatch) -
     _nothing_stored()
 
 
-def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
-    client = _client(world["unit-jinyang"])
-    body = {
+def _hiring_body() -> dict:
+    """Shanxi 1-1 企业招用工 for one new employee, 李明, whose phone is on the form."""
+    return {
         "pack": "shanxi-2020",
         "bundle": "1",
         "scenario": "1-1",
@@ -182,6 +182,11 @@ def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
         "materials": {},
         "channel": "web",
     }
+
+
+def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
+    client = _client(world["unit-jinyang"])
+    body = _hiring_body()
     files = {"id_card": pdf(), "labour_contract": pdf()}
     response = post_multipart(_client(world["unit-jinyang"]), body, files)
     assert response.status_code == 201, response.content
@@ -286,27 +291,7 @@ def test_a_unit_is_not_reached_at_its_employee_phone(world) -> None:
     unit = world["unit-jinyang"]
     unit.phone = ""
     unit.save(update_fields=["phone"])
-    body = {
-        "pack": "shanxi-2020",
-        "bundle": "1",
-        "scenario": "1-1",
-        "items": [],
-        "form": {
-            "contribution_base": "7200",
-            "hire_date": "2025-03-01",
-            "id_number": "140106199005153010",
-            "person_name": "李明",
-            "phone": "13812345678",
-            "change_date": "2025-03-01",
-            "change_type": "增员",
-            "contract_start": "2025-03-01",
-            "job_title": "软件工程师",
-            "contract_type": "固定期限",
-            "filing_type": "劳动合同订立",
-        },
-        "materials": {},
-        "channel": "web",
-    }
+    body = _hiring_body()
     files = {"id_card": pdf(), "labour_contract": pdf()}
     response = post_multipart(_client(unit), body, files)
     assert response.status_code == 201, response.content

@@ -175,9 +175,21 @@ def test_the_link_is_texted_once_to_the_phone_on_record_which_the_log_masks(
     assert "邀请您评价窗口服务" in line and url in line
 
 
-def test_no_message_without_a_phone_on_record(world) -> None:
+def test_the_form_phone_reaches_a_visitor_the_clerk_took_no_phone_for(world) -> None:
     visit = walk_in(world, phone="")
-    assert visit.application is not None and visit.application.applicant_phone == ""
+    assert visit.application is not None and visit.application.applicant_phone == "13905310000"
+    assert OutboxMessage.objects.filter(idempotency_key=f"rating.visit-link:{visit.pk}").exists()
+
+
+def test_no_message_without_a_phone_on_record(world) -> None:
+    clerk = world["clerk-lixia"]
+    visit = walk_in(world)
+    application = visit.application
+    assert application is not None
+    Application.objects.filter(pk=application.pk).update(applicant_phone="")
+    OutboxMessage.objects.filter(idempotency_key__startswith="rating.visit-link:").delete()
+    application.refresh_from_db()
+    visit_record(clerk=clerk, application=application)
     assert not OutboxMessage.objects.filter(idempotency_key__startswith="rating.visit-link:")
 
 
