@@ -1,9 +1,10 @@
 """`/api/v1/subcases`: officers and agencies' own systems work sub-cases through the API.
 
-An agency's system signs a GET over method, path and timestamp (a GET has no body: a body
-signature would name no sub-case and open every one of the agency's for five minutes) and a
-POST over its body (``kuaiban/integrations/README.md``). Reads of a sub-case's detail are
-audited, by an officer or a system alike.
+An agency's system signs every request, GET or POST, over method, path, timestamp and body
+(``kuaiban/integrations/README.md``): a body signature would name no sub-case, so a captured
+accept (empty body) or a decision without ``version`` could be replayed against another of the
+agency's sub-cases within five minutes. Reads of a sub-case's detail are audited, by an
+officer or a system alike.
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError
 from kuaiban.integrations.materials import material_entry, subcase_materials
 from kuaiban.integrations.services import subcase_read_record as system_read_record
-from kuaiban.integrations.signing import is_signed, verify_path_request, verify_request
+from kuaiban.integrations.signing import is_signed, verify_path_request
 from kuaiban.workbench.services import subcase_read_record as officer_read_record
 
 
 class AgencySignatureAuth(HttpAuthBase):
     """An agency's own system, identified by its HMAC signature (现行系统办理).
 
-    A POST (accept, decision) is signed over its body; every other request over method, path
-    and timestamp, so that a signature for one sub-case opens no other. A signed request is
-    the system's or nobody's: a bad signature is a 401, never a fall-back to a session.
+    Every request (queue, detail, accept, decision) is signed over method, path, timestamp and
+    body, so that a signature for one sub-case opens no other; a body-only signature is a 401.
+    A signed request is the system's or nobody's: a bad signature is a 401, never a fall-back
+    to a session.
     """
 
     openapi_scheme = "apiKey"
@@ -47,8 +49,6 @@ class AgencySignatureAuth(HttpAuthBase):
     def __call__(self, request: HttpRequest) -> Agency | None:
         if not is_signed(request):
             return None
-        if request.method == "POST":
-            return verify_request(request)
         return verify_path_request(request)
 
 
@@ -246,6 +246,6 @@ def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubC
     return subcase_out(decided, materials=materials)
 
 
-# The agencies' file downloads, signed over method and path (a body signature could not name
-# the file): their own module, their own authentication, mounted here.
+# The agencies' file downloads, signed over method and path like every request of theirs: their
+# own module, their own authentication (a signature only, no session), mounted here.
 router.add_router("/", material_router)

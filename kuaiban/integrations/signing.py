@@ -1,19 +1,21 @@
 """HMAC-SHA256 signatures between the platform and agencies' own systems.
 
 A signed request carries ``X-Kuaiban-Agency`` (the agency code), ``X-Kuaiban-Timestamp`` (Unix
-seconds) and ``X-Kuaiban-Signature: sha256=<hex>``. Two messages are signed with the agency's
-``webhook_secret``:
+seconds) and ``X-Kuaiban-Signature: sha256=<hex>``, keyed with the agency's ``webhook_secret``.
+One rule per direction:
 
-- **body signatures** over ``"<timestamp>." + body``: the platform's webhooks and the agencies'
-  POSTs (``POST /api/v1/subcases/<id>/accept`` and ``…/decision``);
-- **path signatures** over ``"<METHOD>\\n<path>\\n<timestamp>\\n" + body``: the agencies'
-  GETs (the queue ``/api/v1/subcases``, the detail ``/api/v1/subcases/<id>``, the file downloads
-  ``/api/v1/subcases/<id>/materials/<material id>/file``), whose body is empty, so the
-  signature must name the path: a signature for one sub-case or file is no key to another.
+- **every request an agency's system sends us** (GET or POST: the queue, a detail, a file, an
+  accept, a decision) is signed over ``"<METHOD>\\n<path>\\n<timestamp>\\n" + body``
+  (``verify_path_request``): the signature names the request, so a captured one — an accept
+  with its empty body, a decision without ``version`` — opens no other sub-case or file;
+- **every webhook we send** is signed over ``"<timestamp>." + body`` (``signed_headers``): its
+  receiver's address is fixed per agency, so there is no path to name.
 
 A path message starts with the method, a body message with digits, so a signature made for one
-scheme is never valid in the other. Requests more than five minutes away from the platform's
-clock are refused, so a captured request cannot be replayed later.
+scheme is never valid in the other: a body signature sent to us is refused (with a hint to sign
+method and path), and a captured webhook cannot be replayed against the platform. Requests more
+than five minutes away from the platform's clock are refused, so a captured request cannot be
+replayed later.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
 
 from django.http import HttpRequest
 
@@ -29,6 +30,10 @@ from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError
 
 MAX_SKEW_SECONDS = 300
+# The message of a refused signature says what to sign, for an agency that signed the old way.
+_SCHEME = "“方法\\n路径\\n时间戳\\n请求体”"
+_WRONG = f"签名校验失败：请用本机构的密钥对{_SCHEME}签名"
+_BODY_ONLY = f"签名须覆盖请求方法与路径：不再接受仅对“时间戳.请求体”的签名，请对{_SCHEME}签名"
 
 
 def sign(*, secret: str, body: bytes, timestamp: int) -> str:
@@ -49,6 +54,8 @@ def sign_path(*, secret: str, method: str, path: str, timestamp: int, body: byte
 def signed_headers(
     *, agency_code: str, secret: str, body: bytes, now: float | None = None
 ) -> dict[str, str]:
+    """The headers of a webhook we send (signed over timestamp and body); never accepted from
+    an agency's system."""
     timestamp = int(now if now is not None else time.time())
     return {
         "X-Kuaiban-Agency": agency_code,
@@ -58,11 +65,18 @@ def signed_headers(
 
 
 def signed_path_headers(
-    *, agency_code: str, secret: str, method: str, path: str, now: float | None = None
+    *,
+    agency_code: str,
+    secret: str,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    now: float | None = None,
 ) -> dict[str, str]:
-    """The headers of a path-signed request without a body (an agency's GET: a read, a file)."""
+    """The headers of a request an agency's system sends us (a read, a file, an accept, a
+    decision): signed over method, path, timestamp and body."""
     timestamp = int(now if now is not None else time.time())
-    signature = sign_path(secret=secret, method=method, path=path, timestamp=timestamp)
+    signature = sign_path(secret=secret, method=method, path=path, timestamp=timestamp, body=body)
     return {
         "X-Kuaiban-Agency": agency_code,
         "X-Kuaiban-Timestamp": str(timestamp),
@@ -74,38 +88,14 @@ def is_signed(request: HttpRequest) -> bool:
     return "X-Kuaiban-Signature" in request.headers
 
 
-def verify_request(request: HttpRequest, *, now: float | None = None) -> Agency:
-    """The agency that signed ``request``'s body; 401 for a missing, stale or wrong signature."""
-    return _verify(
-        request,
-        now=now,
-        expected=lambda secret, timestamp: sign(
-            secret=secret, body=request.body, timestamp=timestamp
-        ),
-    )
-
-
 def verify_path_request(request: HttpRequest, *, now: float | None = None) -> Agency:
-    """The agency that signed ``request``'s method and path (``path_info``: the path after the
-    platform's base URL, as the webhook gives it; the query string is not signed)."""
-    return _verify(
-        request,
-        now=now,
-        expected=lambda secret, timestamp: sign_path(
-            secret=secret,
-            method=request.method or "",
-            path=request.path_info,
-            timestamp=timestamp,
-            body=request.body,
-        ),
-    )
-
-
-def _verify(
-    request: HttpRequest, *, now: float | None, expected: Callable[[str, int], str]
-) -> Agency:
+    """The agency that signed ``request`` over its method, path, timestamp and body (the path is
+    ``path_info``: the path after the platform's base URL, as the webhook gives it; the query
+    string is not signed). 401 for a missing, stale or wrong signature, and for a signature over
+    the body alone (the old scheme for POSTs, the webhooks' scheme), with a hint to sign method
+    and path."""
     code = request.headers.get("X-Kuaiban-Agency", "")
-    signature = request.headers.get("X-Kuaiban-Signature", "")
+    signature = request.headers.get("X-Kuaiban-Signature", "").encode(errors="replace")
     try:
         timestamp = int(request.headers.get("X-Kuaiban-Timestamp", ""))
     except ValueError:
@@ -113,10 +103,19 @@ def _verify(
     if abs((now if now is not None else time.time()) - timestamp) > MAX_SKEW_SECONDS:
         raise ApiError("签名已过期，请重新签名", code="bad_signature", status=401)
     agency = Agency.objects.filter(code=code).exclude(webhook_secret="").first()
-    wanted = expected(agency.webhook_secret, timestamp) if agency else ""
+    if agency is None:
+        raise ApiError(_WRONG, code="bad_signature", status=401)
+    secret, body = agency.webhook_secret, request.body
+    wanted = sign_path(
+        secret=secret,
+        method=request.method or "",
+        path=request.path_info,
+        timestamp=timestamp,
+        body=body,
+    )
     # As bytes: compare_digest refuses str with non-ASCII characters (a 500 for bad input).
-    if agency is None or not hmac.compare_digest(
-        wanted.encode(), signature.encode(errors="replace")
-    ):
-        raise ApiError("签名校验失败", code="bad_signature", status=401)
-    return agency
+    if hmac.compare_digest(wanted.encode(), signature):
+        return agency
+    if hmac.compare_digest(sign(secret=secret, body=body, timestamp=timestamp).encode(), signature):
+        raise ApiError(_BODY_ONLY, code="bad_signature", status=401)
+    raise ApiError(_WRONG, code="bad_signature", status=401)

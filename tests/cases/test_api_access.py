@@ -12,7 +12,7 @@ from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.models import AuditEvent
-from kuaiban.integrations.signing import signed_headers
+from kuaiban.integrations.signing import signed_headers, signed_path_headers
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
 pytestmark = pytest.mark.django_db
@@ -101,36 +101,29 @@ def test_an_agency_system_decides_with_its_signature(subcase) -> None:  # type: 
     Agency.objects.filter(pk=agency.pk).update(
         delivery=Delivery.WEBHOOK, webhook_secret="s3cret", webhook_url="http://127.0.0.1:9/hook"
     )
+    path = f"/api/v1/subcases/{subcase.pk}/decision"
     body = json.dumps(
         {"outcome": "approved", "results": [{"name": "备案回执", "number": "B-1"}]}
     ).encode()
-    headers = signed_headers(agency_code=agency.code, secret="s3cret", body=body)
-    response = Client().post(
-        f"/api/v1/subcases/{subcase.pk}/decision",
-        data=body,
-        content_type="application/json",
-        headers=headers,
-    )
+
+    def signed(secret: str = "s3cret", now: float | None = None) -> dict[str, str]:
+        return signed_path_headers(
+            agency_code=agency.code, secret=secret, method="POST", path=path, body=body, now=now
+        )
+
+    def post(headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        return Client().post(path, data=body, content_type="application/json", headers=headers)
+
+    # The old body-only signature (the webhooks' scheme) names no sub-case: refused.
+    old = post(signed_headers(agency_code=agency.code, secret="s3cret", body=body))
+    assert old.status_code == 401 and old.json()["error"]["code"] == "bad_signature"
+    assert "路径" in old.json()["error"]["message"]
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    response = post(signed())
     assert response.status_code == 200, response.content
     subcase.refresh_from_db()
     assert subcase.status == SubCaseStatus.APPROVED
-    wrong = signed_headers(agency_code=agency.code, secret="not-the-secret", body=body)
-    response = Client().post(
-        f"/api/v1/subcases/{subcase.pk}/decision",
-        data=body,
-        content_type="application/json",
-        headers=wrong,
-    )
+    response = post(signed(secret="not-the-secret"))
     assert response.status_code == 401 and response.json()["error"]["code"] == "bad_signature"
-    stale = signed_headers(agency_code=agency.code, secret="s3cret", body=body, now=0)
-    assert (
-        Client()
-        .post(
-            f"/api/v1/subcases/{subcase.pk}/decision",
-            data=body,
-            content_type="application/json",
-            headers=stale,
-        )
-        .status_code
-        == 401
-    )
+    assert post(signed(now=0)).status_code == 401

@@ -36,17 +36,38 @@ def fresh(row: M) -> M:
 
 
 def agency_headers(
-    path: str, *, agency: str = "jn-si", secret: str = SECRET, at: float = 0, method: str = "GET"
+    path: str,
+    *,
+    agency: str = "jn-si",
+    secret: str = SECRET,
+    at: float = 0,
+    method: str = "GET",
+    body: bytes = b"",
 ) -> dict[str, str]:
-    """The agency's side of a signed GET (over method, path and timestamp), written from the
-    README with its own HMAC code, independent of ``kuaiban.integrations.signing``."""
+    """The agency's side of a signed request, GET or POST (over method, path, timestamp and
+    body), written from the README with its own HMAC code, independent of
+    ``kuaiban.integrations.signing``."""
     timestamp = str(int(at or time.time()))
-    message = f"{method}\n{path}\n{timestamp}\n".encode()
+    message = f"{method}\n{path}\n{timestamp}\n".encode() + body
     digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return {
         "X-Kuaiban-Agency": agency,
         "X-Kuaiban-Timestamp": timestamp,
         "X-Kuaiban-Signature": f"sha256={digest}",
+    }
+
+
+def body_only_headers(
+    body: bytes, *, agency: str = "jn-si", secret: str = SECRET, at: float = 0
+) -> dict[str, str]:
+    """The old scheme for an agency's POSTs (and still the webhooks'): ``"<timestamp>." + body``,
+    which names no path. Refused on every request to the platform."""
+    timestamp = str(int(at or time.time()))
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return {
+        "X-Kuaiban-Agency": agency,
+        "X-Kuaiban-Timestamp": timestamp,
+        "X-Kuaiban-Signature": f"sha256={digest.hexdigest()}",
     }
 
 

@@ -1,9 +1,10 @@
 """An agency's own system reads a sub-case (``GET callback.detail``) and its queue.
 
 GETs are signed over method, path and timestamp (the agency's own HMAC code in
-``tests.integrations.helpers``): the old body signature over ``"<timestamp>."`` names no
-sub-case and is refused. Each read of a detail is audited. The detail lists the item's
-materials exactly as the webhook does, with the same file facts.
+``tests.integrations.helpers``; POSTs the same way, ``test_agency_posts``): the old body
+signature over ``"<timestamp>."`` names no sub-case and is refused. Each read of a detail is
+audited. The detail lists the item's materials exactly as the webhook does, with the same file
+facts.
 """
 
 from __future__ import annotations
@@ -145,19 +146,6 @@ def test_the_queue_is_read_with_a_path_signature_too(world, client):
     assert [row["id"] for row in response.json()["items"]] == [subcase.pk]
 
 
-def test_posts_keep_the_body_signature(world, client):
-    subcase = world.subcase()
-    path = f"{detail_path(subcase)}/accept"
-    path_signed = agency_headers(path, method="POST")
-
-    refused = client.post(path, data=b"", content_type="application/json", headers=path_signed)
-    accepted = client.post(path, data=b"", content_type="application/json", headers=body_signed())
-
-    assert_error(refused, 401, "bad_signature")
-    assert accepted.status_code == 200, accepted.content
-    assert accepted.json()["status"] == "accepted"
-
-
 # ---------------------------------------------------------------------------------------------
 # Materials: the webhook's entries, file facts included
 # ---------------------------------------------------------------------------------------------
@@ -268,8 +256,9 @@ def test_an_unreadable_file_refuses_a_post_before_it_acts_not_after(world, clien
     material = upload(subcase.application, "labour_contract", record=False)
     material.file.storage.delete(material.file.name)
     path = f"{detail_path(subcase)}/accept"
+    headers = agency_headers(path, method="POST")
 
-    response = client.post(path, data=b"", content_type="application/json", headers=body_signed())
+    response = client.post(path, data=b"", content_type="application/json", headers=headers)
 
     assert_error(response, 503, "storage_unavailable")
     subcase.refresh_from_db()
