@@ -63,14 +63,15 @@ def cache_key(kind: str, scope: Scope, filters: Filters) -> str:
 
 
 def figures_cached(
-    kind: str, scope: Scope, filters: Filters, compute: Callable[[], T]
+    kind: str, scope: Scope, filters: Filters, compute: Callable[[], T], *, refresh: bool = False
 ) -> Computed[T]:
-    """``compute()``, or its result from the last ``KUAIBAN_SUPERVISION_CACHE_SECONDS``."""
+    """``compute()``, or its result from the last ``KUAIBAN_SUPERVISION_CACHE_SECONDS``;
+    ``refresh`` computes and stores anew (`warm.py`)."""
     seconds = int(getattr(settings, "KUAIBAN_SUPERVISION_CACHE_SECONDS", 0))
     if seconds <= 0:
         return Computed(compute(), timezone.now())
     key = cache_key(kind, scope, filters)
-    found: Computed[T] | None = cache.get(key)
+    found: Computed[T] | None = None if refresh else cache.get(key)
     if found is not None:
         return found
     result = Computed(compute(), timezone.now())

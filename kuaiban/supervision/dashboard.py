@@ -81,14 +81,16 @@ class Overview:
         return materials_cut(self.applications.burden, self.materials)
 
 
-def overview_cached(ctx: Context) -> Computed[Overview]:
+def overview_cached(ctx: Context, *, refresh: bool = False) -> Computed[Overview]:
     """The overview's figures, kept briefly for the page, its exports and the report."""
-    return figures_cached("overview", ctx.scope, ctx.filters, lambda: overview_load(ctx))
-
-
-def items_cached(ctx: Context) -> Computed[ItemStats]:
     return figures_cached(
-        "items", ctx.scope, ctx.filters, lambda: item_stats(ctx.scope, ctx.filters)
+        "overview", ctx.scope, ctx.filters, lambda: overview_load(ctx), refresh=refresh
+    )
+
+
+def items_cached(ctx: Context, *, refresh: bool = False) -> Computed[ItemStats]:
+    return figures_cached(
+        "items", ctx.scope, ctx.filters, lambda: item_stats(ctx.scope, ctx.filters), refresh=refresh
     )
 
 
@@ -370,10 +372,13 @@ def contact_point_table(rows: list[ContactPointRow]) -> Table:
     )
 
 
-def contact_points_cached(ctx: Context) -> Computed[list[ContactPointRow]]:
+def contact_points_cached(
+    ctx: Context, *, refresh: bool = False
+) -> Computed[list[ContactPointRow]]:
     return figures_cached(
         "contact-points",
         ctx.scope,
         ctx.filters,
         lambda: contact_point_rows(ctx.scope, ctx.filters, tree=ctx.tree),
+        refresh=refresh,
     )

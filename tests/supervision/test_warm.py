@@ -1,0 +1,64 @@
+"""Computing the default views ahead: a supervisor's first look is a cache hit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kuaiban.supervision.warm import supervision_warm
+from tests.supervision.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):  # type: ignore[no-untyped-def]
+    settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _queries(user, url: str) -> int:  # type: ignore[no-untyped-def]
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_first_looks_after_warming_are_cache_hits(world, ledger, cached) -> None:
+    cold = _queries(world["supervisor-sx"], "/supervision/")
+    cache.clear()
+    result = supervision_warm()
+    # Supervisors of 山东省, 济南市 and 山西省, and the administrators: four scopes.
+    assert result.scopes == 4 and result.views == 4 * 2 * 3
+    for name in ("supervisor-sd", "supervisor-jn", "supervisor-sx", "admin"):
+        for url in ("/supervision/", "/supervision/items/", "/supervision/contact-points/"):
+            assert _queries(world[name], url) <= cold - 15, (name, url)
+    # The report's default month was computed too.
+    sd = world["supervisor-sd"]
+    assert _queries(sd, "/supervision/report.pdf") < cold
+
+
+def test_officers_agencies_only_when_asked(world, ledger, cached) -> None:
+    supervision_warm()
+    officer = world["officer-jn-si"]
+    warm_without = _queries(officer, "/supervision/")
+    cache.clear()
+    supervision_warm(officers=True)
+    assert _queries(officer, "/supervision/") <= warm_without - 15
+
+
+def test_the_command_says_what_it_did_and_refuses_when_the_cache_is_off(
+    world, ledger, cached, settings, capsys
+) -> None:
+    call_command("supervision_warm")
+    out = capsys.readouterr()
+    assert "已预计算 4 个范围、24 个视图" in out.out
+    assert "KUAIBAN_REDIS_URL" in out.err  # the per-process cache is no use to other processes
+    settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 0
+    with pytest.raises(CommandError, match="缓存已关闭"):
+        call_command("supervision_warm")
