@@ -21,7 +21,7 @@ from ninja.security.http import HttpAuthBase
 
 from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.catalogue.models import Agency
-from kuaiban.core.errors import NotFound
+from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.integrations.materials import access_subcase_material
 from kuaiban.integrations.services import material_download_record
 from kuaiban.integrations.signing import verify_path_request
@@ -71,6 +71,10 @@ def material_file(request: HttpRequest, subcase_id: int, material_id: int) -> Fi
         handle = material.file.open("rb")
     except FileNotFoundError:
         raise NotFound("材料文件不存在") from None
+    except OSError:
+        raise ApiError(
+            "材料文件暂时无法读取，请稍后重试", code="storage_unavailable", status=503
+        ) from None
     material_download_record(agency=agency, subcase=subcase, material=material)
     response = FileResponse(
         handle, content_type=material.content_type or "application/octet-stream"

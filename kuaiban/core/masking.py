@@ -8,6 +8,9 @@ import re
 # An 18-character ID number (last may be X); an 11-digit mobile number starting with 1, maybe
 # glued to its country code as SMS gateways log it (+8613812345678, 008613812345678).
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+# A token signed with django.core.signing (payload:timestamp:signature), e.g. in a personal
+# rating link: whoever holds the signature can use the link, so logs keep only its first part.
+_SIGNED_TOKEN = re.compile(r"([A-Za-z0-9_-]{4,}:[A-Za-z0-9]{4,8}:)[A-Za-z0-9_-]{20,}")
 _MOBILE = re.compile(r"(?<!\d)((?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 # However short the value, at least this many characters are hidden.
@@ -43,7 +46,8 @@ def mask_phone(value: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number and mobile number found in free text (log lines)."""
+    """Mask every ID number, mobile number and signed-link signature in free text (log lines)."""
+    text = _SIGNED_TOKEN.sub(lambda m: m.group(1) + "***", text)
     text = _ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2), text)
     return _MOBILE.sub(lambda m: (m.group(1) or "") + m.group(2) + "****" + m.group(3), text)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
 from kuaiban.ratings.links import VisitLink
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
@@ -32,16 +33,6 @@ def _active(user: AbstractBaseUser | AnonymousUser | None) -> User | None:
     return None
 
 
-def _region_and_below(prefix: str, region_id: int | None) -> Q:
-    if region_id is None:
-        return Q(pk__in=[])
-    return (
-        Q(**{f"{prefix}region_id": region_id})
-        | Q(**{f"{prefix}region__parent_id": region_id})
-        | Q(**{f"{prefix}region__parent__parent_id": region_id})
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Ratings
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +48,7 @@ def ratings_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySe
     if found.role == Role.OFFICER and found.agency_id is not None:
         return queryset.filter(agency_id=found.agency_id)
     if found.role == Role.SUPERVISOR:
-        return queryset.filter(_region_and_below("", found.region_id))
+        return queryset.filter(region_and_below(found.region_id))
     if found.role == Role.ADMIN:
         return queryset
     return queryset.none()
@@ -164,7 +155,7 @@ def tickets_visible_to(
     if found.role == Role.OFFICER and found.agency_id is not None:
         return queryset.filter(agency_id=found.agency_id)
     if found.role == Role.SUPERVISOR:
-        return queryset.filter(_region_and_below("rating__", found.region_id))
+        return queryset.filter(region_and_below(found.region_id, prefix="rating__"))
     if found.role == Role.ADMIN:
         return queryset
     return queryset.none()

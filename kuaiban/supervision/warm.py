@@ -5,8 +5,7 @@ province with millions of sub-cases computing those takes seconds. `supervision_
 them for every scope that has a user — each supervisor's region, the administrators' whole
 province and, with ``officers=True``, each agency that has officers — and stores them under
 the same keys the pages read (`cache.py`). Run by `kuaiban supervision_warm` every few
-minutes; it only helps when the web processes read the same cache (``KUAIBAN_REDIS_URL``, or
-the demo's in-process worker).
+minutes; it only helps when the web processes read the same cache (``KUAIBAN_REDIS_URL``).
 """
 
 from __future__ import annotations

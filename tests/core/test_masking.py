@@ -200,3 +200,15 @@ def test_short_id_numbers_hide_at_least_half(value, masked):
 @pytest.mark.parametrize(("value", "masked"), [("1234567", "1*****7"), ("88881234", "88****34")])
 def test_short_phone_numbers_hide_at_least_half(value, masked):
     assert mask_phone(value) == masked
+
+
+def test_a_signed_link_keeps_its_visit_but_loses_its_signature():
+    from django.core import signing
+
+    token = signing.TimestampSigner(salt="kuaiban.ratings.visit-link").sign_object({"v": 42})
+    signature = token.rsplit(":", 1)[1]
+    line = f"通知 张三：欢迎评价 https://kb.example/ratings/visit/{token}/ （15日内有效）"
+    masked = mask_text(line)
+    assert signature not in masked
+    assert f"/ratings/visit/{token.rsplit(':', 1)[0]}:***/" in masked
+    assert "（15日内有效）" in masked and "张三" in masked

@@ -346,6 +346,20 @@ def test_missing_or_impossible_ids_are_a_404(world, client, subcase_id, material
     assert_error(get(client, path), 404, "not_found")
 
 
+def test_a_file_storage_cannot_read_is_a_503_not_a_500(world, client, monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    subcase = world.subcase()
+    material = upload(subcase.application, "labour_contract")
+
+    def refuse(self, mode="rb"):  # type: ignore[no-untyped-def]
+        raise PermissionError("storage refused")
+
+    monkeypatch.setattr(FieldFile, "open", refuse)
+    assert_error(get(client, file_path(subcase, material)), 503, "storage_unavailable")
+    assert downloads() == []
+
+
 def test_a_file_missing_from_storage_is_a_404_not_a_500(world, client):
     subcase = world.subcase()
     material = upload(subcase.application, "labour_contract")
@@ -430,6 +444,10 @@ def test_the_agency_header_cannot_be_swapped(world, client, path):
         {},
         {"X-Kuaiban-Agency": "jn-si", "X-Kuaiban-Timestamp": "soon", "X-Kuaiban-Signature": "x"},
         {"X-Kuaiban-Agency": "jn-si", "X-Kuaiban-Timestamp": "0", "X-Kuaiban-Signature": "x"},
+        # Too long to compare as a float: once a 500 (OverflowError), now refused up front.
+        {"X-Kuaiban-Agency": "jn-si", "X-Kuaiban-Timestamp": "9" * 400, "X-Kuaiban-Signature": "x"},
+        {"X-Kuaiban-Agency": "jn-si", "X-Kuaiban-Timestamp": "-5", "X-Kuaiban-Signature": "x"},
+        {"X-Kuaiban-Agency": "jn-si", "X-Kuaiban-Timestamp": "１２３", "X-Kuaiban-Signature": "x"},
     ],
 )
 def test_a_missing_or_malformed_signature_is_a_401(client, path, headers):

@@ -8,6 +8,8 @@ import json
 import pytest
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.models import Application
+from kuaiban.applications.selectors import applications_visible_to
 from kuaiban.catalogue.models import Region
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStatus
 from kuaiban.ratings.selectors import ratings_visible_to, tickets_visible_to
@@ -154,3 +156,23 @@ def test_visit_pages_and_api(people, done_app) -> None:
     assert visit_record(clerk=people["clerk"], application=done_app) == visit  # once a day
     missing = client.post("/api/v1/visits/999999/rating", body, content_type="application/json")
     assert missing.status_code == 404
+
+
+def test_a_province_supervisor_follows_a_fourth_level_region(world, done_app, bad) -> None:
+    """Regions may go below the district (a development zone under a district): the province's
+    supervisor still sees the application, its rating and its ticket, as the figures do."""
+    district = done_app.region
+    zone = Region.objects.create(
+        code=f"{district.code}01", name="高新技术产业开发区", level="county", parent=district
+    )
+    Application.objects.filter(pk=done_app.pk).update(region=zone)
+    Rating.objects.filter(pk=bad.rating_id).update(region=zone)
+    province = world["supervisor-sd"]
+    assert applications_visible_to(province).filter(pk=done_app.pk).exists()
+    assert ratings_visible_to(province).filter(pk=bad.rating_id).exists()
+    assert tickets_visible_to(province).filter(pk=bad.pk).exists()
+    far = User.objects.create(
+        username="supervisor-ty", role=Role.SUPERVISOR, region=Region.objects.get(code="140100")
+    )
+    assert not ratings_visible_to(far).filter(pk=bad.rating_id).exists()
+    assert not tickets_visible_to(far).filter(pk=bad.pk).exists()
