@@ -163,7 +163,7 @@ def test_a_province_supervisor_follows_a_fourth_level_region(world, done_app, ba
     supervisor still sees the application, its rating and its ticket, as the figures do."""
     district = done_app.region
     zone = Region.objects.create(
-        code=f"{district.code}01", name="高新技术产业开发区", level="county", parent=district
+        code="370171", name="高新技术产业开发区", level="county", parent=district
     )
     Application.objects.filter(pk=done_app.pk).update(region=zone)
     Rating.objects.filter(pk=bad.rating_id).update(region=zone)
