@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -53,3 +54,12 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def cached(settings):  # type: ignore[no-untyped-def]
+    """The figure cache on (the test settings turn it off), empty before and after."""
+    settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()

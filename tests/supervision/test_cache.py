@@ -6,7 +6,7 @@ import socket
 import uuid
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,14 +17,6 @@ from tests.supervision.ledger import MARCH
 from tests.supervision.test_figures import context
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cached(settings):  # type: ignore[no-untyped-def]
-    settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _overview_queries(user) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -14,14 +14,6 @@ from tests.supervision.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cached(settings):  # type: ignore[no-untyped-def]
-    settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _queries(user, url: str) -> int:  # type: ignore[no-untyped-def]
     client = client_for(user)
     with CaptureQueriesContext(connection) as queries:
