@@ -19,13 +19,19 @@ from kuaiban.applications.results import application_outcome
 from kuaiban.applications.schemas import (
     ApplicationIn,
     ApplicationListItem,
+    ApplicationMaterialOut,
     ApplicationOut,
-    MaterialOut,
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.services import application_submit
-from kuaiban.core.errors import ApiError
+from kuaiban.core.errors import (
+    ApiError,
+    Unprocessable,
+    UnsupportedMediaType,
+    is_json_media_type,
+    json_body_load,
+)
 from kuaiban.core.masking import mask_id_number
 
 router = Router(tags=["办件"], auth=api_auth)
@@ -38,24 +44,28 @@ _PROVISION = {
 
 
 def _parse(request: HttpRequest) -> tuple[ApplicationIn, dict[str, object]]:
+    """The application from a JSON body or a multipart ``application`` part, read as every
+    JSON body is (``json_body_load``: one answer for malformed JSON), and its files."""
     content_type = request.content_type or ""
-    try:
-        if content_type == "multipart/form-data":
-            raw = request.POST.get("application", "")
-            if not raw:
-                raise ApiError(
-                    "multipart 请求须包含 application 字段（JSON）", code="invalid", status=422
-                )
-            payload = ApplicationIn.model_validate_json(raw)
-            files = {k.removeprefix("material."): f for k, f in request.FILES.items()}
-            return payload, dict(files)
-        if content_type != "application/json":
+    raw: str | bytes
+    if content_type == "multipart/form-data":
+        raw = request.POST.get("application", "")
+        if not raw:
             raise ApiError(
-                "请使用 application/json 或 multipart/form-data",
-                code="unsupported_media_type",
-                status=415,
+                "multipart 请求须包含 application 字段（JSON）", code="invalid", status=422
             )
-        return ApplicationIn.model_validate_json(request.body or b"{}"), {}
+        files: dict[str, object] = {
+            k.removeprefix("material."): f for k, f in request.FILES.items()
+        }
+    elif is_json_media_type(content_type):
+        raw, files = request.body or b"{}", {}
+    else:
+        raise UnsupportedMediaType("请使用 application/json 或 multipart/form-data")
+    data = json_body_load(raw)
+    if not isinstance(data, dict):
+        raise Unprocessable("请求参数不正确", fields={"request": ["应为对象"]})
+    try:
+        return ApplicationIn.model_validate(data), files
     except ValidationError as exc:
         raise NinjaValidationError(
             [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
@@ -119,7 +129,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
             for s in application.subcases.all()
         ],
         materials=[
-            MaterialOut(
+            ApplicationMaterialOut(
                 code=m.code,
                 name=m.name,
                 provision=m.provision,
