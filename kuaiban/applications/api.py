@@ -27,12 +27,14 @@ from kuaiban.applications.selectors import access_application, applications_visi
 from kuaiban.applications.services import application_submit
 from kuaiban.core.errors import (
     ApiError,
+    ErrorOut,
     Unprocessable,
     UnsupportedMediaType,
     is_json_media_type,
     json_body_load,
 )
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.openapi import component_ref
 
 router = Router(tags=["办件"], auth=api_auth)
 
@@ -153,12 +155,17 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 200: ApplicationOut},
+    response={201: ApplicationOut, 200: ApplicationOut, 409: ErrorOut},
     summary="提交一件事申请（一张表单、一套材料、一次申请）",
+    description=(
+        "JSON 请求体，或 multipart/form-data：application 字段为同样的 JSON，文件在 "
+        "material.<材料代码> 字段。带 Idempotency-Key 时同一请求重试返回原办件（200，"
+        "Idempotent-Replayed: true）；同一键用于不同申请时返回 409。"
+    ),
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": ApplicationIn.model_json_schema()},
+                "application/json": {"schema": component_ref(ApplicationIn)},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -168,6 +175,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
                                 "description": "ApplicationIn 的 JSON",
                             },
                         },
+                        "required": ["application"],
                         "additionalProperties": {"type": "string", "format": "binary"},
                     }
                 },

@@ -25,7 +25,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
 from kuaiban.catalogue.models import Agency
-from kuaiban.core.errors import ApiError
+from kuaiban.core.errors import ApiError, ErrorOut
 from kuaiban.core.text import Line, Note
 from kuaiban.integrations.materials import material_entry, subcase_materials
 from kuaiban.integrations.services import subcase_read_record as system_read_record
@@ -212,7 +212,9 @@ def queue(request: HttpRequest, status: str = "", number: str = "") -> object:
 
 
 @router.get(
-    "/subcases/{subcase_id}", response=SubCaseDetailOut, summary="子件详情：事项所需数据与材料"
+    "/subcases/{subcase_id}",
+    response={200: SubCaseDetailOut, 503: ErrorOut},
+    summary="子件详情：事项所需数据与材料",
 )
 def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
@@ -226,7 +228,11 @@ def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     return out
 
 
-@router.post("/subcases/{subcase_id}/accept", response=SubCaseDetailOut, summary="受理子件")
+@router.post(
+    "/subcases/{subcase_id}/accept",
+    response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
+    summary="受理子件",
+)
 def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
@@ -238,7 +244,7 @@ def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
 
 @router.post(
     "/subcases/{subcase_id}/decision",
-    response=SubCaseDetailOut,
+    response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
     summary="办理结果：办结（含结果）、不予办理（含理由）或补正（一次性告知）",
 )
 def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubCaseDetailOut:
