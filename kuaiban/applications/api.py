@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -20,12 +21,14 @@ from kuaiban.applications.schemas import (
     ApplicationIn,
     ApplicationListItem,
     ApplicationOut,
+    CorrectionIn,
     MaterialOut,
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.services import application_submit
-from kuaiban.core.errors import ApiError
+from kuaiban.cases.services import correction_answer
+from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.masking import mask_id_number
 
 router = Router(tags=["办件"], auth=api_auth)
@@ -138,6 +141,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
         results=[r.__dict__ for r in outcome.results],
         refused=[{"item": name, "reason": reason} for name, reason in outcome.refused],
         corrections=outcome.corrections,
+        correction_notes=[{"item": item, "note": note} for item, note in outcome.correction_notes],
     )
 
 
@@ -191,3 +195,59 @@ def my_applications(request: HttpRequest) -> QuerySet[Application]:
 @router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
 def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
     return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/applications/{number}/correction",
+    response=ApplicationOut,
+    summary="申请人补正（说明和/或文件，一次提交）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": CorrectionIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "note": {"type": "string", "description": "补正说明"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "补正材料（PDF、JPG、PNG），可多个",
+                            },
+                        },
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+def correction(request: HttpRequest, number: str) -> ApplicationOut:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    application = access_application(user=user, number=number)
+    if application.applicant_id != user.pk:
+        # Clerks and officers may read the application; only its applicant answers.
+        raise NotFound("办件不存在")
+    note, uploads = _correction_parse(request)
+    correction_answer(actor=user, application=application, note=note, uploads=uploads)
+    return application_out(access_application(user=user, number=number))
+
+
+def _correction_parse(request: HttpRequest) -> tuple[str, list[UploadedFile]]:
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        return request.POST.get("note", ""), request.FILES.getlist("files")
+    if content_type != "application/json":
+        raise ApiError(
+            "请使用 application/json 或 multipart/form-data",
+            code="unsupported_media_type",
+            status=415,
+        )
+    try:
+        return CorrectionIn.model_validate_json(request.body or b"{}").note, []
+    except ValidationError as exc:
+        raise NinjaValidationError(
+            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+        ) from None
