@@ -29,7 +29,7 @@ from kuaiban.ratings.indicators import RatingInput, indicators_for, rating_input
 from kuaiban.ratings.links import VisitLink, visit_link_expires, visit_link_phone, visit_link_url
 from kuaiban.ratings.models import Rating, RatingInvitation, RatingSubject, WindowVisit
 from kuaiban.ratings.pushes import rating_push_enqueue
-from kuaiban.ratings.selectors import COMPLETED, is_completed, ticket_steps_overdue
+from kuaiban.ratings.selectors import COMPLETED, UNFINISHED, is_completed, ticket_steps_overdue
 from kuaiban.ratings.tickets import (
     Forbidden,
     ticket_appeal,
@@ -359,6 +359,7 @@ def ratings_invite_and_remind(*, now: dt.datetime, limit: int = 500) -> InviteRe
             rating_invitation__isnull=True,
             rating__isnull=True,
         )
+        .exclude(subcases__status__in=UNFINISHED)
         .select_related("bundle")
         .annotate(finished_at=Max("subcases__decided_at"))
         .order_by("pk")[:limit]
