@@ -13,18 +13,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.applications.models import Application
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
 from kuaiban.ratings.links import VisitLink
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
-COMPLETED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
-
 
 def is_completed(application: Application) -> bool:
-    return application.status in COMPLETED
+    return application.finished
 
 
 def _active(user: AbstractBaseUser | AnonymousUser | None) -> User | None:

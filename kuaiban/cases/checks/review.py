@@ -16,12 +16,6 @@ from kuaiban.core.errors import Conflict
 
 AUTO_APPROVAL_NOTE = "系统自动审核通过（秒办）"
 AUTO_APPROVAL_SYSTEM = "秒办"
-_DECIDED = {
-    SubCaseStatus.APPROVED,
-    SubCaseStatus.REJECTED,
-    SubCaseStatus.STOPPED,
-    SubCaseStatus.WITHDRAWN,
-}
 
 
 class CheckResult(TypedDict):
@@ -86,7 +80,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     frozen snapshot, has at least one check, every check passes and the sub-case is open.
     Otherwise the results wait for the officer and the answer is False.
     """
-    if subcase.status in _DECIDED:
+    if subcase.finished:
         return False
     application = subcase.application
     results = evaluate_checks(
