@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -21,13 +22,16 @@ from kuaiban.applications.schemas import (
     ApplicationListItem,
     ApplicationMaterialOut,
     ApplicationOut,
+    CorrectionIn,
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.services import application_submit
+from kuaiban.cases.services import correction_answer
 from kuaiban.core.errors import (
     ApiError,
     ErrorOut,
+    NotFound,
     Unprocessable,
     UnsupportedMediaType,
     is_json_media_type,
@@ -35,6 +39,7 @@ from kuaiban.core.errors import (
 )
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.openapi import component_ref
+from kuaiban.core.text import text_error
 
 router = Router(tags=["办件"], auth=api_auth)
 
@@ -150,6 +155,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
         results=[r.__dict__ for r in outcome.results],
         refused=[{"item": name, "reason": reason} for name, reason in outcome.refused],
         corrections=outcome.corrections,
+        correction_notes=[{"item": item, "note": note} for item, note in outcome.correction_notes],
     )
 
 
@@ -209,3 +215,65 @@ def my_applications(request: HttpRequest) -> QuerySet[Application]:
 @router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
 def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
     return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/applications/{number}/correction",
+    response=ApplicationOut,
+    summary="申请人补正（说明和/或文件，一次提交）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": CorrectionIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "note": {"type": "string", "description": "补正说明"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "补正材料（PDF、JPG、PNG），可多个",
+                            },
+                        },
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+def correction(request: HttpRequest, number: str) -> ApplicationOut:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    application = access_application(user=user, number=number)
+    if application.applicant_id != user.pk:
+        # Clerks and officers may read the application; only its applicant answers.
+        raise NotFound("办件不存在")
+    note, uploads = _correction_parse(request)
+    correction_answer(actor=user, application=application, note=note, uploads=uploads)
+    return application_out(access_application(user=user, number=number))
+
+
+def _correction_parse(request: HttpRequest) -> tuple[str, list[UploadedFile]]:
+    """The note and files of a correction answer: multipart (``note`` + ``files``) or JSON,
+    the JSON read as every body is (``json_body_load``)."""
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        data: object = {"note": request.POST.get("note", "")}
+        uploads = request.FILES.getlist("files")
+    elif is_json_media_type(content_type):
+        data, uploads = json_body_load(request.body or b"{}"), []
+    else:
+        raise UnsupportedMediaType("请使用 application/json 或 multipart/form-data")
+    if not isinstance(data, dict):
+        raise Unprocessable("请求参数不正确", fields={"request": ["应为对象"]})
+    problem = text_error(str(data.get("note", "")))
+    if problem:
+        raise Unprocessable("请求参数不正确", fields={"note": [problem]})
+    try:
+        return CorrectionIn.model_validate(data).note, uploads
+    except ValidationError as exc:
+        raise NinjaValidationError(
+            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+        ) from None

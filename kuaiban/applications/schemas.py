@@ -107,6 +107,13 @@ class ApplicationOut(Schema):
     corrections: list[str] = Field(
         default_factory=list, description="需补正的全部内容（一次性告知）"
     )
+    correction_notes: list[dict[str, str]] = Field(
+        default_factory=list, description="经办机构随补正要求写给申请人的说明：[{item, note}]"
+    )
+
+
+class CorrectionIn(StrictSchema):
+    note: str = Field(default="", max_length=2000, description="补正说明")
 
 
 class ApplicationListItem(Schema):
