@@ -13,7 +13,6 @@ from django.test import Client
 from kuaiban.accounts.models import LoginFailure, User
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCase
-from tests.applications.conftest import frozen_now, settings_media, world  # noqa: F401
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_a_3_mb_body_on_the_token_endpoint_is_a_413_without_log_in(db) -> None:
     assert LoginFailure.objects.count() == 0
 
 
-def test_a_3_mb_body_on_applications_and_decision_is_a_413(world) -> None:  # noqa: F811
+def test_a_3_mb_body_on_applications_and_decision_is_a_413(world) -> None:
     client = _as(world["zhangjianguo"])
     response = client.post("/api/v1/applications", BIG_JSON, content_type="application/json")
     assert error_of(response, 413)["code"] == "request_too_large"
@@ -60,7 +59,7 @@ def test_a_3_mb_body_on_applications_and_decision_is_a_413(world) -> None:  # no
     assert Application.objects.count() == 0
 
 
-def test_multipart_with_1101_fields_is_a_400_and_stores_nothing(world) -> None:  # noqa: F811
+def test_multipart_with_1101_fields_is_a_400_and_stores_nothing(world) -> None:
     client = _as(world["zhangjianguo"])
     data = {"application": json.dumps(retirement_body())}
     data.update({f"field{i}": "x" for i in range(1100)})
@@ -69,7 +68,7 @@ def test_multipart_with_1101_fields_is_a_400_and_stores_nothing(world) -> None: 
     assert Application.objects.count() == 0
 
 
-def test_multipart_with_120_files_is_a_400_and_stores_nothing(world) -> None:  # noqa: F811
+def test_multipart_with_120_files_is_a_400_and_stores_nothing(world) -> None:
     client = _as(world["zhangjianguo"])
     files = {f"m{i}": pdf(f"m{i}.pdf") for i in range(120)}
     response = post_multipart(client, retirement_body(), files)
@@ -77,7 +76,7 @@ def test_multipart_with_120_files_is_a_400_and_stores_nothing(world) -> None:  #
     assert Application.objects.count() == 0
 
 
-def test_an_upload_over_the_request_cap_is_a_413(world, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_upload_over_the_request_cap_is_a_413(world, settings) -> None:  # type: ignore[no-untyped-def]
     settings.KUAIBAN_REQUEST_MAX_BYTES = 64 * 1024
     client = _as(world["zhangjianguo"])
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 100_000, "application/pdf")
@@ -96,7 +95,7 @@ def test_a_page_form_with_too_many_fields_is_a_400_page(db) -> None:
 @pytest.mark.parametrize(
     "path", ["/api/v1/applications/1%00", "/api/v1/bundles/shandong-2020/7%E2%80%AE"]
 )
-def test_a_control_character_in_an_api_path_is_a_400(world, path: str) -> None:  # noqa: F811
+def test_a_control_character_in_an_api_path_is_a_400(world, path: str) -> None:
     response = _as(world["zhangjianguo"]).get(path)
     assert error_of(response, 400)["code"] == "bad_request"
 
@@ -119,7 +118,7 @@ def test_a_nul_in_a_page_path_is_a_400_page(db) -> None:
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
 
 
-def test_multipart_to_an_endpoint_that_takes_json_is_a_415(world) -> None:  # noqa: F811
+def test_multipart_to_an_endpoint_that_takes_json_is_a_415(world) -> None:
     officer = _as(world["officer-jn-si"])
     response = officer.post("/api/v1/subcases/1/decision", {"outcome": "approved"})
     assert error_of(response, 415)["code"] == "unsupported_media_type"
