@@ -7,6 +7,8 @@ is not completed yet.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -26,12 +28,15 @@ from kuaiban.ratings.services import rating_submit, rating_submit_visit
 router = Router(tags=["好差评"], auth=api_auth)
 
 
+Level = Annotated[StrictInt, Field(ge=1, le=5)]
+
+
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    level: StrictInt = Field(
+    level: Level = Field(
         description="评价等级：5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意"
     )
-    indicators: dict[Code, StrictInt] = Field(
+    indicators: dict[Code, Level] = Field(
         default_factory=dict,
         max_length=10,
         description=(
