@@ -95,7 +95,7 @@ def applicant_label(application: Application) -> str:
 def due_soon_threshold(*, now: dt.datetime) -> dt.datetime:
     """The latest deadline that counts as due soon: the deadline sweeper's window
     (``KUAIBAN_DUE_SOON_HOURS``, 24 by default), so the queue agrees with the alerts."""
-    hours = float(getattr(settings, "KUAIBAN_DUE_SOON_HOURS", 24))
+    hours = float(settings.KUAIBAN_DUE_SOON_HOURS)
     return now + dt.timedelta(hours=hours)
 
 
