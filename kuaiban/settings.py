@@ -246,17 +246,38 @@ KUAIBAN_PACKS_DIR = BASE_DIR / "packs"
 # The admin warns when the working-day calendar ends within this many days.
 KUAIBAN_CALENDAR_WARN_DAYS = 90
 
+# Every handler masks ID numbers, phone numbers and signed-link signatures (kuaiban/core/masking.py),
+# Django's own included: its "django" logger keeps no handler of its own (with DEBUG on, Django's
+# console handler printed records unmasked) and passes its records (e.g. "Not Found: <path>") to
+# the root handler; runserver's access log ("django.server") gets a masked handler of its own.
+KUAIBAN_LOG_LEVEL = env_str("KUAIBAN_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "kuaiban.core.masking.MaskPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["mask_personal_data"],
             "formatter": "plain",
-        }
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "server",
+        },
     },
-    "root": {"handlers": ["console"], "level": env_str("KUAIBAN_LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": KUAIBAN_LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": KUAIBAN_LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }

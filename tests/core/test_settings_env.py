@@ -41,7 +41,7 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
     "KUAIBAN_VAR_DIR": ("/srv/kb-var", "VAR_DIR", "/srv/kb-var"),
     "KUAIBAN_MEDIA_ROOT": ("/srv/kb-media", "MEDIA_ROOT", "/srv/kb-media"),
     "KUAIBAN_STATIC_ROOT": ("/srv/kb-static", "STATIC_ROOT", "/srv/kb-static"),
-    "KUAIBAN_LOG_LEVEL": ("warning", "LOGGING.root.level", "WARNING"),
+    "KUAIBAN_LOG_LEVEL": ("warning", "KUAIBAN_LOG_LEVEL", "WARNING"),
     "KUAIBAN_UPLOAD_MAX_BYTES": ("1234", "KUAIBAN_UPLOAD_MAX_BYTES", 1234),
     "KUAIBAN_S3_BUCKET": ("kb-files", "STORAGES.default.OPTIONS.bucket_name", "kb-files"),
     "KUAIBAN_S3_ENDPOINT_URL": (
