@@ -1,5 +1,9 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
+from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 from kuaiban.catalogue.models import (
     Agency,
     FormField,
@@ -46,8 +50,26 @@ class ItemFieldInline(admin.TabularInline[ItemField, ServiceItem]):
     autocomplete_fields = ["field"]
 
 
+class ServiceItemAdminForm(forms.ModelForm[ServiceItem]):
+    """Refuses a promised limit longer than the legal one (the pack parser's rule)."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        problem = promised_within_legal(
+            promised=TimeLimit.from_parts(
+                data.get("promised_limit_value"), data.get("promised_limit_unit")
+            ),
+            legal=TimeLimit.from_parts(data.get("legal_limit_value"), data.get("legal_limit_unit")),
+        )
+        if problem:
+            raise forms.ValidationError(problem, code="promised_over_legal")
+        return data
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
+    form = ServiceItemAdminForm
     list_display = [
         "code",
         "name",
