@@ -145,6 +145,7 @@ class Provision(models.TextChoices):
     ONLINE_FORM = "online_form", _("由在线表单生成")
     COMMITMENT = "commitment", _("告知承诺")
     GAP = "gap", _("容缺后补")
+    CORRECTION = "correction", _("补正材料")
 
 
 class ApplicationMaterial(models.Model):

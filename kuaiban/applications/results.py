@@ -27,6 +27,8 @@ class Outcome:
     results: list[ResultLine] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    # The officers' own words with a correction request: (item, note), shown as they wrote them.
+    correction_notes: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
 
     @property
@@ -62,6 +64,8 @@ def application_outcome(application: Application) -> Outcome:
             outcome.corrections += [
                 c for c in subcase.correction_items if c not in outcome.corrections
             ]
+            if subcase.decision_note:
+                outcome.correction_notes.append((subcase.seed_name, subcase.decision_note))
         elif subcase.status != SubCaseStatus.WITHDRAWN:
             outcome.pending += 1
     return outcome

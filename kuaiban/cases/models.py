@@ -31,6 +31,10 @@ SUBCASE_FINISHED: tuple[SubCaseStatus, ...] = (
     SubCaseStatus.STOPPED,
     SubCaseStatus.WITHDRAWN,
 )
+# Still to be worked or answered: the complement of the finished set.
+SUBCASE_UNFINISHED: tuple[SubCaseStatus, ...] = tuple(
+    s for s in SubCaseStatus if s not in SUBCASE_FINISHED
+)
 
 
 class DeadlineState(models.TextChoices):

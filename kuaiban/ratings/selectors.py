@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
+from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.regions import region_and_above, region_and_below
 from kuaiban.core.errors import NotFound
@@ -22,7 +23,12 @@ from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, Ticket
 
 
 def is_completed(application: Application) -> bool:
-    return application.finished
+    """At its end: a finished status and no sub-case left open. 部分办结 is also the status
+    while some sub-cases are done and others still run: the case is rated only once none of
+    them is left (一事一评 at the end)."""
+    if not application.finished:
+        return False
+    return not application.subcases.filter(status__in=SUBCASE_UNFINISHED).exists()
 
 
 def _active(user: AbstractBaseUser | AnonymousUser | None) -> User | None:

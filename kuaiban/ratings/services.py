@@ -19,6 +19,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.calendar.arithmetic import local_date
+from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, NotFound, Unprocessable
@@ -359,6 +360,7 @@ def ratings_invite_and_remind(*, now: dt.datetime, limit: int = 500) -> InviteRe
             rating_invitation__isnull=True,
             rating__isnull=True,
         )
+        .exclude(subcases__status__in=SUBCASE_UNFINISHED)
         .select_related("bundle")
         .annotate(finished_at=Max("subcases__decided_at"))
         .order_by("pk")[:limit]
