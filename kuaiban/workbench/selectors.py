@@ -26,9 +26,9 @@ from kuaiban.cases.models import (
     clock_running_q,
     deadline_state_q,
 )
-from kuaiban.cases.routing import region_chain
 from kuaiban.cases.selectors import subcases_visible_to
 from kuaiban.catalogue.models import Agency, FormField
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number
 from kuaiban.core.models import AuditEvent
@@ -309,8 +309,8 @@ def subcase_siblings(subcase: SubCase) -> list[SubCase]:
 
 def transfer_targets(subcase: SubCase) -> list[Agency]:
     """Agencies of the applicant's region chain (district → city → province), not this one."""
-    chain = region_chain(subcase.application.region)
-    agencies = Agency.objects.filter(region__in=chain)
+    chain = region_and_above(subcase.application.region_id)
+    agencies = Agency.objects.filter(region_id__in=chain)
     if subcase.agency_id is not None:
         agencies = agencies.exclude(pk=subcase.agency_id)
     return list(agencies.order_by("region__code", "kind", "code"))
