@@ -9,7 +9,13 @@ from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, M
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.cases.checks import check_normalize
-from kuaiban.catalogue.models import AgencyKind, FieldType, ItemTarget, MaterialKind, SharedSource
+from kuaiban.catalogue.models import (
+    AgencyKind,
+    FieldType,
+    ItemTarget,
+    MaterialKind,
+    SharedSource,
+)
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 
@@ -66,6 +72,7 @@ def _add_field(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> 
         required=reader.flag(row, "required", where=where, default=True),
         prefill=prefill,
         choices=choices,
+        only_gender=reader.choice(row, "only_gender", ["男", "女"], where=where, required=False),
     )
     if key in catalogue.fields:
         reader.problem(row.line, f"字段键“{key}”重复")
