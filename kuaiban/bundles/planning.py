@@ -46,6 +46,13 @@ class PlanField:
     same_as: str = ""  # the field whose value it takes (pack `fields: {key: {same_as}}`)
     by_employer: bool = False  # only the employer can give it and the applicant is a person
     not_applicable: str = ""  # why it does not apply to this applicant (e.g. 仅适用于女性)
+    only_gender: str = ""  # asked only of applicants of this gender
+
+    def typed_by_anyone(self, *, assume_shared: bool) -> bool:
+        """Typed by every applicant with records on file (``assume_shared``), or by this one."""
+        if not assume_shared:
+            return self.typed
+        return self.typed and not self.source and not self.only_gender
 
     @property
     def asked(self) -> bool:
@@ -361,6 +368,7 @@ def _plan_field(
         fixed=rule.get("value"),
         same_as=rule.get("same_as", ""),
         by_employer=rule.get("party") == "employer" and applicant_kind == "person",
+        only_gender=form_field.only_gender,
     )
     if form_field.only_gender and gender and gender != form_field.only_gender:
         entry.not_applicable = f"仅适用于{form_field.only_gender}性申请人"
@@ -421,7 +429,8 @@ def _burden(
 
     separate: every item's own form, material list, application and — unless the item can
     be done fully online — its own visit. bundled: the fields the applicant actually types
-    (asked, and not prefilled by shared data — with ``assume_shared``, not prefillable), the
+    (asked, and not prefilled by shared data — with ``assume_shared``, not prefillable and
+    asked of every applicant, not of one gender only), the
     merged material list minus what shared data provides and minus the items' application
     forms (generated from the one merged form), one application, and one visit only if some
     item cannot be done online. The one figure the guide, the apply page and the receipt show.
@@ -431,7 +440,7 @@ def _burden(
     return {
         "fields": Burden(
             separate=sum(len(item_fields(i)) for i in items),
-            bundled=sum(1 for f in fields if f.typed and not (assume_shared and f.source)),
+            bundled=sum(1 for f in fields if f.typed_by_anyone(assume_shared=assume_shared)),
         ),
         "materials": Burden(
             separate=sum(len(item_materials(i)) for i in items),
