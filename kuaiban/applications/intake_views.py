@@ -128,8 +128,9 @@ def _settled(plan: Plan, clean: dict[str, str]) -> list[tuple[str, str]]:
         if f.fixed is not None:
             rows.append((f.label, f"{f.fixed}（由所选情形确定）"))
         elif f.same_as:
+            same = f"同“{labels.get(f.same_as, f.same_as)}”"
             value = clean.get(f.key)
-            rows.append((f.label, value or f"同“{labels.get(f.same_as, f.same_as)}”"))
+            rows.append((f.label, f"{value}（{same}）" if value else same))
         elif f.prefill:
             rows.append((f.label, f"{f.prefill}（取自用人单位记录）"))
         else:
