@@ -249,13 +249,19 @@ def _display(value: object, field_type: str) -> str:
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
     """The application's one form, restricted to the fields this item's catalogue entry needs."""
     application = subcase.application
-    labels = {f["key"]: f.get("label", f["key"]) for f in application.snapshot.get("fields", [])}
+    snapshot_fields = application.snapshot.get("fields", [])
+    labels = {f["key"]: f.get("label", f["key"]) for f in snapshot_fields}
+    employer = {f["key"] for f in snapshot_fields if f.get("by_employer")}
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
     return [
         FormRow(
-            f.key, labels.get(f.key, f.label), _display(application.form.get(f.key), f.field_type)
+            f.key,
+            labels.get(f.key, f.label),
+            "由用人单位提供：请从单位的用工备案、缴费记录核实"
+            if f.key in employer and not application.form.get(f.key)
+            else _display(application.form.get(f.key), f.field_type),
         )
         for f in fields
     ]
