@@ -17,12 +17,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.identity import identity_of
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
 from kuaiban.applications.intake_state import (
     IntakeState,
     state_clear,
     state_load,
     state_save,
+    walk_in_clear,
     walk_in_load,
 )
 from kuaiban.applications.models import Channel, Provision
@@ -108,6 +110,20 @@ def _plan(bundle: Bundle, state: IntakeState, lookup: LookupResult | None = None
         answers=state.answers,
         profile=lookup.profile if lookup else None,
     )
+
+
+def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
+    """The form fields the registered identity answers: shown filled in and read-only."""
+    user = request.user
+    assert isinstance(user, User)
+    identity = identity_of(
+        person=user.role == Role.PERSON,
+        id_number=user.id_number,
+        credit_code=user.credit_code,
+        walk_in=walk_in_load(request) if user.role == Role.CLERK else {},
+    )
+    asked = {f.key for f in plan.fields}
+    return {k: v for k, v in identity.form_values().items() if k in asked}
 
 
 @applying
@@ -232,12 +248,15 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     state = state_load(request, pack=pack, bundle=bundle)
     if not state.scenario:
         return HttpResponseRedirect(_url("scenario", pack, bundle))
+    user = request.user
+    assert isinstance(user, User)
     lookup = _lookup(request)
     plan = _plan(found, state, lookup)
     errors: dict[str, list[str]] = {}
-    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields}
+    locked = _identity_values(request, plan)
+    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields} | locked
     if request.method == "POST":
-        submitted = {f.key: request.POST.get(f.key, "") for f in plan.fields}
+        submitted = {f.key: request.POST.get(f.key, "") for f in plan.fields} | locked
         _clean, errors = form_clean(fields=plan.fields, data=submitted)
         values = submitted
         if not errors:
@@ -254,6 +273,8 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "values": values,
             "errors": field_errors,
             "notice": lookup.notice,
+            "locked": locked,
+            "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
         },
     )
 
@@ -311,6 +332,8 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 # 一次一评: the walk-in may rate this window visit as well as the case.
                 visit_record(clerk=user, application=result.application)
             state_clear(request, pack=pack, bundle=bundle)
+            if user.role == Role.CLERK:
+                walk_in_clear(request)  # the next walk-in starts from a clean screen
             return HttpResponseRedirect(
                 reverse("applications:receipt", args=[result.application.number])
             )
@@ -323,7 +346,8 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "plan": plan,
             "state": state,
             "token": uuid.uuid4().hex,
-            "values": {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields},
+            "values": {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields}
+            | _identity_values(request, plan),
             "errors": {k.removeprefix("materials."): v for k, v in errors.items()},
             "form_errors": form_errors,
             "allowed": ALLOWED_LABEL,
