@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 
@@ -38,15 +38,7 @@ class Outcome:
 
     @property
     def finished(self) -> bool:
-        return (
-            self.application.status
-            in (
-                ApplicationStatus.DONE,
-                ApplicationStatus.PARTLY_DONE,
-                ApplicationStatus.REJECTED,
-            )
-            and self.pending == 0
-        )
+        return self.application.finished and self.pending == 0
 
 
 _KINDS = {"document": "文书", "e_certificate": "电子证照", "notice": "通知"}

@@ -8,6 +8,7 @@ opening or later stages stopping, outbox messages, and an audit row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_CEILING
 from enum import StrEnum
 from typing import Any
@@ -76,7 +77,7 @@ def _open(subcase: SubCase) -> None:
 # Working a sub-case
 # ---------------------------------------------------------------------------------------------
 
-_WORKABLE = {SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED}
+_WORKABLE = SubCase.RUNNING
 
 
 class Outcome(StrEnum):
@@ -86,7 +87,11 @@ class Outcome(StrEnum):
 
 
 def _transition(
-    subcase: SubCase, *, allowed: set[SubCaseStatus], expected_version: int | None, **changes: Any
+    subcase: SubCase,
+    *,
+    allowed: Collection[SubCaseStatus],
+    expected_version: int | None,
+    **changes: Any,
 ) -> SubCase:
     """Apply ``changes`` only if nobody acted since the caller looked: one winner, no lost update."""
     if SubCaseStatus(subcase.status) not in allowed:

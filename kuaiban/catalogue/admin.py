@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from kuaiban.catalogue.models import (
@@ -9,6 +12,7 @@ from kuaiban.catalogue.models import (
     Region,
     Route,
     ServiceItem,
+    system_approval_problem,
 )
 
 
@@ -46,8 +50,47 @@ class ItemFieldInline(admin.TabularInline[ItemField, ServiceItem]):
     autocomplete_fields = ["field"]
 
 
+class ServiceItemForm(forms.ModelForm[ServiceItem]):
+    class Meta:
+        model = ServiceItem
+        # Materials and form fields are edited in the inlines (through rows with a position).
+        fields = [
+            "status",
+            "valid_from",
+            "valid_until",
+            "code",
+            "name",
+            "aliases",
+            "category",
+            "agency_kind",
+            "target",
+            "legal_limit_value",
+            "legal_limit_unit",
+            "promised_limit_value",
+            "promised_limit_unit",
+            "online",
+            "onsite_required",
+            "pays_money",
+            "system_performs",
+            "fee",
+            "sources",
+            "checks",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        problem = system_approval_problem(
+            system_performs=bool(cleaned.get("system_performs")),
+            pays_money=bool(cleaned.get("pays_money")),
+        )
+        if problem:
+            self.add_error("system_performs", problem)
+        return cleaned
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
+    form = ServiceItemForm
     list_display = [
         "code",
         "name",
@@ -58,7 +101,15 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
         "status",
         "valid_until",
     ]
-    list_filter = ["status", "category", "agency_kind", "target", "pays_money", "online"]
+    list_filter = [
+        "status",
+        "category",
+        "agency_kind",
+        "target",
+        "pays_money",
+        "system_performs",
+        "online",
+    ]
     search_fields = ["code", "name", "aliases"]
     inlines = [ItemMaterialInline, ItemFieldInline]
 

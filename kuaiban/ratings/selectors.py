@@ -13,8 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.applications.models import Application, ApplicationStatus
-from kuaiban.cases.models import SubCaseStatus
+from kuaiban.applications.models import Application
+from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
@@ -27,22 +27,14 @@ from kuaiban.ratings.links import (
 )
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
-COMPLETED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
-# Sub-cases still to be worked or answered. 部分办结 is also the status while some sub-cases are
-# done and others still run: the case is rated only once none of them is left (一事一评 at the end).
-UNFINISHED = (
-    SubCaseStatus.WAITING,
-    SubCaseStatus.OPEN,
-    SubCaseStatus.ACCEPTED,
-    SubCaseStatus.CORRECTION,
-)
-
 
 def is_completed(application: Application) -> bool:
-    """At its end: a finished status and no sub-case left open (the rating waits for this)."""
-    if application.status not in COMPLETED:
+    """At its end: a finished status and no sub-case left open. 部分办结 is also the status
+    while some sub-cases are done and others still run: the case is rated only once none of
+    them is left (一事一评 at the end)."""
+    if not application.finished:
         return False
-    return not application.subcases.filter(status__in=UNFINISHED).exists()
+    return not application.subcases.filter(status__in=SUBCASE_UNFINISHED).exists()
 
 
 def _active(user: AbstractBaseUser | AnonymousUser | None) -> User | None:

@@ -9,7 +9,14 @@ from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, M
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.cases.checks import check_normalize
-from kuaiban.catalogue.models import AgencyKind, FieldType, ItemTarget, MaterialKind, SharedSource
+from kuaiban.catalogue.models import (
+    AgencyKind,
+    FieldType,
+    ItemTarget,
+    MaterialKind,
+    SharedSource,
+    system_approval_problem,
+)
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 
@@ -96,7 +103,14 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
         fields=fields,
         sources=tuple(reader.strings(row, "sources", where=where)),
         checks=_item_checks(reader, catalogue, row, fields, where=where),
+        system_performs=reader.flag(row, "system_performs", where=where, default=False),
+        fee=reader.text(row, "fee", where=where, required=False),
     )
+    problem = system_approval_problem(
+        system_performs=spec.system_performs, pays_money=spec.pays_money
+    )
+    if problem:
+        reader.problem(row.line_of("system_performs"), f"{where}：{problem}")
     for material in spec.materials:
         if material not in catalogue.materials:
             reader.problem(row.line_of("materials"), f"{where}引用了未定义的材料“{material}”")
