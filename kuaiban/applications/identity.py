@@ -2,9 +2,9 @@
 
 A window clerk registers the walk-in (name, ID number or credit code, phone) after checking the
 identity document; an applicant's account carries their own ID number or credit code. Those
-values fill the matching form fields, which are shown read-only, and a submitted form that
-says otherwise is refused instead of being stored beside a different applicant (pure: no
-database).
+values fill the form fields that describe the applicant (the person's, the claimant's where a
+form asks for one, or the unit's), which are shown read-only, and a submitted form that says
+otherwise is refused instead of being stored beside a different applicant (pure: no database).
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 # Form field key → which part of the identity answers it.
 _PERSON_FIELDS = {"person_name": "name", "id_number": "id_number", "phone": "phone"}
+# Where a form asks for a claimant (申领人, e.g. for a deceased person's benefits), the person
+# fields describe somebody else and the applicant is the claimant.
+_CLAIMANT_FIELDS = {"claimant_name": "name", "claimant_id_number": "id_number", "phone": "phone"}
 _UNIT_FIELDS = {"unit_name": "name", "credit_code": "credit_code"}
 
 
@@ -26,11 +29,16 @@ class Identity:
     credit_code: str = ""
     phone: str = ""
 
-    def form_values(self) -> dict[str, str]:
-        """The form fields this identity answers, with its values."""
-        fields = _PERSON_FIELDS if self.person else _UNIT_FIELDS
+    def form_values(self, asked: set[str]) -> dict[str, str]:
+        """The ``asked`` form fields this identity answers, with its values."""
+        if not self.person:
+            fields = _UNIT_FIELDS
+        elif "claimant_id_number" in asked:
+            fields = _CLAIMANT_FIELDS
+        else:
+            fields = _PERSON_FIELDS
         values = {key: str(getattr(self, part)).strip() for key, part in fields.items()}
-        return {key: value for key, value in values.items() if value}
+        return {key: value for key, value in values.items() if value and key in asked}
 
 
 def identity_of(
@@ -62,9 +70,7 @@ def identity_apply(
     """Fill the identity's answers to the ``asked`` fields into ``form`` (in place); return an
     error for each field that names somebody else."""
     errors: dict[str, list[str]] = {}
-    for key, registered in identity.form_values().items():
-        if key not in asked:
-            continue
+    for key, registered in identity.form_values(asked).items():
         given = form.get(key)
         if given in (None, ""):
             form[key] = registered

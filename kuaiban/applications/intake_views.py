@@ -122,8 +122,7 @@ def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
         credit_code=user.credit_code,
         walk_in=walk_in_load(request) if user.role == Role.CLERK else {},
     )
-    asked = {f.key for f in plan.fields}
-    return {k: v for k, v in identity.form_values().items() if k in asked}
+    return identity.form_values({f.key for f in plan.fields})
 
 
 @applying

@@ -144,5 +144,5 @@ def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None 
         subtitle=receipt.application.bundle.name,
         meta=receipt.meta,
         blocks=blocks,
-        footer="请妥善保存本回执；凭办件编号可随时查询办理进度。咨询电话 12333",
+        footer="请妥善保存本回执；凭办件编号和证件号码后4位可在“办件进度查询”随时查询。咨询电话 12333",
     )

@@ -35,8 +35,13 @@ def test_identity_fills_empty_fields_and_refuses_another_person() -> None:
     errors = identity_apply(identity=identity, form=other, asked=asked)
     assert list(errors) == ["form.person_name"]
     unit = Identity(person=False, name="齐鲁精工", credit_code="91370100MA3C4X5K7L")
-    assert unit.form_values() == {"unit_name": "齐鲁精工", "credit_code": "91370100MA3C4X5K7L"}
-    assert identity_apply(identity=unit, form={}, asked={"person_name"}) == {}
+    both = {"unit_name", "credit_code", "person_name", "id_number"}  # e.g. hiring an employee
+    assert unit.form_values(both) == {"unit_name": "齐鲁精工", "credit_code": "91370100MA3C4X5K7L"}
+    # A claimant's form (a deceased parent's benefits): the person fields are the parent's.
+    claim = {"person_name", "id_number", "claimant_name", "claimant_id_number", "phone"}
+    form = {"person_name": "王德顺", "id_number": "370102194001010150"}
+    assert identity_apply(identity=identity, form=form, asked=claim) == {}
+    assert form["claimant_name"] == "王秀英" and form["person_name"] == "王德顺"
 
 
 def test_the_walk_ins_identity_fills_the_form_read_only(world) -> None:  # type: ignore[no-untyped-def]
