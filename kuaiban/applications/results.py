@@ -74,7 +74,7 @@ def application_outcome(application: Application) -> Outcome:
         outcome.items.append(
             ItemLine(
                 name=subcase.seed_name,
-                agency=subcase.agency.name,
+                agency=subcase.agency.name if subcase.agency else "待分派",
                 stage=subcase.stage,
                 status=subcase.status,
                 status_label=subcase.get_status_display(),
