@@ -79,8 +79,10 @@ def test_every_step_says_where_the_applicant_is_and_links_back(world) -> None:  
     assert "第 2 步，共 5 步：回答问题" in second
     assert '<a class="back-link" href="/apply/shandong-2020/7/">返回上一步</a>' in second
     assert '<li aria-current="step" class="current">回答问题</li>' in second
-    answers = {k: "no" for k in ("has_arrears", "has_other_pension", "has_multiple_pension")}
-    answers["change_pension_account"] = "no"
+    answers = dict.fromkeys(
+        ("has_arrears", "has_other_pension", "has_multiple_pension", "change_pension_account"),
+        "no",
+    )
     client.post("/apply/shandong-2020/7/questions/", answers)
     client.post("/apply/shandong-2020/7/items/", {})
     form = client.get("/apply/shandong-2020/7/form/").content.decode()
