@@ -40,7 +40,9 @@ _AGENCY_NAMES = {
     AgencyKind.LABOUR_RELATIONS: "人力资源社会保障局劳动关系科",
     AgencyKind.PUBLIC_INSTITUTION: "人力资源社会保障局事业单位人事管理科",
     AgencyKind.WAGES: "人力资源社会保障局工资福利科",
-    AgencyKind.SOCIAL_INSURANCE_ADMIN: "人力资源社会保障局工伤保险科",
+    # 判断: in the packs' bundles this kind handles only 退休资格核准, which the seeds give to the
+    # 养老保险处 (000 附件1 序号7 “养老保险处牵头”; 001 序号7 “社会保险行政部门”).
+    AgencyKind.SOCIAL_INSURANCE_ADMIN: "人力资源社会保障局养老保险科",
     AgencyKind.CARD_SERVICE: "社会保障卡服务中心",
     AgencyKind.SKILLS: "职业技能鉴定指导中心",
     AgencyKind.PERSONNEL_EXAM: "人事考试中心",

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
-from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
+from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.models import Region
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
@@ -113,7 +113,7 @@ def deadline_alert(message: OutboxMessage) -> str:
     )
     if subcase is None:
         raise DeliveryRefused(f"子件 {message.payload.get('subcase')} 不存在")
-    if subcase.status not in (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED):
+    if subcase.status not in SubCase.RUNNING:
         return f"未发送：子件当前状态为“{subcase.get_status_display()}”"
     state = _choice(DeadlineState, message.payload.get("state", subcase.deadline_state))
     due = timezone.localtime(subcase.due_at) if subcase.due_at else None

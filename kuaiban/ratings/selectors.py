@@ -13,18 +13,22 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.applications.models import Application
+from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
 from kuaiban.ratings.links import VisitLink
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
-COMPLETED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
-
 
 def is_completed(application: Application) -> bool:
-    return application.status in COMPLETED
+    """At its end: a finished status and no sub-case left open. 部分办结 is also the status
+    while some sub-cases are done and others still run: the case is rated only once none of
+    them is left (一事一评 at the end)."""
+    if not application.finished:
+        return False
+    return not application.subcases.filter(status__in=SUBCASE_UNFINISHED).exists()
 
 
 def _active(user: AbstractBaseUser | AnonymousUser | None) -> User | None:

@@ -18,6 +18,7 @@ from kuaiban.bundles.packfile.specs import (
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.catalogue.models import ItemTarget
+from kuaiban.core.text import is_ascii_digits
 
 
 def parse_pack(
@@ -36,7 +37,7 @@ def parse_pack(
         seed=reader.text(head, "seed", where="pack"),
         version=reader.text(head, "version", where="pack"),
     )
-    if pack.region_code and not (len(pack.region_code) == 6 and pack.region_code.isdigit()):
+    if pack.region_code and not (len(pack.region_code) == 6 and is_ascii_digits(pack.region_code)):
         reader.problem(region.line_of("code"), "pack.region.code 应为六位行政区划代码")
     checker = _ItemChecker(reader, catalogue)
     for row in reader.mappings(data, "bundles", where="政策包文件", required=True):

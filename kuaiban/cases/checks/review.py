@@ -17,12 +17,6 @@ from kuaiban.core.errors import Conflict
 
 AUTO_APPROVAL_NOTE = "系统自动审核通过（秒办）"
 AUTO_APPROVAL_SYSTEM = "秒办"
-_DECIDED = {
-    SubCaseStatus.APPROVED,
-    SubCaseStatus.REJECTED,
-    SubCaseStatus.STOPPED,
-    SubCaseStatus.WITHDRAWN,
-}
 
 
 class CheckResult(TypedDict):
@@ -88,7 +82,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     application's frozen snapshot, has at least one check, every check passes and the sub-case
     is open. Otherwise the results wait for the officer and the answer is False.
     """
-    if subcase.status in _DECIDED:
+    if subcase.finished:
         return False
     application = subcase.application
     results = evaluate_checks(
