@@ -38,6 +38,9 @@ from kuaiban.workbench.timeleft import TimeLeft, time_left
 PAGE_SIZE = 30
 NUMBER_MAX = 24  # 办件编号 region-YYYYMMDD-seq
 QUEUE_STATUSES = [s for s in SubCaseStatus if s != SubCaseStatus.WAITING]
+# Nothing is left to do on a withdrawn sub-case: it leaves the list unless asked for by its
+# status or its number.
+WITHDRAWN = SubCaseStatus.WITHDRAWN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +185,8 @@ def queue_page(
     base = queue_base(user)
     due_soon_at = due_soon_threshold(now=now)
     statuses, deadlines = queue_counts(base, now=now, due_soon_at=due_soon_at)
-    queryset = queue_order(queue_filter(base, filters, now=now, due_soon_at=due_soon_at))
+    listed = base if filters.status or filters.number else base.exclude(status=WITHDRAWN)
+    queryset = queue_order(queue_filter(listed, filters, now=now, due_soon_at=due_soon_at))
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     subcases = list(page.object_list)
     lefts = time_left_rows(subcases, now=now, due_soon_at=due_soon_at)

@@ -104,7 +104,8 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     assert page.locator("h1").inner_text() == "申请已受理"
     number = page.locator(".number").inner_text()
     application = Application.objects.get(number=number)
-    assert application.channel == "web" and application.applicant.username == "zhangjianguo"
+    # A phone's browser is the mobile channel (移动端), not the website.
+    assert application.channel == "app" and application.applicant.username == "zhangjianguo"
     saved = application.burden["fields"]["separate"] - application.burden["fields"]["bundled"]
     assert f"少填 {saved} 项信息" in page.locator(".saved").inner_text()
     assert (
