@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "kuaiban.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kuaiban.core.api_errors_middleware.ApiErrorShapeMiddleware",
+    "kuaiban.core.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +170,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # Uploaded materials: at most this many bytes each, of these types (checked by content).
 KUAIBAN_UPLOAD_MAX_BYTES = env_int("KUAIBAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request limits, applied before any view by kuaiban.core.request_guard (413/400, never a 500):
+# a body other than an upload (JSON, a form) up to 1 MB — an application is a few KB; a form of
+# at most 500 fields (the largest merged form has under 100) and 30 files (one per material);
+# a whole upload up to KUAIBAN_REQUEST_MAX_BYTES, each file up to KUAIBAN_UPLOAD_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 30
+KUAIBAN_REQUEST_MAX_BYTES = env_int("KUAIBAN_REQUEST_MAX_BYTES", 100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # S3-compatible object storage (MinIO, a cloud's OSS/COS/OBS) through django-storages when a
 # bucket is named; install requirements-s3.txt on such machines.

@@ -40,11 +40,16 @@ _AGENCY_NAMES = {
     AgencyKind.LABOUR_RELATIONS: "人力资源社会保障局劳动关系科",
     AgencyKind.PUBLIC_INSTITUTION: "人力资源社会保障局事业单位人事管理科",
     AgencyKind.WAGES: "人力资源社会保障局工资福利科",
-    AgencyKind.SOCIAL_INSURANCE_ADMIN: "人力资源社会保障局工伤保险科",
+    # 判断: in the packs' bundles this kind handles only 退休资格核准, which the seeds give to the
+    # 养老保险处 (000 附件1 序号7 “养老保险处牵头”; 001 序号7 “社会保险行政部门”).
+    AgencyKind.SOCIAL_INSURANCE_ADMIN: "人力资源社会保障局养老保险科",
     AgencyKind.CARD_SERVICE: "社会保障卡服务中心",
     AgencyKind.SKILLS: "职业技能鉴定指导中心",
     AgencyKind.PERSONNEL_EXAM: "人事考试中心",
 }
+
+
+DEMO_OFFICE_HOURS = "工作日 9:00—12:00，13:30—17:00（法定节假日除外）"
 
 
 @transaction.atomic
@@ -109,7 +114,14 @@ def _agencies() -> None:
         for kind, suffix in _AGENCY_NAMES.items():
             agency, _ = Agency.objects.update_or_create(
                 code=f"{region.code}-{kind}",
-                defaults={"name": f"{region.name}{suffix}", "kind": kind, "region": region},
+                defaults={
+                    "name": f"{region.name}{suffix}",
+                    "kind": kind,
+                    "region": region,
+                    # Shown on the guides; a real bureau enters its own in the admin.
+                    "address": f"{region.name}政务服务中心人社服务大厅（演示地址）",
+                    "office_hours": DEMO_OFFICE_HOURS,
+                },
             )
             Route.objects.update_or_create(
                 region=region, agency_kind=kind, item=None, defaults={"agency": agency}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 
@@ -27,6 +27,8 @@ class Outcome:
     results: list[ResultLine] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    # The officers' own words with a correction request: (item, note), shown as they wrote them.
+    correction_notes: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
 
     @property
@@ -36,15 +38,7 @@ class Outcome:
 
     @property
     def finished(self) -> bool:
-        return (
-            self.application.status
-            in (
-                ApplicationStatus.DONE,
-                ApplicationStatus.PARTLY_DONE,
-                ApplicationStatus.REJECTED,
-            )
-            and self.pending == 0
-        )
+        return self.application.finished and self.pending == 0
 
 
 _KINDS = {"document": "文书", "e_certificate": "电子证照", "notice": "通知"}
@@ -70,6 +64,8 @@ def application_outcome(application: Application) -> Outcome:
             outcome.corrections += [
                 c for c in subcase.correction_items if c not in outcome.corrections
             ]
+            if subcase.decision_note:
+                outcome.correction_notes.append((subcase.seed_name, subcase.decision_note))
         elif subcase.status != SubCaseStatus.WITHDRAWN:
             outcome.pending += 1
     return outcome

@@ -21,7 +21,7 @@ from kuaiban.applications.models import (
 )
 from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
-from kuaiban.applications.validation import form_clean
+from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.cases.routing import RoutingTable, routes_require
@@ -85,6 +85,7 @@ def application_submit(
         optional_items=data.items,
         answers=data.answers,
         profile=lookup.profile,
+        applicant_kind=applicant.kind,
     )
     if plan.scenario.target not in (applicant.kind, "both"):
         raise Unprocessable(
@@ -98,6 +99,8 @@ def application_submit(
     ]
     agencies = routes_require(table=RoutingTable.for_region(applicant.region), items=items)
     form, errors = form_clean(fields=plan.fields, data=data.form)
+    if not errors:
+        errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
     decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:

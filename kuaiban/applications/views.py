@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,11 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kuaiban.accounts.models import User
-from kuaiban.applications.materials import material_supply
+from kuaiban.applications.materials import CORRECTION_FILES_MAX, material_supply
 from kuaiban.applications.models import Application
 from kuaiban.applications.receipt import application_receipt, receipt_document
 from kuaiban.applications.results import application_outcome, outcome_document
 from kuaiban.applications.selectors import access_application, applications_visible_to
+from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.cases.services import application_withdraw, correction_answer
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.documents.render import render_pdf
@@ -46,6 +48,9 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "outcome": application_outcome(application),
             "is_owner": application.applicant_id == request.user.pk,
+            "allowed": ALLOWED_LABEL,
+            "max_mb": settings.KUAIBAN_UPLOAD_MAX_BYTES // 1048576,
+            "max_files": CORRECTION_FILES_MAX,
         },
     )
 
@@ -92,16 +97,24 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     user, application = _owner_action(request, number)
-    note = request.POST.get("note", "").strip()[:2000]
-    if not note and not request.FILES:
-        messages.error(request, "请说明补正情况或上传补正材料")
-        return HttpResponseRedirect(reverse("applications:detail", args=[number]))
     try:
-        correction_answer(actor=user, application=application, note=note)
+        correction_answer(
+            actor=user,
+            application=application,
+            note=request.POST.get("note", ""),
+            uploads=request.FILES.getlist("files"),
+        )
         messages.success(request, "补正材料已提交，办理继续计时。")
     except ApiError as exc:
-        messages.error(request, exc.message)
+        _error_messages(request, exc)
     return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+
+
+def _error_messages(request: HttpRequest, exc: ApiError) -> None:
+    """The message, then each problem once (a file's name with why it was refused)."""
+    problems = dict.fromkeys(p for ps in (exc.fields or {}).values() for p in ps)
+    for text in [exc.message, *(p for p in problems if p != exc.message)]:
+        messages.error(request, text)
 
 
 @login_required

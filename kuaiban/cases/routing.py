@@ -4,47 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuaiban.catalogue.models import Agency, Region, RegionLevel, Route, ServiceItem
+from kuaiban.accounts.models import Role, User
+from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel, Route, ServiceItem
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import Unprocessable
-
-
-def region_chain(region: Region) -> list[Region]:
-    """The region and its ancestors, nearest first (district → city → province)."""
-    chain: list[Region] = []
-    current: Region | None = region
-    while current is not None and len(chain) < 6:
-        chain.append(current)
-        current = current.parent
-    return chain
 
 
 @dataclass
 class RoutingTable:
     """The routes of one region chain, loaded in one query, answering per item."""
 
-    chain: list[Region]
+    region: Region
+    chain: list[int]  # the region and its ancestors, nearest first
     routes: list[Route]
 
     @classmethod
     def for_region(cls, region: Region) -> RoutingTable:
-        chain = region_chain(region)
+        chain = region_and_above(region.pk)
         routes = list(
-            Route.objects.filter(region__in=chain).select_related("agency", "agency__region")
+            Route.objects.filter(region_id__in=chain).select_related("agency", "agency__region")
         )
-        return cls(chain=chain, routes=routes)
+        return cls(region=region, chain=chain, routes=routes)
 
     def agency_for(self, item: ServiceItem) -> Agency | None:
-        for region in self.chain:
+        for region_id in self.chain:
             for route in self.routes:
                 if (
                     item.pk is not None
-                    and route.region_id == region.pk
+                    and route.region_id == region_id
                     and route.item_id == item.pk
                 ):
                     return route.agency
             for route in self.routes:
                 if (
-                    route.region_id == region.pk
+                    route.region_id == region_id
                     and route.item_id is None
                     and route.agency_kind == item.agency_kind
                 ):
@@ -63,7 +56,7 @@ def routes_require(*, table: RoutingTable, items: list[ServiceItem]) -> dict[int
         else:
             found[item.pk] = agency
     if missing:
-        place = table.chain[0].name if table.chain else "该地区"
+        place = table.region.name
         raise Unprocessable(
             "部分事项在本地区尚未配置办理机构，暂时无法受理，请联系经办机构",
             code="route_missing",
@@ -77,13 +70,39 @@ def routes_require(*, table: RoutingTable, items: list[ServiceItem]) -> dict[int
     return found
 
 
-def route_gaps(*, province_code: str, items: list[ServiceItem]) -> dict[str, list[str]]:
-    """For `kuaiban pack validate`: per item code, the cities of the province without a route."""
+@dataclass(frozen=True)
+class RouteGap:
+    """A city where an item's sub-case would stall: no route, or an agency nobody works in."""
+
+    city: str
+    agency: str = ""  # the agency reached, when it has no officer account; "" when no route
+
+    def describe(self) -> str:
+        if not self.agency:
+            return f"{self.city}没有分派路由（管理后台 → 分派路由）"
+        return f"{self.city}分派到“{self.agency}”，该机构没有经办人员账号，子件将无人办理（管理后台 → 用户）"
+
+
+def route_gaps(*, province_code: str, items: list[ServiceItem]) -> dict[str, list[RouteGap]]:
+    """For `kuaiban pack validate`: per item code, the cities of the province where it stalls.
+
+    An item stalls where no route reaches an agency, or where the agency it reaches works in
+    this platform's workbench (not in its own system through webhooks) and has no active
+    officer account.
+    """
     cities = list(Region.objects.filter(level=RegionLevel.CITY, parent__code=province_code))
-    gaps: dict[str, list[str]] = {}
+    staffed = set(
+        User.objects.filter(role=Role.OFFICER, is_active=True, agency__isnull=False).values_list(
+            "agency_id", flat=True
+        )
+    )
+    gaps: dict[str, list[RouteGap]] = {}
     for city in cities:
         table = RoutingTable.for_region(city)
         for item in items:
-            if table.agency_for(item) is None:
-                gaps.setdefault(item.code, []).append(city.name)
+            agency = table.agency_for(item)
+            if agency is None:
+                gaps.setdefault(item.code, []).append(RouteGap(city=city.name))
+            elif agency.delivery == Delivery.WORKBENCH and agency.pk not in staffed:
+                gaps.setdefault(item.code, []).append(RouteGap(city=city.name, agency=agency.name))
     return gaps

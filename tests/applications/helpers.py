@@ -1,31 +1,44 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
+from pypdf import PdfWriter
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # one A4 page
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _image_bytes(image_format: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format=image_format)
+    return out.getvalue()
+
+
+# Real files, as a scanner or a phone makes them: uploads are opened with real parsers.
+PDF = _pdf_bytes()
+PNG = _image_bytes("PNG")
+JPEG = _image_bytes("JPEG")
 
 
 def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
+# What the retiree gives for 7-1: the retirement date; the rest is prefilled from shared data,
+# settled by the scenario (the same values may be sent back) or given by the employer.
 RETIREMENT_FORM = {
-    "account_holder": "张建国",
     "retirement_date": "2025-03-12",
     "retirement_type": "达到法定退休年龄",
-    "contract_start": "1998-03-01",
-    "contract_type": "无固定期限",
-    "credit_code": "91370100MA3C4X5K7L",
-    "filing_type": "劳动合同终止",
-    "unit_name": "济南齐鲁精工机械有限公司",
-    "change_date": "2025-03-12",
-    "change_type": "减员",
-    "contribution_base": "6800",
 }
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from kuaiban.applications.models import Application, Provision
+from tests.applications.helpers import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture

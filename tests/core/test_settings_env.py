@@ -43,6 +43,7 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
     "KUAIBAN_STATIC_ROOT": ("/srv/kb-static", "STATIC_ROOT", "/srv/kb-static"),
     "KUAIBAN_LOG_LEVEL": ("warning", "KUAIBAN_LOG_LEVEL", "WARNING"),
     "KUAIBAN_UPLOAD_MAX_BYTES": ("1234", "KUAIBAN_UPLOAD_MAX_BYTES", 1234),
+    "KUAIBAN_REQUEST_MAX_BYTES": ("5678", "KUAIBAN_REQUEST_MAX_BYTES", 5678),
     "KUAIBAN_S3_BUCKET": ("kb-files", "STORAGES.default.OPTIONS.bucket_name", "kb-files"),
     "KUAIBAN_S3_ENDPOINT_URL": (
         "https://s3.example.cn",

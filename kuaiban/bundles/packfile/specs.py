@@ -27,6 +27,7 @@ class FieldSpec:
     required: bool
     prefill: str
     choices: tuple[str, ...]
+    only_gender: str = ""  # asked only of applicants of this gender
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class ItemSpec:
     # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks/); not part of __hash__,
     # since a dict cannot be hashed.
     checks: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    # 秒办 only where the platform itself performs the act; never for an item that pays money.
+    system_performs: bool = False
+    # 收费标准; empty means free (不收费).
+    fee: str = ""
 
     def known_as(self, name: str) -> bool:
         return name == self.name or name in self.aliases
@@ -81,6 +86,9 @@ class ScenarioSpec:
     source: str
     items: tuple[BundleItemSpec, ...]
     line: int
+    # Field values the scenario settles, by field key: {"value": …}, {"same_as": key},
+    # {"from": shared-data path} or {"party": "employer"}; not part of __hash__ (a dict).
+    field_rules: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

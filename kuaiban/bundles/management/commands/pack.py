@@ -112,7 +112,10 @@ class Command(BaseCommand):
 
 
 def route_problems(pack_file: PackFile) -> list[Problem]:
-    """Items that some city of the pack's province could not route: a configuration error.
+    """Items that would stall in some city of the pack's province: a configuration error.
+
+    Every item must reach an agency, and that agency must have somebody to work its sub-cases
+    (an officer account, or its own system through webhooks).
 
     Routes live in the database (the routing table in the admin), so this part of the check
     runs only against a migrated database that has the province's cities.
@@ -141,9 +144,10 @@ def route_problems(pack_file: PackFile) -> list[Problem]:
         Problem(
             str(pack_file.path),
             lines[code],
-            f"事项“{code}”在{'、'.join(cities)}没有分派路由（管理后台 → 分派路由）",
+            f"事项“{code}”在{gap.describe()}",
         )
-        for code, cities in sorted(gaps.items())
+        for code, found in sorted(gaps.items())
+        for gap in found
     ]
 
 

@@ -1,0 +1,95 @@
+"""No case stalls in the demo: every item of every scenario of every pack reaches, in every
+city of the pack's province, an agency that has an officer account to work it."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from kuaiban.accounts.demo import demo_setup
+from kuaiban.accounts.models import Role, User
+from kuaiban.bundles.models import BundleItem
+from kuaiban.cases.routing import RoutingTable
+from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel
+from tests.guides.conftest import load_real_packs
+
+pytestmark = pytest.mark.django_db
+
+PACKS_DIR = Path(settings.KUAIBAN_PACKS_DIR)
+
+
+@pytest.fixture
+def demo() -> dict[str, object]:
+    packs = load_real_packs()
+    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+    return dict(packs)
+
+
+def _validate(*names: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("pack", "validate", *(str(PACKS_DIR / n) for n in names), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_every_item_of_every_pack_reaches_an_agency_with_an_officer(demo) -> None:  # type: ignore[no-untyped-def]
+    assert set(demo) == {"shandong-2020", "shanxi-2020", "jiangsu-2021"}
+    staffed = set(
+        User.objects.filter(role=Role.OFFICER, agency__isnull=False).values_list(
+            "agency_id", flat=True
+        )
+    )
+    checked = 0
+    for pack in demo.values():
+        cities = Region.objects.filter(level=RegionLevel.CITY, parent=pack.region)  # type: ignore[attr-defined]
+        assert cities.exists()
+        rows = BundleItem.objects.filter(scenario__bundle__pack=pack).select_related("item")
+        for city in cities:
+            table = RoutingTable.for_region(city)
+            for row in rows:
+                agency = table.agency_for(row.item)
+                assert agency is not None, (pack, city, row.item.code)
+                assert agency.pk in staffed, f"{row.item.code} → {agency.name} 无人办理"
+                checked += 1
+    assert checked > 300
+
+
+def test_pack_validate_passes_for_every_pack_on_the_demo_data(demo) -> None:  # type: ignore[no-untyped-def]
+    out, err = _validate("shandong-2020.yaml", "shanxi-2020.yaml", "jiangsu-2021.yaml")
+    assert err == "" and out.count("通过校验") == 3
+
+
+def test_retirement_qualification_goes_to_the_pension_division_which_has_an_officer(demo) -> None:  # type: ignore[no-untyped-def]
+    agency = RoutingTable.for_region(Region.objects.get(code="370102")).agency_for(
+        BundleItem.objects.filter(item__code="L-retire-qualification").first().item  # type: ignore[union-attr]
+    )
+    assert agency is not None and agency.name == "济南市人力资源社会保障局养老保险科"
+    assert User.objects.get(username="officer-jn-pension").agency == agency
+
+
+def test_pack_validate_reports_an_agency_without_officer_accounts(demo) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(username="officer-jn-pension").delete()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("pack", "validate", str(PACKS_DIR / "shandong-2020.yaml"), stderr=err)
+    message = err.getvalue()
+    assert "L-retire-qualification" in message
+    assert "济南市人力资源社会保障局养老保险科" in message and "没有经办人员账号" in message
+
+
+def test_an_inactive_officer_does_not_count(demo) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(username="officer-jn-pension").update(is_active=False)
+    with pytest.raises(CommandError):
+        _validate("shandong-2020.yaml")
+
+
+def test_an_agency_working_in_its_own_system_needs_no_officer_account(demo) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(username="officer-jn-pension").delete()
+    Agency.objects.filter(code="370100-social_insurance_admin").update(
+        delivery=Delivery.WEBHOOK, webhook_url="https://pension.example.test/hook"
+    )
+    out, err = _validate("shandong-2020.yaml")
+    assert err == "" and "通过校验" in out
