@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.identity import identity_of
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
 from kuaiban.applications.intake_state import (
     IntakeState,
     state_clear,
     state_load,
     state_save,
+    walk_in_clear,
     walk_in_load,
 )
 from kuaiban.applications.models import Channel, Provision
@@ -136,6 +138,19 @@ def _settled(plan: Plan, clean: dict[str, str]) -> list[tuple[str, str]]:
         else:
             rows.append((f.label, "由用人单位提供，经办机构向单位核实，您无需填写"))
     return rows
+
+
+def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
+    """The form fields the registered identity answers: shown filled in and read-only."""
+    user = request.user
+    assert isinstance(user, User)
+    identity = identity_of(
+        person=user.role == Role.PERSON,
+        id_number=user.id_number,
+        credit_code=user.credit_code,
+        walk_in=walk_in_load(request) if user.role == Role.CLERK else {},
+    )
+    return identity.form_values({f.key for f in plan.fields})
 
 
 @applying
@@ -260,13 +275,16 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     state = state_load(request, pack=pack, bundle=bundle)
     if not state.scenario:
         return HttpResponseRedirect(_url("scenario", pack, bundle))
+    user = request.user
+    assert isinstance(user, User)
     lookup = _lookup(request)
     plan = _plan(request, found, state, lookup)
     errors: dict[str, list[str]] = {}
-    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.asked_fields}
-    clean, _errors = form_clean(fields=plan.fields, data=state.form)
+    locked = _identity_values(request, plan)
+    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.asked_fields} | locked
+    clean, _errors = form_clean(fields=plan.fields, data=state.form | locked)
     if request.method == "POST":
-        submitted = {f.key: request.POST.get(f.key, "") for f in plan.asked_fields}
+        submitted = {f.key: request.POST.get(f.key, "") for f in plan.asked_fields} | locked
         clean, errors = form_clean(fields=plan.fields, data=submitted)
         if not errors:
             # The answers against each other (e.g. the retirement date against the age rules),
@@ -288,6 +306,8 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "errors": field_errors,
             "notice": lookup.notice,
             "settled": _settled(plan, clean),
+            "locked": locked,
+            "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
         },
     )
 
@@ -345,6 +365,8 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 # 一次一评: the walk-in may rate this window visit as well as the case.
                 visit_record(clerk=user, application=result.application)
             state_clear(request, pack=pack, bundle=bundle)
+            if user.role == Role.CLERK:
+                walk_in_clear(request)  # the next walk-in starts from a clean screen
             return HttpResponseRedirect(
                 reverse("applications:receipt", args=[result.application.number])
             )
@@ -357,7 +379,9 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "plan": plan,
             "state": state,
             "token": uuid.uuid4().hex,
-            "values": form_clean(fields=plan.fields, data=state.form)[0],
+            "values": form_clean(
+                fields=plan.fields, data=state.form | _identity_values(request, plan)
+            )[0],
             "errors": {k.removeprefix("materials."): v for k, v in errors.items()},
             "form_errors": form_errors,
             "allowed": ALLOWED_LABEL,
