@@ -138,7 +138,7 @@ def subcase_out(
 ) -> SubCaseDetailOut:
     """The sub-case as the API gives it; ``materials`` when already built (see ``accept``)."""
     application = subcase.application
-    wanted = {f["key"] for f in application.snapshot.get("fields", [])}
+    wanted = {f.key for f in application.frozen.fields}
     return SubCaseDetailOut(
         id=subcase.pk,
         application=application.number,

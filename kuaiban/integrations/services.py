@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:  # the apps that enqueue import this module: no imports back at run time
@@ -53,7 +54,7 @@ def outbox_resend(
                 continue
             audit_record(
                 actor=actor,
-                action="outbox.resend",
+                action=AuditAction.OUTBOX_RESEND,
                 object_type="outbox_message",
                 object_id=str(message.pk),
                 changes={
@@ -72,7 +73,7 @@ def subcase_read_record(*, agency: Agency, subcase: SubCase) -> None:
     officer's read in the workbench (the same action), with ``system`` = the agency code."""
     audit_record(
         actor=None,
-        action="subcase.read",
+        action=AuditAction.SUBCASE_READ,
         object_type="subcase",
         object_id=str(subcase.pk),
         changes={"system": agency.code, "application": subcase.application.number},
@@ -89,7 +90,7 @@ def material_download_record(
     """
     audit_record(
         actor=None,
-        action="subcase.material_download",
+        action=AuditAction.SUBCASE_MATERIAL_DOWNLOAD,
         object_type="subcase",
         object_id=str(subcase.pk),
         changes={

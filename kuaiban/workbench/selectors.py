@@ -31,7 +31,7 @@ from kuaiban.catalogue.models import Agency, FormField
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number
-from kuaiban.core.models import AuditEvent
+from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.integrations import conf
 from kuaiban.workbench.timeleft import TimeLeft, time_left
 
@@ -198,16 +198,7 @@ def queue_page(
 # ---------------------------------------------------------------------------------------------
 
 # Reads are audited too, but the page's history lists what was done, not who looked.
-READ_ACTIONS = ("subcase.read", "subcase.material_download")
-
-ACTION_LABELS = {
-    "subcase.accept": "受理",
-    "subcase.approved": "办结",
-    "subcase.rejected": "不予办理",
-    "subcase.correction": "一次性告知补正（暂停计时）",
-    "subcase.transfer": "转办",
-    "application.correction_answer": "申请人已补正（恢复计时）",
-}
+READ_ACTIONS = (AuditAction.SUBCASE_READ, AuditAction.SUBCASE_MATERIAL_DOWNLOAD)
 
 
 @dataclass(frozen=True)
@@ -249,7 +240,7 @@ def _display(value: object, field_type: str) -> str:
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
     """The application's one form, restricted to the fields this item's catalogue entry needs."""
     application = subcase.application
-    labels = {f["key"]: f.get("label", f["key"]) for f in application.snapshot.get("fields", [])}
+    labels = application.frozen.field_labels()
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
@@ -347,7 +338,7 @@ def subcase_history(subcase: SubCase) -> list[HistoryRow]:
             actor=str(e.actor)
             if e.actor
             else ("系统" if e.actor_label == "system" else e.actor_label),
-            action=ACTION_LABELS.get(e.action, e.action),
+            action=e.get_action_display(),
             detail=_history_detail(e.changes, agencies),
         )
         for e in events

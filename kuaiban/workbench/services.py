@@ -7,13 +7,14 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.cases.models import SubCase
 from kuaiban.core.audit import audit_record
+from kuaiban.core.models import AuditAction
 
 
 def subcase_read_record(*, actor: User, subcase: SubCase) -> None:
     """The page shows the applicant's personal data (form, identifiers): reads are audited."""
     audit_record(
         actor=actor,
-        action="subcase.read",
+        action=AuditAction.SUBCASE_READ,
         object_type="subcase",
         object_id=str(subcase.pk),
         changes={"application": subcase.application.number},
@@ -25,7 +26,7 @@ def material_download_record(
 ) -> None:
     audit_record(
         actor=actor,
-        action="subcase.material_download",
+        action=AuditAction.SUBCASE_MATERIAL_DOWNLOAD,
         object_type="subcase",
         object_id=str(subcase.pk),
         changes={"application": subcase.application.number, "material": material.code},
