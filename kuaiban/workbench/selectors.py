@@ -280,7 +280,7 @@ def material_for_download(*, subcase: SubCase, material_id: int) -> ApplicationM
     rule of ``kuaiban.cases.materials``. The same 404 for anything else.
 
     Any of the application's materials, as the page lists them all (see ``subcase_materials``);
-    agencies' own systems get only their item's (``kuaiban.integrations.materials``).
+    agencies' own systems get only their item's (``kuaiban.cases.material_listing``).
     """
     materials = ApplicationMaterial.objects.filter(application_id=subcase.application_id)
     material = with_stored_file(materials).filter(pk=material_id).first()

@@ -21,8 +21,8 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.core.errors import NotFound
 from kuaiban.core.models import AuditEvent
-from kuaiban.integrations.handlers import HANDLERS
 from kuaiban.integrations.models import OutboxMessage
+from kuaiban.integrations.registry import HANDLERS
 from kuaiban.ratings import conf, services
 from kuaiban.ratings.links import (
     SALT,
