@@ -130,14 +130,28 @@ class FieldRef:
     label: str
     type: str
     required: bool
+    # Only the employer knows it and a person applied: the officer asks the unit.
+    by_employer: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FieldRef:
         key = _str(data, "key")
-        return cls(key, _str(data, "label") or key, _str(data, "type"), bool(data.get("required")))
+        return cls(
+            key=key,
+            label=_str(data, "label") or key,
+            type=_str(data, "type"),
+            required=bool(data.get("required")),
+            by_employer=bool(data.get("by_employer")),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "type": self.type, "required": self.required}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "by_employer": self.by_employer,
+        }
 
 
 @dataclass(frozen=True)
@@ -234,7 +248,9 @@ def plan_snapshot(plan: Plan) -> Snapshot:
             )
             for s in plan.subitems
         ),
-        fields=tuple(FieldRef(f.key, f.label, f.field_type, f.required) for f in plan.fields),
+        fields=tuple(
+            FieldRef(f.key, f.label, f.field_type, f.required, f.by_employer) for f in plan.fields
+        ),
         materials=tuple(
             MaterialRef(m.code, m.name, m.key, m.commitment_allowed, m.shared_source)
             for m in plan.materials

@@ -18,7 +18,13 @@ from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.regions import region_and_above, region_and_below
 from kuaiban.core.errors import NotFound
-from kuaiban.ratings.links import VisitLink
+from kuaiban.ratings.links import (
+    VisitLink,
+    VisitOffer,
+    visit_link_expires,
+    visit_link_phone,
+    visit_link_url,
+)
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
 
@@ -132,6 +138,18 @@ def visit_served_by(
         .order_by("-visited_at", "-pk")
         .first()
     )
+
+
+def visit_offer(
+    *, clerk: AbstractBaseUser | AnonymousUser | None, application: Application, base: str
+) -> VisitOffer | None:
+    """For the clerk who served the walk-in only: the visit's rating link (page and printout)."""
+    visit = visit_served_by(clerk=clerk, application=application)
+    if visit is None:
+        return None
+    rating = visit_rating(visit)
+    url = "" if rating is not None else visit_link_url(visit, base=base)
+    return VisitOffer(visit, rating, url, visit_link_expires(visit), visit_link_phone(visit))
 
 
 def visit_rating(visit: WindowVisit) -> Rating | None:

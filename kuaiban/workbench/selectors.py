@@ -38,6 +38,9 @@ from kuaiban.workbench.timeleft import TimeLeft, time_left
 PAGE_SIZE = 30
 NUMBER_MAX = 24  # 办件编号 region-YYYYMMDD-seq
 QUEUE_STATUSES = [s for s in SubCaseStatus if s != SubCaseStatus.WAITING]
+# Nothing is left to do on a withdrawn sub-case: it leaves the list unless asked for by its
+# status or its number.
+WITHDRAWN = SubCaseStatus.WITHDRAWN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +185,8 @@ def queue_page(
     base = queue_base(user)
     due_soon_at = due_soon_threshold(now=now)
     statuses, deadlines = queue_counts(base, now=now, due_soon_at=due_soon_at)
-    queryset = queue_order(queue_filter(base, filters, now=now, due_soon_at=due_soon_at))
+    listed = base if filters.status or filters.number else base.exclude(status=WITHDRAWN)
+    queryset = queue_order(queue_filter(listed, filters, now=now, due_soon_at=due_soon_at))
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     subcases = list(page.object_list)
     lefts = time_left_rows(subcases, now=now, due_soon_at=due_soon_at)
@@ -240,13 +244,19 @@ def _display(value: object, field_type: str) -> str:
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
     """The application's one form, restricted to the fields this item's catalogue entry needs."""
     application = subcase.application
-    labels = application.frozen.field_labels()
+    frozen = application.frozen
+    labels = frozen.field_labels()
+    employer = {f.key for f in frozen.fields if f.by_employer}
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
     return [
         FormRow(
-            f.key, labels.get(f.key, f.label), _display(application.form.get(f.key), f.field_type)
+            f.key,
+            labels.get(f.key, f.label),
+            "由用人单位提供：请从单位的用工备案、缴费记录核实"
+            if f.key in employer and not application.form.get(f.key)
+            else _display(application.form.get(f.key), f.field_type),
         )
         for f in fields
     ]

@@ -24,15 +24,20 @@ OUTBOX_CORE = "integrations"
 
 # (importing app, imported app) → the importing modules; each closes a cycle today.
 KNOWN_BACK_EDGES: dict[tuple[str, str], set[str]] = {
-    # Submission creates the sub-cases and shows their results.
-    ("applications", "cases"): {"api.py", "results.py", "services.py", "views.py"},
-    # A window submission records the visit that the walk-in may rate.
-    ("applications", "ratings"): {"services.py"},
+    # Submission creates the sub-cases and shows their results; the form is checked by the
+    # automatic-review rules that live in `cases.checks`.
+    ("applications", "cases"): {"api.py", "results.py", "services.py", "validation.py", "views.py"},
+    # A window submission records the visit that the walk-in may rate; the receipt offers it.
+    ("applications", "ratings"): {"services.py", "views.py"},
     # The demo seeds the shared data (whose access rules read the accounts' roles).
     ("accounts", "shareddata"): {"demo.py"},
-    # The pack file's automatic-review rules are checked by the cases' rule kinds, and
-    # `kuaiban pack validate` reports items without a route.
-    ("bundles", "cases"): {"management/commands/pack.py", "packfile/catalogue_file.py"},
+    # The pack file's automatic-review rules are checked by the cases' rule kinds (planning
+    # too), and `kuaiban pack validate` reports items without a route.
+    ("bundles", "cases"): {
+        "management/commands/pack.py",
+        "packfile/catalogue_file.py",
+        "planning.py",
+    },
     # Loading a catalogue file reads the pack file's specs.
     ("catalogue", "bundles"): {"services.py"},
 }

@@ -73,6 +73,7 @@ def _add_field(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> 
         required=reader.flag(row, "required", where=where, default=True),
         prefill=prefill,
         choices=choices,
+        only_gender=reader.choice(row, "only_gender", ["男", "女"], where=where, required=False),
     )
     if key in catalogue.fields:
         reader.problem(row.line, f"字段键“{key}”重复")
