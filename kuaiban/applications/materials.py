@@ -20,6 +20,7 @@ from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import due_at
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import NotFound, Unprocessable
+from kuaiban.core.models import AuditAction
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def material_supply(
             row.save()
             audit_record(
                 actor=actor,
-                action="material.supply",
+                action=AuditAction.MATERIAL_SUPPLY,
                 object_type="application",
                 object_id=application.number,
                 changes={"material": code},

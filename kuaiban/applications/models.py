@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kuaiban.applications.snapshot import Snapshot
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("网站")
@@ -137,6 +139,11 @@ class Application(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in APPLICATION_FINISHED
+
+    @property
+    def frozen(self) -> Snapshot:
+        """The bundle version this application was accepted under, typed."""
+        return Snapshot.from_dict(self.snapshot)
 
 
 class Provision(models.TextChoices):
