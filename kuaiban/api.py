@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from kuaiban.accounts.api import router as auth_router
 from kuaiban.applications.api import router as applications_router
+from kuaiban.applications.progress_api import router as progress_router
+from kuaiban.applications.schemas import ApplicationIn
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
 from kuaiban.core.errors import install_error_handlers
+from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.ratings.api import router as ratings_router
 
 
@@ -20,7 +26,19 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class KuaibanAPI(NinjaAPI):
+    """The API whose document lists every operation's error answers (``kuaiban.core.openapi``)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        openapi_components(schema, ApplicationIn)  # the submission's body, described by hand
+        openapi_error_responses(schema)
+        return schema
+
+
+api = KuaibanAPI(
     renderer=ChineseJSONRenderer(),
     title="快办 Kuaiban API",
     version="1",
@@ -32,6 +50,7 @@ install_error_handlers(api)
 api.add_router("/", bundles_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/", applications_router)
+api.add_router("/", progress_router)
 api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)

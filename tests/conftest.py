@@ -12,6 +12,14 @@ from kuaiban.core.identifiers import credit_code_check_char, id_number_check_dig
 # One Chromium per test session for every package that drives a browser.
 pytest_plugins = ["tests.browser_fixtures"]
 
+# Worlds built once per session (tests/worlds.py): the database set before each test's transaction.
+from tests.worlds import (  # noqa: E402, F401
+    _django_db_helper,
+    _world_in_place,
+    intake_world,
+    shandong_world,
+)
+
 _serial = itertools.count(1)
 
 

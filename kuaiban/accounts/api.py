@@ -12,9 +12,9 @@ from kuaiban.accounts.api_auth import BearerTokenAuth, Unauthenticated, api_auth
 from kuaiban.accounts.client_ip import client_ip
 from kuaiban.accounts.messages import INVALID_CREDENTIALS, locked_message
 from kuaiban.accounts.models import User
-from kuaiban.accounts.schemas import ErrorOut, MeOut, TokenIn, TokenOut
+from kuaiban.accounts.schemas import MeOut, TokenIn, TokenOut
 from kuaiban.accounts.services import login_attempt, token_issue, token_revoke
-from kuaiban.core.errors import error_body
+from kuaiban.core.errors import ErrorOut, error_body
 
 router = Router(tags=["身份认证"])
 

@@ -86,6 +86,19 @@ class SessionCsrfAuth(APIKeyCookie):
 
 api_auth = [BearerTokenAuth(), SessionCsrfAuth()]
 
+# For an operation open to everybody that gives more to a signed-in caller (a plan prefilled
+# from shared data): the OpenAPI security of "a bearer token, or nothing".
+OPTIONAL_BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerTokenAuth": []}, {}]
+
+
+def api_user_optional(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    """The caller of an open operation: the bearer token's user, else the session's user.
+
+    A bearer header that is present but wrong is a 401, as on every protected operation.
+    """
+    user = BearerTokenAuth()(request)
+    return user if user is not None else request.user
+
 
 def presented_token(request: HttpRequest) -> ApiToken | None:
     """The bearer token this request was authenticated with (None for a session)."""

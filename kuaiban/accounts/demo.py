@@ -49,6 +49,9 @@ _AGENCY_NAMES = {
 }
 
 
+DEMO_OFFICE_HOURS = "工作日 9:00—12:00，13:30—17:00（法定节假日除外）"
+
+
 @transaction.atomic
 def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
     """Idempotent: running it again updates the same rows and creates nothing twice."""
@@ -111,7 +114,14 @@ def _agencies() -> None:
         for kind, suffix in _AGENCY_NAMES.items():
             agency, _ = Agency.objects.update_or_create(
                 code=f"{region.code}-{kind}",
-                defaults={"name": f"{region.name}{suffix}", "kind": kind, "region": region},
+                defaults={
+                    "name": f"{region.name}{suffix}",
+                    "kind": kind,
+                    "region": region,
+                    # Shown on the guides; a real bureau enters its own in the admin.
+                    "address": f"{region.name}政务服务中心人社服务大厅（演示地址）",
+                    "office_hours": DEMO_OFFICE_HOURS,
+                },
             )
             Route.objects.update_or_create(
                 region=region, agency_kind=kind, item=None, defaults={"agency": agency}

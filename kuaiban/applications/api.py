@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -19,14 +20,26 @@ from kuaiban.applications.results import application_outcome
 from kuaiban.applications.schemas import (
     ApplicationIn,
     ApplicationListItem,
+    ApplicationMaterialOut,
     ApplicationOut,
-    MaterialOut,
+    CorrectionIn,
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.services import application_submit
-from kuaiban.core.errors import ApiError
+from kuaiban.cases.services import correction_answer
+from kuaiban.core.errors import (
+    ApiError,
+    ErrorOut,
+    NotFound,
+    Unprocessable,
+    UnsupportedMediaType,
+    is_json_media_type,
+    json_body_load,
+)
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.openapi import component_ref
+from kuaiban.core.text import text_error
 
 router = Router(tags=["办件"], auth=api_auth)
 
@@ -38,24 +51,28 @@ _PROVISION = {
 
 
 def _parse(request: HttpRequest) -> tuple[ApplicationIn, dict[str, object]]:
+    """The application from a JSON body or a multipart ``application`` part, read as every
+    JSON body is (``json_body_load``: one answer for malformed JSON), and its files."""
     content_type = request.content_type or ""
-    try:
-        if content_type == "multipart/form-data":
-            raw = request.POST.get("application", "")
-            if not raw:
-                raise ApiError(
-                    "multipart 请求须包含 application 字段（JSON）", code="invalid", status=422
-                )
-            payload = ApplicationIn.model_validate_json(raw)
-            files = {k.removeprefix("material."): f for k, f in request.FILES.items()}
-            return payload, dict(files)
-        if content_type != "application/json":
+    raw: str | bytes
+    if content_type == "multipart/form-data":
+        raw = request.POST.get("application", "")
+        if not raw:
             raise ApiError(
-                "请使用 application/json 或 multipart/form-data",
-                code="unsupported_media_type",
-                status=415,
+                "multipart 请求须包含 application 字段（JSON）", code="invalid", status=422
             )
-        return ApplicationIn.model_validate_json(request.body or b"{}"), {}
+        files: dict[str, object] = {
+            k.removeprefix("material."): f for k, f in request.FILES.items()
+        }
+    elif is_json_media_type(content_type):
+        raw, files = request.body or b"{}", {}
+    else:
+        raise UnsupportedMediaType("请使用 application/json 或 multipart/form-data")
+    data = json_body_load(raw)
+    if not isinstance(data, dict):
+        raise Unprocessable("请求参数不正确", fields={"request": ["应为对象"]})
+    try:
+        return ApplicationIn.model_validate(data), files
     except ValidationError as exc:
         raise NinjaValidationError(
             [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
@@ -119,7 +136,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
             for s in application.subcases.all()
         ],
         materials=[
-            MaterialOut(
+            ApplicationMaterialOut(
                 code=m.code,
                 name=m.name,
                 provision=m.provision,
@@ -138,17 +155,23 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
         results=[r.__dict__ for r in outcome.results],
         refused=[{"item": name, "reason": reason} for name, reason in outcome.refused],
         corrections=outcome.corrections,
+        correction_notes=[{"item": item, "note": note} for item, note in outcome.correction_notes],
     )
 
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 200: ApplicationOut},
+    response={201: ApplicationOut, 200: ApplicationOut, 409: ErrorOut},
     summary="提交一件事申请（一张表单、一套材料、一次申请）",
+    description=(
+        "JSON 请求体，或 multipart/form-data：application 字段为同样的 JSON，文件在 "
+        "material.<材料代码> 字段。带 Idempotency-Key 时同一请求重试返回原办件（200，"
+        "Idempotent-Replayed: true）；同一键用于不同申请时返回 409。"
+    ),
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": ApplicationIn.model_json_schema()},
+                "application/json": {"schema": component_ref(ApplicationIn)},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -158,6 +181,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
                                 "description": "ApplicationIn 的 JSON",
                             },
                         },
+                        "required": ["application"],
                         "additionalProperties": {"type": "string", "format": "binary"},
                     }
                 },
@@ -191,3 +215,65 @@ def my_applications(request: HttpRequest) -> QuerySet[Application]:
 @router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
 def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
     return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/applications/{number}/correction",
+    response={200: ApplicationOut, 409: ErrorOut},
+    summary="申请人补正（说明和/或文件，一次提交）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": CorrectionIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "note": {"type": "string", "description": "补正说明"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "补正材料（PDF、JPG、PNG），可多个",
+                            },
+                        },
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+def correction(request: HttpRequest, number: str) -> ApplicationOut:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    application = access_application(user=user, number=number)
+    if application.applicant_id != user.pk:
+        # Clerks and officers may read the application; only its applicant answers.
+        raise NotFound("办件不存在")
+    note, uploads = _correction_parse(request)
+    correction_answer(actor=user, application=application, note=note, uploads=uploads)
+    return application_out(access_application(user=user, number=number))
+
+
+def _correction_parse(request: HttpRequest) -> tuple[str, list[UploadedFile]]:
+    """The note and files of a correction answer: multipart (``note`` + ``files``) or JSON,
+    the JSON read as every body is (``json_body_load``)."""
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        data: object = {"note": request.POST.get("note", "")}
+        uploads = request.FILES.getlist("files")
+    elif is_json_media_type(content_type):
+        data, uploads = json_body_load(request.body or b"{}"), []
+    else:
+        raise UnsupportedMediaType("请使用 application/json 或 multipart/form-data")
+    if not isinstance(data, dict):
+        raise Unprocessable("请求参数不正确", fields={"request": ["应为对象"]})
+    problem = text_error(str(data.get("note", "")))
+    if problem:
+        raise Unprocessable("请求参数不正确", fields={"note": [problem]})
+    try:
+        return CorrectionIn.model_validate(data).note, uploads
+    except ValidationError as exc:
+        raise NinjaValidationError(
+            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+        ) from None

@@ -33,7 +33,7 @@ class MaterialDecision:
 
 def gap_due_date(*, today: dt.date) -> dt.date:
     """容缺受理: a missing non-key material is owed within this many working days."""
-    days = int(getattr(settings, "KUAIBAN_GAP_WORKING_DAYS", 10))
+    days = settings.KUAIBAN_GAP_WORKING_DAYS
     start = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
     return timezone.localtime(
         due_at(start=start, limit=TimeLimit(LimitUnit.WORKING_DAYS, days))
@@ -115,15 +115,22 @@ def materials_store(*, application: Application, decisions: list[MaterialDecisio
             provision=decision.provision,
             due_date=decision.due_date,
         )
-        upload = decision.upload
-        if upload is not None:
-            row.content_type, row.size, row.sha256 = upload.content_type, upload.size, upload.sha256
-            name = f"{application.number}-{decision.material.code}.{upload.extension}"
-            upload.upload.seek(0)
-            row.file.save(name, ContentFile(upload.upload.read()), save=False)
-            stored.append(row.file.name or "")
+        if decision.upload is not None:
+            stored.append(_file_attach(row, decision.upload))
         row.save()
     return stored
+
+
+def _file_attach(row: ApplicationMaterial, upload: CheckedUpload) -> str:
+    """Write the checked file for ``row`` (not saved yet); return the stored name."""
+    row.content_type, row.size, row.sha256 = upload.content_type, upload.size, upload.sha256
+    upload.upload.seek(0)
+    row.file.save(
+        f"{row.application.number}-{row.code}.{upload.extension}",
+        ContentFile(upload.upload.read()),
+        save=False,
+    )
+    return row.file.name or ""
 
 
 def material_supply(
@@ -136,19 +143,9 @@ def material_supply(
     checked = upload_check(upload) if upload is not None else "请选择要上传的文件"
     if isinstance(checked, str):
         raise Unprocessable(checked, fields={f"materials.{code}": [checked]})
-    checked.upload.seek(0)
-    row.file.save(
-        f"{application.number}-{code}.{checked.extension}",
-        ContentFile(checked.upload.read()),
-        save=False,
-    )
+    _file_attach(row, checked)
     try:
         with transaction.atomic():
-            row.content_type, row.size, row.sha256 = (
-                checked.content_type,
-                checked.size,
-                checked.sha256,
-            )
             row.supplied_at = timezone.now()
             row.save()
             audit_record(
@@ -162,3 +159,53 @@ def material_supply(
         row.file.delete(save=False)  # nothing stays stored from a failed supply
         raise
     return row
+
+
+# One answer to a correction request carries at most this many files.
+CORRECTION_FILES_MAX = 10
+
+
+def correction_uploads_check(uploads: list[UploadedFile]) -> list[CheckedUpload]:
+    """补正材料 are checked like the materials at intake; every refused file is named."""
+    if len(uploads) > CORRECTION_FILES_MAX:
+        message = f"一次最多上传 {CORRECTION_FILES_MAX} 个文件"
+        raise Unprocessable(message, fields={"files": [message]})
+    checked: list[CheckedUpload] = []
+    errors: list[str] = []
+    for upload in uploads:
+        result = upload_check(upload)
+        if isinstance(result, str):
+            errors.append(f"“{_short(upload.name or '文件')}”：{result}")
+        else:
+            checked.append(result)
+    if errors:
+        raise Unprocessable("补正材料有误，请按提示修改", fields={"files": errors})
+    return checked
+
+
+def correction_files_store(
+    *, application: Application, uploads: list[CheckedUpload]
+) -> list[ApplicationMaterial]:
+    """Each file a material of the application (提供方式 补正材料), numbered after the earlier
+    ones, so the officers see it among the materials; call inside the answer's transaction."""
+    now = timezone.now()
+    earlier = application.materials.filter(provision=Provision.CORRECTION).count()
+    rows = []
+    for number, upload in enumerate(uploads, start=earlier + 1):
+        row = ApplicationMaterial(
+            application=application,
+            code=f"correction-{number}",
+            name=f"补正材料{number}：{_short(upload.upload.name or '')}",
+            provision=Provision.CORRECTION,
+            supplied_at=now,
+        )
+        _file_attach(row, upload)
+        row.save()
+        rows.append(row)
+    return rows
+
+
+def _short(name: str) -> str:
+    """A file name as the applicant gave it, cut to fit a material's name."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name if len(name) <= 60 else name[:57] + "…"

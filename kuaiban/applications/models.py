@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,12 +28,22 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# 已办结 in the broad sense: every sub-case decided; the applicant may rate.
+APPLICATION_FINISHED: tuple[ApplicationStatus, ...] = (
+    ApplicationStatus.DONE,
+    ApplicationStatus.PARTLY_DONE,
+    ApplicationStatus.REJECTED,
+)
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("个人")
     UNIT = "unit", _("单位")
 
 
 class Application(models.Model):
+    FINISHED: ClassVar[tuple[ApplicationStatus, ...]] = APPLICATION_FINISHED
+
     number = models.CharField(
         _("办件编号"),
         max_length=24,
@@ -122,6 +134,10 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def finished(self) -> bool:
+        return self.status in APPLICATION_FINISHED
+
 
 class Provision(models.TextChoices):
     UPLOADED = "uploaded", _("已上传")
@@ -129,6 +145,7 @@ class Provision(models.TextChoices):
     ONLINE_FORM = "online_form", _("由在线表单生成")
     COMMITMENT = "commitment", _("告知承诺")
     GAP = "gap", _("容缺后补")
+    CORRECTION = "correction", _("补正材料")
 
 
 class ApplicationMaterial(models.Model):

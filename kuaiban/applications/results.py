@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 
@@ -19,6 +19,17 @@ class ResultLine:
     number: str
 
 
+@dataclass(frozen=True)
+class ItemLine:
+    """One item of the application as the applicant follows it: who handles it, where it is."""
+
+    name: str
+    agency: str
+    stage: int
+    status: str
+    status_label: str
+
+
 @dataclass
 class Outcome:
     """What the applicant is told: one status, the results, what needs doing, why not."""
@@ -27,7 +38,15 @@ class Outcome:
     results: list[ResultLine] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    # The officers' own words with a correction request: (item, note), shown as they wrote them.
+    correction_notes: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
+    items: list[ItemLine] = field(default_factory=list)
+
+    @property
+    def has_results(self) -> bool:
+        """Whether a 办理结果通知书 has anything to say: a result or a refusal with its reason."""
+        return bool(self.results or self.refused)
 
     @property
     def can_withdraw(self) -> bool:
@@ -36,15 +55,7 @@ class Outcome:
 
     @property
     def finished(self) -> bool:
-        return (
-            self.application.status
-            in (
-                ApplicationStatus.DONE,
-                ApplicationStatus.PARTLY_DONE,
-                ApplicationStatus.REJECTED,
-            )
-            and self.pending == 0
-        )
+        return self.application.finished and self.pending == 0
 
 
 _KINDS = {"document": "文书", "e_certificate": "电子证照", "notice": "通知"}
@@ -54,6 +65,15 @@ def application_outcome(application: Application) -> Outcome:
     outcome = Outcome(application=application)
     subcase: SubCase
     for subcase in application.subcases.all():
+        outcome.items.append(
+            ItemLine(
+                name=subcase.seed_name,
+                agency=subcase.agency.name if subcase.agency else "待分派",
+                stage=subcase.stage,
+                status=subcase.status,
+                status_label=subcase.get_status_display(),
+            )
+        )
         if subcase.status == SubCaseStatus.APPROVED:
             outcome.results += [
                 ResultLine(
@@ -70,6 +90,8 @@ def application_outcome(application: Application) -> Outcome:
             outcome.corrections += [
                 c for c in subcase.correction_items if c not in outcome.corrections
             ]
+            if subcase.decision_note:
+                outcome.correction_notes.append((subcase.seed_name, subcase.decision_note))
         elif subcase.status != SubCaseStatus.WITHDRAWN:
             outcome.pending += 1
     return outcome

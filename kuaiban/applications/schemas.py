@@ -6,37 +6,54 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 from kuaiban.applications.models import Application
+from kuaiban.bundles.schemas import MAX_ANSWERS, MAX_ITEMS, ApplicantIn
+from kuaiban.core.text import Code, Note
 
 
 class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ApplicantIn(StrictSchema):
-    id_number: str = Field(default="", description="个人：居民身份证号（柜员代办时必填其一）")
-    credit_code: str = Field(default="", description="单位：统一社会信用代码")
-    name: str = Field(default="", description="柜员代办时：申请人姓名或单位名称")
-    phone: str = Field(default="", description="联系电话")
+# Documented bounds: a bundle has far fewer materials and form fields than these.
+MAX_MATERIALS = 100
+MAX_FORM_FIELDS = 200
+
+FormValue = Note | int | float | bool | None
 
 
 class CommitmentsIn(StrictSchema):
-    credit: bool = Field(default=False, description="信用承诺（涉及资金支付的事项必须为 true）")
-    materials: list[str] = Field(default_factory=list, description="以告知承诺替代的材料代码")
+    credit: StrictBool = Field(
+        default=False, description="信用承诺（涉及资金支付的事项必须为 true）"
+    )
+    materials: list[Code] = Field(
+        default_factory=list, max_length=MAX_MATERIALS, description="以告知承诺替代的材料代码"
+    )
 
 
 class ApplicationIn(StrictSchema):
-    pack: str
-    bundle: str
-    scenario: str
-    items: list[str] = Field(default_factory=list, description="勾选的情形/可选事项编码")
-    answers: dict[str, bool] = Field(default_factory=dict, description="情形引导问题的回答")
-    applicant: ApplicantIn = Field(default_factory=ApplicantIn)
-    form: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
-    materials: dict[str, Literal["upload", "commitment", "gap"]] = Field(
+    pack: Code
+    bundle: Code
+    scenario: Code
+    items: list[Code] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="勾选的情形/可选事项编码"
+    )
+    answers: dict[Code, StrictBool] = Field(
         default_factory=dict,
+        max_length=MAX_ANSWERS,
+        description="情形引导问题的回答（true / false）；键为该一件事的问题键",
+    )
+    applicant: ApplicantIn = Field(default_factory=ApplicantIn)
+    form: dict[Code, FormValue] = Field(
+        default_factory=dict,
+        max_length=MAX_FORM_FIELDS,
+        description="合并表单的填写内容，键为字段键（见 plan 的 fields）",
+    )
+    materials: dict[Code, Literal["upload", "commitment", "gap"]] = Field(
+        default_factory=dict,
+        max_length=MAX_MATERIALS,
         description="各材料的提供方式；upload 的文件以 multipart 字段 material.<代码> 上传",
     )
     commitments: CommitmentsIn = Field(default_factory=CommitmentsIn)
@@ -54,7 +71,7 @@ class SubCaseOut(Schema):
     due_at: str | None
 
 
-class MaterialOut(Schema):
+class ApplicationMaterialOut(Schema):
     code: str
     name: str
     provision: str
@@ -75,7 +92,7 @@ class ApplicationOut(Schema):
     submitted_at: str
     promised_due_date: str
     subcases: list[SubCaseOut]
-    materials: list[MaterialOut]
+    materials: list[ApplicationMaterialOut]
     commitments: list[str]
     shared_data: list[str]
     burden: dict[str, dict[str, int]]
@@ -90,6 +107,13 @@ class ApplicationOut(Schema):
     corrections: list[str] = Field(
         default_factory=list, description="需补正的全部内容（一次性告知）"
     )
+    correction_notes: list[dict[str, str]] = Field(
+        default_factory=list, description="经办机构随补正要求写给申请人的说明：[{item, note}]"
+    )
+
+
+class CorrectionIn(StrictSchema):
+    note: str = Field(default="", max_length=2000, description="补正说明")
 
 
 class ApplicationListItem(Schema):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
+from kuaiban.accounts.api_auth import OPTIONAL_BEARER_SECURITY, api_user_optional
 from kuaiban.bundles import schemas as s
 from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.bundles.planning import Plan, bundle_plan
@@ -129,15 +131,21 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
     "/bundles/{pack}/{bundle}/plan",
     response=s.PlanOut,
     summary="规划一件事：合并表单、去重材料、子事项、承诺办结日期与减负数据",
+    description=(
+        "无需登录即可规划；带 applicant 时用共享数据预填，需登录（访问令牌 "
+        "`Authorization: Bearer <token>` 或网站会话）。"
+    ),
+    openapi_extra={"security": OPTIONAL_BEARER_SECURITY},
 )
 def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.PlanOut:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
     applicant = payload.applicant or s.ApplicantIn()
+    user = api_user_optional(request)
     profile = access_shared_profile(
-        user=request.user, id_number=applicant.id_number, credit_code=applicant.credit_code
+        user=user, id_number=applicant.id_number, credit_code=applicant.credit_code
     )
     if profile is not None:
-        _shared_read_audit(request, applicant, profile, bundle=found)
+        _shared_read_audit(user, applicant, profile, bundle=found)
     result = bundle_plan(
         bundle=found,
         scenario_code=payload.scenario,
@@ -150,7 +158,11 @@ def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.P
 
 
 def _shared_read_audit(
-    request: HttpRequest, applicant: s.ApplicantIn, profile: SharedProfile, *, bundle: Bundle
+    user: AbstractBaseUser | AnonymousUser,
+    applicant: s.ApplicantIn,
+    profile: SharedProfile,
+    *,
+    bundle: Bundle,
 ) -> None:
     """Who read whose shared data, for which bundle; the identifier is stored masked."""
     if applicant.id_number:
@@ -159,7 +171,7 @@ def _shared_read_audit(
         assert applicant.credit_code  # a profile is read only for one of the two
         object_type, object_id = "enterprise", mask_credit_code(applicant.credit_code.upper())
     audit_record(
-        actor=request.user,
+        actor=user,
         action="shareddata.read",
         object_type=object_type,
         object_id=object_id,

@@ -52,6 +52,11 @@ class Pack(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def basis(self) -> str:
+        """The policy basis as citizens see it: the document's title and number, never a file."""
+        return f"《{self.name}》（{self.document}）" if self.document else f"《{self.name}》"
+
 
 class Bundle(models.Model):
     pack = models.ForeignKey(

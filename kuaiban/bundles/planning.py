@@ -168,6 +168,14 @@ def selected_bundle_items(
                 "items": [f"事项“{c}”不属于场景“{scenario.code} {scenario.name}”" for c in unknown]
             },
         )
+    # Only the bundle's own questions: anything else would be stored with the application.
+    questions = {q.key for q in scenario.bundle.questions.all()}
+    strangers = [key for key in answers if key not in questions]
+    if strangers:
+        raise Unprocessable(
+            "回答的问题不属于该一件事",
+            fields={"answers": [f"一件事“{scenario.bundle.name}”没有问题“{k}”" for k in strangers]},
+        )
     ticked = set(optional_items)
     chosen = [
         bi

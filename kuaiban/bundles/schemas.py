@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints
 
 from kuaiban.calendar.limits import TimeLimit
+from kuaiban.core.text import Code, Line
 
 
 class LimitOut(Schema):
@@ -88,20 +91,40 @@ class StrictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Documented bounds of what a plan or an application may list.
+MAX_ITEMS = 50
+MAX_ANSWERS = 50
+
+
 class ApplicantIn(StrictIn):
+    """Who it is for; the same block in a plan and in an application."""
+
     # `default=` by name: type checkers see a default only so (PEP 681 field specifiers).
-    id_number: StrictStr | None = Field(default=None, description="个人：居民身份证号")
-    credit_code: StrictStr | None = Field(default=None, description="单位：统一社会信用代码")
+    id_number: Annotated[StrictStr, StringConstraints(max_length=18)] = Field(
+        default="", description="个人：居民身份证号（柜员代办时必填其一）"
+    )
+    credit_code: Annotated[StrictStr, StringConstraints(max_length=18)] = Field(
+        default="", description="单位：统一社会信用代码"
+    )
+    name: Line = Field(default="", description="柜员代办时：申请人姓名或单位名称")
+    phone: Annotated[StrictStr, StringConstraints(max_length=20)] = Field(
+        default="", description="联系电话"
+    )
 
 
 class PlanIn(StrictIn):
-    scenario: StrictStr = Field(description="场景编号，如 7-1")
-    items: list[StrictStr] = Field(default_factory=list, description="勾选的情形/可选事项编码")
-    answers: dict[str, StrictBool] = Field(
-        default_factory=dict, description="情形引导问题的回答（true / false）"
+    scenario: Code = Field(description="场景编号，如 7-1")
+    items: list[Code] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="勾选的情形/可选事项编码"
+    )
+    answers: dict[Code, StrictBool] = Field(
+        default_factory=dict,
+        max_length=MAX_ANSWERS,
+        description="情形引导问题的回答（true / false）；键为该一件事的问题键",
     )
     applicant: ApplicantIn | None = Field(
-        default=None, description="已知申请人时用共享数据预填（需登录）"
+        default=None,
+        description="已知申请人时用共享数据预填（需登录：访问令牌或网站会话）",
     )
 
 

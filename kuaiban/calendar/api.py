@@ -11,6 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from kuaiban.calendar.selectors import add_working_days
+from kuaiban.core.errors import ErrorOut
 
 router = Router(tags=["工作日历"])
 
@@ -63,18 +64,6 @@ class DueDateQuery(Schema):
 
 class DueDateOut(Schema):
     due_date: dt.date = Field(description="办结日期：起算日期之后的第 N 个工作日（YYYY-MM-DD）。")
-
-
-class ErrorDetail(Schema):
-    code: str = Field(description="错误代码，如 invalid、calendar_not_configured。")
-    message: str = Field(description="给人看的错误说明。")
-    fields: dict[str, list[str]] | None = Field(
-        default=None, description="按参数名列出的错误（仅参数不正确时）。"
-    )
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 @router.get(

@@ -9,14 +9,14 @@ officer or a system alike.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security.http import HttpAuthBase
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
@@ -25,10 +25,12 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
 from kuaiban.catalogue.models import Agency
-from kuaiban.core.errors import ApiError
+from kuaiban.core.errors import ApiError, ErrorOut
+from kuaiban.core.text import Line, Note
 from kuaiban.integrations.materials import material_entry, subcase_materials
 from kuaiban.integrations.services import subcase_read_record as system_read_record
 from kuaiban.integrations.signing import is_signed, verify_path_request
+from kuaiban.workbench.inputs import LINE_MAX, LINES_MAX, NAME_MAX, NUMBER_MAX
 from kuaiban.workbench.services import subcase_read_record as officer_read_record
 
 
@@ -65,19 +67,29 @@ def _who(request: HttpRequest) -> tuple[User | None, Agency | None]:
 class ResultIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["document", "e_certificate", "notice"] = "document"
-    name: str = Field(max_length=120)
-    number: str = Field(default="", max_length=60, description="文书号或电子证照编号")
+    name: Annotated[Line, StringConstraints(max_length=NAME_MAX)]
+    number: Annotated[Line, StringConstraints(max_length=NUMBER_MAX)] = Field(
+        default="", description="文书号或电子证照编号"
+    )
 
 
 class DecisionIn(BaseModel):
+    """A decision, bounded as the workbench's form is (``kuaiban.workbench.inputs``)."""
+
     model_config = ConfigDict(extra="forbid")
     outcome: Literal["approved", "rejected", "correction"]
-    note: str = Field(default="", max_length=2000)
-    results: list[ResultIn] = Field(default_factory=list, description="办理结果：文书、电子证照")
-    correction_items: list[str] = Field(
-        default_factory=list, description="补正：一次性告知的全部内容"
+    note: Note = ""
+    results: list[ResultIn] = Field(
+        default_factory=list, max_length=10, description="办理结果：文书、电子证照"
     )
-    version: int | None = Field(default=None, description="读取时的版本；不一致时返回 409")
+    correction_items: list[Line] = Field(
+        default_factory=list,
+        max_length=LINES_MAX,
+        description=f"补正：一次性告知的全部内容（至多{LINES_MAX}项，每项至多{LINE_MAX}字）",
+    )
+    version: int | None = Field(
+        default=None, ge=0, le=2**31 - 1, description="读取时的版本；不一致时返回 409"
+    )
 
 
 class MaterialFileOut(Schema):
@@ -88,7 +100,7 @@ class MaterialFileOut(Schema):
     sha256: str = Field(description="文件的 SHA-256（十六进制）")
 
 
-class MaterialOut(Schema):
+class SubCaseMaterialOut(Schema):
     id: int
     code: str
     name: str
@@ -112,7 +124,7 @@ class SubCaseDetailOut(Schema):
     version: int
     applicant_name: str
     form: dict[str, str]
-    materials: list[MaterialOut] = Field(
+    materials: list[SubCaseMaterialOut] = Field(
         description="本事项所需的材料，与 Webhook 的 materials 相同"
     )
     check_results: list[dict[str, object]]
@@ -122,7 +134,7 @@ class SubCaseDetailOut(Schema):
 
 
 def subcase_out(
-    subcase: SubCase, *, materials: list[MaterialOut] | None = None
+    subcase: SubCase, *, materials: list[SubCaseMaterialOut] | None = None
 ) -> SubCaseDetailOut:
     """The sub-case as the API gives it; ``materials`` when already built (see ``accept``)."""
     application = subcase.application
@@ -150,7 +162,7 @@ def subcase_out(
     )
 
 
-def _materials_out(subcase: SubCase) -> list[MaterialOut]:
+def _materials_out(subcase: SubCase) -> list[SubCaseMaterialOut]:
     """The item's materials as the webhook lists them (one query for any number)."""
     out = []
     for material in subcase_materials(subcase):
@@ -162,7 +174,7 @@ def _materials_out(subcase: SubCase) -> list[MaterialOut]:
                 code="storage_unavailable",
                 status=503,
             ) from None
-        out.append(MaterialOut.model_validate(entry))
+        out.append(SubCaseMaterialOut.model_validate(entry))
     return out
 
 
@@ -200,7 +212,9 @@ def queue(request: HttpRequest, status: str = "", number: str = "") -> object:
 
 
 @router.get(
-    "/subcases/{subcase_id}", response=SubCaseDetailOut, summary="子件详情：事项所需数据与材料"
+    "/subcases/{subcase_id}",
+    response={200: SubCaseDetailOut, 503: ErrorOut},
+    summary="子件详情：事项所需数据与材料",
 )
 def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
@@ -214,7 +228,11 @@ def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     return out
 
 
-@router.post("/subcases/{subcase_id}/accept", response=SubCaseDetailOut, summary="受理子件")
+@router.post(
+    "/subcases/{subcase_id}/accept",
+    response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
+    summary="受理子件",
+)
 def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
@@ -226,7 +244,7 @@ def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
 
 @router.post(
     "/subcases/{subcase_id}/decision",
-    response=SubCaseDetailOut,
+    response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
     summary="办理结果：办结（含结果）、不予办理（含理由）或补正（一次性告知）",
 )
 def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubCaseDetailOut:

@@ -21,7 +21,8 @@ from ninja.security.http import HttpAuthBase
 
 from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.catalogue.models import Agency
-from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.core.errors import ApiError, ErrorOut, NotFound
+from kuaiban.core.openapi import component_ref
 from kuaiban.integrations.materials import access_subcase_material
 from kuaiban.integrations.services import material_download_record
 from kuaiban.integrations.signing import verify_path_request
@@ -58,7 +59,11 @@ _NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
                 "content": {
                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
                 },
-            }
+            },
+            503: {
+                "description": "材料文件暂时无法读取，请稍后重试",
+                "content": {"application/json": {"schema": component_ref(ErrorOut)}},
+            },
         }
     },
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,13 +22,68 @@ class SubCaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# The clock runs only while the agency works on the sub-case; a correction request stops it.
+CLOCK_RUNNING: tuple[SubCaseStatus, ...] = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
+# Nothing more happens to a sub-case in one of these.
+SUBCASE_FINISHED: tuple[SubCaseStatus, ...] = (
+    SubCaseStatus.APPROVED,
+    SubCaseStatus.REJECTED,
+    SubCaseStatus.STOPPED,
+    SubCaseStatus.WITHDRAWN,
+)
+# Still to be worked or answered: the complement of the finished set.
+SUBCASE_UNFINISHED: tuple[SubCaseStatus, ...] = tuple(
+    s for s in SubCaseStatus if s not in SUBCASE_FINISHED
+)
+
+
 class DeadlineState(models.TextChoices):
     ON_TIME = "on_time", _("正常")
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")
 
+    @classmethod
+    def of(
+        cls, *, due_at: dt.datetime, now: dt.datetime, due_soon_at: dt.datetime | None
+    ) -> DeadlineState:
+        """The one rule: overdue once the deadline has passed; due soon up to ``due_soon_at``
+        (the end of the due-soon window, None for no window); else on time."""
+        if due_at < now:
+            return cls.OVERDUE
+        if due_soon_at is not None and due_at <= due_soon_at:
+            return cls.DUE_SOON
+        return cls.ON_TIME
+
+
+def clock_running_q() -> Q:
+    """The sub-cases whose clock runs: being worked, not paused, with a deadline."""
+    return Q(status__in=CLOCK_RUNNING, paused_since__isnull=True, due_at__isnull=False)
+
+
+def deadline_state_q(state: str, *, now: dt.datetime, due_soon_at: dt.datetime) -> Q:
+    """The running sub-cases that `DeadlineState.of` puts in ``state``, as a filter on due_at."""
+    if state == DeadlineState.OVERDUE:
+        return clock_running_q() & Q(due_at__lt=now)
+    if state == DeadlineState.DUE_SOON:
+        return clock_running_q() & Q(due_at__gte=now, due_at__lte=due_soon_at)
+    return clock_running_q() & Q(due_at__gt=due_soon_at)
+
+
+class SubCaseQuerySet(models.QuerySet["SubCase"]):
+    def running(self) -> SubCaseQuerySet:
+        """Sub-cases whose clock runs (`clock_running_q`)."""
+        return self.filter(clock_running_q())
+
+    def in_deadline_state(
+        self, state: str, *, now: dt.datetime, due_soon_at: dt.datetime
+    ) -> SubCaseQuerySet:
+        return self.filter(deadline_state_q(state, now=now, due_soon_at=due_soon_at))
+
 
 class SubCase(models.Model):
+    RUNNING: ClassVar[tuple[SubCaseStatus, ...]] = CLOCK_RUNNING
+    FINISHED: ClassVar[tuple[SubCaseStatus, ...]] = SUBCASE_FINISHED
+
     application = models.ForeignKey(
         "applications.Application",
         verbose_name=_("办件"),
@@ -96,6 +154,8 @@ class SubCase(models.Model):
     decision_note = models.TextField(_("办理意见"), blank=True)
     results = models.JSONField(_("办理结果"), default=list, blank=True)
 
+    objects = SubCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("子件")
         verbose_name_plural = _("子件")
@@ -112,3 +172,26 @@ class SubCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.seed_name}"
+
+    @property
+    def clock_running(self) -> bool:
+        """The row form of `SubCaseQuerySet.running`."""
+        return (
+            self.status in CLOCK_RUNNING and self.paused_since is None and self.due_at is not None
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in SUBCASE_FINISHED
+
+    def current_deadline_state(
+        self, *, now: dt.datetime, due_soon_at: dt.datetime | None
+    ) -> DeadlineState | None:
+        """The deadline state now (`DeadlineState.of`); None while the clock does not run.
+
+        The stored ``deadline_state`` is this value as of the last sweep.
+        """
+        if not self.clock_running:
+            return None
+        assert self.due_at is not None  # clock_running
+        return DeadlineState.of(due_at=self.due_at, now=now, due_soon_at=due_soon_at)

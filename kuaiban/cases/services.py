@@ -8,16 +8,20 @@ opening or later stages stopping, outbox messages, and an audit row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_CEILING
 from enum import StrEnum
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from kuaiban.accounts.models import User
-from kuaiban.applications.models import Application
+from kuaiban.applications.materials import correction_files_store, correction_uploads_check
+from kuaiban.applications.models import Application, ApplicationMaterial, ApplicationStatus
+from kuaiban.applications.results import application_outcome
 from kuaiban.bundles.planning import Plan
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.limits import TimeLimit
@@ -73,7 +77,7 @@ def _open(subcase: SubCase) -> None:
 # Working a sub-case
 # ---------------------------------------------------------------------------------------------
 
-_WORKABLE = {SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED}
+_WORKABLE = SubCase.RUNNING
 
 
 class Outcome(StrEnum):
@@ -83,7 +87,11 @@ class Outcome(StrEnum):
 
 
 def _transition(
-    subcase: SubCase, *, allowed: set[SubCaseStatus], expected_version: int | None, **changes: Any
+    subcase: SubCase,
+    *,
+    allowed: Collection[SubCaseStatus],
+    expected_version: int | None,
+    **changes: Any,
 ) -> SubCase:
     """Apply ``changes`` only if nobody acted since the caller looked: one winner, no lost update."""
     if SubCaseStatus(subcase.status) not in allowed:
@@ -174,27 +182,51 @@ def subcase_transfer(
     return subcase
 
 
-def correction_answer(*, actor: User, application: Application, note: str = "") -> list[SubCase]:
-    """The applicant has supplied what was asked: the clock runs again, extended by the pause."""
+def correction_answer(
+    *,
+    actor: User,
+    application: Application,
+    note: str = "",
+    uploads: list[UploadedFile] | None = None,
+) -> list[SubCase]:
+    """The applicant has supplied what was asked (a note, files, or both): the files join the
+    application's materials, and the clock runs again, extended by the pause."""
+    note = note.strip()
+    if len(note) > 2000:
+        raise Unprocessable("补正说明过长", fields={"note": ["补正说明不超过 2000 字"]})
+    checked = correction_uploads_check(list(uploads or []))
+    if not note and not checked:
+        message = "请说明补正情况或上传补正材料"
+        raise Unprocessable(message, fields={"files": [message], "note": [message]})
     now = timezone.now()
     answered = []
-    with transaction.atomic():
-        for subcase in application.subcases.filter(status=SubCaseStatus.CORRECTION):
-            paused = subcase.paused_since or now
-            due = _extend(subcase.due_at, paused, now)
-            subcase = _transition(
-                subcase,
-                allowed={SubCaseStatus.CORRECTION},
-                expected_version=None,
-                status=SubCaseStatus.ACCEPTED,
-                paused_since=None,
-                due_at=due,
-                pauses=[*subcase.pauses, [paused.isoformat(), now.isoformat()]],
+    stored: list[ApplicationMaterial] = []
+    try:
+        with transaction.atomic():
+            for subcase in application.subcases.filter(status=SubCaseStatus.CORRECTION):
+                paused = subcase.paused_since or now
+                due = _extend(subcase.due_at, paused, now)
+                subcase = _transition(
+                    subcase,
+                    allowed={SubCaseStatus.CORRECTION},
+                    expected_version=None,
+                    status=SubCaseStatus.ACCEPTED,
+                    paused_since=None,
+                    due_at=due,
+                    pauses=[*subcase.pauses, [paused.isoformat(), now.isoformat()]],
+                )
+                answered.append(subcase)
+            if not answered:
+                raise Conflict("当前没有需要补正的事项", code="invalid_state")
+            stored = correction_files_store(application=application, uploads=checked)
+            files = [m.code for m in stored]
+            _after(
+                actor, answered[0], "application.correction_answer", {"note": note, "files": files}
             )
-            answered.append(subcase)
-        if not answered:
-            raise Conflict("当前没有需要补正的事项", code="invalid_state")
-        _after(actor, answered[0], "application.correction_answer", {"note": note})
+    except BaseException:
+        for row in stored:  # nothing stays stored from a failed answer
+            row.file.delete(save=False)
+        raise
     return answered
 
 
@@ -236,7 +268,11 @@ def _after(actor: User | None, subcase: SubCase, action: str, detail: dict[str, 
         _stage_advance(application)
     elif subcase.status == SubCaseStatus.REJECTED and _is_serial(application):
         _stages_stop(application, after=subcase.stage, reason=subcase.decision_note)
-    _status_refresh(application, actor=actor)
+    _status_refresh(
+        application,
+        actor=actor,
+        request=subcase if subcase.status == SubCaseStatus.CORRECTION else None,
+    )
     audit_record(
         actor=actor,
         action=action,
@@ -293,15 +329,33 @@ def _dispatch_if_external(subcase: SubCase) -> None:
     )
 
 
-def _status_refresh(application: Application, *, actor: User | None) -> None:
-    """Derive the applicant's one status; tell them once when it meaningfully changes."""
+def _status_refresh(
+    application: Application, *, actor: User | None, request: SubCase | None = None
+) -> None:
+    """Derive the applicant's one status; tell them once when it meaningfully changes, and on
+    every correction ``request``: its notice lists all that is asked by now (一次性告知)."""
     status = derive_status(application.subcases.values_list("status", flat=True))
-    if status == application.status:
+    if status == application.status and request is None:
         return
-    Application.objects.filter(pk=application.pk).update(status=status)
-    application.status = status
+    if status != application.status:
+        Application.objects.filter(pk=application.pk).update(status=status)
+        application.status = status
+    payload = {"number": application.number, "status": str(status)}
+    if status == ApplicationStatus.NEEDS_CORRECTION:
+        payload |= {"subject": "请补正（一次性告知）", "text": _correction_notice(application)}
     outbox_enqueue(
         kind=OutboxKind.NOTIFY_APPLICANT,
-        key=f"notify:{application.number}:{status}:{timezone.now().isoformat()}",
-        payload={"number": application.number, "status": str(status)},
+        key=f"notify:{application.number}:{status}:{timezone.now().isoformat()}"
+        + (f":{request.pk}.{request.version}" if request else ""),
+        payload=payload,
     )
+
+
+def _correction_notice(application: Application) -> str:
+    """一次性告知: everything the agencies ask for now, with their explanations, in one text."""
+    outcome = application_outcome(application)
+    lines = [f"您的办件 {application.number}（{application.bundle.name}）需要补正以下全部内容："]
+    lines += [f"{n}. {item}" for n, item in enumerate(outcome.corrections, start=1)]
+    lines += [f"{name}：{note}" for name, note in outcome.correction_notes]
+    lines.append("请登录“我的办件”一次补正（可上传文件）；补正期间办理时限暂停计时。")
+    return "\n".join(lines)

@@ -1,5 +1,9 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
+from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 from kuaiban.catalogue.models import (
     Agency,
     FormField,
@@ -9,6 +13,7 @@ from kuaiban.catalogue.models import (
     Region,
     Route,
     ServiceItem,
+    system_approval_problem,
 )
 
 
@@ -46,8 +51,58 @@ class ItemFieldInline(admin.TabularInline[ItemField, ServiceItem]):
     autocomplete_fields = ["field"]
 
 
+class ServiceItemForm(forms.ModelForm[ServiceItem]):
+    class Meta:
+        model = ServiceItem
+        # Materials and form fields are edited in the inlines (through rows with a position).
+        fields = [
+            "status",
+            "valid_from",
+            "valid_until",
+            "code",
+            "name",
+            "aliases",
+            "category",
+            "agency_kind",
+            "target",
+            "legal_limit_value",
+            "legal_limit_unit",
+            "promised_limit_value",
+            "promised_limit_unit",
+            "online",
+            "onsite_required",
+            "pays_money",
+            "system_performs",
+            "fee",
+            "sources",
+            "checks",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        problem = system_approval_problem(
+            system_performs=bool(cleaned.get("system_performs")),
+            pays_money=bool(cleaned.get("pays_money")),
+        )
+        if problem:
+            self.add_error("system_performs", problem)
+        # The pack parser's rule: a promised limit is never longer than the legal one.
+        problem = promised_within_legal(
+            promised=TimeLimit.from_parts(
+                cleaned.get("promised_limit_value"), cleaned.get("promised_limit_unit")
+            ),
+            legal=TimeLimit.from_parts(
+                cleaned.get("legal_limit_value"), cleaned.get("legal_limit_unit")
+            ),
+        )
+        if problem:
+            raise forms.ValidationError(problem, code="promised_over_legal")
+        return cleaned
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
+    form = ServiceItemForm
     list_display = [
         "code",
         "name",
@@ -58,7 +113,15 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
         "status",
         "valid_until",
     ]
-    list_filter = ["status", "category", "agency_kind", "target", "pays_money", "online"]
+    list_filter = [
+        "status",
+        "category",
+        "agency_kind",
+        "target",
+        "pays_money",
+        "system_performs",
+        "online",
+    ]
     search_fields = ["code", "name", "aliases"]
     inlines = [ItemMaterialInline, ItemFieldInline]
 

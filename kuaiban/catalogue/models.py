@@ -96,6 +96,21 @@ class Agency(models.Model):
         blank=True,
         help_text=_("双方共享的 HMAC-SHA256 密钥：平台用它签名推送，机构用它签名回传。"),
     )
+    address = models.CharField(
+        _("办理地点"),
+        max_length=200,
+        blank=True,
+        help_text=_("办事群众到现场办理的地址，显示在办事指南上。"),
+    )
+    office_hours = models.CharField(
+        _("办理时间"),
+        max_length=200,
+        blank=True,
+        help_text=_("对外办公时间，如 工作日 9:00—12:00，13:30—17:00（法定节假日除外）。"),
+    )
+    phone = models.CharField(
+        _("咨询电话"), max_length=40, blank=True, help_text=_("本机构的业务咨询电话。")
+    )
 
     class Meta:
         verbose_name = _("经办机构")
@@ -311,6 +326,20 @@ class ServiceItem(CatalogueRow):
     pays_money = models.BooleanField(
         _("涉及资金支付"), default=False, help_text=_("涉及资金支出的事项须在表单上作出信用承诺。")
     )
+    system_performs = models.BooleanField(
+        _("由系统直接办理"),
+        default=False,
+        help_text=_(
+            "仅当本平台自身完成该事项的办理行为时勾选；勾选的即办事项在智能审核全部通过后由系统"
+            "自动办结（秒办）。涉及资金支付的事项不得勾选，须由经办人员审核。"
+        ),
+    )
+    fee = models.CharField(
+        _("收费标准"),
+        max_length=200,
+        blank=True,
+        help_text=_("依法收费的事项填写收费标准及依据；留空表示不收费。"),
+    )
     materials = models.ManyToManyField["Material", "ItemMaterial"](
         Material, verbose_name=_("申请材料"), through="ItemMaterial", related_name="items"
     )
@@ -340,6 +369,11 @@ class ServiceItem(CatalogueRow):
             models.CheckConstraint(
                 condition=~Q(promised_limit_unit=""), name="item_promised_unit_set"
             ),
+            # system_approval_problem, as an invariant: money is never paid by the system alone.
+            models.CheckConstraint(
+                condition=~Q(system_performs=True, pays_money=True),
+                name="item_money_not_system_performed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +392,29 @@ class ServiceItem(CatalogueRow):
     @property
     def instant(self) -> bool:
         return self.promised_limit.is_instant
+
+    @property
+    def public_code(self) -> str:
+        """The code citizens may see: a national catalogue code, never a local one (L-…)."""
+        return "" if self.code.startswith(LOCAL_CODE_PREFIX) else self.code
+
+    @property
+    def fee_text(self) -> str:
+        return self.fee or "不收费"
+
+
+LOCAL_CODE_PREFIX = "L-"
+
+
+def system_approval_problem(*, system_performs: bool, pays_money: bool) -> str | None:
+    """Why an item may not be done by the system alone (秒办), or None when it may.
+
+    The one rule for the catalogue file, the admin form and the automatic review: an item
+    that pays out money is always decided by an officer.
+    """
+    if system_performs and pays_money:
+        return "涉及资金支付的事项不能由系统直接办理（秒办），须由经办人员审核"
+    return None
 
 
 class ItemMaterial(models.Model):

@@ -29,12 +29,18 @@ class SyncCounts:
         return f"新增{len(self.created)}，更新{len(self.updated)}，未变{self.unchanged}"
 
 
+# Item attributes added after the first release, with the value an entry has when it omits them.
+_LATER_ITEM_DEFAULTS: dict[str, Any] = {"checks": (), "system_performs": False, "fee": ""}
+
+
 def spec_hash(spec: MaterialSpec | FieldSpec | ItemSpec) -> str:
     values = asdict(spec)
-    # An item without checks hashes as it did before checks existed, so adding the feature
-    # does not make every row look changed (and overwrite the administrators' edits) on reload.
-    if not values.get("checks", True):
-        del values["checks"]
+    # An item that does not use a later attribute hashes as it did before the attribute existed,
+    # so adding a feature does not make every row look changed (and overwrite the
+    # administrators' edits) on reload.
+    for name, default in _LATER_ITEM_DEFAULTS.items():
+        if name in values and values[name] == default:
+            del values[name]
     payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -116,6 +122,8 @@ def _item_values(spec: ItemSpec) -> dict[str, Any]:
         "pays_money": spec.pays_money,
         "sources": list(spec.sources),
         "checks": [dict(check) for check in spec.checks],
+        "system_performs": spec.system_performs,
+        "fee": spec.fee,
     }
 
 

@@ -22,7 +22,7 @@ API_PREFIX = "/api/"
 _BODY_HEADERS = {"content-type", "content-length", "content-disposition", "content-encoding"}
 
 
-def _is_api_path(path: str) -> bool:
+def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
 
 
@@ -36,7 +36,7 @@ class ApiErrorShapeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if response.status_code < 400 or not _is_api_path(request.path_info) or _is_json(response):
+        if response.status_code < 400 or not is_api_path(request.path_info) or _is_json(response):
             return response
         shaped = HttpResponse(
             json.dumps(status_error_body(response.status_code), ensure_ascii=False),

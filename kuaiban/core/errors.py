@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.log import log_response
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
+
+from kuaiban.core.text import CONTROL_MESSAGE, text_error
 
 
 class ApiError(Exception):
@@ -82,6 +93,9 @@ _PYDANTIC_MESSAGES = {
     "less_than_equal": "数值过大",
     "string_too_long": "内容过长",
     "string_too_short": "内容过短",
+    "too_long": "项数过多",
+    "bool_type_strict": "应为 true 或 false",
+    "finite_number": "应为有限的数字",
 }
 
 
@@ -134,6 +148,46 @@ def is_json_media_type(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
+def _refuse_constant(name: str) -> Any:
+    # json.loads takes NaN, Infinity and -Infinity, which JSON does not have; as money or a
+    # count they would crash a check or be stored as "nan".
+    raise MalformedJson(f"请求体不是有效的 JSON（不支持 {name}）")
+
+
+def _control_fields(value: Any, path: str, found: dict[str, list[str]]) -> None:
+    """Every string and key of ``value`` with a control character, by its dotted path."""
+    if isinstance(value, str):
+        problem = text_error(value)
+        if problem:
+            found.setdefault(path or "request", []).append(problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if text_error(key):  # the key itself is not echoed back
+                found.setdefault(path or "request", []).append(f"字段名{CONTROL_MESSAGE}")
+                continue
+            _control_fields(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _control_fields(item, f"{path}.{index}" if path else str(index), found)
+
+
+def json_body_load(raw: bytes | str) -> Any:
+    """The one JSON reading of a request body (a JSON request or a multipart JSON part).
+
+    Malformed JSON, and the NaN/Infinity that Python's reader takes, are a 400
+    ``malformed_json``; a string or key with a control character is a 422 naming the field.
+    """
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except ValueError:  # JSONDecodeError, or bytes that are not UTF-8/16/32
+        raise MalformedJson("请求体不是有效的 JSON") from None
+    found: dict[str, list[str]] = {}
+    _control_fields(data, "", found)
+    if found:
+        raise Unprocessable("请求参数不正确", fields=found)
+    return data
+
+
 class JSONBodyParser(Parser):
     """ninja's body parser, refusing a body that is not JSON with our errors.
 
@@ -146,10 +200,44 @@ class JSONBodyParser(Parser):
         content_type = request.content_type
         if content_type is not None and not is_json_media_type(content_type):
             raise UnsupportedMediaType(_STATUS_ERRORS[415][1])
-        try:
-            return super().parse_body(request)
-        except ValueError:  # JSONDecodeError, or bytes that are not UTF-8/16/32
-            raise MalformedJson("请求体不是有效的 JSON") from None
+        return json_body_load(request.body)  # type: ignore[no-any-return]
+
+
+class ErrorDetail(Schema):
+    code: str = Field(
+        description=(
+            "错误代码，如 invalid、malformed_json、unauthenticated、forbidden、not_found、"
+            "conflict、request_too_large、too_many_fields、too_many_files、throttled。"
+        )
+    )
+    message: str = Field(description="给人看的错误说明。")
+    fields: dict[str, list[str]] | None = Field(
+        default=None, description="按字段列出的错误（仅参数不正确时）。"
+    )
+
+
+class ErrorOut(Schema):
+    """The one error shape, as the OpenAPI document gives it."""
+
+    error: ErrorDetail
+
+
+def request_body_error(exc: SuspiciousOperation | MultiPartParserError) -> ApiError:
+    """Django's refusal of an oversized, overfull or broken request body, as our error.
+
+    The limits are set deliberately in settings (``DATA_UPLOAD_MAX_*``); the request guard
+    refuses most such requests before a view runs, this covers what only parsing can see
+    (a small body with too many fields, or one sent without its length).
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(_STATUS_ERRORS[413][1], code="request_too_large", status=413)
+    if isinstance(exc, TooManyFieldsSent):
+        return ApiError("请求中的字段过多", code="too_many_fields", status=400)
+    if isinstance(exc, TooManyFilesSent):
+        return ApiError("一次上传的文件过多", code="too_many_files", status=400)
+    if isinstance(exc, MultiPartParserError):
+        return ApiError("multipart 请求体格式不正确", code="bad_request", status=400)
+    return ApiError(_STATUS_ERRORS[400][1], code="bad_request", status=400)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -164,6 +252,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body(exc.code, exc.message, exc.fields), status=exc.status
         )
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    def _request_body(
+        request: HttpRequest, exc: SuspiciousOperation | MultiPartParserError
+    ) -> HttpResponse:
+        return _api_error(request, request_body_error(exc))
+
+    @api.exception_handler(RawPostDataException)
+    def _read_twice(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # A multipart body sent to an endpoint that takes JSON: its stream is already read.
+        return _api_error(request, UnsupportedMediaType(_STATUS_ERRORS[415][1]))
 
     @api.exception_handler(NinjaValidationError)
     def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

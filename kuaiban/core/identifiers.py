@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kuaiban.core.text import is_ascii_digits
+
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
 
@@ -17,7 +19,7 @@ def id_number_error(value: str) -> str | None:
     value = value.strip().upper()
     if len(value) != 18:
         return "居民身份证号应为18位"
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not is_ascii_digits(value[:17]) or not (is_ascii_digits(value[17]) or value[17] == "X"):
         return "居民身份证号前17位应为数字，最后一位为数字或X"
     try:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kuaiban.documents.model import Bullets, Document, Heading, KeyValue, Paragraph, Table
-from kuaiban.guides.content import BundleGuide, ItemGuide
+from kuaiban.guides.content import BundleGuide, GuideOffice, ItemGuide
 
 
 def bundle_guide_document(guide: BundleGuide) -> Document:
@@ -11,14 +11,19 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
     blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
         KeyValue(
             pairs=[
-                ("政策依据", f"{guide.pack.name}（{guide.pack.document}）"),
+                ("政策依据", guide.pack.basis),
                 ("办事对象", bundle.get_target_display()),
                 ("办理模式", bundle.get_mode_display()),
                 ("职责分工", bundle.lead or "—"),
+                ("收费标准", guide.fee),
+                ("咨询电话", guide.hotline),
             ]
         ),
         Heading("办理渠道"),
         Bullets(guide.channels),
+        Heading("办理流程"),
+        Bullets([f"{n}. {step}" for n, step in enumerate(guide.steps, start=1)]),
+        *_offices(guide.offices),
     ]
     for scenario in guide.scenarios:
         plan = scenario.plan
@@ -28,7 +33,7 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
                 headers=["事项", "类别", "阶段", "责任机构", "法定时限", "承诺时限"],
                 rows=[
                     [
-                        f"{r.code} {r.seed_name}",
+                        f"{r.public_code} {r.seed_name}".strip(),
                         "必做" if r.required else "情形",
                         str(r.stage),
                         r.agency,
@@ -55,10 +60,26 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
     return Document(
         title=f"“{bundle.name}”一件事办事指南",
         subtitle=guide.pack.region.name,
-        meta=[("来源", f"{guide.pack.document} {bundle.source}"), ("生成日期", guide.generated)],
+        meta=[("生成日期", guide.generated)],
         blocks=blocks,
         footer="快办 · 人社服务综合受理平台 · 线上线下同源发布",
     )
+
+
+def _offices(offices: list[GuideOffice]) -> list[Heading | Paragraph | Bullets | Table | KeyValue]:
+    if not offices:
+        return [
+            Heading("办理地点、时间和咨询电话"),
+            Paragraph("请到当地人社服务大厅办理，或拨打 12333 咨询。"),
+        ]
+    return [
+        Heading("办理地点、时间和咨询电话"),
+        Table(
+            headers=["责任机构", "办理地点", "办理时间", "咨询电话"],
+            rows=[[o.name, o.address, o.hours, o.phone] for o in offices],
+            widths=[3, 3, 3, 2],
+        ),
+    ]
 
 
 def _material_line(material: object) -> str:
@@ -79,19 +100,21 @@ def item_guide_document(guide: ItemGuide) -> Document:
     blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
         KeyValue(
             pairs=[
-                ("事项编码", item.code),
+                *([("事项编码", item.public_code)] if item.public_code else []),
                 ("办事对象", guide.target),
                 ("责任机构", guide.agency),
                 ("业务板块", item.category),
                 ("全程网办", "是" if item.online and not item.onsite_required else "否，须到现场"),
                 ("信用承诺", "涉及资金支付，须作出信用承诺" if item.pays_money else "不涉及"),
+                ("收费标准", item.fee_text),
+                ("咨询电话", guide.hotline),
             ]
         ),
         Heading("办结时限"),
         Table(
             headers=["依据", "法定时限", "承诺时限", "提速"],
             rows=[
-                [pack.name if pack else "本地默认", legal, promised, ratio]
+                [pack.basis if pack else "本地默认", legal, promised, ratio]
                 for pack, legal, promised, ratio in guide.limits
             ],
             widths=[3, 2, 3, 1],
@@ -100,6 +123,9 @@ def item_guide_document(guide: ItemGuide) -> Document:
         Bullets([_material_line(m) for m in item.materials.all()] or ["无需提交材料"]),
         Heading("办理渠道"),
         Bullets(guide.channels),
+        Heading("办理流程"),
+        Bullets([f"{n}. {step}" for n, step in enumerate(guide.steps, start=1)]),
+        *_offices(guide.offices),
     ]
     if guide.bundles:
         blocks += [

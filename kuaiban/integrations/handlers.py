@@ -17,8 +17,8 @@ from django.utils.module_loading import import_string
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
-from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
-from kuaiban.catalogue.models import Region
+from kuaiban.cases.models import DeadlineState, SubCase
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -113,7 +113,7 @@ def deadline_alert(message: OutboxMessage) -> str:
     )
     if subcase is None:
         raise DeliveryRefused(f"子件 {message.payload.get('subcase')} 不存在")
-    if subcase.status not in (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED):
+    if subcase.status not in SubCase.RUNNING:
         return f"未发送：子件当前状态为“{subcase.get_status_display()}”"
     state = _choice(DeadlineState, message.payload.get("state", subcase.deadline_state))
     due = timezone.localtime(subcase.due_at) if subcase.due_at else None
@@ -141,7 +141,7 @@ def _choice(choices: type[_C], value: object) -> _C:
 
 
 def _staff_for(subcase: SubCase) -> list[Recipient]:
-    regions = _region_and_above(subcase.application.region)
+    regions = region_and_above(subcase.application.region_id)
     users = User.objects.filter(is_active=True).filter(
         Q(role=Role.OFFICER, agency_id=subcase.agency_id)
         | Q(role=Role.SUPERVISOR, region_id__in=regions)
@@ -150,15 +150,6 @@ def _staff_for(subcase: SubCase) -> list[Recipient]:
         Recipient(name=u.display_name or u.username, phone=u.phone, email=u.email)
         for u in users.order_by("pk")
     ]
-
-
-def _region_and_above(region: Region) -> list[int]:
-    ids: list[int] = []
-    current: Region | None = region
-    while current is not None and current.pk not in ids:
-        ids.append(current.pk)
-        current = current.parent
-    return ids
 
 
 def _elsewhere(path: str) -> Handler:

@@ -17,13 +17,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
+from kuaiban.cases.models import DeadlineState, SubCase, deadline_state_q
 from kuaiban.integrations import conf
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 
-# The clock runs only while the agency works on the sub-case; a correction request stops it.
-_RUNNING = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
 _ALERTING = (DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
 
 
@@ -37,32 +35,18 @@ class SweepResult:
         return f"时限状态变化 {self.changed}，预警 {self.alerts}"
 
 
-def deadline_state_at(
-    *, due_at: dt.datetime, now: dt.datetime, soon: dt.timedelta
-) -> DeadlineState:
-    """Overdue once the deadline has passed; due soon within ``soon`` of it; else on time."""
-    if due_at < now:
-        return DeadlineState.OVERDUE
-    if due_at <= now + soon:
-        return DeadlineState.DUE_SOON
-    return DeadlineState.ON_TIME
-
-
 def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> SweepResult:
     """Move every running sub-case whose deadline state is stale to its current state.
 
     At most ``limit`` changes per call (the oldest deadlines first); the worker calls again.
     """
     now = now or timezone.now()
-    soon = conf.due_soon()
-    horizon = now + soon
-    stale = (
-        Q(due_at__lt=now) & ~Q(deadline_state=DeadlineState.OVERDUE)
-        | Q(due_at__gte=now, due_at__lte=horizon) & ~Q(deadline_state=DeadlineState.DUE_SOON)
-        | Q(due_at__gt=horizon) & ~Q(deadline_state=DeadlineState.ON_TIME)
-    )
+    horizon = now + conf.due_soon()
+    stale = Q()
+    for state in DeadlineState:
+        stale |= deadline_state_q(state, now=now, due_soon_at=horizon) & ~Q(deadline_state=state)
     rows = (
-        SubCase.objects.filter(status__in=_RUNNING, paused_since__isnull=True, due_at__isnull=False)
+        SubCase.objects.running()
         .filter(stale)
         .order_by("due_at", "pk")
         .values_list("pk", "deadline_state", "due_at")[:limit]
@@ -70,7 +54,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> Swee
     result = SweepResult()
     for pk, old, due_at in rows:
         assert due_at is not None  # filtered above
-        new = deadline_state_at(due_at=due_at, now=now, soon=soon)
+        new = DeadlineState.of(due_at=due_at, now=now, due_soon_at=horizon)
         if _deadline_claim(pk=pk, old=DeadlineState(old), new=new, due_at=due_at):
             result.changed += 1
             result.alerts += new in _ALERTING
@@ -84,9 +68,11 @@ def _deadline_claim(
 ) -> bool:
     """Record one change and its alert, if this worker is the first to see it."""
     with transaction.atomic():
-        won = SubCase.objects.filter(
-            pk=pk, deadline_state=old, due_at=due_at, status__in=_RUNNING, paused_since=None
-        ).update(deadline_state=new)
+        won = (
+            SubCase.objects.running()
+            .filter(pk=pk, deadline_state=old, due_at=due_at)
+            .update(deadline_state=new)
+        )
         if won and new in _ALERTING:
             subcase = SubCase.objects.select_related("application", "agency").get(pk=pk)
             stamp = due_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
 from kuaiban.applications.selectors import access_application
-from kuaiban.core.errors import NotFound
+from kuaiban.core.errors import ErrorOut, NotFound
 from kuaiban.ratings.indicators import COMMENT_MAX, indicator_label
 from kuaiban.ratings.models import Rating, RectificationTicket
 from kuaiban.ratings.selectors import access_visit_for_rating, ratings_visible_to
@@ -106,7 +106,7 @@ def _user(request: HttpRequest) -> User:
 
 @router.post(
     "/applications/{number}/rating",
-    response={201: RatingOut},
+    response={201: RatingOut, 409: ErrorOut},
     summary="一事一评：申请人评价已办结的办件（一次）",
 )
 def rate_application(request: HttpRequest, number: str, payload: RatingIn) -> Status[RatingOut]:
@@ -140,7 +140,7 @@ def application_rating(request: HttpRequest, number: str) -> RatingOut:
 
 @router.post(
     "/visits/{visit_id}/rating",
-    response={201: RatingOut},
+    response={201: RatingOut, 409: ErrorOut},
     summary="一次一评：办事人评价一次窗口服务（一次）",
 )
 def rate_visit(request: HttpRequest, visit_id: int, payload: RatingIn) -> Status[RatingOut]:

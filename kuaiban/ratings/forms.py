@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from kuaiban.core.text import is_ascii_digits
 from kuaiban.ratings.indicators import COMMENT_MAX, OVERALL, indicators_for
 from kuaiban.ratings.models import Rating, RatingLevel
 
@@ -24,7 +25,7 @@ LEVEL_OPTIONS: list[tuple[int, str]] = [
 def _level(value: str | None) -> int | str | None:
     if value is None or value == "":
         return None
-    return int(value) if value.isdigit() and len(value) == 1 else value
+    return int(value) if is_ascii_digits(value) and len(value) == 1 else value
 
 
 def rating_post_parse(post: QueryDict, subject: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.calendar.arithmetic import local_date
+from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, NotFound, Unprocessable
@@ -29,7 +30,7 @@ from kuaiban.ratings.indicators import RatingInput, indicators_for, rating_input
 from kuaiban.ratings.links import VisitLink, visit_link_expires, visit_link_phone, visit_link_url
 from kuaiban.ratings.models import Rating, RatingInvitation, RatingSubject, WindowVisit
 from kuaiban.ratings.pushes import rating_push_enqueue
-from kuaiban.ratings.selectors import COMPLETED, is_completed, ticket_steps_overdue
+from kuaiban.ratings.selectors import is_completed, ticket_steps_overdue
 from kuaiban.ratings.tickets import (
     Forbidden,
     ticket_appeal,
@@ -354,11 +355,12 @@ def ratings_invite_and_remind(*, now: dt.datetime, limit: int = 500) -> InviteRe
     invited = 0
     completed = (
         Application.objects.filter(
-            status__in=COMPLETED,
+            status__in=Application.FINISHED,
             applicant__isnull=False,
             rating_invitation__isnull=True,
             rating__isnull=True,
         )
+        .exclude(subcases__status__in=SUBCASE_UNFINISHED)
         .select_related("bundle")
         .annotate(finished_at=Max("subcases__decided_at"))
         .order_by("pk")[:limit]

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from kuaiban.accounts.models import Role, User
 from kuaiban.core.errors import ApiError, NotFound, Unprocessable
 from kuaiban.core.masking import mask_phone
+from kuaiban.core.text import is_ascii_digits
 from kuaiban.documents.render import render_pdf
 from kuaiban.ratings.indicators import indicator_label
 from kuaiban.ratings.models import (
@@ -236,7 +237,7 @@ ACTIONS: dict[str, Action] = {
 
 def _version(post: QueryDict) -> int | None:
     value = post.get("version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if is_ascii_digits(value) and len(value) <= 18 else None
 
 
 @staff_view

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
@@ -20,18 +19,28 @@ from kuaiban.applications.models import Application, ApplicationMaterial
 from kuaiban.calendar.arithmetic import WorkCalendar, local_date
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.materials import has_stored_file, with_stored_file
-from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
-from kuaiban.cases.routing import region_chain
+from kuaiban.cases.models import (
+    DeadlineState,
+    SubCase,
+    SubCaseStatus,
+    clock_running_q,
+    deadline_state_q,
+)
 from kuaiban.cases.selectors import subcases_visible_to
 from kuaiban.catalogue.models import Agency, FormField
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number
 from kuaiban.core.models import AuditEvent
-from kuaiban.workbench.timeleft import FINISHED, RUNNING, TimeLeft, time_left
+from kuaiban.integrations import conf
+from kuaiban.workbench.timeleft import TimeLeft, time_left
 
 PAGE_SIZE = 30
 NUMBER_MAX = 24  # 办件编号 region-YYYYMMDD-seq
 QUEUE_STATUSES = [s for s in SubCaseStatus if s != SubCaseStatus.WAITING]
+# Nothing is left to do on a withdrawn sub-case: it leaves the list unless asked for by its
+# status or its number.
+WITHDRAWN = SubCaseStatus.WITHDRAWN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,21 +104,7 @@ def applicant_label(application: Application) -> str:
 def due_soon_threshold(*, now: dt.datetime) -> dt.datetime:
     """The latest deadline that counts as due soon: the deadline sweeper's window
     (``KUAIBAN_DUE_SOON_HOURS``, 24 by default), so the queue agrees with the alerts."""
-    hours = float(getattr(settings, "KUAIBAN_DUE_SOON_HOURS", 24))
-    return now + dt.timedelta(hours=hours)
-
-
-def _running() -> Q:
-    return Q(status__in=RUNNING, paused_since__isnull=True, due_at__isnull=False)
-
-
-def _deadline_q(state: str, *, now: dt.datetime, due_soon_at: dt.datetime) -> Q:
-    """The running rows in a deadline state, by due_at (the rule of `deadline_state`)."""
-    if state == DeadlineState.OVERDUE:
-        return _running() & Q(due_at__lt=now)
-    if state == DeadlineState.DUE_SOON:
-        return _running() & Q(due_at__gte=now, due_at__lte=due_soon_at)
-    return _running() & Q(due_at__gt=due_soon_at)
+    return now + conf.due_soon()
 
 
 def queue_base(user: User) -> QuerySet[SubCase]:
@@ -123,7 +118,7 @@ def queue_counts(
     """Counts per status and per deadline state, in one query."""
     aggregates = {f"s_{s.value}": Count("pk", filter=Q(status=s)) for s in QUEUE_STATUSES}
     for state in DeadlineState:
-        condition = _deadline_q(state, now=now, due_soon_at=due_soon_at)
+        condition = deadline_state_q(state, now=now, due_soon_at=due_soon_at)
         aggregates[f"d_{state.value}"] = Count("pk", filter=condition)
     found = queryset.order_by().aggregate(**aggregates)
     statuses = [Tally(s.value, str(s.label), found[f"s_{s.value}"]) for s in QUEUE_STATUSES]
@@ -144,7 +139,9 @@ def queue_filter(
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.deadline:
-        queryset = queryset.filter(_deadline_q(filters.deadline, now=now, due_soon_at=due_soon_at))
+        queryset = queryset.filter(
+            deadline_state_q(filters.deadline, now=now, due_soon_at=due_soon_at)
+        )
     if filters.number:
         queryset = queryset.filter(application__number__startswith=filters.number)
     return queryset
@@ -153,9 +150,9 @@ def queue_filter(
 def queue_order(queryset: QuerySet[SubCase]) -> QuerySet[SubCase]:
     """Running sub-cases by time left (overdue first), then the paused ones, then finished."""
     group = Case(
-        When(_running(), then=Value(0)),
+        When(clock_running_q(), then=Value(0)),
         When(status=SubCaseStatus.CORRECTION, then=Value(1)),
-        When(status__in=FINISHED, then=Value(3)),
+        When(status__in=SubCase.FINISHED, then=Value(3)),
         default=Value(2),
         output_field=IntegerField(),
     )
@@ -188,7 +185,8 @@ def queue_page(
     base = queue_base(user)
     due_soon_at = due_soon_threshold(now=now)
     statuses, deadlines = queue_counts(base, now=now, due_soon_at=due_soon_at)
-    queryset = queue_order(queue_filter(base, filters, now=now, due_soon_at=due_soon_at))
+    listed = base if filters.status or filters.number else base.exclude(status=WITHDRAWN)
+    queryset = queue_order(queue_filter(listed, filters, now=now, due_soon_at=due_soon_at))
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     subcases = list(page.object_list)
     lefts = time_left_rows(subcases, now=now, due_soon_at=due_soon_at)
@@ -321,8 +319,8 @@ def subcase_siblings(subcase: SubCase) -> list[SubCase]:
 
 def transfer_targets(subcase: SubCase) -> list[Agency]:
     """Agencies of the applicant's region chain (district → city → province), not this one."""
-    chain = region_chain(subcase.application.region)
-    agencies = Agency.objects.filter(region__in=chain)
+    chain = region_and_above(subcase.application.region_id)
+    agencies = Agency.objects.filter(region_id__in=chain)
     if subcase.agency_id is not None:
         agencies = agencies.exclude(pk=subcase.agency_id)
     return list(agencies.order_by("region__code", "kind", "code"))
@@ -369,7 +367,7 @@ def subcase_history(subcase: SubCase) -> list[HistoryRow]:
 def subcase_page(*, subcase: SubCase, now: dt.datetime) -> SubCasePage:
     due_soon_at = due_soon_threshold(now=now)
     (left,) = time_left_rows([subcase], now=now, due_soon_at=due_soon_at)
-    workable = subcase.status in RUNNING
+    workable = subcase.status in SubCase.RUNNING
     return SubCasePage(
         subcase=subcase,
         application=subcase.application,

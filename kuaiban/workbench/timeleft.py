@@ -16,13 +16,6 @@ from kuaiban.calendar.arithmetic import WorkCalendar
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 
-RUNNING = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
-FINISHED = (
-    SubCaseStatus.APPROVED,
-    SubCaseStatus.REJECTED,
-    SubCaseStatus.STOPPED,
-    SubCaseStatus.WITHDRAWN,
-)
 _TENTH = Decimal("0.1")
 
 
@@ -60,18 +53,6 @@ def signed_working_days(*, now: dt.datetime, due: dt.datetime, calendar: WorkCal
     return rounded if rounded != 0 else Decimal("0.0")
 
 
-def deadline_state(
-    *, now: dt.datetime, due: dt.datetime, due_soon_at: dt.datetime | None
-) -> DeadlineState:
-    """The rule of the deadline sweeper (`SubCase.deadline_state`), computed live so that the
-    queue is right between sweeps and where no worker runs."""
-    if due < now:
-        return DeadlineState.OVERDUE
-    if due_soon_at is not None and due <= due_soon_at:
-        return DeadlineState.DUE_SOON
-    return DeadlineState.ON_TIME
-
-
 def time_left(
     *,
     subcase: SubCase,
@@ -80,7 +61,7 @@ def time_left(
     due_soon_at: dt.datetime | None,
 ) -> TimeLeft:
     """What the queue shows in its last column; ``calendar`` None means it could not be loaded."""
-    if subcase.status in FINISHED:
+    if subcase.finished:
         return TimeLeft(Clock.FINISHED)
     if subcase.due_at is None:
         return TimeLeft(Clock.NOT_STARTED)
@@ -94,5 +75,6 @@ def time_left(
             remaining = None
     if paused:
         return TimeLeft(Clock.PAUSED, remaining)
-    state = deadline_state(now=now, due=subcase.due_at, due_soon_at=due_soon_at)
+    # Computed live (the sweeper's rule) so the queue is right between sweeps.
+    state = DeadlineState.of(due_at=subcase.due_at, now=now, due_soon_at=due_soon_at)
     return TimeLeft(Clock.RUNNING, remaining, state)

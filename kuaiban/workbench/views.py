@@ -46,7 +46,6 @@ from kuaiban.workbench.selectors import (
     transfer_targets,
 )
 from kuaiban.workbench.services import material_download_record, subcase_read_record
-from kuaiban.workbench.timeleft import RUNNING
 
 View = Callable[..., HttpResponseBase]
 
@@ -310,6 +309,6 @@ def _detail_render(
         "result_rows": _result_rows(failed),
         "result_kinds": inputs.RESULT_KINDS.items(),
         "can_accept": subcase.status == SubCaseStatus.OPEN,
-        "can_decide": subcase.status in RUNNING,
+        "can_decide": subcase.status in SubCase.RUNNING,
     }
     return render(request, "workbench/detail.html", context, status=status)

@@ -1,13 +1,33 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
+from pypdf import PdfWriter
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # one A4 page
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _image_bytes(image_format: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format=image_format)
+    return out.getvalue()
+
+
+# Real files, as a scanner or a phone makes them: uploads are opened with real parsers.
+PDF = _pdf_bytes()
+PNG = _image_bytes("PNG")
+JPEG = _image_bytes("JPEG")
 
 
 def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import (
@@ -18,10 +21,12 @@ from kuaiban.applications.models import (
     Provision,
     SharedDataUse,
 )
+from kuaiban.calendar.selectors import add_working_days, is_working_day
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxMessage
 from tests.applications.helpers import PNG, pdf, post_multipart, retirement_body
+from tests.conftest import make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +79,9 @@ def test_person_submits_retirement_with_shared_data(world) -> None:
     ).exists()
     assert OutboxMessage.objects.filter(idempotency_key=f"application.submitted:{number}").exists()
     assert AuditEvent.objects.filter(action="application.submit", object_id=number).exists()
-    assert (
-        body["promised_due_date"] == app.promised_due_at.astimezone().date().isoformat()
-        or body["promised_due_date"]
-    )
+    # The promise is a Beijing calendar date, whatever the server's own time zone.
+    assert body["promised_due_date"] == timezone.localtime(app.promised_due_at).date().isoformat()
+    assert app.promised_due_at > app.submitted_at
     assert body["applicant_identifier"] == "370102********1234"
     assert body["burden"]["applications"] == {"separate": len(app.items), "bundled": 1}
 
@@ -184,17 +188,85 @@ def _hiring_body() -> dict:
     }
 
 
-def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
-    client = _client(world["unit-jinyang"])
-    body = _hiring_body()
+def test_a_unit_submits_hiring_through_the_same_endpoint(world) -> None:
     files = {"id_card": pdf(), "labour_contract": pdf()}
-    response = post_multipart(_client(world["unit-jinyang"]), body, files)
+    response = post_multipart(_client(world["unit-jinyang"]), _hiring_body(), files)
     assert response.status_code == 201, response.content
     app = Application.objects.get(number=response.json()["number"])
     assert app.number.startswith("140106-")
     assert app.form["unit_name"] == "太原晋阳软件科技有限公司"  # from the enterprise register
     assert app.applicant_kind == "unit"
-    assert client  # the unit journey works through the same endpoint
+    assert set(app.materials.values_list("code", flat=True)) >= {"id_card", "labour_contract"}
+
+
+def _survivor_body(**materials: str) -> dict:
+    """Shandong 9-1 退休人员过世: 张建国 claims for his late father."""
+    return {
+        "pack": "shandong-2020",
+        "bundle": "9",
+        "scenario": "9-1",
+        "items": [],
+        "form": {
+            "person_name": "张德顺",
+            "id_number": make_id_number(birth="19400101", seq="015"),
+            "death_date": "2025-02-20",
+            "claimant_name": "张建国",
+            "claimant_id_number": "370102196503121234",
+            "claimant_relation": "子女",
+            "phone": "13812345678",
+            "bank_name": "中国工商银行济南分行",
+            "bank_account": "6222020200112233445",
+            "account_holder": "张建国",
+            "dependants_count": "0",
+            "injury_decision_number": "鲁人社工伤认字〔2019〕1号",
+            "cancel_reason": "死亡",
+        },
+        "materials": materials,
+        "commitments": {"credit": True},
+        "channel": "web",
+    }
+
+
+def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
+    # 容缺受理 on Monday 2025-03-03: the cremation certificate is not a key material, so it may
+    # be handed in later, within 10 working days: by Monday 2025-03-17.
+    body = _survivor_body(cremation_certificate="gap", dependant_proof="commitment")
+    response = post_multipart(_client(world["zhangjianguo"]), body, {"death_certificate": pdf()})
+    assert response.status_code == 201, response.content
+    app = Application.objects.get(number=response.json()["number"])
+    owed = app.materials.get(code="cremation_certificate")
+    assert owed.provision == Provision.GAP
+    assert owed.due_date == dt.date(2025, 3, 17)
+    assert is_working_day(owed.due_date)
+    assert not owed.file and owed.supplied_at is None
+    assert app.materials.get(code="dependant_proof").provision == Provision.COMMITMENT
+    listed = {m["code"]: m for m in response.json()["materials"]}
+    assert listed["cremation_certificate"]["due_date"] == "2025-03-17"
+
+
+def test_a_gap_owed_over_a_holiday_falls_on_the_next_working_day(world, frozen_now) -> None:
+    # Submitted on Thursday 2025-09-25: ten working days skip the National Day holiday (1–8
+    # October) and count the make-up Sunday 28 September and Saturday 11 October: Wednesday 15.
+    when = dt.datetime(2025, 9, 25, 10, 0, tzinfo=frozen_now.tzinfo)
+    with mock.patch.object(timezone, "now", return_value=when):
+        response = post_multipart(
+            _client(world["zhangjianguo"]),
+            _survivor_body(cremation_certificate="gap", dependant_proof="gap"),
+            {"death_certificate": pdf()},
+        )
+    assert response.status_code == 201, response.content
+    app = Application.objects.get(number=response.json()["number"])
+    owed = app.materials.get(code="cremation_certificate")
+    assert owed.due_date == dt.date(2025, 10, 15)
+    assert owed.due_date == add_working_days(start=dt.date(2025, 9, 25), days=10)
+
+
+def test_a_key_material_cannot_be_owed(world) -> None:
+    body = {**_hiring_body(), "materials": {"labour_contract": "gap"}}
+    response = post_multipart(_client(world["unit-jinyang"]), body, {"id_card": pdf()})
+    assert response.status_code == 422
+    assert "关键材料" in response.json()["error"]["fields"]["materials.labour_contract"][0]
+    _nothing_stored()
 
 
 def test_credit_commitment_is_required_when_money_is_paid(world) -> None:

@@ -523,6 +523,24 @@ def test_bad_limit_in_a_pack(tmp_path, limit, message):
     assert problem.message.startswith("一件事“9”")
 
 
+def test_catalogue_item_promising_more_than_its_legal_limit(tmp_path):
+    old = "    legal_limit: {value: 20, unit: working_days}\n    promised_limit: {value: 10, unit: working_days}"
+    text = replace_once(
+        CATALOGUE_TEXT,
+        old,
+        old.replace("{value: 10, unit: working_days}", "{value: 22, unit: working_days}"),
+    )
+    path = write_files(tmp_path, catalogue=text)
+    problems = pack_problems(path)
+    assert len(problems) == 1
+    find_problem(
+        problems,
+        file=path.parent / "catalogue.yaml",
+        line=line_of(text, "promised_limit: {value: 22"),
+        contains="事项“1.6.1”的承诺时限22工作日长于法定时限20工作日",
+    )
+
+
 def test_speedup_longer_than_the_legal_limit(tmp_path):
     text = replace_once(
         PACK_TEXT,
@@ -926,3 +944,41 @@ def test_an_impossible_date_is_a_problem_at_its_line(tmp_path):
         parse_yaml("pack:\n  code: x\n  issued: 2025-02-30\n", name="p.yaml")
     assert info.value.problem.line == 3
     assert "2025-02-30" in info.value.problem.message
+
+
+# ---------------------------------------------------------------------------------------------
+# 秒办 and fees in the catalogue
+
+
+def test_an_item_that_pays_money_may_not_be_performed_by_the_system(tmp_path):
+    text = replace_once(
+        CATALOGUE_TEXT,
+        "    pays_money: false\n    materials: [retire_form, id_card, insurance_proof]",
+        "    pays_money: true\n    system_performs: true\n"
+        "    materials: [retire_form, id_card, insurance_proof]",
+    )
+    write_files(tmp_path, catalogue=text)
+    path = tmp_path / "catalogue.yaml"
+    problems = catalogue_problems(path)
+    assert len(problems) == 1
+    find_problem(
+        problems,
+        file=path,
+        line=line_of(text, "    system_performs: true"),
+        contains="事项“1.6.1”：涉及资金支付的事项不能由系统直接办理（秒办），须由经办人员审核",
+    )
+
+
+def test_system_performs_and_fee_are_read_from_the_catalogue(tmp_path):
+    text = replace_once(
+        CATALOGUE_TEXT,
+        "    pays_money: false\n    materials: [retire_form, id_card, insurance_proof]",
+        "    pays_money: false\n    system_performs: true\n    fee: 工本费20元\n"
+        "    materials: [retire_form, id_card, insurance_proof]",
+    )
+    write_files(tmp_path, catalogue=text)
+    item = read_catalogue(tmp_path / "catalogue.yaml").items["1.6.1"]
+    assert item.system_performs is True and item.fee == "工本费20元"
+    others = read_catalogue(CATALOGUE_PATH).items
+    assert not any(i.system_performs for i in others.values())
+    assert {i.fee for i in others.values()} == {""}

@@ -136,7 +136,7 @@ def test_correction_stops_the_clock_and_the_answer_restarts_it(world, frozen_now
     # The applicant answers a week later (5 working days): the deadline moves by 5 working days.
     later = frozen_now + dt.timedelta(days=7)
     with mock.patch.object(timezone, "now", return_value=later):
-        correction_answer(actor=world["zhangjianguo"], application=app)
+        correction_answer(actor=world["zhangjianguo"], application=app, note="已补充")
     subcase.refresh_from_db()
     assert subcase.status == SubCaseStatus.ACCEPTED and subcase.paused_since is None
     assert len(subcase.pauses) == 1

@@ -14,25 +14,12 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.integrations import sweeper
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
-from kuaiban.integrations.sweeper import deadline_state_at, deadline_sweep
+from kuaiban.integrations.sweeper import deadline_sweep
 from tests.integrations.conftest import build_world
 from tests.integrations.helpers import drain, fresh
 
 NOW = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)
 SOON = dt.timedelta(hours=24)
-
-
-@pytest.mark.parametrize(
-    ("due", "state"),
-    [
-        (NOW - dt.timedelta(seconds=1), DeadlineState.OVERDUE),
-        (NOW, DeadlineState.DUE_SOON),
-        (NOW + SOON, DeadlineState.DUE_SOON),
-        (NOW + SOON + dt.timedelta(seconds=1), DeadlineState.ON_TIME),
-    ],
-)
-def test_deadline_state_at(due, state):
-    assert deadline_state_at(due_at=due, now=NOW, soon=SOON) == state
 
 
 def alerts() -> list[OutboxMessage]:

@@ -4,18 +4,14 @@ city), "now" frozen at Thursday 2025-03-20 12:00, and the hand-made ledger."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import Role, User
-from tests.guides.conftest import load_real_packs
 from tests.supervision.ledger import NOW, Ledger, ledger_build
 
 
@@ -26,9 +22,8 @@ def frozen_now():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, User]:
-    load_real_packs("shandong-2020", "shanxi-2020")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+def world(intake_world: None) -> dict[str, User]:
+    """The intake world (tests/worlds.py), and two supervisors of a province and of a city."""
     users = {u.username: u for u in User.objects.all()}
     users["supervisor-sx"] = User.objects.create_user(
         username="supervisor-sx",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from kuaiban.calendar.arithmetic import SHANGHAI, WorkCalendar, end_of_day
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
-from kuaiban.workbench.timeleft import Clock, deadline_state, signed_working_days, time_left
+from kuaiban.workbench.timeleft import Clock, signed_working_days, time_left
 
 # 2025-03-03 is a Monday; 2025-04-04 (清明) is a holiday in this hand-made calendar.
 CALENDAR = WorkCalendar(years=frozenset({2025}), holidays=frozenset({dt.date(2025, 4, 4)}))
@@ -34,18 +34,6 @@ def test_overdue_is_negative_and_a_weekend_costs_nothing() -> None:
     friday_end = end_of_day(dt.date(2025, 3, 7))
     saturday = dt.datetime(2025, 3, 8, 15, 0, tzinfo=SHANGHAI)
     assert str(signed_working_days(now=saturday, due=friday_end, calendar=CALENDAR)) == "0.0"
-
-
-def test_deadline_states() -> None:
-    soon = end_of_day(dt.date(2025, 3, 5))
-    assert (
-        deadline_state(now=MONDAY_NOON, due=MONDAY_NOON - dt.timedelta(seconds=1), due_soon_at=soon)
-        == DeadlineState.OVERDUE
-    )
-    assert deadline_state(now=MONDAY_NOON, due=soon, due_soon_at=soon) == DeadlineState.DUE_SOON
-    later = soon + dt.timedelta(seconds=1)
-    assert deadline_state(now=MONDAY_NOON, due=later, due_soon_at=soon) == DeadlineState.ON_TIME
-    assert deadline_state(now=MONDAY_NOON, due=soon, due_soon_at=None) == DeadlineState.ON_TIME
 
 
 def test_a_correction_stops_the_clock_where_it_stood() -> None:

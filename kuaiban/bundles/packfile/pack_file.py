@@ -18,8 +18,14 @@ from kuaiban.bundles.packfile.specs import (
     SpeedUpSpec,
 )
 from kuaiban.bundles.packfile.values import ValueReader
-from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.calendar.limits import (
+    LimitUnit,
+    TimeLimit,
+    parallel_within_longest,
+    promised_within_legal,
+)
 from kuaiban.catalogue.models import FieldType, ItemTarget
+from kuaiban.core.text import is_ascii_digits
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 
@@ -39,7 +45,7 @@ def parse_pack(
         seed=reader.text(head, "seed", where="pack"),
         version=reader.text(head, "version", where="pack"),
     )
-    if pack.region_code and not (len(pack.region_code) == 6 and pack.region_code.isdigit()):
+    if pack.region_code and not (len(pack.region_code) == 6 and is_ascii_digits(pack.region_code)):
         reader.problem(region.line_of("code"), "pack.region.code 应为六位行政区划代码")
     checker = _ItemChecker(reader, catalogue)
     for row in reader.mappings(data, "bundles", where="政策包文件", required=True):
@@ -287,7 +293,7 @@ def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> Speed
         row, "promised_limit", where=where, missing=f"{where}缺少提速后时限数值 promised_limit"
     ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
     legal = reader.limit(row, "legal_limit", where=where)
-    if legal and promised.approx_working_days() > legal.approx_working_days():
+    if promised_within_legal(promised=promised, legal=legal):
         reader.problem(row.line_of("promised_limit"), f"{where}的提速后时限长于法定时限")
     return SpeedUpSpec(
         seq=seq,
@@ -351,8 +357,7 @@ def _check_bundle_limit(
             for i in scenario.items
             if i.item in catalogue.items
         ]
-        longest = max((lim.approx_working_days() for lim in limits), default=0.0)
-        if bundle.promised_limit.approx_working_days() > longest:
+        if parallel_within_longest(promised=bundle.promised_limit, item_limits=limits):
             reader.problem(
                 bundle.line,
                 f"一件事“{bundle.code} {bundle.name}”并行办理，其承诺时限"

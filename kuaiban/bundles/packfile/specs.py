@@ -49,6 +49,10 @@ class ItemSpec:
     # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks/); not part of __hash__,
     # since a dict cannot be hashed.
     checks: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    # 秒办 only where the platform itself performs the act; never for an item that pays money.
+    system_performs: bool = False
+    # 收费标准; empty means free (不收费).
+    fee: str = ""
 
     def known_as(self, name: str) -> bool:
         return name == self.name or name in self.aliases

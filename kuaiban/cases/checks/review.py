@@ -12,16 +12,11 @@ from kuaiban.cases.checks.kinds import KINDS
 from kuaiban.cases.checks.validate import check_normalize
 from kuaiban.cases.checks.values import _Bad, _Form
 from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.catalogue.models import ServiceItem, system_approval_problem
 from kuaiban.core.errors import Conflict
 
 AUTO_APPROVAL_NOTE = "系统自动审核通过（秒办）"
 AUTO_APPROVAL_SYSTEM = "秒办"
-_DECIDED = {
-    SubCaseStatus.APPROVED,
-    SubCaseStatus.REJECTED,
-    SubCaseStatus.STOPPED,
-    SubCaseStatus.WITHDRAWN,
-}
 
 
 class CheckResult(TypedDict):
@@ -82,11 +77,12 @@ def _evaluate_one(raw: Any, form: _Form) -> CheckResult:
 def auto_review(*, subcase: SubCase) -> bool:
     """Evaluate the item's checks on the application's form and record them on the sub-case.
 
-    Approve at once (秒办) — and return True — only if the item is instant in the application's
-    frozen snapshot, has at least one check, every check passes and the sub-case is open.
-    Otherwise the results wait for the officer and the answer is False.
+    Approve at once (秒办) — and return True — only if the platform itself performs the item's
+    act (`system_performs`, never for an item that pays money), the item is instant in the
+    application's frozen snapshot, has at least one check, every check passes and the sub-case
+    is open. Otherwise the results wait for the officer and the answer is False.
     """
-    if subcase.status in _DECIDED:
+    if subcase.finished:
         return False
     application = subcase.application
     results = evaluate_checks(
@@ -102,6 +98,8 @@ def auto_review(*, subcase: SubCase) -> bool:
         return False
     if subcase.status != SubCaseStatus.OPEN or not _instant(application.snapshot, subcase):
         return False
+    if not _system_performs(subcase.item):
+        return False
     # Imported here: the sub-case services call this hook, so a top-level import would be circular.
     from kuaiban.cases.services import Outcome, subcase_decide
 
@@ -116,6 +114,13 @@ def auto_review(*, subcase: SubCase) -> bool:
     except Conflict:
         return False  # someone acted on it meanwhile: their action stands, the results are kept
     return True
+
+
+def _system_performs(item: ServiceItem) -> bool:
+    problem = system_approval_problem(
+        system_performs=item.system_performs, pays_money=item.pays_money
+    )
+    return item.system_performs and problem is None
 
 
 def _instant(snapshot: Mapping[str, Any], subcase: SubCase) -> bool:

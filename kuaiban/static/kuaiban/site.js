@@ -1,6 +1,24 @@
 // Progressive enhancement only: every page works without this file.
-// Move focus to an error summary so screen-reader and keyboard users land on it.
 document.addEventListener("DOMContentLoaded", function () {
+  // Move focus to an error summary so screen-reader and keyboard users land on it.
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
+
+  // Large-text mode (适老化) switches in place, so nothing typed on the page is lost; the same
+  // cookie the server reads keeps it for the next pages. Without script the form posts and the
+  // server sets the cookie instead.
+  var toggle = document.querySelector("form.display-toggle");
+  if (!toggle) { return; }
+  toggle.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var root = document.documentElement;
+    var on = !root.classList.contains("large-text");
+    root.classList.toggle("large-text", on);
+    document.cookie = "kuaiban_large_text=" + (on ? "1; max-age=31536000" : "; max-age=0") +
+      "; path=/; SameSite=Lax";
+    var button = toggle.querySelector("button");
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = on ? button.getAttribute("data-label-off") : button.getAttribute("data-label-on");
+    toggle.querySelector("input[name=on]").value = on ? "0" : "1";
+  });
 });

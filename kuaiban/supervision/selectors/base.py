@@ -10,16 +10,12 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from kuaiban.applications.models import Application, ApplicationStatus
-from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.applications.models import Application
+from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating, TicketStep
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.scope import Scope
 
-# The clock runs for these; a sub-case waiting for a correction (待补正) has its clock stopped.
-RUNNING = (SubCaseStatus.OPEN, SubCaseStatus.ACCEPTED)
-# An application is finished (办结) in any of these states.
-FINISHED = (ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED)
 BAD_LEVEL = 2  # 不满意 and 非常不满意 are 差评
 GOOD_LEVEL = 4  # 满意 and 非常满意 are 好评
 
@@ -127,7 +123,7 @@ def outcome_filter(period: Period) -> tuple[Q, Q]:
     """(decided in the period, running past a deadline that fell in the period)."""
     decided = in_period("decided_at", period)
     until = min(period.until, timezone.now())
-    running = Q(status__in=RUNNING, due_at__gte=period.since, due_at__lt=until)
+    running = Q(status__in=SubCase.RUNNING, due_at__gte=period.since, due_at__lt=until)
     return decided, running
 
 
@@ -141,7 +137,7 @@ def outcome_counts(decided: Q, running: Q) -> dict[str, Count]:
 
 def overdue_subcases(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
     """Sub-cases whose clock runs past their deadline now, whenever they were submitted."""
-    return subcases_in(scope, filters).filter(status__in=RUNNING, due_at__lt=timezone.now())
+    return subcases_in(scope, filters).filter(status__in=SubCase.RUNNING, due_at__lt=timezone.now())
 
 
 def overdue_steps(scope: Scope, filters: Filters) -> QuerySet[TicketStep]:

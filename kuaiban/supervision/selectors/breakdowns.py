@@ -14,11 +14,11 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from kuaiban.applications.models import ApplicationStatus, Channel
+from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
-    RUNNING,
     applications_in,
     in_period,
     outcome_counts,
@@ -176,7 +176,7 @@ def month_breakdown(scope: Scope, filters: Filters) -> list[Row]:
     overdue = (
         subcases_in(scope, filters)
         .filter(
-            status__in=RUNNING,
+            status__in=SubCase.RUNNING,
             due_at__gte=window.since,
             due_at__lt=min(window.until, timezone.now()),
         )

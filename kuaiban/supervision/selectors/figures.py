@@ -18,6 +18,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
 from kuaiban.applications.models import (
+    Application,
     ApplicationMaterial,
     ApplicationStatus,
     Channel,
@@ -28,7 +29,6 @@ from kuaiban.supervision.filters import Filters
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     BAD_LEVEL,
-    FINISHED,
     GOOD_LEVEL,
     applications_in,
     overdue_steps,
@@ -94,7 +94,7 @@ def no_visit() -> Q:
 def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
     applications = applications_in(scope, filters)
     live = ~Q(status=ApplicationStatus.WITHDRAWN)
-    finished = Q(status__in=FINISHED)
+    finished = Q(status__in=Application.FINISHED)
     sums = {
         f"{kind}_{side}": _burden_sum(kind, side)
         for kind in BURDEN_KINDS

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from kuaiban.applications.models import (
     Application,
     ApplicationMaterial,
-    ApplicationStatus,
     Channel,
     Provision,
 )
@@ -51,7 +50,6 @@ from kuaiban.supervision.synthetic.world import ItemSpec, Place, ScenarioSpec, W
 # Generated applications are numbered <region>-<date>-G<seq>; real numbers have digits only.
 NUMBER_MARK = "-G"
 HISTORY_DAYS = 365
-FINISHED = {ApplicationStatus.DONE, ApplicationStatus.PARTLY_DONE, ApplicationStatus.REJECTED}
 CHANNELS = (Channel.WEB, Channel.APP, Channel.WINDOW, Channel.KIOSK, Channel.API)
 CHANNEL_WEIGHTS = (30, 28, 30, 7, 5)
 LEVEL_WEIGHTS = {False: (2, 3, 6, 17, 72), True: (7, 8, 12, 23, 50)}  # levels 1…5; late or not
@@ -125,7 +123,7 @@ class Drawer:
         self._materials(draft, plan.materials)
         if channel == Channel.WINDOW:
             self._visit(draft, place)
-        if application.status in FINISHED:
+        if application.finished:
             self._case_rating(draft, place)
         return draft
 

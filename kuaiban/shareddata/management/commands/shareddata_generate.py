@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kuaiban.core.text import is_ascii_digits
 from kuaiban.shareddata.services import synthetic_clear, synthetic_generate
 from kuaiban.shareddata.synthetic.regions import DEFAULT_REGION_CODES, DISTRICTS
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not is_ascii_digits(text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"应为正整数，而不是 {text!r}")
     return int(text)
 

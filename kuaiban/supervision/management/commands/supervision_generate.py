@@ -10,11 +10,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kuaiban.calendar.arithmetic import SHANGHAI
+from kuaiban.core.text import is_ascii_digits
 from kuaiban.supervision.services import history_clear, history_generate
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not is_ascii_digits(text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"应为正整数，而不是 {text!r}")
     return int(text)
 

@@ -1,0 +1,185 @@
+"""Worlds built once per test session and put back, row for row, before each test that asks.
+
+The intake world — the official working-day calendar, the Shandong and Shanxi packs, the demo
+accounts — comes from the real services (``calendar_seed_from_package``, ``pack_load``,
+``demo_setup``) and takes seconds to build; so does the public pages' world (the calendar and
+the Shandong pack). Each is built the first time a test asks for it; its rows are then kept in
+memory, table by table. Before every database test the database is set to the rows the test
+expects and committed:
+
+- a test that requests the ``intake_world`` (or ``shandong_world``) fixture gets that world;
+- every other test gets the database as it was after the migrations, as pytest-django gives it.
+
+Nothing is done when the database already holds those rows. A test runs in its own transaction,
+rolled back at its end, so the rows are still there for the next test; only a transactional test
+(live server, worker threads) ends with Django's flush, and the next test puts the rows back —
+a few thousand inserts in one transaction, milliseconds on SQLite. With pytest-xdist every
+worker has its own test database and builds its own worlds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+# A Monday morning in Beijing, so every due date stays inside the seeded calendar.
+NOW = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+EMPTY = "empty"
+
+
+def intake_world_build() -> None:
+    """The calendar, the two packs the intake tests use, and the demo accounts."""
+    from kuaiban.accounts.demo import demo_setup
+    from kuaiban.bundles.services import pack_load
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    with mock.patch.object(timezone, "now", return_value=NOW):
+        calendar_seed_from_package()
+        packs = Path(settings.KUAIBAN_PACKS_DIR)
+        for name in ("shandong-2020.yaml", "shanxi-2020.yaml"):
+            pack_load(path=packs / name)
+        demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+
+
+def shandong_world_build() -> None:
+    """The calendar and the Shandong 2020 pack, for the public pages."""
+    from kuaiban.bundles.services import pack_load
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    with mock.patch.object(timezone, "now", return_value=NOW):
+        calendar_seed_from_package()
+        pack_load(path=Path(settings.KUAIBAN_PACKS_DIR) / "shandong-2020.yaml")
+
+
+# The fixture name a test requests → how its world is built.
+BUILDERS: dict[str, Callable[[], None]] = {
+    "intake_world": intake_world_build,
+    "shandong_world": shandong_world_build,
+}
+
+Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+
+
+def _tables() -> list[str]:
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+    return [name for name in names if name != "django_migrations"]
+
+
+def rows_take() -> Rows:
+    """Every row of every table (the migrations' own bookkeeping aside)."""
+    taken: Rows = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            columns = [column[0] for column in cursor.description]
+            taken[table] = (columns, [tuple(row) for row in cursor.fetchall()])
+    return taken
+
+
+def _adapt(value: Any) -> Any:
+    # PostgreSQL hands jsonb back as Python objects; it takes them in only through its adapter.
+    if isinstance(value, dict | list):
+        return connection.ops.adapt_json_value(value, None)
+    return value
+
+
+def rows_restore(rows: Rows) -> None:
+    """Make the database hold exactly ``rows``; foreign keys are checked at commit."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in _tables():
+            cursor.execute(f"DELETE FROM {quote(table)}")
+        for table, (columns, values) in rows.items():
+            if not values:
+                continue
+            names = ", ".join(quote(column) for column in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",
+                [tuple(_adapt(value) for value in row) for row in values],
+            )
+        from django.apps import apps
+
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
+@dataclass
+class Worlds:
+    """The worlds' rows, and which of them the database holds now (None: not known)."""
+
+    rows: dict[str, Rows] = field(default_factory=dict)
+    current: str | None = None
+
+    def enter(self, name: str) -> None:
+        if self.current == name:
+            return
+        if EMPTY not in self.rows:
+            self.rows[EMPTY] = rows_take()  # the first database test: just migrated
+        if name not in self.rows:
+            rows_restore(self.rows[EMPTY])
+            with transaction.atomic():
+                BUILDERS[name]()
+            self.rows[name] = rows_take()
+        else:
+            rows_restore(self.rows[name])
+        self.current = name
+
+
+_worlds = Worlds()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture
+def _world_in_place(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    wanted = [name for name in BUILDERS if name in request.fixturenames]
+    if len(wanted) > 1:
+        raise pytest.UsageError(f"a test can have one world, not {wanted}")
+    with django_db_blocker.unblock():
+        _worlds.enter(wanted[0] if wanted else EMPTY)
+    yield
+    if _transactional(request):
+        _worlds.current = None  # Django has flushed the tables at the end of the test
+
+
+@pytest.fixture
+def _django_db_helper(_world_in_place: None, _django_db_helper: None) -> None:
+    """pytest-django's per-test database set-up, preceded by putting the test's world in place.
+
+    The arguments are set up in their order: the world first, then the test's transaction.
+    """
+
+
+@pytest.fixture
+def intake_world(db: None) -> None:
+    """The intake world (see the module's docstring), in place before the test's transaction."""
+
+
+@pytest.fixture
+def shandong_world(db: None) -> None:
+    """The calendar and the Shandong pack, in place before the test's transaction."""
