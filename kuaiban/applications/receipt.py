@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -27,6 +28,7 @@ class Receipt:
     shared: list[str]
     committed: list[str]
     owed: list[tuple[str, str]]
+    corrections_given: list[tuple[str, dt.datetime | None]]
     items: list[list[str]]
     burden_rows: list[list[str]]
     saved_line: str
@@ -75,6 +77,9 @@ def application_receipt(application: Application) -> Receipt:
             (m.name, m.due_date.strftime("%Y年%m月%d日") if m.due_date else "")
             for m in materials
             if m.provision == Provision.GAP and m.supplied_at is None
+        ],
+        corrections_given=[
+            (m.name, m.supplied_at) for m in materials if m.provision == Provision.CORRECTION
         ],
         items=[
             [
