@@ -15,6 +15,7 @@ from kuaiban.documents.model import (
     Document,
     Heading,
     Image,
+    KeyValue,
     Paragraph,
     Table,
 )
@@ -116,9 +117,8 @@ def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None 
     if rating_link is not None:
         blocks += [
             Heading("请评价本次窗口服务（一次一评）"),
-            Image(rating_link.qr_png, width=36, caption="用手机扫码评价，无需登录"),
-            Paragraph(f"评价链接：{rating_link.url}"),
-            Paragraph(f"{rating_link.until}前有效。"),
+            Image(rating_link.qr_png, width=36, caption="请办事人用手机扫码评价，无需登录"),
+            KeyValue([("评价链接", rating_link.url), ("有效期至", rating_link.until)]),
         ]
     blocks += [
         Heading("已收到的材料"),
