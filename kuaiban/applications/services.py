@@ -22,7 +22,7 @@ from kuaiban.applications.models import (
 )
 from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
-from kuaiban.applications.validation import form_clean
+from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.cases.routing import RoutingTable, routes_require
@@ -86,6 +86,7 @@ def application_submit(
         optional_items=data.items,
         answers=data.answers,
         profile=lookup.profile,
+        applicant_kind=applicant.kind,
     )
     if plan.scenario.target not in (applicant.kind, "both"):
         raise Unprocessable(
@@ -103,6 +104,8 @@ def application_submit(
         identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
     )
     form, form_errors = form_clean(fields=plan.fields, data=given)
+    if not form_errors:
+        form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
     errors = form_errors | errors
     decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
     errors.update(material_errors)

@@ -8,20 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application, Provision
 from tests.applications.helpers import PDF
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def world(intake_world: None, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    """The intake world (tests/worlds.py) and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("shandong-2020", "shanxi-2020")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return scan
@@ -107,7 +104,8 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     assert page.locator("h1").inner_text() == "申请已受理"
     number = page.locator(".number").inner_text()
     application = Application.objects.get(number=number)
-    assert application.channel == "web" and application.applicant.username == "zhangjianguo"
+    # A phone's browser is the mobile channel (移动端), not the website.
+    assert application.channel == "app" and application.applicant.username == "zhangjianguo"
     saved = application.burden["fields"]["separate"] - application.burden["fields"]["bundled"]
     assert f"少填 {saved} 项信息" in page.locator(".saved").inner_text()
     assert (
