@@ -280,7 +280,9 @@ def subcase_materials(subcase: SubCase) -> list[MaterialRow]:
     (the personnel archive for 资格核准) while the officer of an earlier one needs it too.
     """
     codes = set(subcase.item.materials.values_list("code", flat=True))
-    materials = ApplicationMaterial.objects.filter(application_id=subcase.application_id)
+    materials = ApplicationMaterial.objects.filter(
+        application_id=subcase.application_id
+    ).select_related("supplied_by")
     rows = [MaterialRow(m, m.code in codes) for m in materials.order_by("pk")]
     return sorted(rows, key=lambda row: not row.for_item)
 
@@ -328,12 +330,22 @@ def _history_detail(changes: dict[str, object], agencies: dict[str, str]) -> str
         parts.append(f"意见：{changes['note']}")
     if changes.get("system"):
         parts.append(f"由机构业务系统（{changes['system']}）回传")
+    if changes.get("name"):
+        parts.append(f"{changes['name']}{'（逾期补齐）' if changes.get('late') else ''}")
+    if changes.get("files"):
+        parts.append(f"附补正材料 {len(changes['files'])} 份")  # type: ignore[arg-type]
     return "；".join(parts)
 
 
 def subcase_history(subcase: SubCase) -> list[HistoryRow]:
+    # A 容缺 material handed in later is the application's event; every sub-case shows it.
+    supplied = Q(
+        object_type="application",
+        object_id=subcase.application.number,
+        action="material.supply",
+    )
     events = list(
-        AuditEvent.objects.filter(object_type="subcase", object_id=str(subcase.pk))
+        AuditEvent.objects.filter(Q(object_type="subcase", object_id=str(subcase.pk)) | supplied)
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("at", "pk")
