@@ -2,11 +2,12 @@
 
 The intake world — the official working-day calendar, the Shandong and Shanxi packs, the demo
 accounts — comes from the real services (``calendar_seed_from_package``, ``pack_load``,
-``demo_setup``) and takes seconds to build. It is built the first time a test asks for it; its
-rows are then kept in memory, table by table. Before every database test the database is set to
-the rows the test expects and committed:
+``demo_setup``) and takes seconds to build; so does the public pages' world (the calendar and
+the Shandong pack). Each is built the first time a test asks for it; its rows are then kept in
+memory, table by table. Before every database test the database is set to the rows the test
+expects and committed:
 
-- a test that requests the ``intake_world`` fixture gets the intake world;
+- a test that requests the ``intake_world`` (or ``shandong_world``) fixture gets that world;
 - every other test gets the database as it was after the migrations, as pytest-django gives it.
 
 Nothing is done when the database already holds those rows. A test runs in its own transaction,
@@ -52,8 +53,21 @@ def intake_world_build() -> None:
         demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
 
 
+def shandong_world_build() -> None:
+    """The calendar and the Shandong 2020 pack, for the public pages."""
+    from kuaiban.bundles.services import pack_load
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    with mock.patch.object(timezone, "now", return_value=NOW):
+        calendar_seed_from_package()
+        pack_load(path=Path(settings.KUAIBAN_PACKS_DIR) / "shandong-2020.yaml")
+
+
 # The fixture name a test requests → how its world is built.
-BUILDERS: dict[str, Callable[[], None]] = {"intake_world": intake_world_build}
+BUILDERS: dict[str, Callable[[], None]] = {
+    "intake_world": intake_world_build,
+    "shandong_world": shandong_world_build,
+}
 
 Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
@@ -164,3 +178,8 @@ def _django_db_helper(_world_in_place: None, _django_db_helper: None) -> None:
 @pytest.fixture
 def intake_world(db: None) -> None:
     """The intake world (see the module's docstring), in place before the test's transaction."""
+
+
+@pytest.fixture
+def shandong_world(db: None) -> None:
+    """The calendar and the Shandong pack, in place before the test's transaction."""

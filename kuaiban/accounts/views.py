@@ -41,11 +41,11 @@ class KuaibanLoginView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        sso_url = str(getattr(settings, "KUAIBAN_SSO_LOGIN_URL", ""))
+        sso_url = settings.KUAIBAN_SSO_LOGIN_URL
         if sso_url and context.get("next"):
             sso_url += ("&" if "?" in sso_url else "?") + urlencode({"next": context["next"]})
         context["sso_login_url"] = sso_url
-        context["sso_label"] = getattr(settings, "KUAIBAN_SSO_LABEL", "") or "使用统一身份认证登录"
+        context["sso_label"] = settings.KUAIBAN_SSO_LABEL or "使用统一身份认证登录"
         context["home_url"] = home_url_for(self.request.user)
         return context
 

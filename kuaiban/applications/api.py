@@ -219,7 +219,7 @@ def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
 
 @router.post(
     "/applications/{number}/correction",
-    response=ApplicationOut,
+    response={200: ApplicationOut, 409: ErrorOut},
     summary="申请人补正（说明和/或文件，一次提交）",
     openapi_extra={
         "requestBody": {

@@ -15,21 +15,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.channels import web_channel
+from kuaiban.applications.identity import identity_of
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
 from kuaiban.applications.intake_state import (
     IntakeState,
     state_clear,
     state_load,
     state_save,
+    walk_in_clear,
     walk_in_load,
 )
 from kuaiban.applications.models import Channel, Provision
 from kuaiban.applications.services import application_submit
 from kuaiban.applications.uploads import ALLOWED_LABEL
-from kuaiban.applications.validation import form_clean
+from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.bundles.planning import Plan, PlanField, bundle_plan
 from kuaiban.bundles.selectors import bundle_get, pack_list
@@ -130,14 +133,54 @@ def _lookup(request: HttpRequest) -> LookupResult:
     return result
 
 
-def _plan(bundle: Bundle, state: IntakeState, lookup: LookupResult | None = None) -> Plan:
+def _applicant_kind(request: HttpRequest) -> str:
+    user = request.user
+    assert isinstance(user, User)
+    if user.role == Role.CLERK:
+        return "person" if walk_in_load(request).get("id_number") else "unit"
+    return "person" if user.role == Role.PERSON else "unit"
+
+
+def _plan(request: HttpRequest, bundle: Bundle, state: IntakeState, lookup: LookupResult) -> Plan:
     return bundle_plan(
         bundle=bundle,
         scenario_code=state.scenario,
         optional_items=state.items,
         answers=state.answers,
-        profile=lookup.profile if lookup else None,
+        profile=lookup.profile,
+        applicant_kind=_applicant_kind(request),
     )
+
+
+def _settled(plan: Plan, clean: dict[str, str]) -> list[tuple[str, str]]:
+    """What the applicant is not asked, and why: (label, value or who gives it)."""
+    labels = {f.key: f.label for f in plan.fields}
+    rows = []
+    for f in plan.settled_fields:
+        if f.fixed is not None:
+            rows.append((f.label, f"{f.fixed}（由所选情形确定）"))
+        elif f.same_as:
+            same = f"同“{labels.get(f.same_as, f.same_as)}”"
+            value = clean.get(f.key)
+            rows.append((f.label, f"{value}（{same}）" if value else same))
+        elif f.prefill:
+            rows.append((f.label, f"{f.prefill}（取自用人单位记录）"))
+        else:
+            rows.append((f.label, "由用人单位提供，经办机构向单位核实，您无需填写"))
+    return rows
+
+
+def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
+    """The form fields the registered identity answers: shown filled in and read-only."""
+    user = request.user
+    assert isinstance(user, User)
+    identity = identity_of(
+        person=user.role == Role.PERSON,
+        id_number=user.id_number,
+        credit_code=user.credit_code,
+        walk_in=walk_in_load(request) if user.role == Role.CLERK else {},
+    )
+    return identity.form_values({f.key for f in plan.fields})
 
 
 @applying
@@ -326,13 +369,21 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     state = state_load(request, pack=pack, bundle=bundle)
     if not state.scenario:
         return HttpResponseRedirect(_url("scenario", pack, bundle))
+    user = request.user
+    assert isinstance(user, User)
     lookup = _lookup(request)
-    plan = _plan(found, state, lookup)
+    plan = _plan(request, found, state, lookup)
     errors: dict[str, list[str]] = {}
-    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields}
+    locked = _identity_values(request, plan)
+    values = {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.asked_fields} | locked
+    clean, _errors = form_clean(fields=plan.fields, data=state.form | locked)
     if request.method == "POST":
-        submitted = {f.key: request.POST.get(f.key, "") for f in plan.fields}
-        _clean, errors = form_clean(fields=plan.fields, data=submitted)
+        submitted = {f.key: request.POST.get(f.key, "") for f in plan.asked_fields} | locked
+        clean, errors = form_clean(fields=plan.fields, data=submitted)
+        if not errors:
+            # The answers against each other (e.g. the retirement date against the age rules),
+            # here already, so the applicant corrects them on this page.
+            errors = form_crosscheck(plan=plan, clean=clean, on=timezone.localdate())
         values = submitted
         if not errors:
             state.form = {k: v for k, v in submitted.items() if v}
@@ -349,6 +400,9 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "errors": field_errors,
             "summary": error_summary(plan.fields, field_errors),
             "notice": lookup.notice,
+            "settled": _settled(plan, clean),
+            "locked": locked,
+            "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
             "progress": _progress(request, found, state, "form"),
         },
     )
@@ -391,7 +445,7 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     lookup = _lookup(request)
-    plan = _plan(found, state, lookup)
+    plan = _plan(request, found, state, lookup)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         walk_in = walk_in_load(request) if user.role == Role.CLERK else {}
@@ -421,6 +475,8 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 # 一次一评: the walk-in may rate this window visit as well as the case.
                 visit_record(clerk=user, application=result.application)
             state_clear(request, pack=pack, bundle=bundle)
+            if user.role == Role.CLERK:
+                walk_in_clear(request)  # the next walk-in starts from a clean screen
             return HttpResponseRedirect(
                 reverse("applications:receipt", args=[result.application.number])
             )
@@ -443,7 +499,9 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "plan": plan,
             "state": state,
             "token": uuid.uuid4().hex,
-            "values": {f.key: state.form.get(f.key) or f.prefill or "" for f in plan.fields},
+            "values": form_clean(
+                fields=plan.fields, data=state.form | _identity_values(request, plan)
+            )[0],
             "errors": {k.removeprefix("materials."): v for k, v in errors.items()},
             "form_errors": form_errors,
             "form_summary": form_summary,

@@ -33,7 +33,7 @@ class MaterialDecision:
 
 def gap_due_date(*, today: dt.date) -> dt.date:
     """容缺受理: a missing non-key material is owed within this many working days."""
-    days = int(getattr(settings, "KUAIBAN_GAP_WORKING_DAYS", 10))
+    days = settings.KUAIBAN_GAP_WORKING_DAYS
     start = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
     return timezone.localtime(
         due_at(start=start, limit=TimeLimit(LimitUnit.WORKING_DAYS, days))

@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from kuaiban.applications.models import Application, Provision
 from kuaiban.core.masking import mask_id_number, mask_phone
-from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+from kuaiban.documents.model import (
+    Block,
+    Bullets,
+    Document,
+    Heading,
+    Image,
+    Paragraph,
+    Table,
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,25 @@ def application_receipt(application: Application) -> Receipt:
     )
 
 
-def receipt_document(receipt: Receipt) -> Document:
-    blocks: list[Block] = [
+@dataclass(frozen=True)
+class PrintedRatingLink:
+    """一次一评 on the clerk's printout: the walk-in's personal link, its QR code, its last day."""
+
+    url: str
+    qr_png: bytes
+    until: str
+
+
+def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None = None) -> Document:
+    blocks: list[Block] = []
+    if rating_link is not None:
+        blocks += [
+            Heading("请评价本次窗口服务（一次一评）"),
+            Image(rating_link.qr_png, width=36, caption="用手机扫码评价，无需登录"),
+            Paragraph(f"评价链接：{rating_link.url}"),
+            Paragraph(f"{rating_link.until}前有效。"),
+        ]
+    blocks += [
         Heading("已收到的材料"),
         Bullets(receipt.received or ["无（材料均通过数据共享、承诺或容缺方式提供）"]),
     ]
@@ -119,5 +144,5 @@ def receipt_document(receipt: Receipt) -> Document:
         subtitle=receipt.application.bundle.name,
         meta=receipt.meta,
         blocks=blocks,
-        footer="请妥善保存本回执；凭办件编号可随时查询办理进度。咨询电话 12333",
+        footer="请妥善保存本回执；凭办件编号和证件号码后4位可在“办件进度查询”随时查询。咨询电话 12333",
     )

@@ -35,7 +35,14 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
             for s in plan.subitems
         ],
         "fields": [
-            {"key": f.key, "label": f.label, "type": f.field_type, "required": f.required}
+            {
+                "key": f.key,
+                "label": f.label,
+                "type": f.field_type,
+                "required": f.required,
+                # Only the employer knows it and a person applied: the officer asks the unit.
+                "by_employer": f.by_employer,
+            }
             for f in plan.fields
         ],
         "materials": [

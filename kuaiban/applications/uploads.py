@@ -69,7 +69,10 @@ def _image_problem(stream: IO[bytes], image_format: str) -> str | None:
             with Image.open(stream, formats=[image_format]) as image:
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     return "图片尺寸过大，请缩小后上传（不超过8000万像素）"
-                image.load()  # decodes every pixel: a truncated or corrupt file fails here
+                image.verify()  # the file's structure to its end (a PNG's chunks and checksums)
+            stream.seek(0)
+            with Image.open(stream, formats=[image_format]) as image:
+                image.load()  # every pixel decoded: a truncated or corrupt image fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "图片尺寸过大，请缩小后上传（不超过8000万像素）"
     except Exception:  # any failure of the decoder means the file is not a readable image

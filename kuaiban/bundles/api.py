@@ -152,6 +152,7 @@ def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.P
         optional_items=payload.items,
         answers=payload.answers,
         profile=profile,
+        applicant_kind="unit" if applicant.credit_code else "person" if applicant.id_number else "",
     )
     return plan_out(result, records=[r.record for r in profile.records] if profile else [])
 

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.cases.models import DeadlineState, SubCase
-from kuaiban.catalogue.models import Region
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -141,7 +141,7 @@ def _choice(choices: type[_C], value: object) -> _C:
 
 
 def _staff_for(subcase: SubCase) -> list[Recipient]:
-    regions = _region_and_above(subcase.application.region)
+    regions = region_and_above(subcase.application.region_id)
     users = User.objects.filter(is_active=True).filter(
         Q(role=Role.OFFICER, agency_id=subcase.agency_id)
         | Q(role=Role.SUPERVISOR, region_id__in=regions)
@@ -150,15 +150,6 @@ def _staff_for(subcase: SubCase) -> list[Recipient]:
         Recipient(name=u.display_name or u.username, phone=u.phone, email=u.email)
         for u in users.order_by("pk")
     ]
-
-
-def _region_and_above(region: Region) -> list[int]:
-    ids: list[int] = []
-    current: Region | None = region
-    while current is not None and current.pk not in ids:
-        ids.append(current.pk)
-        current = current.parent
-    return ids
 
 
 def _elsewhere(path: str) -> Handler:

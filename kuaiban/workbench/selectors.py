@@ -26,9 +26,9 @@ from kuaiban.cases.models import (
     clock_running_q,
     deadline_state_q,
 )
-from kuaiban.cases.routing import region_chain
 from kuaiban.cases.selectors import subcases_visible_to
 from kuaiban.catalogue.models import Agency, FormField
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number
 from kuaiban.core.models import AuditEvent
@@ -253,13 +253,19 @@ def _display(value: object, field_type: str) -> str:
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
     """The application's one form, restricted to the fields this item's catalogue entry needs."""
     application = subcase.application
-    labels = {f["key"]: f.get("label", f["key"]) for f in application.snapshot.get("fields", [])}
+    snapshot_fields = application.snapshot.get("fields", [])
+    labels = {f["key"]: f.get("label", f["key"]) for f in snapshot_fields}
+    employer = {f["key"] for f in snapshot_fields if f.get("by_employer")}
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
     return [
         FormRow(
-            f.key, labels.get(f.key, f.label), _display(application.form.get(f.key), f.field_type)
+            f.key,
+            labels.get(f.key, f.label),
+            "由用人单位提供：请从单位的用工备案、缴费记录核实"
+            if f.key in employer and not application.form.get(f.key)
+            else _display(application.form.get(f.key), f.field_type),
         )
         for f in fields
     ]
@@ -313,8 +319,8 @@ def subcase_siblings(subcase: SubCase) -> list[SubCase]:
 
 def transfer_targets(subcase: SubCase) -> list[Agency]:
     """Agencies of the applicant's region chain (district → city → province), not this one."""
-    chain = region_chain(subcase.application.region)
-    agencies = Agency.objects.filter(region__in=chain)
+    chain = region_and_above(subcase.application.region_id)
+    agencies = Agency.objects.filter(region_id__in=chain)
     if subcase.agency_id is not None:
         agencies = agencies.exclude(pk=subcase.agency_id)
     return list(agencies.order_by("region__code", "kind", "code"))

@@ -8,20 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application, Provision
 from tests.applications.helpers import PDF
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def world(intake_world: None, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    """The intake world (tests/worlds.py) and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("shandong-2020", "shanxi-2020")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return scan

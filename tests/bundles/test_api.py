@@ -574,6 +574,48 @@ def test_a_clerk_for_someone_not_on_file_gets_no_prefill(client, make_user):
     assert all(f["prefill"] is None for f in body["fields"])
 
 
+def _bearer(user) -> dict[str, str]:
+    from kuaiban.accounts.services import token_issue
+
+    return {"Authorization": f"Bearer {token_issue(user=user, ip='127.0.0.1').raw}"}
+
+
+def test_an_app_plans_with_a_bearer_token_and_gets_the_prefill(client, make_user, applicant):
+    person = make_user(role=Role.PERSON, id_number=applicant.id_number)
+    response = client.post(
+        PLAN_7,
+        json.dumps({"scenario": "7-1", "applicant": {"id_number": applicant.id_number}}),
+        content_type="application/json",
+        headers=_bearer(person),
+    )
+    assert response.status_code == 200, response.content.decode()
+    prefill = {f["key"]: f["prefill"] for f in response.json()["fields"]}
+    assert prefill["person_name"] == "王五"
+    assert AuditEvent.objects.filter(action="shareddata.read", actor=person).count() == 1
+
+
+def test_a_wrong_bearer_token_on_the_plan_is_a_401_even_without_an_applicant(client):
+    response = client.post(
+        PLAN_7,
+        json.dumps({"scenario": "7-1"}),
+        content_type="application/json",
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert error_of(response, 401)["code"] == "unauthenticated"
+
+
+def test_the_plan_takes_the_applicant_block_the_submission_takes(client, make_user, applicant):
+    person = make_user(role=Role.PERSON, id_number=applicant.id_number)
+    block = {"id_number": applicant.id_number, "name": "王五", "phone": "13712345678"}
+    response = client.post(
+        PLAN_7,
+        json.dumps({"scenario": "7-1", "applicant": block}),
+        content_type="application/json",
+        headers=_bearer(person),
+    )
+    assert response.status_code == 200, response.content.decode()
+
+
 # ---------------------------------------------------------------------------------------------
 # Documentation
 

@@ -137,3 +137,12 @@ def test_credit_code_with_forbidden_characters(value):
 @pytest.mark.parametrize("value", ["", "91350100M000100Y4", "91350100M000100Y431"])
 def test_credit_code_wrong_length(value):
     assert credit_code_error(value) == "统一社会信用代码应为18位"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["11010519491231002²", "1101051949123100²X", "１１０１０５１９４９１２３１００２X", "٣" * 18],
+)
+def test_non_ascii_digits_are_refused_not_a_crash(value: str) -> None:
+    # str.isdigit() takes "²", "٣" and full-width digits; int() refuses "²".
+    assert id_number_error(value) == "居民身份证号前17位应为数字，最后一位为数字或X"

@@ -76,7 +76,7 @@ def walk_in(world: dict[str, User], *, phone: str = WALK_IN_PHONE) -> WindowVisi
     body["form"] |= {  # not in the shared data: nothing is filled in for her
         "person_name": "王秀英",
         "id_number": WALK_IN_ID,
-        "phone": "13905310000",
+        "phone": phone or "13905310000",  # the registered phone, when there is one
         "bank_name": "中国银行济南分行",
         "bank_account": "6216610200016587010",
     }
