@@ -25,7 +25,9 @@ from kuaiban.bundles.selectors import (
 )
 from kuaiban.catalogue.models import AgencyKind
 from kuaiban.core.audit import audit_record
+from kuaiban.core.errors import ErrorOut
 from kuaiban.core.masking import mask_credit_code, mask_id_number
+from kuaiban.core.text import Code
 from kuaiban.shareddata.access import access_shared_profile
 from kuaiban.shareddata.connectors import SharedProfile
 
@@ -52,7 +54,9 @@ class BundleFilter(Schema):
     pack: str = NinjaField(description="政策包代码，如 shandong-2020")
 
 
-@router.get("/bundles", response=list[s.BundleOut], summary="政策包中的一件事")
+@router.get(
+    "/bundles", response={200: list[s.BundleOut], 404: ErrorOut}, summary="政策包中的一件事"
+)
 def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.BundleOut]:
     pack = pack_get(code=filters.pack)
     return [
@@ -64,7 +68,7 @@ def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.Bundle
 @router.get(
     "/bundles/{pack}/{bundle}", response=s.BundleDetailOut, summary="一件事详情：场景、事项、时限"
 )
-def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> s.BundleDetailOut:
+def bundle_detail(request: HttpRequest, pack: Code, bundle: Code) -> s.BundleDetailOut:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
     return bundle_detail_out(found)
 
@@ -137,7 +141,7 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
     ),
     openapi_extra={"security": OPTIONAL_BEARER_SECURITY},
 )
-def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.PlanOut:
+def plan(request: HttpRequest, pack: Code, bundle: Code, payload: s.PlanIn) -> s.PlanOut:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
     applicant = payload.applicant or s.ApplicantIn()
     user = api_user_optional(request)

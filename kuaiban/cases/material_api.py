@@ -22,7 +22,7 @@ from ninja.security.http import HttpAuthBase
 from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError, ErrorOut, NotFound
-from kuaiban.core.openapi import component_ref
+from kuaiban.core.openapi import ObjectId, component_ref
 from kuaiban.integrations.materials import access_subcase_material
 from kuaiban.integrations.services import material_download_record
 from kuaiban.integrations.signing import verify_path_request
@@ -67,7 +67,9 @@ _NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
         }
     },
 )
-def material_file(request: HttpRequest, subcase_id: int, material_id: int) -> FileResponse:
+def material_file(
+    request: HttpRequest, subcase_id: ObjectId, material_id: ObjectId
+) -> FileResponse:
     agency: Agency = request.auth  # type: ignore[attr-defined]
     subcase, material = access_subcase_material(
         agency=agency, subcase_id=subcase_id, material_id=material_id
