@@ -17,6 +17,7 @@ from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.identifiers import credit_code_error, id_number_error
+from kuaiban.core.models import AuditAction
 
 
 def _clean(post: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -97,7 +98,7 @@ def window_supply(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "find":
             audit_record(
                 actor=user,
-                action="application.read",
+                action=AuditAction.APPLICATION_READ,
                 object_type="application",
                 object_id=application.number,
                 changes={"purpose": "window.supply"},

@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
     # Reads of personal data.
     SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
+    APPLICATION_READ = "application.read", _("查看申请")
     SUBCASE_READ = "subcase.read", _("查看子件")
     SUBCASE_MATERIAL_DOWNLOAD = "subcase.material_download", _("下载申请材料")
     TICKET_CONTACT_READ = "ticket.contact_read", _("查看评价人联系方式")

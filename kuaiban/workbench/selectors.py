@@ -342,7 +342,7 @@ def subcase_history(subcase: SubCase) -> list[HistoryRow]:
     supplied = Q(
         object_type="application",
         object_id=subcase.application.number,
-        action="material.supply",
+        action=AuditAction.MATERIAL_SUPPLY,
     )
     events = list(
         AuditEvent.objects.filter(Q(object_type="subcase", object_id=str(subcase.pk)) | supplied)
