@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from kuaiban.accounts.api import router as auth_router
 from kuaiban.applications.api import router as applications_router
+from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
@@ -49,6 +50,7 @@ install_error_handlers(api)
 api.add_router("/", bundles_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/", applications_router)
+api.add_router("/", progress_router)
 api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)

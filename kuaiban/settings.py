@@ -1,19 +1,15 @@
 """Production settings, safe by default.
 
-Everything that differs between machines comes from the environment:
-
-- ``DJANGO_SECRET_KEY`` (required unless ``DJANGO_DEBUG`` is on; there is no built-in key);
-- ``DJANGO_DEBUG`` (off unless set to 1/true/yes);
-- ``DJANGO_ALLOWED_HOSTS`` (comma-separated; empty means no host is served);
-- ``DATABASE_URL`` (``postgres://…`` in production; SQLite under ``var/`` when unset);
-- ``KUAIBAN_MEDIA_ROOT`` and ``KUAIBAN_STATIC_ROOT``.
+Everything that differs between machines comes from the environment, and every variable is read
+here, once, with its type and default (``kuaiban/env.py``); the rest of the code reads
+``settings.NAME``. README.md lists the variables; ``tests/core/test_settings_env.py`` checks that
+each documented one changes its setting.
 
 ``kuaiban.settings_dev`` and ``kuaiban.settings_test`` set development defaults and import this.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +18,31 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kuaiban.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_optional_int,
+    env_path,
+    env_str,
+)
+
 # Lets admin classes be written ModelAdmin[Model] for the type checker.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("KUAIBAN_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = env_path("KUAIBAN_VAR_DIR", BASE_DIR / "var")
 
-
-def _env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_list(name: str) -> list[str]:
-    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
-
-
-DEBUG = _env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY is not set. Production needs its own secret key; "
         "for a local run use `make demo`, which uses kuaiban.settings_dev."
     )
-ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "kuaiban.core.admin_config.KuaibanAdminConfig",
@@ -68,6 +62,7 @@ INSTALLED_APPS = [
     "kuaiban.applications",
     "kuaiban.cases",
     "kuaiban.integrations",
+    "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
@@ -75,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kuaiban.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kuaiban.core.api_errors_middleware.ApiErrorShapeMiddleware",
     "kuaiban.core.request_guard.RequestGuardMiddleware",
@@ -108,10 +104,10 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kuaiban.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'kuaiban.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -127,16 +123,19 @@ LOGIN_URL = "/accounts/login/"
 
 # Identity (kuaiban/accounts/README.md). Backends are tried in order; a province's real-name
 # SSO (e.g. an OIDC backend) replaces or precedes Django's password check through the env.
-AUTHENTICATION_BACKENDS = _env_list("KUAIBAN_AUTH_BACKENDS") or [
-    "django.contrib.auth.backends.ModelBackend"
-]
+AUTHENTICATION_BACKENDS = env_list(
+    "KUAIBAN_AUTH_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+)
+# A province's single sign-on button on the log-in page (both unset: no button).
+KUAIBAN_SSO_LOGIN_URL = env_str("KUAIBAN_SSO_LOGIN_URL", "")
+KUAIBAN_SSO_LABEL = env_str("KUAIBAN_SSO_LABEL", "使用统一身份认证登录")
 # After log-in: the start page of the user's role; after log-out: the log-in page.
 LOGIN_REDIRECT_URL = "/accounts/home/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Lifetime of API bearer tokens (POST /api/v1/auth/token), and the number of reverse proxies
 # that append to X-Forwarded-For in front of the web nodes (0: use REMOTE_ADDR) for throttling.
-KUAIBAN_TOKEN_TTL_HOURS = int(os.environ.get("KUAIBAN_TOKEN_TTL_HOURS", "12"))
-KUAIBAN_TRUSTED_PROXY_COUNT = int(os.environ.get("KUAIBAN_TRUSTED_PROXY_COUNT", "0"))
+KUAIBAN_TOKEN_TTL_HOURS = env_int("KUAIBAN_TOKEN_TTL_HOURS", 12)
+KUAIBAN_TRUSTED_PROXY_COUNT = env_int("KUAIBAN_TRUSTED_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -152,22 +151,26 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "kuaiban" / "static"]
-STATIC_ROOT = Path(os.environ.get("KUAIBAN_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = env_path("KUAIBAN_STATIC_ROOT", VAR_DIR / "static")
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("KUAIBAN_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = env_path("KUAIBAN_MEDIA_ROOT", VAR_DIR / "media")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and _env_flag("DJANGO_SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Security headers: these from Django's middleware, a strict Content-Security-Policy and a
+# Permissions-Policy from kuaiban/core/security_headers.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Uploaded materials: at most this many bytes each, of these types (checked by content).
-KUAIBAN_UPLOAD_MAX_BYTES = int(os.environ.get("KUAIBAN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+KUAIBAN_UPLOAD_MAX_BYTES = env_int("KUAIBAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Request limits, applied before any view by kuaiban.core.request_guard (413/400, never a 500):
 # a body other than an upload (JSON, a form) up to 1 MB — an application is a few KB; a form of
 # at most 500 fields (the largest merged form has under 100) and 30 files (one per material);
@@ -175,62 +178,120 @@ KUAIBAN_UPLOAD_MAX_BYTES = int(os.environ.get("KUAIBAN_UPLOAD_MAX_BYTES", str(10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 DATA_UPLOAD_MAX_NUMBER_FILES = 30
-KUAIBAN_REQUEST_MAX_BYTES = int(os.environ.get("KUAIBAN_REQUEST_MAX_BYTES", str(100 * 1024 * 1024)))
+KUAIBAN_REQUEST_MAX_BYTES = env_int("KUAIBAN_REQUEST_MAX_BYTES", 100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-if os.environ.get("KUAIBAN_S3_BUCKET"):
-    # S3-compatible object storage (MinIO, a cloud's OSS/COS/OBS) through django-storages;
-    # install requirements-s3.txt on such machines.
+# S3-compatible object storage (MinIO, a cloud's OSS/COS/OBS) through django-storages when a
+# bucket is named; install requirements-s3.txt on such machines.
+KUAIBAN_S3_BUCKET = env_str("KUAIBAN_S3_BUCKET", "")
+KUAIBAN_S3_ENDPOINT_URL = env_str("KUAIBAN_S3_ENDPOINT_URL", "")
+KUAIBAN_S3_REGION = env_str("KUAIBAN_S3_REGION", "")
+if KUAIBAN_S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["KUAIBAN_S3_BUCKET"],
-            "endpoint_url": os.environ.get("KUAIBAN_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("KUAIBAN_S3_REGION") or None,
+            "bucket_name": KUAIBAN_S3_BUCKET,
+            "endpoint_url": KUAIBAN_S3_ENDPOINT_URL or None,
+            "region_name": KUAIBAN_S3_REGION or None,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
 
-# Outbox workers, webhooks to agencies' systems, deadline alerts, notifications.
-KUAIBAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("KUAIBAN_OUTBOX_MAX_ATTEMPTS", "8"))
-KUAIBAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("KUAIBAN_OUTBOX_LEASE_SECONDS", "120"))
-KUAIBAN_WEBHOOK_TIMEOUT = float(os.environ.get("KUAIBAN_WEBHOOK_TIMEOUT", "5"))
-KUAIBAN_DUE_SOON_HOURS = float(os.environ.get("KUAIBAN_DUE_SOON_HOURS", "24"))
-KUAIBAN_NOTIFY_CHANNELS = os.environ.get("KUAIBAN_NOTIFY_CHANNELS", "console")
-KUAIBAN_SMS_URL = os.environ.get("KUAIBAN_SMS_URL", "")
-KUAIBAN_SMS_TOKEN = os.environ.get("KUAIBAN_SMS_TOKEN", "")
-KUAIBAN_PUBLIC_URL = os.environ.get("KUAIBAN_PUBLIC_URL", "")
+# 容缺受理: a missing non-key material is owed within this many working days.
+KUAIBAN_GAP_WORKING_DAYS = env_int("KUAIBAN_GAP_WORKING_DAYS", 10)
+
+# Shared data (kuaiban/shareddata/README.md): this database ("local") or the provincial
+# data-sharing platform ("http").
+KUAIBAN_SHARED_DATA = env_str("KUAIBAN_SHARED_DATA", "local").lower()
+KUAIBAN_SHARED_DATA_URL = env_str("KUAIBAN_SHARED_DATA_URL", "")
+KUAIBAN_SHARED_DATA_TIMEOUT = env_float("KUAIBAN_SHARED_DATA_TIMEOUT", 3.0)
+KUAIBAN_SHARED_DATA_TOKEN = env_str("KUAIBAN_SHARED_DATA_TOKEN", "")
+
+# Outbox workers, webhooks to agencies' systems, deadline alerts, notifications
+# (kuaiban/integrations/README.md).
+KUAIBAN_OUTBOX_MAX_ATTEMPTS = env_int("KUAIBAN_OUTBOX_MAX_ATTEMPTS", 8)
+KUAIBAN_OUTBOX_LEASE_SECONDS = env_float("KUAIBAN_OUTBOX_LEASE_SECONDS", 120.0)
+KUAIBAN_WEBHOOK_TIMEOUT = env_float("KUAIBAN_WEBHOOK_TIMEOUT", 5.0)
+KUAIBAN_DUE_SOON_HOURS = env_float("KUAIBAN_DUE_SOON_HOURS", 24.0)
+KUAIBAN_NOTIFY_CHANNELS = env_list("KUAIBAN_NOTIFY_CHANNELS", ["console"])
+KUAIBAN_SMS_URL = env_str("KUAIBAN_SMS_URL", "")
+KUAIBAN_SMS_TOKEN = env_str("KUAIBAN_SMS_TOKEN", "")
+# The platform's address as applicants and agencies reach it, for links in texts and webhooks.
+KUAIBAN_PUBLIC_URL = env_str("KUAIBAN_PUBLIC_URL", "").rstrip("/")
+# Drain the outbox in a thread of `kuaiban runserver` (the demo).
+KUAIBAN_INPROCESS_WORKER = env_bool("KUAIBAN_INPROCESS_WORKER", False)
+
+# 好差评 (kuaiban/ratings/README.md): the push to the provincial system and the time limits of
+# each step, in working days or calendar days as the policy says.
+KUAIBAN_RATING_PUSH_URL = env_str("KUAIBAN_RATING_PUSH_URL", "")
+KUAIBAN_RATING_PUSH_TOKEN = env_str("KUAIBAN_RATING_PUSH_TOKEN", "")
+KUAIBAN_RATING_PUSH_TIMEOUT = env_float("KUAIBAN_RATING_PUSH_TIMEOUT", 5.0)
+KUAIBAN_RATING_REMIND_DAYS = env_int("KUAIBAN_RATING_REMIND_DAYS", 3)
+KUAIBAN_DEFAULT_RATING_DAYS = env_optional_int("KUAIBAN_DEFAULT_RATING_DAYS", None)
+KUAIBAN_DEFAULT_RATING_LEVEL = env_int("KUAIBAN_DEFAULT_RATING_LEVEL", 4)
+KUAIBAN_CALLBACK_WORKING_DAYS = env_int("KUAIBAN_CALLBACK_WORKING_DAYS", 1)
+KUAIBAN_VERIFY_WORKING_DAYS = env_int("KUAIBAN_VERIFY_WORKING_DAYS", 3)
+KUAIBAN_RECTIFY_WORKING_DAYS = env_int("KUAIBAN_RECTIFY_WORKING_DAYS", 5)
+KUAIBAN_FEEDBACK_WORKING_DAYS = env_int("KUAIBAN_FEEDBACK_WORKING_DAYS", 2)
+KUAIBAN_REPORT_DAYS = env_int("KUAIBAN_REPORT_DAYS", 5)
+KUAIBAN_APPEAL_DAYS = env_int("KUAIBAN_APPEAL_DAYS", 15)
+KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
+KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
+
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
-KUAIBAN_SUPERVISION_CACHE_SECONDS = int(os.environ.get("KUAIBAN_SUPERVISION_CACHE_SECONDS", "300"))
+KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)
 
 # Django's cache: per process by default; one Redis for every process when KUAIBAN_REDIS_URL
 # is set (Django's own Redis backend, redis-py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("KUAIBAN_REDIS_URL"):
+KUAIBAN_REDIS_URL = env_str("KUAIBAN_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+if KUAIBAN_REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["KUAIBAN_REDIS_URL"],
+        "LOCATION": KUAIBAN_REDIS_URL,
         "KEY_PREFIX": "kuaiban",
     }
-KUAIBAN_INPROCESS_WORKER = False
 
 # Policy packs shipped with the platform (loaded by `kuaiban pack load`).
 KUAIBAN_PACKS_DIR = BASE_DIR / "packs"
 # The admin warns when the working-day calendar ends within this many days.
 KUAIBAN_CALENDAR_WARN_DAYS = 90
 
+# Every handler masks ID numbers, phone numbers and signed-link signatures (kuaiban/core/masking.py),
+# Django's own included: its "django" logger keeps no handler of its own (with DEBUG on, Django's
+# console handler printed records unmasked) and passes its records (e.g. "Not Found: <path>") to
+# the root handler; runserver's access log ("django.server") gets a masked handler of its own.
+KUAIBAN_LOG_LEVEL = env_str("KUAIBAN_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "kuaiban.core.masking.MaskPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["mask_personal_data"],
             "formatter": "plain",
-        }
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "server",
+        },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("KUAIBAN_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": KUAIBAN_LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": KUAIBAN_LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -13,7 +13,14 @@ from kuaiban.core.identifiers import credit_code_check_char, id_number_check_dig
 pytest_plugins = ["tests.browser_fixtures"]
 
 # Worlds built once per session (tests/worlds.py): the database set before each test's transaction.
-from tests.worlds import _django_db_helper, _world_in_place, intake_world  # noqa: E402, F401
+from tests.worlds import (  # noqa: E402, F401
+    _django_db_helper,
+    _world_in_place,
+    demo_world,
+    intake_world,
+    shandong_jiangsu_world,
+    shandong_world,
+)
 
 _serial = itertools.count(1)
 

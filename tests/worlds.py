@@ -2,11 +2,13 @@
 
 The intake world — the official working-day calendar, the Shandong and Shanxi packs, the demo
 accounts — comes from the real services (``calendar_seed_from_package``, ``pack_load``,
-``demo_setup``) and takes seconds to build. It is built the first time a test asks for it; its
-rows are then kept in memory, table by table. Before every database test the database is set to
-the rows the test expects and committed:
+``demo_setup``) and takes seconds to build; so does the public pages' world (the calendar and
+the Shandong pack). Each is built the first time a test asks for it; its rows are then kept in
+memory, table by table. Before every database test the database is set to the rows the test
+expects and committed:
 
-- a test that requests the ``intake_world`` fixture gets the intake world;
+- a test that requests one of the world fixtures below (``intake_world``, ``shandong_world``…)
+  gets that world;
 - every other test gets the database as it was after the migrations, as pytest-django gives it.
 
 Nothing is done when the database already holds those rows. A test runs in its own transaction,
@@ -38,22 +40,38 @@ NOW = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 EMPTY = "empty"
 
 
-def intake_world_build() -> None:
-    """The calendar, the two packs the intake tests use, and the demo accounts."""
-    from kuaiban.accounts.demo import demo_setup
-    from kuaiban.bundles.services import pack_load
-    from kuaiban.calendar.services import calendar_seed_from_package
+def _packs_build(*codes: str, demo_accounts: bool = False) -> Callable[[], None]:
+    """The calendar and the named packs (every pack when none is named), maybe the demo
+    accounts."""
 
-    with mock.patch.object(timezone, "now", return_value=NOW):
-        calendar_seed_from_package()
+    def build() -> None:
+        from kuaiban.accounts.demo import demo_setup
+        from kuaiban.bundles.services import pack_load
+        from kuaiban.calendar.services import calendar_seed_from_package
+
         packs = Path(settings.KUAIBAN_PACKS_DIR)
-        for name in ("shandong-2020.yaml", "shanxi-2020.yaml"):
-            pack_load(path=packs / name)
-        demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+        with mock.patch.object(timezone, "now", return_value=NOW):
+            calendar_seed_from_package()
+            for path in sorted(packs.glob("*.yaml")):
+                if path.name != "catalogue.yaml" and (not codes or path.stem in codes):
+                    pack_load(path=path)
+            if demo_accounts:
+                demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+
+    return build
 
 
 # The fixture name a test requests → how its world is built.
-BUILDERS: dict[str, Callable[[], None]] = {"intake_world": intake_world_build}
+BUILDERS: dict[str, Callable[[], None]] = {
+    # The intake tests: the calendar, the two packs they use, the demo accounts.
+    "intake_world": _packs_build("shandong-2020", "shanxi-2020", demo_accounts=True),
+    # The public pages: the calendar and the Shandong pack.
+    "shandong_world": _packs_build("shandong-2020"),
+    # The public texts of two provinces.
+    "shandong_jiangsu_world": _packs_build("shandong-2020", "jiangsu-2021"),
+    # The demo as `make demo` sets it up: every pack and the demo accounts.
+    "demo_world": _packs_build(demo_accounts=True),
+}
 
 Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
@@ -164,3 +182,18 @@ def _django_db_helper(_world_in_place: None, _django_db_helper: None) -> None:
 @pytest.fixture
 def intake_world(db: None) -> None:
     """The intake world (see the module's docstring), in place before the test's transaction."""
+
+
+@pytest.fixture
+def shandong_world(db: None) -> None:
+    """The calendar and the Shandong pack, in place before the test's transaction."""
+
+
+@pytest.fixture
+def shandong_jiangsu_world(db: None) -> None:
+    """The calendar, the Shandong and the Jiangsu packs, in place before the test's transaction."""
+
+
+@pytest.fixture
+def demo_world(db: None) -> None:
+    """The calendar, every pack and the demo accounts, in place before the test's transaction."""

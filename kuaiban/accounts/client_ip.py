@@ -11,7 +11,7 @@ def client_ip(request: HttpRequest) -> str:
     X-Forwarded-For — the address the outermost trusted proxy saw. Entries further left are
     written by the client and could be forged to dodge the throttle, so they are never used."""
     remote = str(request.META.get("REMOTE_ADDR") or "unknown")
-    proxies = int(getattr(settings, "KUAIBAN_TRUSTED_PROXY_COUNT", 0))
+    proxies = settings.KUAIBAN_TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote[:45]
     forwarded = [

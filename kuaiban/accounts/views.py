@@ -17,6 +17,7 @@ from kuaiban.accounts.audit import audit_log
 from kuaiban.accounts.client_ip import client_ip
 from kuaiban.accounts.forms import LoginForm
 from kuaiban.accounts.selectors import home_url_for
+from kuaiban.core.models import AuditAction
 
 
 class KuaibanLoginView(LoginView):
@@ -41,11 +42,11 @@ class KuaibanLoginView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        sso_url = str(getattr(settings, "KUAIBAN_SSO_LOGIN_URL", ""))
+        sso_url = settings.KUAIBAN_SSO_LOGIN_URL
         if sso_url and context.get("next"):
             sso_url += ("&" if "?" in sso_url else "?") + urlencode({"next": context["next"]})
         context["sso_login_url"] = sso_url
-        context["sso_label"] = getattr(settings, "KUAIBAN_SSO_LABEL", "") or "使用统一身份认证登录"
+        context["sso_label"] = settings.KUAIBAN_SSO_LABEL or "使用统一身份认证登录"
         context["home_url"] = home_url_for(self.request.user)
         return context
 
@@ -63,7 +64,7 @@ class KuaibanLogoutView(LogoutView):
         user = request.user
         response = super().post(request, *args, **kwargs)
         if user.is_authenticated:
-            audit_log(actor=user, action="logout", detail={"ip": client_ip(request)})
+            audit_log(actor=user, action=AuditAction.LOGOUT, detail={"ip": client_ip(request)})
             messages.success(request, "您已安全退出登录。")
         return response
 

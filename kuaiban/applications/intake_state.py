@@ -44,4 +44,12 @@ def walk_in_load(request: HttpRequest) -> dict[str, str]:
 
 
 def walk_in_save(request: HttpRequest, applicant: dict[str, str]) -> None:
+    """A newly registered walk-in starts every journey afresh: nothing of the one before."""
+    request.session.pop(_SESSION_KEY, None)
     request.session["kuaiban_walk_in"] = applicant
+
+
+def walk_in_clear(request: HttpRequest) -> None:
+    """After a submission the clerk's screen is clean: no walk-in, no answers left over."""
+    request.session.pop(_SESSION_KEY, None)
+    request.session.pop("kuaiban_walk_in", None)

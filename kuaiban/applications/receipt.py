@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from kuaiban.applications.models import Application, Provision
 from kuaiban.core.masking import mask_id_number, mask_phone
-from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+from kuaiban.documents.model import (
+    Block,
+    Bullets,
+    Document,
+    Heading,
+    Image,
+    KeyValue,
+    Paragraph,
+    Table,
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,7 @@ class Receipt:
     shared: list[str]
     committed: list[str]
     owed: list[tuple[str, str]]
+    corrections_given: list[tuple[str, dt.datetime | None]]
     items: list[list[str]]
     burden_rows: list[list[str]]
     saved_line: str
@@ -68,6 +79,9 @@ def application_receipt(application: Application) -> Receipt:
             for m in materials
             if m.provision == Provision.GAP and m.supplied_at is None
         ],
+        corrections_given=[
+            (m.name, m.supplied_at) for m in materials if m.provision == Provision.CORRECTION
+        ],
         items=[
             [
                 s.seed_name,
@@ -89,8 +103,24 @@ def application_receipt(application: Application) -> Receipt:
     )
 
 
-def receipt_document(receipt: Receipt) -> Document:
-    blocks: list[Block] = [
+@dataclass(frozen=True)
+class PrintedRatingLink:
+    """一次一评 on the clerk's printout: the walk-in's personal link, its QR code, its last day."""
+
+    url: str
+    qr_png: bytes
+    until: str
+
+
+def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None = None) -> Document:
+    blocks: list[Block] = []
+    if rating_link is not None:
+        blocks += [
+            Heading("请评价本次窗口服务（一次一评）"),
+            Image(rating_link.qr_png, width=36, caption="请办事人用手机扫码评价，无需登录"),
+            KeyValue([("评价链接", rating_link.url), ("有效期至", rating_link.until)]),
+        ]
+    blocks += [
         Heading("已收到的材料"),
         Bullets(receipt.received or ["无（材料均通过数据共享、承诺或容缺方式提供）"]),
     ]
@@ -119,5 +149,5 @@ def receipt_document(receipt: Receipt) -> Document:
         subtitle=receipt.application.bundle.name,
         meta=receipt.meta,
         blocks=blocks,
-        footer="请妥善保存本回执；凭办件编号可随时查询办理进度。咨询电话 12333",
+        footer="请妥善保存本回执；凭办件编号和证件号码后4位可在“办件进度查询”随时查询。咨询电话 12333",
     )

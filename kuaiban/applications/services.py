@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
 from kuaiban.applications.models import (
@@ -21,7 +22,7 @@ from kuaiban.applications.models import (
 )
 from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
-from kuaiban.applications.validation import form_clean
+from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.cases.routing import RoutingTable, routes_require
@@ -31,8 +32,11 @@ from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
+from kuaiban.ratings.services import visit_record
+from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
@@ -85,6 +89,7 @@ def application_submit(
         optional_items=data.items,
         answers=data.answers,
         profile=lookup.profile,
+        applicant_kind=applicant.kind,
     )
     if plan.scenario.target not in (applicant.kind, "both"):
         raise Unprocessable(
@@ -97,7 +102,14 @@ def application_submit(
         if bi.item.code in {s.code for s in plan.subitems}
     ]
     agencies = routes_require(table=RoutingTable.for_region(applicant.region), items=items)
-    form, errors = form_clean(fields=plan.fields, data=data.form)
+    given = dict(data.form)
+    errors = identity_apply(
+        identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
+    )
+    form, form_errors = form_clean(fields=plan.fields, data=given)
+    if not form_errors:
+        form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
+    errors = form_errors | errors
     decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:
@@ -127,6 +139,23 @@ def application_submit(
             raise
         return SubmitResult(application=replay, created=False)
     return SubmitResult(application=application, created=True, shared_data_notice=lookup.notice)
+
+
+def _identity(actor: User, applicant: Applicant) -> Identity:
+    """What the form must agree with: all a clerk registered for a walk-in; an applicant's
+    own account binds its identifier (its display name need not be the legal name)."""
+    person = applicant.kind == ApplicantKind.PERSON
+    if actor.role != Role.CLERK:
+        return Identity(
+            person=person, id_number=applicant.id_number, credit_code=applicant.credit_code
+        )
+    return Identity(
+        person=person,
+        name=applicant.name,
+        id_number=applicant.id_number,
+        credit_code=applicant.credit_code,
+        phone=applicant.phone,
+    )
 
 
 def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Application | None:
@@ -234,20 +263,17 @@ def _store(
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             if profile is not None:
-                audit_record(
+                shared_data_read_audit(
                     actor=actor,
-                    action="shareddata.read",
-                    object_type=applicant.kind,
-                    object_id=mask_id_number(applicant.id_number or applicant.credit_code),
-                    changes={
-                        "purpose": "application.submit",
-                        "number": application.number,
-                        "records": [r.record for r in profile.records],
-                    },
+                    profile=profile,
+                    id_number=applicant.id_number,
+                    credit_code=applicant.credit_code,
+                    purpose="application.submit",
+                    number=application.number,
                 )
             audit_record(
                 actor=actor,
-                action="application.submit",
+                action=AuditAction.APPLICATION_SUBMIT,
                 object_type="application",
                 object_id=application.number,
                 changes={
@@ -255,6 +281,10 @@ def _store(
                     "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
                 },
             )
+            if actor.role == Role.CLERK:
+                # 一次一评: the walk-in may rate this window visit as well as the case, whether
+                # the clerk used the window screens or the API.
+                visit_record(clerk=actor, application=application)
     except BaseException:
         # Nothing from a failed submission stays stored: the rows rolled back, the files go too.
         from django.core.files.storage import default_storage
@@ -283,7 +313,7 @@ def _application_create(
         pack=plan.bundle.pack,
         bundle=plan.bundle,
         scenario=plan.scenario,
-        snapshot=plan_snapshot(plan),
+        snapshot=plan_snapshot(plan).to_dict(),
         applicant_kind=applicant.kind,
         applicant=applicant.account,
         applicant_name=applicant.name,

@@ -1,73 +1,15 @@
-"""Checking the merged form: each field by its type, with a message an applicant understands."""
+"""Checking the merged form: each field by its type, with a message an applicant understands,
+and the answers against each other (the rules marked `on_submit: refuse`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
-from kuaiban.bundles.planning import PlanField
-from kuaiban.catalogue.models import FieldType
-from kuaiban.core.identifiers import credit_code_error, id_number_error
-from kuaiban.core.text import is_ascii_digits
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
-_BANK_ACCOUNT = re.compile(r"^\d{12,25}$", re.ASCII)
-_MAX_LENGTH = {FieldType.TEXTAREA: 2000}
-_MONEY = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
-_MONEY_MAX = Decimal("100000000")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Dates in these forms are events of a working life: a contribution since the 1950s, a contract
-# that ends in some years. Outside this window a date is a typo (or 9999-12-31, 0001-01-01).
-_EARLIEST_DATE = dt.date(1900, 1, 1)
-_LATEST_YEARS_AHEAD = 20
-
-
-def _date_error(value: str) -> str | None:
-    # fromisoformat alone would take "20261202" and "2026-W49-3".
-    try:
-        day = dt.date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None
-    except ValueError:
-        day = None
-    if day is None:
-        return "请按 年-月-日 填写日期，如 2026-11-23"
-    latest = timezone.localdate().replace(month=1, day=1)
-    latest = latest.replace(year=latest.year + _LATEST_YEARS_AHEAD)
-    if not _EARLIEST_DATE <= day <= latest:
-        return f"日期应在 {_EARLIEST_DATE.year} 年至 {latest.year} 年之间"
-    return None
-
-
-def _check(field: PlanField, value: str) -> str | None:
-    """Why ``value`` is not acceptable for ``field``, or None."""
-    kind = FieldType(field.field_type)
-    if len(value) > _MAX_LENGTH.get(kind, 200):
-        return f"“{field.label}”内容过长"
-    if kind == FieldType.ID_NUMBER:
-        return id_number_error(value)
-    if kind == FieldType.CREDIT_CODE:
-        return credit_code_error(value)
-    if kind == FieldType.PHONE and not (_MOBILE.match(value) or _LANDLINE.match(value)):
-        return "请填写11位手机号或带区号的固定电话"
-    if kind == FieldType.BANK_ACCOUNT and not _BANK_ACCOUNT.match(value.replace(" ", "")):
-        return "银行账号应为12至25位数字"
-    if kind == FieldType.DATE:
-        return _date_error(value)
-    if kind == FieldType.INTEGER and not (is_ascii_digits(value) and len(value) <= 9):
-        return "请填写整数"
-    # Money: ASCII digits with at most two decimals; Decimal() alone would also take "NaN",
-    # "Infinity", "1e9" and full-width digits, which no form field should hold.
-    if kind == FieldType.MONEY and (not _MONEY.fullmatch(value) or Decimal(value) > _MONEY_MAX):
-        return "金额应为不超过两位小数的非负数，如 3500 或 3500.50，最多一亿元"
-    if kind == FieldType.CHOICE and value not in field.choices:
-        return f"请从以下选项中选择：{'、'.join(field.choices)}"
-    if kind == FieldType.BOOL and value not in ("true", "false"):
-        return "请选择“是”或“否”"
-    return None
+from kuaiban.bundles.planning import Plan, PlanField
+from kuaiban.cases.checks import evaluate_checks
+from kuaiban.catalogue.values import field_value_error
 
 
 def _text(value: Any) -> str:
@@ -80,10 +22,22 @@ def _text(value: Any) -> str:
     return str(value).strip() if isinstance(value, str) else "\x00"
 
 
+def _unasked_error(field: PlanField, value: str) -> str | None:
+    """A value given for a field the applicant is not asked: refused unless it agrees."""
+    if field.fixed is not None and value != field.fixed:
+        return f"本情形下“{field.label}”为“{field.fixed}”，不能为“{value}”"
+    if field.by_employer and value != field.prefill:
+        return f"“{field.label}”由用人单位提供，个人申请时无需填写"
+    if field.not_applicable:
+        return f"“{field.label}”{field.not_applicable}，无需填写"
+    return None
+
+
 def form_clean(
     *, fields: list[PlanField], data: dict[str, Any]
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """(clean values, errors by field key). Prefilled values stand in for what is left empty."""
+    """(clean values, errors by field key). Prefilled values stand in for what is left empty;
+    values the scenario settles are filled in, and a different value for them is refused."""
     clean: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     known = {f.key for f in fields}
@@ -95,17 +49,71 @@ def form_clean(
         if value == "\x00":
             errors[f"form.{field.key}"] = [f"“{field.label}”应为文字"]
             continue
+        unasked = value and not field.asked and not field.same_as
+        if unasked and (problem := _unasked_error(field, value)):
+            errors[f"form.{field.key}"] = [problem]
+            continue
+        if field.fixed is not None:
+            value = field.fixed
+        elif field.same_as or field.not_applicable:
+            continue  # same_as: filled in below; not_applicable: not for this applicant
+        elif field.by_employer:
+            value = field.prefill or ""
+            if not value:
+                continue  # the employer gives it; the officer takes it from the unit's record
         if not value and field.prefill:
             value = field.prefill
         if not value:
             if field.required:
                 errors[f"form.{field.key}"] = [f"请填写“{field.label}”"]
             continue
-        problem = _check(field, value)
+        problem = field_value_error(
+            field_type=field.field_type, label=field.label, choices=field.choices, value=value
+        )
         if problem:
             errors[f"form.{field.key}"] = [problem]
         else:
             clean[field.key] = (
                 value.upper() if field.field_type in ("id_number", "credit_code") else value
             )
+    _copies_fill(fields, data, clean, errors)
     return clean, errors
+
+
+def _copies_fill(
+    fields: list[PlanField],
+    data: dict[str, Any],
+    clean: dict[str, str],
+    errors: dict[str, list[str]],
+) -> None:
+    """`same_as` fields take the other field's clean value; a different value is refused."""
+    labels = {f.key: f.label for f in fields}
+    for field in fields:
+        if not field.same_as:
+            continue
+        value, given = clean.get(field.same_as, ""), _text(data.get(field.key))
+        if given and value and given != value:
+            errors[f"form.{field.key}"] = [
+                f"本情形下“{field.label}”与“{labels.get(field.same_as)}”相同，应为“{value}”"
+            ]
+        elif value:
+            clean[field.key] = value
+
+
+def form_crosscheck(*, plan: Plan, clean: dict[str, str], on: dt.date) -> dict[str, list[str]]:
+    """The plan's `on_submit: refuse` rules on the clean answers: errors by field key.
+
+    A failing rule is reported at the date it counts at (`at`) when there is one — the answer
+    the applicant can change — else at its own field.
+    """
+    labels = {f.key: f.label for f in plan.fields}
+    asked = {f.key for f in plan.fields if f.asked}
+    errors: dict[str, list[str]] = {}
+    results = evaluate_checks(checks=plan.submit_checks, form=clean, on=on, labels=labels)
+    for check, result in zip(plan.submit_checks, results, strict=True):
+        if result["passed"]:
+            continue
+        where = next((k for k in (check.get("at"), check.get("field")) if k in asked), None)
+        where = where or check.get("at") or check.get("field") or "__all__"
+        errors.setdefault(f"form.{where}", []).append(f"{result['label']}：{result['detail']}")
+    return errors

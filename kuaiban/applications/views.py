@@ -9,18 +9,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kuaiban.accounts.models import User
 from kuaiban.applications.materials import CORRECTION_FILES_MAX, material_supply
 from kuaiban.applications.models import Application
-from kuaiban.applications.receipt import application_receipt, receipt_document
+from kuaiban.applications.receipt import (
+    PrintedRatingLink,
+    application_receipt,
+    receipt_document,
+)
 from kuaiban.applications.results import application_outcome, outcome_document
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.cases.services import application_withdraw, correction_answer
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.documents.render import render_pdf
+from kuaiban.ratings import conf as ratings_conf
+from kuaiban.ratings.links import qr_png
+from kuaiban.ratings.selectors import visit_offer
 
 
 def _application_or_404(request: HttpRequest, number: str) -> Application:
@@ -66,10 +74,25 @@ def receipt_page(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
     application = _application_or_404(request, number)
-    content = render_pdf(receipt_document(application_receipt(application)))
+    document = receipt_document(
+        application_receipt(application), rating_link=_printed_rating_link(request, application)
+    )
+    content = render_pdf(document)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{number}.pdf"'
     return response
+
+
+def _printed_rating_link(
+    request: HttpRequest, application: Application
+) -> PrintedRatingLink | None:
+    """The serving clerk's printout carries the walk-in's rating link as the page shows it."""
+    base = ratings_conf.public_url() or request.build_absolute_uri("/")
+    offer = visit_offer(clerk=request.user, application=application, base=base)
+    if offer is None or not offer.url:
+        return None
+    until = timezone.localtime(offer.expires_at).strftime("%Y年%m月%d日")
+    return PrintedRatingLink(url=offer.url, qr_png=qr_png(offer.url), until=until)
 
 
 def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]:
@@ -82,9 +105,20 @@ def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """GET asks the applicant to confirm (withdrawing cannot be undone); POST withdraws."""
     user, application = _owner_action(request, number)
+    if request.method == "GET":
+        outcome = application_outcome(application)
+        if not outcome.can_withdraw:
+            messages.error(request, "事项已开始办理，不能撤回。")
+            return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+        return render(
+            request,
+            "applications/withdraw.html",
+            {"application": application, "outcome": outcome},
+        )
     try:
         application_withdraw(actor=user, application=application)
         messages.success(request, "申请已撤回。")
@@ -136,7 +170,10 @@ def supply(request: HttpRequest, number: str, code: str) -> HttpResponse:
 @login_required
 def results_pdf(request: HttpRequest, number: str) -> HttpResponse:
     application = _application_or_404(request, number)
-    content = render_pdf(outcome_document(application_outcome(application)))
+    outcome = application_outcome(application)
+    if not outcome.has_results:
+        raise Http404("尚无办理结果，办结后可打印办理结果通知书")
+    content = render_pdf(outcome_document(outcome))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="results-{number}.pdf"'
     return response

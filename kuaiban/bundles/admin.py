@@ -1,4 +1,8 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from kuaiban.bundles.models import (
     Bundle,
@@ -10,6 +14,75 @@ from kuaiban.bundles.models import (
     Scenario,
     SpeedUp,
 )
+from kuaiban.bundles.selectors import bundle_limit_problem
+from kuaiban.calendar.limits import TimeLimit, promised_within_legal
+
+
+def _limit(data: dict[str, Any], prefix: str) -> TimeLimit | None:
+    """The time limit an admin form is about to save, from its value and unit fields."""
+    return TimeLimit.from_parts(data.get(f"{prefix}_value"), data.get(f"{prefix}_unit"))
+
+
+class BundleAdminForm(forms.ModelForm[Bundle]):
+    """Refuses a promised limit that breaks the Jiangsu rule for any parallel scenario."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.instance.pk is not None:
+            problem = bundle_limit_problem(
+                bundle=self.instance, promised=_limit(data, "promised_limit")
+            )
+            if problem:
+                raise forms.ValidationError(problem, code="bundle_limit")
+        return data
+
+
+class ScenarioAdminForm(forms.ModelForm[Scenario]):
+    """Refuses turning a scenario parallel when the bundle's limit is shorter than needed."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.instance.pk is not None and data.get("mode"):
+            bundle = self.instance.bundle
+            problem = bundle_limit_problem(
+                bundle=bundle,
+                promised=bundle.promised_limit,
+                modes={self.instance.pk: data["mode"]},
+            )
+            if problem:
+                raise forms.ValidationError(problem, code="bundle_limit")
+        return data
+
+
+class SpeedUpAdminForm(forms.ModelForm[SpeedUp]):
+    """Refuses a sped-up limit longer than the legal one, and one that breaks the Jiangsu rule."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        instance = self.instance
+        promised = _limit(data, "promised_limit")
+        legal = _limit(data, "legal_limit") if "legal_limit_unit" in data else instance.legal_limit
+        problem = promised_within_legal(promised=promised, legal=legal)
+        if problem:
+            raise forms.ValidationError(problem, code="promised_over_legal")
+        if promised is not None and instance.pk is not None:
+            bundles = Bundle.objects.filter(
+                pack_id=instance.pack_id, scenarios__bundle_items__item_id=instance.item_id
+            ).distinct()
+            for bundle in bundles:
+                problem = bundle_limit_problem(
+                    bundle=bundle,
+                    promised=bundle.promised_limit,
+                    item_promised={instance.item_id: promised},
+                )
+                if problem:
+                    raise forms.ValidationError(
+                        f"一件事“{bundle.name}”：{problem}", code="bundle_limit"
+                    )
+        return data
 
 
 class BundleInline(admin.TabularInline[Bundle, Pack]):
@@ -40,6 +113,7 @@ class QuestionInline(admin.TabularInline[Question, Bundle]):
 
 @admin.register(Bundle)
 class BundleAdmin(admin.ModelAdmin[Bundle]):
+    form = BundleAdminForm
     list_display = ["pack", "code", "name", "target", "mode"]
     list_filter = ["pack", "mode", "target"]
     search_fields = ["name"]
@@ -55,6 +129,7 @@ class BundleItemInline(admin.TabularInline[BundleItem, Scenario]):
 
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin[Scenario]):
+    form = ScenarioAdminForm
     list_display = ["bundle", "code", "name", "mode"]
     list_filter = ["bundle__pack", "mode"]
     inlines = [BundleItemInline]
@@ -74,6 +149,13 @@ class SpeedUpAdmin(admin.ModelAdmin[SpeedUp]):
     ]
     list_filter = ["pack", "promised_set_by"]
     list_editable = ["promised_limit_value", "promised_limit_unit"]
+    form = SpeedUpAdminForm
+
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: Any
+    ) -> type[forms.ModelForm[SpeedUp]]:
+        # The list's inline edits obey the same rule as the change page.
+        return super().get_changelist_form(request, form=SpeedUpAdminForm, **kwargs)
 
 
 @admin.register(HotItem)

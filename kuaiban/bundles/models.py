@@ -138,6 +138,15 @@ class Scenario(models.Model):
     mode = models.CharField(_("办理模式"), max_length=12, choices=Mode.choices)
     source = models.CharField(_("政策出处"), max_length=120)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    field_rules = models.JSONField(
+        _("由情形确定的字段"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "字段键 → {value: 固定值} / {same_as: 另一字段键} / {from: 共享数据路径}；"
+            "由情形确定的信息不再询问申请人。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("具体场景")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -24,7 +25,9 @@ from kuaiban.calendar.arithmetic import WorkCalendar
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.limits import TimeLimit
 from kuaiban.calendar.selectors import calendar_load, due_at
-from kuaiban.catalogue.models import AgencyKind
+from kuaiban.cases.checks.validate import ON_SUBMIT_REFUSE
+from kuaiban.catalogue.models import AgencyKind, FormField
+from kuaiban.catalogue.values import field_value_error
 from kuaiban.core.errors import Unprocessable
 from kuaiban.shareddata.connectors import SharedProfile
 
@@ -36,8 +39,35 @@ class PlanField:
     field_type: str
     required: bool
     choices: list[str]
-    prefill: str | None
+    prefill: str | None  # the value shared data gives, when it fits the field
     items: list[str] = field(default_factory=list)
+    source: str = ""  # the shared-data path it is (or would be) prefilled from
+    fixed: str | None = None  # the value the scenario settles (pack `fields: {key: {value}}`)
+    same_as: str = ""  # the field whose value it takes (pack `fields: {key: {same_as}}`)
+    by_employer: bool = False  # only the employer can give it and the applicant is a person
+    not_applicable: str = ""  # why it does not apply to this applicant (e.g. 仅适用于女性)
+    only_gender: str = ""  # asked only of applicants of this gender
+
+    def typed_by_anyone(self, *, assume_shared: bool) -> bool:
+        """Typed by every applicant with records on file (``assume_shared``), or by this one."""
+        if not assume_shared:
+            return self.typed
+        return self.typed and not self.source and not self.only_gender
+
+    @property
+    def asked(self) -> bool:
+        """Whether the applicant is asked at all (shown as an input on the one form)."""
+        return (
+            self.fixed is None
+            and not self.same_as
+            and not self.by_employer
+            and not self.not_applicable
+        )
+
+    @property
+    def typed(self) -> bool:
+        """Whether the applicant has to type it: asked and not prefilled."""
+        return self.asked and self.prefill is None
 
 
 @dataclass
@@ -104,6 +134,18 @@ class Plan:
     burden: dict[str, Burden]
     credit_commitment_required: bool
     calendar_problem: str = ""
+    # 智能审核 rules marked `on_submit: refuse`: checked on the answers before anything is stored.
+    submit_checks: list[dict[str, Any]] = field(default_factory=list)
+    applicant_kind: str = "person"
+
+    @property
+    def asked_fields(self) -> list[PlanField]:
+        return [f for f in self.fields if f.asked]
+
+    @property
+    def settled_fields(self) -> list[PlanField]:
+        """Fields the applicant is not asked: settled by the scenario or given by the employer."""
+        return [f for f in self.fields if not f.asked and not f.not_applicable]
 
     @property
     def promised_due_date(self) -> dt.date | None:
@@ -171,8 +213,17 @@ def bundle_plan(
     strict: bool = True,
     speedups: dict[int, SpeedUp] | None = None,
     calendar: WorkCalendar | None = None,
+    applicant_kind: str = "",
+    assume_shared: bool = False,
 ) -> Plan:
-    """Plan a scenario. A due date past the configured calendar raises `CalendarNotConfigured`;
+    """Plan a scenario for an applicant of ``applicant_kind`` (person / unit; by default a
+    person where the scenario allows one).
+
+    ``assume_shared`` (service guides, which know no applicant) counts what shared data
+    provides when it holds the applicant's records, so the burden a guide shows is the one a
+    person with records on file meets on the apply page and the receipt.
+
+     A due date past the configured calendar raises `CalendarNotConfigured`;
     with ``strict=False`` (service guides) the plan has no dates and says why instead.
 
     Whoever plans several scenarios of one pack at once passes the pack's ``speedups`` and a
@@ -197,8 +248,9 @@ def bundle_plan(
         problem = exc.message
         subitems = _schedule(bundle, scenario, chosen, speedups, start, None)
         promised_due_at = None
-    fields = _merge_fields(chosen, profile)
-    materials = _merge_materials(chosen, profile)
+    kind = applicant_kind or ("unit" if scenario.target == "unit" else "person")
+    fields = _merge_fields(chosen, profile, scenario=scenario, applicant_kind=kind)
+    materials = _merge_materials(chosen, profile, assume_shared=assume_shared)
     return Plan(
         bundle=bundle,
         scenario=scenario,
@@ -207,9 +259,16 @@ def bundle_plan(
         materials=materials,
         subitems=subitems,
         promised_due_at=promised_due_at,
-        burden=_burden(chosen, fields, materials),
+        burden=_burden(chosen, fields, materials, assume_shared=assume_shared),
         credit_commitment_required=any(s.pays_money for s in subitems),
         calendar_problem=problem,
+        submit_checks=[
+            dict(check)
+            for bi in chosen
+            for check in bi.item.checks
+            if isinstance(check, Mapping) and check.get("on_submit") == ON_SUBMIT_REFUSE
+        ],
+        applicant_kind=kind,
     )
 
 
@@ -273,31 +332,80 @@ def _promised_due(
     return max((s.due_at for s in subitems if s.due_at), default=start)
 
 
-def _merge_fields(chosen: list[BundleItem], profile: SharedProfile | None) -> list[PlanField]:
+def _merge_fields(
+    chosen: list[BundleItem],
+    profile: SharedProfile | None,
+    *,
+    scenario: Scenario,
+    applicant_kind: str,
+) -> list[PlanField]:
+    rules: Mapping[str, Mapping[str, str]] = scenario.field_rules or {}
+    gender = profile.values.get("person.gender", "") if profile else ""
     merged: dict[str, PlanField] = {}
     for bi in chosen:
         for form_field in item_fields(bi.item):
             entry = merged.get(form_field.key)
             if entry is None:
-                value = (
-                    profile.values.get(form_field.prefill)
-                    if profile and form_field.prefill
-                    else None
-                )
-                entry = merged[form_field.key] = PlanField(
-                    key=form_field.key,
-                    label=form_field.label,
-                    field_type=form_field.field_type,
-                    required=form_field.required,
-                    choices=list(form_field.choices),
-                    prefill=value,
+                entry = merged[form_field.key] = _plan_field(
+                    form_field, rules.get(form_field.key, {}), profile, applicant_kind, gender
                 )
             entry.required = entry.required or form_field.required
             entry.items.append(bi.item.code)
+    # A field that another one copies is needed whenever the copy is.
+    for entry in merged.values():
+        if entry.same_as in merged:
+            merged[entry.same_as].required |= entry.required
     return list(merged.values())
 
 
-def _merge_materials(chosen: list[BundleItem], profile: SharedProfile | None) -> list[PlanMaterial]:
+def _plan_field(
+    form_field: FormField,
+    rule: Mapping[str, str],
+    profile: SharedProfile | None,
+    applicant_kind: str,
+    gender: str,
+) -> PlanField:
+    """One field as this applicant meets it: settled, prefilled, not asked, or asked."""
+    entry = PlanField(
+        key=form_field.key,
+        label=form_field.label,
+        field_type=form_field.field_type,
+        required=form_field.required,
+        choices=list(form_field.choices),
+        prefill=None,
+        fixed=rule.get("value"),
+        same_as=rule.get("same_as", ""),
+        by_employer=rule.get("party") == "employer" and applicant_kind == "person",
+        only_gender=form_field.only_gender,
+    )
+    if form_field.only_gender and gender and gender != form_field.only_gender:
+        entry.not_applicable = f"仅适用于{form_field.only_gender}性申请人"
+    paths = [p for p in (rule.get("from", ""), form_field.prefill) if p]
+    entry.source = paths[0] if paths else ""
+    if profile is None:
+        return entry
+    for path in paths:
+        value = profile.values.get(path)
+        # Shared data that does not fit the field (a 学历 outside its choices) is not used:
+        # the applicant is asked instead of being handed a value the form would refuse.
+        if value and not _misfit(entry, value):
+            entry.prefill, entry.source = value, path
+            break
+    return entry
+
+
+def _misfit(entry: PlanField, value: str) -> bool:
+    return (
+        field_value_error(
+            field_type=entry.field_type, label=entry.label, choices=entry.choices, value=value
+        )
+        is not None
+    )
+
+
+def _merge_materials(
+    chosen: list[BundleItem], profile: SharedProfile | None, *, assume_shared: bool = False
+) -> list[PlanMaterial]:
     available = profile.sources if profile else set()
     merged: dict[str, PlanMaterial] = {}
     for bi in chosen:
@@ -312,29 +420,35 @@ def _merge_materials(chosen: list[BundleItem], profile: SharedProfile | None) ->
                     commitment_allowed=material.commitment_allowed,
                     shared_source=material.shared_source,
                     from_shared_data=bool(material.shared_source)
-                    and material.shared_source in available,
+                    and (assume_shared or material.shared_source in available),
                 )
             entry.items.append(bi.item.code)
     return list(merged.values())
 
 
 def _burden(
-    chosen: list[BundleItem], fields: list[PlanField], materials: list[PlanMaterial]
+    chosen: list[BundleItem],
+    fields: list[PlanField],
+    materials: list[PlanMaterial],
+    *,
+    assume_shared: bool = False,
 ) -> dict[str, Burden]:
     """What the applicant would face item by item vs through the bundle.
 
     separate: every item's own form, material list, application and — unless the item can
-    be done fully online — its own visit. bundled: the merged form minus what shared data
-    prefills, the merged material list minus what shared data provides and minus the items'
-    application forms (generated from the one merged form), one application, and one visit
-    only if some item cannot be done online.
+    be done fully online — its own visit. bundled: the fields the applicant actually types
+    (asked, and not prefilled by shared data — with ``assume_shared``, not prefillable and
+    asked of every applicant, not of one gender only), the
+    merged material list minus what shared data provides and minus the items' application
+    forms (generated from the one merged form), one application, and one visit only if some
+    item cannot be done online. The one figure the guide, the apply page and the receipt show.
     """
     items = [bi.item for bi in chosen]
     offline = [i for i in items if i.onsite_required or not i.online]
     return {
         "fields": Burden(
             separate=sum(len(item_fields(i)) for i in items),
-            bundled=sum(1 for f in fields if f.prefill is None),
+            bundled=sum(1 for f in fields if f.typed_by_anyone(assume_shared=assume_shared)),
         ),
         "materials": Burden(
             separate=sum(len(item_materials(i)) for i in items),

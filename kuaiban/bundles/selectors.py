@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from kuaiban.bundles.models import Bundle, BundleItem, Pack, Scenario, SpeedUp
-from kuaiban.calendar.limits import TimeLimit
+from kuaiban.bundles.models import Bundle, BundleItem, Mode, Pack, Scenario, SpeedUp
+from kuaiban.calendar.limits import TimeLimit, parallel_within_longest
 from kuaiban.catalogue.models import FormField, ItemField, ItemMaterial, Material, ServiceItem
 from kuaiban.core.errors import NotFound
 
@@ -101,3 +102,33 @@ def item_limits(*, pack: Pack, item: ServiceItem, speedups: dict[int, SpeedUp]) 
 def pack_speedups(*, pack: Pack) -> dict[int, SpeedUp]:
     """The pack's speed-up entries by item id (one query)."""
     return {s.item_id: s for s in pack.speedups.all()}
+
+
+def bundle_limit_problem(
+    *,
+    bundle: Bundle,
+    promised: TimeLimit | None,
+    modes: Mapping[int, str] | None = None,
+    item_promised: Mapping[int, TimeLimit] | None = None,
+) -> str | None:
+    """The Jiangsu rule (`parallel_within_longest`) on a stored bundle, for an edit that would
+    give it the ``promised`` limit, change its scenarios' ``modes`` (scenario id → mode) or
+    its items' promised limits in this pack (``item_promised``: item id → limit)."""
+    if promised is None:
+        return None
+    speedups = pack_speedups(pack=bundle.pack)
+    scenarios = bundle.scenarios.prefetch_related(
+        Prefetch("bundle_items", queryset=BundleItem.objects.select_related("item"))
+    )
+    for scenario in scenarios:
+        if (modes or {}).get(scenario.pk, scenario.mode) == Mode.SERIAL:
+            continue
+        limits = [
+            (item_promised or {}).get(bi.item_id)
+            or item_limits(pack=bundle.pack, item=bi.item, speedups=speedups).promised
+            for bi in scenario.bundle_items.all()
+        ]
+        problem = parallel_within_longest(promised=promised, item_limits=limits)
+        if problem:
+            return f"场景“{scenario.code}”并行办理，一件事的{problem}"
+    return None

@@ -113,6 +113,7 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 "mode": scenario_spec.mode,
                 "source": scenario_spec.source,
                 "position": position,
+                "field_rules": scenario_spec.field_rules,
             },
         )
         scenario.bundle_items.all().delete()

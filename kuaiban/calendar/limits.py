@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -54,3 +55,35 @@ class TimeLimit:
         if self.unit == LimitUnit.MONTHS:
             return self.value * 21.75
         return INSTANT_MINUTES / (8 * 60)
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy rules on limits: one pure function each, called by the pack parser and the admin forms.
+# ---------------------------------------------------------------------------------------------
+
+
+def promised_within_legal(*, promised: TimeLimit | None, legal: TimeLimit | None) -> str | None:
+    """提速办: a promised limit may not be longer than the legal one. The problem, or None."""
+    if promised is None or legal is None:
+        return None
+    if promised.approx_working_days() > legal.approx_working_days():
+        return f"承诺时限{promised.label()}长于法定时限{legal.label()}"
+    return None
+
+
+def parallel_within_longest(
+    *, promised: TimeLimit | None, item_limits: Iterable[TimeLimit]
+) -> str | None:
+    """Jiangsu rule: a parallel bundle's promised limit may not exceed its longest item's.
+
+    Serial stages add up, so the rule is for parallel (and integrated) scenarios only; the
+    caller decides which scenarios it applies to. The problem, or None.
+    """
+    if promised is None:
+        return None
+    longest = max(item_limits, key=lambda lim: lim.approx_working_days(), default=None)
+    longest_days = longest.approx_working_days() if longest is not None else 0.0
+    if promised.approx_working_days() > longest_days:
+        longest_label = longest.label() if longest is not None else "（无事项）"
+        return f"承诺时限{promised.label()}超过了最长的单个事项时限{longest_label}"
+    return None

@@ -6,46 +6,38 @@ from dataclasses import dataclass
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel, Route, ServiceItem
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import Unprocessable
-
-
-def region_chain(region: Region) -> list[Region]:
-    """The region and its ancestors, nearest first (district → city → province)."""
-    chain: list[Region] = []
-    current: Region | None = region
-    while current is not None and len(chain) < 6:
-        chain.append(current)
-        current = current.parent
-    return chain
 
 
 @dataclass
 class RoutingTable:
     """The routes of one region chain, loaded in one query, answering per item."""
 
-    chain: list[Region]
+    region: Region
+    chain: list[int]  # the region and its ancestors, nearest first
     routes: list[Route]
 
     @classmethod
     def for_region(cls, region: Region) -> RoutingTable:
-        chain = region_chain(region)
+        chain = region_and_above(region.pk)
         routes = list(
-            Route.objects.filter(region__in=chain).select_related("agency", "agency__region")
+            Route.objects.filter(region_id__in=chain).select_related("agency", "agency__region")
         )
-        return cls(chain=chain, routes=routes)
+        return cls(region=region, chain=chain, routes=routes)
 
     def agency_for(self, item: ServiceItem) -> Agency | None:
-        for region in self.chain:
+        for region_id in self.chain:
             for route in self.routes:
                 if (
                     item.pk is not None
-                    and route.region_id == region.pk
+                    and route.region_id == region_id
                     and route.item_id == item.pk
                 ):
                     return route.agency
             for route in self.routes:
                 if (
-                    route.region_id == region.pk
+                    route.region_id == region_id
                     and route.item_id is None
                     and route.agency_kind == item.agency_kind
                 ):
@@ -64,7 +56,7 @@ def routes_require(*, table: RoutingTable, items: list[ServiceItem]) -> dict[int
         else:
             found[item.pk] = agency
     if missing:
-        place = table.chain[0].name if table.chain else "该地区"
+        place = table.region.name
         raise Unprocessable(
             "部分事项在本地区尚未配置办理机构，暂时无法受理，请联系经办机构",
             code="route_missing",

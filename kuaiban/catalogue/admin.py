@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 from kuaiban.catalogue.models import (
     Agency,
     FormField,
@@ -85,6 +86,17 @@ class ServiceItemForm(forms.ModelForm[ServiceItem]):
         )
         if problem:
             self.add_error("system_performs", problem)
+        # The pack parser's rule: a promised limit is never longer than the legal one.
+        problem = promised_within_legal(
+            promised=TimeLimit.from_parts(
+                cleaned.get("promised_limit_value"), cleaned.get("promised_limit_unit")
+            ),
+            legal=TimeLimit.from_parts(
+                cleaned.get("legal_limit_value"), cleaned.get("legal_limit_unit")
+            ),
+        )
+        if problem:
+            raise forms.ValidationError(problem, code="promised_over_legal")
         return cleaned
 
 

@@ -257,6 +257,13 @@ class FormField(CatalogueRow):
     choices = models.JSONField(
         _("可选值"), default=list, blank=True, help_text=_("选项类字段的可选值列表。")
     )
+    only_gender = models.CharField(
+        _("仅适用性别"),
+        max_length=2,
+        blank=True,
+        choices=[("男", "男"), ("女", "女")],
+        help_text=_("填写后，只在申请人的性别（由身份证号得出）与之相同时询问。"),
+    )
 
     objects = CatalogueRowQuerySet.as_manager()
 

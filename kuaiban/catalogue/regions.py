@@ -63,6 +63,11 @@ class RegionTree:
         return list(self.children.get(None, []))
 
 
+def region_and_above(region_id: int) -> list[int]:
+    """``region_id`` and its ancestors, nearest first (district → city → province)."""
+    return RegionTree.load().ancestors(region_id)
+
+
 def region_and_below(region_id: int | None, *, prefix: str = "") -> Q:
     """Rows whose ``<prefix>region_id`` is ``region_id`` or lies below it; none for None."""
     if region_id is None:

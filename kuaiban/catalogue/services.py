@@ -99,6 +99,7 @@ def _field_values(spec: FieldSpec) -> dict[str, Any]:
         "required": spec.required,
         "prefill": spec.prefill,
         "choices": list(spec.choices),
+        "only_gender": spec.only_gender,
     }
 
 

@@ -10,7 +10,11 @@ import re
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 # A token signed with django.core.signing (payload:timestamp:signature), e.g. in a personal
 # rating link: whoever holds the signature can use the link, so logs keep only its first part.
-_SIGNED_TOKEN = re.compile(r"([A-Za-z0-9_-]{4,}:[A-Za-z0-9]{4,8}:)[A-Za-z0-9_-]{20,}")
+# In a URL the colons may arrive percent-encoded (%3A).
+_COLON = r"(?::|%3[Aa])"
+_SIGNED_TOKEN = re.compile(
+    rf"([A-Za-z0-9_-]{{4,}}{_COLON}[A-Za-z0-9]{{4,8}}{_COLON})[A-Za-z0-9_-]{{20,}}"
+)
 _MOBILE = re.compile(r"(?<!\d)((?:\+|00)?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 # However short the value, at least this many characters are hidden.

@@ -10,6 +10,7 @@ All text is plain Unicode text; a newline inside a string starts a new line.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -76,7 +77,22 @@ class KeyValue:
     pairs: list[tuple[str, str]] = field(default_factory=list)
 
 
-Block: TypeAlias = Heading | Paragraph | Bullets | Table | KeyValue
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A PNG picture (e.g. a QR code), ``width`` mm wide, with an optional caption under it."""
+
+    png: bytes
+    width: float = 40.0
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ValueError("image must be a PNG")
+        if not (math.isfinite(self.width) and self.width > 0):
+            raise ValueError("image width must be a finite positive number")
+
+
+Block: TypeAlias = Heading | Paragraph | Bullets | Table | KeyValue | Image
 """Any block that can appear in :attr:`Document.blocks`."""
 
 
@@ -87,5 +103,5 @@ class Document:
     title: str
     subtitle: str = ""
     meta: list[tuple[str, str]] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
+    blocks: Sequence[Block] = field(default_factory=list)
     footer: str = ""

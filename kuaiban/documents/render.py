@@ -19,8 +19,10 @@ afterwards is what lets every footer say "第 N 页 / 共 M 页".
 
 from __future__ import annotations
 
+import io
 import logging
 import math
+import struct
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +33,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from fpdf.fonts import TTFFont
 
-from .model import Block, Bullets, Document, Heading, KeyValue, Paragraph, Table
+from .model import Block, Bullets, Document, Heading, Image, KeyValue, Paragraph, Table
 
 __all__ = ["FONT_FAMILY", "FONT_PATH", "render_pdf"]
 
@@ -187,7 +189,15 @@ class _Rect:
     line_width: float = 0.2
 
 
-_Op: TypeAlias = _Text | _Rect
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    x: float
+    y: float
+    w: float
+    png: bytes
+
+
+_Op: TypeAlias = _Text | _Rect | _Picture
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,6 +596,19 @@ class _Layout:
             x += width
         self.y += height
 
+    def image(self, block: Image) -> None:
+        """A picture at its aspect ratio (from the PNG header), kept on one page with its
+        caption."""
+        pixels_w, pixels_h = struct.unpack(">II", block.png[16:24])
+        width = min(block.width, CONTENT_WIDTH)
+        height = width * pixels_h / max(pixels_w, 1)
+        caption = self.wrap(block.caption, BODY, CONTENT_WIDTH) if block.caption else []
+        self.ensure(height + 2.0 + len(caption) * BODY.line_height)
+        self.pages[-1].append(_Picture(MARGIN_X, self.y, width, block.png))
+        self.y += height + 1.0
+        self.flow(caption, BODY, MARGIN_X, CONTENT_WIDTH)
+        self.y += 2.5
+
     # -- whole document ------------------------------------------------------
     def document(self, document: Document) -> None:
         self.new_page()
@@ -604,6 +627,8 @@ class _Layout:
             self.table(block)
         elif isinstance(block, KeyValue):
             self.key_value(block)
+        elif isinstance(block, Image):
+            self.image(block)
         else:  # pragma: no cover - exhaustive
             raise TypeError(f"not a document block: {block!r}")
 
@@ -648,6 +673,9 @@ def _paint(pdf: FPDF, pages: Sequence[Sequence[_Op]]) -> None:
     for page in pages:
         pdf.add_page()
         for op in page:
+            if isinstance(op, _Picture):
+                pdf.image(io.BytesIO(op.png), x=op.x, y=op.y, w=op.w)
+                continue
             if isinstance(op, _Rect):
                 if op.fill is not None:
                     pdf.set_fill_color(*op.fill)

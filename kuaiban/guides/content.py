@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
-from kuaiban.bundles.planning import Plan, bundle_plan
+from kuaiban.bundles.planning import Burden, Plan, bundle_plan
 from kuaiban.bundles.selectors import ItemLimits, item_limits, pack_speedups
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.catalogue.models import Agency, AgencyKind, ItemTarget, ServiceItem
@@ -106,6 +106,9 @@ class GuideScenario:
     mode: str
     items: list[GuideItemRow]
     plan: Plan
+    # The burden of the scenario's required items, for a person whose records shared data
+    # holds: the same figure the apply page and the receipt show for that choice.
+    burden: dict[str, Burden]
 
 
 @dataclass
@@ -175,6 +178,17 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
             speedups=speedups,
             calendar=calendar,
         )
+        required_only = any(r.required for r in rows)
+        burden = bundle_plan(
+            bundle=bundle,
+            scenario_code=scenario.code,
+            optional_items=[] if required_only else [r.code for r in rows],
+            strict=False,
+            start=start,
+            speedups=speedups,
+            calendar=calendar,
+            assume_shared=True,
+        ).burden
         scenarios.append(
             GuideScenario(
                 code=scenario.code,
@@ -182,6 +196,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
                 mode=str(Mode(scenario.mode).label),
                 items=rows,
                 plan=plan,
+                burden=burden,
             )
         )
     rows = [row for scenario in scenarios for row in scenario.items]

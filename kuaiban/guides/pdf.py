@@ -47,9 +47,11 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
             Paragraph(f"一套材料（{len(plan.materials)} 项，已去重）："),
             Bullets([_material_line(m) for m in plan.materials]),
             Paragraph(
-                f"一张表单：{plan.burden['fields'].bundled} 项信息"
-                f"（逐项单独申请需填写 {plan.burden['fields'].separate} 项）；"
-                f"一次申请代替 {plan.burden['applications'].separate} 次。"
+                f"一张表单：需填写 {scenario.burden['fields'].bundled} 项"
+                f"（逐项单独申请需填写 {scenario.burden['fields'].separate} 项），"
+                f"需提供 {scenario.burden['materials'].bundled} 份材料；"
+                f"一次申请代替 {scenario.burden['applications'].separate} 次"
+                "（只办必做事项、数据共享中有您的记录时）。"
             ),
         ]
     blocks += [Heading("材料说明"), Paragraph(guide.materials_note)]

@@ -1,6 +1,7 @@
-"""The integration settings, each read when used (tests override them) with its default here.
+"""The integration settings, each read when used (tests override them).
 
-Every name is optional in ``settings``; ``kuaiban/integrations/README.md`` lists them.
+Their defaults and the environment variables they come from are in ``kuaiban/settings.py``;
+``kuaiban/integrations/README.md`` lists them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.conf import settings
 
 def max_attempts() -> int:
     """After this many failed attempts a message becomes a dead letter."""
-    return max(1, int(getattr(settings, "KUAIBAN_OUTBOX_MAX_ATTEMPTS", 8)))
+    return max(1, int(settings.KUAIBAN_OUTBOX_MAX_ATTEMPTS))
 
 
 def lease() -> dt.timedelta:
@@ -22,37 +23,37 @@ def lease() -> dt.timedelta:
     whose lease runs out while it is still being delivered is claimed again by another worker
     and arrives twice — harmless to an idempotent receiver, but wasted work.
     """
-    seconds = float(getattr(settings, "KUAIBAN_OUTBOX_LEASE_SECONDS", 120))
+    seconds = float(settings.KUAIBAN_OUTBOX_LEASE_SECONDS)
     return dt.timedelta(seconds=max(seconds, 1.0))
 
 
 def webhook_timeout() -> float:
-    return float(getattr(settings, "KUAIBAN_WEBHOOK_TIMEOUT", 5))
+    return float(settings.KUAIBAN_WEBHOOK_TIMEOUT)
 
 
 def due_soon() -> dt.timedelta:
-    return dt.timedelta(hours=float(getattr(settings, "KUAIBAN_DUE_SOON_HOURS", 24)))
+    return dt.timedelta(hours=float(settings.KUAIBAN_DUE_SOON_HOURS))
 
 
 def notify_channels() -> list[str]:
     """Channel names (or dotted paths of adapter classes), "console" by default."""
-    value = getattr(settings, "KUAIBAN_NOTIFY_CHANNELS", "console")
+    value = settings.KUAIBAN_NOTIFY_CHANNELS
     names = value.split(",") if isinstance(value, str) else list(value)
     return [name.strip() for name in names if name.strip()] or ["console"]
 
 
 def sms_url() -> str:
-    return str(getattr(settings, "KUAIBAN_SMS_URL", ""))
+    return str(settings.KUAIBAN_SMS_URL)
 
 
 def sms_token() -> str:
-    return str(getattr(settings, "KUAIBAN_SMS_TOKEN", ""))
+    return str(settings.KUAIBAN_SMS_TOKEN)
 
 
 def public_url() -> str:
     """The platform's address as agencies' systems reach it, for callback URLs in webhooks."""
-    return str(getattr(settings, "KUAIBAN_PUBLIC_URL", "")).rstrip("/")
+    return str(settings.KUAIBAN_PUBLIC_URL).rstrip("/")
 
 
 def inprocess_worker() -> bool:
-    return bool(getattr(settings, "KUAIBAN_INPROCESS_WORKER", False))
+    return bool(settings.KUAIBAN_INPROCESS_WORKER)

@@ -10,6 +10,7 @@ signature proves the link was ours, the one-to-one rating makes it usable once.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import segno
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.ratings import conf
-from kuaiban.ratings.models import WindowVisit
+from kuaiban.ratings.models import Rating, WindowVisit
 
 SALT = "kuaiban.ratings.visit-link"
 
@@ -110,3 +111,22 @@ def qr_svg(url: str) -> SafeString:
         omitsize=True,
     )
     return mark_safe(svg)
+
+
+def qr_png(url: str) -> bytes:
+    """``url`` as a QR code in PNG, for the printed receipt (the PDF library draws PNG)."""
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class VisitOffer:
+    """What the serving clerk's receipt shows the walk-in: the visit's personal rating link,
+    or the rating once given."""
+
+    visit: WindowVisit
+    rating: Rating | None
+    url: str  # empty once rated
+    expires_at: dt.datetime
+    phone: str

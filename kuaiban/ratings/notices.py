@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.db.models import Q
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
 from kuaiban.ratings.models import TicketStep
-from kuaiban.ratings.selectors import region_and_above
 
 
 def ticket_alert_handle(message: OutboxMessage) -> str:
@@ -29,7 +29,7 @@ def ticket_alert_handle(message: OutboxMessage) -> str:
         raise DeliveryRefused(f"整改环节 {message.payload.get('ticket_step')} 不存在")
     if step.done_at is not None:
         return f"未发送：“{step.get_kind_display()}”环节已完成"
-    regions = region_and_above(step.ticket.rating.region)
+    regions = region_and_above(step.ticket.rating.region_id)
     users = User.objects.filter(is_active=True).filter(
         Q(role=Role.SUPERVISOR, region_id__in=regions) | Q(pk=step.owner_id)
     )

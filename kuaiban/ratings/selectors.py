@@ -16,9 +16,15 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
-from kuaiban.catalogue.regions import region_and_below
+from kuaiban.catalogue.regions import region_and_above, region_and_below
 from kuaiban.core.errors import NotFound
-from kuaiban.ratings.links import VisitLink
+from kuaiban.ratings.links import (
+    VisitLink,
+    VisitOffer,
+    visit_link_expires,
+    visit_link_phone,
+    visit_link_url,
+)
 from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStep, WindowVisit
 
 
@@ -134,6 +140,18 @@ def visit_served_by(
     )
 
 
+def visit_offer(
+    *, clerk: AbstractBaseUser | AnonymousUser | None, application: Application, base: str
+) -> VisitOffer | None:
+    """For the clerk who served the walk-in only: the visit's rating link (page and printout)."""
+    visit = visit_served_by(clerk=clerk, application=application)
+    if visit is None:
+        return None
+    rating = visit_rating(visit)
+    url = "" if rating is not None else visit_link_url(visit, base=base)
+    return VisitOffer(visit, rating, url, visit_link_expires(visit), visit_link_phone(visit))
+
+
 def visit_rating(visit: WindowVisit) -> Rating | None:
     """The visit's rating, if any (from ``select_related("rating")`` when it was loaded so)."""
     try:
@@ -205,28 +223,15 @@ def agency_officer(agency: Agency) -> User | None:
 
 def region_supervisor(region: Region) -> User | None:
     """The nearest active supervisor: of the region itself, else of its city, else province."""
-    current: Region | None = region
-    seen: set[int] = set()
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        supervisor = (
-            User.objects.filter(role=Role.SUPERVISOR, region=current, is_active=True)
-            .order_by("pk")
-            .first()
-        )
-        if supervisor is not None:
-            return supervisor
-        current = current.parent
-    return None
-
-
-def region_and_above(region: Region) -> list[int]:
-    ids: list[int] = []
-    current: Region | None = region
-    while current is not None and current.pk not in ids:
-        ids.append(current.pk)
-        current = current.parent
-    return ids
+    chain = region_and_above(region.pk)
+    supervisors = User.objects.filter(
+        role=Role.SUPERVISOR, region_id__in=chain, is_active=True
+    ).order_by("pk")
+    nearest: dict[int, User] = {}
+    for user in supervisors:
+        assert user.region_id is not None  # filtered above
+        nearest.setdefault(user.region_id, user)
+    return next((nearest[pk] for pk in chain if pk in nearest), None)
 
 
 def rater_contact(rating: Rating) -> tuple[str, str]:

@@ -67,7 +67,7 @@ def figures_cached(
 ) -> Computed[T]:
     """``compute()``, or its result from the last ``KUAIBAN_SUPERVISION_CACHE_SECONDS``;
     ``refresh`` computes and stores anew (`warm.py`)."""
-    seconds = int(getattr(settings, "KUAIBAN_SUPERVISION_CACHE_SECONDS", 0))
+    seconds = settings.KUAIBAN_SUPERVISION_CACHE_SECONDS
     if seconds <= 0:
         return Computed(compute(), timezone.now())
     key = cache_key(kind, scope, filters)

@@ -150,7 +150,7 @@ def _base(
 
 
 def _cache_minutes() -> int:
-    seconds = int(getattr(settings, "KUAIBAN_SUPERVISION_CACHE_SECONDS", 0))
+    seconds = settings.KUAIBAN_SUPERVISION_CACHE_SECONDS
     return max(1, round(seconds / 60)) if seconds > 0 else 0
 
 

@@ -34,18 +34,11 @@ def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
+# What the retiree gives for 7-1: the retirement date; the rest is prefilled from shared data,
+# settled by the scenario (the same values may be sent back) or given by the employer.
 RETIREMENT_FORM = {
-    "account_holder": "张建国",
     "retirement_date": "2025-03-12",
     "retirement_type": "达到法定退休年龄",
-    "contract_start": "1998-03-01",
-    "contract_type": "无固定期限",
-    "credit_code": "91370100MA3C4X5K7L",
-    "filing_type": "劳动合同终止",
-    "unit_name": "济南齐鲁精工机械有限公司",
-    "change_date": "2025-03-12",
-    "change_type": "减员",
-    "contribution_base": "6800",
 }
 
 

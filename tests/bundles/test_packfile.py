@@ -523,6 +523,24 @@ def test_bad_limit_in_a_pack(tmp_path, limit, message):
     assert problem.message.startswith("一件事“9”")
 
 
+def test_catalogue_item_promising_more_than_its_legal_limit(tmp_path):
+    old = "    legal_limit: {value: 20, unit: working_days}\n    promised_limit: {value: 10, unit: working_days}"
+    text = replace_once(
+        CATALOGUE_TEXT,
+        old,
+        old.replace("{value: 10, unit: working_days}", "{value: 22, unit: working_days}"),
+    )
+    path = write_files(tmp_path, catalogue=text)
+    problems = pack_problems(path)
+    assert len(problems) == 1
+    find_problem(
+        problems,
+        file=path.parent / "catalogue.yaml",
+        line=line_of(text, "promised_limit: {value: 22"),
+        contains="事项“1.6.1”的承诺时限22工作日长于法定时限20工作日",
+    )
+
+
 def test_speedup_longer_than_the_legal_limit(tmp_path):
     text = replace_once(
         PACK_TEXT,

@@ -209,7 +209,13 @@ def test_retirement_shows_its_check_results_without_approval(world: dict[str, Us
     subcase.refresh_from_db()
     assert subcase.status == SubCaseStatus.OPEN and subcase.decision_note == ""
     results = {r["key"]: r for r in subcase.check_results}
-    assert list(results) == ["retirement_type_normal", "retirement_age", "contribution_min_years"]
+    assert list(results) == [
+        "retirement_type_normal",
+        "retirement_original_age",
+        "retirement_date_near",
+        "retirement_age",
+        "contribution_min_years",
+    ]
     assert all(r["passed"] for r in results.values())
     # 张建国 (370102196503121234) applies on 2025-03-03; born 1965-03, he retires at 60 and a
     # month under the 2025 reform.

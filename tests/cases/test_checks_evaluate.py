@@ -239,6 +239,7 @@ def test_every_kind_fails_on_a_missing_value_with_a_clear_detail(kind: str) -> N
         },
         "contribution_min": {"value": 180, "from": 2030, "per_year": 6, "max": 240},
         "date_not_before": {"value": "2020-01-01"},
+        "date_within_months": {"months": 6},
     }
     params = samples.get(kind, {})
     check = rule(kind, "termination_date", **params)

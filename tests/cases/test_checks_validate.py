@@ -293,8 +293,11 @@ def test_retirement_age_reform_is_sourced_next_to_the_data() -> None:
     assert "# 判断:" in block and "不是种子" in block
     assert "《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》" in block
     assert "《国务院关于渐进式延迟法定退休年龄的办法》" in block
-    # The pre-reform thresholds and the note that they await an update are gone.
-    assert "by_gender" not in block and "改革前" not in block
+    # The pre-reform thresholds and the note that they await an update are gone; the original
+    # ages remain only as the floor that even 弹性提前退休 may not go below, checked on submit.
+    assert "改革前" not in block and block.count("by_gender") == 1
+    floor = block[block.index("key: retirement_original_age") :]
+    assert floor.index("by_gender: {男: 60, 女: 50}") < floor.index("on_submit: refuse")
 
 
 LATER_ATTRIBUTES = {"checks", "system_performs", "fee"}

@@ -319,3 +319,21 @@ def test_model_validates_tables() -> None:
 )
 def test_line_break_opportunities(text: str, atoms: list[str]) -> None:
     assert render._atoms(text) == atoms
+
+
+def test_an_image_block_is_drawn_at_its_width_and_a_non_png_is_refused() -> None:
+    import segno
+
+    from kuaiban.documents.model import Image
+
+    buffer = io.BytesIO()
+    segno.make_qr("https://example.test/r/1").save(buffer, kind="png", scale=4)
+    document = Document(title="二维码", blocks=[Image(buffer.getvalue(), width=30, caption="扫码")])
+    reader = PdfReader(io.BytesIO(render_pdf(document)))
+    [image] = reader.pages[0].images
+    assert image.image is not None and image.image.width == image.image.height
+    assert "扫码" in reader.pages[0].extract_text()
+    with pytest.raises(ValueError):
+        Image(b"GIF89a" + b"\x00" * 30)
+    with pytest.raises(ValueError):
+        Image(buffer.getvalue(), width=0)

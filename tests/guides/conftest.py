@@ -1,4 +1,4 @@
-"""Fixtures of the page tests: the real packs and the official calendar, loaded per test."""
+"""Fixtures of the page tests: the real packs and the official calendar."""
 
 from __future__ import annotations
 
@@ -25,5 +25,6 @@ def load_real_packs(*codes: str) -> dict[str, Pack]:
 
 
 @pytest.fixture
-def shandong(db: None) -> Pack:
-    return load_real_packs("shandong-2020")["shandong-2020"]
+def shandong(shandong_world: None) -> Pack:
+    """The Shandong pack and the calendar (tests/worlds.py: built once, rolled back per test)."""
+    return Pack.objects.get(code="shandong-2020")

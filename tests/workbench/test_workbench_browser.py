@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import User
 from kuaiban.cases.models import SubCaseStatus
-from tests.guides.conftest import load_real_packs
 from tests.workbench.helpers import JN_SI, first_open, submit_retirement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,10 +17,8 @@ SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def world(intake_world: None, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("shandong-2020")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
     return {u.username: u for u in User.objects.all()}
 
 

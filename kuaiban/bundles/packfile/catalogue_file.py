@@ -7,7 +7,7 @@ from typing import Any
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.bundles.packfile.values import ValueReader
-from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.calendar.limits import LimitUnit, TimeLimit, promised_within_legal
 from kuaiban.cases.checks import check_normalize
 from kuaiban.catalogue.models import (
     AgencyKind,
@@ -73,6 +73,7 @@ def _add_field(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> 
         required=reader.flag(row, "required", where=where, default=True),
         prefill=prefill,
         choices=choices,
+        only_gender=reader.choice(row, "only_gender", ["男", "女"], where=where, required=False),
     )
     if key in catalogue.fields:
         reader.problem(row.line, f"字段键“{key}”重复")
@@ -86,6 +87,10 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
     promised = reader.limit(
         row, "promised_limit", where=where, missing=f"{where}缺少承诺时限 promised_limit"
     ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
+    legal = reader.limit(row, "legal_limit", where=where)
+    problem = promised_within_legal(promised=promised, legal=legal)
+    if problem:
+        reader.problem(row.line_of("promised_limit"), f"{where}的{problem}")
     fields = tuple(reader.strings(row, "fields", where=where))
     spec = ItemSpec(
         code=code,
@@ -94,7 +99,7 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
         category=reader.text(row, "category", where=where),
         agency_kind=reader.choice(row, "agency", AgencyKind.values, where=where),
         target=reader.choice(row, "target", ItemTarget.values, where=where),
-        legal_limit=reader.limit(row, "legal_limit", where=where),
+        legal_limit=legal,
         promised_limit=promised,
         online=reader.flag(row, "online", where=where, default=True),
         onsite_required=reader.flag(row, "onsite_required", where=where, default=False),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kuaiban.bundles.models import LimitSetBy, Mode
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import (
@@ -16,9 +18,15 @@ from kuaiban.bundles.packfile.specs import (
     SpeedUpSpec,
 )
 from kuaiban.bundles.packfile.values import ValueReader
-from kuaiban.calendar.limits import LimitUnit, TimeLimit
-from kuaiban.catalogue.models import ItemTarget
+from kuaiban.calendar.limits import (
+    LimitUnit,
+    TimeLimit,
+    parallel_within_longest,
+    promised_within_legal,
+)
+from kuaiban.catalogue.models import FieldType, ItemTarget
 from kuaiban.core.text import is_ascii_digits
+from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 
 def parse_pack(
@@ -136,6 +144,7 @@ def _scenario(
             for i in reader.mappings(row, "items", where=where, required=True)
         ),
         line=row.line,
+        field_rules=_field_rules(reader, checker.catalogue, row, where=where),
     )
     # A scenario may have only optional items (Jiangsu's 全部可选 bundles): the applicant
     # then ticks at least one, which planning enforces.
@@ -144,6 +153,80 @@ def _scenario(
     _check_unique(reader, [(i.item, i.line) for i in scenario.items], f"{where}中的事项")
     _check_stages(reader, scenario, where=where)
     return scenario
+
+
+_RULE_KINDS = ("value", "same_as", "from", "party")
+
+
+def _field_rules(
+    reader: ValueReader, catalogue: CatalogueSpec, row: LineDict, *, where: str
+) -> dict[str, dict[str, str]]:
+    """`fields:` — values the scenario settles, so the applicant is not asked for them.
+
+    Each entry names a field of one of the scenario's items and exactly one of: `value` (fixed
+    by the scenario, e.g. 退休类别 in 7-1), `same_as` (another field of the scenario whose
+    value it takes, e.g. 变动日期 = 退休日期), `from` (a shared-data path to prefill it from
+    in this scenario, e.g. the person's employer's credit code), `party: employer` (only the
+    employer can give it: a unit applying is asked, a person applying is not — the officer
+    takes it from the employer's record).
+    """
+    raw = row.get("fields")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(row.line_of("fields"), f"{where}的“fields”应为“字段键: 规则”的映射")
+        return {}
+    own = {
+        key
+        for entry in row.get("items") or []
+        if isinstance(entry, dict) and entry.get("item") in catalogue.items
+        for key in catalogue.items[entry["item"]].fields
+    }
+    rules: dict[str, dict[str, str]] = {}
+    for key, rule in raw.items():
+        line = raw.line_of(key) if isinstance(raw, LineDict) else row.line
+        problem = _field_rule_problem(catalogue, own, key, rule)
+        if problem:
+            reader.problem(line, f"{where}的字段规则“{key}”：{problem}")
+        else:
+            kind = next(k for k in _RULE_KINDS if k in rule)
+            rules[key] = {kind: str(rule[kind]).strip()}
+    for key, rule in rules.items():
+        other = rules.get(rule.get("same_as", ""), {})
+        if "same_as" in other or "party" in other:
+            line = raw.line_of(key) if isinstance(raw, LineDict) else row.line
+            reader.problem(
+                line,
+                f"{where}的字段规则“{key}”：“{rule['same_as']}”本身不由申请人填写，不能再被引用",
+            )
+    return rules
+
+
+def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule: Any) -> str:
+    field = catalogue.fields.get(key)
+    if key not in own or field is None:
+        return "不是本场景任何事项的字段"
+    if not isinstance(rule, dict) or sum(k in rule for k in _RULE_KINDS) != 1 or len(rule) != 1:
+        return (
+            "应为 {value: …}、{same_as: 字段键}、{from: 共享数据路径} 或 {party: employer} 中的一种"
+        )
+    if "value" in rule:
+        value = str(rule["value"]).strip()
+        if field.field_type == FieldType.CHOICE and value not in field.choices:
+            return f"“{value}”不是该字段的可选值（{'、'.join(field.choices)}）"
+        return ""
+    if "same_as" in rule:
+        other = catalogue.fields.get(str(rule["same_as"]))
+        if str(rule["same_as"]) not in own or other is None or other.key == key:
+            return f"“{rule['same_as']}”不是本场景的另一个字段"
+        if other.field_type != field.field_type:
+            return f"与“{other.key}”的类型不同（{field.field_type} / {other.field_type}）"
+        return ""
+    if "party" in rule:
+        return "" if rule["party"] == "employer" else "“party”只能为 employer"
+    if str(rule["from"]) not in PREFILL_PATHS:
+        return f"“{rule['from']}”不是共享数据提供的字段"
+    return ""
 
 
 def _bundle_item(
@@ -210,7 +293,7 @@ def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> Speed
         row, "promised_limit", where=where, missing=f"{where}缺少提速后时限数值 promised_limit"
     ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
     legal = reader.limit(row, "legal_limit", where=where)
-    if legal and promised.approx_working_days() > legal.approx_working_days():
+    if promised_within_legal(promised=promised, legal=legal):
         reader.problem(row.line_of("promised_limit"), f"{where}的提速后时限长于法定时限")
     return SpeedUpSpec(
         seq=seq,
@@ -274,8 +357,7 @@ def _check_bundle_limit(
             for i in scenario.items
             if i.item in catalogue.items
         ]
-        longest = max((lim.approx_working_days() for lim in limits), default=0.0)
-        if bundle.promised_limit.approx_working_days() > longest:
+        if parallel_within_longest(promised=bundle.promised_limit, item_limits=limits):
             reader.problem(
                 bundle.line,
                 f"一件事“{bundle.code} {bundle.name}”并行办理，其承诺时限"

@@ -27,6 +27,7 @@ class FieldSpec:
     required: bool
     prefill: str
     choices: tuple[str, ...]
+    only_gender: str = ""  # asked only of applicants of this gender
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class ScenarioSpec:
     source: str
     items: tuple[BundleItemSpec, ...]
     line: int
+    # Field values the scenario settles, by field key: {"value": …}, {"same_as": key},
+    # {"from": shared-data path} or {"party": "employer"}; not part of __hash__ (a dict).
+    field_rules: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,23 @@ def _eval_date_not_before(check: Mapping[str, Any], form: _Form) -> tuple[bool, 
     return False, f"{label}为{date.isoformat()}，早于{bound_text}"
 
 
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months later, or that month's last day if it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _eval_date_within_months(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    label, date = form.label(check["field"]), form.date(check["field"])
+    limit = _months_later(form.on, check["months"])
+    if date <= limit:
+        return True, f"{label}为{date.isoformat()}，在申请日后{check['months']}个月内"
+    return False, (
+        f"{label}为{date.isoformat()}，晚于申请日后{check['months']}个月（{limit.isoformat()}）；"
+        f"请在{label}前{check['months']}个月内申请"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The kinds
 # ---------------------------------------------------------------------------------------------
@@ -228,6 +246,12 @@ KINDS: dict[str, Kind] = {
             consistent=_contribution_consistent,
         ),
         Kind("date_not_after_today", _DATE, (), _eval_date_not_after_today),
+        Kind(
+            "date_within_months",
+            _DATE,
+            (_Param("months", _whole(1, 120, "月")),),
+            _eval_date_within_months,
+        ),
         Kind(
             "date_not_before",
             _DATE,

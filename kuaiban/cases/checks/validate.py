@@ -11,6 +11,9 @@ from kuaiban.cases.checks.values import _Bad
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMMON = ("key", "label", "kind", "field")
+# Optional on every rule: `on_submit: refuse` makes a failing rule refuse the application when it
+# is submitted (a cross-check of the answers), instead of only informing the officer.
+ON_SUBMIT_REFUSE = "refuse"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -34,6 +37,11 @@ def check_normalize(
             problems.append(CheckProblem(name if name in raw else "", f"缺少“{name}”或其不是文字"))
         else:
             check[name] = value.strip()
+    if "on_submit" in raw:
+        if raw["on_submit"] == ON_SUBMIT_REFUSE:
+            check["on_submit"] = ON_SUBMIT_REFUSE
+        else:
+            problems.append(CheckProblem("on_submit", "“on_submit”只能为 refuse"))
     if "key" in check and not _KEY.match(check["key"]):
         problems.append(CheckProblem("key", "“key”应由小写字母、数字和下划线组成"))
     kind = KINDS.get(check.get("kind", ""))
@@ -52,7 +60,7 @@ def check_normalize(
 
 def _params_read(raw: Mapping[str, Any], kind: Kind, check: dict[str, Any]) -> list[CheckProblem]:
     problems = []
-    allowed = [*_COMMON, *(p.name for p in kind.params)]
+    allowed = [*_COMMON, "on_submit", *(p.name for p in kind.params)]
     for name in raw:
         if name not in allowed:
             usable = " / ".join(p.name for p in kind.params) or "无"

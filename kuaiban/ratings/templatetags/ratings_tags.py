@@ -10,8 +10,8 @@ from django import template
 from kuaiban.applications.models import Application
 from kuaiban.core.masking import mask_phone
 from kuaiban.ratings import conf
-from kuaiban.ratings.links import qr_svg, visit_link_expires, visit_link_phone, visit_link_url
-from kuaiban.ratings.selectors import is_completed, rating_of, visit_rating, visit_served_by
+from kuaiban.ratings.links import qr_svg
+from kuaiban.ratings.selectors import is_completed, rating_of, visit_offer
 
 register = template.Library()
 
@@ -22,6 +22,8 @@ def rating_panel(application: Application, is_owner: bool) -> dict[str, Any]:
     return {
         "application": application,
         "show": bool(is_owner and completed),
+        # 部分办结 with work still open: say when the rating comes, offer no link yet.
+        "waiting": bool(is_owner and not completed and application.status == "partly_done"),
         "rating": rating_of(application) if is_owner and completed else None,
     }
 
@@ -30,20 +32,18 @@ def rating_panel(application: Application, is_owner: bool) -> dict[str, Any]:
 def visit_rating_link(context: template.Context, application: Application) -> dict[str, Any]:
     """For the clerk who served the walk-in only: the personal link, as text and QR code."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    visit = visit_served_by(clerk=user, application=application) if request else None
-    if request is None or visit is None:
+    if request is None:
         return {"visit": None}
-    rating = visit_rating(visit)
-    if rating is not None:
-        return {"visit": visit, "rating": rating}
     base = conf.public_url() or request.build_absolute_uri("/")
-    url = visit_link_url(visit, base=base)
-    phone = visit_link_phone(visit)
+    offer = visit_offer(clerk=getattr(request, "user", None), application=application, base=base)
+    if offer is None:
+        return {"visit": None}
+    if offer.rating is not None:
+        return {"visit": offer.visit, "rating": offer.rating}
     return {
-        "visit": visit,
-        "url": url,
-        "qr": qr_svg(url),
-        "expires_at": visit_link_expires(visit),
-        "phone": mask_phone(phone) if phone else "",
+        "visit": offer.visit,
+        "url": offer.url,
+        "qr": qr_svg(offer.url),
+        "expires_at": offer.expires_at,
+        "phone": mask_phone(offer.phone) if offer.phone else "",
     }

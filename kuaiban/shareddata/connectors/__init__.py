@@ -54,7 +54,6 @@ __all__ = [
 ]
 
 CONNECTOR_KINDS = ("local", "http")
-DEFAULT_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -80,16 +79,16 @@ class ConnectorSettings:
 
 def connector_settings() -> ConnectorSettings:
     """The shared-data settings, read afresh (tests override them)."""
-    raw_timeout = getattr(settings, "KUAIBAN_SHARED_DATA_TIMEOUT", DEFAULT_TIMEOUT)
+    raw_timeout = settings.KUAIBAN_SHARED_DATA_TIMEOUT
     try:
         timeout = float(raw_timeout)
     except (TypeError, ValueError):
         timeout = -1.0  # reported by problems()
     return ConnectorSettings(
-        kind=str(getattr(settings, "KUAIBAN_SHARED_DATA", "local") or "local").strip().lower(),
-        url=str(getattr(settings, "KUAIBAN_SHARED_DATA_URL", "") or "").strip(),
+        kind=str(settings.KUAIBAN_SHARED_DATA).strip().lower(),
+        url=str(settings.KUAIBAN_SHARED_DATA_URL).strip(),
         timeout=timeout,
-        token=str(getattr(settings, "KUAIBAN_SHARED_DATA_TOKEN", "") or ""),
+        token=str(settings.KUAIBAN_SHARED_DATA_TOKEN),
     )
 
 

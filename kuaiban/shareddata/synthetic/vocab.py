@@ -100,10 +100,11 @@ BANKS = [
     ("中国邮政储蓄银行", "621799"),
 ]
 
+# The categories of the catalogue's 学历 field (``education``), so a prefilled value is always
+# one of its choices; a test holds the two lists together.
 EDUCATION = [
-    "小学",
-    "初中",
-    "高中",
+    "初中及以下",
+    "普通高中",
     "中等职业教育",
     "大学专科",
     "大学本科",
@@ -112,10 +113,10 @@ EDUCATION = [
 ]
 # Cumulative weights (per mille) over EDUCATION by age band: school age, young, middle, old.
 _EDUCATION_CUM = {
-    "school": [0, 300, 800, 1000, 1000, 1000, 1000, 1000],
-    "young": [10, 160, 360, 510, 730, 950, 995, 1000],
-    "middle": [80, 430, 650, 770, 890, 990, 999, 1000],
-    "old": [300, 700, 880, 940, 980, 998, 1000, 1000],
+    "school": [300, 800, 1000, 1000, 1000, 1000, 1000],
+    "young": [160, 360, 510, 730, 950, 995, 1000],
+    "middle": [430, 650, 770, 890, 990, 999, 1000],
+    "old": [700, 880, 940, 980, 998, 1000, 1000],
 }
 
 UNEMPLOYMENT_REASONS = [

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seconds = int(getattr(settings, "KUAIBAN_SUPERVISION_CACHE_SECONDS", 0))
+        seconds = settings.KUAIBAN_SUPERVISION_CACHE_SECONDS
         if seconds <= 0:
             raise CommandError(
                 "监督统计缓存已关闭（KUAIBAN_SUPERVISION_CACHE_SECONDS=0），无需预计算。"

@@ -1,0 +1,1 @@
+from tests.bundles.conftest import loaded_pack  # noqa: F401
