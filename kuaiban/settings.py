@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kuaiban.applications",
     "kuaiban.cases",
     "kuaiban.integrations",
+    "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kuaiban.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kuaiban.core.api_errors_middleware.ApiErrorShapeMiddleware",
     "kuaiban.core.request_guard.RequestGuardMiddleware",
@@ -160,7 +162,11 @@ STORAGES: dict[str, dict[str, Any]] = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Security headers: these from Django's middleware, a strict Content-Security-Policy and a
+# Permissions-Policy from kuaiban/core/security_headers.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Uploaded materials: at most this many bytes each, of these types (checked by content).

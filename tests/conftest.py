@@ -16,7 +16,9 @@ pytest_plugins = ["tests.browser_fixtures"]
 from tests.worlds import (  # noqa: E402, F401
     _django_db_helper,
     _world_in_place,
+    demo_world,
     intake_world,
+    shandong_jiangsu_world,
     shandong_world,
 )
 

@@ -7,7 +7,8 @@ the Shandong pack). Each is built the first time a test asks for it; its rows ar
 memory, table by table. Before every database test the database is set to the rows the test
 expects and committed:
 
-- a test that requests the ``intake_world`` (or ``shandong_world``) fixture gets that world;
+- a test that requests one of the world fixtures below (``intake_world``, ``shandong_world``…)
+  gets that world;
 - every other test gets the database as it was after the migrations, as pytest-django gives it.
 
 Nothing is done when the database already holds those rows. A test runs in its own transaction,
@@ -39,34 +40,37 @@ NOW = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 EMPTY = "empty"
 
 
-def intake_world_build() -> None:
-    """The calendar, the two packs the intake tests use, and the demo accounts."""
-    from kuaiban.accounts.demo import demo_setup
-    from kuaiban.bundles.services import pack_load
-    from kuaiban.calendar.services import calendar_seed_from_package
+def _packs_build(*codes: str, demo_accounts: bool = False) -> Callable[[], None]:
+    """The calendar and the named packs (every pack when none is named), maybe the demo
+    accounts."""
 
-    with mock.patch.object(timezone, "now", return_value=NOW):
-        calendar_seed_from_package()
+    def build() -> None:
+        from kuaiban.accounts.demo import demo_setup
+        from kuaiban.bundles.services import pack_load
+        from kuaiban.calendar.services import calendar_seed_from_package
+
         packs = Path(settings.KUAIBAN_PACKS_DIR)
-        for name in ("shandong-2020.yaml", "shanxi-2020.yaml"):
-            pack_load(path=packs / name)
-        demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
+        with mock.patch.object(timezone, "now", return_value=NOW):
+            calendar_seed_from_package()
+            for path in sorted(packs.glob("*.yaml")):
+                if path.name != "catalogue.yaml" and (not codes or path.stem in codes):
+                    pack_load(path=path)
+            if demo_accounts:
+                demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
 
-
-def shandong_world_build() -> None:
-    """The calendar and the Shandong 2020 pack, for the public pages."""
-    from kuaiban.bundles.services import pack_load
-    from kuaiban.calendar.services import calendar_seed_from_package
-
-    with mock.patch.object(timezone, "now", return_value=NOW):
-        calendar_seed_from_package()
-        pack_load(path=Path(settings.KUAIBAN_PACKS_DIR) / "shandong-2020.yaml")
+    return build
 
 
 # The fixture name a test requests → how its world is built.
 BUILDERS: dict[str, Callable[[], None]] = {
-    "intake_world": intake_world_build,
-    "shandong_world": shandong_world_build,
+    # The intake tests: the calendar, the two packs they use, the demo accounts.
+    "intake_world": _packs_build("shandong-2020", "shanxi-2020", demo_accounts=True),
+    # The public pages: the calendar and the Shandong pack.
+    "shandong_world": _packs_build("shandong-2020"),
+    # The public texts of two provinces.
+    "shandong_jiangsu_world": _packs_build("shandong-2020", "jiangsu-2021"),
+    # The demo as `make demo` sets it up: every pack and the demo accounts.
+    "demo_world": _packs_build(demo_accounts=True),
 }
 
 Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
@@ -183,3 +187,13 @@ def intake_world(db: None) -> None:
 @pytest.fixture
 def shandong_world(db: None) -> None:
     """The calendar and the Shandong pack, in place before the test's transaction."""
+
+
+@pytest.fixture
+def shandong_jiangsu_world(db: None) -> None:
+    """The calendar, the Shandong and the Jiangsu packs, in place before the test's transaction."""
+
+
+@pytest.fixture
+def demo_world(db: None) -> None:
+    """The calendar, every pack and the demo accounts, in place before the test's transaction."""

@@ -10,13 +10,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import Role, User
-from kuaiban.bundles.models import BundleItem
+from kuaiban.bundles.models import BundleItem, Pack
 from kuaiban.bundles.packfile.files import read_pack
 from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +22,9 @@ PACKS_DIR = Path(settings.KUAIBAN_PACKS_DIR)
 
 
 @pytest.fixture
-def demo() -> dict[str, object]:
-    packs = load_real_packs()
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
-    return dict(packs)
+def demo(demo_world: None) -> dict[str, object]:
+    """Every pack and the demo accounts (tests/worlds.py: built once, rolled back per test)."""
+    return {pack.code: pack for pack in Pack.objects.all()}
 
 
 def _validate(*names: str) -> tuple[str, str]:

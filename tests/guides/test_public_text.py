@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from kuaiban.bundles.models import Pack
 from kuaiban.catalogue.models import Agency, AgencyKind, Region, RegionLevel, ServiceItem
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +26,9 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def packs(db: None) -> dict[str, Pack]:
-    return load_real_packs("shandong-2020", "jiangsu-2021")
+def packs(shandong_jiangsu_world: None) -> dict[str, Pack]:
+    """The Shandong and Jiangsu packs (tests/worlds.py: built once, rolled back per test)."""
+    return {pack.code: pack for pack in Pack.objects.all()}
 
 
 @pytest.fixture
