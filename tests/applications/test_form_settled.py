@@ -127,3 +127,19 @@ def test_the_plan_api_says_which_fields_are_not_asked(world) -> None:  # type: i
         fields["retirement_date"]["asked"] is True and fields["retirement_date"]["prefill"] is None
     )
     assert response.json()["burden"]["fields"]["bundled"] == 1
+
+
+def test_a_taiyuan_retiree_is_not_asked_the_employers_side(world) -> None:  # type: ignore[no-untyped-def]
+    bundle = bundle_get(pack_code="shanxi-2020", bundle_code="7")
+    plan = bundle_plan(
+        bundle=bundle,
+        scenario_code="7-1",
+        answers={"normal_retirement": True},
+        applicant_kind="person",
+    )
+    by_key = {f.key: f for f in plan.fields}
+    assert by_key["filing_type"].fixed == "劳动合同终止"
+    assert by_key["termination_date"].same_as == "retirement_date"
+    assert "contract_start" in by_key
+    assert {k for k, f in by_key.items() if f.by_employer} == EMPLOYER_ONLY & set(by_key)
+    assert by_key["retirement_type"].asked  # 正常 and 提前 share this scenario
