@@ -48,7 +48,7 @@ def packs(request: HttpRequest) -> list[s.PackOut]:
 
 
 class BundleFilter(Schema):
-    pack: str = NinjaField(description="政策包代码，如 shandong-2020")
+    pack: Code = NinjaField(description="政策包代码，如 shandong-2020")
 
 
 @router.get(
