@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= kuaiban.settings_dev
 
-.PHONY: demo test lint format setup-demo bench clean
+.PHONY: demo test fuzz lint format setup-demo bench clean
 
 $(BIN)/.installed-dev: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,14 +33,19 @@ setup-demo: $(BIN)/.installed-dev
 test: $(BIN)/.installed-dev
 	$(BIN)/python scripts/run_tests.py
 
+## fuzz: requests generated from the OpenAPI document (schemathesis), seeded and bounded;
+## on PostgreSQL when DATABASE_URL names one. KUAIBAN_FUZZ_EXAMPLES sets the examples per operation.
+fuzz: $(BIN)/.installed-dev
+	$(BIN)/python -m pytest fuzz -p no:cacheprovider -q
+
 lint: $(BIN)/.installed-dev
-	$(BIN)/ruff format --check kuaiban tests scripts bench
-	$(BIN)/ruff check kuaiban tests scripts bench
+	$(BIN)/ruff format --check kuaiban tests fuzz scripts bench
+	$(BIN)/ruff check kuaiban tests fuzz scripts bench
 	$(BIN)/mypy kuaiban
 
 format: $(BIN)/.installed-dev
-	$(BIN)/ruff format kuaiban tests scripts bench
-	$(BIN)/ruff check --fix kuaiban tests scripts bench
+	$(BIN)/ruff format kuaiban tests fuzz scripts bench
+	$(BIN)/ruff check --fix kuaiban tests fuzz scripts bench
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

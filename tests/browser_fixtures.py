@@ -8,6 +8,11 @@ from collections.abc import Iterator
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# What Chrome on an Android phone sends, so the server sees a phone as it would in the hall.
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are ordinary synchronous calls, which Django would otherwise refuse.
@@ -53,6 +58,7 @@ def phone(browser):  # type: ignore[no-untyped-def]
         is_mobile=True,
         has_touch=True,
         locale="zh-CN",
+        user_agent=PHONE_USER_AGENT,
     )
     yield context.new_page()
     context.close()

@@ -1,11 +1,16 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from kuaiban.accounts.models import ApiToken, LoginFailure, User
 from kuaiban.accounts.services import token_revoke, token_revoke_all
 from kuaiban.core.masking import mask_id_number, mask_phone
+
+# Groups carry only Django's per-model permissions, which roles replace here.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -20,8 +25,13 @@ class UserAdmin(BaseUserAdmin[User]):
         "masked_phone",
     ]
     list_filter = ["role", "agency__kind", "region"]
+    # Access follows the role (and an administrator is a superuser), so Django's per-model
+    # permissions and groups — shown by Django in English — are left out of the form.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         (
             "快办",
             {

@@ -148,8 +148,48 @@ def _account(account: dict[str, Any]) -> None:
     user.save(update_fields=["password"])
 
 
+def _jobseeker() -> None:
+    """A Nanjing worker whose contract ended last month, insured for years, without a
+    social security card: the Jiangsu 失业一件事 with every optional item applies to her."""
+    person, _ = Person.objects.update_or_create(
+        id_number="320102198807150421",
+        defaults={
+            "name": "王芳",
+            "gender": "女",
+            "birth_date": dt.date(1988, 7, 15),
+            "phone": "13905250001",
+            "address": "江苏省南京市玄武区中山路18号",
+            "household_address": "江苏省南京市玄武区珠江路66号",
+            "education": "大学本科",
+            "region_code": "320102",
+        },
+    )
+    InsuranceRecord.objects.update_or_create(
+        person=person,
+        defaults={
+            "unit_name": "南京玄武数码科技有限公司",
+            "first_contribution_date": dt.date(2012, 7, 1),
+            "contribution_months": 172,
+            "status": "暂停缴费",
+            "region_name": "南京市",
+            "card_bank": "",
+            "card_bank_account": "",
+        },
+    )
+    EmploymentRecord.objects.update_or_create(
+        person=person,
+        unit_credit_code="91320102MA1X8N2Q5N",
+        defaults={
+            "unit_name": "南京玄武数码科技有限公司",
+            "start_date": dt.date(2012, 7, 1),
+            "end_date": dt.date(2026, 10, 31),
+        },
+    )
+
+
 def _shared_data() -> None:
-    """A retiring worker, his employer, and a second unit: enough to show prefill at work."""
+    """A retiring worker, his employer, a Nanjing jobseeker and her former employer, and a
+    second unit: enough to show prefill at work."""
     person, _ = Person.objects.update_or_create(
         id_number="370102196503121234",
         defaults={
@@ -185,8 +225,10 @@ def _shared_data() -> None:
         number="370100D156000005",
         defaults={"person": person, "issued_on": dt.date(2019, 5, 20)},
     )
+    _jobseeker()
     for code, name, rep, region in [
         ("91370100MA3C4X5K7L", "济南齐鲁精工机械有限公司", "陈立新", "370102"),
+        ("91320102MA1X8N2Q5N", "南京玄武数码科技有限公司", "周建华", "320102"),
         ("91140100MA0K7L2Q8P", "太原晋阳软件科技有限公司", "郭晓峰", "140106"),
     ]:
         Enterprise.objects.update_or_create(

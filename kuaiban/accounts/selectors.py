@@ -20,6 +20,27 @@ HOME_URLS: dict[str, str] = {
     Role.ADMIN: "/admin/",
 }
 
+# The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
+_TICKETS = ("差评整改", "/ratings/tickets/")
+MENUS: dict[str, list[tuple[str, str]]] = {
+    Role.PERSON: [("我的办件", "/me/"), ("在线办理", "/apply/")],
+    Role.UNIT: [("我的办件", "/me/"), ("在线办理", "/apply/")],
+    Role.CLERK: [("一窗受理", "/window/")],
+    Role.OFFICER: [("经办工作台", "/workbench/"), _TICKETS],
+    Role.SUPERVISOR: [("监督", "/supervision/"), _TICKETS],
+    Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
+}
+
+
+def menu_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str]]:
+    """(label, url) of the pages this user works in, for the site menu."""
+    if not user.is_authenticated:
+        return []
+    if getattr(user, "is_superuser", False):
+        return MENUS[Role.ADMIN]
+    return MENUS.get(str(getattr(user, "role", "")), [])
+
+
 # Log-in throttle: this many failures for one username from one address within the window
 # suspend log-ins for that pair for LOGIN_LOCK (counted from the failure that hit the limit).
 LOGIN_MAX_FAILURES = 5

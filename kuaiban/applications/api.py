@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationError
 
 from kuaiban.accounts.api_auth import api_auth
@@ -39,7 +39,8 @@ from kuaiban.core.errors import (
 )
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.openapi import component_ref
-from kuaiban.core.text import text_error
+from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.text import Code, text_error
 
 router = Router(tags=["办件"], auth=api_auth)
 
@@ -161,12 +162,12 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 200: ApplicationOut, 409: ErrorOut},
+    response={201: ApplicationOut, 200: ApplicationOut, 404: ErrorOut, 409: ErrorOut},
     summary="提交一件事申请（一张表单、一套材料、一次申请）",
     description=(
         "JSON 请求体，或 multipart/form-data：application 字段为同样的 JSON，文件在 "
         "material.<材料代码> 字段。带 Idempotency-Key 时同一请求重试返回原办件（200，"
-        "Idempotent-Replayed: true）；同一键用于不同申请时返回 409。"
+        "Idempotent-Replayed: true）；同一键用于不同申请时返回 409；政策包或一件事不存在时返回 404。"
     ),
     openapi_extra={
         "requestBody": {
@@ -207,13 +208,13 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[ApplicationOu
 
 
 @router.get("/applications", response=list[ApplicationListItem], summary="我的办件（分页）")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def my_applications(request: HttpRequest) -> QuerySet[Application]:
     return applications_visible_to(request.auth).order_by("-submitted_at")  # type: ignore[attr-defined]
 
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
-def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
+def application_detail(request: HttpRequest, number: Code) -> ApplicationOut:
     return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]
 
 
@@ -243,7 +244,7 @@ def application_detail(request: HttpRequest, number: str) -> ApplicationOut:
         }
     },
 )
-def correction(request: HttpRequest, number: str) -> ApplicationOut:
+def correction(request: HttpRequest, number: Code) -> ApplicationOut:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     application = access_application(user=user, number=number)

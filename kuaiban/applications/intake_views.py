@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.channels import web_channel
 from kuaiban.applications.identity import identity_of
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
 from kuaiban.applications.intake_state import (
@@ -32,13 +33,12 @@ from kuaiban.applications.models import Channel, Provision
 from kuaiban.applications.services import application_submit
 from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.applications.validation import form_clean, form_crosscheck
-from kuaiban.bundles.models import Bundle
-from kuaiban.bundles.planning import Plan, bundle_plan
+from kuaiban.bundles.models import Bundle, Pack
+from kuaiban.bundles.planning import Plan, PlanField, bundle_plan
 from kuaiban.bundles.selectors import bundle_get, pack_list
-from kuaiban.core.audit import audit_record
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.errors import ApiError, NotFound
-from kuaiban.core.masking import mask_id_number
-from kuaiban.ratings.services import visit_record
+from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
 
 View = Callable[..., HttpResponse]
@@ -70,10 +70,38 @@ def applying(view: View) -> View:
     return wrapper
 
 
-def _target(user: User) -> set[str]:
+def _target(user: User, walk_in: dict[str, str] | None = None) -> set[str]:
+    """The bundle targets this applicant may apply for; a clerk applies for the walk-in."""
     if user.role == Role.CLERK:
+        if walk_in and walk_in.get("credit_code") and not walk_in.get("id_number"):
+            return {"unit", "both"}
+        if walk_in and walk_in.get("id_number"):
+            return {"person", "both"}
         return {"person", "unit", "both"}
     return {"person" if user.role == Role.PERSON else "unit", "both"}
+
+
+def _packs_for(user: User) -> list[Pack]:
+    """The policy packs of the user's province (a clerk's: where the window is).
+
+    Without a region on the account every pack is offered, rather than none.
+    """
+    packs = pack_list()
+    if user.region_id is None:
+        return list(packs)
+    chain = set(RegionTree.load().ancestors(user.region_id))
+    return [p for p in packs if p.region_id in chain]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # `applying` lets only signed-in applicants and clerks in
+    return user
+
+
+def _walk_in(request: HttpRequest) -> dict[str, str]:
+    """The walk-in applicant a clerk is serving; nobody for anyone else."""
+    return walk_in_load(request) if _user(request).role == Role.CLERK else {}
 
 
 def _url(name: str, pack: str, bundle: str) -> str:
@@ -93,12 +121,12 @@ def _lookup(request: HttpRequest) -> LookupResult:
     )
     if result.profile is not None:
         # Reads of personal data are audited, the clerk's for a walk-in above all.
-        audit_record(
+        shared_data_read_audit(
             actor=user,
-            action="shareddata.read",
-            object_type="person" if id_number else "unit",
-            object_id=mask_id_number(id_number or credit_code),
-            changes={"purpose": "intake", "records": [r.record for r in result.profile.records]},
+            profile=result.profile,
+            id_number=id_number,
+            credit_code=credit_code,
+            purpose="intake",
         )
     return result
 
@@ -155,13 +183,14 @@ def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
 
 @applying
 def start(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    targets = _target(user)
+    user = _user(request)
+    walk_in = _walk_in(request)
+    targets = _target(user, walk_in)
     packs = [
-        (p, [b for b in p.bundles.order_by("position") if b.target in targets]) for p in pack_list()
+        (p, [b for b in p.bundles.order_by("position") if b.target in targets])
+        for p in _packs_for(user)
     ]
-    return render(request, "intake/start.html", {"packs": packs, "walk_in": walk_in_load(request)})
+    return render(request, "intake/start.html", {"packs": packs, "walk_in": walk_in})
 
 
 @applying
@@ -170,7 +199,7 @@ def scenario(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     state = state_load(request, pack=pack, bundle=bundle)
     user = request.user
     assert isinstance(user, User)
-    choices = [s for s in found.scenarios.all() if s.target in _target(user)]
+    choices = _scenario_choices(found, user, _walk_in(request))
     if not choices:
         raise ApiError("您的账号类型不能办理这件事", status=403)
     error = ""
@@ -190,8 +219,64 @@ def scenario(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     return render(
         request,
         "intake/scenario.html",
-        {"bundle": found, "choices": choices, "state": state, "error": error},
+        {
+            "bundle": found,
+            "choices": choices,
+            "state": state,
+            "error": error,
+            "progress": _progress(request, found, state, "scenario"),
+        },
     )
+
+
+_STEPS = [
+    ("scenario", "选择情形"),
+    ("questions", "回答问题"),
+    ("items", "确认事项"),
+    ("form", "填写表单"),
+    ("submit", "核对并提交"),
+]
+
+
+def _progress(
+    request: HttpRequest, found: Bundle, state: IntakeState, current: str
+) -> dict[str, Any]:
+    """Where the applicant is (第 N 步，共 M 步) and the way back; steps with nothing to ask
+    for this applicant (one scenario, no questions) are not counted."""
+    scenarios = _scenario_choices(found, _user(request), _walk_in(request))
+    steps = [
+        (name, label)
+        for name, label in _STEPS
+        if not (name == "scenario" and len(scenarios) <= 1)
+        and not (name == "questions" and not _asks_questions(found, state))
+    ]
+    names = [name for name, _ in steps]
+    index = names.index(current) if current in names else 0
+    pack, bundle = found.pack.code, found.code
+    back = (
+        _url(names[index - 1], pack, bundle)
+        if index > 0
+        else reverse("guides:bundle", args=[pack, bundle])
+    )
+    return {
+        "number": index + 1,
+        "total": len(steps),
+        "labels": [label for _, label in steps],
+        "current": steps[index][1] if steps else "",
+        "back": back,
+        "back_label": "返回上一步" if index > 0 else "返回办事指南",
+    }
+
+
+def _asks_questions(found: Bundle, state: IntakeState) -> bool:
+    """Before a scenario is chosen, whether the bundle asks any; after, whether this one does."""
+    return bool(_questions(found, state) if state.scenario else list(found.questions.all()))
+
+
+def _scenario_choices(
+    found: Bundle, user: User, walk_in: dict[str, str] | None = None
+) -> list[Any]:
+    return [s for s in found.scenarios.all() if s.target in _target(user, walk_in)]
 
 
 def _questions(found: Bundle, state: IntakeState) -> list[Any]:
@@ -226,7 +311,13 @@ def questions(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     return render(
         request,
         "intake/questions.html",
-        {"bundle": found, "questions": asked, "state": state, "errors": errors},
+        {
+            "bundle": found,
+            "questions": asked,
+            "state": state,
+            "errors": errors,
+            "progress": _progress(request, found, state, "questions"),
+        },
     )
 
 
@@ -265,6 +356,7 @@ def items(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "optional": optional,
             "ticked": ticked_now,
             "error": error,
+            "progress": _progress(request, found, state, "items"),
         },
     )
 
@@ -304,12 +396,26 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "plan": plan,
             "values": values,
             "errors": field_errors,
+            "summary": error_summary(plan.fields, field_errors),
             "notice": lookup.notice,
             "settled": _settled(plan, clean),
             "locked": locked,
             "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
+            "progress": _progress(request, found, state, "form"),
         },
     )
+
+
+def _named(label: str, message: str) -> str:
+    """An error line that names its question, as the error summary must."""
+    return message if label in message else f"{label}：{message}"
+
+
+def error_summary(fields: list[PlanField], errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(field key, message naming the field) for the summary, in the form's order."""
+    labels = {f.key: f.label for f in fields}
+    ordered = [f.key for f in fields if f.key in errors] + [k for k in errors if k not in labels]
+    return [(key, _named(labels.get(key, key), errors[key][0])) for key in ordered]
 
 
 def _material_choices(request: HttpRequest, plan: Plan) -> dict[str, MaterialChoice]:
@@ -345,7 +451,9 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             pack=pack,
             bundle=bundle,
             scenario=state.scenario,
-            channel=Channel.WINDOW if user.role == Role.CLERK else Channel.WEB,
+            channel=Channel.WINDOW
+            if user.role == Role.CLERK
+            else web_channel(request.headers.get("User-Agent", "")),
             items=state.items,
             answers=state.answers,
             applicant=ApplicantInput(**walk_in) if walk_in else ApplicantInput(),
@@ -361,9 +469,6 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 raise
             errors = exc.fields or {"__all__": [exc.message]}
         else:
-            if user.role == Role.CLERK:
-                # 一次一评: the walk-in may rate this window visit as well as the case.
-                visit_record(clerk=user, application=result.application)
             state_clear(request, pack=pack, bundle=bundle)
             if user.role == Role.CLERK:
                 walk_in_clear(request)  # the next walk-in starts from a clean screen
@@ -371,6 +476,16 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 reverse("applications:receipt", args=[result.application.number])
             )
     form_errors = sorted(k for k in errors if k.startswith("form."))
+    form_summary = error_summary(
+        plan.fields,
+        {k.removeprefix("form."): v for k, v in errors.items() if k.startswith("form.")},
+    )
+    materials = {m.code: m.name for m in plan.materials}
+    material_summary = [
+        (key, _named(materials.get(key, ""), msgs[0]) if key in materials else msgs[0])
+        for key, msgs in ((k.removeprefix("materials."), v) for k, v in errors.items())
+        if not key.startswith("form.")
+    ]
     return render(
         request,
         "intake/submit.html",
@@ -384,8 +499,11 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             )[0],
             "errors": {k.removeprefix("materials."): v for k, v in errors.items()},
             "form_errors": form_errors,
+            "form_summary": form_summary,
+            "material_summary": material_summary,
             "allowed": ALLOWED_LABEL,
             "notice": lookup.notice,
             "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
+            "progress": _progress(request, found, state, "submit"),
         },
     )

@@ -19,6 +19,17 @@ class ResultLine:
     number: str
 
 
+@dataclass(frozen=True)
+class ItemLine:
+    """One item of the application as the applicant follows it: who handles it, where it is."""
+
+    name: str
+    agency: str
+    stage: int
+    status: str
+    status_label: str
+
+
 @dataclass
 class Outcome:
     """What the applicant is told: one status, the results, what needs doing, why not."""
@@ -30,6 +41,12 @@ class Outcome:
     # The officers' own words with a correction request: (item, note), shown as they wrote them.
     correction_notes: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
+    items: list[ItemLine] = field(default_factory=list)
+
+    @property
+    def has_results(self) -> bool:
+        """Whether a 办理结果通知书 has anything to say: a result or a refusal with its reason."""
+        return bool(self.results or self.refused)
 
     @property
     def can_withdraw(self) -> bool:
@@ -48,6 +65,15 @@ def application_outcome(application: Application) -> Outcome:
     outcome = Outcome(application=application)
     subcase: SubCase
     for subcase in application.subcases.all():
+        outcome.items.append(
+            ItemLine(
+                name=subcase.seed_name,
+                agency=subcase.agency.name if subcase.agency else "待分派",
+                stage=subcase.stage,
+                status=subcase.status,
+                status_label=subcase.get_status_display(),
+            )
+        )
         if subcase.status == SubCaseStatus.APPROVED:
             outcome.results += [
                 ResultLine(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kuaiban.accounts.models import User
 from kuaiban.applications.materials import CORRECTION_FILES_MAX, material_supply
@@ -105,9 +105,20 @@ def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """GET asks the applicant to confirm (withdrawing cannot be undone); POST withdraws."""
     user, application = _owner_action(request, number)
+    if request.method == "GET":
+        outcome = application_outcome(application)
+        if not outcome.can_withdraw:
+            messages.error(request, "事项已开始办理，不能撤回。")
+            return HttpResponseRedirect(reverse("applications:detail", args=[number]))
+        return render(
+            request,
+            "applications/withdraw.html",
+            {"application": application, "outcome": outcome},
+        )
     try:
         application_withdraw(actor=user, application=application)
         messages.success(request, "申请已撤回。")
@@ -159,7 +170,10 @@ def supply(request: HttpRequest, number: str, code: str) -> HttpResponse:
 @login_required
 def results_pdf(request: HttpRequest, number: str) -> HttpResponse:
     application = _application_or_404(request, number)
-    content = render_pdf(outcome_document(application_outcome(application)))
+    outcome = application_outcome(application)
+    if not outcome.has_results:
+        raise Http404("尚无办理结果，办结后可打印办理结果通知书")
+    content = render_pdf(outcome_document(outcome))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="results-{number}.pdf"'
     return response

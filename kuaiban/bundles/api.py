@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field as NinjaField
@@ -24,10 +23,10 @@ from kuaiban.bundles.selectors import (
     pack_speedups,
 )
 from kuaiban.catalogue.models import AgencyKind
-from kuaiban.core.audit import audit_record
-from kuaiban.core.masking import mask_credit_code, mask_id_number
+from kuaiban.core.errors import ErrorOut
+from kuaiban.core.text import Code
 from kuaiban.shareddata.access import access_shared_profile
-from kuaiban.shareddata.connectors import SharedProfile
+from kuaiban.shareddata.audit import shared_data_read_audit
 
 router = Router(tags=["政策包与一件事"])
 
@@ -52,7 +51,9 @@ class BundleFilter(Schema):
     pack: str = NinjaField(description="政策包代码，如 shandong-2020")
 
 
-@router.get("/bundles", response=list[s.BundleOut], summary="政策包中的一件事")
+@router.get(
+    "/bundles", response={200: list[s.BundleOut], 404: ErrorOut}, summary="政策包中的一件事"
+)
 def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.BundleOut]:
     pack = pack_get(code=filters.pack)
     return [
@@ -64,7 +65,7 @@ def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.Bundle
 @router.get(
     "/bundles/{pack}/{bundle}", response=s.BundleDetailOut, summary="一件事详情：场景、事项、时限"
 )
-def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> s.BundleDetailOut:
+def bundle_detail(request: HttpRequest, pack: Code, bundle: Code) -> s.BundleDetailOut:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
     return bundle_detail_out(found)
 
@@ -137,7 +138,7 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
     ),
     openapi_extra={"security": OPTIONAL_BEARER_SECURITY},
 )
-def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.PlanOut:
+def plan(request: HttpRequest, pack: Code, bundle: Code, payload: s.PlanIn) -> s.PlanOut:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
     applicant = payload.applicant or s.ApplicantIn()
     user = api_user_optional(request)
@@ -145,7 +146,14 @@ def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.P
         user=user, id_number=applicant.id_number, credit_code=applicant.credit_code
     )
     if profile is not None:
-        _shared_read_audit(user, applicant, profile, bundle=found)
+        shared_data_read_audit(
+            actor=user,
+            profile=profile,
+            id_number=applicant.id_number or "",
+            credit_code=applicant.credit_code or "",
+            purpose="bundle.plan",
+            bundle=f"{found.pack.code}/{found.code}",
+        )
     result = bundle_plan(
         bundle=found,
         scenario_code=payload.scenario,
@@ -155,32 +163,6 @@ def plan(request: HttpRequest, pack: str, bundle: str, payload: s.PlanIn) -> s.P
         applicant_kind="unit" if applicant.credit_code else "person" if applicant.id_number else "",
     )
     return plan_out(result, records=[r.record for r in profile.records] if profile else [])
-
-
-def _shared_read_audit(
-    user: AbstractBaseUser | AnonymousUser,
-    applicant: s.ApplicantIn,
-    profile: SharedProfile,
-    *,
-    bundle: Bundle,
-) -> None:
-    """Who read whose shared data, for which bundle; the identifier is stored masked."""
-    if applicant.id_number:
-        object_type, object_id = "person", mask_id_number(applicant.id_number.upper())
-    else:
-        assert applicant.credit_code  # a profile is read only for one of the two
-        object_type, object_id = "enterprise", mask_credit_code(applicant.credit_code.upper())
-    audit_record(
-        actor=user,
-        action="shareddata.read",
-        object_type=object_type,
-        object_id=object_id,
-        changes={
-            "purpose": "bundle.plan",
-            "bundle": f"{bundle.pack.code}/{bundle.code}",
-            "records": [r.record for r in profile.records],
-        },
-    )
 
 
 def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:

@@ -7,31 +7,33 @@ agency's sub-cases within five minutes. Reads of a sub-case's detail are audited
 officer or a system alike.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: ninja reads the paginated ``queue``'s parameter
+# types in the globals of its pagination wrapper, where names of this module are unknown.
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.security.http import HttpAuthBase
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
+from kuaiban.cases.bounds import LINE_MAX, LINES_MAX, NAME_MAX, NUMBER_MAX
 from kuaiban.cases.material_api import router as material_router
+from kuaiban.cases.material_listing import material_entry, subcase_materials
 from kuaiban.cases.models import SubCase
+from kuaiban.cases.reads import subcase_read_record
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from kuaiban.cases.system_auth import agency_verify_request
 from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError, ErrorOut
-from kuaiban.core.text import Line, Note
-from kuaiban.integrations.materials import material_entry, subcase_materials
-from kuaiban.integrations.services import subcase_read_record as system_read_record
-from kuaiban.integrations.signing import is_signed, verify_path_request
-from kuaiban.workbench.inputs import LINE_MAX, LINES_MAX, NAME_MAX, NUMBER_MAX
-from kuaiban.workbench.services import subcase_read_record as officer_read_record
+from kuaiban.core.openapi import ObjectId
+from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.text import Code, Line, Note
+from kuaiban.integrations.signing import is_signed
 
 
 class AgencySignatureAuth(HttpAuthBase):
@@ -51,7 +53,7 @@ class AgencySignatureAuth(HttpAuthBase):
     def __call__(self, request: HttpRequest) -> Agency | None:
         if not is_signed(request):
             return None
-        return verify_path_request(request)
+        return agency_verify_request(request)
 
 
 router = Router(tags=["子件"], auth=[AgencySignatureAuth(), *api_auth])
@@ -74,7 +76,7 @@ class ResultIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """A decision, bounded as the workbench's form is (``kuaiban.workbench.inputs``)."""
+    """A decision, bounded as the workbench's form is (``kuaiban.cases.bounds``)."""
 
     model_config = ConfigDict(extra="forbid")
     outcome: Literal["approved", "rejected", "correction"]
@@ -138,7 +140,7 @@ def subcase_out(
 ) -> SubCaseDetailOut:
     """The sub-case as the API gives it; ``materials`` when already built (see ``accept``)."""
     application = subcase.application
-    wanted = {f["key"] for f in application.snapshot.get("fields", [])}
+    wanted = {f.key for f in application.frozen.fields}
     return SubCaseDetailOut(
         id=subcase.pk,
         application=application.number,
@@ -178,6 +180,11 @@ def _materials_out(subcase: SubCase) -> list[SubCaseMaterialOut]:
     return out
 
 
+class QueueFilter(Schema):
+    status: Code = Field(default="", description="子件状态，如 open、accepted")
+    number: Code = Field(default="", description="办件编号（前缀）")
+
+
 class QueueItemOut(Schema):
     id: int
     application: str
@@ -200,14 +207,14 @@ class QueueItemOut(Schema):
 
 
 @router.get("/subcases", response=list[QueueItemOut], summary="本机构待办子件（按剩余时间排序）")
-@paginate(PageNumberPagination, page_size=50)
-def queue(request: HttpRequest, status: str = "", number: str = "") -> object:
+@paginate(BoundedPageNumberPagination, page_size=50)
+def queue(request: HttpRequest, filters: Query[QueueFilter]) -> object:
     user, agency = _who(request)
     queryset = subcases_visible_to(user, agency=agency).exclude(status="waiting")
-    if status:
-        queryset = queryset.filter(status=status)
-    if number:
-        queryset = queryset.filter(application__number__startswith=number.strip())
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.number:
+        queryset = queryset.filter(application__number__startswith=filters.number.strip())
     return queryset.order_by("due_at", "pk")
 
 
@@ -216,15 +223,15 @@ def queue(request: HttpRequest, status: str = "", number: str = "") -> object:
     response={200: SubCaseDetailOut, 503: ErrorOut},
     summary="子件详情：事项所需数据与材料",
 )
-def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
+def detail(request: HttpRequest, subcase_id: ObjectId) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
     out = subcase_out(subcase)
     # The full form is personal data: every read is audited, once the answer is built.
     if agency is not None:
-        system_read_record(agency=agency, subcase=subcase)
+        subcase_read_record(system=agency, subcase=subcase)
     elif user is not None:
-        officer_read_record(actor=user, subcase=subcase)
+        subcase_read_record(actor=user, subcase=subcase)
     return out
 
 
@@ -233,7 +240,7 @@ def detail(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
     summary="受理子件",
 )
-def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
+def accept(request: HttpRequest, subcase_id: ObjectId) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
     # Built before acting: a file unreadable in storage is a 503 before the change, never an
@@ -247,7 +254,7 @@ def accept(request: HttpRequest, subcase_id: int) -> SubCaseDetailOut:
     response={200: SubCaseDetailOut, 409: ErrorOut, 503: ErrorOut},
     summary="办理结果：办结（含结果）、不予办理（含理由）或补正（一次性告知）",
 )
-def decision(request: HttpRequest, subcase_id: int, payload: DecisionIn) -> SubCaseDetailOut:
+def decision(request: HttpRequest, subcase_id: ObjectId, payload: DecisionIn) -> SubCaseDetailOut:
     user, agency = _who(request)
     subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
     materials = _materials_out(subcase)  # before acting, as in ``accept``

@@ -11,11 +11,14 @@ caller's (404). Operations add what only they can answer (409, 429, 503) in thei
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kuaiban.core.errors import ErrorOut
+
+# A path's object id: a positive database id (a larger number would overflow the column).
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 _DESCRIPTIONS = {
     400: "请求不正确（JSON 格式错误、含控制字符的地址或参数、字段或文件过多）",

@@ -16,6 +16,8 @@ from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
 from kuaiban.applications.selectors import access_application
 from kuaiban.core.errors import ErrorOut, NotFound
+from kuaiban.core.openapi import ObjectId
+from kuaiban.core.text import Code
 from kuaiban.ratings.indicators import COMMENT_MAX, indicator_label
 from kuaiban.ratings.models import Rating, RectificationTicket
 from kuaiban.ratings.selectors import access_visit_for_rating, ratings_visible_to
@@ -109,7 +111,7 @@ def _user(request: HttpRequest) -> User:
     response={201: RatingOut, 409: ErrorOut},
     summary="一事一评：申请人评价已办结的办件（一次）",
 )
-def rate_application(request: HttpRequest, number: str, payload: RatingIn) -> Status[RatingOut]:
+def rate_application(request: HttpRequest, number: Code, payload: RatingIn) -> Status[RatingOut]:
     user = _user(request)
     application = access_application(user=user, number=number)
     if application.applicant_id != user.pk:  # clerks and officers see it, only the applicant rates
@@ -127,7 +129,7 @@ def rate_application(request: HttpRequest, number: str, payload: RatingIn) -> St
 @router.get(
     "/applications/{number}/rating", response=RatingOut, summary="办件的评价（评价人及相关人员）"
 )
-def application_rating(request: HttpRequest, number: str) -> RatingOut:
+def application_rating(request: HttpRequest, number: Code) -> RatingOut:
     user = _user(request)
     application = access_application(user=user, number=number)
     # The applicant sees the rating of their own application, including a default one.
@@ -143,7 +145,7 @@ def application_rating(request: HttpRequest, number: str) -> RatingOut:
     response={201: RatingOut, 409: ErrorOut},
     summary="一次一评：办事人评价一次窗口服务（一次）",
 )
-def rate_visit(request: HttpRequest, visit_id: int, payload: RatingIn) -> Status[RatingOut]:
+def rate_visit(request: HttpRequest, visit_id: ObjectId, payload: RatingIn) -> Status[RatingOut]:
     user = _user(request)
     visit = access_visit_for_rating(user=user, visit_id=visit_id)
     rating = rating_submit_visit(

@@ -69,3 +69,24 @@ def test_keyboard_only(live_server, desktop) -> None:  # type: ignore[no-untyped
     page.keyboard.press("Enter")
     page.wait_for_url("**/packs/shandong-2020/1/")
     assert "企业招聘用工" in page.locator("h1").inner_text()
+
+
+def test_large_text_switches_in_place_and_keeps_what_was_typed(live_server, phone) -> None:  # type: ignore[no-untyped-def]
+    page = phone
+    page.goto(live_server.url + "/items/")
+    page.fill("#q", "失业保险金")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="大字模式").click()
+    page.wait_for_selector("html.large-text")
+    # The same page, not a new one: the marker survives, the search box keeps its text.
+    assert page.evaluate("window.notReloaded === true")
+    assert page.input_value("#q") == "失业保险金"
+    button = page.locator("form.display-toggle button")
+    assert button.inner_text() == "标准字号" and button.get_attribute("aria-pressed") == "true"
+    # The server reads the same cookie: the next page comes in large text.
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('large-text')")
+    page.get_by_role("button", name="标准字号").click()
+    assert not page.evaluate("document.documentElement.classList.contains('large-text')")
+    page.reload()
+    assert not page.evaluate("document.documentElement.classList.contains('large-text')")

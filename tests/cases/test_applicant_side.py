@@ -136,3 +136,54 @@ def test_an_owed_material_is_supplied_later(world, settings) -> None:  # type: i
         ).status_code
         == 404
     )
+
+
+def test_the_detail_shows_each_items_agency_and_status(world) -> None:  # type: ignore[no-untyped-def]
+    app = _submit(world)
+    first = app.subcases.filter(status="open").select_related("agency").first()
+    subcase_accept(actor=_officer(first), subcase=first)
+    page = _client(world["zhangjianguo"]).get(f"/me/applications/{app.number}/").content.decode()
+    assert "各事项办理情况" in page
+    for subcase in app.subcases.select_related("agency"):
+        row = f"<td>{subcase.agency.name}</td>"
+        assert row in page, row
+        assert subcase.seed_name in page
+    assert "办理中" in page or "已受理" in page
+    assert page.count('<span class="status status-') >= app.subcases.count() + 1
+
+
+def test_the_results_notice_is_offered_only_when_there_are_results(world) -> None:  # type: ignore[no-untyped-def]
+    app = _submit(world)
+    owner = _client(world["zhangjianguo"])
+    page = owner.get(f"/me/applications/{app.number}/").content.decode()
+    assert "打印办理结果通知书" not in page
+    assert owner.get(f"/me/applications/{app.number}/results.pdf").status_code == 404
+    subcase = app.subcases.filter(status="open").first()
+    subcase_decide(actor=_officer(subcase), subcase=subcase, outcome=Outcome.APPROVED)
+    page = owner.get(f"/me/applications/{app.number}/").content.decode()
+    assert "打印办理结果通知书" in page
+    assert owner.get(f"/me/applications/{app.number}/results.pdf").status_code == 200
+
+
+def test_withdrawing_asks_for_confirmation_first(world) -> None:  # type: ignore[no-untyped-def]
+    app = _submit(world)
+    owner = _client(world["zhangjianguo"])
+    detail = owner.get(f"/me/applications/{app.number}/").content.decode()
+    # The button on the detail page only opens the question; nothing is withdrawn by it.
+    assert f'<form method="get" action="/me/applications/{app.number}/withdraw">' in detail
+    confirm = owner.get(f"/me/applications/{app.number}/withdraw")
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "确定要撤回这件申请吗？" in text and "确认撤回" in text and "不撤回，返回办件" in text
+    app.refresh_from_db()
+    assert app.status != "withdrawn"
+    assert (
+        _client(world["unit-qilu"]).get(f"/me/applications/{app.number}/withdraw").status_code
+        == 404
+    )
+    owner.post(f"/me/applications/{app.number}/withdraw")
+    app.refresh_from_db()
+    assert app.status == "withdrawn"
+    # Once withdrawn, asking again sends the applicant back with the reason.
+    again = owner.get(f"/me/applications/{app.number}/withdraw")
+    assert again.status_code == 302

@@ -182,3 +182,21 @@ def test_the_queue_runs_a_bounded_number_of_queries(
     # Session, user, agency, counts, page count, rows, and one calendar load (two queries).
     with django_assert_max_num_queries(8):
         client.get("/workbench/?status=open&deadline=overdue&number=3701")
+
+
+def test_a_withdrawn_sub_case_leaves_the_list(world, three) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cases.services import application_withdraw
+
+    retirement, _, _ = three
+    client = client_for(world["officer-jn-si"])
+    withdrawn = first_open(retirement, JN_SI)
+    assert withdrawn.pk in queue_ids(client)
+    application_withdraw(actor=world["zhangjianguo"], application=retirement)
+    gone = set(retirement.subcases.filter(agency__code=JN_SI).values_list("pk", flat=True))
+    assert set(retirement.subcases.values_list("status", flat=True)) == {"withdrawn"}
+    assert not gone & set(queue_ids(client))
+    html = client.get("/workbench/").content.decode()
+    assert "（不含等待前序阶段的和已撤回的）" in html
+    # Still found when asked for by its status or its number.
+    assert set(queue_ids(client, "?status=withdrawn")) == gone
+    assert withdrawn.pk in queue_ids(client, f"?number={retirement.number}")

@@ -1,0 +1,159 @@
+"""The guided intake over HTTP: the bundles offered, where the applicant is, the way back, and
+an error summary that names each question; the channel a browser is recorded under."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.channels import web_channel
+from kuaiban.applications.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User, walk_in: dict[str, str] | None = None) -> Client:
+    client = Client()
+    client.force_login(user)
+    if walk_in is not None:
+        session = client.session
+        session["kuaiban_walk_in"] = walk_in
+        session.save()
+    return client
+
+
+def _summary(page: str) -> str:
+    start = page.index('class="error-summary"')
+    return page[start : page.index("</div>", start)]
+
+
+def _bundle_links(html: str) -> set[str]:
+    return set(re.findall(r'href="/apply/([\w-]+/\w+)/"', html))
+
+
+def test_a_person_is_offered_the_bundles_of_their_province_and_kind(world) -> None:  # type: ignore[no-untyped-def]
+    links = _bundle_links(_client(world["zhangjianguo"]).get("/apply/").content.decode())
+    assert links and all(link.startswith("shandong-2020/") for link in links)
+    assert "shandong-2020/7" in links  # 职工退休 (person or unit)
+    assert "shandong-2020/1" not in links  # 企业开办: units only
+
+
+def test_a_unit_is_offered_the_bundles_of_its_province_and_kind(world) -> None:  # type: ignore[no-untyped-def]
+    links = _bundle_links(_client(world["unit-jinyang"]).get("/apply/").content.decode())
+    assert links and all(link.startswith("shanxi-2020/") for link in links)
+    assert "shanxi-2020/1" in links
+
+
+def test_a_clerk_is_offered_what_the_walk_in_may_apply_for_at_this_window(world) -> None:  # type: ignore[no-untyped-def]
+    person = {"name": "张建国", "id_number": "370102196503121234", "phone": "13905310001"}
+    links = _bundle_links(
+        _client(world["clerk-lixia"], walk_in=person).get("/apply/").content.decode()
+    )
+    assert links and all(link.startswith("shandong-2020/") for link in links)
+    assert "shandong-2020/10" in links and "shandong-2020/1" not in links
+    unit = {"name": "济南齐鲁精工机械有限公司", "credit_code": "91370100MA3C4X5K7L"}
+    links = _bundle_links(
+        _client(world["clerk-lixia"], walk_in=unit).get("/apply/").content.decode()
+    )
+    assert "shandong-2020/1" in links and "shandong-2020/10" not in links
+
+
+def test_an_account_without_a_region_is_offered_every_pack(world) -> None:  # type: ignore[no-untyped-def]
+    user = world["zhangjianguo"]
+    User.objects.filter(pk=user.pk).update(region=None)
+    user.refresh_from_db()
+    links = _bundle_links(_client(user).get("/apply/").content.decode())
+    assert {link.split("/")[0] for link in links} == {"shandong-2020", "shanxi-2020"}
+
+
+def test_every_step_says_where_the_applicant_is_and_links_back(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    first = client.get("/apply/shandong-2020/7/").content.decode()
+    assert "第 1 步，共 5 步：选择情形" in first
+    assert '<a class="back-link" href="/packs/shandong-2020/7/">返回办事指南</a>' in first
+    client.post("/apply/shandong-2020/7/", {"scenario": "7-1"})
+    second = client.get("/apply/shandong-2020/7/questions/").content.decode()
+    assert "第 2 步，共 5 步：回答问题" in second
+    assert '<a class="back-link" href="/apply/shandong-2020/7/">返回上一步</a>' in second
+    assert '<li aria-current="step" class="current">回答问题</li>' in second
+    answers = dict.fromkeys(
+        ("has_arrears", "has_other_pension", "has_multiple_pension", "change_pension_account"),
+        "no",
+    )
+    client.post("/apply/shandong-2020/7/questions/", answers)
+    client.post("/apply/shandong-2020/7/items/", {})
+    form = client.get("/apply/shandong-2020/7/form/").content.decode()
+    assert "第 4 步，共 5 步：填写表单" in form
+    assert 'href="/apply/shandong-2020/7/items/">返回上一步' in form
+
+
+def test_steps_with_nothing_to_ask_are_not_counted(world) -> None:  # type: ignore[no-untyped-def]
+    # 10 社会保障卡: the person chooses a scenario, and 10-2 has no questions.
+    client = _client(world["zhangjianguo"])
+    client.post("/apply/shandong-2020/10/", {"scenario": "10-2"})
+    items = client.get("/apply/shandong-2020/10/items/").content.decode()
+    assert "第 2 步，共 4 步：确认事项" in items
+    assert 'href="/apply/shandong-2020/10/">返回上一步' in items
+
+
+def test_the_error_summary_names_each_unanswered_question(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    client.post("/apply/shandong-2020/7/", {"scenario": "7-1"})
+    page = client.post("/apply/shandong-2020/7/questions/", {"has_arrears": "no"}).content.decode()
+    summary = _summary(page)
+    assert "请回答：您是否在其他地区或其他制度中有养老保险关系需要转移接续？" in summary
+    assert "请回答：您是否需要变更或另行指定养老保险待遇发放账户？" in summary
+    assert "您是否有欠缴的社会保险费需要补缴？" not in summary  # that one was answered
+
+
+def test_the_form_error_summary_names_each_field(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    client.post("/apply/shandong-2020/7/", {"scenario": "7-1"})
+    client.post(
+        "/apply/shandong-2020/7/questions/",
+        {
+            "has_arrears": "no",
+            "has_other_pension": "no",
+            "has_multiple_pension": "no",
+            "change_pension_account": "no",
+        },
+    )
+    client.post("/apply/shandong-2020/7/items/", {})
+    page = client.post(
+        "/apply/shandong-2020/7/form/",
+        {"contribution_months": "很多", "phone": "12345", "person_name": "张建国"},
+    ).content.decode()
+    summary = _summary(page)
+    assert '<a href="#f-contribution_months">累计缴费月数：请填写整数</a>' in summary
+    assert "联系电话：请填写11位手机号" in summary
+    assert "请填写“退休日期”" in summary  # a message that names the field already stays as is
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "channel"),
+    [
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/124.0.0.0 Mobile Safari/537.36",
+            Channel.APP,
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+            Channel.APP,
+        ),
+        ("Mozilla/5.0 (Linux; Android 12; HarmonyOS) MicroMessenger/8.0.47", Channel.APP),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/124.0.0.0 Safari/537.36",
+            Channel.WEB,
+        ),
+        ("", Channel.WEB),
+    ],
+)
+def test_a_phone_browser_is_the_mobile_channel(user_agent: str, channel: Channel) -> None:
+    assert web_channel(user_agent) == channel
+    assert str(Channel.APP.label) == "移动端"
