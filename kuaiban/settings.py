@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kuaiban.applications",
     "kuaiban.cases",
     "kuaiban.integrations",
+    "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from kuaiban.core.masking import mask_text
+from kuaiban.core.models import AuditAction
 
 logger = logging.getLogger("kuaiban.audit")
 
@@ -27,7 +28,7 @@ _UNSAFE = re.compile(r"[\s=\"\x00-\x1f\x7f]")
 def audit_log(
     *,
     actor: AbstractBaseUser | AnonymousUser | str | None,
-    action: str,
+    action: AuditAction,
     detail: Mapping[str, DetailValue],
 ) -> None:
     """Record ``action`` (e.g. ``login.success``) by ``actor`` (a user, or the username typed

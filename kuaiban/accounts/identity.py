@@ -15,6 +15,7 @@ from django.db import transaction
 from kuaiban.accounts.audit import audit_log
 from kuaiban.accounts.models import Role, User
 from kuaiban.core.identifiers import credit_code_error, id_number_error
+from kuaiban.core.models import AuditAction
 
 
 class IdentityError(ValueError):
@@ -62,5 +63,7 @@ def applicant_for_verified_identity(
     )
     user.set_unusable_password()
     user.save()
-    audit_log(actor=user, action="identity.provision", detail={"role": role, field: value})
+    audit_log(
+        actor=user, action=AuditAction.IDENTITY_PROVISION, detail={"role": role, field: value}
+    )
     return user

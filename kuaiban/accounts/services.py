@@ -24,6 +24,7 @@ from kuaiban.accounts.selectors import (
     login_recent_failures,
     token_hash,
 )
+from kuaiban.core.models import AuditAction
 
 Channel = Literal["web", "api", "admin"]
 
@@ -61,7 +62,7 @@ def login_attempt(
     if until is not None:
         audit_log(
             actor=username,
-            action="login.refused",
+            action=AuditAction.LOGIN_REFUSED,
             detail={"channel": channel, "ip": ip, "until": until.isoformat()},
         )
         return LoginResult(user=None, refused=True, locked_until=until)
@@ -71,13 +72,13 @@ def login_attempt(
         until = login_failure_record(username=username, ip=ip, now=now)
         audit_log(
             actor=username,
-            action="login.failure",
+            action=AuditAction.LOGIN_FAILURE,
             detail={"channel": channel, "ip": ip, "locked": until is not None},
         )
         return LoginResult(user=None, locked_until=until)
 
     LoginFailure.objects.filter(username=username, ip=ip).delete()
-    audit_log(actor=user, action="login.success", detail={"channel": channel, "ip": ip})
+    audit_log(actor=user, action=AuditAction.LOGIN_SUCCESS, detail={"channel": channel, "ip": ip})
     return LoginResult(user=user)
 
 
@@ -122,7 +123,7 @@ def token_issue(*, user: User, ip: str = "") -> IssuedToken:
     )
     audit_log(
         actor=user,
-        action="token.issue",
+        action=AuditAction.TOKEN_ISSUE,
         detail={"token_id": token.pk, "expires_at": token.expires_at.isoformat(), "ip": ip},
     )
     return IssuedToken(raw=raw, token=token)
@@ -143,7 +144,7 @@ def token_revoke(*, token: ApiToken, actor: AbstractBaseUser | AnonymousUser) ->
         token.revoked_at = now
         audit_log(
             actor=actor,
-            action="token.revoke",
+            action=AuditAction.TOKEN_REVOKE,
             detail={"token_id": token.pk, "owner": token.user.get_username()},
         )
     return bool(revoked)

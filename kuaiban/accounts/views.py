@@ -17,6 +17,7 @@ from kuaiban.accounts.audit import audit_log
 from kuaiban.accounts.client_ip import client_ip
 from kuaiban.accounts.forms import LoginForm
 from kuaiban.accounts.selectors import home_url_for
+from kuaiban.core.models import AuditAction
 
 
 class KuaibanLoginView(LoginView):
@@ -63,7 +64,7 @@ class KuaibanLogoutView(LogoutView):
         user = request.user
         response = super().post(request, *args, **kwargs)
         if user.is_authenticated:
-            audit_log(actor=user, action="logout", detail={"ip": client_ip(request)})
+            audit_log(actor=user, action=AuditAction.LOGOUT, detail={"ip": client_ip(request)})
             messages.success(request, "您已安全退出登录。")
         return response
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("apply/<slug:pack>/<str:bundle>/form/", intake_views.form_page, name="form"),
     path("apply/<slug:pack>/<str:bundle>/submit/", intake_views.submit, name="submit"),
     path("window/", window_views.window, name="window"),
+    path("window/supply/", window_views.window_supply, name="window-supply"),
     path("progress/", progress_views.progress_page, name="progress"),
 ]

@@ -37,10 +37,8 @@ from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.bundles.planning import Plan, PlanField, bundle_plan
 from kuaiban.bundles.selectors import bundle_get, pack_list
 from kuaiban.catalogue.regions import RegionTree
-from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound
-from kuaiban.core.masking import mask_id_number
-from kuaiban.ratings.services import visit_record
+from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
 
 View = Callable[..., HttpResponse]
@@ -123,12 +121,12 @@ def _lookup(request: HttpRequest) -> LookupResult:
     )
     if result.profile is not None:
         # Reads of personal data are audited, the clerk's for a walk-in above all.
-        audit_record(
+        shared_data_read_audit(
             actor=user,
-            action="shareddata.read",
-            object_type="person" if id_number else "unit",
-            object_id=mask_id_number(id_number or credit_code),
-            changes={"purpose": "intake", "records": [r.record for r in result.profile.records]},
+            profile=result.profile,
+            id_number=id_number,
+            credit_code=credit_code,
+            purpose="intake",
         )
     return result
 
@@ -471,9 +469,6 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
                 raise
             errors = exc.fields or {"__all__": [exc.message]}
         else:
-            if user.role == Role.CLERK:
-                # 一次一评: the walk-in may rate this window visit as well as the case.
-                visit_record(clerk=user, application=result.application)
             state_clear(request, pack=pack, bundle=bundle)
             if user.role == Role.CLERK:
                 walk_in_clear(request)  # the next walk-in starts from a clean screen

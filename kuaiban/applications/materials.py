@@ -19,7 +19,8 @@ from kuaiban.bundles.planning import Plan, PlanMaterial
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import due_at
 from kuaiban.core.audit import audit_record
-from kuaiban.core.errors import NotFound, Unprocessable
+from kuaiban.core.errors import Conflict, NotFound, Unprocessable
+from kuaiban.core.models import AuditAction
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,9 @@ def _file_attach(row: ApplicationMaterial, upload: CheckedUpload) -> str:
 def material_supply(
     *, actor: User, application: Application, code: str, upload: UploadedFile | None
 ) -> ApplicationMaterial:
-    """容缺后补: the applicant supplies a material that was owed; checked like any upload."""
+    """容缺后补: a material that was owed, handed in by the applicant online or by any clerk at a
+    window; checked like any upload. Handed in once: a second hand-in of the same material at
+    the same moment is a 409. Late is still received, and the officers see it was late."""
     row = application.materials.filter(code=code, provision=Provision.GAP, supplied_at=None).first()
     if row is None:
         raise NotFound("没有需要补齐的该项材料")
@@ -144,20 +147,31 @@ def material_supply(
     if isinstance(checked, str):
         raise Unprocessable(checked, fields={f"materials.{code}": [checked]})
     _file_attach(row, checked)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            row.supplied_at = timezone.now()
-            row.save()
+            claimed = ApplicationMaterial.objects.filter(pk=row.pk, supplied_at=None).update(
+                file=row.file.name,
+                content_type=row.content_type,
+                size=row.size,
+                sha256=row.sha256,
+                supplied_at=now,
+                supplied_by=actor,
+            )
+            if claimed != 1:
+                raise Conflict("该材料刚刚已补齐，请刷新查看", code="already_supplied")
+            late = row.due_date is not None and timezone.localdate(now) > row.due_date
             audit_record(
                 actor=actor,
-                action="material.supply",
+                action=AuditAction.MATERIAL_SUPPLY,
                 object_type="application",
                 object_id=application.number,
-                changes={"material": code},
+                changes={"material": code, "name": row.name, "late": late},
             )
     except BaseException:
         row.file.delete(save=False)  # nothing stays stored from a failed supply
         raise
+    row.refresh_from_db()
     return row
 
 

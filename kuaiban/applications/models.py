@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kuaiban.applications.snapshot import Snapshot
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("网站")
@@ -138,6 +140,11 @@ class Application(models.Model):
     def finished(self) -> bool:
         return self.status in APPLICATION_FINISHED
 
+    @property
+    def frozen(self) -> Snapshot:
+        """The bundle version this application was accepted under, typed."""
+        return Snapshot.from_dict(self.snapshot)
+
 
 class Provision(models.TextChoices):
     UPLOADED = "uploaded", _("已上传")
@@ -166,6 +173,15 @@ class ApplicationMaterial(models.Model):
         _("补齐期限"), null=True, blank=True, help_text=_("容缺受理的材料须在此日期前补齐。")
     )
     supplied_at = models.DateTimeField(_("补齐时间"), null=True, blank=True)
+    supplied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("容缺材料后补时：申请人本人，或在窗口收件的综合柜员。"),
+    )
 
     class Meta:
         verbose_name = _("办件材料")

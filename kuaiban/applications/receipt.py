@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -14,6 +15,7 @@ from kuaiban.documents.model import (
     Document,
     Heading,
     Image,
+    KeyValue,
     Paragraph,
     Table,
 )
@@ -27,6 +29,7 @@ class Receipt:
     shared: list[str]
     committed: list[str]
     owed: list[tuple[str, str]]
+    corrections_given: list[tuple[str, dt.datetime | None]]
     items: list[list[str]]
     burden_rows: list[list[str]]
     saved_line: str
@@ -76,6 +79,9 @@ def application_receipt(application: Application) -> Receipt:
             for m in materials
             if m.provision == Provision.GAP and m.supplied_at is None
         ],
+        corrections_given=[
+            (m.name, m.supplied_at) for m in materials if m.provision == Provision.CORRECTION
+        ],
         items=[
             [
                 s.seed_name,
@@ -111,9 +117,8 @@ def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None 
     if rating_link is not None:
         blocks += [
             Heading("请评价本次窗口服务（一次一评）"),
-            Image(rating_link.qr_png, width=36, caption="用手机扫码评价，无需登录"),
-            Paragraph(f"评价链接：{rating_link.url}"),
-            Paragraph(f"{rating_link.until}前有效。"),
+            Image(rating_link.qr_png, width=36, caption="请办事人用手机扫码评价，无需登录"),
+            KeyValue([("评价链接", rating_link.url), ("有效期至", rating_link.until)]),
         ]
     blocks += [
         Heading("已收到的材料"),

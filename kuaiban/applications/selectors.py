@@ -41,3 +41,28 @@ def access_application(*, user: AbstractBaseUser | AnonymousUser, number: str) -
     if application is None:
         raise NotFound("办件不存在")
     return application
+
+
+def access_application_at_window(
+    *, clerk: AbstractBaseUser | AnonymousUser, number: str, identifier: str
+) -> Application:
+    """一窗通办: any clerk, at any window, serves the applicant standing there. The clerk has
+    checked the identity document, so the number with the applicant's full ID number or credit
+    code opens the application; the same 404 for a missing number and another person's."""
+    if not isinstance(clerk, User) or clerk.role != Role.CLERK or not clerk.is_active:
+        raise NotFound("办件不存在")
+    application = (
+        Application.objects.select_related("bundle")
+        .prefetch_related("materials")
+        .filter(number=number.strip())
+        .first()
+    )
+    given = identifier.strip().upper()
+    own = (
+        (application.applicant_id_number or application.applicant_credit_code).upper()
+        if application
+        else ""
+    )
+    if application is None or not given or given != own:
+        raise NotFound("办件不存在或与申请人证件不符")
+    return application

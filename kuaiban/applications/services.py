@@ -32,8 +32,11 @@ from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
+from kuaiban.ratings.services import visit_record
+from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
@@ -260,20 +263,17 @@ def _store(
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             if profile is not None:
-                audit_record(
+                shared_data_read_audit(
                     actor=actor,
-                    action="shareddata.read",
-                    object_type=applicant.kind,
-                    object_id=mask_id_number(applicant.id_number or applicant.credit_code),
-                    changes={
-                        "purpose": "application.submit",
-                        "number": application.number,
-                        "records": [r.record for r in profile.records],
-                    },
+                    profile=profile,
+                    id_number=applicant.id_number,
+                    credit_code=applicant.credit_code,
+                    purpose="application.submit",
+                    number=application.number,
                 )
             audit_record(
                 actor=actor,
-                action="application.submit",
+                action=AuditAction.APPLICATION_SUBMIT,
                 object_type="application",
                 object_id=application.number,
                 changes={
@@ -281,6 +281,10 @@ def _store(
                     "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
                 },
             )
+            if actor.role == Role.CLERK:
+                # 一次一评: the walk-in may rate this window visit as well as the case, whether
+                # the clerk used the window screens or the API.
+                visit_record(clerk=actor, application=application)
     except BaseException:
         # Nothing from a failed submission stays stored: the rows rolled back, the files go too.
         from django.core.files.storage import default_storage
@@ -309,7 +313,7 @@ def _application_create(
         pack=plan.bundle.pack,
         bundle=plan.bundle,
         scenario=plan.scenario,
-        snapshot=plan_snapshot(plan),
+        snapshot=plan_snapshot(plan).to_dict(),
         applicant_kind=applicant.kind,
         applicant=applicant.account,
         applicant_name=applicant.name,

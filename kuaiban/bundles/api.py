@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field as NinjaField
@@ -24,12 +23,10 @@ from kuaiban.bundles.selectors import (
     pack_speedups,
 )
 from kuaiban.catalogue.models import AgencyKind
-from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ErrorOut
-from kuaiban.core.masking import mask_credit_code, mask_id_number
 from kuaiban.core.text import Code
 from kuaiban.shareddata.access import access_shared_profile
-from kuaiban.shareddata.connectors import SharedProfile
+from kuaiban.shareddata.audit import shared_data_read_audit
 
 router = Router(tags=["政策包与一件事"])
 
@@ -149,7 +146,14 @@ def plan(request: HttpRequest, pack: Code, bundle: Code, payload: s.PlanIn) -> s
         user=user, id_number=applicant.id_number, credit_code=applicant.credit_code
     )
     if profile is not None:
-        _shared_read_audit(user, applicant, profile, bundle=found)
+        shared_data_read_audit(
+            actor=user,
+            profile=profile,
+            id_number=applicant.id_number or "",
+            credit_code=applicant.credit_code or "",
+            purpose="bundle.plan",
+            bundle=f"{found.pack.code}/{found.code}",
+        )
     result = bundle_plan(
         bundle=found,
         scenario_code=payload.scenario,
@@ -159,32 +163,6 @@ def plan(request: HttpRequest, pack: Code, bundle: Code, payload: s.PlanIn) -> s
         applicant_kind="unit" if applicant.credit_code else "person" if applicant.id_number else "",
     )
     return plan_out(result, records=[r.record for r in profile.records] if profile else [])
-
-
-def _shared_read_audit(
-    user: AbstractBaseUser | AnonymousUser,
-    applicant: s.ApplicantIn,
-    profile: SharedProfile,
-    *,
-    bundle: Bundle,
-) -> None:
-    """Who read whose shared data, for which bundle; the identifier is stored masked."""
-    if applicant.id_number:
-        object_type, object_id = "person", mask_id_number(applicant.id_number.upper())
-    else:
-        assert applicant.credit_code  # a profile is read only for one of the two
-        object_type, object_id = "enterprise", mask_credit_code(applicant.credit_code.upper())
-    audit_record(
-        actor=user,
-        action="shareddata.read",
-        object_type=object_type,
-        object_id=object_id,
-        changes={
-            "purpose": "bundle.plan",
-            "bundle": f"{bundle.pack.code}/{bundle.code}",
-            "records": [r.record for r in profile.records],
-        },
-    )
 
 
 def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:

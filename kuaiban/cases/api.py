@@ -20,20 +20,20 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
+from kuaiban.cases.bounds import LINE_MAX, LINES_MAX, NAME_MAX, NUMBER_MAX
 from kuaiban.cases.material_api import router as material_router
+from kuaiban.cases.material_listing import material_entry, subcase_materials
 from kuaiban.cases.models import SubCase
+from kuaiban.cases.reads import subcase_read_record
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from kuaiban.cases.system_auth import agency_verify_request
 from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError, ErrorOut
 from kuaiban.core.openapi import ObjectId
 from kuaiban.core.pagination import BoundedPageNumberPagination
 from kuaiban.core.text import Code, Line, Note
-from kuaiban.integrations.materials import material_entry, subcase_materials
-from kuaiban.integrations.services import subcase_read_record as system_read_record
-from kuaiban.integrations.signing import is_signed, verify_path_request
-from kuaiban.workbench.inputs import LINE_MAX, LINES_MAX, NAME_MAX, NUMBER_MAX
-from kuaiban.workbench.services import subcase_read_record as officer_read_record
+from kuaiban.integrations.signing import is_signed
 
 
 class AgencySignatureAuth(HttpAuthBase):
@@ -53,7 +53,7 @@ class AgencySignatureAuth(HttpAuthBase):
     def __call__(self, request: HttpRequest) -> Agency | None:
         if not is_signed(request):
             return None
-        return verify_path_request(request)
+        return agency_verify_request(request)
 
 
 router = Router(tags=["子件"], auth=[AgencySignatureAuth(), *api_auth])
@@ -76,7 +76,7 @@ class ResultIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """A decision, bounded as the workbench's form is (``kuaiban.workbench.inputs``)."""
+    """A decision, bounded as the workbench's form is (``kuaiban.cases.bounds``)."""
 
     model_config = ConfigDict(extra="forbid")
     outcome: Literal["approved", "rejected", "correction"]
@@ -140,7 +140,7 @@ def subcase_out(
 ) -> SubCaseDetailOut:
     """The sub-case as the API gives it; ``materials`` when already built (see ``accept``)."""
     application = subcase.application
-    wanted = {f["key"] for f in application.snapshot.get("fields", [])}
+    wanted = {f.key for f in application.frozen.fields}
     return SubCaseDetailOut(
         id=subcase.pk,
         application=application.number,
@@ -229,9 +229,9 @@ def detail(request: HttpRequest, subcase_id: ObjectId) -> SubCaseDetailOut:
     out = subcase_out(subcase)
     # The full form is personal data: every read is audited, once the answer is built.
     if agency is not None:
-        system_read_record(agency=agency, subcase=subcase)
+        subcase_read_record(system=agency, subcase=subcase)
     elif user is not None:
-        officer_read_record(actor=user, subcase=subcase)
+        subcase_read_record(actor=user, subcase=subcase)
     return out
 
 

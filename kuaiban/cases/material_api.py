@@ -20,12 +20,12 @@ from ninja import Router
 from ninja.security.http import HttpAuthBase
 
 from kuaiban.applications.models import ApplicationMaterial
+from kuaiban.cases.material_listing import access_subcase_material
+from kuaiban.cases.reads import material_download_record
+from kuaiban.cases.system_auth import agency_verify_request
 from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError, ErrorOut, NotFound
 from kuaiban.core.openapi import ObjectId, component_ref
-from kuaiban.integrations.materials import access_subcase_material
-from kuaiban.integrations.services import material_download_record
-from kuaiban.integrations.signing import verify_path_request
 
 
 class AgencyPathSignatureAuth(HttpAuthBase):
@@ -37,7 +37,7 @@ class AgencyPathSignatureAuth(HttpAuthBase):
     openapi_in = "header"
 
     def __call__(self, request: HttpRequest) -> Agency:
-        return verify_path_request(request)  # 401 for a missing, stale or wrong signature
+        return agency_verify_request(request)  # 401 for a missing, stale or wrong signature
 
 
 router = Router()  # tags from the cases router it is mounted on
@@ -82,7 +82,7 @@ def material_file(
         raise ApiError(
             "材料文件暂时无法读取，请稍后重试", code="storage_unavailable", status=503
         ) from None
-    material_download_record(agency=agency, subcase=subcase, material=material)
+    material_download_record(system=agency, subcase=subcase, material=material)
     response = FileResponse(
         handle, content_type=material.content_type or "application/octet-stream"
     )

@@ -1,5 +1,5 @@
 """Which materials have a file to download: one rule for the officers' workbench and for the
-agencies' own systems (``kuaiban.integrations.materials``).
+agencies' own systems (``kuaiban.cases.material_listing``).
 
 A material has a file when one is stored, whatever its provision: ``uploaded`` at submission,
 or ``gap`` (容缺) supplied later, which keeps its provision and gains the file. Shared data, an

@@ -24,7 +24,7 @@ from kuaiban.applications.models import Application, ApplicationMaterial, Applic
 from kuaiban.applications.results import application_outcome
 from kuaiban.bundles.planning import Plan
 from kuaiban.calendar.arithmetic import end_of_day
-from kuaiban.calendar.limits import TimeLimit
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
 from kuaiban.cases.checks import auto_review
 from kuaiban.cases.models import SubCase, SubCaseStatus
@@ -32,6 +32,7 @@ from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, Unprocessable
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 
@@ -86,6 +87,13 @@ class Outcome(StrEnum):
     CORRECTION = "correction"
 
 
+_DECIDED = {
+    Outcome.APPROVED: AuditAction.SUBCASE_APPROVED,
+    Outcome.REJECTED: AuditAction.SUBCASE_REJECTED,
+    Outcome.CORRECTION: AuditAction.SUBCASE_CORRECTION,
+}
+
+
 def _transition(
     subcase: SubCase,
     *,
@@ -118,7 +126,7 @@ def subcase_accept(*, actor: User | None, subcase: SubCase, version: int | None 
             accepted_at=timezone.now(),
             handled_by=actor,
         )
-        _after(actor, subcase, "subcase.accept", {})
+        _after(actor, subcase, AuditAction.SUBCASE_ACCEPT, {})
     return subcase
 
 
@@ -156,7 +164,7 @@ def subcase_decide(
         }
     with transaction.atomic():
         subcase = _transition(subcase, allowed=_WORKABLE, expected_version=version, **changes)
-        _after(actor, subcase, f"subcase.{outcome}", {"note": note, "system": system})
+        _after(actor, subcase, _DECIDED[outcome], {"note": note, "system": system})
     return subcase
 
 
@@ -178,7 +186,12 @@ def subcase_transfer(
             accepted_at=None,
         )
         _dispatch_if_external(subcase)
-        _after(actor, subcase, "subcase.transfer", {"to": agency.code, "reason": reason.strip()})
+        _after(
+            actor,
+            subcase,
+            AuditAction.SUBCASE_TRANSFER,
+            {"to": agency.code, "reason": reason.strip()},
+        )
     return subcase
 
 
@@ -221,7 +234,10 @@ def correction_answer(
             stored = correction_files_store(application=application, uploads=checked)
             files = [m.code for m in stored]
             _after(
-                actor, answered[0], "application.correction_answer", {"note": note, "files": files}
+                actor,
+                answered[0],
+                AuditAction.APPLICATION_CORRECTION_ANSWER,
+                {"note": note, "files": files},
             )
     except BaseException:
         for row in stored:  # nothing stays stored from a failed answer
@@ -243,7 +259,7 @@ def application_withdraw(*, actor: User, application: Application) -> Applicatio
         _status_refresh(locked, actor=actor)
         audit_record(
             actor=actor,
-            action="application.withdraw",
+            action=AuditAction.APPLICATION_WITHDRAW,
             object_type="application",
             object_id=locked.number,
         )
@@ -261,7 +277,9 @@ def _extend(due: dt.datetime | None, paused: dt.datetime, now: dt.datetime) -> d
     return end_of_day(add_working_days(start=timezone.localtime(due).date(), days=days))
 
 
-def _after(actor: User | None, subcase: SubCase, action: str, detail: dict[str, Any]) -> None:
+def _after(
+    actor: User | None, subcase: SubCase, action: AuditAction, detail: dict[str, Any]
+) -> None:
     """What every action implies: next stage or stop, derived status, audit."""
     application = Application.objects.select_for_update().get(pk=subcase.application_id)
     if subcase.status == SubCaseStatus.APPROVED:
@@ -283,7 +301,7 @@ def _after(actor: User | None, subcase: SubCase, action: str, detail: dict[str, 
 
 
 def _is_serial(application: Application) -> bool:
-    return bool(application.snapshot.get("scenario", {}).get("mode") == "serial")
+    return application.frozen.serial
 
 
 def _stage_advance(application: Application) -> None:
@@ -297,11 +315,11 @@ def _stage_advance(application: Application) -> None:
     if any(s.status != SubCaseStatus.APPROVED for s in earlier):
         return
     now = timezone.now()
-    limits = {i["code"]: i.get("promised") for i in application.snapshot.get("items", [])}
+    frozen = application.frozen
     for subcase in (s for s in subcases if s.stage == nxt):
-        promised = limits.get(subcase.item.code) or {"unit": "working_days", "value": 0}
-        limit = TimeLimit.from_parts(promised.get("value"), promised.get("unit"))
-        due = due_at(start=now, limit=limit) if limit else None
+        item = frozen.item(subcase.item.code)
+        limit = (item.promised if item else None) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
+        due = due_at(start=now, limit=limit)
         SubCase.objects.filter(pk=subcase.pk, status=SubCaseStatus.WAITING).update(
             status=SubCaseStatus.OPEN, opened_at=now, due_at=due, version=F("version") + 1
         )

@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 class KuaibanAdminConfig(AdminConfig):
     """Django's admin with our site class (calendar warnings on the index page)."""
 
-    default_site = "kuaiban.core.admin_site.KuaibanAdminSite"
+    default_site = "kuaiban.admin_site.KuaibanAdminSite"

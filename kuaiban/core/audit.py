@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from kuaiban.core.models import AuditEvent
+from kuaiban.core.models import AuditAction, AuditEvent
 
 
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str,
     changes: dict[str, Any] | None = None,

@@ -7,6 +7,53 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditAction(models.TextChoices):
+    """Every audited action, declared once; the stored value is the dotted name."""
+
+    # Accounts (written to the audit log, not to AuditEvent rows).
+    LOGIN_SUCCESS = "login.success", _("登录成功")
+    LOGIN_FAILURE = "login.failure", _("登录失败")
+    LOGIN_REFUSED = "login.refused", _("登录被拒绝")
+    LOGOUT = "logout", _("退出登录")
+    TOKEN_ISSUE = "token.issue", _("签发接口令牌")
+    TOKEN_REVOKE = "token.revoke", _("撤销接口令牌")
+    IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
+    # Reads of personal data.
+    SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
+    APPLICATION_READ = "application.read", _("查看申请")
+    SUBCASE_READ = "subcase.read", _("查看子件")
+    SUBCASE_MATERIAL_DOWNLOAD = "subcase.material_download", _("下载申请材料")
+    TICKET_CONTACT_READ = "ticket.contact_read", _("查看评价人联系方式")
+    # Applications and sub-cases.
+    APPLICATION_SUBMIT = "application.submit", _("提交申请")
+    APPLICATION_WITHDRAW = "application.withdraw", _("撤回申请")
+    APPLICATION_CORRECTION_ANSWER = (
+        "application.correction_answer",
+        _("申请人已补正（恢复计时）"),
+    )
+    MATERIAL_SUPPLY = "material.supply", _("补交容缺材料")
+    SUBCASE_ACCEPT = "subcase.accept", _("受理")
+    SUBCASE_APPROVED = "subcase.approved", _("办结")
+    SUBCASE_REJECTED = "subcase.rejected", _("不予办理")
+    SUBCASE_CORRECTION = "subcase.correction", _("一次性告知补正（暂停计时）")
+    SUBCASE_TRANSFER = "subcase.transfer", _("转办")
+    OUTBOX_RESEND = "outbox.resend", _("重新发送消息")
+    # Ratings and their rectification tickets.
+    VISIT_RECORD = "visit.record", _("登记窗口服务")
+    RATING_CREATE = "rating.create", _("评价")
+    TICKET_OPEN = "ticket.open", _("差评整改立案")
+    TICKET_CALLBACK = "ticket.callback", _("回访")
+    TICKET_VERIFY = "ticket.verify", _("核实")
+    TICKET_RECTIFY = "ticket.rectify", _("整改")
+    TICKET_LEDGER = "ticket.ledger", _("列入整改台账")
+    TICKET_RECTIFY_COMPLETE = "ticket.rectify_complete", _("整改完成")
+    TICKET_FEEDBACK = "ticket.feedback", _("反馈")
+    TICKET_REPORT = "ticket.report", _("上报")
+    TICKET_APPEAL = "ticket.appeal", _("申诉")
+    TICKET_REVIEW = "ticket.review", _("申诉复核")
+    TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+
+
 class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -23,7 +70,10 @@ class AuditEvent(models.Model):
         help_text=_("操作时的用户名或系统名称，账号删除后仍可追溯。"),
     )
     action = models.CharField(
-        _("操作"), max_length=60, help_text=_("如 application.submit、application.read。")
+        _("操作"),
+        max_length=60,
+        choices=AuditAction.choices,
+        help_text=_("如 application.submit、shareddata.read。"),
     )
     object_type = models.CharField(_("对象类型"), max_length=40)
     object_id = models.CharField(_("对象标识"), max_length=60)

@@ -11,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:  # the apps that enqueue import this module: no imports back at run time
-    from kuaiban.applications.models import ApplicationMaterial
-    from kuaiban.cases.models import SubCase
-    from kuaiban.catalogue.models import Agency
+    pass
 
 
 def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
@@ -53,7 +52,7 @@ def outbox_resend(
                 continue
             audit_record(
                 actor=actor,
-                action="outbox.resend",
+                action=AuditAction.OUTBOX_RESEND,
                 object_type="outbox_message",
                 object_id=str(message.pk),
                 changes={
@@ -65,37 +64,3 @@ def outbox_resend(
             )
             resent.append(message)
     return resent
-
-
-def subcase_read_record(*, agency: Agency, subcase: SubCase) -> None:
-    """An agency's own system read a sub-case's detail (the full form): audited like an
-    officer's read in the workbench (the same action), with ``system`` = the agency code."""
-    audit_record(
-        actor=None,
-        action="subcase.read",
-        object_type="subcase",
-        object_id=str(subcase.pk),
-        changes={"system": agency.code, "application": subcase.application.number},
-    )
-
-
-def material_download_record(
-    *, agency: Agency, subcase: SubCase, material: ApplicationMaterial
-) -> None:
-    """An agency's own system downloaded a material file: a read of personal data, audited.
-
-    The action is the workbench's (officers' downloads), so both read the same in the audit
-    log; ``system`` names the agency whose signature the request carried.
-    """
-    audit_record(
-        actor=None,
-        action="subcase.material_download",
-        object_type="subcase",
-        object_id=str(subcase.pk),
-        changes={
-            "system": agency.code,
-            "application": subcase.application.number,
-            "material": material.code,
-            "material_id": material.pk,
-        },
-    )

@@ -23,11 +23,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.http import HttpRequest
 
-from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError
+
+_S = TypeVar("_S")
 
 MAX_SKEW_SECONDS = 300
 # The message of a refused signature says what to sign, for an agency that signed the old way.
@@ -88,11 +91,17 @@ def is_signed(request: HttpRequest) -> bool:
     return "X-Kuaiban-Signature" in request.headers
 
 
-def verify_path_request(request: HttpRequest, *, now: float | None = None) -> Agency:
-    """The agency that signed ``request`` over its method, path, timestamp and body (the path is
+def verify_path_request(
+    request: HttpRequest,
+    *,
+    signer_of: Callable[[str], tuple[_S, str] | None],
+    now: float | None = None,
+) -> _S:
+    """The signer of ``request`` over its method, path, timestamp and body (the path is
     ``path_info``: the path after the platform's base URL, as the webhook gives it; the query
-    string is not signed). 401 for a missing, stale or wrong signature, and for a signature over
-    the body alone (the old scheme for POSTs, the webhooks' scheme), with a hint to sign method
+    string is not signed). ``signer_of`` gives the signer named by ``X-Kuaiban-Agency`` and its
+    secret, or None. 401 for a missing, stale or wrong signature, and for a signature over the
+    body alone (the old scheme for POSTs, the webhooks' scheme), with a hint to sign method
     and path."""
     code = request.headers.get("X-Kuaiban-Agency", "")
     signature = request.headers.get("X-Kuaiban-Signature", "").encode(errors="replace")
@@ -103,10 +112,11 @@ def verify_path_request(request: HttpRequest, *, now: float | None = None) -> Ag
     timestamp = int(stamp)
     if abs((now if now is not None else time.time()) - timestamp) > MAX_SKEW_SECONDS:
         raise ApiError("签名已过期，请重新签名", code="bad_signature", status=401)
-    agency = Agency.objects.filter(code=code).exclude(webhook_secret="").first()
-    if agency is None:
+    found = signer_of(code)
+    if found is None or not found[1]:
         raise ApiError(_WRONG, code="bad_signature", status=401)
-    secret, body = agency.webhook_secret, request.body
+    signer, secret = found
+    body = request.body
     wanted = sign_path(
         secret=secret,
         method=request.method or "",
@@ -116,7 +126,7 @@ def verify_path_request(request: HttpRequest, *, now: float | None = None) -> Ag
     )
     # As bytes: compare_digest refuses str with non-ASCII characters (a 500 for bad input).
     if hmac.compare_digest(wanted.encode(), signature):
-        return agency
+        return signer
     if hmac.compare_digest(sign(secret=secret, body=body, timestamp=timestamp).encode(), signature):
         raise ApiError(_BODY_ONLY, code="bad_signature", status=401)
     raise ApiError(_WRONG, code="bad_signature", status=401)

@@ -24,8 +24,8 @@ from django.utils import timezone
 from kuaiban.core.masking import mask_text
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
-from kuaiban.integrations.handlers import handler_for
 from kuaiban.integrations.models import OutboxMessage, OutboxState
+from kuaiban.integrations.registry import handler_for
 
 logger = logging.getLogger("kuaiban.outbox")
 

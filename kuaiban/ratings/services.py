@@ -23,6 +23,7 @@ from kuaiban.cases.models import SUBCASE_UNFINISHED
 from kuaiban.catalogue.models import Agency, Region
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, NotFound, Unprocessable
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.ratings import conf
@@ -127,7 +128,7 @@ def visit_record(
         )
         audit_record(
             actor=clerk,
-            action="visit.record",
+            action=AuditAction.VISIT_RECORD,
             object_type="window_visit",
             object_id=str(visit.pk),
             changes={"application": application.number if application else None},
@@ -319,7 +320,7 @@ def _rating_create(
                 ticket_open(rating=rating, now=rating.rated_at)
             audit_record(
                 actor=actor,
-                action="rating.create",
+                action=AuditAction.RATING_CREATE,
                 object_type="rating",
                 object_id=str(rating.pk),
                 changes={

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kuaiban.cases.bounds import LINE_MAX, LINES_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
 from kuaiban.catalogue.models import Agency
 
 RESULT_ROWS = 3
 RESULT_KINDS = {"document": "文书", "e_certificate": "电子证照"}
-NOTE_MAX = 2000
-NAME_MAX = 120  # as in the API's ResultIn
-NUMBER_MAX = 60
-LINE_MAX = 200
-LINES_MAX = 30
 
 Errors = dict[str, list[str]]
 

@@ -31,7 +31,7 @@ from kuaiban.catalogue.models import Agency, FormField
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number
-from kuaiban.core.models import AuditEvent
+from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.integrations import conf
 from kuaiban.workbench.timeleft import TimeLeft, time_left
 
@@ -202,16 +202,7 @@ def queue_page(
 # ---------------------------------------------------------------------------------------------
 
 # Reads are audited too, but the page's history lists what was done, not who looked.
-READ_ACTIONS = ("subcase.read", "subcase.material_download")
-
-ACTION_LABELS = {
-    "subcase.accept": "受理",
-    "subcase.approved": "办结",
-    "subcase.rejected": "不予办理",
-    "subcase.correction": "一次性告知补正（暂停计时）",
-    "subcase.transfer": "转办",
-    "application.correction_answer": "申请人已补正（恢复计时）",
-}
+READ_ACTIONS = (AuditAction.SUBCASE_READ, AuditAction.SUBCASE_MATERIAL_DOWNLOAD)
 
 
 @dataclass(frozen=True)
@@ -253,9 +244,9 @@ def _display(value: object, field_type: str) -> str:
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
     """The application's one form, restricted to the fields this item's catalogue entry needs."""
     application = subcase.application
-    snapshot_fields = application.snapshot.get("fields", [])
-    labels = {f["key"]: f.get("label", f["key"]) for f in snapshot_fields}
-    employer = {f["key"] for f in snapshot_fields if f.get("by_employer")}
+    frozen = application.frozen
+    labels = frozen.field_labels()
+    employer = {f.key for f in frozen.fields if f.by_employer}
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
@@ -289,7 +280,9 @@ def subcase_materials(subcase: SubCase) -> list[MaterialRow]:
     (the personnel archive for 资格核准) while the officer of an earlier one needs it too.
     """
     codes = set(subcase.item.materials.values_list("code", flat=True))
-    materials = ApplicationMaterial.objects.filter(application_id=subcase.application_id)
+    materials = ApplicationMaterial.objects.filter(
+        application_id=subcase.application_id
+    ).select_related("supplied_by")
     rows = [MaterialRow(m, m.code in codes) for m in materials.order_by("pk")]
     return sorted(rows, key=lambda row: not row.for_item)
 
@@ -299,7 +292,7 @@ def material_for_download(*, subcase: SubCase, material_id: int) -> ApplicationM
     rule of ``kuaiban.cases.materials``. The same 404 for anything else.
 
     Any of the application's materials, as the page lists them all (see ``subcase_materials``);
-    agencies' own systems get only their item's (``kuaiban.integrations.materials``).
+    agencies' own systems get only their item's (``kuaiban.cases.material_listing``).
     """
     materials = ApplicationMaterial.objects.filter(application_id=subcase.application_id)
     material = with_stored_file(materials).filter(pk=material_id).first()
@@ -337,12 +330,22 @@ def _history_detail(changes: dict[str, object], agencies: dict[str, str]) -> str
         parts.append(f"意见：{changes['note']}")
     if changes.get("system"):
         parts.append(f"由机构业务系统（{changes['system']}）回传")
+    if changes.get("name"):
+        parts.append(f"{changes['name']}{'（逾期补齐）' if changes.get('late') else ''}")
+    if changes.get("files"):
+        parts.append(f"附补正材料 {len(changes['files'])} 份")  # type: ignore[arg-type]
     return "；".join(parts)
 
 
 def subcase_history(subcase: SubCase) -> list[HistoryRow]:
+    # A 容缺 material handed in later is the application's event; every sub-case shows it.
+    supplied = Q(
+        object_type="application",
+        object_id=subcase.application.number,
+        action=AuditAction.MATERIAL_SUPPLY,
+    )
     events = list(
-        AuditEvent.objects.filter(object_type="subcase", object_id=str(subcase.pk))
+        AuditEvent.objects.filter(Q(object_type="subcase", object_id=str(subcase.pk)) | supplied)
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("at", "pk")
@@ -357,7 +360,7 @@ def subcase_history(subcase: SubCase) -> list[HistoryRow]:
             actor=str(e.actor)
             if e.actor
             else ("系统" if e.actor_label == "system" else e.actor_label),
-            action=ACTION_LABELS.get(e.action, e.action),
+            action=e.get_action_display(),
             detail=_history_detail(e.changes, agencies),
         )
         for e in events

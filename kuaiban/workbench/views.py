@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
+from kuaiban.cases.reads import material_download_record, subcase_read_record
 from kuaiban.cases.selectors import access_subcase
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_transfer
 from kuaiban.core.errors import Conflict, NotFound, Unprocessable
@@ -45,7 +46,6 @@ from kuaiban.workbench.selectors import (
     subcase_page,
     transfer_targets,
 )
-from kuaiban.workbench.services import material_download_record, subcase_read_record
 
 View = Callable[..., HttpResponseBase]
 

@@ -64,8 +64,11 @@ def test_a_direction_override_in_the_multipart_application_is_refused(world) -> 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "1e3", "３５００", "-5"])
 def test_a_money_field_that_is_not_an_amount_is_named(world, amount: str) -> None:
+    # 7-4: a flexible worker gives their own contribution base (in 7-1 the employer does).
     client = _as(world["zhangjianguo"])
-    response = post_multipart(client, _form(contribution_base=amount), {"personnel_archive": pdf()})
+    body = _form(contribution_base=amount, retirement_type="灵活就业人员退休")
+    body["scenario"] = "7-4"
+    response = post_multipart(client, body, {"personnel_archive": pdf()})
     fields = _error(response, 422)["fields"]
     assert "金额" in fields["form.contribution_base"][0]
     assert Application.objects.count() == 0
@@ -74,7 +77,7 @@ def test_a_money_field_that_is_not_an_amount_is_named(world, amount: str) -> Non
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_a_bare_json_nan_is_malformed_json_not_stored(world, constant: str) -> None:
     client = _as(world["zhangjianguo"])
-    raw = json.dumps(_form()).replace('"6800"', constant)
+    raw = json.dumps(_form(contribution_base="6800")).replace('"6800"', constant)
     assert constant in raw
     response = _post(client, "/api/v1/applications", raw)
     assert _error(response, 400)["code"] == "malformed_json"

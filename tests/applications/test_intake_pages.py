@@ -126,11 +126,12 @@ def test_the_form_error_summary_names_each_field(world) -> None:  # type: ignore
     client.post("/apply/shandong-2020/7/items/", {})
     page = client.post(
         "/apply/shandong-2020/7/form/",
-        {"contribution_months": "很多", "retirement_date": "明年", "person_name": "张建国"},
+        {"contribution_months": "很多", "phone": "12345", "person_name": "张建国"},
     ).content.decode()
     summary = _summary(page)
     assert '<a href="#f-contribution_months">累计缴费月数：请填写整数</a>' in summary
-    assert "退休日期：请按 年-月-日 填写日期" in summary
+    assert "联系电话：请填写11位手机号" in summary
+    assert "请填写“退休日期”" in summary  # a message that names the field already stays as is
 
 
 def test_a_message_that_names_its_field_stays_as_it_is() -> None:

@@ -16,11 +16,11 @@ from django.utils import timezone
 from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
+from tests.applications.helpers import PDF
 from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ACCOUNTS = Path(settings.BASE_DIR) / "demo" / "accounts.json"
 
 

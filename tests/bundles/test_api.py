@@ -527,7 +527,7 @@ def test_reading_an_enterprises_shared_data_is_audited(client, make_user):
     response = post_json(client, PLAN_1, {"scenario": "1-1", "applicant": {"credit_code": code}})
     assert response.status_code == 200, response.content.decode()
     (event,) = AuditEvent.objects.all()
-    assert (event.actor, event.action, event.object_type) == (unit, "shareddata.read", "enterprise")
+    assert (event.actor, event.action, event.object_type) == (unit, "shareddata.read", "unit")
     assert event.object_id == mask_credit_code(code) != code
 
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.bundles.models import BundleItem, Pack
+from kuaiban.bundles.packfile.files import read_pack
 from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel
 
@@ -90,3 +91,34 @@ def test_an_agency_working_in_its_own_system_needs_no_officer_account(demo) -> N
     )
     out, err = _validate("shandong-2020.yaml")
     assert err == "" and "通过校验" in out
+
+
+# The words by which the seeds' 职责分工 / 涉及机构 name each kind of agency.
+NAMED_AS = {
+    "social_insurance": ("社保中心", "社保经办"),
+    "employment": ("就业人才", "公共就业", "就业失业"),
+    "labour_relations": ("劳动关系", "劳动保障", "用工管理"),
+    "public_institution": ("事业管理", "事业单位管理"),
+    "wages": ("工资",),
+    "social_insurance_admin": ("养老保险处", "养老处", "社会保险行政"),
+    "card_service": ("社保卡", "信息化管理"),
+}
+# Judged in the pack with a `# 判断:` note beside the bundle's lead.
+JUDGED = {("shanxi-2020", "1", "1.10.1")}
+
+
+@pytest.mark.parametrize("name", ["shandong-2020.yaml", "shanxi-2020.yaml"])
+def test_every_item_goes_to_a_kind_of_agency_its_bundle_names(name: str) -> None:
+    pack_file = read_pack(PACKS_DIR / name)
+    text = (PACKS_DIR / name).read_text(encoding="utf-8")
+    unnamed = []
+    for bundle in pack_file.spec.bundles:
+        if not bundle.lead:
+            continue  # the seed gives no 职责分工 for it
+        for code in sorted(bundle.item_codes()):
+            kind = pack_file.catalogue.items[code].agency_kind
+            if not any(word in bundle.lead for word in NAMED_AS[kind]):
+                unnamed.append((pack_file.spec.code, bundle.code, code))
+    assert set(unnamed) == {j for j in JUDGED if j[0] == pack_file.spec.code}
+    for _pack, _bundle, code in unnamed:
+        assert f"含 {code}" in text and "# 判断:" in text

@@ -72,3 +72,60 @@ def test_only_the_region_tree_walks_region_parents() -> None:
                 ):
                     walks.append(f"{name}:{node.lineno}")
     assert walks == []
+
+
+AUDIT_WRITERS = {"audit_record", "audit_log"}
+
+
+def _called(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def test_audit_actions_are_members_of_the_one_enumeration() -> None:
+    """No audit action is a string literal or an f-string: each is an `AuditAction` member."""
+    loose = []
+    for name, tree in _modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or _called(node) not in AUDIT_WRITERS:
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "action" and isinstance(
+                    keyword.value, ast.Constant | ast.JoinedStr | ast.BinOp
+                ):
+                    loose.append(f"{name}:{node.lineno}")
+    assert loose == []
+
+
+def test_shared_data_reads_are_audited_by_one_service() -> None:
+    writers = []
+    for name, tree in _modules():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "SHARED_DATA_READ"
+                and name != "shareddata/audit.py"
+            ):
+                writers.append(f"{name}:{node.lineno}")
+    assert writers == []
+
+
+def test_the_snapshot_is_read_through_its_type_only() -> None:
+    """``application.snapshot`` is read as ``application.frozen`` (a `Snapshot`), not by keys."""
+    readers = []
+    for name, tree in _modules():
+        if name == "applications/snapshot.py":
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"get", "__getitem__"}
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "snapshot"
+            ) or (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "snapshot"
+            ):
+                readers.append(f"{name}:{node.lineno}")
+    assert readers == []

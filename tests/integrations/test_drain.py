@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from kuaiban.integrations import worker
 from kuaiban.integrations.errors import DeliveryFailed
-from kuaiban.integrations.handlers import HANDLERS
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+from kuaiban.integrations.registry import HANDLERS
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.integrations.worker import outbox_drain, retry_delay
 from tests.integrations.conftest import APPLICANT_ID, APPLICANT_PHONE, build_world

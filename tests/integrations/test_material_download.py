@@ -23,10 +23,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kuaiban.applications.models import ApplicationMaterial
+from kuaiban.cases.dispatch import subcase_webhook_body
 from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxState
 from kuaiban.integrations.signing import sign, signed_path_headers
-from kuaiban.integrations.webhooks import subcase_webhook_body
 from tests.integrations.conftest import SECRET
 from tests.integrations.helpers import PDF, agency_headers, drain, fresh, upload
 

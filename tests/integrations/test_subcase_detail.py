@@ -18,10 +18,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kuaiban.applications.models import ApplicationMaterial
+from kuaiban.cases.dispatch import subcase_webhook_body
 from kuaiban.catalogue.models import ItemMaterial, Material
 from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.signing import signed_headers
-from kuaiban.integrations.webhooks import subcase_webhook_body
 from tests.integrations.conftest import SECRET
 from tests.integrations.helpers import PDF, agency_headers, upload
 

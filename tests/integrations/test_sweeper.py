@@ -11,10 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.cases import sweeper
 from kuaiban.cases.models import DeadlineState, SubCase
-from kuaiban.integrations import sweeper
+from kuaiban.cases.sweeper import deadline_sweep
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
-from kuaiban.integrations.sweeper import deadline_sweep
 from tests.integrations.conftest import build_world
 from tests.integrations.helpers import drain, fresh
 

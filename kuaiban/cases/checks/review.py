@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 
 from django.utils import timezone
 
+from kuaiban.applications.snapshot import Snapshot
 from kuaiban.cases.checks.kinds import KINDS
 from kuaiban.cases.checks.validate import check_normalize
 from kuaiban.cases.checks.values import _Bad, _Form
@@ -89,14 +90,14 @@ def auto_review(*, subcase: SubCase) -> bool:
         checks=list(subcase.item.checks or []),
         form=application.form or {},
         on=timezone.localdate(application.submitted_at),
-        labels={f["key"]: f["label"] for f in application.snapshot.get("fields", [])},
+        labels=application.frozen.field_labels(),
     )
     if results != subcase.check_results:
         SubCase.objects.filter(pk=subcase.pk).update(check_results=results)
         subcase.check_results = results
     if not (results and all(r["passed"] for r in results)):
         return False
-    if subcase.status != SubCaseStatus.OPEN or not _instant(application.snapshot, subcase):
+    if subcase.status != SubCaseStatus.OPEN or not _instant(application.frozen, subcase):
         return False
     if not _system_performs(subcase.item):
         return False
@@ -123,9 +124,7 @@ def _system_performs(item: ServiceItem) -> bool:
     return item.system_performs and problem is None
 
 
-def _instant(snapshot: Mapping[str, Any], subcase: SubCase) -> bool:
+def _instant(snapshot: Snapshot, subcase: SubCase) -> bool:
     """即办 as promised when the application was accepted (a pack's speed-up list may differ)."""
-    for item in snapshot.get("items", []):
-        if item.get("code") == subcase.item.code:
-            return bool((item.get("promised") or {}).get("unit") == "instant")
-    return False
+    item = snapshot.item(subcase.item.code)
+    return item is not None and item.instant

@@ -22,6 +22,8 @@ def rating_panel(application: Application, is_owner: bool) -> dict[str, Any]:
     return {
         "application": application,
         "show": bool(is_owner and completed),
+        # 部分办结 with work still open: say when the rating comes, offer no link yet.
+        "waiting": bool(is_owner and not completed and application.status == "partly_done"),
         "rating": rating_of(application) if is_owner and completed else None,
     }
 

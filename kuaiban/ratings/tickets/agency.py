@@ -11,6 +11,7 @@ from kuaiban.accounts.models import User
 from kuaiban.calendar.arithmetic import end_of_day, local_date
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Unprocessable
+from kuaiban.core.models import AuditAction
 from kuaiban.ratings import conf
 from kuaiban.ratings.models import (
     RectificationMode,
@@ -65,7 +66,7 @@ def ticket_callback(
             TicketStep.objects.filter(pk=step.pk).update(
                 note=f"{step.note}\n{attempt}".strip(), outcome="unreached"
             )
-        audit(actor, ticket, "callback", reached=reached)
+        audit(actor, ticket, AuditAction.TICKET_CALLBACK, reached=reached)
     return ticket
 
 
@@ -97,7 +98,7 @@ def ticket_verify(
         else:
             rating_counted(ticket, excluded=True, reason=f"{verdict.label}：{note}")
             step_open(ticket, StepKind.FEEDBACK, due=working_due(now, conf.feedback_working_days()))
-        audit(actor, ticket, "verify", verdict=verdict)
+        audit(actor, ticket, AuditAction.TICKET_VERIFY, verdict=verdict)
     return ticket
 
 
@@ -129,7 +130,7 @@ def ticket_rectify(
         )
         step_close(ticket, StepKind.RECTIFY, actor=actor, outcome=mode, note=note, now=now)
         step_open(ticket, StepKind.FEEDBACK, due=working_due(now, conf.feedback_working_days()))
-        audit(actor, ticket, "rectify", mode=mode)
+        audit(actor, ticket, AuditAction.TICKET_RECTIFY, mode=mode)
     return ticket
 
 
@@ -171,7 +172,7 @@ def _ledger_open(
             note=note,
             overdue_alerted=False,
         )
-        audit(actor, ticket, "ledger", deadline=deadline.isoformat())
+        audit(actor, ticket, AuditAction.TICKET_LEDGER, deadline=deadline.isoformat())
     return ticket
 
 
@@ -201,7 +202,7 @@ def ticket_rectify_complete(
             now=now,
         )
         step_open(ticket, StepKind.FEEDBACK, due=working_due(now, conf.feedback_working_days()))
-        audit(actor, ticket, "rectify_complete")
+        audit(actor, ticket, AuditAction.TICKET_RECTIFY_COMPLETE)
     return ticket
 
 
@@ -233,7 +234,7 @@ def ticket_feedback(
         if report_due:
             rectified = ticket.rectified_at or now
             step_open(ticket, StepKind.REPORT, due=calendar_due(rectified, conf.report_days()))
-        audit(actor, ticket, "feedback")
+        audit(actor, ticket, AuditAction.TICKET_FEEDBACK)
     return ticket
 
 
@@ -259,7 +260,7 @@ def ticket_report(
             closed_at=now,
         )
         step_close(ticket, StepKind.REPORT, actor=actor, outcome="submitted", note=note, now=now)
-        audit(actor, ticket, "report")
+        audit(actor, ticket, AuditAction.TICKET_REPORT)
     return ticket
 
 
@@ -267,7 +268,7 @@ def ticket_contact_read_record(*, actor: User, ticket: RectificationTicket) -> N
     """The officer's ticket page shows the rater's phone in full (for the callback): audited."""
     audit_record(
         actor=actor,
-        action="ticket.contact_read",
+        action=AuditAction.TICKET_CONTACT_READ,
         object_type="ticket",
         object_id=str(ticket.pk),
         changes={"rating": ticket.rating_id},

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
+from kuaiban.core.models import AuditAction
 from kuaiban.ratings import conf
 from kuaiban.ratings.models import (
     RectificationTicket,
@@ -112,7 +113,7 @@ def ticket_appeal(
             owner=reviewer,
             agency_owned=False,
         )
-        audit(actor, ticket, "appeal", by="agency" if by_agency else "rater")
+        audit(actor, ticket, AuditAction.TICKET_APPEAL, by="agency" if by_agency else "rater")
     return ticket
 
 
@@ -146,5 +147,5 @@ def ticket_review(
             step_open(ticket, StepKind.RECTIFY, due=working_due(now, conf.rectify_working_days()))
         else:
             step_open(ticket, StepKind.FEEDBACK, due=working_due(now, conf.feedback_working_days()))
-        audit(actor, ticket, "review", verdict=verdict)
+        audit(actor, ticket, AuditAction.TICKET_REVIEW, verdict=verdict)
     return ticket

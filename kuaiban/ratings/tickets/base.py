@@ -11,6 +11,7 @@ from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import due_at
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
+from kuaiban.core.models import AuditAction
 from kuaiban.ratings import conf
 from kuaiban.ratings.models import (
     Rating,
@@ -124,10 +125,12 @@ def step_close(
     return step
 
 
-def audit(actor: User | None, ticket: RectificationTicket, action: str, **detail: Any) -> None:
+def audit(
+    actor: User | None, ticket: RectificationTicket, action: AuditAction, **detail: Any
+) -> None:
     audit_record(
         actor=actor,
-        action=f"ticket.{action}",
+        action=action,
         object_type="ticket",
         object_id=str(ticket.pk),
         changes={"status": ticket.status, "version": ticket.version, **detail},
@@ -158,5 +161,5 @@ def ticket_open(*, rating: Rating, now: dt.datetime) -> RectificationTicket:
         raise Unprocessable("无法确定差评的责任机构", code="no_agency")
     ticket = RectificationTicket.objects.create(rating=rating, agency=rating.agency, opened_at=now)
     step_open(ticket, StepKind.CALLBACK, due=working_due(now, conf.callback_working_days()))
-    audit(None, ticket, "open", rating=rating.pk, level=rating.level)
+    audit(None, ticket, AuditAction.TICKET_OPEN, rating=rating.pk, level=rating.level)
     return ticket

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
+from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.ratings.models import TicketStep
@@ -34,7 +35,7 @@ def ticket_overdue_alert(*, now: dt.datetime, limit: int = 500) -> int:
             )
             audit_record(
                 actor=None,
-                action="ticket.step_overdue",
+                action=AuditAction.TICKET_STEP_OVERDUE,
                 object_type="ticket",
                 object_id=str(step.ticket_id),
                 changes={"step": step.pk, "kind": step.kind},

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import close_old_connections, connection
 
-from kuaiban.integrations.sweeper import SweepResult, deadline_sweep
+from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 
 logger = logging.getLogger("kuaiban.worker")

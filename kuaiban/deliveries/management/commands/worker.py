@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kuaiban.integrations.runner import WorkerLoop, default_worker_id
+from kuaiban.deliveries.runner import WorkerLoop, default_worker_id
 
 logger = logging.getLogger("kuaiban.worker")
 

@@ -1,30 +1,30 @@
-"""What delivering each kind of outbox message means: one handler per kind.
+"""What delivering each kind of outbox message means: one handler per kind, registered with
+the outbox core (`kuaiban.integrations.registry`) when Django starts.
 
 A handler returns normally when the message is delivered (optionally with a note, e.g. why
 nothing had to be sent any more), raises ``DeliveryFailed`` to retry later and
-``DeliveryRefused`` when retrying cannot help. A new kind needs a handler here; a message of a
-kind without one becomes a dead letter with a clear error, to be resent once it exists.
+``DeliveryRefused`` when retrying cannot help. A new kind needs a handler here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.cases.dispatch import subcase_dispatch
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
-from kuaiban.integrations.webhooks import subcase_dispatch
+from kuaiban.integrations.registry import handler_register
+from kuaiban.ratings.notices import ticket_alert_handle
+from kuaiban.ratings.pushes import rating_push_handle
 
-Handler = Callable[[OutboxMessage], str]
 _C = TypeVar("_C", ApplicationStatus, DeadlineState)
 
 _STATUS_HINTS = {
@@ -105,7 +105,7 @@ def deadline_alert(message: OutboxMessage) -> str:
     The ratings' overdue rectification steps use the same kind with a ``ticket_step``.
     """
     if "ticket_step" in message.payload:
-        return _elsewhere(_TICKET_ALERT)(message)
+        return ticket_alert_handle(message)
     subcase = (
         SubCase.objects.select_related("application__region", "agency")
         .filter(pk=message.payload.get("subcase"))
@@ -152,41 +152,13 @@ def _staff_for(subcase: SubCase) -> list[Recipient]:
     ]
 
 
-def _elsewhere(path: str) -> Handler:
-    """A handler that lives in the app whose messages it delivers, imported when first used.
-
-    The app depends on integrations (it enqueues); importing it here only when a message
-    comes keeps integrations importable on its own.
-    """
-
-    def handle(message: OutboxMessage) -> str:
-        try:
-            handler = cast(Handler, import_string(path))
-        except ImportError:
-            raise DeliveryRefused(f"找不到处理程序 {path}") from None
-        return handler(message)
-
-    handle.__qualname__ = handle.__name__ = path
-    return handle
-
-
-_TICKET_ALERT = "kuaiban.ratings.notices.ticket_alert_handle"
-
-HANDLERS: dict[str, Handler] = {
-    OutboxKind.SUBCASE_DISPATCH: subcase_dispatch,
-    OutboxKind.NOTIFY_APPLICANT: applicant_status,
-    OutboxKind.APPLICATION_SUBMITTED: application_received,
-    OutboxKind.DEADLINE_ALERT: deadline_alert,
-    OutboxKind.RATING_PUSH: _elsewhere("kuaiban.ratings.pushes.rating_push_handle"),
-}
-
-
-def handler_for(kind: str) -> Handler:
-    try:
-        return HANDLERS[kind]
-    except KeyError:
-        if kind in OutboxKind.values:  # a kind added to OutboxKind before its handler
-            raise DeliveryRefused(
-                f"尚无处理“{kind}”类消息的程序；加上后可在后台“重新发送”"
-            ) from None
-        raise DeliveryRefused(f"没有处理“{kind}”类消息的程序（未知的消息类型）") from None
+def handlers_register() -> None:
+    """Give the outbox core a handler for every kind of message (called at start-up)."""
+    for kind, handler in {
+        OutboxKind.SUBCASE_DISPATCH: subcase_dispatch,
+        OutboxKind.NOTIFY_APPLICANT: applicant_status,
+        OutboxKind.APPLICATION_SUBMITTED: application_received,
+        OutboxKind.DEADLINE_ALERT: deadline_alert,
+        OutboxKind.RATING_PUSH: rating_push_handle,
+    }.items():
+        handler_register(kind, handler)

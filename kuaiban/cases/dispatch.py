@@ -13,12 +13,12 @@ from typing import Any
 from django.utils import timezone
 
 from kuaiban.applications.models import Application, ApplicationMaterial
+from kuaiban.cases.material_listing import MaterialEntry, material_entry, subcase_materials
 from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.models import Agency, Delivery, FieldType
 from kuaiban.core.masking import mask_id_number, mask_phone, mask_text
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
-from kuaiban.integrations.materials import MaterialEntry, material_entry, subcase_materials
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.signing import signed_headers
 from kuaiban.integrations.transport import post_json
