@@ -199,6 +199,10 @@ def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:
                 choices=f.choices,
                 prefill=f.prefill,
                 items=f.items,
+                asked=f.asked,
+                fixed=f.fixed,
+                same_as=f.same_as or None,
+                by_employer=f.by_employer,
             )
             for f in plan.fields
         ],

@@ -136,6 +136,15 @@ class PlanFieldOut(Schema):
     choices: list[str]
     prefill: str | None = Field(description="共享数据预填的值")
     items: list[str] = Field(description="需要该字段的事项")
+    asked: bool = Field(
+        True,
+        description="是否向申请人询问；为 false 时由情形确定、由用人单位提供或不适用，无需提交",
+    )
+    fixed: str | None = Field(None, description="由所选情形确定的值（提交其他值将被拒绝）")
+    same_as: str | None = Field(None, description="取另一字段的值（该字段的键）")
+    by_employer: bool = Field(
+        False, description="只有用人单位掌握，个人申请时不询问，由经办机构向单位核实"
+    )
 
 
 class PlanMaterialOut(Schema):
