@@ -121,7 +121,7 @@ NOT_SETTINGS = {
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_SECRET_KEY",
     "KUAIBAN_TEST_SEQUENTIAL",
-    "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (fuzz/), not a setting
+    "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (tests/api_fuzz), not a setting
 }
 # Debug mode turns secure cookies off by itself: it is checked on its own.
 ALONE = {"DJANGO_DEBUG"}
