@@ -18,8 +18,10 @@ from unittest import mock
 
 import pytest
 import schemathesis
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,7 +32,9 @@ from schemathesis.specs.openapi.checks import (
 
 from kuaiban.accounts.models import User
 from kuaiban.accounts.services import token_issue
+from kuaiban.applications.models import Application
 from kuaiban.wsgi import application
+from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.worlds import NOW
 
 EXAMPLES = int(os.environ.get("KUAIBAN_FUZZ_EXAMPLES", "25"))
@@ -72,6 +76,39 @@ def callers(intake_world: None, settings, tmp_path: Path) -> list[dict[str, str]
     return headers
 
 
+@pytest.fixture
+def known(callers: list[dict[str, str]]) -> dict[str, str]:
+    """Path parameters that name real objects: a submitted application and its first sub-case,
+    so that generated requests also reach the answers past "not found"."""
+    client = Client()
+    client.force_login(User.objects.get(username="zhangjianguo"))
+    response = post_multipart(client, retirement_body(), {"personnel_archive": pdf()})
+    assert response.status_code == 201, response.content
+    application = Application.objects.get(number=response.json()["number"])
+    subcase = application.subcases.filter(status="open").order_by("pk").first()
+    material = application.materials.exclude(file="").order_by("pk").first()
+    assert subcase is not None and material is not None
+    return {
+        "pack": "shandong-2020",
+        "bundle": "7",
+        "number": application.number,
+        "subcase_id": str(subcase.pk),
+        "material_id": str(material.pk),
+    }
+
+
+def _strategy(operation, mode, known: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Requests with every part generated, or with the path naming real objects."""
+    generated = operation.as_strategy(generation_mode=mode)
+    names = [p["name"] for p in operation.definition.raw.get("parameters", []) if p["in"] == "path"]
+    if not names or not set(names) <= set(known):
+        return generated
+    real = operation.as_strategy(
+        generation_mode=mode, path_parameters={name: known[name] for name in names}
+    )
+    return st.one_of(generated, real)
+
+
 @pytest.fixture(autouse=True)
 def frozen_now() -> Iterator[None]:
     # Inside the calendar the packs are planned with, as in the intake tests.
@@ -82,8 +119,8 @@ def frozen_now() -> Iterator[None]:
 @pytest.mark.parametrize(
     ("operation", "mode"), RUNS, ids=[f"{op.label} {mode.value}" for op, mode in RUNS]
 )
-def test_the_api_answers_as_documented(operation, mode, callers) -> None:  # type: ignore[no-untyped-def]
-    @given(case=operation.as_strategy(generation_mode=mode))
+def test_the_api_answers_as_documented(operation, mode, callers, known) -> None:  # type: ignore[no-untyped-def]
+    @given(case=_strategy(operation, mode, known))
     @settings(
         max_examples=EXAMPLES,
         derandomize=True,

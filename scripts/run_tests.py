@@ -1,9 +1,12 @@
-"""Run the suite on SQLite, then on PostgreSQL when reachable; say plainly what was skipped.
+"""Run the suite on SQLite and, when reachable, on PostgreSQL; say plainly what was skipped.
 
 Environment:
   DATABASE_URL               the PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/kuaiban)
   KUAIBAN_REQUIRE_POSTGRES=1 fail instead of skipping when PostgreSQL is unreachable (CI)
   KUAIBAN_REQUIRE_BROWSER=1  fail instead of skipping browser tests when Chromium is missing (CI)
+  KUAIBAN_TEST_SEQUENTIAL=1  run the two databases one after the other (default: at the same
+                             time, each in its own process, when both run: a machine with two
+                             cores then takes about as long as the longer of the two)
 Extra arguments are passed to pytest.
 """
 
@@ -13,6 +16,9 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/kuaiban"
@@ -37,9 +43,37 @@ def reachable(url: str) -> bool:
         return False
 
 
-def pytest(args: list[str], env: dict[str, str], label: str) -> int:
-    print(f"\n=== {label} ===", flush=True)
-    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+@dataclass
+class Run:
+    label: str
+    args: list[str]
+    env: dict[str, str]
+
+
+def run_one(run: Run) -> int:
+    print(f"\n=== {run.label} ===", flush=True)
+    return subprocess.call([sys.executable, "-m", "pytest", *run.args], env=run.env)
+
+
+def run_together(runs: list[Run]) -> int:
+    """Start every run at once, each with its output in a file; print each in turn."""
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="kuaiban-tests-") as folder:
+        started = []
+        for n, run in enumerate(runs):
+            log = open(Path(folder) / f"{n}.log", "w+b")  # noqa: SIM115 - closed below
+            command = [sys.executable, "-m", "pytest", *run.args]
+            process = subprocess.Popen(command, env=run.env, stdout=log, stderr=subprocess.STDOUT)
+            started.append((run, process, log))
+        print("同时运行：" + "、".join(run.label for run in runs), flush=True)
+        for run, process, log in started:
+            failures |= process.wait()
+            log.seek(0)
+            print(f"\n=== {run.label} ===", flush=True)
+            sys.stdout.buffer.write(log.read())
+            sys.stdout.flush()
+            log.close()
+    return failures
 
 
 def main() -> int:
@@ -58,13 +92,13 @@ def main() -> int:
             return 1
         skipped.append(f"浏览器测试：未找到 {CHROMIUM}（apt-get install chromium 后即可运行）")
     sqlite_args = extra if browser_ok else ["-m", "not browser", *extra]
-    failures = pytest(sqlite_args, base_env, "SQLite（内置默认数据库）")
+    runs = [Run("SQLite（内置默认数据库）", sqlite_args, base_env)]
 
     url = postgres_url()
     if reachable(url):
         pg_env = {**base_env, "DATABASE_URL": url}
         # Browser tests exercise pages, not the database engine: once (on SQLite) is enough.
-        failures |= pytest(["-m", "not browser", *extra], pg_env, f"PostgreSQL（{url}）")
+        runs.append(Run(f"PostgreSQL（{url}）", ["-m", "not browser", *extra], pg_env))
     elif flag("KUAIBAN_REQUIRE_POSTGRES"):
         print(f"PostgreSQL 不可达：{url}（CI 要求必须在 PostgreSQL 上运行）", file=sys.stderr)
         return 1
@@ -73,6 +107,12 @@ def main() -> int:
             f"PostgreSQL：{url} 不可达（设置 DATABASE_URL 或在 127.0.0.1:5432 启动 PostgreSQL）"
         )
 
+    if len(runs) > 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
+        failures = run_together(runs)
+    else:
+        failures = 0
+        for run in runs:
+            failures |= run_one(run)
     for line in skipped:
         print(f"已跳过 — {line}")
     return 1 if failures else 0

@@ -16,6 +16,7 @@ pytest_plugins = ["tests.browser_fixtures"]
 from tests.worlds import (  # noqa: E402, F401
     _django_db_helper,
     _world_in_place,
+    _worlds_cleared_at_the_end,
     demo_world,
     intake_world,
     shandong_jiangsu_world,

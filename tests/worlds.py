@@ -157,9 +157,19 @@ def _transactional(request: pytest.FixtureRequest) -> bool:
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
+@pytest.fixture(scope="session")
+def _worlds_cleared_at_the_end(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Leave the test database as migrated, for a later session that keeps it (--reuse-db)."""
+    yield
+    if EMPTY in _worlds.rows and _worlds.current != EMPTY:
+        with django_db_blocker.unblock():
+            rows_restore(_worlds.rows[EMPTY])
+        _worlds.current = EMPTY
+
+
 @pytest.fixture
 def _world_in_place(
-    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+    request: pytest.FixtureRequest, _worlds_cleared_at_the_end: None, django_db_blocker: Any
 ) -> Iterator[None]:
     wanted = [name for name in BUILDERS if name in request.fixturenames]
     if len(wanted) > 1:

@@ -6,11 +6,13 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from kuaiban.core.text import Text
+
 
 class TokenIn(Schema):
     # Placeholders, not a working log-in: the demo accounts are listed in demo/accounts.json.
-    username: str = Field(max_length=150, description="用户名。", examples=["<用户名>"])
-    password: str = Field(max_length=4096, description="密码。", examples=["<密码>"])
+    username: Text = Field(max_length=150, description="用户名。", examples=["<用户名>"])
+    password: Text = Field(max_length=4096, description="密码。", examples=["<密码>"])
 
 
 class TokenOut(Schema):

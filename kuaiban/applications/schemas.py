@@ -10,7 +10,7 @@ from pydantic import ConfigDict, StrictBool
 
 from kuaiban.applications.models import Application
 from kuaiban.bundles.schemas import MAX_ANSWERS, MAX_ITEMS, ApplicantIn
-from kuaiban.core.text import Code, Note
+from kuaiban.core.text import Code, Note, Text
 
 
 class StrictSchema(Schema):
@@ -113,7 +113,7 @@ class ApplicationOut(Schema):
 
 
 class CorrectionIn(StrictSchema):
-    note: str = Field(default="", max_length=2000, description="补正说明")
+    note: Text = Field(default="", max_length=2000, description="补正说明")
 
 
 class ApplicationListItem(Schema):

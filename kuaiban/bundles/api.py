@@ -48,7 +48,7 @@ def packs(request: HttpRequest) -> list[s.PackOut]:
 
 
 class BundleFilter(Schema):
-    pack: str = NinjaField(description="政策包代码，如 shandong-2020")
+    pack: Code = NinjaField(description="政策包代码，如 shandong-2020")
 
 
 @router.get(
@@ -199,6 +199,10 @@ def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:
                 choices=f.choices,
                 prefill=f.prefill,
                 items=f.items,
+                asked=f.asked,
+                fixed=f.fixed,
+                same_as=f.same_as or None,
+                by_employer=f.by_employer,
             )
             for f in plan.fields
         ],

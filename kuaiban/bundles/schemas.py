@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
 
 from kuaiban.calendar.limits import TimeLimit
-from kuaiban.core.text import Code, Line
+from kuaiban.core.text import Code, Line, Text
 
 
 class LimitOut(Schema):
@@ -100,14 +100,14 @@ class ApplicantIn(StrictIn):
     """Who it is for; the same block in a plan and in an application."""
 
     # `default=` by name: type checkers see a default only so (PEP 681 field specifiers).
-    id_number: Annotated[StrictStr, StringConstraints(max_length=18)] = Field(
+    id_number: Annotated[Text, StringConstraints(max_length=18)] = Field(
         default="", description="个人：居民身份证号（柜员代办时必填其一）"
     )
-    credit_code: Annotated[StrictStr, StringConstraints(max_length=18)] = Field(
+    credit_code: Annotated[Text, StringConstraints(max_length=18)] = Field(
         default="", description="单位：统一社会信用代码"
     )
     name: Line = Field(default="", description="柜员代办时：申请人姓名或单位名称")
-    phone: Annotated[StrictStr, StringConstraints(max_length=20)] = Field(
+    phone: Annotated[Text, StringConstraints(max_length=20)] = Field(
         default="", description="联系电话"
     )
 
@@ -136,6 +136,15 @@ class PlanFieldOut(Schema):
     choices: list[str]
     prefill: str | None = Field(description="共享数据预填的值")
     items: list[str] = Field(description="需要该字段的事项")
+    asked: bool = Field(
+        True,
+        description="是否向申请人询问；为 false 时由情形确定、由用人单位提供或不适用，无需提交",
+    )
+    fixed: str | None = Field(None, description="由所选情形确定的值（提交其他值将被拒绝）")
+    same_as: str | None = Field(None, description="取另一字段的值（该字段的键）")
+    by_employer: bool = Field(
+        False, description="只有用人单位掌握，个人申请时不询问，由经办机构向单位核实"
+    )
 
 
 class PlanMaterialOut(Schema):

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, WithJsonSchema
 
 from kuaiban.core.errors import ErrorOut
 
-# A path's object id: a positive database id (a larger number would overflow the column).
-ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A path's object id. Its bounds are documented, not validated: an id outside them names no
+# object, so it gets the 404 of a missing one (the request guard answers a path number too large
+# for any database id; the access helpers find nothing for zero or a negative id).
+MAX_OBJECT_ID = 2**63 - 1
+ObjectId = Annotated[
+    int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_OBJECT_ID})
+]
 
 _DESCRIPTIONS = {
     400: "请求不正确（JSON 格式错误、含控制字符的地址或参数、字段或文件过多）",

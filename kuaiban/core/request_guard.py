@@ -25,8 +25,11 @@ from django.http.response import HttpResponseBase
 from django.utils.html import escape
 
 from kuaiban.core.api_errors_middleware import is_api_path
-from kuaiban.core.errors import ApiError, error_body, request_body_error
-from kuaiban.core.text import CONTROL_MESSAGE, text_error
+from kuaiban.core.errors import ApiError, NotFound, error_body, request_body_error
+from kuaiban.core.openapi import MAX_OBJECT_ID
+from kuaiban.core.text import CONTROL_MESSAGE, is_ascii_digits, text_error
+
+_ID_DIGITS = len(str(MAX_OBJECT_ID))
 
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -58,9 +61,21 @@ def _is_page_form(request: HttpRequest) -> bool:
     )
 
 
+def _names_no_object(path: str) -> bool:
+    """A number in the path too large for any database id: it names nothing (and would
+    overflow the id column in a query, a 500)."""
+    return any(
+        is_ascii_digits(part)
+        and (len(part) > _ID_DIGITS or (len(part) == _ID_DIGITS and int(part) > MAX_OBJECT_ID))
+        for part in path.split("/")
+    )
+
+
 def _refusal(request: HttpRequest) -> ApiError | None:
     if text_error(request.path_info):
         return ApiError(f"请求地址{CONTROL_MESSAGE}", code="bad_request", status=400)
+    if _names_no_object(request.path_info):
+        return NotFound("请求的地址或对象不存在")
     if _content_length(request) > _body_limit(request):
         return request_body_error(RequestDataTooBig())
     try:

@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 # C0 and C1 controls and DEL, except tab and line breaks (which comments and notes may hold);
 # the bidirectional embeddings, overrides and isolates (U+202A–E, U+2066–9).
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CLASS}]")
+# The same rule as a JSON-schema pattern, so the OpenAPI document says it (checked above, with
+# our message, not by the pattern).
+_DOCUMENTED = Field(json_schema_extra={"pattern": f"^[^{_FORBIDDEN_CLASS}]*$"})
 CONTROL_MESSAGE = "含有不允许的控制字符或文字方向控制符"
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
@@ -38,10 +42,19 @@ def _refuse_controls(value: str) -> str:
     return value
 
 
+Text = Annotated[str, AfterValidator(_refuse_controls), _DOCUMENTED]
+"""Any text from outside; give it a bound with ``Field(max_length=…)`` where it is used."""
+
 # The API's strings, each with a documented bound (they feed the OpenAPI document).
-Code = Annotated[str, StringConstraints(max_length=64), AfterValidator(_refuse_controls)]
+Code = Annotated[
+    str, StringConstraints(max_length=64), AfterValidator(_refuse_controls), _DOCUMENTED
+]
 """A code or key: a pack, bundle, scenario, item, material, question or form-field code."""
-Line = Annotated[str, StringConstraints(max_length=200), AfterValidator(_refuse_controls)]
+Line = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(_refuse_controls), _DOCUMENTED
+]
 """One line: a name, a phone number, a form value, one correction item."""
-Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_refuse_controls)]
+Note = Annotated[
+    str, StringConstraints(max_length=2000), AfterValidator(_refuse_controls), _DOCUMENTED
+]
 """Free text of a few paragraphs: a decision note, a comment."""

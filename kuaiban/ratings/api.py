@@ -7,6 +7,8 @@ is not completed yet.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -17,7 +19,7 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.selectors import access_application
 from kuaiban.core.errors import ErrorOut, NotFound
 from kuaiban.core.openapi import ObjectId
-from kuaiban.core.text import Code
+from kuaiban.core.text import Code, Text
 from kuaiban.ratings.indicators import COMMENT_MAX, indicator_label
 from kuaiban.ratings.models import Rating, RectificationTicket
 from kuaiban.ratings.selectors import access_visit_for_rating, ratings_visible_to
@@ -26,20 +28,24 @@ from kuaiban.ratings.services import rating_submit, rating_submit_visit
 router = Router(tags=["好差评"], auth=api_auth)
 
 
+Level = Annotated[StrictInt, Field(ge=1, le=5)]
+
+
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    level: StrictInt = Field(
+    level: Level = Field(
         description="评价等级：5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意"
     )
-    indicators: dict[str, StrictInt] = Field(
+    indicators: dict[Code, Level] = Field(
         default_factory=dict,
+        max_length=10,
         description=(
             "分项指标等级（1–5）。网上：overall 整体满意度（可省略，等于 level）、efficiency 办事效率、"
             "guide_accuracy 办事指南精确度、convenience 办事便捷度、usability 平台操作性；"
             "窗口：overall、efficiency 服务效率、skill 服务水平、attitude 服务态度"
         ),
     )
-    comment: str = Field(
+    comment: Text = Field(
         default="",
         max_length=COMMENT_MAX,
         description="评价内容；差评（1、2）须说明原因",

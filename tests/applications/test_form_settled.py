@@ -107,3 +107,39 @@ def test_guide_form_and_receipt_give_one_figure(world) -> None:  # type: ignore[
         figures = {guide.burden[kind].bundled, plan.burden[kind].bundled, stored[kind]["bundled"]}
         assert len(figures) == 1, (kind, figures)
     assert stored["fields"]["bundled"] == 1
+
+
+def test_the_plan_api_says_which_fields_are_not_asked(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    response = client.post(
+        "/api/v1/bundles/shandong-2020/7/plan",
+        {"scenario": "7-1", "applicant": {"id_number": "370102196503121234"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    fields = {f["key"]: f for f in response.json()["fields"]}
+    assert fields["retirement_type"]["asked"] is False
+    assert fields["retirement_type"]["fixed"] == "达到法定退休年龄"
+    assert fields["change_date"]["same_as"] == "retirement_date"
+    assert fields["contract_start"]["by_employer"] is True
+    assert (
+        fields["retirement_date"]["asked"] is True and fields["retirement_date"]["prefill"] is None
+    )
+    assert response.json()["burden"]["fields"]["bundled"] == 1
+
+
+def test_a_taiyuan_retiree_is_not_asked_the_employers_side(world) -> None:  # type: ignore[no-untyped-def]
+    bundle = bundle_get(pack_code="shanxi-2020", bundle_code="7")
+    plan = bundle_plan(
+        bundle=bundle,
+        scenario_code="7-1",
+        answers={"normal_retirement": True},
+        applicant_kind="person",
+    )
+    by_key = {f.key: f for f in plan.fields}
+    assert by_key["filing_type"].fixed == "劳动合同终止"
+    assert by_key["termination_date"].same_as == "retirement_date"
+    assert "contract_start" in by_key
+    assert {k for k, f in by_key.items() if f.by_employer} == EMPLOYER_ONLY & set(by_key)
+    assert by_key["retirement_type"].asked  # 正常 and 提前 share this scenario

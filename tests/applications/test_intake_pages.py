@@ -10,7 +10,9 @@ from django.test import Client
 
 from kuaiban.accounts.models import User
 from kuaiban.applications.channels import web_channel
+from kuaiban.applications.intake_views import error_summary
 from kuaiban.applications.models import Channel
+from kuaiban.bundles.planning import PlanField
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +132,32 @@ def test_the_form_error_summary_names_each_field(world) -> None:  # type: ignore
     assert '<a href="#f-contribution_months">累计缴费月数：请填写整数</a>' in summary
     assert "联系电话：请填写11位手机号" in summary
     assert "请填写“退休日期”" in summary  # a message that names the field already stays as is
+
+
+def test_a_message_that_names_its_field_stays_as_it_is() -> None:
+    fields = [
+        PlanField(
+            key="account_holder",
+            label="账户户名",
+            field_type="text",
+            required=True,
+            choices=[],
+            prefill=None,
+        ),
+        PlanField(
+            key="claim_amount",
+            label="申领金额",
+            field_type="money",
+            required=True,
+            choices=[],
+            prefill=None,
+        ),
+    ]
+    errors = {"claim_amount": ["请填写整数"], "account_holder": ["请填写“账户户名”"]}
+    assert error_summary(fields, errors) == [
+        ("account_holder", "请填写“账户户名”"),
+        ("claim_amount", "申领金额：请填写整数"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -198,8 +198,13 @@ def test_optional_item_is_included_by_a_yes_answer():
     assert [s.code for s in yes.subitems] == ["1.6.12", "1.6.1", "L-pension-account"]
     no = plan("7", "7-1", answers={"has_other_pension": False})
     assert [s.code for s in no.subitems] == ["1.6.1", "L-pension-account"]
-    unanswered = plan("7", "7-1", answers={"something_else": True})
-    assert [s.code for s in unanswered.subitems] == ["1.6.1", "L-pension-account"]
+
+
+def test_an_answer_to_a_question_the_bundle_does_not_ask_is_unprocessable():
+    with pytest.raises(Unprocessable) as caught:
+        plan("7", "7-1", answers={"has_other_pension": True, "something_else": True})
+    assert list(caught.value.fields or {}) == ["answers"]
+    assert "something_else" in caught.value.fields["answers"][0]  # type: ignore[index]
 
 
 def test_a_tick_also_includes_an_item_that_has_a_question():

@@ -184,6 +184,8 @@ def test_withdrawing_asks_for_confirmation_first(world) -> None:  # type: ignore
     owner.post(f"/me/applications/{app.number}/withdraw")
     app.refresh_from_db()
     assert app.status == "withdrawn"
+    page = owner.get(f"/me/applications/{app.number}/").content.decode()
+    assert "申请已撤回，各事项不再办理。" in page and "办结后将在此统一发放" not in page
     # Once withdrawn, asking again sends the applicant back with the reason.
     again = owner.get(f"/me/applications/{app.number}/withdraw")
     assert again.status_code == 302

@@ -123,3 +123,22 @@ def test_multipart_to_an_endpoint_that_takes_json_is_a_415(world) -> None:
     response = officer.post("/api/v1/subcases/1/decision", {"outcome": "approved"})
     assert error_of(response, 415)["code"] == "unsupported_media_type"
     assert SubCase.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/subcases/99999999999999999999999",
+        "/api/v1/subcases/9223372036854775808/accept",
+        "/api/v1/visits/" + "9" * 5000 + "/rating",
+        "/workbench/subcases/99999999999999999999999/",
+    ],
+)
+def test_a_path_number_too_large_for_any_id_is_a_404(world, path: str) -> None:
+    response = _as(world["officer-jn-si"]).get(path)
+    assert response.status_code == 404
+
+
+def test_the_largest_id_is_looked_up_like_any_other(world) -> None:
+    response = _as(world["officer-jn-si"]).get("/api/v1/subcases/9223372036854775807")
+    assert error_of(response, 404)["code"] == "not_found"

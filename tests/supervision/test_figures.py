@@ -47,6 +47,7 @@ def test_application_figures_and_burden(world, ledger) -> None:
         "online_form": 1,
         "commitment": 2,
         "gap": 1,
+        "correction": 0,  # files handed in with a 补正 answer: none in this ledger
     }
     assert o.materials_cut == 6 + 2  # merged/shared/online form, plus two commitments
 
