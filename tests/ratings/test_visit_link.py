@@ -36,7 +36,6 @@ from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, Ticket
 from kuaiban.ratings.services import rating_submit_visit, visit_record
 from tests.applications.conftest import NOW
 from tests.applications.helpers import pdf, post_multipart, retirement_body
-from tests.conftest import make_credit_code
 from tests.ratings.helpers import as_user
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +80,8 @@ def walk_in(world: dict[str, User], *, phone: str = WALK_IN_PHONE) -> WindowVisi
         "bank_name": "中国银行济南分行",
         "bank_account": "6216610200016587010",
         "account_holder": "王秀英",
-        "unit_name": "济南某某机械有限公司",
-        "credit_code": make_credit_code("91370100MA3C0077"),
+        "unit_name": "济南齐鲁精工机械有限公司",
+        "credit_code": "91370100MA3C4X5K7L",
     }
     body["materials"] = {"bank_account_info": "gap"}
     files = {"personnel_archive": pdf(), "id_card": pdf("id.pdf")}
