@@ -74,6 +74,7 @@ def test_materials_smart_review_and_the_other_sub_cases(world, first) -> None:
     assert "本人人事档案" in materials and "已上传" in materials and "下载" in materials
     assert "居民身份证" in materials and "数据共享获取" in materials
     assert materials.count("下载<span") == 1  # only the uploaded file has a link
+    assert "<small>PDF 文件，" in materials and "application/pdf" not in materials
     checks = _section(html, "checks-heading")
     assert "达到法定退休年龄" in checks and "✓ 通过" in checks and "✗ 未通过" in checks
     siblings = _section(html, "siblings-heading")
