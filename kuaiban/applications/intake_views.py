@@ -155,7 +155,9 @@ def _settled(plan: Plan, clean: dict[str, str]) -> list[tuple[str, str]]:
     labels = {f.key: f.label for f in plan.fields}
     rows = []
     for f in plan.settled_fields:
-        if f.fixed is not None:
+        if f.not_applicable:
+            rows.append((f.label, f"不适用：{f.not_applicable}"))
+        elif f.fixed is not None:
             rows.append((f.label, f"{f.fixed}（由所选情形确定）"))
         elif f.same_as:
             same = f"同“{labels.get(f.same_as, f.same_as)}”"

@@ -132,6 +132,9 @@ class FieldRef:
     required: bool
     # Only the employer knows it and a person applied: the officer asks the unit.
     by_employer: bool = False
+    # It does not apply to this applicant (the scenario, or the other gender's field): nothing
+    # was asked or stored, so the officer is not shown it as missing. Older rows lack it: False.
+    not_applicable: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FieldRef:
@@ -142,6 +145,7 @@ class FieldRef:
             type=_str(data, "type"),
             required=bool(data.get("required")),
             by_employer=bool(data.get("by_employer")),
+            not_applicable=bool(data.get("not_applicable")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +155,7 @@ class FieldRef:
             "type": self.type,
             "required": self.required,
             "by_employer": self.by_employer,
+            "not_applicable": self.not_applicable,
         }
 
 
@@ -249,7 +254,15 @@ def plan_snapshot(plan: Plan) -> Snapshot:
             for s in plan.subitems
         ),
         fields=tuple(
-            FieldRef(f.key, f.label, f.field_type, f.required, f.by_employer) for f in plan.fields
+            FieldRef(
+                f.key,
+                f.label,
+                f.field_type,
+                f.required,
+                f.by_employer,
+                not_applicable=bool(f.not_applicable),
+            )
+            for f in plan.fields
         ),
         materials=tuple(
             MaterialRef(m.code, m.name, m.key, m.commitment_allowed, m.shared_source)

@@ -203,6 +203,7 @@ def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:
                 fixed=f.fixed,
                 same_as=f.same_as or None,
                 by_employer=f.by_employer,
+                not_applicable=f.not_applicable or None,
             )
             for f in plan.fields
         ],

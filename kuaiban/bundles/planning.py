@@ -46,6 +46,9 @@ class PlanField:
     same_as: str = ""  # the field whose value it takes (pack `fields: {key: {same_as}}`)
     by_employer: bool = False  # only the employer can give it and the applicant is a person
     not_applicable: str = ""  # why it does not apply to this applicant (e.g. 仅适用于女性)
+    # The scenario says it does not apply (pack `fields: {key: {not_applicable}}`): listed with
+    # the reason among what the applicant need not fill in.
+    not_applicable_in_scenario: bool = False
     only_gender: str = ""  # asked only of applicants of this gender
 
     def typed_by_anyone(self, *, assume_shared: bool) -> bool:
@@ -144,8 +147,13 @@ class Plan:
 
     @property
     def settled_fields(self) -> list[PlanField]:
-        """Fields the applicant is not asked: settled by the scenario or given by the employer."""
-        return [f for f in self.fields if not f.asked and not f.not_applicable]
+        """Fields the applicant is not asked: settled by the scenario (including those that do
+        not apply in it) or given by the employer — not those for the other gender."""
+        return [
+            f
+            for f in self.fields
+            if not f.asked and (not f.not_applicable or f.not_applicable_in_scenario)
+        ]
 
     @property
     def promised_due_date(self) -> dt.date | None:
@@ -355,6 +363,9 @@ def _merge_fields(
     for entry in merged.values():
         if entry.same_as in merged:
             merged[entry.same_as].required |= entry.required
+    # A field that does not apply to this applicant is never required.
+    for entry in merged.values():
+        entry.required = entry.required and not entry.not_applicable
     return list(merged.values())
 
 
@@ -378,9 +389,13 @@ def _plan_field(
         same_as=rule.get("same_as", ""),
         by_employer=rule.get("party") == "employer" and applicant_kind == "person",
         only_gender=form_field.only_gender,
+        not_applicable=rule.get("not_applicable", ""),
+        not_applicable_in_scenario="not_applicable" in rule,
     )
     if form_field.only_gender and gender and gender != form_field.only_gender:
         entry.not_applicable = f"仅适用于{form_field.only_gender}性申请人"
+    if entry.not_applicable:
+        return entry  # neither asked nor prefilled: nothing is stored for it
     # A field about somebody else (the deceased) is never filled from the applicant's own records.
     paths = [] if about else [p for p in (rule.get("from", ""), form_field.prefill) if p]
     entry.source = paths[0] if paths else ""

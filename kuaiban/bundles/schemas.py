@@ -145,6 +145,9 @@ class PlanFieldOut(Schema):
     by_employer: bool = Field(
         False, description="只有用人单位掌握，个人申请时不询问，由经办机构向单位核实"
     )
+    not_applicable: str | None = Field(
+        None, description="本情形或本申请人不适用该字段的理由（不询问、不存储，提交值将被拒绝）"
+    )
 
 
 class PlanMaterialOut(Schema):

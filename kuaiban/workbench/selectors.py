@@ -242,11 +242,13 @@ def _display(value: object, field_type: str) -> str:
 
 
 def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
-    """The application's one form, restricted to the fields this item's catalogue entry needs."""
+    """The application's one form, restricted to the fields this item's catalogue entry needs,
+    leaving out those that do not apply to the applicant (nothing was asked for them)."""
     application = subcase.application
     frozen = application.frozen
     labels = frozen.field_labels()
     employer = {f.key for f in frozen.fields if f.by_employer}
+    inapplicable = {f.key for f in frozen.fields if f.not_applicable}
     fields = FormField.objects.filter(itemfield__item=subcase.item).order_by(
         "itemfield__position", "key"
     )
@@ -259,6 +261,7 @@ def subcase_form_rows(subcase: SubCase) -> list[FormRow]:
             else _display(application.form.get(f.key), f.field_type),
         )
         for f in fields
+        if f.key not in inapplicable
     ]
 
 

@@ -44,13 +44,15 @@ def test_every_kind_of_rule_is_read(tmp_path: Path) -> None:
         tmp_path,
         "          retire_type: {value: 正常退休}\n"
         "          phone: {from: employment.unit_name}\n"
-        "          unit_name: {party: employer}\n",
+        "          unit_name: {party: employer}\n"
+        "          bank_account: {not_applicable: 本情形不发放待遇}\n",
     )
     [scenario] = [s for s in read_pack(path).spec.bundles[1].scenarios if s.code == "7-1"]
     assert scenario.field_rules == {
         "retire_type": {"value": "正常退休"},
         "phone": {"from": "employment.unit_name"},
         "unit_name": {"party": "employer"},
+        "bank_account": {"not_applicable": "本情形不发放待遇"},
     }
 
 
@@ -64,6 +66,8 @@ def test_every_kind_of_rule_is_read(tmp_path: Path) -> None:
         ("phone: {from: person.shoe_size}", "“person.shoe_size”不是共享数据提供的字段"),
         ("unit_name: {party: unit}", "“party”只能为 employer"),
         ("phone: {same_as: phone}", "“phone”不是本场景的另一个字段"),
+        ("unit_name: {not_applicable: ''}", "“not_applicable”应写明不适用的理由"),
+        ("unit_name: {not_applicable: " + "理" * 41 + "}", "（1 至 40 个字）"),
     ],
 )
 def test_a_wrong_rule_is_reported_at_its_line(tmp_path: Path, rule: str, says: str) -> None:
@@ -75,6 +79,20 @@ def test_a_copy_of_a_field_nobody_types_is_reported(tmp_path: Path) -> None:
     path, text = _with_rules(
         tmp_path,
         "          unit_name: {party: employer}\n          person_name: {same_as: unit_name}\n",
+    )
+    find_problem(
+        pack_problems(path),
+        file=path,
+        line=line_of(text, "person_name: {same_as"),
+        contains="“unit_name”本身不由申请人填写",
+    )
+
+
+def test_a_copy_of_a_field_that_does_not_apply_is_reported(tmp_path: Path) -> None:
+    path, text = _with_rules(
+        tmp_path,
+        "          unit_name: {not_applicable: 无用人单位}\n"
+        "          person_name: {same_as: unit_name}\n",
     )
     find_problem(
         pack_problems(path),

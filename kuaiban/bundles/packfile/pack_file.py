@@ -155,10 +155,13 @@ def _scenario(
     return scenario
 
 
-_RULE_KINDS = ("value", "same_as", "from", "party", "about")
+_RULE_KINDS = ("value", "same_as", "from", "party", "about", "not_applicable")
 # `about`: the field describes somebody other than the applicant (逝者 in a death bundle); its
 # label names them and the applicant's own records never prefill it.
 _ABOUT_MAX = 8
+# `not_applicable`: the field does not apply in this scenario (a flexible worker has no employer);
+# the reason is shown to the applicant, so it stays one short sentence.
+_REASON_MAX = 40
 
 
 def _field_rules(
@@ -171,7 +174,8 @@ def _field_rules(
     value it takes, e.g. 变动日期 = 退休日期), `from` (a shared-data path to prefill it from
     in this scenario, e.g. the person's employer's credit code), `party: employer` (only the
     employer can give it: a unit applying is asked, a person applying is not — the officer
-    takes it from the employer's record).
+    takes it from the employer's record), `about` (it describes somebody else, e.g. 逝者), or
+    `not_applicable` (the field does not apply in this scenario; the value is the reason).
     """
     raw = row.get("fields")
     if raw is None:
@@ -196,7 +200,7 @@ def _field_rules(
             rules[key] = {kind: str(rule[kind]).strip()}
     for key, rule in rules.items():
         other = rules.get(rule.get("same_as", ""), {})
-        if "same_as" in other or "party" in other:
+        if "same_as" in other or "party" in other or "not_applicable" in other:
             line = raw.line_of(key) if isinstance(raw, LineDict) else row.line
             reader.problem(
                 line,
@@ -211,8 +215,8 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
         return "不是本场景任何事项的字段"
     if not isinstance(rule, dict) or sum(k in rule for k in _RULE_KINDS) != 1 or len(rule) != 1:
         return (
-            "应为 {value: …}、{same_as: 字段键}、{from: 共享数据路径}、{party: employer} "
-            "或 {about: 所指的人} 中的一种"
+            "应为 {value: …}、{same_as: 字段键}、{from: 共享数据路径}、{party: employer}、"
+            "{about: 所指的人} 或 {not_applicable: 理由} 中的一种"
         )
     if "value" in rule:
         value = str(rule["value"]).strip()
@@ -233,6 +237,11 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
         return (
             "" if 0 < len(about) <= _ABOUT_MAX else f"“about”应为 1 至 {_ABOUT_MAX} 个字，如“逝者”"
         )
+    if "not_applicable" in rule:
+        reason = str(rule["not_applicable"]).strip()
+        if 0 < len(reason) <= _REASON_MAX:
+            return ""
+        return f"“not_applicable”应写明不适用的理由（1 至 {_REASON_MAX} 个字），如“灵活就业人员无用人单位”"
     if str(rule["from"]) not in PREFILL_PATHS:
         return f"“{rule['from']}”不是共享数据提供的字段"
     return ""
