@@ -218,8 +218,6 @@ def _survivor_body(**materials: str) -> dict:
             "bank_account": "6222020200112233445",
             "account_holder": "张建国",
             "dependants_count": "0",
-            "injury_decision_number": "鲁人社工伤认字〔2019〕1号",
-            "cancel_reason": "死亡",
         },
         "materials": materials,
         "commitments": {"credit": True},

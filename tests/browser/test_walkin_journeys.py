@@ -191,8 +191,6 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
             "bank_account": "6222020200112233445",
             "account_holder": "张建国",
             "dependants_count": "0",
-            "injury_decision_number": "鲁人社工伤认字〔2019〕1号",
-            "cancel_reason": "死亡",
         },
     )
     _shot(clerk, "walkin-window-form")
