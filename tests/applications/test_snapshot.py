@@ -53,3 +53,5 @@ def test_an_old_or_generated_snapshot_reads_with_empty_values() -> None:
     ).items
     assert len(item) == 1 and item[0].promised == TimeLimit(LimitUnit.INSTANT) and item[0].instant
     assert Snapshot.from_dict(None).items == ()
+    [old_field] = Snapshot.from_dict({"fields": [{"key": "unit_name", "label": "单位名称"}]}).fields
+    assert not old_field.not_applicable and not old_field.by_employer

@@ -57,7 +57,22 @@ def test_the_form_is_restricted_to_this_items_fields(world, first) -> None:
     assert "<dt>退休日期</dt><dd>2025-03-12</dd>" in form
     assert "<dt>银行账号</dt><dd>6222021602001234567</dd>" in form  # the officer needs it
     assert "劳动合同期限类型" not in form and "无固定期限" not in form  # another item's field
-    assert form.count("<dt>") == len(item_keys)
+    # 女职工原法定退休年龄 does not apply to 张建国, a man: nothing was asked, nothing is shown.
+    assert "female_original_retirement_age" in item_keys and "女职工原法定退休年龄" not in form
+    assert form.count("<dt>") == len(item_keys) - 1
+
+
+def test_an_application_stored_before_not_applicable_was_recorded_still_reads(world, first) -> None:  # type: ignore[no-untyped-def]
+    application = first.application
+    for row in application.snapshot["fields"]:
+        del row["not_applicable"]  # the shape of rows stored earlier
+    application.save(update_fields=["snapshot"])
+    html = (
+        client_for(world["officer-jn-si"]).get(f"/workbench/subcases/{first.pk}/").content.decode()
+    )
+    form = _section(html, "form-heading")
+    assert "<dt>女职工原法定退休年龄</dt><dd>（未填写）</dd>" in form
+    assert "<dt>退休日期</dt><dd>2025-03-12</dd>" in form
 
 
 def test_materials_smart_review_and_the_other_sub_cases(world, first) -> None:
