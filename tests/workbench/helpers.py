@@ -46,7 +46,7 @@ _SHANDONG_TERMINATION = {
 }
 
 
-def submit_termination(unit: User, *, pack: str, seq: int = 1) -> Application:
+def submit_termination(unit: User, *, pack: str, seq: int = 1, **form: str) -> Application:
     """企业与员工解除终止劳动合同 (parallel, 1.3.1 即办): 社保 and 劳动关系 items at once."""
     shandong = pack == "shandong-2020"
     data = SubmissionInput(
@@ -64,6 +64,7 @@ def submit_termination(unit: User, *, pack: str, seq: int = 1) -> Application:
             "contract_type": "固定期限",
             "contract_start": "2020-03-01",
             **(_SHANDONG_TERMINATION if shandong else {}),
+            **form,
         },
         materials={"id_card": MaterialChoice(provide=Provision.UPLOADED, upload=pdf("id.pdf"))}
         if shandong
