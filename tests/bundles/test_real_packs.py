@@ -127,3 +127,50 @@ def test_planning_shandong_retirement_saves_work(all_packs):
         assert bundled < separate, (kind, burden)
     assert burden["applications"] == (len(plan.subitems), 1)
     assert plan.promised_due_date > SPRING_2025.date()
+
+
+# Seed 000 附件1 序号5: the pension-transfer group of each 5-x scenario, verbatim. It names
+# 1.6.15 (and in 5-1, 5-2 also 1.6.17), never 1.6.12 城镇职工基本养老保险关系转移接续申请.
+SHANDONG_5_TRANSFER = {
+    "5-1": (
+        "养老保险关系转移接续（含机关事业单位基本养老保险与城镇企业职工基本养老保险互转申请；"
+        "军地养老保险关系转移接续申请）",
+        ["1.6.15", "1.6.17"],
+    ),
+    "5-2": (
+        "养老保险关系转移接续（含机关事业单位基本养老保险与城镇企业职工基本养老保险互转申请；"
+        "军地养老保险关系转移接续申请）",
+        ["1.6.15", "1.6.17"],
+    ),
+    **{
+        code: (
+            "养老保险关系转移接续（含机关事业单位基本养老保险与城镇企业职工基本养老保险互转申请）",
+            ["1.6.15"],
+        )
+        for code in ("5-3", "5-5", "5-6")
+    },
+}
+
+
+@pytest.mark.parametrize("scenario_code", list(SHANDONG_5_TRANSFER))
+def test_shandong_5_pension_transfer_is_the_items_the_seed_names(all_packs, scenario_code):
+    wording, codes = SHANDONG_5_TRANSFER[scenario_code]
+    scenario = Scenario.objects.get(
+        bundle__pack__code="shandong-2020", bundle__code="5", code=scenario_code
+    )
+    rows = [bi for bi in scenario.bundle_items.all() if bi.item.code.startswith("1.6.1")]
+    assert sorted(bi.item.code for bi in rows) == codes
+    for bi in rows:
+        # The item's own name is one the seed's group wording contains.
+        assert bi.seed_name in wording and bi.seed_name in [bi.item.name, *bi.item.aliases]
+
+
+@pytest.mark.usefixtures("seeded_calendar")
+def test_shandong_5_3_does_not_take_the_1_6_12_speed_up(all_packs):
+    # 附件2 序号2 speeds up 1.6.12 (45 → 15 working days); 5-3's transfer is 1.6.15, which the
+    # 提速办 list does not name, so its limit is the catalogue's own.
+    bundle = bundle_get(pack_code="shandong-2020", bundle_code="5")
+    plan = bundle_plan(bundle=bundle, scenario_code="5-3", start=SPRING_2025)
+    transfer = next(s for s in plan.subitems if s.code == "1.6.15")
+    assert "1.6.12" not in [s.code for s in plan.subitems]
+    assert transfer.limits.speedup is None
