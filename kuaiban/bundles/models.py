@@ -185,6 +185,17 @@ class BundleItem(models.Model):
     )
     source = models.CharField(_("政策出处"), max_length=120)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    group = models.CharField(
+        _("所属事项组"),
+        max_length=300,
+        blank=True,
+        help_text=_("政策原文把几项写作一组（“…（含A；B）”）时，该组的原文名称；成员各自成项。"),
+    )
+    group_required = models.BooleanField(
+        _("事项组必做"),
+        default=False,
+        help_text=_("所属事项组为必做时，申请人须至少选择该组的一项。"),
+    )
 
     class Meta:
         verbose_name = _("场景事项")

@@ -127,6 +127,8 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 when=bi.when,
                 source=bi.source,
                 position=n,
+                group=bi.group,
+                group_required=bi.group_required,
             )
             for n, bi in enumerate(scenario_spec.items)
         )

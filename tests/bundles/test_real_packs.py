@@ -17,6 +17,7 @@ from kuaiban.bundles.packfile.files import read_catalogue, read_pack
 from kuaiban.bundles.planning import bundle_plan
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.bundles.services import pack_load
+from kuaiban.core.errors import Unprocessable
 from tests.bundles.helpers import SPRING_2025
 
 PACKS_DIR = Path(settings.KUAIBAN_PACKS_DIR)
@@ -161,7 +162,8 @@ def test_shandong_5_pension_transfer_is_the_items_the_seed_names(all_packs, scen
     rows = [bi for bi in scenario.bundle_items.all() if bi.item.code.startswith("1.6.1")]
     assert sorted(bi.item.code for bi in rows) == codes
     for bi in rows:
-        # The item's own name is one the seed's group wording contains.
+        # The group is the seed's wording; each member's name is one the wording contains.
+        assert bi.group == wording
         assert bi.seed_name in wording and bi.seed_name in [bi.item.name, *bi.item.aliases]
 
 
@@ -174,3 +176,53 @@ def test_shandong_5_3_does_not_take_the_1_6_12_speed_up(all_packs):
     transfer = next(s for s in plan.subitems if s.code == "1.6.15")
     assert "1.6.12" not in [s.code for s in plan.subitems]
     assert transfer.limits.speedup is None
+
+
+# Every “…（含A；B）” group of the seeds, with the members it names (seed 000 附件1, 001 附件1).
+GROUPS = {
+    ("shandong-2020", "1", "1-2", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.17"],
+    ("shandong-2020", "1", "1-3", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.17"],
+    ("shandong-2020", "8", "8-1", "工伤医疗费用申报（含"): ["1.7.21", "1.7.22", "1.7.13", "1.7.23"],
+    ("shandong-2020", "8", "8-1", "一次性及长期待遇申领（含"): ["1.7.27", "1.7.28"],
+    ("shanxi-2020", "1", "1-1", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.17"],
+    ("shanxi-2020", "5", "5-1", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.17"],
+    ("shanxi-2020", "6", "6-1", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.17"],
+    ("shanxi-2020", "7", "7-1", "养老保险关系转移接续（含"): ["1.6.12", "1.6.15", "1.6.16"],
+    ("shanxi-2020", "8", "8-1", "工伤备案登记（含"): ["1.7.2", "1.7.3"],
+    ("shanxi-2020", "8", "8-1", "工伤医疗费用申报（含"): ["1.7.21", "1.7.22", "1.7.13", "1.7.23"],
+    ("shanxi-2020", "8", "8-1", "一次性及长期待遇申领（含"): ["1.7.27", "1.7.28"],
+}
+
+
+@pytest.mark.parametrize("key", list(GROUPS), ids=lambda k: f"{k[0]}-{k[2]}-{k[3]}")
+def test_every_member_of_a_seed_group_is_an_item_of_its_scenario(all_packs, key):
+    pack, bundle, scenario, head = key
+    rows = BundleItem.objects.filter(
+        scenario__bundle__pack__code=pack,
+        scenario__bundle__code=bundle,
+        scenario__code=scenario,
+        group__startswith=head,
+    ).order_by("position")
+    assert [bi.item.code for bi in rows] == GROUPS[key]
+    (wording,) = {bi.group for bi in rows}
+    for bi in rows:
+        # Shanxi prefixes each member with its code (“1.6.15机关事业单位…”).
+        assert bi.seed_name in wording, (bi.item.code, bi.seed_name)
+
+
+@pytest.mark.usefixtures("seeded_calendar")
+def test_shandong_8_1_asks_which_costs_and_pays_the_death_grant_always(all_packs):
+    bundle = bundle_get(pack_code="shandong-2020", bundle_code="8")
+    with pytest.raises(Unprocessable) as caught:
+        bundle_plan(bundle=bundle, scenario_code="8-1", start=SPRING_2025)
+    assert "工伤医疗费用申报（含" in caught.value.fields["items"][0]  # type: ignore[index]
+    plan = bundle_plan(
+        bundle=bundle,
+        scenario_code="8-1",
+        start=SPRING_2025,
+        optional_items=["1.7.22", "1.7.23"],
+        answers={"has_dependants": True},
+    )
+    assert sorted(s.code for s in plan.subitems) == ["1.7.22", "1.7.23", "1.7.27", "1.7.28"]
+    # 1.7.21 and 1.7.13 were not ticked: the seed's group is not one item standing for all.
+    assert all(s.group for s in plan.subitems)

@@ -140,8 +140,9 @@ def _scenario(
         mode=reader.choice(row, "mode", Mode.values, where=where, required=False) or mode,
         source=reader.text(row, "source", where=where),
         items=tuple(
-            _bundle_item(reader, checker, i, where=where, questions=questions)
+            spec
             for i in reader.mappings(row, "items", where=where, required=True)
+            for spec in _scenario_entry(reader, checker, i, where=where, questions=questions)
         ),
         line=row.line,
         field_rules=_field_rules(reader, checker.catalogue, row, where=where),
@@ -176,10 +177,12 @@ def _field_rules(
     if not isinstance(raw, dict):
         reader.problem(row.line_of("fields"), f"{where}的“fields”应为“字段键: 规则”的映射")
         return {}
+    entries = [e for e in row.get("items") or [] if isinstance(e, dict)]
+    members = [m for e in entries for m in e.get("members") or [] if isinstance(m, dict)]
     own = {
         key
-        for entry in row.get("items") or []
-        if isinstance(entry, dict) and entry.get("item") in catalogue.items
+        for entry in entries + members
+        if entry.get("item") in catalogue.items
         for key in catalogue.items[entry["item"]].fields
     }
     rules: dict[str, dict[str, str]] = {}
@@ -229,6 +232,80 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
     return ""
 
 
+def _scenario_entry(
+    reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
+) -> list[BundleItemSpec]:
+    """An item row, or an item group that expands into its members (see `_group`)."""
+    if "group" in row:
+        return _group(reader, checker, row, where=where, questions=questions)
+    return [_bundle_item(reader, checker, row, where=where, questions=questions)]
+
+
+def _group(
+    reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
+) -> list[BundleItemSpec]:
+    """`group:` — a seed row naming several items (“养老保险关系转移接续（含A；B）”).
+
+    Each member becomes an item of the scenario on its own, so it reaches the form, the
+    materials and the routing. A group of one member is that item. In a group of several, each
+    member is optional and applies when its own question (`when`, else the group's) is answered
+    yes or when it is ticked; a 必做 group then needs at least one chosen member (planning).
+    """
+    label = reader.text(row, "group", where=f"{where}的事项组")
+    group_where = f"{where}的事项组“{label}”"
+    required = reader.flag(row, "required", where=group_where)
+    group_when = reader.text(row, "when", where=group_where, required=False)
+    if group_when and group_when not in questions:
+        reader.problem(row.line_of("when"), f"{group_where}引用了未定义的问题“{group_when}”")
+    if group_when and required:
+        reader.problem(row.line_of("when"), f"{group_where}是必做事项，不应设置触发问题")
+    stage = _stage(reader, row, where=group_where)
+    source = reader.text(row, "source", where=group_where)
+    members = reader.mappings(row, "members", where=group_where, required=True)
+    if not members:
+        reader.problem(row.line, f"{group_where}没有成员事项")
+    single = len(members) == 1
+    specs = []
+    for member in members:
+        code, seed_name = checker.check(member, where=f"{group_where}的成员")
+        member_where = f"{group_where}的成员“{code}”"
+        when = reader.text(member, "when", where=member_where, required=False)
+        if when and when not in questions:
+            reader.problem(member.line_of("when"), f"{member_where}引用了未定义的问题“{when}”")
+        # A member the situation always needs (一次性工亡补助金 on every 工亡) may be required
+        # on its own; only a member of a 必做 group can be.
+        member_required = reader.flag(member, "required", where=member_where, default=False)
+        if member_required and not required:
+            reader.problem(
+                member.line_of("required"), f"{member_where}所在事项组不是必做，成员不能必做"
+            )
+        member_required = member_required or (required and single)
+        if when and member_required:
+            reader.problem(member.line_of("when"), f"{member_where}是必做事项，不应设置触发问题")
+        specs.append(
+            BundleItemSpec(
+                item=code,
+                seed_name=seed_name,
+                required=member_required,
+                stage=stage,
+                when="" if member_required else when or group_when,
+                source=source,
+                line=member.line,
+                group=label,
+                group_required=required,
+            )
+        )
+    return specs
+
+
+def _stage(reader: ValueReader, row: LineDict, *, where: str) -> int:
+    stage = row.get("stage")
+    if stage is not None and (isinstance(stage, bool) or not isinstance(stage, int) or stage < 1):
+        reader.problem(row.line_of("stage"), f"{where}的阶段应为从1开始的整数")
+        stage = 1
+    return stage or 0
+
+
 def _bundle_item(
     reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
 ) -> BundleItemSpec:
@@ -239,15 +316,11 @@ def _bundle_item(
         reader.problem(row.line_of("when"), f"{where}的事项“{code}”引用了未定义的问题“{when}”")
     if when and required:
         reader.problem(row.line_of("when"), f"{where}的事项“{code}”是必做事项，不应设置触发问题")
-    stage = row.get("stage")
-    if stage is not None and (isinstance(stage, bool) or not isinstance(stage, int) or stage < 1):
-        reader.problem(row.line_of("stage"), f"{where}的事项“{code}”的阶段应为从1开始的整数")
-        stage = 1
     return BundleItemSpec(
         item=code,
         seed_name=seed_name,
         required=required,
-        stage=stage or 0,
+        stage=_stage(reader, row, where=f"{where}的事项“{code}”"),
         when=when,
         source=reader.text(row, "source", where=f"{where}的事项“{code}”"),
         line=row.line,

@@ -75,6 +75,10 @@ class BundleItemSpec:
     when: str
     source: str
     line: int
+    # A member of an item group (“…（含A；B）”): the group's wording as the seed gives it, and
+    # whether the group is 必做 (then at least one of its members must be chosen).
+    group: str = ""
+    group_required: bool = False
 
 
 @dataclass(frozen=True)
