@@ -383,9 +383,10 @@ def _plan_field(
     gender: str,
 ) -> PlanField:
     """One field as this applicant meets it: settled, prefilled, not asked, or asked."""
+    about = rule.get("about", "")
     entry = PlanField(
         key=form_field.key,
-        label=form_field.label,
+        label=f"{about}{form_field.label}" if about else form_field.label,
         field_type=form_field.field_type,
         required=form_field.required,
         choices=list(form_field.choices),
@@ -397,7 +398,8 @@ def _plan_field(
     )
     if form_field.only_gender and gender and gender != form_field.only_gender:
         entry.not_applicable = f"仅适用于{form_field.only_gender}性申请人"
-    paths = [p for p in (rule.get("from", ""), form_field.prefill) if p]
+    # A field about somebody else (the deceased) is never filled from the applicant's own records.
+    paths = [] if about else [p for p in (rule.get("from", ""), form_field.prefill) if p]
     entry.source = paths[0] if paths else ""
     if profile is None:
         return entry

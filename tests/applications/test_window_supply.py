@@ -70,7 +70,7 @@ def test_a_clerk_at_another_window_takes_the_owed_material_and_the_officer_sees_
     assert subcase is not None
     detail = _client(_officer(subcase)).get(f"/workbench/subcases/{subcase.pk}/").content
     text = detail.decode()
-    assert "窗口收件：刘芳" in text and "容缺材料已补齐" in text and "逾期" not in text
+    assert "窗口收件：刘芳" in text and "补交容缺材料" in text and "逾期" not in text
     progress = Client().get("/api/v1/progress", {"number": app.number, "id_tail": "1234"})
     assert all(o["kind"] != "material" for o in progress.json()["owed"])
 

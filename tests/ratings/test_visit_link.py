@@ -79,6 +79,9 @@ def walk_in(world: dict[str, User], *, phone: str = WALK_IN_PHONE) -> WindowVisi
         "phone": phone or "13905310000",  # the registered phone, when there is one
         "bank_name": "中国银行济南分行",
         "bank_account": "6216610200016587010",
+        "account_holder": "王秀英",
+        "unit_name": "济南齐鲁精工机械有限公司",
+        "credit_code": "91370100MA3C4X5K7L",
     }
     body["materials"] = {"bank_account_info": "gap"}
     files = {"personnel_archive": pdf(), "id_card": pdf("id.pdf")}

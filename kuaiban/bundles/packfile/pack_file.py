@@ -156,7 +156,10 @@ def _scenario(
     return scenario
 
 
-_RULE_KINDS = ("value", "same_as", "from", "party")
+_RULE_KINDS = ("value", "same_as", "from", "party", "about")
+# `about`: the field describes somebody other than the applicant (逝者 in a death bundle); its
+# label names them and the applicant's own records never prefill it.
+_ABOUT_MAX = 8
 
 
 def _field_rules(
@@ -211,7 +214,8 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
         return "不是本场景任何事项的字段"
     if not isinstance(rule, dict) or sum(k in rule for k in _RULE_KINDS) != 1 or len(rule) != 1:
         return (
-            "应为 {value: …}、{same_as: 字段键}、{from: 共享数据路径} 或 {party: employer} 中的一种"
+            "应为 {value: …}、{same_as: 字段键}、{from: 共享数据路径}、{party: employer} "
+            "或 {about: 所指的人} 中的一种"
         )
     if "value" in rule:
         value = str(rule["value"]).strip()
@@ -227,6 +231,11 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
         return ""
     if "party" in rule:
         return "" if rule["party"] == "employer" else "“party”只能为 employer"
+    if "about" in rule:
+        about = str(rule["about"]).strip()
+        return (
+            "" if 0 < len(about) <= _ABOUT_MAX else f"“about”应为 1 至 {_ABOUT_MAX} 个字，如“逝者”"
+        )
     if str(rule["from"]) not in PREFILL_PATHS:
         return f"“{rule['from']}”不是共享数据提供的字段"
     return ""
