@@ -243,13 +243,21 @@ class SpeedUp(models.Model):
         ),
     )
     source = models.CharField(_("政策出处"), max_length=120)
+    group = models.CharField(
+        _("所属事项组"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "原文一行写作一组事项（“…（含A；B）”）时该组的原文名称；该行时限适用于组内每一项。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("提速办事项")
         verbose_name_plural = _("提速办事项")
         ordering = ["pack", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["pack", "seq"], name="unique_speedup_seq"),
+            models.UniqueConstraint(fields=["pack", "seq", "item"], name="unique_speedup_seq"),
             models.UniqueConstraint(fields=["pack", "item"], name="unique_speedup_item"),
         ]
 

@@ -208,6 +208,13 @@ def required_groups_unchosen(
     return [group for group in required if group not in picked]
 
 
+def required_group_picks(bundle_items: Sequence[BundleItem]) -> list[str]:
+    """The least choice a 必做 group asks for: the first member of each such group that no
+    required member already satisfies (a guide's burden for the scenario's required items)."""
+    unchosen = required_groups_unchosen(bundle_items, [bi for bi in bundle_items if bi.required])
+    return [next(bi.item.code for bi in bundle_items if bi.group == g) for g in unchosen]
+
+
 def scenario_get(*, bundle: Bundle, code: str) -> Scenario:
     for scenario in bundle.scenarios.all():
         if scenario.code == code:

@@ -152,6 +152,7 @@ def _lists_save(pack: Pack, spec: PackSpec, items: dict[str, ServiceItem]) -> No
             promised_limit_unit=s.promised_limit.unit,
             promised_set_by=s.promised_set_by,
             source=s.source,
+            group=s.group,
         )
         for s in spec.speedups
     )

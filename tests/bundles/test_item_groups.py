@@ -156,3 +156,46 @@ def test_the_answers_or_ticks_pick_the_members_that_apply():
     assert asked_for(by_answer, "2.1.1") == (set(), set())
     assert asked_for(by_tick, "2.1.1") == ({"id_card"}, {"person_name", "id_number", "phone"})
     assert asked_for(by_tick, "1.6.12") == (set(), set())
+
+
+SPEEDUP_ROW = """  - seq: 2
+    item: "1.6.12"
+    as: 城镇职工基本养老保险关系转移接续申请
+"""
+SPEEDUP_GROUP = """  - seq: 2
+    group: 转移接续（含城镇职工基本养老保险关系转移接续申请；就业登记）
+    members:
+      - {item: "1.6.12", as: 城镇职工基本养老保险关系转移接续申请}
+      - {item: "%s", as: 就业登记}
+"""
+
+
+def test_a_speed_up_row_naming_a_group_applies_to_every_member(tmp_path):
+    path = write_files(tmp_path, pack=replace_once(PACK_TEXT, SPEEDUP_ROW, SPEEDUP_GROUP % "2.1.1"))
+    rows = [s for s in read_pack(path).spec.speedups if s.seq == 2]
+    assert [(s.item, s.seed_name) for s in rows] == [
+        ("1.6.12", "城镇职工基本养老保险关系转移接续申请"),
+        ("2.1.1", "就业登记"),
+    ]
+    assert {(s.promised_limit.value, s.group, s.source) for s in rows} == {
+        (15, "转移接续（含城镇职工基本养老保险关系转移接续申请；就业登记）", "测试 附件2 序号2")
+    }
+
+
+@pytest.mark.usefixtures("seeded_calendar")
+def test_a_group_speed_up_gives_each_member_its_limit(db, tmp_path):
+    path = write_files(tmp_path, pack=replace_once(PACK_TEXT, SPEEDUP_ROW, SPEEDUP_GROUP % "2.1.1"))
+    pack = pack_load(path=path).pack
+    limits = {s.item.code: (s.seq, s.promised_limit_value) for s in pack.speedups.all()}
+    assert limits == {"1.6.1": (1, 5), "1.6.12": (2, 15), "2.1.1": (2, 15)}
+
+
+def test_a_speed_up_group_member_must_be_a_catalogue_item(tmp_path):
+    text = replace_once(PACK_TEXT, SPEEDUP_ROW, SPEEDUP_GROUP % "9.9.9")
+    path = write_files(tmp_path, pack=text)
+    find_problem(
+        pack_problems(path),
+        file=path,
+        line=line_of(text, '"9.9.9"'),
+        contains="提速办事项序号2的成员引用了目录中不存在的事项“9.9.9”",
+    )

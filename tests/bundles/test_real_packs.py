@@ -99,7 +99,22 @@ def test_shandong(all_packs):
 
 def test_shanxi(all_packs):
     pack = all_packs["shanxi-2020"]
-    assert pack.speedups.count() == 25
+    # 25 rows; row 5 is the group 劳动能力鉴定申请（含1.7.5…；1.7.6…；1.7.7…）, one limit for all three.
+    assert sorted(set(pack.speedups.values_list("seq", flat=True))) == list(range(1, 26))
+    assert pack.speedups.count() == 27
+    five = pack.speedups.filter(seq=5).order_by("item__code")
+    assert [(s.item.code, s.seed_name) for s in five] == [
+        ("1.7.5", "劳动能力鉴定申请"),
+        ("1.7.6", "劳动能力再次鉴定申请"),
+        ("1.7.7", "劳动能力复查鉴定申请"),
+    ]
+    assert {(s.promised_limit_value, s.promised_limit_unit, s.group) for s in five} == {
+        (
+            30,
+            "calendar_days",
+            "劳动能力鉴定申请（含1.7.5劳动能力鉴定申请；1.7.6劳动能力再次鉴定申请；1.7.7劳动能力复查鉴定申请）",
+        )
+    }
     assert pack.contact_points.count() == 23
     assert pack.hot_items.count() == 0
 

@@ -52,7 +52,7 @@ def parse_pack(
         pack.bundles.append(_bundle(reader, checker, row))
     _check_unique(reader, [(b.code, b.line) for b in pack.bundles], "一件事序号")
     for row in reader.mappings(data, "speedups", where="政策包文件"):
-        pack.speedups.append(_speedup(reader, checker, row))
+        pack.speedups.extend(_speedup(reader, checker, row))
     for row in reader.mappings(data, "hot_items", where="政策包文件"):
         pack.hot_items.append(_hot_item(reader, checker, row))
     for row in reader.mappings(data, "contact_points", where="政策包文件"):
@@ -367,28 +367,45 @@ def _check_unique(reader: ValueReader, keyed: list[tuple[str, int]], what: str) 
             first[key] = line
 
 
-def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> SpeedUpSpec:
+def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> list[SpeedUpSpec]:
+    """One 提速办 row; a row naming a group (`group:` with `members:`) applies to every member."""
     seq = reader.integer(row, "seq", where="提速办事项")
     where = f"提速办事项序号{seq}"
-    code, seed_name = checker.check(row, where=where)
+    group = ""
+    if "group" in row:
+        group = reader.text(row, "group", where=where)
+        members = reader.mappings(row, "members", where=where, required=True)
+        if not members:
+            reader.problem(row.line, f"{where}的事项组没有成员事项")
+        named = [checker.check(m, where=f"{where}的成员") for m in members]
+    else:
+        named = [checker.check(row, where=where)]
     promised = reader.limit(
         row, "promised_limit", where=where, missing=f"{where}缺少提速后时限数值 promised_limit"
     ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
     legal = reader.limit(row, "legal_limit", where=where)
     if promised_within_legal(promised=promised, legal=legal):
         reader.problem(row.line_of("promised_limit"), f"{where}的提速后时限长于法定时限")
-    return SpeedUpSpec(
-        seq=seq,
-        item=code,
-        seed_name=seed_name,
-        legal_text=reader.text(row, "legal_text", where=where),
-        promised_text=reader.text(row, "promised_text", where=where),
-        legal_limit=legal,
-        promised_limit=promised,
-        promised_set_by=reader.choice(row, "promised_set_by", LimitSetBy.values, where=where),
-        source=reader.text(row, "source", where=where),
-        line=row.line,
-    )
+    legal_text = reader.text(row, "legal_text", where=where)
+    promised_text = reader.text(row, "promised_text", where=where)
+    set_by = reader.choice(row, "promised_set_by", LimitSetBy.values, where=where)
+    source = reader.text(row, "source", where=where)
+    return [
+        SpeedUpSpec(
+            seq=seq,
+            item=code,
+            seed_name=seed_name,
+            legal_text=legal_text,
+            promised_text=promised_text,
+            legal_limit=legal,
+            promised_limit=promised,
+            promised_set_by=set_by,
+            source=source,
+            line=row.line,
+            group=group,
+        )
+        for code, seed_name in named
+    ]
 
 
 def _hot_item(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> HotItemSpec:
@@ -419,7 +436,9 @@ def _contact_point(reader: ValueReader, row: LineDict) -> ContactPointSpec:
 
 
 def _check_lists_unique(reader: ValueReader, pack: PackSpec) -> None:
-    _check_unique(reader, [(str(s.seq), s.line) for s in pack.speedups], "提速办事项序号")
+    # The members of one group row share its 序号 and its line.
+    rows = list(dict.fromkeys((str(s.seq), s.line) for s in pack.speedups))
+    _check_unique(reader, rows, "提速办事项序号")
     _check_unique(reader, [(s.item, s.line) for s in pack.speedups], "提速办清单中的事项")
     _check_unique(reader, [(str(h.seq), h.line) for h in pack.hot_items], "热门高频事项序号")
     _check_unique(reader, [(c.name, c.line) for c in pack.contact_points], "联系点")

@@ -131,6 +131,7 @@ class SpeedUpSpec:
     promised_set_by: str
     source: str
     line: int
+    group: str = ""  # the seed's wording when the row names a group (“…（含A；B）”)
 
 
 @dataclass(frozen=True)
