@@ -98,6 +98,7 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
                     when=bi.when,
                     group=bi.group,
                     group_required=bi.group_required,
+                    target=bi.target,
                     agency=bi.item.agency_kind,
                     agency_label=str(AgencyKind(bi.item.agency_kind).label),
                     legal_limit=legal,
@@ -112,6 +113,7 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
                 target=scenario.target,
                 mode=scenario.mode,
                 source=scenario.source,
+                notes=list(scenario.notes),
                 items=items,
             )
         )

@@ -147,6 +147,12 @@ class Scenario(models.Model):
             "由情形确定的信息不再询问申请人。"
         ),
     )
+    notes = models.JSONField(
+        _("场景备注"),
+        default=list,
+        blank=True,
+        help_text=_("只属于本场景的政策原文备注，逐条；全一件事共用的备注在一件事上。"),
+    )
 
     class Meta:
         verbose_name = _("具体场景")
@@ -190,6 +196,13 @@ class BundleItem(models.Model):
         max_length=300,
         blank=True,
         help_text=_("政策原文把几项写作一组（“…（含A；B）”）时，该组的原文名称；成员各自成项。"),
+    )
+    target = models.CharField(
+        _("办事对象"),
+        max_length=10,
+        choices=ItemTarget.choices,
+        blank=True,
+        help_text=_("原文为该事项单列办事对象时填写；为空则同场景。"),
     )
     group_required = models.BooleanField(
         _("事项组必做"),

@@ -52,6 +52,7 @@ class BundleItemOut(Schema):
     when: str = Field("", description="触发该情形事项的问题键")
     group: str = Field("", description="所属事项组的政策原文名称（“…（含A；B）”），无则为空")
     group_required: bool = Field(False, description="所属事项组为必做：至少选择其中一项")
+    target: str = Field("", description="该事项的办事对象（原文单列时），为空则同场景")
     agency: str = Field(description="责任机构类型")
     agency_label: str
     legal_limit: LimitOut | None
@@ -65,6 +66,7 @@ class ScenarioOut(Schema):
     target: str
     mode: str
     source: str
+    notes: list[str] = Field(default_factory=list, description="只属于本场景的备注（政策原文）")
     items: list[BundleItemOut]
 
 

@@ -114,6 +114,7 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 "source": scenario_spec.source,
                 "position": position,
                 "field_rules": scenario_spec.field_rules,
+                "notes": list(scenario_spec.notes),
             },
         )
         scenario.bundle_items.all().delete()
@@ -129,6 +130,7 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 position=n,
                 group=bi.group,
                 group_required=bi.group_required,
+                target=bi.target,
             )
             for n, bi in enumerate(scenario_spec.items)
         )

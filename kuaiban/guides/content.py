@@ -109,6 +109,7 @@ class GuideScenario:
     # The burden of the scenario's required items, for a person whose records shared data
     # holds: the same figure the apply page and the receipt show for that choice.
     burden: dict[str, Burden]
+    notes: list[str] = field(default_factory=list)  # 备注 of this scenario only
 
 
 @dataclass
@@ -199,6 +200,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
                 items=rows,
                 plan=plan,
                 burden=burden,
+                notes=list(scenario.notes),
             )
         )
     rows = [row for scenario in scenarios for row in scenario.items]

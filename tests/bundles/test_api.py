@@ -124,6 +124,7 @@ def test_bundle_detail(client):
         "when": "",
         "group": "",
         "group_required": False,
+        "target": "",
         "agency": "social_insurance",
         "agency_label": "社会保险经办机构",
         "legal_limit": {

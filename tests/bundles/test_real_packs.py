@@ -241,3 +241,25 @@ def test_shandong_8_1_asks_which_costs_and_pays_the_death_grant_always(all_packs
     assert sorted(s.code for s in plan.subitems) == ["1.7.22", "1.7.23", "1.7.27", "1.7.28"]
     # 1.7.21 and 1.7.13 were not ticked: the seed's group is not one item standing for all.
     assert all(s.group for s in plan.subitems)
+
+
+def test_shandong_5_notes_belong_to_their_scenarios(all_packs):
+    bundle = Bundle.objects.get(pack__code="shandong-2020", code="5")
+    notes = {s.code: s.notes for s in bundle.scenarios.all()}
+    # Seed 000 附件1 序号5, 5-7's 备注 2 and 3: only 5-7 (退休) pays a pension.
+    pension = "支持联动获取社会保障卡持卡人社会保障卡银行账户，并默认通过该账户发放养老保险待遇，发放账户维护申请可不必重新办理。"
+    assert [code for code, n in notes.items() if pension in n] == ["5-7"]
+    assert notes["5-2"][0] == "核定工资待遇后，联动办理养老保险、失业保险、工伤保险业务。"
+    assert len(notes["5-1"]) == 5 and len(notes["5-7"]) == 3
+    assert bundle.notes == []
+
+
+def test_jiangsu_2_items_keep_their_own_targets(all_packs):
+    # Seed 003 附件1 序号2: 用人单位退工停保登记 “单位”, 一次性工伤医疗补助金申领 “个人(单位)”.
+    rows = BundleItem.objects.filter(
+        scenario__bundle__pack__code="jiangsu-2021", scenario__bundle__code="2"
+    ).order_by("position")
+    assert [(bi.seed_name, bi.target) for bi in rows] == [
+        ("用人单位退工停保登记", "unit"),
+        ("一次性工伤医疗补助金申领", "both"),
+    ]

@@ -146,6 +146,7 @@ def _scenario(
         ),
         line=row.line,
         field_rules=_field_rules(reader, checker.catalogue, row, where=where),
+        notes=tuple(reader.strings(row, "notes", where=where)),
     )
     # A scenario may have only optional items (Jiangsu's 全部可选 bundles): the applicant
     # then ticks at least one, which planning enforces.
@@ -330,6 +331,9 @@ def _bundle_item(
         seed_name=seed_name,
         required=required,
         stage=_stage(reader, row, where=f"{where}的事项“{code}”"),
+        target=reader.choice(
+            row, "target", ItemTarget.values, where=f"{where}的事项“{code}”", required=False
+        ),
         when=when,
         source=reader.text(row, "source", where=f"{where}的事项“{code}”"),
         line=row.line,

@@ -79,6 +79,7 @@ class BundleItemSpec:
     # whether the group is 必做 (then at least one of its members must be chosen).
     group: str = ""
     group_required: bool = False
+    target: str = ""  # the item's own 办事对象 where the seed gives one; else the scenario's
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class ScenarioSpec:
     # Field values the scenario settles, by field key: {"value": …}, {"same_as": key},
     # {"from": shared-data path} or {"party": "employer"}; not part of __hash__ (a dict).
     field_rules: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    notes: tuple[str, ...] = ()  # 备注 that belong to this scenario only
 
 
 @dataclass(frozen=True)
