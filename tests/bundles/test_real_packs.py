@@ -263,3 +263,48 @@ def test_jiangsu_2_items_keep_their_own_targets(all_packs):
         ("用人单位退工停保登记", "unit"),
         ("一次性工伤医疗补助金申领", "both"),
     ]
+
+
+def test_shandong_1_situation_items_are_offered_in_every_scenario(all_packs):
+    # Seed 000 附件1 序号1 has two 情形 cells for three scenarios and assigns them to none:
+    # each item is behind its own question, so every scenario offers both cells.
+    situational = {"3.4.1", "3.4.7", "1.6.12", "1.6.15", "1.6.17", "1.8.8"}
+    for code in ("1-1", "1-2", "1-3"):
+        rows = BundleItem.objects.filter(
+            scenario__bundle__pack__code="shandong-2020",
+            scenario__bundle__code="1",
+            scenario__code=code,
+        )
+        optional = {bi.item.code for bi in rows if not bi.required}
+        assert optional == situational, code
+        assert all(bi.when for bi in rows if not bi.required), code
+
+
+def test_shandong_3_1_skills_training_is_a_service_the_person_chooses(all_packs):
+    # Seed 000 附件1 序号3 3-1 必做事项7 “技能培训”: training, not the 1.8.3 subsidy (money).
+    (row,) = BundleItem.objects.filter(
+        scenario__bundle__pack__code="shandong-2020", scenario__code="3-1", seed_name="技能培训"
+    )
+    assert (row.item.code, row.item.pays_money, row.required) == ("L-skills-training", False, False)
+    assert "1.8.3" not in {
+        bi.item.code
+        for bi in BundleItem.objects.filter(
+            scenario__bundle__pack__code="shandong-2020", scenario__code="3-1"
+        )
+    }
+
+
+def test_shanxi_speed_up_19_is_bureau_set_like_16(all_packs):
+    # Seed 001 附件2: 16 and 19 both give the province's own step and leave 市、县 to set theirs.
+    rows = {s.seq: s for s in all_packs["shanxi-2020"].speedups.filter(seq__in=(16, 19))}
+    assert "各市、县结合实际制定提速目标" in rows[16].promised_text
+    assert "各市、县结合实际制定提速目标" in rows[19].promised_text
+    assert {s.promised_set_by for s in rows.values()} == {"bureau"}
+
+
+def test_shanxi_1_6_1_is_instant_at_the_window_but_never_done_by_the_system(all_packs):
+    # Seed 001 附件2 序号1 “申报材料完整，即时办理”: a clerk finishes it at once (即办); it pays
+    # a pension, so the system never approves it alone (秒办).
+    row = all_packs["shanxi-2020"].speedups.get(seq=1)
+    assert (row.item.code, row.promised_limit_unit) == ("1.6.1", "instant")
+    assert row.item.pays_money and not row.item.system_performs
