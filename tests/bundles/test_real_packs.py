@@ -308,3 +308,16 @@ def test_shanxi_1_6_1_is_instant_at_the_window_but_never_done_by_the_system(all_
     row = all_packs["shanxi-2020"].speedups.get(seq=1)
     assert (row.item.code, row.promised_limit_unit) == ("1.6.1", "instant")
     assert row.item.pays_money and not row.item.system_performs
+
+
+@pytest.mark.parametrize("code", ["shandong-2020", "shanxi-2020"])
+def test_card_on_the_spot_is_a_coverage_target_not_every_county_limit(all_packs, code):
+    # “批量制发30个工作日；70%以上区县零星制发实现立等可取”: up to 30% of counties may not,
+    # so the default stays at the legal 5 working days, set by the bureau.
+    row = all_packs[code].speedups.get(item__code="1.10.1")
+    assert "70%以上区县零星制发实现立等可取" in row.promised_text
+    assert (row.promised_limit_value, row.promised_limit_unit, row.promised_set_by) == (
+        5,
+        "working_days",
+        "bureau",
+    )
