@@ -36,16 +36,16 @@ test: $(BIN)/.installed-dev
 ## fuzz: requests generated from the OpenAPI document (schemathesis), seeded and bounded;
 ## on PostgreSQL when DATABASE_URL names one. KUAIBAN_FUZZ_EXAMPLES sets the examples per operation.
 fuzz: $(BIN)/.installed-dev
-	$(BIN)/python -m pytest fuzz -p no:cacheprovider -q
+	KUAIBAN_API_FUZZ=1 $(BIN)/python -m pytest tests/api_fuzz -p no:cacheprovider -q
 
 lint: $(BIN)/.installed-dev
-	$(BIN)/ruff format --check kuaiban tests fuzz scripts bench
-	$(BIN)/ruff check kuaiban tests fuzz scripts bench
+	$(BIN)/ruff format --check kuaiban tests scripts bench
+	$(BIN)/ruff check kuaiban tests scripts bench
 	$(BIN)/mypy kuaiban
 
 format: $(BIN)/.installed-dev
-	$(BIN)/ruff format kuaiban tests fuzz scripts bench
-	$(BIN)/ruff check --fix kuaiban tests fuzz scripts bench
+	$(BIN)/ruff format kuaiban tests scripts bench
+	$(BIN)/ruff check --fix kuaiban tests scripts bench
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
 
@@ -22,6 +23,9 @@ from tests.worlds import (  # noqa: E402, F401
     shandong_jiangsu_world,
     shandong_world,
 )
+
+# The API fuzz run (tests/api_fuzz) takes minutes: `make fuzz` runs it on its own (CI too).
+collect_ignore = [] if os.environ.get("KUAIBAN_API_FUZZ") else ["api_fuzz"]
 
 _serial = itertools.count(1)
 

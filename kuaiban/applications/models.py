@@ -196,6 +196,14 @@ class ApplicationMaterial(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def file_kind(self) -> str:
+        """The file's kind as people say it (PDF 文件, JPG 图片), never a MIME type."""
+        return FILE_KINDS.get(self.content_type, "文件")
+
+
+FILE_KINDS = {"application/pdf": "PDF 文件", "image/jpeg": "JPG 图片", "image/png": "PNG 图片"}
+
 
 class CommitmentKind(models.TextChoices):
     NOTIFICATION = "notification", _("告知承诺")

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from kuaiban.accounts.client_ip import client_ip
 from kuaiban.applications.progress import Throttled, progress_lookup
 from kuaiban.core.errors import ErrorOut, error_body
+from kuaiban.core.text import Code
 
 router = Router(tags=["办件进度查询"])
 
@@ -50,7 +51,7 @@ class ProgressOut(Schema):
     ),
 )
 def progress(
-    request: HttpRequest, response: HttpResponse, number: str = "", id_tail: str = ""
+    request: HttpRequest, response: HttpResponse, number: Code = "", id_tail: Code = ""
 ) -> Status[ProgressOut | dict[str, object]]:
     try:
         found = progress_lookup(number=number, id_tail=id_tail, ip=client_ip(request))

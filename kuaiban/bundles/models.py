@@ -100,6 +100,11 @@ class Bundle(models.Model):
         return self.name
 
     @property
+    def title(self) -> str:
+        """How pages name it: “失业”一件事, or 失业一件事 as is when the policy's name says so."""
+        return self.name if self.name.rstrip("”").endswith("一件事") else f"“{self.name}”一件事"
+
+    @property
     def promised_limit(self) -> TimeLimit | None:
         return TimeLimit.from_parts(self.promised_limit_value, self.promised_limit_unit)
 

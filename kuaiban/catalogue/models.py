@@ -396,7 +396,12 @@ class ServiceItem(CatalogueRow):
     @property
     def public_code(self) -> str:
         """The code citizens may see: a national catalogue code, never a local one (L-…)."""
-        return "" if self.code.startswith(LOCAL_CODE_PREFIX) else self.code
+        return item_public_code(self.code)
+
+    @property
+    def label(self) -> str:
+        """The item as lists name it: its public code, when it has one, and its name."""
+        return item_label(code=self.code, name=self.name)
 
     @property
     def fee_text(self) -> str:
@@ -404,6 +409,17 @@ class ServiceItem(CatalogueRow):
 
 
 LOCAL_CODE_PREFIX = "L-"
+
+
+def item_public_code(code: str) -> str:
+    """A national catalogue code as is; a local one (L-…) is internal and shown as nothing."""
+    return "" if code.startswith(LOCAL_CODE_PREFIX) else code
+
+
+def item_label(*, code: str, name: str) -> str:
+    """“1.6.1 职工正常退休（职）申请”, or only the name for an item with a local code."""
+    public = item_public_code(code)
+    return f"{public} {name}" if public else name
 
 
 def system_approval_problem(*, system_performs: bool, pays_money: bool) -> str | None:

@@ -60,7 +60,7 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
     if guide.notes:
         blocks += [Heading("备注（政策原文）"), Bullets(guide.notes)]
     return Document(
-        title=f"“{bundle.name}”一件事办事指南",
+        title=f"{bundle.title}办事指南",
         subtitle=guide.pack.region.name,
         meta=[("生成日期", guide.generated)],
         blocks=blocks,

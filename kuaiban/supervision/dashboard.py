@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kuaiban.applications.models import Provision
+from kuaiban.catalogue.models import item_label
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.ratings.models import RatingLevel
 from kuaiban.supervision.cache import Computed, figures_cached
@@ -153,8 +154,9 @@ def headlines(o: Overview) -> list[Headline]:
         Headline(
             "材料精减",
             f"{o.materials_cut:,}",
-            f"少填 {saved['fields'].saved:,} 项，少跑 {saved['visits'].saved:,} 次，"
-            f"少申请 {saved['applications'].saved:,} 次",
+            f"打包少交 {saved['materials'].saved:,} 份、告知承诺替代 "
+            f"{o.materials[Provision.COMMITMENT]:,} 份；少填 {saved['fields'].saved:,} 项，"
+            f"少跑 {saved['visits'].saved:,} 次，少申请 {saved['applications'].saved:,} 次",
             anchor="burden",
             unit="份",
         ),
@@ -321,7 +323,7 @@ def item_table(rows: list[ItemRow], *, total: int | None = None) -> Table:
         rows=[
             [
                 r.pack_name,
-                f"{r.item_code} {r.item_name}",
+                item_label(code=r.item_code, name=r.item_name),
                 r.received,
                 r.decided,
                 r.on_time_rate,

@@ -117,7 +117,7 @@ def filter_choices(*, scope: Scope, tree: RegionTree) -> Choices:
         .order_by("pack__code", "position")
     ]
     items = [
-        Choice(i.code, f"{i.code} {i.name}", pk=i.pk)
+        Choice(i.code, i.label, pk=i.pk)
         for i in ServiceItem.objects.only("code", "name").order_by("code")
     ]
     agencies: list[Choice] = []

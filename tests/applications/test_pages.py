@@ -6,6 +6,9 @@ import pytest
 from django.test import Client
 
 from kuaiban.accounts.models import User
+from kuaiban.applications.models import Application
+from kuaiban.cases.models import SubCaseStatus
+from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.core.models import AuditEvent
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
@@ -96,3 +99,19 @@ def test_a_clerk_reading_a_walk_ins_shared_data_is_audited(world) -> None:  # ty
     assert "张建国" in page.content.decode()  # prefilled from shared data
     event = AuditEvent.objects.get(action="shareddata.read", actor_label="clerk-lixia")
     assert event.object_id == "370102********1234" and event.changes["purpose"] == "intake"
+
+
+def test_a_refused_application_does_not_promise_results_to_come(world, submitted) -> None:  # type: ignore[no-untyped-def]
+    """Stage 1 refused ends the serial retirement: nothing is pending, so nothing is promised."""
+    application = Application.objects.get(number=submitted)
+    first = application.subcases.get(status=SubCaseStatus.OPEN)
+    officer = User.objects.get(role="officer", agency=first.agency, username="officer-jn-si")
+    subcase_decide(actor=officer, subcase=first, outcome=Outcome.REJECTED, note="未达退休年龄")
+    page = _client(world["zhangjianguo"]).get(f"/me/applications/{submitted}/").content.decode()
+    assert "办结后将在此统一发放" not in page
+    assert "各事项均已办理完毕，没有出具办理结果，原因见下" in page and "未达退休年龄" in page
+
+
+def test_a_running_application_says_its_results_come_at_the_end(world, submitted) -> None:  # type: ignore[no-untyped-def]
+    page = _client(world["zhangjianguo"]).get(f"/me/applications/{submitted}/").content.decode()
+    assert "暂无办理结果，办结后将在此统一发放" in page and "各事项均已办理完毕" not in page

@@ -54,6 +54,20 @@ def test_the_walk_ins_identity_fills_the_form_read_only(world) -> None:  # type:
     assert "重新登记申请人" in page
 
 
+def test_a_form_with_nothing_found_in_shared_data_does_not_ask_to_check_prefilled_values(
+    world,
+) -> None:  # type: ignore[no-untyped-def]
+    clerk = _client(world["clerk-lixia"])
+    clerk.post("/window/", WALK_IN)  # nobody the shared data knows
+    clerk.post("/apply/shandong-2020/10/", {"scenario": "10-1"})
+    page = clerk.get("/apply/shandong-2020/10/form/").content.decode()
+    assert "共享数据中未查到相关信息" in page and "预填的内容请核对" not in page
+    retiree = _client(world["zhangjianguo"])  # on record: the prefilled values are to check
+    retiree.post("/apply/shandong-2020/10/", {"scenario": "10-1"})
+    page = retiree.get("/apply/shandong-2020/10/form/").content.decode()
+    assert "共享数据中未查到相关信息" not in page and "预填的内容请核对" in page
+
+
 def test_a_form_naming_somebody_else_is_refused_for_a_walk_in_and_an_applicant(world) -> None:  # type: ignore[no-untyped-def]
     body = retirement_body(
         channel="window", applicant={"name": "王秀英", "id_number": WALK_IN_ID, "phone": ""}

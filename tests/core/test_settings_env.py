@@ -117,7 +117,12 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
 }
 # Named in the documentation, but not settings of ours: Django's own, the secret key (required,
 # so it has no default to change), and scripts/run_tests.py's switch.
-NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "KUAIBAN_TEST_SEQUENTIAL"}
+NOT_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SECRET_KEY",
+    "KUAIBAN_TEST_SEQUENTIAL",
+    "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (tests/api_fuzz), not a setting
+}
 # Debug mode turns secure cookies off by itself: it is checked on its own.
 ALONE = {"DJANGO_DEBUG"}
 

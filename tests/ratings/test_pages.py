@@ -46,6 +46,16 @@ def test_the_application_page_invites_a_rating_only_when_completed(world, done_a
     assert "办结后才能评价" in page and 'name="level"' not in page
 
 
+def test_the_rating_page_names_the_application_not_a_row_number(world, done_app) -> None:
+    client = as_user(world["zhangjianguo"])
+    client.post(f"/ratings/applications/{done_app.number}/", RATE_FORM)
+    rating = Rating.objects.get()
+    page = client.get(f"/ratings/{rating.pk}/").content.decode()
+    crumbs = re.search(r'<nav aria-label="当前位置" class="breadcrumbs">(.*?)</nav>', page, re.S)
+    assert crumbs is not None
+    assert crumbs.group(1).endswith(f"› 办件 {done_app.number}")
+
+
 def test_the_applicant_rates_on_the_web_with_errors_shown_the_gov_uk_way(world, done_app) -> None:
     client = as_user(world["zhangjianguo"])
     url = f"/ratings/applications/{done_app.number}/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.db import connection, reset_queries
@@ -123,6 +124,20 @@ def test_dashboard_shows_the_figures(world, ledger) -> None:
     assert "统计口径" in page and "打包后跑动次数" in page
     # Every table has its export link with the same filters.
     assert "/supervision/export/regions.xlsx?from=2025-03-01&amp;to=2025-03-31" in page
+
+
+def test_the_materials_cut_card_shows_what_it_adds_up(world, ledger) -> None:
+    """The card's figure differs from the burden table's 减少 by the commitments: it says so."""
+    page = client_for(world["supervisor-sd"]).get(f"/supervision/?{MARCH}").content.decode()
+    card = re.search(
+        r'<span class="sv-card-label">材料精减</span>\s*<span class="sv-card-value">(\d+)'
+        r'.*?<span class="sv-card-detail">打包少交 (\d+) 份、告知承诺替代 (\d+) 份；',
+        page,
+        re.S,
+    )
+    assert card is not None
+    total, bundled, committed = (int(n) for n in card.groups())
+    assert committed > 0 and total == bundled + committed
 
 
 def test_overdue_list_drills_down_to_the_case(world, ledger) -> None:

@@ -9,8 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kuaiban.cases.models import SubCase
-from kuaiban.cases.services import subcase_accept
-from tests.workbench.helpers import JN_SI, client_for, first_open, submit_retirement
+from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from tests.workbench.helpers import (
+    JN_SI,
+    JN_SI_ADMIN,
+    client_for,
+    first_open,
+    officer,
+    submit_retirement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +74,7 @@ def test_materials_smart_review_and_the_other_sub_cases(world, first) -> None:
     assert "本人人事档案" in materials and "已上传" in materials and "下载" in materials
     assert "居民身份证" in materials and "数据共享获取" in materials
     assert materials.count("下载<span") == 1  # only the uploaded file has a link
+    assert "<small>PDF 文件，" in materials and "application/pdf" not in materials
     checks = _section(html, "checks-heading")
     assert "达到法定退休年龄" in checks and "✓ 通过" in checks and "✗ 未通过" in checks
     siblings = _section(html, "siblings-heading")
@@ -97,3 +105,22 @@ def test_the_page_runs_a_bounded_number_of_queries(world, first) -> None:
     # Session, user, sub-case, calendar ×2, fields, materials ×2, siblings, history, region
     # chain ×2, agencies, the read's audit row, the scenario.
     assert len(after) == len(before) <= 15
+
+
+def test_a_local_item_code_is_kept_off_the_queue_and_the_page(world, first) -> None:
+    """L-retire-qualification is the platform's own key, not a catalogue code officers know."""
+    subcase_decide(
+        actor=world["officer-jn-si"],
+        subcase=subcase_accept(actor=None, subcase=first),
+        outcome=Outcome.APPROVED,
+    )
+    qualification = first_open(first.application, JN_SI_ADMIN)
+    assert qualification.item.code == "L-retire-qualification"
+    client = client_for(officer(world, JN_SI_ADMIN))
+    queue = client.get("/workbench/").content.decode()
+    page = client.get(f"/workbench/subcases/{qualification.pk}/").content.decode()
+    assert f'data-subcase="{qualification.pk}"' in queue
+    for html in (queue, page):
+        assert "L-retire" not in html
+    assert "<small>第2阶段</small>" in queue
+    assert "第2阶段 · 济南市人力资源社会保障局养老保险科" in page

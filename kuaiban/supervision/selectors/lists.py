@@ -95,7 +95,7 @@ def subcase_table(subcases: list[SubCase], *, total: int) -> Table:
         rows.append(
             [
                 Link(number, reverse("applications:detail", args=[number])),
-                f"{s.item.code} {s.item.name}",
+                s.item.label,
                 s.agency.name if s.agency else "（未分派）",
                 s.application.region.name,
                 s.due_at,
