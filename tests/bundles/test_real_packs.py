@@ -1,7 +1,7 @@
 """The real policy packs in packs/: they validate, load, and say what the seed documents say.
 
 Expected figures come from the seeds (../shared/seeds/): Shandong 000 (10 bundles, scenarios
-1-1 … 10-5, 24 提速办 items, 13 热门高频事项), Shanxi 001 (10 bundles, 25 提速办 items,
+1-1 … 10-5, 24 提速办 items, 13 热门高频事项), Shanxi 001 (10 bundles, 25 提速办 rows naming 27 items,
 23 联系点), Jiangsu 003 (14 一件事).
 """
 
