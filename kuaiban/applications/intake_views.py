@@ -34,7 +34,7 @@ from kuaiban.applications.services import application_submit
 from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.models import Bundle, Pack
-from kuaiban.bundles.planning import Plan, PlanField, bundle_plan
+from kuaiban.bundles.planning import Plan, PlanField, bundle_plan, required_groups_unchosen
 from kuaiban.bundles.selectors import bundle_get, pack_list
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.errors import ApiError, NotFound
@@ -335,7 +335,11 @@ def items(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
         ticked = [
             c for c in request.POST.getlist("items") if c in {bi.item.code for bi in optional}
         ]
-        if not ticked and not any(bi.required for bi in rows):
+        chosen = [bi for bi in rows if bi.required or bi.item.code in ticked]
+        unchosen = required_groups_unchosen(rows, chosen)
+        if unchosen:
+            error = f"“{unchosen[0]}”为必做事项，请至少勾选其中一项"
+        elif not ticked and not any(bi.required for bi in rows):
             error = "这件事的事项均为可选，请至少勾选一项"
         else:
             # Ticks decide; answers only pre-tick the boxes on the first visit.

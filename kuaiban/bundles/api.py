@@ -96,6 +96,9 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
                     required=bi.required,
                     stage=bi.stage,
                     when=bi.when,
+                    group=bi.group,
+                    group_required=bi.group_required,
+                    target=bi.target,
                     agency=bi.item.agency_kind,
                     agency_label=str(AgencyKind(bi.item.agency_kind).label),
                     legal_limit=legal,
@@ -110,6 +113,7 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
                 target=scenario.target,
                 mode=scenario.mode,
                 source=scenario.source,
+                notes=list(scenario.notes),
                 items=items,
             )
         )
@@ -180,6 +184,7 @@ def plan_out(plan: Plan, *, records: list[str]) -> s.PlanOut:
                 seed_name=sub.seed_name,
                 required=sub.required,
                 stage=sub.stage,
+                group=sub.group,
                 agency=sub.agency_kind,
                 agency_label=sub.agency_label,
                 legal_limit=legal,

@@ -152,6 +152,12 @@ class Scenario(models.Model):
             "由情形确定的信息不再询问申请人。"
         ),
     )
+    notes = models.JSONField(
+        _("场景备注"),
+        default=list,
+        blank=True,
+        help_text=_("只属于本场景的政策原文备注，逐条；全一件事共用的备注在一件事上。"),
+    )
 
     class Meta:
         verbose_name = _("具体场景")
@@ -190,6 +196,24 @@ class BundleItem(models.Model):
     )
     source = models.CharField(_("政策出处"), max_length=120)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    group = models.CharField(
+        _("所属事项组"),
+        max_length=300,
+        blank=True,
+        help_text=_("政策原文把几项写作一组（“…（含A；B）”）时，该组的原文名称；成员各自成项。"),
+    )
+    target = models.CharField(
+        _("办事对象"),
+        max_length=10,
+        choices=ItemTarget.choices,
+        blank=True,
+        help_text=_("原文为该事项单列办事对象时填写；为空则同场景。"),
+    )
+    group_required = models.BooleanField(
+        _("事项组必做"),
+        default=False,
+        help_text=_("所属事项组为必做时，申请人须至少选择该组的一项。"),
+    )
 
     class Meta:
         verbose_name = _("场景事项")
@@ -237,13 +261,21 @@ class SpeedUp(models.Model):
         ),
     )
     source = models.CharField(_("政策出处"), max_length=120)
+    group = models.CharField(
+        _("所属事项组"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "原文一行写作一组事项（“…（含A；B）”）时该组的原文名称；该行时限适用于组内每一项。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("提速办事项")
         verbose_name_plural = _("提速办事项")
         ordering = ["pack", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["pack", "seq"], name="unique_speedup_seq"),
+            models.UniqueConstraint(fields=["pack", "seq", "item"], name="unique_speedup_seq"),
             models.UniqueConstraint(fields=["pack", "item"], name="unique_speedup_item"),
         ]
 

@@ -110,6 +110,7 @@ class PlanSubItem:
     due_at: dt.datetime | None  # None only in a lenient plan past the calendar's end
     pays_money: bool
     online: bool
+    group: str = ""  # the seed's item group (“…（含A；B）”) this item is a member of
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,12 @@ def selected_bundle_items(
         for bi in bundle_items
         if bi.required or bi.item.code in ticked or (bi.when and answers.get(bi.when) is True)
     ]
+    unchosen = required_groups_unchosen(bundle_items, chosen)
+    if unchosen:
+        raise Unprocessable(
+            "必做事项组至少选择一项",
+            fields={"items": [f"“{g}”为必做事项，请至少选择其中一项" for g in unchosen]},
+        )
     if not chosen:
         raise Unprocessable(
             "请至少选择一项事项",
@@ -190,6 +197,22 @@ def selected_bundle_items(
             },
         )
     return chosen
+
+
+def required_groups_unchosen(
+    bundle_items: Sequence[BundleItem], chosen: Sequence[BundleItem]
+) -> list[str]:
+    """必做 item groups (“…（含A；B）”) none of whose members was chosen."""
+    required = dict.fromkeys(bi.group for bi in bundle_items if bi.group_required)
+    picked = {bi.group for bi in chosen}
+    return [group for group in required if group not in picked]
+
+
+def required_group_picks(bundle_items: Sequence[BundleItem]) -> list[str]:
+    """The least choice a 必做 group asks for: the first member of each such group that no
+    required member already satisfies (a guide's burden for the scenario's required items)."""
+    unchosen = required_groups_unchosen(bundle_items, [bi for bi in bundle_items if bi.required])
+    return [next(bi.item.code for bi in bundle_items if bi.group == g) for g in unchosen]
 
 
 def scenario_get(*, bundle: Bundle, code: str) -> Scenario:
@@ -319,6 +342,7 @@ def _subitem(
         due_at=due,
         pays_money=item.pays_money,
         online=item.online and not item.onsite_required,
+        group=bi.group,
     )
 
 

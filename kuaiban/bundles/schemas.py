@@ -50,6 +50,9 @@ class BundleItemOut(Schema):
     required: bool = Field(description="必做/必选为 true，情形/可选为 false")
     stage: int = Field(description="串行阶段，从1开始")
     when: str = Field("", description="触发该情形事项的问题键")
+    group: str = Field("", description="所属事项组的政策原文名称（“…（含A；B）”），无则为空")
+    group_required: bool = Field(False, description="所属事项组为必做：至少选择其中一项")
+    target: str = Field("", description="该事项的办事对象（原文单列时），为空则同场景")
     agency: str = Field(description="责任机构类型")
     agency_label: str
     legal_limit: LimitOut | None
@@ -63,6 +66,7 @@ class ScenarioOut(Schema):
     target: str
     mode: str
     source: str
+    notes: list[str] = Field(default_factory=list, description="只属于本场景的备注（政策原文）")
     items: list[BundleItemOut]
 
 
@@ -164,6 +168,7 @@ class PlanSubItemOut(Schema):
     seed_name: str
     required: bool
     stage: int
+    group: str = Field("", description="所属事项组的政策原文名称，无则为空")
     agency: str
     agency_label: str
     legal_limit: LimitOut | None

@@ -114,6 +114,7 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 "source": scenario_spec.source,
                 "position": position,
                 "field_rules": scenario_spec.field_rules,
+                "notes": list(scenario_spec.notes),
             },
         )
         scenario.bundle_items.all().delete()
@@ -127,6 +128,9 @@ def _scenarios_save(bundle: Bundle, spec: BundleSpec, items: dict[str, ServiceIt
                 when=bi.when,
                 source=bi.source,
                 position=n,
+                group=bi.group,
+                group_required=bi.group_required,
+                target=bi.target,
             )
             for n, bi in enumerate(scenario_spec.items)
         )
@@ -150,6 +154,7 @@ def _lists_save(pack: Pack, spec: PackSpec, items: dict[str, ServiceItem]) -> No
             promised_limit_unit=s.promised_limit.unit,
             promised_set_by=s.promised_set_by,
             source=s.source,
+            group=s.group,
         )
         for s in spec.speedups
     )

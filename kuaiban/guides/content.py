@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
-from kuaiban.bundles.planning import Burden, Plan, bundle_plan
+from kuaiban.bundles.planning import Burden, Plan, bundle_plan, required_group_picks
 from kuaiban.bundles.selectors import ItemLimits, item_limits, pack_speedups
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.catalogue.models import Agency, AgencyKind, ItemTarget, ServiceItem
@@ -109,6 +109,7 @@ class GuideScenario:
     # The burden of the scenario's required items, for a person whose records shared data
     # holds: the same figure the apply page and the receipt show for that choice.
     burden: dict[str, Burden]
+    notes: list[str] = field(default_factory=list)  # 备注 of this scenario only
 
 
 @dataclass
@@ -182,7 +183,9 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
         burden = bundle_plan(
             bundle=bundle,
             scenario_code=scenario.code,
-            optional_items=[] if required_only else [r.code for r in rows],
+            optional_items=required_group_picks(list(scenario.bundle_items.all()))
+            if required_only
+            else [r.code for r in rows],
             strict=False,
             start=start,
             speedups=speedups,
@@ -197,6 +200,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
                 items=rows,
                 plan=plan,
                 burden=burden,
+                notes=list(scenario.notes),
             )
         )
     rows = [row for scenario in scenarios for row in scenario.items]

@@ -54,6 +54,8 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
                 "（只办必做事项、数据共享中有您的记录时）。"
             ),
         ]
+        if scenario.notes:
+            blocks += [Paragraph("本场景备注（政策原文）："), Bullets(scenario.notes)]
     blocks += [Heading("材料说明"), Paragraph(guide.materials_note)]
     if guide.notes:
         blocks += [Heading("备注（政策原文）"), Bullets(guide.notes)]

@@ -185,3 +185,18 @@ def test_a_message_that_names_its_field_stays_as_it_is() -> None:
 def test_a_phone_browser_is_the_mobile_channel(user_agent: str, channel: Channel) -> None:
     assert web_channel(user_agent) == channel
     assert str(Channel.APP.label) == "移动端"
+
+
+def test_a_required_item_group_shows_its_members_together_and_needs_one(world) -> None:  # type: ignore[no-untyped-def]
+    # Shandong 8-1: 必做事项1 is a group of four costs; the applicant ticks those incurred.
+    group = "工伤医疗费用申报（含工伤医疗（康复）费用申报；住院伙食补助费申领；异地就医报告；统筹地区以外交通、食宿费申领）"
+    client = _client(world["zhangjianguo"])
+    client.post("/apply/shandong-2020/8/", {"scenario": "8-1"})
+    client.post("/apply/shandong-2020/8/questions/", {"has_dependants": "no"})
+    page = client.get("/apply/shandong-2020/8/items/").content.decode()
+    assert f"{group}（必做，至少勾选一项）" in page
+    assert 'value="1.7.22"' in page and 'value="1.7.13"' in page
+    refused = client.post("/apply/shandong-2020/8/items/", {}).content.decode()
+    assert f"“{group}”为必做事项，请至少勾选其中一项" in _summary(refused)
+    chosen = client.post("/apply/shandong-2020/8/items/", {"items": ["1.7.22"]})
+    assert chosen.status_code == 302 and chosen["Location"] == "/apply/shandong-2020/8/form/"

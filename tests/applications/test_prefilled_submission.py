@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kuaiban.applications.validation import form_clean
 from kuaiban.bundles.models import Bundle
-from kuaiban.bundles.planning import bundle_plan
+from kuaiban.bundles.planning import bundle_plan, required_group_picks
 from kuaiban.bundles.selectors import bundle_get, pack_speedups
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.catalogue.models import FormField
@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 PEOPLE = 1000  # as many as `make demo` generates
 
 
-def _person_scenarios() -> list[tuple[str, Bundle, str, object]]:
-    """(province code prefix, bundle, scenario code, speed-ups) of every scenario a person can
-    apply for with its required items alone."""
+def _person_scenarios() -> list[tuple[str, Bundle, str, object, list[str]]]:
+    """(province code prefix, bundle, scenario code, speed-ups, the least ticks) of every
+    scenario a person can apply for with its required items alone (and one member of each 必做
+    item group)."""
     found = []
     for row in Bundle.objects.select_related("pack__region"):
         bundle = bundle_get(pack_code=row.pack.code, bundle_code=row.code)
@@ -34,7 +35,8 @@ def _person_scenarios() -> list[tuple[str, Bundle, str, object]]:
             if scenario.target in ("person", "both") and any(
                 bi.required for bi in scenario.bundle_items.all()
             ):
-                found.append((row.pack.region.code[:2], bundle, scenario.code, speedups))
+                picks = required_group_picks(list(scenario.bundle_items.all()))
+                found.append((row.pack.region.code[:2], bundle, scenario.code, speedups, picks))
     return found
 
 
@@ -51,12 +53,13 @@ def test_every_generated_person_can_send_the_prefilled_form_back_unchanged() -> 
         people += 1
         profile = lookup_person(id_number=id_number).profile
         assert profile is not None
-        for province, bundle, code, speedups in scenarios:
+        for province, bundle, code, speedups, picks in scenarios:
             if province != region[:2]:
                 continue  # a pack serves its own province
             plan = bundle_plan(
                 bundle=bundle,
                 scenario_code=code,
+                optional_items=picks,
                 profile=profile,
                 applicant_kind="person",
                 strict=False,

@@ -122,6 +122,9 @@ def test_bundle_detail(client):
         "required": True,
         "stage": 1,
         "when": "",
+        "group": "",
+        "group_required": False,
+        "target": "",
         "agency": "social_insurance",
         "agency_label": "社会保险经办机构",
         "legal_limit": {

@@ -52,7 +52,7 @@ def parse_pack(
         pack.bundles.append(_bundle(reader, checker, row))
     _check_unique(reader, [(b.code, b.line) for b in pack.bundles], "一件事序号")
     for row in reader.mappings(data, "speedups", where="政策包文件"):
-        pack.speedups.append(_speedup(reader, checker, row))
+        pack.speedups.extend(_speedup(reader, checker, row))
     for row in reader.mappings(data, "hot_items", where="政策包文件"):
         pack.hot_items.append(_hot_item(reader, checker, row))
     for row in reader.mappings(data, "contact_points", where="政策包文件"):
@@ -140,11 +140,13 @@ def _scenario(
         mode=reader.choice(row, "mode", Mode.values, where=where, required=False) or mode,
         source=reader.text(row, "source", where=where),
         items=tuple(
-            _bundle_item(reader, checker, i, where=where, questions=questions)
+            spec
             for i in reader.mappings(row, "items", where=where, required=True)
+            for spec in _scenario_entry(reader, checker, i, where=where, questions=questions)
         ),
         line=row.line,
         field_rules=_field_rules(reader, checker.catalogue, row, where=where),
+        notes=tuple(reader.strings(row, "notes", where=where)),
     )
     # A scenario may have only optional items (Jiangsu's 全部可选 bundles): the applicant
     # then ticks at least one, which planning enforces.
@@ -179,10 +181,12 @@ def _field_rules(
     if not isinstance(raw, dict):
         reader.problem(row.line_of("fields"), f"{where}的“fields”应为“字段键: 规则”的映射")
         return {}
+    entries = [e for e in row.get("items") or [] if isinstance(e, dict)]
+    members = [m for e in entries for m in e.get("members") or [] if isinstance(m, dict)]
     own = {
         key
-        for entry in row.get("items") or []
-        if isinstance(entry, dict) and entry.get("item") in catalogue.items
+        for entry in entries + members
+        if entry.get("item") in catalogue.items
         for key in catalogue.items[entry["item"]].fields
     }
     rules: dict[str, dict[str, str]] = {}
@@ -238,6 +242,80 @@ def _field_rule_problem(catalogue: CatalogueSpec, own: set[str], key: str, rule:
     return ""
 
 
+def _scenario_entry(
+    reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
+) -> list[BundleItemSpec]:
+    """An item row, or an item group that expands into its members (see `_group`)."""
+    if "group" in row:
+        return _group(reader, checker, row, where=where, questions=questions)
+    return [_bundle_item(reader, checker, row, where=where, questions=questions)]
+
+
+def _group(
+    reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
+) -> list[BundleItemSpec]:
+    """`group:` — a seed row naming several items (“养老保险关系转移接续（含A；B）”).
+
+    Each member becomes an item of the scenario on its own, so it reaches the form, the
+    materials and the routing. A group of one member is that item. In a group of several, each
+    member is optional and applies when its own question (`when`, else the group's) is answered
+    yes or when it is ticked; a 必做 group then needs at least one chosen member (planning).
+    """
+    label = reader.text(row, "group", where=f"{where}的事项组")
+    group_where = f"{where}的事项组“{label}”"
+    required = reader.flag(row, "required", where=group_where)
+    group_when = reader.text(row, "when", where=group_where, required=False)
+    if group_when and group_when not in questions:
+        reader.problem(row.line_of("when"), f"{group_where}引用了未定义的问题“{group_when}”")
+    if group_when and required:
+        reader.problem(row.line_of("when"), f"{group_where}是必做事项，不应设置触发问题")
+    stage = _stage(reader, row, where=group_where)
+    source = reader.text(row, "source", where=group_where)
+    members = reader.mappings(row, "members", where=group_where, required=True)
+    if not members:
+        reader.problem(row.line, f"{group_where}没有成员事项")
+    single = len(members) == 1
+    specs = []
+    for member in members:
+        code, seed_name = checker.check(member, where=f"{group_where}的成员")
+        member_where = f"{group_where}的成员“{code}”"
+        when = reader.text(member, "when", where=member_where, required=False)
+        if when and when not in questions:
+            reader.problem(member.line_of("when"), f"{member_where}引用了未定义的问题“{when}”")
+        # A member the situation always needs (一次性工亡补助金 on every 工亡) may be required
+        # on its own; only a member of a 必做 group can be.
+        member_required = reader.flag(member, "required", where=member_where, default=False)
+        if member_required and not required:
+            reader.problem(
+                member.line_of("required"), f"{member_where}所在事项组不是必做，成员不能必做"
+            )
+        member_required = member_required or (required and single)
+        if when and member_required:
+            reader.problem(member.line_of("when"), f"{member_where}是必做事项，不应设置触发问题")
+        specs.append(
+            BundleItemSpec(
+                item=code,
+                seed_name=seed_name,
+                required=member_required,
+                stage=stage,
+                when="" if member_required else when or group_when,
+                source=source,
+                line=member.line,
+                group=label,
+                group_required=required,
+            )
+        )
+    return specs
+
+
+def _stage(reader: ValueReader, row: LineDict, *, where: str) -> int:
+    stage = row.get("stage")
+    if stage is not None and (isinstance(stage, bool) or not isinstance(stage, int) or stage < 1):
+        reader.problem(row.line_of("stage"), f"{where}的阶段应为从1开始的整数")
+        stage = 1
+    return stage or 0
+
+
 def _bundle_item(
     reader: ValueReader, checker: _ItemChecker, row: LineDict, *, where: str, questions: set[str]
 ) -> BundleItemSpec:
@@ -248,15 +326,14 @@ def _bundle_item(
         reader.problem(row.line_of("when"), f"{where}的事项“{code}”引用了未定义的问题“{when}”")
     if when and required:
         reader.problem(row.line_of("when"), f"{where}的事项“{code}”是必做事项，不应设置触发问题")
-    stage = row.get("stage")
-    if stage is not None and (isinstance(stage, bool) or not isinstance(stage, int) or stage < 1):
-        reader.problem(row.line_of("stage"), f"{where}的事项“{code}”的阶段应为从1开始的整数")
-        stage = 1
     return BundleItemSpec(
         item=code,
         seed_name=seed_name,
         required=required,
-        stage=stage or 0,
+        stage=_stage(reader, row, where=f"{where}的事项“{code}”"),
+        target=reader.choice(
+            row, "target", ItemTarget.values, where=f"{where}的事项“{code}”", required=False
+        ),
         when=when,
         source=reader.text(row, "source", where=f"{where}的事项“{code}”"),
         line=row.line,
@@ -294,28 +371,45 @@ def _check_unique(reader: ValueReader, keyed: list[tuple[str, int]], what: str) 
             first[key] = line
 
 
-def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> SpeedUpSpec:
+def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> list[SpeedUpSpec]:
+    """One 提速办 row; a row naming a group (`group:` with `members:`) applies to every member."""
     seq = reader.integer(row, "seq", where="提速办事项")
     where = f"提速办事项序号{seq}"
-    code, seed_name = checker.check(row, where=where)
+    group = ""
+    if "group" in row:
+        group = reader.text(row, "group", where=where)
+        members = reader.mappings(row, "members", where=where, required=True)
+        if not members:
+            reader.problem(row.line, f"{where}的事项组没有成员事项")
+        named = [checker.check(m, where=f"{where}的成员") for m in members]
+    else:
+        named = [checker.check(row, where=where)]
     promised = reader.limit(
         row, "promised_limit", where=where, missing=f"{where}缺少提速后时限数值 promised_limit"
     ) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
     legal = reader.limit(row, "legal_limit", where=where)
     if promised_within_legal(promised=promised, legal=legal):
         reader.problem(row.line_of("promised_limit"), f"{where}的提速后时限长于法定时限")
-    return SpeedUpSpec(
-        seq=seq,
-        item=code,
-        seed_name=seed_name,
-        legal_text=reader.text(row, "legal_text", where=where),
-        promised_text=reader.text(row, "promised_text", where=where),
-        legal_limit=legal,
-        promised_limit=promised,
-        promised_set_by=reader.choice(row, "promised_set_by", LimitSetBy.values, where=where),
-        source=reader.text(row, "source", where=where),
-        line=row.line,
-    )
+    legal_text = reader.text(row, "legal_text", where=where)
+    promised_text = reader.text(row, "promised_text", where=where)
+    set_by = reader.choice(row, "promised_set_by", LimitSetBy.values, where=where)
+    source = reader.text(row, "source", where=where)
+    return [
+        SpeedUpSpec(
+            seq=seq,
+            item=code,
+            seed_name=seed_name,
+            legal_text=legal_text,
+            promised_text=promised_text,
+            legal_limit=legal,
+            promised_limit=promised,
+            promised_set_by=set_by,
+            source=source,
+            line=row.line,
+            group=group,
+        )
+        for code, seed_name in named
+    ]
 
 
 def _hot_item(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> HotItemSpec:
@@ -346,7 +440,9 @@ def _contact_point(reader: ValueReader, row: LineDict) -> ContactPointSpec:
 
 
 def _check_lists_unique(reader: ValueReader, pack: PackSpec) -> None:
-    _check_unique(reader, [(str(s.seq), s.line) for s in pack.speedups], "提速办事项序号")
+    # The members of one group row share its 序号 and its line.
+    rows = list(dict.fromkeys((str(s.seq), s.line) for s in pack.speedups))
+    _check_unique(reader, rows, "提速办事项序号")
     _check_unique(reader, [(s.item, s.line) for s in pack.speedups], "提速办清单中的事项")
     _check_unique(reader, [(str(h.seq), h.line) for h in pack.hot_items], "热门高频事项序号")
     _check_unique(reader, [(c.name, c.line) for c in pack.contact_points], "联系点")

@@ -75,6 +75,11 @@ class BundleItemSpec:
     when: str
     source: str
     line: int
+    # A member of an item group (“…（含A；B）”): the group's wording as the seed gives it, and
+    # whether the group is 必做 (then at least one of its members must be chosen).
+    group: str = ""
+    group_required: bool = False
+    target: str = ""  # the item's own 办事对象 where the seed gives one; else the scenario's
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class ScenarioSpec:
     # Field values the scenario settles, by field key: {"value": …}, {"same_as": key},
     # {"from": shared-data path} or {"party": "employer"}; not part of __hash__ (a dict).
     field_rules: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    notes: tuple[str, ...] = ()  # 备注 that belong to this scenario only
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class SpeedUpSpec:
     promised_set_by: str
     source: str
     line: int
+    group: str = ""  # the seed's wording when the row names a group (“…（含A；B）”)
 
 
 @dataclass(frozen=True)

@@ -110,9 +110,11 @@ class Drawer:
         place = self._place(spec.pack_id)
         channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
         submitted = self._submitted(channel)
-        chosen = self._items(spec)[:max_subcases]
+        wanted = self._items(spec)
+        chosen = wanted[:max_subcases]
         shared = rng.random() < 0.8
-        plan = plan_summary(spec, chosen, shared=shared, profile=self.world.profile)
+        # The plan of the whole choice: a cut may leave out the one member a 必做 group needs.
+        plan = plan_summary(spec, wanted, shared=shared, profile=self.world.profile)
         application = self._application_row(index, spec, place, channel, submitted, plan.burden)
         draft = Draft(application=application)
         withdrawn = rng.random() < 0.008
@@ -165,7 +167,12 @@ class Drawer:
             extra = [rng.choice(spec.optional)]
         else:
             extra = list(spec.optional)
-        chosen = spec.required + extra
+        picks = [
+            rng.choice(members)
+            for members in spec.required_groups
+            if not any(m in extra for m in members)
+        ]
+        chosen = spec.required + picks + extra
         return chosen or [rng.choice(spec.optional)]
 
     def _application_row(

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.bundles.models import Bundle, Pack
-from kuaiban.bundles.planning import PlanMaterial, bundle_plan
+from kuaiban.bundles.planning import PlanMaterial, bundle_plan, required_groups_unchosen
 from kuaiban.bundles.selectors import ItemLimits, bundle_get, item_limits, pack_speedups
 from kuaiban.catalogue.models import Agency, AgencyKind, FormField, Region, RegionLevel
 from kuaiban.shareddata.connectors.base import RecordRef, SharedProfile
@@ -93,6 +93,8 @@ class ScenarioSpec:
     required: list[ItemSpec]
     optional: list[ItemSpec]
     weight: float
+    # The members of each 必做 item group that no required member satisfies: one is chosen.
+    required_groups: list[list[ItemSpec]] = field(default_factory=list)
     plans: dict[tuple[tuple[str, ...], bool], PlanSummary] = field(default_factory=dict)
 
 
@@ -185,7 +187,10 @@ def _scenarios(pack: Pack, rng: random.Random) -> list[ScenarioSpec]:
         for scenario in bundle.scenarios.all():
             required: list[ItemSpec] = []
             optional: list[ItemSpec] = []
-            for bi in scenario.bundle_items.all():
+            groups: dict[str, list[ItemSpec]] = {}
+            rows = list(scenario.bundle_items.all())
+            unchosen = required_groups_unchosen(rows, [bi for bi in rows if bi.required])
+            for bi in rows:
                 spec = ItemSpec(
                     item_id=bi.item.pk,
                     code=bi.item.code,
@@ -195,6 +200,8 @@ def _scenarios(pack: Pack, rng: random.Random) -> list[ScenarioSpec]:
                     limits=item_limits(pack=pack, item=bi.item, speedups=speedups),
                 )
                 (required if bi.required else optional).append(spec)
+                if bi.group in unchosen:
+                    groups.setdefault(bi.group, []).append(spec)
             if not required and not optional:
                 continue
             out.append(
@@ -210,6 +217,7 @@ def _scenarios(pack: Pack, rng: random.Random) -> list[ScenarioSpec]:
                     required=required,
                     optional=optional,
                     weight=weight,
+                    required_groups=list(groups.values()),
                 )
             )
     return out
