@@ -322,6 +322,9 @@ def test_a_bad_rating_by_link_opens_the_ticket_as_the_logged_in_path_does(world)
     assert shape(tickets[by_link.pk]) == shape(tickets[logged_in.pk])
     assert shape(tickets[by_link.pk])[0] == TicketStatus.CALLBACK
     assert shape(tickets[by_link.pk])[3] == StepKind.CALLBACK
+    # The hall where the person was served calls back: its head, not a case agency's officer.
+    assert tickets[by_link.pk].agency.name == "历下区人社服务大厅"
+    assert tickets[by_link.pk].steps.get().owner == world["officer-lixia-hall"]
 
 
 @pytest.mark.parametrize(
