@@ -143,4 +143,5 @@ def test_a_refused_case_says_so_and_where_to_ask_without_the_officers_words(app)
     assert "12333" in body["next_step"] and "办理结果通知书" in body["next_step"]
     assert "张建国" not in json.dumps(body, ensure_ascii=False)  # the reason may name people
     page = Client().post("/progress/", {"number": app.number, "id_tail": "1234"}).content
-    assert "不予办理或已终止" in page.decode() and "12333" in page.decode()
+    shown = page.decode()
+    assert "不予办理或已终止" in shown and "如有疑问，请拨打12333咨询" in shown
