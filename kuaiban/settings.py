@@ -200,6 +200,10 @@ if KUAIBAN_S3_BUCKET:
 
 # 容缺受理: a missing non-key material is owed within this many working days.
 KUAIBAN_GAP_WORKING_DAYS = env_int("KUAIBAN_GAP_WORKING_DAYS", 10)
+# Office hours of a working day, "HH:MM-HH:MM" periods separated by commas: 即办 counts its
+# 30 minutes only inside them (a case taken after closing is due 30 minutes after the next
+# working day's opening). Checked by kuaiban/calendar/conf.py.
+KUAIBAN_OFFICE_HOURS = env_str("KUAIBAN_OFFICE_HOURS", "09:00-12:00,13:30-17:00")
 
 # Shared data (kuaiban/shareddata/README.md): this database ("local") or the provincial
 # data-sharing platform ("http").

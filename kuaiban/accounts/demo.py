@@ -12,7 +12,14 @@ from django.db import transaction
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
 from kuaiban.calendar.services import DayEntry, calendar_year_enter
-from kuaiban.catalogue.models import Agency, AgencyKind, Region, RegionLevel, Route
+from kuaiban.catalogue.models import (
+    Agency,
+    AgencyKind,
+    Region,
+    RegionLevel,
+    Route,
+    service_hall_name,
+)
 from kuaiban.shareddata.models import (
     ECertificate,
     EmploymentRecord,
@@ -109,7 +116,7 @@ def _regions() -> None:
 
 
 def _agencies() -> None:
-    """One agency of every kind per city, and the routes that send the city's cases to it."""
+    """One agency of every case kind per city, and the routes that send the city's cases to it."""
     for region in Region.objects.filter(level=RegionLevel.CITY):
         for kind, suffix in _AGENCY_NAMES.items():
             agency, _ = Agency.objects.update_or_create(
@@ -126,6 +133,22 @@ def _agencies() -> None:
             Route.objects.update_or_create(
                 region=region, agency_kind=kind, item=None, defaults={"agency": agency}
             )
+    _service_halls()
+
+
+def _service_halls() -> None:
+    """One 人社服务大厅 per city and district: the clerks' own window, never routed to."""
+    for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]):
+        Agency.objects.update_or_create(
+            code=f"{region.code}-{AgencyKind.SERVICE_HALL}",
+            defaults={
+                "name": service_hall_name(region),
+                "kind": AgencyKind.SERVICE_HALL,
+                "region": region,
+                "address": f"{region.name}政务服务中心人社服务大厅（演示地址）",
+                "office_hours": DEMO_OFFICE_HOURS,
+            },
+        )
 
 
 def _account(account: dict[str, Any]) -> None:

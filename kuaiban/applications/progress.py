@@ -1,5 +1,6 @@
 """公开的办件进度查询: the number and the last four characters of the applicant's ID number or
-credit code give the status, the sub-cases and what is still owed — never a name or an
+credit code give the status, the sub-cases, what is still owed and, once every item is
+decided, the results by name and where to get them — never a name, a result's number or an
 identifier. Wrong guesses are throttled exactly like log-ins (``accounts.LoginFailure`` rows,
 shared by every web node): per number from an address, and per address over all numbers.
 """
@@ -52,6 +53,19 @@ class Owed:
 
 
 @dataclass(frozen=True)
+class ProgressResult:
+    """One result by its name (e.g. 退休核准通知书); never its number, which is personal."""
+
+    item: str
+    name: str
+
+
+# What a finished or refused case tells the person to do next: where the results are.
+RESULTS_WHERE = "办理结果通知书可登录“我的办件”下载，或凭受理回执到受理窗口领取。"
+REFUSED_ASK = "不予办理或终止的原因写在办理结果通知书中；如有疑问，请拨打12333咨询。"
+
+
+@dataclass(frozen=True)
 class Progress:
     number: str
     bundle: str
@@ -59,6 +73,9 @@ class Progress:
     status_label: str
     subcases: list[ProgressLine]
     owed: list[Owed]
+    results: list[ProgressResult]
+    refused: list[str]  # the items not done (不予办理 or 终止), by name only
+    next_step: str  # once every item is decided: where the results are, whom to ask
 
 
 def progress_input_check(*, number: str, id_tail: str) -> tuple[str, str]:
@@ -107,6 +124,10 @@ def _progress(application: Application) -> Progress:
         if m.provision == Provision.GAP and m.supplied_at is None
     ]
     owed += [Owed("correction", text, None) for text in outcome.corrections]
+    refused = [name for name, _reason in outcome.refused]  # an officer's words may be personal
+    next_step = ""
+    if outcome.finished:
+        next_step = RESULTS_WHERE + (REFUSED_ASK if refused else "")
     return Progress(
         number=application.number,
         bundle=application.bundle.name,
@@ -117,4 +138,7 @@ def _progress(application: Application) -> Progress:
             for s in application.subcases.all()
         ],
         owed=owed,
+        results=[ProgressResult(r.item, r.name) for r in outcome.results],
+        refused=refused,
+        next_step=next_step,
     )

@@ -29,6 +29,11 @@ class OwedOut(Schema):
     due_date: str | None = Field(description="补齐期限（容缺材料）")
 
 
+class ProgressResultOut(Schema):
+    item: str = Field(description="事项名称")
+    name: str = Field(description="办理结果名称（不含文书编号）")
+
+
 class ProgressOut(Schema):
     number: str
     bundle: str = Field(description="一件事名称")
@@ -36,6 +41,11 @@ class ProgressOut(Schema):
     status_label: str
     subcases: list[ProgressSubCaseOut]
     owed: list[OwedOut] = Field(description="申请人尚需提供的全部内容")
+    results: list[ProgressResultOut] = Field(description="已办结事项的办理结果（仅名称）")
+    refused: list[str] = Field(description="不予办理或终止的事项名称（原因见办理结果通知书）")
+    next_step: str = Field(
+        description="全部事项办结后：到哪里领取办理结果，不予办理时向谁咨询；未办结时为空"
+    )
 
 
 @router.get(
@@ -83,5 +93,8 @@ def progress(
                 )
                 for o in found.owed
             ],
+            results=[ProgressResultOut(item=r.item, name=r.name) for r in found.results],
+            refused=found.refused,
+            next_step=found.next_step,
         ),
     )

@@ -6,8 +6,8 @@ Conventions:
 - The start day is never counted: 1 working day after Friday is Monday (or later). N=0 returns
   the start day itself without consulting the calendar.
 - `due_at` deadlines are the end of the last day, 23:59:59.999999 Beijing time: a limit counts
-  whole days, so an item is on time as long as it is done on its due date. 即办 is start + 30
-  minutes.
+  whole days, so an item is on time as long as it is done on its due date. 即办 is 30 minutes
+  of office time (``KUAIBAN_OFFICE_HOURS`` on working days): outside them, from the next opening.
 - Calendar days and months need no holiday data, so they are computed for any year (a limit that
   ends on a holiday is *not* moved to the next working day; see `add_calendar_days`).
 - Every day whose working status is needed must lie in a complete `CalendarYear`; otherwise
@@ -25,8 +25,8 @@ from decimal import Decimal
 
 from django.db.models import Max, Min
 
-from kuaiban.calendar import arithmetic
-from kuaiban.calendar.arithmetic import Interval, WorkCalendar, end_of_day, local_date
+from kuaiban.calendar import arithmetic, conf
+from kuaiban.calendar.arithmetic import SHANGHAI, Interval, WorkCalendar, end_of_day, local_date
 from kuaiban.calendar.limits import INSTANT_MINUTES, LimitUnit, TimeLimit
 from kuaiban.calendar.models import CalendarDay, CalendarDayKind, CalendarYear
 
@@ -107,8 +107,7 @@ def due_at(
 ) -> dt.datetime:
     """The deadline of ``limit`` counted from ``start``, as an aware Asia/Shanghai datetime."""
     if limit.is_instant:
-        arithmetic.require_aware(start)
-        return start + dt.timedelta(minutes=INSTANT_MINUTES)
+        return instant_due(start=start, calendar=calendar)
     day = local_date(start)
     unit = LimitUnit(limit.unit)
     if unit == LimitUnit.WORKING_DAYS:
@@ -118,6 +117,32 @@ def due_at(
     else:
         last = add_months(start=day, months=limit.value)
     return end_of_day(last)
+
+
+def instant_due(*, start: dt.datetime, calendar: WorkCalendar | None = None) -> dt.datetime:
+    """即办: 30 minutes of office time (``KUAIBAN_OFFICE_HOURS`` on working days) from ``start``.
+
+    A case taken after closing, over lunch or on a holiday starts its 30 minutes at the next
+    opening; minutes left at a closing carry over to the next opening.
+    """
+    arithmetic.require_aware(start)
+    periods = conf.office_periods()
+    left = dt.timedelta(minutes=INSTANT_MINUTES)
+    moment = start.astimezone(SHANGHAI)
+    day = moment.date()
+    if calendar is None:
+        calendar = calendar_load(since=day)
+    while True:  # ends: a working day comes, or a year not entered raises CalendarNotConfigured
+        if calendar.is_working_day(day):
+            for opens, closes in periods:
+                begin = max(moment, dt.datetime.combine(day, opens, tzinfo=SHANGHAI))
+                end = dt.datetime.combine(day, closes, tzinfo=SHANGHAI)
+                if begin >= end:
+                    continue
+                if begin + left <= end:
+                    return begin + left
+                left -= end - begin
+        day += dt.timedelta(days=1)
 
 
 def working_days_between(

@@ -54,6 +54,18 @@ class AgencyKind(models.TextChoices):
     CARD_SERVICE = "card_service", _("社会保障卡服务机构")
     SKILLS = "skills", _("职业技能鉴定机构")
     PERSONNEL_EXAM = "personnel_exam", _("人事考试机构")
+    # Not a case agency: the 人社服务大厅 (综合受理窗口) where clerks serve walk-ins. A window
+    # visit belongs to it, and a bad window rating is rectified by it; no item routes to it.
+    SERVICE_HALL = "service_hall", _("人社服务大厅（综合受理窗口）")
+
+
+# The kinds that work sub-cases: an item of a pack names one of these, never the service hall.
+CASE_AGENCY_KINDS = tuple(kind for kind in AgencyKind if kind != AgencyKind.SERVICE_HALL)
+
+
+def service_hall_name(region: Region) -> str:
+    """Where a clerk of ``region`` serves walk-ins when no hall agency is on record."""
+    return f"{region.name}人社服务大厅"
 
 
 class Delivery(models.TextChoices):
@@ -299,7 +311,7 @@ class ServiceItem(CatalogueRow):
     agency_kind = models.CharField(
         _("责任机构类型"),
         max_length=32,
-        choices=AgencyKind.choices,
+        choices=[(kind.value, kind.label) for kind in CASE_AGENCY_KINDS],
         help_text=_("办理该事项的机构类型；按申请人所在地区确定具体机构。"),
     )
     target = models.CharField(_("办事对象"), max_length=8, choices=ItemTarget.choices)

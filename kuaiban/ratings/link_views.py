@@ -26,7 +26,7 @@ from kuaiban.ratings.forms import rating_form_context, rating_post_parse, rating
 from kuaiban.ratings.indicators import indicator_label
 from kuaiban.ratings.links import visit_link_check, visit_link_expires
 from kuaiban.ratings.models import RatingSubject, WindowVisit
-from kuaiban.ratings.selectors import access_visit_by_link, visit_rating
+from kuaiban.ratings.selectors import access_visit_by_link, visit_place, visit_rating
 from kuaiban.ratings.services import rating_submit_visit
 
 _RATERS = (Role.PERSON, Role.UNIT)
@@ -102,7 +102,7 @@ def _visit_context(visit: WindowVisit) -> dict[str, Any]:
     return {
         "visit": visit,
         "served_at": timezone.localtime(visit.visited_at),
-        "place": visit.agency.name if visit.agency else f"{visit.region.name}政务服务窗口",
+        "place": visit_place(visit),
         "clerk_name": visit.clerk.display_name or visit.clerk.username,
         "person": visit.applicant_name,
         "person_id": mask_id_number(identifier) if identifier else "",

@@ -58,9 +58,7 @@ class WindowVisit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="window_visits",
-        help_text=_(
-            "窗口服务的责任机构：柜员所属机构，或所办办件首个子件的经办机构；差评由它整改。"
-        ),
+        help_text=_("窗口服务的地点和责任机构：柜员所属机构（人社服务大厅）；差评由它整改。"),
     )
 
     class Meta:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SUBCASE_UNFINISHED
-from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.models import Agency, Region, service_hall_name
 from kuaiban.catalogue.regions import region_and_above, region_and_below
 from kuaiban.core.errors import NotFound
 from kuaiban.ratings.links import (
@@ -212,6 +212,11 @@ def ticket_steps_overdue(*, now: dt.datetime) -> QuerySet[TicketStep]:
 # ---------------------------------------------------------------------------------------------
 # Who owns a step
 # ---------------------------------------------------------------------------------------------
+
+
+def visit_place(visit: WindowVisit) -> str:
+    """Where the person was served: the clerk's hall, else their region's 人社服务大厅."""
+    return visit.agency.name if visit.agency else service_hall_name(visit.region)
 
 
 def agency_officer(agency: Agency) -> User | None:

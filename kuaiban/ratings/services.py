@@ -31,7 +31,7 @@ from kuaiban.ratings.indicators import RatingInput, indicators_for, rating_input
 from kuaiban.ratings.links import VisitLink, visit_link_expires, visit_link_phone, visit_link_url
 from kuaiban.ratings.models import Rating, RatingInvitation, RatingSubject, WindowVisit
 from kuaiban.ratings.pushes import rating_push_enqueue
-from kuaiban.ratings.selectors import is_completed, ticket_steps_overdue
+from kuaiban.ratings.selectors import is_completed, ticket_steps_overdue, visit_place
 from kuaiban.ratings.tickets import (
     Forbidden,
     ticket_appeal,
@@ -94,7 +94,8 @@ def visit_record(
 
     With an application, the person is its applicant and the visit is recorded once per clerk
     and day however often the submission is retried. Without one (a consultation), the name
-    is required and the clerk's own agency answers for the visit. A new visit with a phone on
+    is required. The visit belongs to the clerk's own agency (their 人社服务大厅); a clerk
+    without one served at their region's hall, never at an agency working the case. A new visit with a phone on
     record has its personal rating link texted to that phone, once.
     """
     if clerk.role != Role.CLERK:
@@ -102,8 +103,9 @@ def visit_record(
     region: Region | None = clerk.region
     if region is None:
         raise Unprocessable("柜员账号未设置所属地区", code="no_region")
-    agency = clerk.agency or (first_agency(application) if application else None)
-    if agency is None:
+    # The visit happened at the clerk's own hall, whatever agencies then work the case.
+    agency = clerk.agency
+    if agency is None and application is None:
         raise Unprocessable("无法确定窗口服务的责任机构：请为柜员设置所属机构", code="no_agency")
     if application is not None:
         applicant = application.applicant
@@ -146,7 +148,7 @@ def _visit_link_enqueue(visit: WindowVisit) -> None:
     url = visit_link_url(visit)
     served = timezone.localtime(visit.visited_at)
     until = timezone.localtime(visit_link_expires(visit))
-    where = visit.agency.name if visit.agency else visit.region.name
+    where = visit_place(visit)
     text = (
         f"您 {served:%Y年%m月%d日} 在{where}窗口办理了“{application.bundle.name}”"
         f"（办件 {application.number}），欢迎评价本次窗口服务：{url} "

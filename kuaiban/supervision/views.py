@@ -38,6 +38,7 @@ from kuaiban.supervision.exports import workbook_bytes
 from kuaiban.supervision.filters import Choices, FilterResult, filter_choices, filters_parse
 from kuaiban.supervision.report import report_document
 from kuaiban.supervision.scope import NotAllowed, Scope, scope_for
+from kuaiban.supervision.selectors.contact_points import contact_point_packs
 from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM, Processing
 from kuaiban.supervision.selectors.lists import (
     overdue_step_list,
@@ -237,8 +238,34 @@ def tickets(request: HttpRequest, page: Page) -> HttpResponse:
 
 @supervision_view()
 def contact_points(request: HttpRequest, page: Page) -> HttpResponse:
+    packs = contact_point_packs(page.scope, tree=page.ctx.tree)
+    listing = [p for p in packs if p.points]
+    if not packs:
+        return _render(
+            request,
+            page,
+            "supervision/list.html",
+            {
+                "heading": "联系点进展",
+                "intro": "本省尚未导入政策包，没有联系点名单。",
+                "tables": [],
+            },
+        )
+    if not listing:
+        names = "、".join(f"《{p.name}》" for p in packs)
+        return _render(
+            request,
+            page,
+            "supervision/list.html",
+            {
+                "heading": "联系点进展",
+                "intro": f"本省政策包{names}未列出联系点，因此没有联系点进展可显示。",
+                "tables": [],
+            },
+        )
     computed = contact_points_cached(page.ctx)
     table = contact_point_table(computed.value)
+    names = "、".join(f"《{p.name}》（{p.points}个）" for p in listing)
     return _render(
         request,
         page,
@@ -246,7 +273,7 @@ def contact_points(request: HttpRequest, page: Page) -> HttpResponse:
         {
             "heading": "联系点进展",
             "tables": _shown([table]),
-            "intro": "山西“快办行动”部、省联系点（政策包中的联系点名单）。"
+            "intro": f"政策包{names}所列的“快办行动”联系点。"
             "联系点按名称对应到本省同名地区（含下辖地区）；“省本级”只含省本级受理的办件。"
             "事项整合数为统计期内有受理的一件事个数；提速事项数为使用到的承诺时限短于法定时限的事项个数；"
             "材料精减数为打包少交的材料加告知承诺替代的材料。",

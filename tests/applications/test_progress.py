@@ -99,3 +99,49 @@ def test_wrong_guesses_are_throttled_per_address_like_log_ins(app) -> None:
     later = timezone.now() + dt.timedelta(minutes=16)
     with mock.patch.object(timezone, "now", return_value=later):
         assert _get(app.number, "1234").status_code == 200
+
+
+def _decide_all(app: Application, outcome: Outcome) -> None:
+    """Decide every item, stage after stage, as its officer would."""
+    while subcase := app.subcases.filter(status="open").order_by("stage", "pk").first():
+        subcase_decide(
+            actor=_officer(subcase),
+            subcase=subcase,
+            outcome=outcome,
+            note="经核查不符合条件（张建国）" if outcome == Outcome.REJECTED else "",
+            results=[{"kind": "document", "name": f"{subcase.seed_name}结果", "number": "N-88"}]
+            if outcome == Outcome.APPROVED
+            else None,
+        )
+
+
+def test_a_finished_case_names_its_results_and_where_to_get_them(app) -> None:
+    before = _get(app.number, "1234").json()
+    assert before["results"] == [] and before["next_step"] == ""
+    _decide_all(app, Outcome.APPROVED)
+    app.refresh_from_db()
+    assert app.status == "done"
+    body = _get(app.number, "1234").json()
+    names = list(app.subcases.values_list("seed_name", flat=True))
+    assert body["results"] == [{"item": n, "name": f"{n}结果"} for n in names]
+    assert body["refused"] == []
+    assert "可登录“我的办件”下载，或凭受理回执到受理窗口领取" in body["next_step"]
+    assert "N-88" not in json.dumps(body)  # a result's number is personal
+    shown = Client().post("/progress/", {"number": app.number, "id_tail": "1234"}).content
+    page = shown.decode()
+    assert "办理结果" in page and f"{names[0]}结果" in page and "受理窗口领取" in page
+    assert "N-88" not in page and "张建国" not in page
+
+
+def test_a_refused_case_says_so_and_where_to_ask_without_the_officers_words(app) -> None:
+    _decide_all(app, Outcome.REJECTED)
+    app.refresh_from_db()
+    assert app.status == "rejected"
+    body = _get(app.number, "1234").json()
+    assert body["status_label"] == "不予办理" and body["results"] == []
+    assert body["refused"] == list(app.subcases.values_list("seed_name", flat=True))
+    assert "12333" in body["next_step"] and "办理结果通知书" in body["next_step"]
+    assert "张建国" not in json.dumps(body, ensure_ascii=False)  # the reason may name people
+    page = Client().post("/progress/", {"number": app.number, "id_tail": "1234"}).content
+    shown = page.decode()
+    assert "不予办理或已终止" in shown and "如有疑问，请拨打12333咨询" in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from kuaiban.calendar.arithmetic import SHANGHAI
 from kuaiban.calendar.errors import CalendarNotConfigured
@@ -92,11 +93,49 @@ def test_calendar_days_and_months_refuse_negative_values():
         add_months(start=D(2025, 1, 1), months=-1)
 
 
-def test_instant_is_due_thirty_minutes_later_even_on_a_holiday(db, django_assert_num_queries):
-    start = bj(2025, 1, 29, 10, 5)  # 春节
-    with django_assert_num_queries(0):
-        due = due_at(start=start, limit=TimeLimit(LimitUnit.INSTANT))
-    assert due == bj(2025, 1, 29, 10, 35)
+@pytest.mark.usefixtures("official_calendar")
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        (bj(2025, 3, 3, 10, 5), bj(2025, 3, 3, 10, 35)),  # Monday morning: 30 minutes later
+        (bj(2025, 3, 3, 17, 35), bj(2025, 3, 4, 9, 30)),  # after closing: from the next opening
+        (bj(2025, 3, 3, 16, 50), bj(2025, 3, 4, 9, 20)),  # 10 minutes today, 20 tomorrow
+        (bj(2025, 3, 3, 11, 50), bj(2025, 3, 3, 13, 50)),  # lunch does not count
+        (bj(2025, 3, 3, 12, 40), bj(2025, 3, 3, 14, 0)),  # taken over lunch
+        (bj(2025, 3, 3, 7, 0), bj(2025, 3, 3, 9, 30)),  # before opening
+        (bj(2025, 3, 8, 10, 0), bj(2025, 3, 10, 9, 30)),  # Saturday → Monday
+        (bj(2025, 1, 29, 10, 5), bj(2025, 2, 5, 9, 30)),  # 春节 → the first working day after
+        (bj(2025, 1, 26, 10, 5), bj(2025, 1, 26, 10, 35)),  # a make-up Sunday (调休) is worked
+    ],
+)
+def test_instant_counts_thirty_minutes_of_office_time(start, due, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert due_at(start=start, limit=TimeLimit(LimitUnit.INSTANT)) == due
+
+
+@pytest.mark.usefixtures("official_calendar")
+def test_instant_follows_the_office_hours_setting(settings) -> None:
+    settings.KUAIBAN_OFFICE_HOURS = "08:30-12:00, 14:00-18:00"
+    assert due_at(start=bj(2025, 3, 3, 17, 20), limit=TimeLimit(LimitUnit.INSTANT)) == bj(
+        2025, 3, 3, 17, 50
+    )
+    assert due_at(start=bj(2025, 3, 3, 19, 0), limit=TimeLimit(LimitUnit.INSTANT)) == bj(
+        2025, 3, 4, 9, 0
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["", "9-17", "09:00-12:00,11:00-17:00", "12:00-09:00", "25:00-26:00", "09:00"]
+)
+def test_bad_office_hours_are_refused_by_name(settings, value) -> None:
+    settings.KUAIBAN_OFFICE_HOURS = value
+    with pytest.raises(ImproperlyConfigured, match="KUAIBAN_OFFICE_HOURS"):
+        due_at(start=bj(2025, 3, 3, 10, 0), limit=TimeLimit(LimitUnit.INSTANT))
+
+
+def test_instant_needs_the_calendar_of_its_year(db) -> None:
+    with pytest.raises(CalendarNotConfigured):
+        due_at(start=bj(2025, 3, 3, 10, 0), limit=TimeLimit(LimitUnit.INSTANT))
 
 
 def test_naive_datetimes_are_refused():

@@ -52,6 +52,7 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
     ),
     "KUAIBAN_S3_REGION": ("cn-north-1", "STORAGES.default.OPTIONS.region_name", "cn-north-1"),
     "KUAIBAN_GAP_WORKING_DAYS": ("7", "KUAIBAN_GAP_WORKING_DAYS", 7),
+    "KUAIBAN_OFFICE_HOURS": ("08:30-17:30", "KUAIBAN_OFFICE_HOURS", "08:30-17:30"),
     "KUAIBAN_AUTH_BACKENDS": (
         "province.sso.Backend",
         "AUTHENTICATION_BACKENDS",

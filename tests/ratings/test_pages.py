@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from kuaiban.accounts.models import Role, User
 from kuaiban.core.models import AuditEvent
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStatus, WindowVisit
 from kuaiban.ratings.services import visit_record
@@ -165,8 +166,11 @@ def test_a_window_visit_is_recorded_and_rated_once_by_the_person_served(world, d
         visit_record(clerk=world["zhangjianguo"], application=done_app)
     from kuaiban.core.errors import Unprocessable
 
-    with pytest.raises(Unprocessable):  # a consultation: the clerk has no agency to answer for it
-        visit_record(clerk=clerk, applicant_name="王五")
+    consultation = visit_record(clerk=clerk, applicant_name="王五")  # at the clerk's own hall
+    assert consultation.agency == clerk.agency and consultation.application is None
+    hallless = User.objects.create(username="clerk-2", role=Role.CLERK, region=clerk.region)
+    with pytest.raises(Unprocessable):  # a consultation: this clerk has no hall to answer for it
+        visit_record(clerk=hallless, applicant_name="王五")
     client = as_user(world["zhangjianguo"])
     assert f"/ratings/visits/{visit.pk}/" in client.get("/ratings/").content.decode()
     page = client.get(f"/ratings/visits/{visit.pk}/").content.decode()
@@ -187,7 +191,7 @@ def test_a_window_visit_is_recorded_and_rated_once_by_the_person_served(world, d
     assert rating.ticket.agency == visit.agency
     assert client.post(f"/ratings/visits/{visit.pk}/", form).status_code == 302
     assert Rating.objects.filter(visit=visit).count() == 1
-    assert WindowVisit.objects.count() == 1
+    assert WindowVisit.objects.filter(application=done_app).count() == 1
 
 
 def test_anonymous_visitors_are_sent_to_log_in(done_app) -> None:

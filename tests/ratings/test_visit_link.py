@@ -194,6 +194,28 @@ def test_an_api_submission_at_the_window_records_the_visit_and_texts_its_link(wo
     assert WindowVisit.objects.count() == 1
 
 
+def test_the_visit_took_place_at_the_clerks_own_hall_not_at_an_agency_working_the_case(
+    world,
+) -> None:
+    visit = walk_in(world)
+    assert visit.application is not None
+    case_agencies = {s.agency.name for s in visit.application.subcases.select_related("agency")}
+    assert "济南市社会保险事业中心" in case_agencies  # the case goes on to the city's agencies
+    assert visit.agency is not None and visit.agency.name == "历下区人社服务大厅"
+    [message] = OutboxMessage.objects.filter(idempotency_key=f"rating.visit-link:{visit.pk}")
+    assert "在历下区人社服务大厅窗口办理了" in message.payload["text"]
+    page = Client().get(link(visit)).content.decode()
+    assert "历下区人社服务大厅" in page
+    assert not any(name in page for name in case_agencies)
+    # A clerk with no hall on record served at their region's hall, still not at a case agency.
+    hallless = User.objects.create(
+        username="clerk-2", role=Role.CLERK, region=world["clerk-lixia"].region
+    )
+    other = visit_record(clerk=hallless, application=visit.application)
+    assert other.agency is None
+    assert "历下区人社服务大厅" in Client().get(link(other)).content.decode()
+
+
 def test_the_form_phone_reaches_a_visitor_the_clerk_took_no_phone_for(world) -> None:
     visit = walk_in(world, phone="")
     assert visit.application is not None and visit.application.applicant_phone == "13905310000"
@@ -300,6 +322,9 @@ def test_a_bad_rating_by_link_opens_the_ticket_as_the_logged_in_path_does(world)
     assert shape(tickets[by_link.pk]) == shape(tickets[logged_in.pk])
     assert shape(tickets[by_link.pk])[0] == TicketStatus.CALLBACK
     assert shape(tickets[by_link.pk])[3] == StepKind.CALLBACK
+    # The hall where the person was served calls back: its head, not a case agency's officer.
+    assert tickets[by_link.pk].agency.name == "历下区人社服务大厅"
+    assert tickets[by_link.pk].steps.get().owner == world["officer-lixia-hall"]
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,17 @@ def test_contact_points_page(world, ledger) -> None:
     text = page.content.decode()
     assert text.count("省级联系点") + text.count("部、省共同联系点") >= 23
     assert "（未找到同名地区）" in text  # 大同市 is not in this database
+    assert "政策包《关于全省开展“人社服务快办行动”的通知》（23个）所列的“快办行动”联系点" in text
+
+
+def test_contact_points_of_a_province_whose_pack_lists_none_say_so_plainly(world, ledger) -> None:
+    text = client_for(world["supervisor-sd"]).get("/supervision/contact-points/").content.decode()
+    assert "山西" not in text  # another province's list is not this supervisor's
+    assert (
+        "本省政策包《山东省推进“人社服务快办行动”巩固“一次办好”改革成果实施办法》未列出联系点"
+        in text
+    )
+    assert "没有符合条件的数据" not in text  # no empty table pretending to be filtered
 
 
 def _sheet_rows(content: bytes, title: str) -> list[tuple]:

@@ -10,7 +10,7 @@ from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit, promised_within_legal
 from kuaiban.cases.checks import check_normalize
 from kuaiban.catalogue.models import (
-    AgencyKind,
+    CASE_AGENCY_KINDS,
     FieldType,
     ItemTarget,
     MaterialKind,
@@ -97,7 +97,7 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
         name=reader.text(row, "name", where=where),
         aliases=tuple(reader.strings(row, "aliases", where=where)),
         category=reader.text(row, "category", where=where),
-        agency_kind=reader.choice(row, "agency", AgencyKind.values, where=where),
+        agency_kind=reader.choice(row, "agency", [k.value for k in CASE_AGENCY_KINDS], where=where),
         target=reader.choice(row, "target", ItemTarget.values, where=where),
         legal_limit=legal,
         promised_limit=promised,

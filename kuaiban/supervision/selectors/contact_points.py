@@ -99,6 +99,23 @@ def contact_point_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class PackPoints:
+    """A policy pack the user's province works under, and how many contact points it lists."""
+
+    name: str
+    points: int
+
+
+def contact_point_packs(scope: Scope, *, tree: RegionTree) -> list[PackPoints]:
+    """The packs of the user's own province (every pack for a user who sees every region)."""
+    packs = Pack.objects.annotate(n=Count("contact_points")).order_by("code")
+    if scope.focus_region_id is not None:
+        province = tree.ancestors(scope.focus_region_id)[-1]
+        packs = packs.filter(region_id=province)
+    return [PackPoints(name, n) for name, n in packs.values_list("name", "n")]
+
+
 def _visible_regions(scope: Scope, tree: RegionTree) -> frozenset[int] | None:
     """The regions whose contact points the user is shown (None: all)."""
     if scope.region_ids is not None:

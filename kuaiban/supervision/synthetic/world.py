@@ -19,7 +19,13 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.bundles.planning import PlanMaterial, bundle_plan, required_groups_unchosen
 from kuaiban.bundles.selectors import ItemLimits, bundle_get, item_limits, pack_speedups
-from kuaiban.catalogue.models import Agency, AgencyKind, FormField, Region, RegionLevel
+from kuaiban.catalogue.models import (
+    CASE_AGENCY_KINDS,
+    Agency,
+    FormField,
+    Region,
+    RegionLevel,
+)
 from kuaiban.shareddata.connectors.base import RecordRef, SharedProfile
 
 # (code, name, parent code); GB/T 2260. Cities first, then their districts.
@@ -164,9 +170,9 @@ def _places(province: Region) -> list[Place]:
 def _agencies_ensure(region: Region) -> dict[str, int]:
     found = {
         a.kind: a.pk
-        for a in Agency.objects.filter(code__in=[f"{region.code}-{k}" for k in AgencyKind])
+        for a in Agency.objects.filter(code__in=[f"{region.code}-{k}" for k in CASE_AGENCY_KINDS])
     }
-    for kind in AgencyKind:
+    for kind in CASE_AGENCY_KINDS:
         if kind.value not in found:
             agency = Agency.objects.create(
                 code=f"{region.code}-{kind.value}",
