@@ -23,7 +23,7 @@ from kuaiban.applications.models import (
 from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
-from kuaiban.bundles.planning import Plan, bundle_plan
+from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.cases.routing import RoutingTable, routes_require
 from kuaiban.cases.services import subcases_create
@@ -329,7 +329,12 @@ def _application_create(
         answers=data.answers,
         items=[s.code for s in plan.subitems],
         form=form,
-        burden={k: {"separate": v.separate, "bundled": v.bundled} for k, v in plan.burden.items()},
+        burden={
+            k: {"separate": v.separate, "bundled": v.bundled}
+            for k, v in burden_as_submitted(
+                plan.burden, visited=data.channel == Channel.WINDOW
+            ).items()
+        },
         promised_due_at=plan.promised_due_at,
         idempotency_key=key,
         request_hash=fingerprint,

@@ -498,3 +498,14 @@ def _burden(
         "applications": Burden(separate=len(items), bundled=1 if items else 0),
         "visits": Burden(separate=len(offline), bundled=1 if offline else 0),
     }
+
+
+def burden_as_submitted(burden: Mapping[str, Burden], *, visited: bool) -> dict[str, Burden]:
+    """The burden an application stores and its receipt shows: the plan's figure, except that
+    an application handed in at a window (``visited``) cost its applicant one visit even when
+    every item could be done online. The guide's figure (no channel) is the plan's own."""
+    result = dict(burden)
+    visits = result.get("visits")
+    if visited and visits is not None and visits.bundled < 1:
+        result["visits"] = Burden(separate=visits.separate, bundled=1)
+    return result

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.models import Application
+from kuaiban.bundles.planning import bundle_plan
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,18 @@ def test_the_printed_receipt_carries_the_rating_link_and_its_qr_code(world) -> N
     other = _client(world["supervisor-sd"]).get(f"/me/applications/{number}/receipt.pdf")
     assert other.status_code == 200
     assert not sum(len(p.images) for p in PdfReader(io.BytesIO(other.content)).pages)
+
+
+def test_a_walk_ins_receipt_counts_the_one_visit_to_the_window(world) -> None:  # type: ignore[no-untyped-def]
+    clerk = _client(world["clerk-lixia"])
+    number = _walk_in_submitted(clerk)
+    application = Application.objects.get(number=number)
+    guide = application.bundle.scenarios.get(code="10-1")
+    plan = bundle_plan(bundle=application.bundle, scenario_code=guide.code)
+    assert plan.burden["visits"].bundled == 0  # every item can be done online
+    assert application.burden["visits"] == {
+        "separate": plan.burden["visits"].separate,
+        "bundled": 1,
+    }
+    receipt = clerk.get(f"/me/applications/{number}/receipt/").content.decode()
+    assert f"<td>到现场（次）</td><td>{plan.burden['visits'].separate}</td><td>1</td>" in receipt
