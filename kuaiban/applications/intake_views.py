@@ -34,7 +34,13 @@ from kuaiban.applications.services import application_submit
 from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.models import Bundle, Pack
-from kuaiban.bundles.planning import Plan, PlanField, bundle_plan, required_groups_unchosen
+from kuaiban.bundles.planning import (
+    Plan,
+    PlanField,
+    bundle_plan,
+    plan_for_answers,
+    required_groups_unchosen,
+)
 from kuaiban.bundles.selectors import bundle_get, pack_list
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.errors import ApiError, NotFound
@@ -140,7 +146,7 @@ def _applicant_kind(request: HttpRequest) -> str:
 
 
 def _plan(request: HttpRequest, bundle: Bundle, state: IntakeState, lookup: LookupResult) -> Plan:
-    return bundle_plan(
+    plan = bundle_plan(
         bundle=bundle,
         scenario_code=state.scenario,
         optional_items=state.items,
@@ -148,6 +154,8 @@ def _plan(request: HttpRequest, bundle: Bundle, state: IntakeState, lookup: Look
         profile=lookup.profile,
         applicant_kind=_applicant_kind(request),
     )
+    # Once the form is answered, the materials step lists only what the answers make necessary.
+    return plan_for_answers(plan=plan, form=state.form, on=timezone.localdate())
 
 
 def _settled(plan: Plan, clean: dict[str, str]) -> list[tuple[str, str]]:

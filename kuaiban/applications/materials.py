@@ -48,8 +48,11 @@ def materials_decide(
     decisions: list[MaterialDecision] = []
     errors: dict[str, list[str]] = {}
     planned = {m.code: m for m in plan.materials}
+    not_needed = {m.code: m.name for m in plan.materials_not_needed}
     for code in choices:
-        if code not in planned:
+        if code in not_needed:
+            errors[f"materials.{code}"] = [f"按您填写的内容，无需提供“{not_needed[code]}”"]
+        elif code not in planned:
             errors[f"materials.{code}"] = ["该一件事不需要这份材料"]
     for material in plan.materials:
         if material.from_shared_data:

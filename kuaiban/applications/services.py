@@ -23,7 +23,7 @@ from kuaiban.applications.models import (
 from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
-from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted
+from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.cases.routing import RoutingTable, routes_require
 from kuaiban.cases.services import subcases_create
@@ -109,6 +109,8 @@ def application_submit(
     form, form_errors = form_clean(fields=plan.fields, data=given)
     if not form_errors:
         form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
+        # Only what the answers make necessary is listed, required and stored.
+        plan = plan_for_answers(plan=plan, form=form, on=timezone.localdate())
     errors = form_errors | errors
     decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
     errors.update(material_errors)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -25,6 +25,7 @@ from kuaiban.calendar.arithmetic import WorkCalendar
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.limits import TimeLimit
 from kuaiban.calendar.selectors import calendar_load, due_at
+from kuaiban.cases.checks.review import check_holds
 from kuaiban.cases.checks.validate import ON_SUBMIT_REFUSE
 from kuaiban.catalogue.models import AgencyKind, FormField
 from kuaiban.catalogue.values import field_value_error
@@ -83,6 +84,8 @@ class PlanMaterial:
     shared_source: str
     from_shared_data: bool
     items: list[str] = field(default_factory=list)
+    # 智能审核 rule on the form: needed only when it holds (catalogue `needed_when`; empty: always).
+    needed_when: dict[str, Any] = field(default_factory=dict)
 
     @property
     def from_online_form(self) -> bool:
@@ -141,6 +144,9 @@ class Plan:
     # 智能审核 rules marked `on_submit: refuse`: checked on the answers before anything is stored.
     submit_checks: list[dict[str, Any]] = field(default_factory=list)
     applicant_kind: str = "person"
+    # Materials the answers show are not needed (their `needed_when` does not hold): neither
+    # listed nor required, and not counted in the burden.
+    materials_not_needed: list[PlanMaterial] = field(default_factory=list)
 
     @property
     def asked_fields(self) -> list[PlanField]:
@@ -303,6 +309,28 @@ def bundle_plan(
     )
 
 
+def plan_for_answers(*, plan: Plan, form: Mapping[str, Any], on: dt.date) -> Plan:
+    """The plan once the form is answered: a material whose `needed_when` rule does not hold on
+    the answers (e.g. 供养亲属生活来源证明 with 供养亲属人数 0) is neither listed nor required,
+    and the burden counts follow — item by item it would not be asked either. A rule that cannot
+    be told yet (the field blank or unreadable) keeps the material."""
+    dropped = [
+        m
+        for m in plan.materials
+        if m.needed_when and check_holds(check=m.needed_when, form=form, on=on) is False
+    ]
+    if not dropped:
+        return plan
+    materials = [m for m in plan.materials if m not in dropped]
+    counts = plan.burden["materials"]
+    burden = dict(plan.burden)
+    burden["materials"] = Burden(
+        separate=counts.separate - sum(len(m.items) for m in dropped),
+        bundled=sum(1 for m in materials if m.to_provide),
+    )
+    return replace(plan, materials=materials, burden=burden, materials_not_needed=dropped)
+
+
 def _schedule(
     bundle: Bundle,
     scenario: Scenario,
@@ -462,6 +490,7 @@ def _merge_materials(
                     shared_source=material.shared_source,
                     from_shared_data=bool(material.shared_source)
                     and (assume_shared or material.shared_source in available),
+                    needed_when=dict(material.needed_when or {}),
                 )
             entry.items.append(bi.item.code)
     return list(merged.values())

@@ -224,6 +224,15 @@ class Material(CatalogueRow):
         _("可告知承诺"), default=False, help_text=_("申请人可签署告知承诺书替代该证明材料。")
     )
     key = models.BooleanField(_("关键材料"), default=False, help_text=_("关键材料不能容缺受理。"))
+    needed_when = models.JSONField(
+        _("需要提供的条件"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "为空时总需要；否则是一条智能审核规则（如供养亲属人数至少为 1），"
+            "按表单所填不成立时不列出、也不要求这份材料。"
+        ),
+    )
 
     objects = CatalogueRowQuerySet.as_manager()
 

@@ -89,6 +89,7 @@ def _material_values(spec: MaterialSpec) -> dict[str, Any]:
         "shared_source": spec.shared_source,
         "commitment_allowed": spec.commitment_allowed,
         "key": spec.key,
+        "needed_when": spec.needed_when,
     }
 
 

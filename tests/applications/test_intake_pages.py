@@ -13,6 +13,7 @@ from kuaiban.applications.channels import web_channel
 from kuaiban.applications.intake_views import error_summary
 from kuaiban.applications.models import Channel
 from kuaiban.bundles.planning import PlanField
+from tests.applications.test_submit_api import _survivor_body
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,18 @@ def test_a_required_item_group_shows_its_members_together_and_needs_one(world) -
     assert f"“{group}”为必做事项，请至少勾选其中一项" in _summary(refused)
     chosen = client.post("/apply/shandong-2020/8/items/", {"items": ["1.7.22"]})
     assert chosen.status_code == 302 and chosen["Location"] == "/apply/shandong-2020/8/form/"
+
+
+@pytest.mark.parametrize(("dependants", "listed"), [("0", False), ("2", True)])
+def test_the_materials_step_asks_for_the_dependants_proof_only_when_there_are_dependants(
+    world, dependants, listed
+) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    client.post("/apply/shandong-2020/9/", {"scenario": "9-1"})
+    form = _survivor_body()["form"] | {"dependants_count": dependants}
+    answered = client.post("/apply/shandong-2020/9/form/", form)
+    assert answered.status_code == 302, _summary(answered.content.decode())
+    assert answered["Location"] == "/apply/shandong-2020/9/submit/"
+    page = client.get("/apply/shandong-2020/9/submit/").content.decode()
+    assert ("供养亲属生活来源证明" in page) is listed
+    assert ('name="file.dependant_proof"' in page) is listed

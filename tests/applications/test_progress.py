@@ -27,7 +27,7 @@ def app(world) -> Application:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(world["zhangjianguo"])
     # 9-1 for his late father: the cremation certificate is owed later (容缺).
-    body = _survivor_body(cremation_certificate="gap", dependant_proof="commitment")
+    body = _survivor_body(cremation_certificate="gap")
     response = post_multipart(client, body, {"death_certificate": pdf()})
     assert response.status_code == 201, response.content
     return Application.objects.get(number=response.json()["number"])

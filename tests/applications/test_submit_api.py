@@ -21,10 +21,13 @@ from kuaiban.applications.models import (
     Provision,
     SharedDataUse,
 )
+from kuaiban.bundles.planning import bundle_plan
+from kuaiban.bundles.selectors import bundle_get
 from kuaiban.calendar.selectors import add_working_days, is_working_day
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxMessage
+from kuaiban.shareddata.selectors import lookup_person
 from tests.applications.helpers import PNG, pdf, post_multipart, retirement_body
 from tests.conftest import make_id_number
 
@@ -199,8 +202,8 @@ def test_a_unit_submits_hiring_through_the_same_endpoint(world) -> None:
     assert set(app.materials.values_list("code", flat=True)) >= {"id_card", "labour_contract"}
 
 
-def _survivor_body(**materials: str) -> dict:
-    """Shandong 9-1 退休人员过世: 张建国 claims for his late father."""
+def _survivor_body(*, dependants: str = "0", **materials: str) -> dict:
+    """Shandong 9-1 退休人员过世: 张建国 claims for his late father (``dependants`` 供养亲属)."""
     return {
         "pack": "shandong-2020",
         "bundle": "9",
@@ -217,7 +220,7 @@ def _survivor_body(**materials: str) -> dict:
             "bank_name": "中国工商银行济南分行",
             "bank_account": "6222020200112233445",
             "account_holder": "张建国",
-            "dependants_count": "0",
+            "dependants_count": dependants,
         },
         "materials": materials,
         "commitments": {"credit": True},
@@ -228,7 +231,7 @@ def _survivor_body(**materials: str) -> dict:
 def test_a_gap_material_is_owed_by_a_working_day_date(world) -> None:
     # 容缺受理 on Monday 2025-03-03: the cremation certificate is not a key material, so it may
     # be handed in later, within 10 working days: by Monday 2025-03-17.
-    body = _survivor_body(cremation_certificate="gap", dependant_proof="commitment")
+    body = _survivor_body(dependants="1", cremation_certificate="gap", dependant_proof="commitment")
     response = post_multipart(_client(world["zhangjianguo"]), body, {"death_certificate": pdf()})
     assert response.status_code == 201, response.content
     app = Application.objects.get(number=response.json()["number"])
@@ -249,7 +252,7 @@ def test_a_gap_owed_over_a_holiday_falls_on_the_next_working_day(world, frozen_n
     with mock.patch.object(timezone, "now", return_value=when):
         response = post_multipart(
             _client(world["zhangjianguo"]),
-            _survivor_body(cremation_certificate="gap", dependant_proof="gap"),
+            _survivor_body(cremation_certificate="gap"),
             {"death_certificate": pdf()},
         )
     assert response.status_code == 201, response.content
@@ -366,3 +369,35 @@ def test_a_unit_is_not_reached_at_its_employee_phone(world) -> None:
     response = post_multipart(_client(unit), body, files)
     assert response.status_code == 201, response.content
     assert Application.objects.get(number=response.json()["number"]).applicant_phone == ""
+
+
+def test_without_dependants_their_proof_is_neither_asked_nor_counted(world) -> None:
+    """供养亲属人数 0: 供养亲属生活来源证明 is not required, not stored and not in the burden."""
+    client = _client(world["zhangjianguo"])
+    offered = post_multipart(
+        client, _survivor_body(cremation_certificate="gap", dependant_proof="gap"), {}
+    )
+    assert offered.status_code == 422
+    assert (
+        "无需提供“供养亲属生活来源证明”"
+        in (offered.json()["error"]["fields"]["materials.dependant_proof"][0])
+    )
+    with_dependants = post_multipart(
+        client, _survivor_body(dependants="1", cremation_certificate="gap"), {}
+    )
+    assert with_dependants.status_code == 422
+    assert "materials.dependant_proof" in with_dependants.json()["error"]["fields"]
+    assert Application.objects.count() == 0
+    response = post_multipart(
+        client, _survivor_body(cremation_certificate="gap"), {"death_certificate": pdf()}
+    )
+    assert response.status_code == 201, response.content
+    app = Application.objects.get(number=response.json()["number"])
+    assert not app.materials.filter(code="dependant_proof").exists()
+    bundle = bundle_get(pack_code="shandong-2020", bundle_code="9")
+    profile = lookup_person(id_number="370102196503121234").profile
+    full = bundle_plan(bundle=bundle, scenario_code="9-1", profile=profile)
+    [proof] = [m for m in full.materials if m.code == "dependant_proof"]
+    users = len(proof.items)  # the items that each ask for it on their own
+    assert app.burden["materials"]["bundled"] == full.burden["materials"].bundled - 1
+    assert app.burden["materials"]["separate"] == full.burden["materials"].separate - users

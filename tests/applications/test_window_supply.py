@@ -29,7 +29,7 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app(world) -> Application:  # type: ignore[no-untyped-def]
-    body = _survivor_body(cremation_certificate="gap", dependant_proof="commitment")
+    body = _survivor_body(cremation_certificate="gap")
     response = post_multipart(_client(world["zhangjianguo"]), body, {"death_certificate": pdf()})
     assert response.status_code == 201, response.content
     return Application.objects.get(number=response.json()["number"])

@@ -982,3 +982,50 @@ def test_system_performs_and_fee_are_read_from_the_catalogue(tmp_path):
     others = read_catalogue(CATALOGUE_PATH).items
     assert not any(i.system_performs for i in others.values())
     assert {i.fee for i in others.values()} == {""}
+
+
+# ---------------------------------------------------------------------------------------------
+# A material needed only on some answers (`needed_when`)
+
+_PHOTO = "  - code: photo\n    name: 近期免冠照片\n    kind: other\n"
+
+
+def _photo_needed_when(condition: str) -> str:
+    return replace_once(CATALOGUE_TEXT, _PHOTO, f"{_PHOTO}    needed_when: {condition}\n")
+
+
+def test_a_material_condition_is_read_as_a_rule(tmp_path):
+    write_files(tmp_path, catalogue=_photo_needed_when("{kind: present, field: phone}"))
+    catalogue = read_catalogue(tmp_path / "catalogue.yaml")
+    assert catalogue.materials["photo"].needed_when == {
+        "key": "needed_when",
+        "label": "需提供“近期免冠照片”",
+        "kind": "present",
+        "field": "phone",
+    }
+    assert catalogue.materials["id_card"].needed_when == {}
+
+
+@pytest.mark.parametrize(
+    ("condition", "needle", "contains"),
+    [
+        (
+            "{kind: min, field: no_such_field, value: 1}",
+            "needed_when:",
+            "材料“photo”的需要条件：字段“no_such_field”未在目录的 fields 中定义",
+        ),
+        ("{kind: min, field: phone, value: 1}", "needed_when:", "min 类规则需要 integer / money"),
+        ("{kind: min, field: contribution_months}", "needed_when:", "缺少参数“value”"),
+        ("[phone]", "needed_when:", "材料“photo”的“needed_when”应为键值映射"),
+        (
+            "{kind: min, field: contribution_months, value: 1}",
+            "materials: [id_card, photo]",
+            "材料“photo”按字段“contribution_months”决定是否需要，但该事项的表单没有这个字段",
+        ),
+    ],
+)
+def test_a_bad_material_condition_is_located(tmp_path, condition, needle, contains):
+    text = _photo_needed_when(condition)
+    write_files(tmp_path, catalogue=text)
+    path = tmp_path / "catalogue.yaml"
+    find_problem(catalogue_problems(path), file=path, line=line_of(text, needle), contains=contains)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from kuaiban.bundles.packfile.reader import LineDict, Problem
@@ -23,10 +24,13 @@ from kuaiban.shareddata.connectors import PREFILL_PATHS
 def parse_catalogue(data: LineDict, *, file: str) -> tuple[CatalogueSpec, list[Problem]]:
     reader = ValueReader(file)
     catalogue = CatalogueSpec(version=reader.text(data, "version", where="目录文件"))
+    conditions: dict[str, LineDict] = {}  # material code → its `needed_when`, read once fields are
     for row in reader.mappings(data, "materials", where="目录文件", required=True):
-        _add_material(reader, catalogue, row)
+        _add_material(reader, catalogue, row, conditions)
     for row in reader.mappings(data, "fields", where="目录文件", required=True):
         _add_field(reader, catalogue, row)
+    for code, raw in conditions.items():
+        _material_condition(reader, catalogue, code, raw)
     owners: dict[str, str] = {}  # name or alias → the item that uses it first
     for row in reader.mappings(data, "items", where="目录文件", required=True):
         item = _add_item(reader, catalogue, row)
@@ -35,7 +39,9 @@ def parse_catalogue(data: LineDict, *, file: str) -> tuple[CatalogueSpec, list[P
     return catalogue, reader.problems
 
 
-def _add_material(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> None:
+def _add_material(
+    reader: ValueReader, catalogue: CatalogueSpec, row: LineDict, conditions: dict[str, LineDict]
+) -> None:
     code = reader.text(row, "code", where="材料")
     where = f"材料“{code}”"
     spec = MaterialSpec(
@@ -52,6 +58,34 @@ def _add_material(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) 
         reader.problem(row.line, f"材料代码“{code}”重复")
     elif code:
         catalogue.materials[code] = spec
+        condition = row.get("needed_when")
+        if isinstance(condition, LineDict):
+            conditions[code] = condition
+        elif condition is not None:
+            reader.problem(row.line_of("needed_when"), f"{where}的“needed_when”应为键值映射")
+
+
+def _material_condition(
+    reader: ValueReader, catalogue: CatalogueSpec, code: str, raw: LineDict
+) -> None:
+    """`needed_when`: one 智能审核 rule on a catalogue field (its key and label are implied)."""
+    spec = catalogue.materials[code]
+    where = f"材料“{code}”的需要条件"
+    for name in ("key", "label", "on_submit"):
+        if name in raw:
+            reader.problem(raw.line_of(name), f"{where}不用写“{name}”")
+    rule = {k: v for k, v in raw.items() if k not in ("key", "label", "on_submit")}
+    rule |= {"key": "needed_when", "label": f"需提供“{spec.name}”"}
+    known = isinstance(rule.get("field"), str) and rule["field"] in catalogue.fields
+    if not known and "field" in rule:
+        reader.problem(
+            raw.line_of("field"), f"{where}：字段“{rule['field']}”未在目录的 fields 中定义"
+        )
+    check, problems = check_normalize(rule, fields=catalogue.fields if known else None)
+    for problem in problems:
+        reader.problem(raw.line_of(problem.param), f"{where}：{problem.message}")
+    if known and not problems:
+        catalogue.materials[code] = replace(spec, needed_when=check)
 
 
 def _add_field(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> None:
@@ -122,6 +156,16 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
     for key in spec.fields:
         if key not in catalogue.fields:
             reader.problem(row.line_of("fields"), f"{where}引用了未定义的字段“{key}”")
+    for material in spec.materials:
+        condition = (
+            catalogue.materials[material].needed_when if material in catalogue.materials else {}
+        )
+        if condition and condition["field"] not in spec.fields:
+            reader.problem(
+                row.line_of("materials"),
+                f"{where}的材料“{material}”按字段“{condition['field']}”决定是否需要，"
+                "但该事项的表单没有这个字段",
+            )
     if len(set(spec.materials)) != len(spec.materials):
         reader.problem(row.line_of("materials"), f"{where}的材料列表有重复")
     if len(set(spec.fields)) != len(spec.fields):

@@ -17,6 +17,8 @@ class MaterialSpec:
     shared_source: str
     commitment_allowed: bool
     key: bool
+    # 智能审核 rule on the form: the material is needed only when it holds (empty: always).
+    needed_when: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

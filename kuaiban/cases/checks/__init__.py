@@ -11,13 +11,19 @@ instead of crashing or passing.
 
 from kuaiban.cases.checks.kinds import KINDS
 from kuaiban.cases.checks.retirement import contribution_months_required
-from kuaiban.cases.checks.review import AUTO_APPROVAL_NOTE, auto_review, evaluate_checks
+from kuaiban.cases.checks.review import (
+    AUTO_APPROVAL_NOTE,
+    auto_review,
+    check_holds,
+    evaluate_checks,
+)
 from kuaiban.cases.checks.validate import check_normalize
 
 __all__ = [
     "AUTO_APPROVAL_NOTE",
     "KINDS",
     "auto_review",
+    "check_holds",
     "check_normalize",
     "contribution_months_required",
     "evaluate_checks",

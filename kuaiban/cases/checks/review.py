@@ -48,6 +48,22 @@ def evaluate_checks(
     return [_evaluate_one(raw, state) for raw in checks]
 
 
+def check_holds(*, check: Mapping[str, Any], form: Mapping[str, Any], on: dt.date) -> bool | None:
+    """Whether one rule holds on ``form`` as of ``on``; None when that cannot be told (the rule is
+    broken, the field is blank or its value unreadable). Pure: nothing raises."""
+    rule, problems = check_normalize(check)
+    if problems:
+        return None
+    state = _Form(form, {}, on)
+    if not state.value(rule["field"]):
+        return None
+    try:
+        passed, _detail = KINDS[rule["kind"]].evaluate(rule, state)
+    except _Bad:
+        return None
+    return passed
+
+
 def _evaluate_one(raw: Any, form: _Form) -> CheckResult:
     if not isinstance(raw, Mapping):
         return CheckResult(key="?", label="?", passed=False, detail="审核规则格式有误，请人工审核")
