@@ -27,9 +27,10 @@ from kuaiban.calendar.limits import TimeLimit
 from kuaiban.calendar.selectors import calendar_load, due_at
 from kuaiban.cases.checks.review import check_holds
 from kuaiban.cases.checks.validate import ON_SUBMIT_REFUSE
-from kuaiban.catalogue.models import AgencyKind, FormField
+from kuaiban.catalogue.models import AgencyKind, FormField, Material
 from kuaiban.catalogue.values import field_value_error
 from kuaiban.core.errors import Unprocessable
+from kuaiban.core.masking import mask_card_number
 from kuaiban.shareddata.connectors import SharedProfile
 
 
@@ -104,6 +105,17 @@ class PlanMaterial:
 
 
 @dataclass(frozen=True)
+class HeldCertificate:
+    """A certificate the scenario issues for the first time, which shared data shows the
+    applicant already holds: they need another scenario of the bundle instead."""
+
+    code: str
+    name: str
+    masked_number: str
+    instead: list[tuple[str, str]]  # (scenario code, name) of the bundle's scenarios for holders
+
+
+@dataclass(frozen=True)
 class PlanSubItem:
     code: str
     name: str
@@ -147,6 +159,8 @@ class Plan:
     # Materials the answers show are not needed (their `needed_when` does not hold): neither
     # listed nor required, and not counted in the burden.
     materials_not_needed: list[PlanMaterial] = field(default_factory=list)
+    # Certificates this scenario issues first which the applicant already holds (shared data).
+    held_certificates: list[HeldCertificate] = field(default_factory=list)
 
     @property
     def asked_fields(self) -> list[PlanField]:
@@ -306,7 +320,44 @@ def bundle_plan(
             if isinstance(check, Mapping) and check.get("on_submit") == ON_SUBMIT_REFUSE
         ],
         applicant_kind=kind,
+        held_certificates=_held_certificates(bundle, scenario, chosen, profile),
     )
+
+
+def _first_issued(chosen: list[BundleItem]) -> set[str]:
+    """The certificates (material codes) the chosen items issue for the first time."""
+    return {code for bi in chosen for code in (bi.item.first_issue or ())}
+
+
+def _held_certificates(
+    bundle: Bundle, scenario: Scenario, chosen: list[BundleItem], profile: SharedProfile | None
+) -> list[HeldCertificate]:
+    """A first issue offered to a person whose shared data already shows the certificate: its
+    masked number, and the bundle's other scenarios that work on it (补换, 挂失, …)."""
+    issued = _first_issued(chosen)
+    if not issued or profile is None:
+        return []
+    held = []
+    for material in Material.objects.filter(code__in=sorted(issued)).order_by("code"):
+        path = f"{material.shared_source}.{material.code}"
+        number = profile.values.get(path, "").strip() if material.shared_source else ""
+        if not number:
+            continue
+        instead = (
+            Scenario.objects.filter(bundle=bundle, bundle_items__item__fields__prefill=path)
+            .exclude(pk=scenario.pk)
+            .distinct()
+            .order_by("code")
+        )
+        held.append(
+            HeldCertificate(
+                code=material.code,
+                name=material.name,
+                masked_number=mask_card_number(number),
+                instead=[(s.code, s.name) for s in instead],
+            )
+        )
+    return held
 
 
 def plan_for_answers(*, plan: Plan, form: Mapping[str, Any], on: dt.date) -> Plan:
@@ -476,9 +527,13 @@ def _merge_materials(
     chosen: list[BundleItem], profile: SharedProfile | None, *, assume_shared: bool = False
 ) -> list[PlanMaterial]:
     available = profile.sources if profile else set()
+    # A certificate the scenario itself issues first is not asked for (申领 then 启用 the card).
+    issued = _first_issued(chosen)
     merged: dict[str, PlanMaterial] = {}
     for bi in chosen:
         for material in item_materials(bi.item):
+            if material.code in issued:
+                continue
             entry = merged.get(material.code)
             if entry is None:
                 entry = merged[material.code] = PlanMaterial(

@@ -370,6 +370,15 @@ class ServiceItem(CatalogueRow):
     sources = models.JSONField(
         _("政策出处"), default=list, blank=True, help_text=_("事项在政策文件中出现的位置。")
     )
+    first_issue = models.JSONField(
+        _("首次制发的证照"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "本事项首次制发的证照（材料代码列表，如社会保障卡）：同一场景不再要求提供，"
+            "共享数据显示已持有的申请人会被告知。"
+        ),
+    )
     checks = models.JSONField(
         _("智能审核规则"),
         default=list,

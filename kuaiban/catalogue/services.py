@@ -29,8 +29,14 @@ class SyncCounts:
         return f"新增{len(self.created)}，更新{len(self.updated)}，未变{self.unchanged}"
 
 
-# Item attributes added after the first release, with the value an entry has when it omits them.
-_LATER_ITEM_DEFAULTS: dict[str, Any] = {"checks": (), "system_performs": False, "fee": ""}
+# Attributes added after the first release, with the value an entry has when it omits them.
+_LATER_ITEM_DEFAULTS: dict[str, Any] = {
+    "checks": (),
+    "system_performs": False,
+    "fee": "",
+    "needed_when": {},  # materials
+    "first_issue": (),
+}
 
 
 def spec_hash(spec: MaterialSpec | FieldSpec | ItemSpec) -> str:
@@ -125,6 +131,7 @@ def _item_values(spec: ItemSpec) -> dict[str, Any]:
         "checks": [dict(check) for check in spec.checks],
         "system_performs": spec.system_performs,
         "fee": spec.fee,
+        "first_issue": list(spec.first_issue),
     }
 
 

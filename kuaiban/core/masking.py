@@ -49,6 +49,11 @@ def mask_phone(value: str) -> str:
     return _mask_middle(value.strip(), head=3, tail=4, min_length=7)
 
 
+def mask_card_number(value: str) -> str:
+    """A certificate or card number (社会保障卡卡号): only the last four stay readable."""
+    return _mask_middle(value.strip(), head=0, tail=4, min_length=8)
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number, mobile number and signed-link signature in free text (log lines)."""
     text = _SIGNED_TOKEN.sub(lambda m: m.group(1) + "***", text)

@@ -216,3 +216,39 @@ def test_the_materials_step_asks_for_the_dependants_proof_only_when_there_are_de
     page = client.get("/apply/shandong-2020/9/submit/").content.decode()
     assert ("供养亲属生活来源证明" in page) is listed
     assert ('name="file.dependant_proof"' in page) is listed
+
+
+def test_a_card_holder_choosing_a_first_card_is_told_and_pointed_to_replacement(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])  # shared data shows his card 370100D156000005
+    client.post("/apply/shandong-2020/10/", {"scenario": "10-1"})
+    page = client.get("/apply/shandong-2020/10/form/").content.decode()
+    assert "数据共享显示您已持有社会保障卡（卡号 ************0005），无需再次申领" in page
+    assert 'name="scenario" value="10-3"' in page and "挂失社保卡" in page
+    assert 'name="scenario" value="10-4"' in page and "补换社保卡" in page
+    assert 'name="scenario" value="10-1"' not in page
+    chosen = client.post("/apply/shandong-2020/10/", {"scenario": "10-4"})
+    assert chosen.status_code == 302
+    assert "已持有社会保障卡" not in client.get("/apply/shandong-2020/10/form/").content.decode()
+
+
+def test_a_first_card_does_not_ask_for_the_card_it_issues(world) -> None:  # type: ignore[no-untyped-def]
+    clerk = _client(world["clerk-lixia"])
+    clerk.post(
+        "/window/",
+        {"kind": "person", "name": "王秀英", "identifier": "370102195808204028", "phone": ""},
+    )
+    clerk.post("/apply/shandong-2020/10/", {"scenario": "10-1"})
+    form = clerk.get("/apply/shandong-2020/10/form/").content.decode()
+    assert "已持有社会保障卡" not in form  # nothing on file for her
+    answered = clerk.post(
+        "/apply/shandong-2020/10/form/",
+        {
+            "address": "山东省济南市历下区解放路1号",
+            "bank_name": "中国银行济南分行",
+            "phone": "13905319999",
+        },
+    )
+    assert answered.status_code == 302, _summary(answered.content.decode())
+    page = clerk.get("/apply/shandong-2020/10/submit/").content.decode()
+    assert 'name="file.photo"' in page
+    assert 'name="file.social_security_card"' not in page

@@ -1029,3 +1029,19 @@ def test_a_bad_material_condition_is_located(tmp_path, condition, needle, contai
     write_files(tmp_path, catalogue=text)
     path = tmp_path / "catalogue.yaml"
     find_problem(catalogue_problems(path), file=path, line=line_of(text, needle), contains=contains)
+
+
+def test_a_first_issue_must_be_a_certificate_of_the_catalogue(tmp_path):
+    text = replace_once(
+        CATALOGUE_TEXT,
+        "    materials: [id_card, photo]\n",
+        "    materials: [id_card, photo]\n    first_issue: [photo]\n",
+    )
+    write_files(tmp_path, catalogue=text)
+    path = tmp_path / "catalogue.yaml"
+    find_problem(
+        catalogue_problems(path),
+        file=path,
+        line=line_of(text, "first_issue:"),
+        contains="的 first_issue“photo”不是目录中的证照材料",
+    )

@@ -144,7 +144,14 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
         checks=_item_checks(reader, catalogue, row, fields, where=where),
         system_performs=reader.flag(row, "system_performs", where=where, default=False),
         fee=reader.text(row, "fee", where=where, required=False),
+        first_issue=tuple(reader.strings(row, "first_issue", where=where)),
     )
+    for material in spec.first_issue:
+        issued = catalogue.materials.get(material)
+        if issued is None or issued.kind != MaterialKind.CERTIFICATE:
+            reader.problem(
+                row.line_of("first_issue"), f"{where}的 first_issue“{material}”不是目录中的证照材料"
+            )
     problem = system_approval_problem(
         system_performs=spec.system_performs, pays_money=spec.pays_money
     )

@@ -55,6 +55,9 @@ class ItemSpec:
     system_performs: bool = False
     # 收费标准; empty means free (不收费).
     fee: str = ""
+    # Certificates (material codes) the item issues to a person who holds none yet: a scenario
+    # with it does not ask for them, and a person whose shared data shows one is told so.
+    first_issue: tuple[str, ...] = ()
 
     def known_as(self, name: str) -> bool:
         return name == self.name or name in self.aliases
