@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kuaiban.accounts.models import User
+from tests.browser_helpers import log_in
 from tests.supervision.ledger import MARCH, ledger_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,21 +26,13 @@ def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
     return problems
 
 
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def test_public_pages_and_forms_keep_the_policy(live_server, desktop, intake_world) -> None:  # type: ignore[no-untyped-def]
     page, base = desktop, live_server.url
     problems = _watch(page)
     for path in ("/", "/packs/shandong-2020/", "/packs/shandong-2020/7/", "/accounts/login/"):
         response = page.goto(base + path)
         assert "default-src 'self'" in response.headers["content-security-policy"], path
-    _log_in(page, base, "zhangjianguo")
+    log_in(page, base, "zhangjianguo")
     for path in ("/me/", "/apply/", "/apply/shandong-2020/7/"):
         page.goto(base + path)
         assert page.locator("h1").count() == 1, path
@@ -52,7 +45,7 @@ def test_the_dashboard_draws_its_charts_under_the_policy(
     ledger_build(User.objects.get(username="clerk-lixia"))
     page, base = desktop, live_server.url
     problems = _watch(page)
-    _log_in(page, base, "supervisor-sd")
+    log_in(page, base, "supervisor-sd")
     page.goto(f"{base}/supervision/?{MARCH}")
     page.wait_for_selector("figure.sv-chart canvas")
     assert page.locator("figure.sv-chart canvas").count() == 6

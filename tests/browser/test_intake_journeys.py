@@ -4,7 +4,6 @@ desktop, and a window clerk taking a walk-in application."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,9 @@ from django.utils import timezone
 
 from kuaiban.applications.models import Application, Provision
 from tests.applications.helpers import PDF
+from tests.browser_helpers import log_in, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 
 @pytest.fixture
@@ -24,19 +23,6 @@ def world(intake_world: None, tmp_path: Path, settings):  # type: ignore[no-unty
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return scan
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def _answer_no_and_continue(page) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +59,7 @@ def _upload_remaining(page, scan: Path) -> None:  # type: ignore[no-untyped-def]
 
 def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
     page, base = phone, live_server.url
-    _log_in(page, base, "zhangjianguo")
+    log_in(page, base, "zhangjianguo")
     page.goto(base + "/apply/shandong-2020/7/")
     page.get_by_label("7-1 正常退休").check()
     page.get_by_role("button", name="继续").click()
@@ -107,7 +93,7 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     assert page.get_by_text("已通过数据共享获取，无需提交").count() >= 1
     _upload_remaining(page, world)
     page.locator("#credit").check()
-    _shot(page, "intake-person-submit-phone")
+    shot(page, "intake-person-submit-phone")
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("h1").inner_text() == "申请已受理"
     number = page.locator(".number").inner_text()
@@ -122,7 +108,7 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     assert fields_shown + settled_shown == len(snapshot_keys - {"female_original_retirement_age"})
     assert application.burden["fields"]["bundled"] == 1
     _no_horizontal_scroll(page)
-    _shot(page, "intake-person-receipt-phone")
+    shot(page, "intake-person-receipt-phone")
     with page.expect_response(lambda r: r.url.endswith("receipt.pdf")) as info:
         page.get_by_role("link", name="下载受理回执（PDF）").click()
     assert info.value.headers["content-type"] == "application/pdf"
@@ -130,7 +116,7 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
 
 def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
     page, base = desktop, live_server.url
-    _log_in(page, base, "unit-jinyang")
+    log_in(page, base, "unit-jinyang")
     page.goto(base + "/apply/")
     page.get_by_role("link", name="企业招用工").click()
     _answer_no_and_continue(page)
@@ -160,7 +146,7 @@ def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: 
     assert application.applicant_kind == "unit" and application.pack.code == "shanxi-2020"
     uploaded = application.materials.filter(provision=Provision.UPLOADED).count()
     assert uploaded >= 1
-    _shot(page, "intake-unit-receipt-desktop")
+    shot(page, "intake-unit-receipt-desktop")
     # The unit finds it again in its own space.
     page.goto(base + "/me/")
     assert page.get_by_role("link", name=application.number).is_visible()
@@ -168,7 +154,7 @@ def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: 
 
 def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
     page, base = desktop, live_server.url
-    _log_in(page, base, "clerk-lixia")
+    log_in(page, base, "clerk-lixia")
     page.goto(base + "/window/")
     page.get_by_label("个人").check()
     page.fill("#w-name", "王秀英")
@@ -194,7 +180,7 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
         },
     )
     page.get_by_role("button", name="继续").click()
-    _shot(page, "intake-window-after-form")
+    shot(page, "intake-window-after-form")
     _upload_remaining(page, world)
     if page.locator("#credit").count():
         page.locator("#credit").check()
@@ -204,4 +190,4 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
     assert application.channel == "window"
     assert application.submitted_by.username == "clerk-lixia"
     assert application.applicant_id_number == "370102195808204028"
-    _shot(page, "intake-window-receipt")
+    shot(page, "intake-window-receipt")

@@ -5,7 +5,6 @@ their sub-cases on the desktop; she sees one finished application with all its r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.cases.models import SubCaseStatus
 from tests.applications.helpers import PDF
+from tests.browser_helpers import log_in, shot
 from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 # Who approves what: every item of 9-1 and the Nanjing agency whose demo officer works it.
 OFFICERS = {
@@ -40,26 +39,12 @@ def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     return scan
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 def _apply(page, base: str, scan: Path) -> str:  # type: ignore[no-untyped-def]
-    _log_in(page, base, "wangfang")
+    log_in(page, base, "wangfang", fresh=True)
     page.goto(base + "/apply/")
     # Only her province's bundles, only those a person may apply for.
     assert page.locator("h2").all_inner_texts() == ["江苏省"]
@@ -94,7 +79,7 @@ def _apply(page, base: str, scan: Path) -> str:  # type: ignore[no-untyped-def]
     assert page.locator("#f-bank_account").input_value() == "6217001370012345678"
     assert page.locator("#f-hardship_category").input_value() == "长期失业人员"
     _no_horizontal_scroll(page)
-    _shot(page, "jiangsu-form-large-phone")
+    shot(page, "jiangsu-form-large-phone")
     page.get_by_role("button", name="继续").click()
     assert "核对信息" in page.locator("h1").inner_text()
     for file_input in page.locator("input[type=file]").all():
@@ -102,13 +87,13 @@ def _apply(page, base: str, scan: Path) -> str:  # type: ignore[no-untyped-def]
     page.locator("#credit").check()  # 失业保险金 pays money: the credit commitment
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("h1").inner_text() == "申请已受理"
-    _shot(page, "jiangsu-receipt-phone")
+    shot(page, "jiangsu-receipt-phone")
     return page.locator(".number").inner_text()
 
 
 def _approve_all(page, base: str, number: str, username: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Approve, with a result document, every open sub-case of ``number`` in this queue."""
-    _log_in(page, base, username)
+    log_in(page, base, username, fresh=True)
     assert page.url == base + "/workbench/"
     done = []
     open_rows = f'tr:has-text("{number}"):has(.wb-status-open, .wb-status-accepted) a'
@@ -153,7 +138,7 @@ def test_a_nanjing_jobseeker_gets_every_unemployment_service_done(  # type: igno
     assert sorted(done[1:]) == ["就业困难人员认定", "就业意愿采集"]
     assert _approve_all(desktop, base, number, "officer-nj-si") == ["失业保险金申领"]
     assert _approve_all(desktop, base, number, "officer-nj-card") == ["社会保障卡申领"]
-    _shot(desktop, "jiangsu-workbench-card-desktop")
+    shot(desktop, "jiangsu-workbench-card-desktop")
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DONE
@@ -162,7 +147,7 @@ def test_a_nanjing_jobseeker_gets_every_unemployment_service_done(  # type: igno
         assert subcase.handled_by is not None
         assert subcase.handled_by.username == OFFICERS[subcase.seed_name]  # not the system
 
-    _log_in(phone, base, "wangfang")
+    log_in(phone, base, "wangfang", fresh=True)
     phone.goto(f"{base}/me/applications/{number}/")
     assert "已办结" in phone.locator(".status-line").inner_text()
     results = phone.locator("#results-title + .table-wrap").inner_text()
@@ -172,4 +157,4 @@ def test_a_nanjing_jobseeker_gets_every_unemployment_service_done(  # type: igno
         phone.get_by_role("link", name="打印办理结果通知书（PDF）").click()
     assert info.value.status == 200
     _no_horizontal_scroll(phone)
-    _shot(phone, "jiangsu-done-phone")
+    shot(phone, "jiangsu-done-phone")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,10 @@ from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
 from tests.applications.helpers import PDF
+from tests.browser_helpers import log_in, shot
 from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 ACCOUNTS = Path(settings.BASE_DIR) / "demo" / "accounts.json"
 
 
@@ -32,20 +31,6 @@ def world(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
     scan = tmp_path / "archive.pdf"
     scan.write_bytes(PDF)
     return scan
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def _officers() -> dict[str, str]:
@@ -60,7 +45,7 @@ def _next_month_start() -> dt.date:
 
 
 def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyped-def]
-    _log_in(page, base, "zhangjianguo")
+    log_in(page, base, "zhangjianguo", fresh=True)
     page.goto(base + "/apply/shandong-2020/7/")
     page.get_by_label("7-1 正常退休").check()
     page.get_by_role("button", name="继续").click()
@@ -78,7 +63,7 @@ def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyp
     assert "需您填写 1 项" in page.locator(".burden-line").inner_text()
     assert page.locator("#f-retirement_type").count() == 0
     assert page.locator("#f-contract_start").count() == 0
-    _shot(page, "retire-form-phone")
+    shot(page, "retire-form-phone")
     page.fill("#f-retirement_date", _next_month_start().isoformat())
     page.get_by_role("button", name="继续").click()
     assert "核对信息" in page.locator("h1").inner_text()
@@ -87,7 +72,7 @@ def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyp
     page.locator("#credit").check()
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("h1").inner_text() == "申请已受理"
-    _shot(page, "retire-receipt-phone")
+    shot(page, "retire-receipt-phone")
     application = Application.objects.get(number=page.locator(".number").inner_text())
     assert application.burden["fields"]["bundled"] == 1
     return application
@@ -111,7 +96,7 @@ def test_a_retirement_goes_from_application_to_done_with_demo_accounts(
             break
         for subcase in open_now:
             username = officers[subcase.agency.code]  # no stage waits for an account
-            _log_in(desk, base, username)
+            log_in(desk, base, username, fresh=True)
             row = desk.locator(f'tr[data-subcase="{subcase.pk}"]')
             assert application.number in row.inner_text()
             row.get_by_role("link").click()
@@ -122,7 +107,7 @@ def test_a_retirement_goes_from_application_to_done_with_demo_accounts(
             desk.fill("#result1_number", f"济人社〔2026〕{subcase.pk}号")
             desk.get_by_role("button", name="确认办结").click()
             assert desk.locator(".wb-state .status").inner_text() == "已办结"
-            _shot(desk, f"retire-stage{subcase.stage}-{subcase.item.code}")
+            shot(desk, f"retire-stage{subcase.stage}-{subcase.item.code}")
             walked.append((subcase.stage, subcase.item.code, username))
     assert [(s, c) for s, c, _ in walked] == [
         (1, "1.6.1"),
@@ -136,9 +121,9 @@ def test_a_retirement_goes_from_application_to_done_with_demo_accounts(
     assert {u for _, c, u in walked if c == "4.1.1"} == {"officer-jn-lab"}
 
     # The retiree sees one consolidated result.
-    _log_in(phone, base, "zhangjianguo")
+    log_in(phone, base, "zhangjianguo", fresh=True)
     phone.goto(f"{base}/me/applications/{application.number}/")
     assert "已办结" in phone.locator("main").inner_text()
-    _shot(phone, "retire-done-phone")
+    shot(phone, "retire-done-phone")
     application.refresh_from_db()
     assert not application.subcases.exclude(status=SubCaseStatus.APPROVED).exists()

@@ -4,8 +4,6 @@ follows the case publicly and hands in a 容缺 material later at another window
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.test import Client
 
@@ -17,20 +15,14 @@ from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.browser.test_intake_journeys import (  # noqa: F401  (world is a fixture)
     _answer_no_and_continue,
     _fill,
-    _log_in,
     _no_horizontal_scroll,
     world,
 )
+from tests.browser_helpers import log_in, shot
 from tests.conftest import make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 OFFICER_NOTE = "档案扫描件第3页看不清，请用手机重新拍照上传。"
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -71,14 +63,14 @@ def _submitted_retirement() -> Application:
 
 def _decide(browser, base: str, subcase: SubCase, action: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
     page = _page(browser)
-    _log_in(page, base, _officer_of(subcase))
+    log_in(page, base, _officer_of(subcase))
     page.goto(f"{base}/workbench/subcases/{subcase.pk}/")
     page.locator(f"#{action} summary").click()
     for name, value in fields.items():
         page.fill(f"#{name}", value)
     page.locator(f"#{action} button[type=submit]").click()
     page.wait_for_load_state()
-    _shot(page, f"walkin-officer-{action}-{subcase.pk}")
+    shot(page, f"walkin-officer-{action}-{subcase.pk}")
     page.context.close()
 
 
@@ -101,13 +93,13 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     )
     # The applicant on the phone: the officer's own words, the list, and a file input.
     page = phone390.new_page()
-    _log_in(page, base, "zhangjianguo")
+    log_in(page, base, "zhangjianguo")
     page.goto(f"{base}/me/applications/{app.number}/")
     panel = page.locator("section[aria-labelledby=corr-title]")
     assert OFFICER_NOTE in panel.inner_text() and "人事档案第3页（重新拍照）" in panel.inner_text()
     assert page.get_by_role("link", name="去评价").count() == 0
     _no_horizontal_scroll(page)
-    _shot(page, "walkin-correction-asked-phone")
+    shot(page, "walkin-correction-asked-phone")
     page.get_by_label("补正材料（可选多个文件）").set_input_files(str(world))
     page.get_by_label("补正说明（选填）").fill("已重新拍照上传")
     page.get_by_role("button", name="提交补正").click()
@@ -116,14 +108,14 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     assert (
         "补正材料1：scan.pdf" in page.locator("section[aria-labelledby=given-title]").inner_text()
     )
-    _shot(page, "walkin-correction-answered-phone")
+    shot(page, "walkin-correction-answered-phone")
     # The officer sees the file among the materials, and can download it.
     officer = _page(browser)
-    _log_in(officer, base, _officer_of(first))
+    log_in(officer, base, _officer_of(first))
     officer.goto(f"{base}/workbench/subcases/{first.pk}/")
     row = officer.locator("tr", has_text="补正材料1：scan.pdf")
     assert row.count() == 1 and row.get_by_role("link", name="下载").count() == 1
-    _shot(officer, "walkin-correction-officer-sees-file")
+    shot(officer, "walkin-correction-officer-sees-file")
     officer.context.close()
     assert app.materials.filter(provision=Provision.CORRECTION).count() == 1
 
@@ -144,7 +136,7 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
             assert app.status == "partly_done"
             assert page.get_by_role("link", name="去评价").count() == 0
             assert page.locator(".rating-waiting").is_visible()
-            _shot(page, "walkin-partly-done-no-rating-phone")
+            shot(page, "walkin-partly-done-no-rating-phone")
     assert app.status == "done"
     page.get_by_role("link", name="去评价").click()
     page.wait_for_url(f"**/ratings/applications/{app.number}/")
@@ -165,7 +157,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
 ) -> None:
     base = live_server.url
     clerk = _page(browser)
-    _log_in(clerk, base, "clerk-lixia")
+    log_in(clerk, base, "clerk-lixia")
     clerk.goto(base + "/window/")
     clerk.get_by_label("个人").check()
     clerk.fill("#w-name", "张建国")
@@ -193,7 +185,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
             "dependants_count": "0",
         },
     )
-    _shot(clerk, "walkin-window-form")
+    shot(clerk, "walkin-window-form")
     clerk.get_by_role("button", name="继续").click()
     assert "核对信息" in clerk.locator("h1").inner_text(), clerk.locator(
         ".error-summary"
@@ -209,7 +201,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     clerk.get_by_role("button", name="提交申请").click()
     assert clerk.locator("h1").inner_text() == "申请已受理"
     number = clerk.locator(".number").inner_text()
-    _shot(clerk, "walkin-window-receipt")
+    shot(clerk, "walkin-window-receipt")
     # The clerk's screen is clean for the next person.
     clerk.get_by_role("link", name="受理下一位申请人").click()
     assert "当前申请人" not in clerk.locator("main").inner_text()
@@ -225,11 +217,11 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     assert "火化证明" in result and "张建国" not in page.content()
     assert "370102196503121234" not in page.content()
     _no_horizontal_scroll(page)
-    _shot(page, "walkin-progress-phone")
+    shot(page, "walkin-progress-phone")
 
     # Days later at the city hall's window: another clerk takes the owed material.
     other = _page(browser)
-    _log_in(other, base, "clerk-jinan")
+    log_in(other, base, "clerk-jinan")
     other.goto(base + "/window/supply/")
     other.fill("#s-number", number)
     other.fill("#s-identifier", "370102196503121234")
@@ -238,7 +230,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     other.get_by_role("button", name="收取").click()
     other.wait_for_load_state()
     assert "已收取" in other.locator(".notice").inner_text()
-    _shot(other, "walkin-window-supply")
+    shot(other, "walkin-window-supply")
     other.context.close()
     application = Application.objects.get(number=number)
     assert application.form["person_name"] == "张德顺"
@@ -250,10 +242,10 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     subcase = application.subcases.filter(status=SubCaseStatus.OPEN).first()
     assert subcase is not None
     officer = _page(browser)
-    _log_in(officer, base, _officer_of(subcase))
+    log_in(officer, base, _officer_of(subcase))
     officer.goto(f"{base}/workbench/subcases/{subcase.pk}/")
     assert "窗口收件：刘芳" in officer.locator("main").inner_text()
-    _shot(officer, "walkin-officer-sees-supply")
+    shot(officer, "walkin-officer-sees-supply")
     officer.context.close()
     page.goto(base + "/progress/")
     page.fill("#p-number", number)

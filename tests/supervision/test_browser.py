@@ -3,27 +3,12 @@ without sideways scrolling, and the same tables without JavaScript."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
+from tests.browser_helpers import log_in, shot
 from tests.supervision.ledger import MARCH, ledger_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone, world) -> None:  # type: ignore[no-untyped-def]
@@ -32,14 +17,14 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     page = desktop
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, base, "supervisor-sd")
+    log_in(page, base, "supervisor-sd")
     assert page.url == base + "/supervision/"  # supervisors land on their dashboard
     page.goto(f"{base}/supervision/?{MARCH}")
     page.wait_for_selector("figure.sv-chart canvas")
     assert page.locator("figure.sv-chart canvas").count() == 6
     assert page.locator(".sv-card").filter(has_text="按时办结率").inner_text().count("40.0%") == 1
     assert not errors
-    _shot(page, "supervision-desktop")
+    shot(page, "supervision-desktop")
 
     # Filters by keyboard: open the disclosure, choose 历下区, tab to 筛选 and press Enter.
     page.locator(".sv-filters > summary").focus()
@@ -54,18 +39,18 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     assert "地区：历下区" in page.locator(".sv-filters > summary").inner_text()
     assert page.locator(".sv-card").first.inner_text().count("3") >= 1
 
-    _log_in(phone, base, "supervisor-sd")
+    log_in(phone, base, "supervisor-sd")
     phone.goto(f"{base}/supervision/?{MARCH}")
     phone.wait_for_selector("figure.sv-chart canvas")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    _shot(phone, "supervision-phone")
+    shot(phone, "supervision-phone")
 
 
 def test_dashboard_without_javascript(live_server, browser, world) -> None:  # type: ignore[no-untyped-def]
     ledger_build(world["clerk-lixia"])
     context = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
-    _log_in(page, live_server.url, "supervisor-sd")
+    log_in(page, live_server.url, "supervisor-sd")
     page.goto(f"{live_server.url}/supervision/?{MARCH}")
     assert page.locator("canvas").count() == 0
     assert page.locator("table[data-chart]").count() == 6

@@ -3,36 +3,22 @@ approve with a result (by keyboard); the same pages on a phone, without sideways
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kuaiban.accounts.models import User
 from kuaiban.cases.models import SubCaseStatus
+from tests.browser_helpers import log_in, shot
 from tests.workbench.helpers import JN_SI, first_open, submit_retirement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
 
 
 @pytest.fixture
 def world(intake_world: None, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     return {u.username: u for u in User.objects.all()}
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kuaiban-demo")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
@@ -46,16 +32,16 @@ def test_an_officer_accepts_and_approves_with_the_keyboard(
     subcase = first_open(application, JN_SI)
     page, base = desktop, live_server.url
 
-    _log_in(page, base, "officer-jn-si")
+    log_in(page, base, "officer-jn-si")
     assert page.url == base + "/workbench/"  # officers land on their queue
     assert page.locator("h1").inner_text() == "经办工作台"
     row = page.locator(f'tr[data-subcase="{subcase.pk}"]')
     assert application.number in row.inner_text() and "370102********1234" in row.inner_text()
-    _shot(page, "workbench-queue-desktop")
+    shot(page, "workbench-queue-desktop")
 
     row.get_by_role("link").click()
     assert page.locator("h1").inner_text() == "职工正常退休（职）申请核准"
-    _shot(page, "workbench-subcase-desktop")
+    shot(page, "workbench-subcase-desktop")
 
     # 受理 by keyboard: focus the button, press Enter.
     page.get_by_role("button", name="受理", exact=True).focus()
@@ -84,15 +70,15 @@ def test_an_officer_accepts_and_approves_with_the_keyboard(
         {"kind": "document", "name": "退休申请核准通知书", "number": "鲁社退〔2025〕17号"}
     ]
     assert application.subcases.get(stage=2).status == SubCaseStatus.OPEN
-    _shot(page, "workbench-subcase-approved-desktop")
+    shot(page, "workbench-subcase-approved-desktop")
 
     # The same pages on a phone.
     second = submit_retirement(world)
-    _log_in(phone, base, "officer-jn-si")
+    log_in(phone, base, "officer-jn-si")
     assert phone.locator(f'tr[data-subcase="{first_open(second, JN_SI).pk}"]').is_visible()
     _no_horizontal_scroll(phone)
-    _shot(phone, "workbench-queue-phone")
+    shot(phone, "workbench-queue-phone")
     phone.goto(f"{base}/workbench/subcases/{first_open(second, JN_SI).pk}/")
     phone.locator("#approve > summary").click()
     _no_horizontal_scroll(phone)
-    _shot(phone, "workbench-subcase-phone")
+    shot(phone, "workbench-subcase-phone")

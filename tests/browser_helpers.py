@@ -1,0 +1,26 @@
+"""Small steps every browser journey takes: log in as a demo account, keep a screenshot."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# Set KUAIBAN_SCREENSHOTS to a folder to keep a full-page screenshot of every named step.
+SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def log_in(page: Any, base: str, username: str, *, fresh: bool = False) -> None:
+    """Log in through the log-in page with the demo password; ``fresh`` drops the cookies of
+    whoever was logged in before (a second person on the same device)."""
+    if fresh:
+        page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "kuaiban-demo")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
