@@ -26,7 +26,11 @@ def test_the_deceased_is_asked_and_the_claimant_is_prefilled(world, pack, bundle
         applicant_kind="person",
     )
     by_key = {f.key: f for f in plan.fields}
-    for key, label in (("person_name", "逝者姓名"), ("id_number", "逝者公民身份号码")):
+    for key, label in (
+        ("person_name", "逝者姓名"),
+        ("id_number", "逝者公民身份号码"),
+        ("card_number", "逝者社会保障卡卡号"),
+    ):
         assert by_key[key].label == label
         assert by_key[key].prefill is None and by_key[key].asked
     assert by_key["claimant_name"].prefill == "张建国"
