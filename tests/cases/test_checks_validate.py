@@ -300,7 +300,7 @@ def test_retirement_age_reform_is_sourced_next_to_the_data() -> None:
     assert floor.index("by_gender: {男: 60, 女: 50}") < floor.index("on_submit: refuse")
 
 
-LATER_ATTRIBUTES = {"checks", "system_performs", "fee"}
+LATER_ATTRIBUTES = {"checks", "system_performs", "fee", "first_issue"}
 
 
 def test_an_item_without_checks_hashes_as_before_checks_existed() -> None:
@@ -316,6 +316,8 @@ def test_an_item_without_checks_hashes_as_before_checks_existed() -> None:
     assert spec_hash(with_checks) != spec_hash(without)
     assert spec_hash(dataclasses.replace(item, fee="工本费20元")) != spec_hash(item)
     assert spec_hash(dataclasses.replace(item, system_performs=True)) != spec_hash(item)
+    issuing = dataclasses.replace(item, first_issue=("social_security_card",))
+    assert spec_hash(issuing) != spec_hash(item)
 
 
 @pytest.mark.django_db
