@@ -171,51 +171,14 @@ def _account(account: dict[str, Any]) -> None:
     user.save(update_fields=["password"])
 
 
-def _jobseeker() -> None:
-    """A Nanjing worker whose contract ended last month, insured for years, without a
-    social security card: the Jiangsu 失业一件事 with every optional item applies to her."""
-    person, _ = Person.objects.update_or_create(
-        id_number="320102198807150421",
-        defaults={
-            "name": "王芳",
-            "gender": "女",
-            "birth_date": dt.date(1988, 7, 15),
-            "phone": "13905250001",
-            "address": "江苏省南京市玄武区中山路18号",
-            "household_address": "江苏省南京市玄武区珠江路66号",
-            "education": "大学本科",
-            "region_code": "320102",
-        },
-    )
-    InsuranceRecord.objects.update_or_create(
-        person=person,
-        defaults={
-            "unit_name": "南京玄武数码科技有限公司",
-            "first_contribution_date": dt.date(2012, 7, 1),
-            "contribution_months": 172,
-            "status": "暂停缴费",
-            "region_name": "南京市",
-            "card_bank": "",
-            "card_bank_account": "",
-        },
-    )
-    EmploymentRecord.objects.update_or_create(
-        person=person,
-        unit_credit_code="91320102MA1X8N2Q5N",
-        defaults={
-            "unit_name": "南京玄武数码科技有限公司",
-            "start_date": dt.date(2012, 7, 1),
-            "end_date": dt.date(2026, 10, 31),
-        },
-    )
-
-
-def _shared_data() -> None:
-    """A retiring worker, his employer, a Nanjing jobseeker and her former employer, and a
-    second unit: enough to show prefill at work."""
-    person, _ = Person.objects.update_or_create(
-        id_number="370102196503121234",
-        defaults={
+# The people of the demo's shared data: (person, insurance record, employment record).
+# 张建国 is retiring from his Jinan employer; 王芳, in Nanjing, lost her job last month after
+# years of contributions and holds no social security card (Jiangsu 失业一件事 with every
+# optional item applies to her).
+_DEMO_PEOPLE: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    (
+        {
+            "id_number": "370102196503121234",
             "name": "张建国",
             "gender": "男",
             "birth_date": dt.date(1965, 3, 12),
@@ -225,10 +188,7 @@ def _shared_data() -> None:
             "education": "中等职业教育",
             "region_code": "370102",
         },
-    )
-    InsuranceRecord.objects.update_or_create(
-        person=person,
-        defaults={
+        {
             "unit_name": "济南齐鲁精工机械有限公司",
             "first_contribution_date": dt.date(1986, 7, 1),
             "contribution_months": 468,
@@ -237,18 +197,66 @@ def _shared_data() -> None:
             "card_bank": "中国工商银行济南泉城路支行",
             "card_bank_account": "6222021602001234567",
         },
-    )
+        {
+            "unit_credit_code": "91370100MA3C4X5K7L",
+            "unit_name": "济南齐鲁精工机械有限公司",
+            "start_date": dt.date(1998, 3, 1),
+        },
+    ),
+    (
+        {
+            "id_number": "320102198807150421",
+            "name": "王芳",
+            "gender": "女",
+            "birth_date": dt.date(1988, 7, 15),
+            "phone": "13905250001",
+            "address": "江苏省南京市玄武区中山路18号",
+            "household_address": "江苏省南京市玄武区珠江路66号",
+            "education": "大学本科",
+            "region_code": "320102",
+        },
+        {
+            "unit_name": "南京玄武数码科技有限公司",
+            "first_contribution_date": dt.date(2012, 7, 1),
+            "contribution_months": 172,
+            "status": "暂停缴费",
+            "region_name": "南京市",
+            "card_bank": "",
+            "card_bank_account": "",
+        },
+        {
+            "unit_credit_code": "91320102MA1X8N2Q5N",
+            "unit_name": "南京玄武数码科技有限公司",
+            "start_date": dt.date(2012, 7, 1),
+            "end_date": dt.date(2026, 10, 31),
+        },
+    ),
+]
+
+
+def _demo_person(
+    person: dict[str, Any], insurance: dict[str, Any], employment: dict[str, Any]
+) -> Person:
+    """One person of the demo's shared data with their insurance and employment record."""
+    values = dict(person)
+    row, _ = Person.objects.update_or_create(id_number=values.pop("id_number"), defaults=values)
+    InsuranceRecord.objects.update_or_create(person=row, defaults=insurance)
+    job = dict(employment)
     EmploymentRecord.objects.update_or_create(
-        person=person,
-        unit_credit_code="91370100MA3C4X5K7L",
-        defaults={"unit_name": "济南齐鲁精工机械有限公司", "start_date": dt.date(1998, 3, 1)},
+        person=row, unit_credit_code=job.pop("unit_credit_code"), defaults=job
     )
-    ECertificate.objects.update_or_create(
+    return row
+
+
+def _shared_data() -> None:
+    """A retiring worker, his employer, a Nanjing jobseeker and her former employer, and a
+    second unit: enough to show prefill at work."""
+    people = [_demo_person(*entry) for entry in _DEMO_PEOPLE]
+    ECertificate.objects.update_or_create(  # 张建国 holds a social security card
         kind="social_security_card",
         number="370100D156000005",
-        defaults={"person": person, "issued_on": dt.date(2019, 5, 20)},
+        defaults={"person": people[0], "issued_on": dt.date(2019, 5, 20)},
     )
-    _jobseeker()
     for code, name, rep, region in [
         ("91370100MA3C4X5K7L", "济南齐鲁精工机械有限公司", "陈立新", "370102"),
         ("91320102MA1X8N2Q5N", "南京玄武数码科技有限公司", "周建华", "320102"),
