@@ -159,6 +159,31 @@ class ContactPointSpec:
     line: int
 
 
+@dataclass(frozen=True)
+class TargetSpec:
+    kind: str
+    value: int
+    ratio: int | None
+    text: str
+    scope: str
+    deadline: dt.date | None
+    deadline_text: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ProvisionSpec:
+    code: str
+    kind: str
+    title: str
+    text: str
+    features: tuple[str, ...]
+    items: tuple[str, ...]
+    source: str
+    line: int
+
+
 @dataclass
 class PackSpec:
     code: str
@@ -173,6 +198,9 @@ class PackSpec:
     speedups: list[SpeedUpSpec] = field(default_factory=list)
     hot_items: list[HotItemSpec] = field(default_factory=list)
     contact_points: list[ContactPointSpec] = field(default_factory=list)
+    targets: list[TargetSpec] = field(default_factory=list)
+    provisions: list[ProvisionSpec] = field(default_factory=list)
+    supplements: str = ""  # the code of the pack of the same region this one supplements
 
     def promised_limit_of(self, item: ItemSpec) -> TimeLimit:
         """The promised limit of an item in this pack: its speed-up entry, else the catalogue's."""
