@@ -239,6 +239,12 @@ class BundleItem(models.Model):
     def __str__(self) -> str:
         return self.seed_name
 
+    def offered_to(self, kind: str) -> bool:
+        """Whether an applicant of ``kind`` (person / unit; "" unknown) is offered the item: its
+        own 办事对象 decides where the seed gives one (Jiangsu 序号2: 用人单位退工停保登记 is the
+        unit's only); otherwise the scenario's, which the application checks."""
+        return not kind or self.target in ("", ItemTarget.BOTH, kind)
+
 
 class LimitSetBy(models.TextChoices):
     SEED = "seed", _("政策原文")
