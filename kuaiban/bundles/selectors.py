@@ -72,6 +72,15 @@ def pack_provisions(*, pack: Pack) -> list[ProvisionView]:
     ]
 
 
+def provision_list(*, kind: str, region_ids: list[int] | None = None) -> QuerySet[Provision]:
+    """Provisions of one kind (e.g. the 免申即享 services proactive services act on), of the
+    packs of the given regions (a region and its parents: `RegionTree.ancestors`) or of all."""
+    found = Provision.objects.filter(kind=kind).select_related("pack")
+    if region_ids is not None:
+        found = found.filter(pack__region_id__in=region_ids)
+    return found.order_by("pack__code", "position")
+
+
 def bundle_list(*, pack: Pack) -> QuerySet[Bundle]:
     return pack.bundles.order_by("position")
 

@@ -308,3 +308,34 @@ def test_a_person_is_not_offered_the_units_only_item():
         applicant_kind="unit",
     )
     assert len(unit.subitems) == 2
+
+
+def test_the_proactive_services_of_a_region_are_listed_for_proactive_work(db):
+    from kuaiban.bundles.models import ProvisionKind
+    from kuaiban.bundles.selectors import provision_list
+
+    pack = pack_load(path=PACKS / "shandong-2023.yaml").pack
+    found = provision_list(kind=ProvisionKind.PROACTIVE, region_ids=[pack.region_id])
+    assert [p.title for p in found] == [
+        "失业保险稳岗返还“免申即享”",
+        "阶段性降低失业、工伤保险费率“免申即享”",
+        "一次性伤残补助金“免申即享”",
+    ]
+    assert list(provision_list(kind=ProvisionKind.PROACTIVE, region_ids=[-1])) == []
+
+
+def test_the_admin_refuses_a_target_that_does_not_fit_its_kind(db):
+    from django.forms import modelform_factory
+
+    from kuaiban.bundles.admin import TargetAdminForm
+
+    Form = modelform_factory(Target, form=TargetAdminForm, fields="__all__")
+    pack = pack_load(path=PACKS / "shandong-2020.yaml").pack
+    data = {
+        "pack": pack.pk, "kind": "online_rate", "value": 120, "text": "x", "scope": "省级事项",
+        "deadline_text": "持续推进", "source": "000 正文 一", "position": 0,
+    }  # fmt: skip
+    form = Form(data=data)
+    assert not form.is_valid() and "1 至 100" in str(form.errors)
+    form = Form(data={**data, "value": 90})
+    assert form.is_valid(), form.errors
