@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kuaiban.bundles.models import LimitSetBy
 from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 
 # `speedup_list.kind`: a binding list applies in every place; a 备选清单 is a list each place
@@ -28,9 +29,7 @@ def bundle_omit_problem(*, code: str, name: str) -> str:
     return f"不得删去上级政策包的一件事“{code} {name}”（向上兼容：省市县三级不追求上下一般粗，但必须向上兼容）"
 
 
-def scenario_problems(
-    *, bundle: str, inherited: Iterable[str], own: Iterable[str]
-) -> list[str]:
+def scenario_problems(*, bundle: str, inherited: Iterable[str], own: Iterable[str]) -> list[str]:
     """The scenarios of the extended bundle that a place's version of it leaves out."""
     kept = set(own)
     return [
@@ -80,7 +79,7 @@ def limit_not_lengthened(
     text leaves the target to each place (“各地结合实际制定提速目标”, bureau-set) the place sets
     its own number, still within the legal limit (`promised_within_legal`).
     """
-    if promised is None or inherited is None or inherited_set_by != "seed":
+    if promised is None or inherited is None or inherited_set_by != LimitSetBy.SEED:
         return None
     if promised.approx_working_days() > inherited.approx_working_days():
         return (
@@ -113,4 +112,3 @@ def picks_problem(*, picked: int, min_pick: int) -> str | None:
     if picked >= min_pick:
         return None
     return f"从备选清单中只选取了 {picked} 项，应选取 {min_pick} 项以上"
-

@@ -83,14 +83,22 @@ class RouteGap:
         return f"{self.city}分派到“{self.agency}”，该机构没有经办人员账号，子件将无人办理（管理后台 → 用户）"
 
 
-def route_gaps(*, province_code: str, items: list[ServiceItem]) -> dict[str, list[RouteGap]]:
-    """For `kuaiban pack validate`: per item code, the cities of the province where it stalls.
+def route_gaps(*, region_code: str, items: list[ServiceItem]) -> dict[str, list[RouteGap]]:
+    """For `kuaiban pack validate`: per item code, the places of the pack's region where it
+    stalls — every city of a province, or the city (county) itself for a place's own pack.
 
     An item stalls where no route reaches an agency, or where the agency it reaches works in
     this platform's workbench (not in its own system through webhooks) and has no active
     officer account.
     """
-    cities = list(Region.objects.filter(level=RegionLevel.CITY, parent__code=province_code))
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return {}
+    cities = (
+        list(Region.objects.filter(level=RegionLevel.CITY, parent=region))
+        if region.level == RegionLevel.PROVINCE
+        else [region]
+    )
     staffed = set(
         User.objects.filter(role=Role.OFFICER, is_active=True, agency__isnull=False).values_list(
             "agency_id", flat=True

@@ -52,7 +52,9 @@ def pick_read(reader: ValueReader, row: LineDict) -> Pick:
     promised = reader.limit(row, "promised_limit", where=where)
     text = reader.text(row, "promised_text", where=where, required=promised is not None)
     if text and promised is None:
-        reader.problem(row.line_of("promised_text"), f"{where}写了提速后时限原文，但缺少 promised_limit")
+        reader.problem(
+            row.line_of("promised_text"), f"{where}写了提速后时限原文，但缺少 promised_limit"
+        )
     return Pick(
         seq=seq,
         promised=promised,
@@ -98,7 +100,9 @@ def pack_extend(
         reader.problem(extending.line, f"找不到上级政策包“{extending.code}”")
         return
     if parent.extension is not None:
-        reader.problem(extending.line, f"上级政策包“{parent.code}”本身扩展了其他政策包，只支持一级扩展")
+        reader.problem(
+            extending.line, f"上级政策包“{parent.code}”本身扩展了其他政策包，只支持一级扩展"
+        )
     own_codes = tuple(b.code for b in pack.bundles)
     bundles, added_items = _bundles_merge(reader, pack, parent, extending)
     speedups, shortened, picked = _speedups_merge(reader, pack, parent, extending, catalogue)
@@ -168,15 +172,17 @@ def _bundle_check(reader: ValueReader, inherited: BundleSpec, mine: BundleSpec) 
             continue
         for problem in compat.required_item_problems(
             scenario=scenario.code,
-            inherited=[compat.InheritedItem(item=i.item, required=i.required) for i in scenario.items],
+            inherited=[
+                compat.InheritedItem(item=i.item, required=i.required) for i in scenario.items
+            ],
             own={i.item: i.required for i in ours.items},
         ):
             reader.problem(ours.line, problem)
-    problem = compat.limit_not_lengthened(
-        promised=mine.promised_limit, inherited=inherited.promised_limit, inherited_set_by="seed"
+    lengthened = compat.limit_not_lengthened(
+        promised=mine.promised_limit, inherited=inherited.promised_limit, inherited_set_by=LimitSetBy.SEED
     )
-    if problem:
-        reader.problem(mine.line, f"一件事“{mine.code} {mine.name}”的{problem}")
+    if lengthened:
+        reader.problem(mine.line, f"一件事“{mine.code} {mine.name}”的{lengthened}")
 
 
 def _speedups_merge(
@@ -185,9 +191,7 @@ def _speedups_merge(
     parent: PackSpec,
     extending: Extending,
     catalogue: CatalogueSpec,
-) -> tuple[
-    list[SpeedUpSpec], tuple[tuple[int, str, TimeLimit, TimeLimit], ...], tuple[int, ...]
-]:
+) -> tuple[list[SpeedUpSpec], tuple[tuple[int, str, TimeLimit, TimeLimit], ...], tuple[int, ...]]:
     rows: dict[int, list[SpeedUpSpec]] = {}
     for row in parent.speedups:
         rows.setdefault(row.seq, []).append(row)
@@ -203,7 +207,9 @@ def _speedups_merge(
         chosen[pick.seq] = [
             _pick_apply(reader, pick, row, catalogue, shortened) for row in rows[pick.seq]
         ]
-    candidates = parent.speedup_list is not None and parent.speedup_list.kind == compat.LIST_CANDIDATES
+    candidates = (
+        parent.speedup_list is not None and parent.speedup_list.kind == compat.LIST_CANDIDATES
+    )
     if candidates:
         assert parent.speedup_list is not None
         problem = compat.picks_problem(picked=len(chosen), min_pick=parent.speedup_list.min_pick)

@@ -57,7 +57,7 @@ def read_pack(
         data = read_yaml(path)
     except PackFileError as exc:
         raise PackInvalid([exc.problem]) from None
-    parent = _parent_read(path, data, catalogue_path, _below + (path,))
+    parent = _parent_read(path, data, catalogue_path, (*_below, path))
     spec, problems = parse_pack(
         data, file=str(path), catalogue=catalogue, parent=parent.spec if parent else None
     )
@@ -66,9 +66,7 @@ def read_pack(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if parent is not None:  # the resolved pack changes when the pack it extends does
         digest = hashlib.sha256(f"{digest}:{parent.content_hash}".encode()).hexdigest()
-    return PackFile(
-        path=path, spec=spec, catalogue=catalogue, content_hash=digest, parent=parent
-    )
+    return PackFile(path=path, spec=spec, catalogue=catalogue, content_hash=digest, parent=parent)
 
 
 def _parent_read(
@@ -85,7 +83,11 @@ def _parent_read(
         raise PackInvalid([Problem(str(path), line, f"政策包循环扩展：{code}")])
     if not parent_path.exists():
         raise PackInvalid(
-            [Problem(str(path), line, f"找不到上级政策包文件 {parent_path.name}（应与本文件同目录）")]
+            [
+                Problem(
+                    str(path), line, f"找不到上级政策包文件 {parent_path.name}（应与本文件同目录）"
+                )
+            ]
         )
     try:
         return read_pack(parent_path, catalogue_path=catalogue_path, _below=below)

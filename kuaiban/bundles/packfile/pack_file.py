@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.bundles.models import LimitSetBy, Mode
+from kuaiban.bundles.packfile.extend_file import (
+    Extending,
+    omit_read,
+    pack_extend,
+    pick_read,
+    speedup_list_read,
+)
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import (
     BundleItemSpec,
@@ -16,13 +23,6 @@ from kuaiban.bundles.packfile.specs import (
     QuestionSpec,
     ScenarioSpec,
     SpeedUpSpec,
-)
-from kuaiban.bundles.packfile.extend_file import (
-    Extending,
-    omit_read,
-    pack_extend,
-    pick_read,
-    speedup_list_read,
 )
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import (
