@@ -122,7 +122,7 @@ def pack_extend(
 
 def _bundles_merge(
     reader: ValueReader, pack: PackSpec, parent: PackSpec, extending: Extending
-) -> tuple[list[BundleSpec], tuple[tuple[str, tuple[str, ...]], ...]]:
+) -> tuple[list[BundleSpec], tuple[tuple[str, str, tuple[str, ...]], ...]]:
     inherited = {b.code: b for b in parent.bundles}
     own = {b.code: b for b in pack.bundles}
     for code, line in extending.omit:
@@ -132,7 +132,7 @@ def _bundles_merge(
         else:
             reader.problem(line, compat.bundle_omit_problem(code=code, name=bundle.name))
     merged: list[BundleSpec] = []
-    added: list[tuple[str, tuple[str, ...]]] = []
+    added: list[tuple[str, str, tuple[str, ...]]] = []
     for bundle in parent.bundles:
         mine = own.get(bundle.code)
         if mine is None:
@@ -142,9 +142,11 @@ def _bundles_merge(
         if mine.promised_limit is None and bundle.promised_limit is not None:
             mine = replace(mine, promised_limit=bundle.promised_limit)
         merged.append(mine)
-        extra = tuple(sorted(mine.item_codes() - bundle.item_codes()))
-        if extra:
-            added.append((bundle.code, extra))
+        theirs = {s.code: {i.item for i in s.items} for s in bundle.scenarios}
+        for scenario in mine.scenarios:
+            extra = [i.item for i in scenario.items if i.item not in theirs.get(scenario.code, ())]
+            if extra:
+                added.append((bundle.code, scenario.code, tuple(extra)))
     for bundle in pack.bundles:
         if bundle.code in inherited:
             continue
@@ -179,7 +181,9 @@ def _bundle_check(reader: ValueReader, inherited: BundleSpec, mine: BundleSpec) 
         ):
             reader.problem(ours.line, problem)
     lengthened = compat.limit_not_lengthened(
-        promised=mine.promised_limit, inherited=inherited.promised_limit, inherited_set_by=LimitSetBy.SEED
+        promised=mine.promised_limit,
+        inherited=inherited.promised_limit,
+        inherited_set_by=LimitSetBy.SEED,
     )
     if lengthened:
         reader.problem(mine.line, f"一件事“{mine.code} {mine.name}”的{lengthened}")

@@ -180,8 +180,8 @@ class ExtensionSpec:
     parent: str
     line: int  # the `extends` line
     added_bundles: tuple[str, ...] = ()
-    # bundle code → the item codes the place's version adds to it
-    added_items: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (bundle code, scenario code, the item codes the place's version adds to that scenario)
+    added_items: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     # (seq, item, province's limit, the place's limit)
     shortened: tuple[tuple[int, str, TimeLimit, TimeLimit], ...] = ()
     picked: tuple[int, ...] = ()
