@@ -130,8 +130,8 @@ def format_extension(pack: PackSpec, parent: PackSpec, catalogue: CatalogueSpec)
             for row in scenario.items:
                 kind = "必做" if row.required else "可选"
                 lines.append(f"    + {scenario.code} {name(row.item)}（{kind}）")
-    for code, scenario, items in extension.added_items:
-        lines.append(f"+ 一件事 {code} {bundles[code].name} 场景 {scenario} 新增事项：")
+    for code, scenario_code, items in extension.added_items:
+        lines.append(f"+ 一件事 {code} {bundles[code].name} 场景 {scenario_code} 新增事项：")
         lines += [f"    + {name(c)}" for c in items]
     limits = {s.seq: s for s in pack.speedups}
     prose = {s.seq for s in parent.speedups if s.promised_set_by == LimitSetBy.BUREAU}
