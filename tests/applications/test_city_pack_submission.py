@@ -3,6 +3,7 @@ asking for the Shandong pack is served by the 济南 pack (its bundles, its limi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,19 @@ def test_an_applicant_elsewhere_cannot_use_the_jinan_pack(people):
     error = response.json()["error"]
     assert "只适用于济南市" in error["message"] and error["fields"]["pack"]
     assert Application.objects.count() == 0 and SubCase.objects.count() == 0
+
+
+def test_the_apply_page_offers_the_jinan_pack_with_its_local_bundle_and_faster_limits(people):
+    page = _client(people["zhangjianguo"]).get("/apply/").content.decode()
+    links = set(re.findall(r'href="/apply/([\w-]+/\w+)/"', page))
+    assert links and all(link.startswith("jinan-2020/") for link in links)
+    assert {"jinan-2020/7", "jinan-2020/L1"} <= links
+    assert "高校毕业生来济就业" in page and "济南市本地" in page
+    assert "就业登记：3工作日办结（山东省为5工作日）" in page
+    assert "城镇职工基本养老保险关系转移接续申请：10工作日办结（山东省为15工作日）" in page
+
+
+def test_a_jinan_applicant_opening_a_province_bundle_is_sent_to_the_jinan_one(people):
+    response = _client(people["zhangjianguo"]).get("/apply/shandong-2020/7/")
+    assert response.status_code == 302
+    assert response["Location"] == "/apply/jinan-2020/7/"
