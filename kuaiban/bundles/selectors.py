@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from kuaiban.bundles.compat import InheritedItem
 from kuaiban.bundles.models import Bundle, BundleItem, Mode, Pack, Scenario, SpeedUp
 from kuaiban.calendar.limits import TimeLimit, parallel_within_longest
 from kuaiban.catalogue.models import (
@@ -22,7 +23,7 @@ from kuaiban.core.errors import NotFound, Unprocessable
 
 
 def pack_list() -> QuerySet[Pack]:
-    return Pack.objects.select_related("region", "extends").order_by("code")
+    return Pack.objects.select_related("region", "extends", "extends__region").order_by("code")
 
 
 def pack_get(*, code: str) -> Pack:
@@ -213,3 +214,38 @@ def bundle_limit_problem(
         if problem:
             return f"场景“{scenario.code}”并行办理，一件事的{problem}"
     return None
+
+
+def inherited_speedup(*, pack_id: int, item_id: int) -> SpeedUp | None:
+    """The 提速办 row of the pack that ``pack_id`` extends for this item, if any (向上兼容)."""
+    pack = Pack.objects.filter(pk=pack_id).only("extends_id").first()
+    if pack is None or pack.extends_id is None:
+        return None
+    return SpeedUp.objects.filter(pack_id=pack.extends_id, item_id=item_id).first()
+
+
+def inherited_items(*, scenario: Scenario) -> list[InheritedItem] | None:
+    """The items of the same scenario in the pack the scenario's pack extends; None when the
+    pack extends none or that pack has no such scenario (a local bundle or scenario)."""
+    bundle = scenario.bundle
+    parent_id = bundle.pack.extends_id
+    if parent_id is None:
+        return None
+    theirs = Scenario.objects.filter(
+        bundle__pack_id=parent_id, bundle__code=bundle.code, code=scenario.code
+    ).first()
+    if theirs is None:
+        return None
+    return [
+        InheritedItem(item=row.item.code, required=row.required)
+        for row in theirs.bundle_items.select_related("item")
+    ]
+
+
+def bundle_is_inherited(*, bundle: Bundle) -> bool:
+    """Whether a place's pack holds this bundle because the pack it extends does."""
+    parent_id = bundle.pack.extends_id
+    return (
+        parent_id is not None
+        and Bundle.objects.filter(pack_id=parent_id, code=bundle.code).exists()
+    )

@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kuaiban.bundles import compat
-from kuaiban.bundles.models import Bundle, LimitSetBy, Pack, SpeedUp
+from kuaiban.bundles.models import Bundle, LimitSetBy, Pack, Scenario, SpeedUp
 from kuaiban.bundles.selectors import pack_for_region, pack_local_limits, packs_for_region
 from kuaiban.bundles.services import pack_load
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.catalogue.models import Region, RegionLevel
 from kuaiban.core.errors import Unprocessable
+from tests.admin_forms import change_form_data
 from tests.bundles.helpers import (
     PACK_TEXT,
     find_problem,
@@ -434,3 +435,52 @@ def test_the_api_lists_what_applies_in_a_region(city, client):
     assert client.get("/api/v1/packs", {"region": "37"}).status_code == 422
     outside = client.get("/api/v1/bundles", {"pack": "test-city", "region": "370000"})
     assert outside.status_code == 422 and outside.json()["error"]["fields"]["pack"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The admin applies the same rules to a loaded city pack
+
+
+def test_the_admin_refuses_a_city_limit_longer_than_the_provinces(admin_client, city):
+    speedup = SpeedUp.objects.get(pack=city, item__code="1.6.12")  # 济南 10, province 15
+    url = f"/admin/bundles/speedup/{speedup.pk}/change/"
+    page = admin_client.get(url)
+    response = admin_client.post(url, change_form_data(page, promised_limit_value=16))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "承诺时限16工作日长于上级政策包的15工作日" in errors
+    assert (
+        admin_client.post(url, change_form_data(page, promised_limit_value=12)).status_code == 302
+    )
+    speedup.refresh_from_db()
+    assert speedup.promised_limit_value == 12
+
+
+def test_the_admin_refuses_making_an_inherited_required_item_optional(admin_client, city):
+    scenario = Scenario.objects.get(bundle__pack=city, bundle__code="7", code="7-1")
+    url = f"/admin/bundles/scenario/{scenario.pk}/change/"
+    page = admin_client.get(url)
+    data = change_form_data(page)
+    formset = page.context["inline_admin_formsets"][0].formset
+    [row] = [f for f in formset.forms if f.instance.item.code == "1.6.1"]
+    data.pop(row.add_prefix("required"))  # an unticked checkbox is not posted
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = " ".join(
+        str(e) for e in response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    )
+    assert "必做事项“1.6.1”改为可选" in errors
+    assert scenario.bundle_items.get(item__code="1.6.1").required
+
+
+def test_the_admin_cannot_delete_an_inherited_bundle_of_a_city_pack(admin_client, city):
+    inherited = Bundle.objects.get(pack=city, code="7")
+    local = Bundle.objects.get(pack=city, code="L1")
+    assert (
+        admin_client.post(
+            f"/admin/bundles/bundle/{inherited.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert Bundle.objects.filter(pk=inherited.pk).exists()
+    assert admin_client.get(f"/admin/bundles/bundle/{local.pk}/delete/").status_code == 200
