@@ -10,27 +10,14 @@ from tests.browser_helpers import log_in, shot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def phone_390(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
-    yield context.new_page()
-    context.close()
-
-
 def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 def test_a_jinan_applicant_sees_the_local_bundle_and_the_shortened_limit(
-    live_server, phone_390, jinan_world
+    live_server, phone390, jinan_world
 ) -> None:  # type: ignore[no-untyped-def]
-    page, base = phone_390, live_server.url
+    page, base = phone390.new_page(), live_server.url
     log_in(page, base, "zhangjianguo")
     page.goto(base + "/apply/")
     assert page.get_by_role("heading", name="济南市", exact=True).is_visible()
