@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kuaiban.bundles.models import LimitSetBy
+from kuaiban.bundles.models import LimitSetBy, SpeedUpListKind
 from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 
 # `speedup_list.kind`: a binding list applies in every place; a 备选清单 is a list each place
 # picks its own rows from (Shanxi 2020: 选取 10 个以上事项).
-LIST_BINDING = "binding"
-LIST_CANDIDATES = "candidates"
-LIST_KINDS = (LIST_BINDING, LIST_CANDIDATES)
+LIST_BINDING = SpeedUpListKind.BINDING
+LIST_CANDIDATES = SpeedUpListKind.CANDIDATES
+LIST_KINDS = tuple(SpeedUpListKind.values)
 
 
 def bundle_omit_problem(*, code: str, name: str) -> str:

@@ -21,6 +21,11 @@ class LimitSetBy(models.TextChoices):
     BUREAU = "bureau", _("本地设定")
 
 
+class SpeedUpListKind(models.TextChoices):
+    BINDING = "binding", _("各地均适用")
+    CANDIDATES = "candidates", _("备选清单（各地选取）")
+
+
 class Pack(models.Model):
     code = models.SlugField(
         _("政策包代码"), max_length=40, unique=True, help_text=_("如 shandong-2020。")
@@ -59,6 +64,26 @@ class Pack(models.Model):
         help_text=_("市县政策包所依据的决定或文件（扩展上级政策包时必填）。"),
     )
     version = models.CharField(_("版本"), max_length=20, help_text=_("政策包文件的版本号。"))
+    speedup_list = models.CharField(
+        _("提速办清单性质"),
+        max_length=12,
+        choices=SpeedUpListKind.choices,
+        default=SpeedUpListKind.BINDING,
+        help_text=_(
+            "备选清单：各市县从中选取事项（如山西省选取 10 个以上），只有选中的事项在当地适用。"
+        ),
+    )
+    speedup_min_pick = models.PositiveSmallIntegerField(
+        _("每地至少选取"),
+        default=0,
+        help_text=_("备选清单每地至少选取的事项数（序号）；否则为 0。"),
+    )
+    speedup_list_text = models.TextField(
+        _("选取要求原文"), blank=True, help_text=_("政策原文对备选清单的要求，照录。")
+    )
+    speedup_list_source = models.CharField(
+        _("选取要求出处"), max_length=120, blank=True, help_text=_("如 001 正文 二（二）。")
+    )
     file_name = models.CharField(
         _("政策包文件"), max_length=120, help_text=_("仓库中 packs/ 下的文件名。")
     )

@@ -16,6 +16,7 @@ from kuaiban.bundles.models import (
     Question,
     Scenario,
     SpeedUp,
+    SpeedUpListKind,
 )
 from kuaiban.bundles.packfile.files import PackFile, read_pack
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
@@ -68,6 +69,23 @@ def _pack_region(spec: PackSpec, parent: Pack | None) -> Region:
     return region
 
 
+def _speedup_list(spec: PackSpec) -> dict[str, object]:
+    listed = spec.speedup_list
+    if listed is None:
+        return {
+            "speedup_list": SpeedUpListKind.BINDING,
+            "speedup_min_pick": 0,
+            "speedup_list_text": "",
+            "speedup_list_source": "",
+        }
+    return {
+        "speedup_list": listed.kind,
+        "speedup_min_pick": listed.min_pick,
+        "speedup_list_text": listed.text,
+        "speedup_list_source": listed.source,
+    }
+
+
 def _pack_save(pack_file: PackFile, parent: Pack | None) -> Pack:
     spec = pack_file.spec
     pack, _ = Pack.objects.update_or_create(
@@ -83,6 +101,7 @@ def _pack_save(pack_file: PackFile, parent: Pack | None) -> Pack:
             "version": spec.version,
             "file_name": pack_file.path.name,
             "content_hash": pack_file.content_hash,
+            **_speedup_list(spec),
         },
     )
     items = {i.code: i for i in ServiceItem.objects.all()}

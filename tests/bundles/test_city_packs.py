@@ -484,3 +484,22 @@ def test_the_admin_cannot_delete_an_inherited_bundle_of_a_city_pack(admin_client
     )
     assert Bundle.objects.filter(pk=inherited.pk).exists()
     assert admin_client.get(f"/admin/bundles/bundle/{local.pk}/delete/").status_code == 200
+
+
+def test_the_candidate_list_is_stored_and_shown(tmp_path, client, db):
+    province = replace_once(PACK_TEXT, "speedups:\n", CANDIDATES)
+    text = CITY_TEXT + '  - {province_seq: 1, source: "测试市 选取 序号1"}\n'
+    city = pack_load(path=_city(tmp_path, text, province)).pack
+    parent = city.extends
+    assert parent is not None
+    assert (parent.speedup_list, parent.speedup_min_pick) == ("candidates", 2)
+    assert (
+        parent.speedup_list_source == "测试 正文"
+        and parent.speedup_list_text == "选取 2 个以上事项"
+    )
+    assert city.speedup_list == "binding"
+    page = client.get("/packs/test-2020/").content.decode()
+    assert "“提速办”服务事项备选清单（2 项）" in page and "各地从中选取 2 项以上" in page
+    page = client.get("/packs/test-city/").content.decode()
+    assert "选自山东省备选清单" in page and "本地依据：测试市人社局本地化安排" in page
+    assert "测试市本地" in page
