@@ -133,3 +133,18 @@ def test_every_item_goes_to_a_kind_of_agency_its_bundle_names(name: str) -> None
     assert set(unnamed) == {j for j in JUDGED if j[0] == pack_file.spec.code}
     for _pack, _bundle, code in unnamed:
         assert f"含 {code}" in text and "# 判断:" in text
+
+
+def test_a_city_pack_is_checked_in_its_own_city_at_its_own_lines(demo) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(username="officer-jn-emp").delete()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("pack", "validate", str(PACKS_DIR / "jinan-2020.yaml"), stderr=err)
+    text = (PACKS_DIR / "jinan-2020.yaml").read_text(encoding="utf-8").splitlines()
+    lines = {n for n, line in enumerate(text, start=1) if '"2.7.1"' in line}
+    extends = next(n for n, line in enumerate(text, start=1) if line.startswith("  extends:"))
+    message = err.getvalue()
+    # The local bundle's own row, and an inherited item at the `extends` line; 济南 only.
+    assert any(f"jinan-2020.yaml:{n}: 事项“2.7.1”在济南市分派到" in message for n in lines)
+    assert f"jinan-2020.yaml:{extends}: 事项“2.2.3”在济南市" in message
+    assert "太原" not in message and "青岛" not in message

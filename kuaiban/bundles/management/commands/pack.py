@@ -138,8 +138,11 @@ def route_problems(pack_file: PackFile) -> list[Problem]:
     spec = pack_file.spec
     extension = spec.extension
     lines: dict[str, int] = {}
-    for bundle in spec.bundles:
-        # An inherited bundle's lines are in the other file: point at the `extends` line.
+    # An item is reported at the place's own line where it writes one, else at `extends` (an
+    # inherited bundle's lines are in the other file).
+    for bundle in sorted(
+        spec.bundles, key=lambda b: extension is not None and b.code not in extension.own_bundles
+    ):
         inherited = extension is not None and bundle.code not in extension.own_bundles
         for scenario in bundle.scenarios:
             for item in scenario.items:
