@@ -91,6 +91,7 @@ def speedup_list_read(reader: ValueReader, data: LineDict) -> SpeedUpListSpec:
 def pack_extend(
     reader: ValueReader,
     pack: PackSpec,
+    *,
     parent: PackSpec | None,
     extending: Extending,
     catalogue: CatalogueSpec,

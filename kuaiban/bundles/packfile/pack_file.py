@@ -79,15 +79,15 @@ def parse_pack(
         pack_extend(
             reader,
             pack,
-            parent,
-            Extending(
+            parent=parent,
+            extending=Extending(
                 code=extends,
                 line=head.line_of("extends"),
                 picks=picks,
                 omit=omit_read(reader, data),
                 speedups_line=data.line_of("speedups"),
             ),
-            catalogue,
+            catalogue=catalogue,
         )
     else:
         for pick in picks:
