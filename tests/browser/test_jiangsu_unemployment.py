@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.cases.models import SubCaseStatus
+from kuaiban.demo.setup import demo_setup
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
 from tests.guides.conftest import load_real_packs

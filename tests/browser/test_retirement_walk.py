@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
+from kuaiban.demo.setup import demo_setup
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
 from tests.guides.conftest import load_real_packs
