@@ -17,23 +17,25 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from pathlib import Path
+from functools import cache
 
-SOURCE = Path(__file__).resolve().parents[2] / "kuaiban"
+from tests.core.source_tree import SOURCE, source_modules
+
 APPS = {p.name for p in SOURCE.iterdir() if (p / "apps.py").exists()}
 # Shared kernels, not domain apps: errors, masking, audit, admin plumbing; working days.
 KERNEL = {"core", "integrations"}
 OUTBOX_CORE = "integrations"
 
 
+@cache
 def _edges() -> dict[tuple[str, str], set[str]]:
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for path in sorted(SOURCE.rglob("*.py")):
-        parts = path.relative_to(SOURCE).parts
-        if len(parts) < 2 or parts[0] not in APPS or "migrations" in parts:
+    for module in source_modules():
+        parts = module.name.split("/")
+        if len(parts) < 2 or parts[0] not in APPS:
             continue
-        source, module = parts[0], "/".join(parts[1:])
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        source, rest = parts[0], "/".join(parts[1:])
+        for node in module.nodes:
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -44,7 +46,7 @@ def _edges() -> dict[tuple[str, str], set[str]]:
             for name in names:
                 bits = name.split(".")
                 if bits[0] == "kuaiban" and len(bits) > 1 and bits[1] in APPS - {source}:
-                    edges[(source, bits[1])].add(module)
+                    edges[(source, bits[1])].add(rest)
     return edges
 
 
