@@ -44,8 +44,7 @@ def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _apply(page, base: str, scan: Path) -> str:  # type: ignore[no-untyped-def]
-    log_in(page, base, "wangfang", fresh=True)
-    page.goto(base + "/apply/")
+    log_in(page, base, "wangfang", fresh=True, then="/apply/")
     # Only her province's bundles, only those a person may apply for.
     assert page.locator("h2").all_inner_texts() == ["江苏省"]
     page.get_by_role("link", name="失业一件事").click()
@@ -147,8 +146,7 @@ def test_a_nanjing_jobseeker_gets_every_unemployment_service_done(  # type: igno
         assert subcase.handled_by is not None
         assert subcase.handled_by.username == OFFICERS[subcase.seed_name]  # not the system
 
-    log_in(phone, base, "wangfang", fresh=True)
-    phone.goto(f"{base}/me/applications/{number}/")
+    log_in(phone, base, "wangfang", fresh=True, then=f"/me/applications/{number}/")
     assert "已办结" in phone.locator(".status-line").inner_text()
     results = phone.locator("#results-title + .table-wrap").inner_text()
     for n in range(1, 3):

@@ -45,8 +45,7 @@ def _next_month_start() -> dt.date:
 
 
 def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyped-def]
-    log_in(page, base, "zhangjianguo", fresh=True)
-    page.goto(base + "/apply/shandong-2020/7/")
+    log_in(page, base, "zhangjianguo", fresh=True, then="/apply/shandong-2020/7/")
     page.get_by_label("7-1 正常退休").check()
     page.get_by_role("button", name="继续").click()
     for radio in page.locator("input[type=radio][value=no]").all():
@@ -121,8 +120,7 @@ def test_a_retirement_goes_from_application_to_done_with_demo_accounts(
     assert {u for _, c, u in walked if c == "4.1.1"} == {"officer-jn-lab"}
 
     # The retiree sees one consolidated result.
-    log_in(phone, base, "zhangjianguo", fresh=True)
-    phone.goto(f"{base}/me/applications/{application.number}/")
+    log_in(phone, base, "zhangjianguo", fresh=True, then=f"/me/applications/{application.number}/")
     assert "已办结" in phone.locator("main").inner_text()
     shot(phone, "retire-done-phone")
     application.refresh_from_db()
