@@ -12,10 +12,8 @@ import pytest
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.cases.models import SubCaseStatus
-from kuaiban.demo.setup import demo_setup
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,10 +28,9 @@ OFFICERS = {
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def world(tmp_path: Path, settings, demo_world):  # type: ignore[no-untyped-def]
+    """The demo as `make demo` sets it up (tests/worlds.py), and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("jiangsu-2021")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return scan

@@ -14,20 +14,17 @@ from django.utils import timezone
 
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
-from kuaiban.demo.setup import demo_setup
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNTS = Path(settings.BASE_DIR) / "demo" / "accounts.json"
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+def world(tmp_path: Path, settings, demo_world) -> Path:  # type: ignore[no-untyped-def]
+    """The demo as `make demo` sets it up (tests/worlds.py), and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("shandong-2020")
-    demo_setup(accounts_file=ACCOUNTS)
     scan = tmp_path / "archive.pdf"
     scan.write_bytes(PDF)
     return scan
