@@ -29,7 +29,7 @@ class Casework(Protocol):
     def open(self, *, application: Application, plan: Plan, agencies: dict[int, Agency]) -> None:
         """Create the sub-cases of a stored application, in the submission's transaction."""
 
-    def outcome(self, application: Application) -> Outcome:
+    def outcome(self, *, application: Application) -> Outcome:
         """What the applicant is told: one status, the results, what needs doing, why not."""
 
     def withdraw(self, *, actor: User, application: Application) -> None:

@@ -58,7 +58,7 @@ class Outcome:
 
 def application_outcome(application: Application) -> Outcome:
     """The outcome as the sub-cases tell it (`kuaiban/cases/outcome.py`, through `hooks`)."""
-    return casework().outcome(application)
+    return casework().outcome(application=application)
 
 
 def outcome_document(outcome: Outcome) -> Document:

@@ -21,7 +21,7 @@ class SubCaseWork:
     def open(self, *, application: Application, plan: Plan, agencies: dict[int, Agency]) -> None:
         subcases_create(application=application, plan=plan, agencies=agencies)
 
-    def outcome(self, application: Application) -> Outcome:
+    def outcome(self, *, application: Application) -> Outcome:
         return application_outcome(application)
 
     def withdraw(self, *, actor: User, application: Application) -> None:
