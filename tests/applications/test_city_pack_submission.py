@@ -16,8 +16,8 @@ from kuaiban.bundles.planning import bundle_plan
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.calendar.selectors import add_working_days
 from kuaiban.cases.models import SubCase
-from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Region
+from kuaiban.catalogue.routing import RoutingTable
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.worlds import NOW
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from kuaiban.bundles.models import LimitSetBy
-from kuaiban.bundles.packfile.specs import BundleSpec, CatalogueSpec, PackSpec
+from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
+from kuaiban.catalogue.specs import CatalogueSpec
 
 
 @dataclass(frozen=True)

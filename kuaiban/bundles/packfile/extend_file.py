@@ -15,7 +15,6 @@ from kuaiban.bundles.models import LimitSetBy
 from kuaiban.bundles.packfile.reader import LineDict
 from kuaiban.bundles.packfile.specs import (
     BundleSpec,
-    CatalogueSpec,
     ExtensionSpec,
     PackSpec,
     SpeedUpListSpec,
@@ -23,6 +22,7 @@ from kuaiban.bundles.packfile.specs import (
 )
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import TimeLimit
+from kuaiban.catalogue.specs import CatalogueSpec
 
 
 @dataclass(frozen=True)
