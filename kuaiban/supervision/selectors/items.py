@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from kuaiban.bundles.models import Pack, SpeedUp
@@ -27,13 +26,11 @@ from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.models import SubCaseDaily
+from kuaiban.supervision.rollups.read import rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import (
-    in_period,
-    outcome_counts,
-    outcome_filter,
-    subcases_in,
-)
+from kuaiban.supervision.selectors.base import in_period, outcome_filter, subcases_in
+from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.workdays import WorkingClock, pauses_parse
 
@@ -132,35 +129,35 @@ class ItemStats:
 
 
 def item_stats(scope: Scope, filters: Filters) -> ItemStats:
-    period = filters.period
     base = subcases_in(scope, filters)
-    received = _pairs(
-        base.filter(in_period("application__submitted_at", period))
-        .values("application__pack_id", "item_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    received = rollup_groups(
+        SubCaseDaily,
+        scope,
+        filters,
+        keys=["pack_id", "item_id"],
+        sums={"received": Sum("received")},
+        live=lambda part: (
+            base.filter(in_period("application__submitted_at", part))
+            .values("item_id", pack_id=F("application__pack_id"))
+            .annotate(received=Count("pk"))
+            .order_by()
+        ),
     )
-    decided, running = outcome_filter(period)
-    outcomes = (
-        base.filter(due_at__isnull=False)
-        .filter(decided | running)
-        .values("application__pack_id", "item_id")
-        .annotate(**outcome_counts(decided, running))
-        .order_by()
+    outcomes = subcase_outcomes(
+        scope, filters, {"pack_id": "application__pack_id", "item_id": "item_id"}
     )
-    rows = _rows(set(received) | {(o["application__pack_id"], o["item_id"]) for o in outcomes})
-    for key, count in received.items():
-        rows[key].received = count
+    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*received, *outcomes]})
+    for r in received:
+        rows[(r["pack_id"], r["item_id"])].received += r["received"]
     for o in outcomes:
-        row = rows[(o["application__pack_id"], o["item_id"])]
-        row.decided, row.on_time, row.overdue_open = o["decided"], o["on_time"], o["overdue_open"]
+        row = rows[(o["pack_id"], o["item_id"])]
+        row.decided += o["decided"]
+        row.on_time += o["on_time"]
+        row.overdue_open += o["overdue_open"]
+    decided, _ = outcome_filter(filters.period)
     problem = _sample(base.filter(decided), rows)
     ordered = sorted(rows.values(), key=lambda r: (r.pack_name, r.item_code))
     return ItemStats(rows=ordered, processing=_processing(ordered, problem))
-
-
-def _pairs(rows: Iterable[dict[str, int]]) -> dict[Key, int]:
-    return {(r["application__pack_id"], r["item_id"]): r["n"] for r in rows}
 
 
 def _rows(keys: set[Key]) -> dict[Key, ItemRow]:
