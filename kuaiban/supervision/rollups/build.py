@@ -98,7 +98,11 @@ def _application_sums(period: Period) -> tuple[Sums, Sums]:
         .order_by()
     }
     material_names = list(material_measures())
-    subcases = _items_of([a["pk"] for a in per_application])
+    subcases: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+    for application_id, item_id, agency_id in SubCase.objects.filter(
+        in_period("application__submitted_at", period)
+    ).values_list("application_id", "item_id", "agency_id"):
+        subcases[application_id].append((item_id, agency_id))
     rolled: Sums = defaultdict(dict)
     received: Sums = defaultdict(dict)
     for a in per_application:

@@ -101,7 +101,7 @@ def subcase_outcomes(
 
     def live(part: Period) -> Iterable[Mapping[str, Any]]:
         decided, running = outcome_filter(part)
-        return (
+        rows: Iterable[Mapping[str, Any]] = (
             subcases_in(scope, filters)
             .filter(due_at__isnull=False)
             .filter(decided | running)
@@ -112,6 +112,7 @@ def subcase_outcomes(
             .annotate(**outcome_counts(decided, running))
             .order_by()
         )
+        return rows
 
     return rollup_groups(
         SubCaseDaily, scope, filters, keys=list(keys), sums=_OUTCOME_SUMS, live=live
