@@ -96,7 +96,10 @@ class ApplicationDaily(RollupBase):
     class Meta:
         verbose_name = _("办件日汇总")
         verbose_name_plural = _("办件日汇总")
-        indexes = [models.Index(fields=["whole_month", "day"], name="sup_appdaily_day")]
+        # The rows of one kind (any item / an item; any agency / an agency) lie together.
+        indexes = [
+            models.Index(fields=["whole_month", "item", "agency", "day"], name="sup_appdaily_day")
+        ]
 
 
 class SubCaseDaily(RollupBase):
@@ -149,7 +152,7 @@ class RatingDaily(RollupBase):
     class Meta:
         verbose_name = _("评价日汇总")
         verbose_name_plural = _("评价日汇总")
-        indexes = [models.Index(fields=["whole_month", "day"], name="sup_ratedaily_day")]
+        indexes = [models.Index(fields=["whole_month", "item", "day"], name="sup_ratedaily_day")]
 
 
 class RollupRange(models.Model):
