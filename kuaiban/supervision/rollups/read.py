@@ -113,16 +113,17 @@ def rollup_total(
     filters: Filters,
     *,
     measures: Mapping[str, Func],
-    live: Callable[[Period], Mapping[str, Any]],
+    live: Callable[[Period], QuerySet[Any]],
 ) -> dict[str, int]:
-    """Each measure over the period: the roll-ups' part plus the live part."""
+    """Each measure over the period: the roll-ups' part plus the live part (``live``: the raw
+    rows of a part of the period, which the measures aggregate)."""
     parts = period_parts(filters.period, filters.covered)
     total: Counter[str] = Counter(dict.fromkeys(measures, 0))
     if parts.rolled is not None:
         rows = rollup_rows(model, scope, filters, parts.rolled)
         total.update({k: v or 0 for k, v in rows.aggregate(**sums_of(measures)).items()})
     if parts.live is not None:
-        total.update({k: v or 0 for k, v in live(parts.live).items()})
+        total.update({k: v or 0 for k, v in live(parts.live).aggregate(**measures).items()})
     return dict(total)
 
 

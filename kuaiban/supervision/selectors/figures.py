@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Func
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -116,13 +116,12 @@ def application_measures() -> dict[str, Func]:
 
 
 def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
-    measures = application_measures()
     row = rollup_total(
         ApplicationDaily,
         scope,
         filters,
-        measures=measures,
-        live=lambda part: applications_in(scope, filters.within(part)).aggregate(**measures),
+        measures=application_measures(),
+        live=lambda part: applications_in(scope, filters.within(part)),
     )
     return application_figures_from(row)
 
@@ -150,13 +149,11 @@ def material_measures() -> dict[str, Func]:
 def material_figures(scope: Scope, filters: Filters) -> dict[str, int]:
     """Materials of the period's live applications, by how they were provided."""
 
-    def live(part: Period) -> dict[str, int]:
+    def live(part: Period) -> QuerySet[ApplicationMaterial]:
         applications = applications_in(scope, filters.within(part)).exclude(
             status=ApplicationStatus.WITHDRAWN
         )
-        return ApplicationMaterial.objects.filter(
-            application__in=applications.values("pk")
-        ).aggregate(**material_measures())
+        return ApplicationMaterial.objects.filter(application__in=applications.values("pk"))
 
     row = rollup_total(ApplicationDaily, scope, filters, measures=material_measures(), live=live)
     return {p.value: row[f"provision_{p.value}"] for p in Provision}
@@ -206,13 +203,12 @@ def rating_measures() -> dict[str, Func]:
 
 
 def rating_figures(scope: Scope, filters: Filters) -> RatingFigures:
-    measures = rating_measures()
     row = rollup_total(
         RatingDaily,
         scope,
         filters,
-        measures=measures,
-        live=lambda part: ratings_in(scope, filters.within(part)).aggregate(**measures),
+        measures=rating_measures(),
+        live=lambda part: ratings_in(scope, filters.within(part)),
     )
     return RatingFigures(
         total=row["total"],
