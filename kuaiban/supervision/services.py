@@ -85,6 +85,8 @@ def history_generate(
     seconds = time.monotonic() - started
     rolled = 0.0
     if rollups:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics for the rows just written
         first = local_date(as_of) - dt.timedelta(days=HISTORY_DAYS + 1)
         yesterday = timezone.localdate() - dt.timedelta(days=1)
         rolled = rollup_rebuild(first=first, last=yesterday, progress=progress).seconds
