@@ -304,7 +304,7 @@ def _statements(scope, f, period_parts, trend_period):  # type: ignore[no-untype
     tw, tp = where(trend_period(f.period))
     any_item = "item_id IS NULL" + ("" if scope.agency_id is not None else " AND agency_id IS NULL")
     app_sums = (
-        "SUM(received), SUM(withdrawn), SUM(online), SUM(window), SUM(finished), SUM(rated), "
+        'SUM(received), SUM(withdrawn), SUM(online), SUM("window"), SUM(finished), SUM(rated), '
         + ", ".join(
             f"SUM({k}_{side})"
             for k in ("fields", "materials", "applications", "visits")
