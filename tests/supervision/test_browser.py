@@ -46,14 +46,12 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     assert page.locator(".sv-card").first.inner_text().count("3") >= 1
 
     # A Shanxi supervisor sees Shanxi's targets: no 全程网办率 target, its ≥ 10 chosen items.
-    log_in(page, base, "supervisor-sx", fresh=True)
-    page.goto(f"{base}/supervision/?{MARCH}")
+    log_in(page, base, "supervisor-sx", fresh=True, then=f"/supervision/?{MARCH}")
     targets = page.locator("#targets table").inner_text()
     assert "从备选清单选取的提速办事项" in targets and "≥ 90%" not in targets
     shot(page, "supervision-shanxi-targets")
 
-    log_in(phone, base, "supervisor-sd")
-    phone.goto(f"{base}/supervision/?{MARCH}")
+    log_in(phone, base, "supervisor-sd", then=f"/supervision/?{MARCH}")
     phone.wait_for_selector("figure.sv-chart canvas")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     shot(phone, "supervision-phone")

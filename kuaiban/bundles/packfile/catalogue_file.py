@@ -7,10 +7,9 @@ from typing import Any
 
 from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem
-from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit, promised_within_legal
-from kuaiban.cases.checks import check_normalize
+from kuaiban.catalogue.checks import check_normalize
 from kuaiban.catalogue.models import (
     CASE_AGENCY_KINDS,
     FieldType,
@@ -19,6 +18,7 @@ from kuaiban.catalogue.models import (
     SharedSource,
     system_approval_problem,
 )
+from kuaiban.catalogue.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from kuaiban.bundles.features import FEATURES
 from kuaiban.bundles.models import ProvisionKind, TargetKind
 from kuaiban.bundles.packfile.reader import LineDict
-from kuaiban.bundles.packfile.specs import CatalogueSpec, ProvisionSpec, TargetSpec
+from kuaiban.bundles.packfile.specs import ProvisionSpec, TargetSpec
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.bundles.targets import target_problem
+from kuaiban.catalogue.specs import CatalogueSpec
 
 
 def parse_targets(reader: ValueReader, data: LineDict) -> list[TargetSpec]:

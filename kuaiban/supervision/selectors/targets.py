@@ -102,38 +102,36 @@ class PackFigures:
 
 
 def pack_figures(packs: list[Pack]) -> PackFigures:
-    """Bundles, items and limits of the packs: four queries, bounded by the catalogue."""
+    """Bundles, items and limits of the most local governing pack that has bundles — a city's
+    pack holds its province's bundles as well as its own, and a supplement (Shandong 2023) has
+    none — in four queries, bounded by the catalogue."""
     counts = {
         pk: (bundles, speedups)
         for pk, bundles, speedups in Pack.objects.filter(pk__in=[p.pk for p in packs])
         .annotate(b=Count("bundles", distinct=True), s=Count("speedups", distinct=True))
         .values_list("pk", "b", "s")
     }
-    with_bundles = [p for p in packs if counts.get(p.pk, (0, 0))[0]]
+    pack = next((p for p in packs if counts.get(p.pk, (0, 0))[0]), None)
+    if pack is None:
+        return PackFigures(0, 0, 0, 0, [], 0)
     item_ids = set(
-        BundleItem.objects.filter(scenario__bundle__pack__in=with_bundles).values_list(
-            "item_id", flat=True
-        )
+        BundleItem.objects.filter(scenario__bundle__pack=pack).values_list("item_id", flat=True)
     )
-    speedups: dict[int, dict[int, SpeedUp]] = {p.pk: {} for p in with_bundles}
-    for s in SpeedUp.objects.filter(pack__in=with_bundles):
-        speedups[s.pack_id][s.item_id] = s
-    listed = {i for by_item in speedups.values() for i in by_item}
-    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=item_ids | listed)}
-    ratios: dict[int, float] = {}
-    for pack in reversed(with_bundles):  # the most local pack's limits win
-        for pk in item_ids | set(speedups[pack.pk]):
-            ratio = item_limits(pack=pack, item=items[pk], speedups=speedups[pack.pk]).speedup_ratio
-            if ratio is not None:
-                ratios[pk] = ratio
+    speedups = {s.item_id: s for s in SpeedUp.objects.filter(pack=pack)}
+    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=item_ids | set(speedups))}
+    ratios = [
+        ratio
+        for item in items.values()
+        if (ratio := item_limits(pack=pack, item=item, speedups=speedups).speedup_ratio) is not None
+    ]
     covered = [items[pk] for pk in item_ids]
     return PackFigures(
-        bundles=sum(counts[p.pk][0] for p in with_bundles),
+        bundles=counts[pack.pk][0],
         items=len(covered),
         online_items=sum(1 for i in covered if i.online and not i.onsite_required),
         onsite_items=sum(1 for i in covered if i.onsite_required),
-        speedup_ratios=list(ratios.values()),
-        speedup_list=counts[with_bundles[0].pk][1] if with_bundles else 0,
+        speedup_ratios=ratios,
+        speedup_list=counts[pack.pk][1],
     )
 
 
