@@ -161,12 +161,13 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tm
 def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_lease(
     receiver, tmp_path
 ):
-    """A claims a batch of four and has all four in flight (the receiver holds them) when it
-    is SIGKILLed: nothing of the batch is recorded. B delivers the two A never claimed at
-    once, and A's four when their lease has run out; each key is applied once."""
+    """A (four delivery threads) claims a batch of eight — four in flight, held by the
+    receiver, and four queued for its threads — and is SIGKILLed: nothing of the batch is
+    recorded. B delivers the two A never claimed at once, and A's eight when their lease has
+    run out; each key is applied once."""
     database = SharedDatabase(tmp_path)
     world = build_world(receiver.url)
-    keys = [world.dispatch(world.subcase()).idempotency_key for _ in range(6)]
+    keys = [world.dispatch(world.subcase()).idempotency_key for _ in range(10)]
     receiver.plan(*["stall"] * 4)
     database.publish()
 
@@ -176,12 +177,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_
         _wait_for(
             lambda: len(receiver.arrivals) == 4,
             timeout=60,
-            what=f"a batch of four in flight: {(tmp_path / 'a.log').read_text()}",
+            what=f"four deliveries in flight: {(tmp_path / 'a.log').read_text()}",
         )
         first.send_signal(signal.SIGKILL)
         first.wait(10)
+        in_flight = {arrival.key for arrival in receiver.arrivals}
         in_hand = [key for key, _, _, by in database.rows() if by == "A"]
-        assert len(in_hand) == 4
+        assert len(in_hand) == 8 and in_flight < set(in_hand)
         assert {(s, n) for k, s, n, _ in database.rows() if k in in_hand} == {("pending", 1)}
         _second_worker_delivers_everything(database, tmp_path, processes, concurrency=4)
 
@@ -189,6 +191,6 @@ def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_
     assert all(outcome[key] == ("delivered", 2, "B") for key in in_hand)
     others = [key for key in keys if key not in in_hand]
     assert len(others) == 2 and all(outcome[key] == ("delivered", 1, "B") for key in others)
-    assert all(receiver.arrivals_of(key) == (2 if key in in_hand else 1) for key in keys)
+    assert all(receiver.arrivals_of(key) == (2 if key in in_flight else 1) for key in keys)
     assert all(receiver.effective[key] == 1 for key in keys)
     assert all(a.signature_ok for a in receiver.arrivals)
