@@ -1,11 +1,12 @@
-"""PostgreSQL: NOTIFY kuaiban_outbox when messages become pending, so idle workers wake at once.
+"""PostgreSQL: NOTIFY kuaiban_outbox when messages become pending, so idle workers wake at once;
+and the due index in the claim's order.
 
 One notification per INSERT statement (a bulk insert of a submission's messages is one), and
 one when a dead letter is put back to pending. PostgreSQL sends them at commit, and not at all
 on rollback. Other databases get nothing: their workers poll (kuaiban/integrations/wakeup.py).
 """
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
@@ -16,6 +17,8 @@ BEGIN
     RETURN NULL;
 END
 $$;
+DROP TRIGGER IF EXISTS kuaiban_outbox_notify_insert ON integrations_outboxmessage;
+DROP TRIGGER IF EXISTS kuaiban_outbox_notify_pending ON integrations_outboxmessage;
 CREATE TRIGGER kuaiban_outbox_notify_insert
     AFTER INSERT ON integrations_outboxmessage
     FOR EACH STATEMENT EXECUTE FUNCTION kuaiban_outbox_notify();
@@ -45,4 +48,16 @@ class Migration(migrations.Migration):
         ("integrations", "0002_outbox_claim_and_deadline_alert"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [
+        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        # The claim reads its rows in (next_attempt_at, id) order off this index.
+        migrations.RemoveIndex(model_name="outboxmessage", name="outbox_due_idx"),
+        migrations.AddIndex(
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("state", "pending")),
+                fields=["next_attempt_at", "id"],
+                name="outbox_due_order_idx",
+            ),
+        ),
+    ]
