@@ -8,37 +8,36 @@ connection (Django's connections are per thread) and closes it when the pool is 
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
-from typing import TypeVar
 
 from django.db import close_old_connections, connections
 
-T = TypeVar("T")
-
-_Task = tuple[Future[object], Callable[[], object]]
+logger = logging.getLogger("kuaiban.outbox")
 
 
 class DeliveryPool:
-    """``size`` daemon threads running submitted deliveries; ``close`` finishes the queue."""
+    """``size`` daemon threads running submitted work; ``close`` finishes the queue first.
+
+    The work reports its own result (the drain passes each delivery a queue to put its outcome
+    on); what it raises is logged and the thread goes on.
+    """
 
     def __init__(self, *, size: int, name: str = "kuaiban-delivery") -> None:
         if size < 1:
             raise ValueError("size must be at least 1")
         self.size = size
-        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
         self._threads = [
             threading.Thread(target=self._run, name=f"{name}-{n}", daemon=True) for n in range(size)
         ]
         for thread in self._threads:
             thread.start()
 
-    def submit(self, work: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-        self._tasks.put((future, work))  # type: ignore[arg-type]  # Future is invariant
-        return future
+    def submit(self, work: Callable[[], object]) -> None:
+        self._tasks.put(work)
 
     def close(self) -> None:
         for _ in self._threads:
@@ -48,25 +47,12 @@ class DeliveryPool:
 
     def _run(self) -> None:
         try:
-            while (task := self._tasks.get()) is not None:
-                future, work = task
-                if not future.set_running_or_notify_cancel():
-                    continue
+            while (work := self._tasks.get()) is not None:
                 # A connection broken by a database restart, or past CONN_MAX_AGE, is dropped.
                 close_old_connections()
                 try:
-                    future.set_result(work())
-                except BaseException as error:  # handed to the worker's thread, which decides
-                    future.set_exception(error)
+                    work()
+                except Exception:
+                    logger.exception("投递线程中的任务出错")
         finally:
             connections.close_all()
-
-
-def completed(work: Callable[[], T]) -> Future[T]:
-    """``work`` run on this thread, as a finished future: the drain without a pool."""
-    future: Future[T] = Future()
-    try:
-        future.set_result(work())
-    except Exception as error:
-        future.set_exception(error)
-    return future

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,7 +40,7 @@ from kuaiban.core.masking import mask_text
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage, OutboxState
-from kuaiban.integrations.pool import DeliveryPool, completed
+from kuaiban.integrations.pool import DeliveryPool
 from kuaiban.integrations.registry import handler_for
 
 logger = logging.getLogger("kuaiban.outbox")
@@ -107,7 +108,8 @@ def outbox_drain(
     # ``slots``. Without a pool, one at a time.
     in_hand = 2 * slots if pool else 1
     result = DrainResult()
-    in_flight: set[Future[Outcome]] = set()
+    finished: queue.SimpleQueue[Outcome] = queue.SimpleQueue()  # the threads' outcomes
+    in_flight = 0
     outcomes: list[Outcome] = []
     first_outcome_at = 0.0
     exhausted = False
@@ -115,7 +117,7 @@ def outbox_drain(
         while True:
             if not exhausted and (result.claimed >= limit or (should_stop and should_stop())):
                 exhausted = True  # no more claims in this drain; finish what is in hand
-            free = in_hand - len(in_flight)
+            free = in_hand - in_flight
             wanted = 0 if exhausted or free < slots else min(free, limit - result.claimed)
             if outcomes and (
                 wanted
@@ -138,21 +140,28 @@ def outbox_drain(
                 result.claimed += len(batch)
                 exhausted = exhausted or len(batch) < wanted
             for message in batch:
-                work = _attempt_of(message)
-                in_flight.add(pool.submit(work) if pool else completed(work))
+                work = partial(_deliver, message, finished)
+                if pool:
+                    pool.submit(work)
+                else:
+                    work()
+            in_flight += len(batch)
             if not in_flight and not outcomes:
                 break
             # While outcomes wait to be written, wake in time to write them.
             patience = _RECORD_AFTER_SECONDS if outcomes else None
-            done, in_flight = wait(in_flight, timeout=patience, return_when=FIRST_COMPLETED)
+            done = _finished(finished, wait=in_flight > 0, patience=patience)
             if done and not outcomes:
                 first_outcome_at = time.monotonic()
-            outcomes.extend(future.result() for future in done)
+            in_flight -= len(done)
+            outcomes.extend(done)
     except BaseException:
         # A claim or a write failed (the database went away): let what is in hand finish and
         # try once to write it; whatever stays unwritten is claimed again after its lease.
-        done, _ = wait(in_flight)
-        outcomes.extend(future.result() for future in done)
+        while in_flight:
+            done = _finished(finished, wait=True, patience=None)
+            in_flight -= len(done)
+            outcomes.extend(done)
         if outcomes:
             try:
                 record_outcomes(outcomes, now=now, worker_id=worker_id)
@@ -160,6 +169,34 @@ def outbox_drain(
                 logger.warning("%d 条投递结果未能写入，租期满后重新投递", len(outcomes))
         raise
     return result
+
+
+def _finished(
+    finished: queue.SimpleQueue[Outcome], *, wait: bool, patience: float | None
+) -> list[Outcome]:
+    """The outcomes that have arrived; when ``wait``, the first one waited for (at most
+    ``patience`` seconds, or without end)."""
+    done: list[Outcome] = []
+    if wait:
+        try:
+            done.append(finished.get(timeout=patience))
+        except queue.Empty:
+            return done
+    while True:
+        try:
+            done.append(finished.get_nowait())
+        except queue.Empty:
+            return done
+
+
+def _deliver(message: OutboxMessage, finished: queue.SimpleQueue[Outcome]) -> None:
+    """One delivery on a pool thread (or the caller's); its outcome goes to ``finished``, also
+    when the handler ends the thread's work in a way ``attempt`` does not catch."""
+    outcome = Outcome(message, OutboxState.PENDING, "投递中断：处理程序未正常结束")
+    try:
+        outcome = attempt(message)
+    finally:
+        finished.put(outcome)
 
 
 def _tally(result: DrainResult, outcomes: list[Outcome]) -> None:
@@ -232,10 +269,6 @@ def _quick_commit() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
-
-
-def _attempt_of(message: OutboxMessage) -> Callable[[], Outcome]:
-    return lambda: attempt(message)
 
 
 def attempt(message: OutboxMessage) -> Outcome:
