@@ -7,7 +7,7 @@
 Each worker is a process of its own running the production loop (``WorkerLoop``: batch claims,
 a pool of ``--concurrency`` delivery threads, outcomes written per batch, LISTEN/NOTIFY), forked
 from this script once Django is set up. The receiver is a separate process, an HTTP/1.1 server
-on 127.0.0.1 that keeps connections open and takes ``--receiver-ms`` per request.
+on 127.0.0.1 (asyncio) that keeps connections open and takes ``--receiver-ms`` per request.
 
 For each run and each number of workers the script bulk-inserts a backlog of ``--messages``
 messages, starts the workers and times until the last one is recorded as delivered; then the
@@ -35,6 +35,7 @@ refuses to run when other messages are pending there, because its workers would 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import multiprocessing
@@ -51,7 +52,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -104,46 +104,62 @@ def _database() -> Path | None:
 
 
 def _receiver_main(delay: float, port_out: Connection, commands: Connection) -> None:
+    """An HTTP/1.1 server on asyncio: keeps each connection open, reads a request, waits
+    ``delay``, answers 204. One thread, so the receiver's own CPU stays small beside the
+    workers' on a machine of two cores."""
     arrivals: Counter[str] = Counter()
     first_seen: dict[str, float] = {}
     mismatched = 0
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # connections stay open between requests
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal mismatched
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                arrived = time.time()
+                fields = dict(
+                    line.split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line
+                )
+                headers = {k.strip().lower(): v.strip() for k, v in fields.items()}
+                body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
+                key = headers.get(b"idempotency-key", b"").decode()
+                with lock:
+                    arrivals[key] += 1
+                    first_seen.setdefault(key, arrived)
+                    if json.loads(body or b"{}").get("key") != key:
+                        mismatched += 1
+                await asyncio.sleep(delay)
+                writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the worker closed the connection (or was stopped)
+        finally:
+            writer.close()
 
-        def do_POST(self) -> None:
-            nonlocal mismatched
-            arrived = time.time()
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            key = self.headers.get("Idempotency-Key", "")
+    def answer_commands(loop: asyncio.AbstractEventLoop, done: asyncio.Event) -> None:
+        while (command := commands.recv()) != "stop":
             with lock:
-                arrivals[key] += 1
-                first_seen.setdefault(key, arrived)
-                if json.loads(body or b"{}").get("key") != key:
-                    mismatched += 1
-            time.sleep(delay)
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                wanted = [k for k in arrivals if k.startswith(command)]
+                commands.send(
+                    (
+                        {k: arrivals[k] for k in wanted},
+                        {k: first_seen[k] for k in wanted},
+                        mismatched,
+                    )
+                )
+        loop.call_soon_threadsafe(done.set)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+    async def main() -> None:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0, backlog=1024)
+        port_out.send(server.sockets[0].getsockname()[1])
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=answer_commands, args=(loop, done), daemon=True).start()
+        await done.wait()
+        server.close()
 
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-        request_queue_size = 1024  # every worker thread connects at once when a run starts
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    port_out.send(server.server_address[1])
-    while (command := commands.recv()) != "stop":
-        with lock:
-            wanted = [k for k in arrivals if k.startswith(command)]
-            commands.send(
-                ({k: arrivals[k] for k in wanted}, {k: first_seen[k] for k in wanted}, mismatched)
-            )
-    server.shutdown()
+    asyncio.run(main())
 
 
 @dataclass

@@ -15,9 +15,10 @@ statement writes at a time. The claim is a lease, not a lock: a worker killed mi
 its messages pending with ``next_attempt_at`` at the end of the lease, and another worker claims
 them then. Delivery is therefore at least once; receivers deduplicate by the ``Idempotency-Key``.
 
-With a ``DeliveryPool`` the messages are delivered on its threads, up to its size at once, and
-more are claimed as slots free up; the outcomes are written together, in one transaction per
-batch. Without a pool, one message at a time on the caller's thread.
+With a ``DeliveryPool`` the messages are delivered on its threads, up to its size at once, with
+a batch more claimed and queued for them; when a batch's worth has finished, their outcomes and
+the next claim are written in one transaction (whose commit does not wait for the disk). Without
+a pool, one message at a time on the caller's thread.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ _ERROR_CHARS = 2000
 # Outcomes are written at the latest this long after the first of them arrived, so a slow
 # receiver in the batch does not hold back what the others already know.
 _RECORD_AFTER_SECONDS = 0.5
+# The smallest batch a worker with a pool claims: few transactions per message however few
+# the threads (each transaction costs a few round trips to the database).
+_BATCH = 16
 
 
 @dataclass
@@ -102,11 +106,12 @@ def outbox_drain(
     them) but claims no more.
     """
     lease = lease or conf.lease()
-    slots = pool.size if pool else 1
-    # Messages in hand: in flight on the pool's threads, and as many again queued for them,
-    # so a thread that finishes takes the next one at once and claims come in batches of
-    # ``slots``. Without a pool, one at a time.
-    in_hand = 2 * slots if pool else 1
+    # Claims (and outcomes) come in batches of at least _BATCH; the messages in hand are those
+    # in flight on the pool's threads and a batch queued for them, so a thread that finishes
+    # takes the next message at once while the next batch is claimed. Without a pool, one at
+    # a time.
+    batch_size = max(pool.size, _BATCH) if pool else 1
+    in_hand = pool.size + batch_size if pool else 1
     result = DrainResult()
     finished: queue.SimpleQueue[Outcome] = queue.SimpleQueue()  # the threads' outcomes
     in_flight = 0
@@ -118,10 +123,10 @@ def outbox_drain(
             if not exhausted and (result.claimed >= limit or (should_stop and should_stop())):
                 exhausted = True  # no more claims in this drain; finish what is in hand
             free = in_hand - in_flight
-            wanted = 0 if exhausted or free < slots else min(free, limit - result.claimed)
+            wanted = 0 if exhausted or free < batch_size else min(free, limit - result.claimed)
             if outcomes and (
                 wanted
-                or len(outcomes) >= slots
+                or len(outcomes) >= batch_size
                 or not in_flight
                 or time.monotonic() - first_outcome_at >= _RECORD_AFTER_SECONDS
             ):
@@ -138,7 +143,9 @@ def outbox_drain(
                         batch = _claim(at=at, worker_id=worker_id, lease=lease, size=wanted)
                 _tally(result, written)
                 result.claimed += len(batch)
-                exhausted = exhausted or len(batch) < wanted
+                # Fewer than wanted may only mean other workers hold the rest (SKIP LOCKED):
+                # claim again when slots free up; nothing claimed means nothing is due.
+                exhausted = exhausted or (wanted > 0 and not batch)
             for message in batch:
                 work = partial(_deliver, message, finished)
                 if pool:

@@ -233,7 +233,7 @@ def test_a_pool_told_to_stop_finishes_and_records_the_messages_in_hand(monkeypat
         return ""
 
     monkeypatch.setitem(HANDLERS, OutboxKind.RATING_PUSH, deliver_then_signal)
-    for n in range(10):
+    for n in range(30):
         outbox_enqueue(kind=OutboxKind.RATING_PUSH, key=f"stop-pool:{n}", payload={})
     pool = DeliveryPool(size=4)
     try:
@@ -241,13 +241,14 @@ def test_a_pool_told_to_stop_finishes_and_records_the_messages_in_hand(monkeypat
     finally:
         pool.close()
 
-    # In hand: four in flight and four queued for the threads, claimed before any handler ran;
-    # a claim comes only after a delivery ends, and by then the stop has been asked for.
-    assert result.claimed == 8 and result.delivered == 8
+    # In hand: four in flight and a batch of sixteen queued for the threads, claimed before
+    # any handler ran; the next claim only after deliveries ended, and by then the stop had
+    # been asked for.
+    assert result.claimed == 20 and result.delivered == 20
     counts = dict(
         OutboxMessage.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )
-    assert counts == {"delivered": result.claimed, "pending": 10 - result.claimed}
+    assert counts == {"delivered": 20, "pending": 10}
     assert not OutboxMessage.objects.filter(state="pending", attempts__gt=0).exists()
 
 

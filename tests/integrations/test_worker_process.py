@@ -161,13 +161,13 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tm
 def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_lease(
     receiver, tmp_path
 ):
-    """A (four delivery threads) claims a batch of eight — four in flight, held by the
-    receiver, and four queued for its threads — and is SIGKILLed: nothing of the batch is
-    recorded. B delivers the two A never claimed at once, and A's eight when their lease has
-    run out; each key is applied once."""
+    """A (four delivery threads) claims twenty — four in flight, held by the receiver, and a
+    batch of sixteen queued for its threads — and is SIGKILLed: nothing of them is recorded.
+    B delivers the four A never claimed at once, and A's twenty when their lease has run out;
+    each key is applied once."""
     database = SharedDatabase(tmp_path)
     world = build_world(receiver.url)
-    keys = [world.dispatch(world.subcase()).idempotency_key for _ in range(10)]
+    keys = [world.dispatch(world.subcase()).idempotency_key for _ in range(24)]
     receiver.plan(*["stall"] * 4)
     database.publish()
 
@@ -183,14 +183,14 @@ def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_
         first.wait(10)
         in_flight = {arrival.key for arrival in receiver.arrivals}
         in_hand = [key for key, _, _, by in database.rows() if by == "A"]
-        assert len(in_hand) == 8 and in_flight < set(in_hand)
+        assert len(in_hand) == 20 and in_flight < set(in_hand)
         assert {(s, n) for k, s, n, _ in database.rows() if k in in_hand} == {("pending", 1)}
         _second_worker_delivers_everything(database, tmp_path, processes, concurrency=4)
 
     outcome = {key: (state, attempts, by) for key, state, attempts, by in database.rows()}
     assert all(outcome[key] == ("delivered", 2, "B") for key in in_hand)
     others = [key for key in keys if key not in in_hand]
-    assert len(others) == 2 and all(outcome[key] == ("delivered", 1, "B") for key in others)
+    assert len(others) == 4 and all(outcome[key] == ("delivered", 1, "B") for key in others)
     assert all(receiver.arrivals_of(key) == (2 if key in in_flight else 1) for key in keys)
     assert all(receiver.effective[key] == 1 for key in keys)
     assert all(a.signature_ok for a in receiver.arrivals)
