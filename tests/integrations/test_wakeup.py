@@ -12,7 +12,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from kuaiban.deliveries.runner import WorkerLoop
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+from kuaiban.integrations.registry import HANDLERS
 from kuaiban.integrations.services import outbox_enqueue, outbox_resend
 from kuaiban.integrations.wakeup import CHANNEL, OutboxWakeup
 
@@ -102,3 +104,39 @@ def test_without_listen_the_wait_is_a_plain_sleep():
     assert waiter.listening() is None
     outbox_enqueue(kind=OutboxKind.RATING_PUSH, key="wake:6", payload={})
     assert waiter.wait(0.01) is False
+
+
+def test_an_idle_worker_loop_is_woken_by_an_enqueue_not_by_the_end_of_its_sleep(
+    wakeup, monkeypatch
+):
+    """The loop sleeps up to ten minutes when idle; a message enqueued meanwhile is delivered
+    long before that (the bound below only keeps a broken run from hanging)."""
+    delivered = threading.Event()
+    waiting = threading.Event()
+    monkeypatch.setitem(HANDLERS, OutboxKind.RATING_PUSH, lambda message: delivered.set() or "")
+    original_wait = OutboxWakeup.wait
+
+    def spied_wait(self: OutboxWakeup, timeout: float) -> bool:
+        waiting.set()
+        return original_wait(self, timeout)
+
+    monkeypatch.setattr(OutboxWakeup, "wait", spied_wait)
+    loop = WorkerLoop(worker_id="idle", idle_sleep=600, sweep_every=600)
+
+    def run() -> None:
+        try:
+            loop.run_forever()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert waiting.wait(NEVER)  # the first pass found nothing: the loop waits
+        outbox_enqueue(kind=OutboxKind.RATING_PUSH, key="wake:7", payload={})
+        assert delivered.wait(NEVER)
+    finally:
+        loop.stop.set()
+        thread.join(NEVER)
+    assert not thread.is_alive()
+    assert OutboxMessage.objects.get(idempotency_key="wake:7").state == OutboxState.DELIVERED
