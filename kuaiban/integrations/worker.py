@@ -116,6 +116,7 @@ def outbox_drain(
     finished: queue.SimpleQueue[Outcome] = queue.SimpleQueue()  # the threads' outcomes
     in_flight = 0
     outcomes: list[Outcome] = []
+    written: list[Outcome] = []  # taken from ``outcomes``, not yet committed
     first_outcome_at = 0.0
     exhausted = False
     try:
@@ -131,8 +132,6 @@ def outbox_drain(
                 or time.monotonic() - first_outcome_at >= _RECORD_AFTER_SECONDS
             ):
                 written, outcomes = outcomes, []
-            else:
-                written = []
             batch: list[OutboxMessage] = []
             if written or wanted:
                 # The outcomes so far and the next claim: one transaction, one commit.
@@ -142,6 +141,7 @@ def outbox_drain(
                     if wanted:
                         batch = _claim(at=at, worker_id=worker_id, lease=lease, size=wanted)
                 _tally(result, written)
+                written = []
                 result.claimed += len(batch)
                 # Fewer than wanted may only mean other workers hold the rest (SKIP LOCKED):
                 # claim again when slots free up; nothing claimed means nothing is due.
@@ -165,6 +165,7 @@ def outbox_drain(
     except BaseException:
         # A claim or a write failed (the database went away): let what is in hand finish and
         # try once to write it; whatever stays unwritten is claimed again after its lease.
+        outcomes = written + outcomes
         while in_flight:
             done = _finished(finished, wait=True, patience=None)
             in_flight -= len(done)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -274,7 +275,7 @@ def test_two_worker_threads_deliver_each_message_once(receiver):
     if connection.vendor != "postgresql":
         pytest.skip(
             "concurrent writer threads need PostgreSQL; SQLite's in-memory test database "
-            "serialises them (the interleaving test above covers the claim there)"
+            "serialises them (the batch-claim tests above cover the claim there)"
         )
     world = build_world(receiver.url)
     messages = [world.dispatch(world.subcase()) for _ in range(30)]
@@ -348,3 +349,32 @@ def test_a_known_kind_without_its_handler_yet_says_so(monkeypatch):
     message = outbox_enqueue(kind=OutboxKind.RATING_PUSH, key="rating:9", payload={})
     assert drain().dead == 1
     assert "尚无处理“rating.push”类消息的程序" in fresh(message).last_error
+
+
+@pytest.mark.django_db
+def test_a_failed_claim_still_records_the_deliveries_in_hand(monkeypatch):
+    """The database goes away at the second claim: the outcomes that were to be written with
+    it and those still in flight are written once more before the error goes up."""
+    monkeypatch.setitem(HANDLERS, OutboxKind.RATING_PUSH, lambda message: "")
+    for n in range(20):
+        outbox_enqueue(kind=OutboxKind.RATING_PUSH, key=f"lost:{n}", payload={})
+    original = worker._claim
+    claims: list[int] = []
+
+    def claim_then_fail(**kwargs):
+        claims.append(kwargs["size"])
+        if len(claims) > 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return original(**kwargs)
+
+    monkeypatch.setattr(worker, "_claim", claim_then_fail)
+    pool = DeliveryPool(size=2)
+    try:
+        with pytest.raises(OperationalError):
+            outbox_drain(limit=100, worker_id="L", pool=pool)
+    finally:
+        pool.close()
+
+    assert claims[0] == 18  # two in flight and a batch of sixteen queued
+    states = Counter(OutboxMessage.objects.values_list("state", flat=True))
+    assert states == {"delivered": 18, "pending": 2}
