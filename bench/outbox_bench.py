@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_outbox_bench \\
         .venv/bin/python bench/outbox_bench.py [--messages 3000] [--runs 3] [--workers 1,8]
             [--concurrency 8] [--receiver-ms 5] [--baseline-messages 300] [--wake-probes 20]
+            [--kills 30]
 
 Each worker is a process of its own running the production loop (``WorkerLoop``: batch claims,
 a pool of ``--concurrency`` delivery threads, outcomes written per batch, LISTEN/NOTIFY), forked
@@ -24,6 +25,10 @@ random moments; the time from just before the enqueue's transaction to the reque
 the receiver (which includes the commit, the NOTIFY, the claim and the POST). The old loop
 polled every second (about 500 ms on average, up to 1 s).
 
+Last, ``--kills`` times kill -9 (default 30): four workers drain ``--messages`` while one of them,
+at random, is SIGKILLed every 0.05–0.3 s and replaced (lease 2 s); it stops unless every message
+is delivered and prints how many arrived more than once (each with its own key).
+
 The handler posts the message's key (``{"key": …}``) through the platform's transport; it reads
 no database rows, so the figures are the outbox's own cost, not that of building a webhook body.
 
@@ -42,6 +47,7 @@ import multiprocessing
 import os
 import random
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -75,13 +81,16 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="每个工作进程的投递线程数")
     parser.add_argument("--receiver-ms", type=float, default=5.0, help="接收方处理每个请求的毫秒数")
     parser.add_argument("--wake-probes", type=int, default=20, help="唤醒延迟的测量次数")
+    parser.add_argument(
+        "--kills", type=int, default=30, help="投递期间 kill -9 工作进程的次数（0：不测）"
+    )
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
     if (
         min(args.messages, args.baseline_messages, args.runs, args.concurrency) < 1
         or not args.workers
         or min(args.workers) < 1
-        or args.wake_probes < 0
+        or min(args.wake_probes, args.kills) < 0
     ):
         parser.error("各数量须为正整数，--workers 为正整数列表")
     return args
@@ -256,17 +265,36 @@ def _old_worker_main(name: str, go: Event, stop: Event) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _worker_main(name: str, concurrency: int, go: Event, stop: Event) -> None:
+def _worker_main(
+    name: str,
+    concurrency: int,
+    go: Event | None,
+    stop: Event | None,
+    lease: float | None = None,
+) -> None:
+    """The production loop; started by ``go`` and stopped by ``stop`` — or, for a worker that
+    may be SIGKILLed (a process killed inside an Event's lock would block the others on it),
+    at once and by SIGTERM."""
     from kuaiban.deliveries.runner import WorkerLoop
 
-    loop = WorkerLoop(worker_id=name, concurrency=concurrency, idle_sleep=1.0, sweep_every=3600)
+    loop = WorkerLoop(
+        worker_id=name,
+        concurrency=concurrency,
+        idle_sleep=1.0,
+        sweep_every=3600,
+        lease=dt.timedelta(seconds=lease) if lease else None,
+    )
 
-    def stop_when_told() -> None:
-        stop.wait()
-        loop.stop.set()
+    signal.signal(signal.SIGTERM, lambda signum, frame: loop.stop.set())
+    if stop is not None:
 
-    threading.Thread(target=stop_when_told, daemon=True).start()
-    go.wait()
+        def stop_when_told(told: Event) -> None:
+            told.wait()
+            loop.stop.set()
+
+        threading.Thread(target=stop_when_told, args=(stop,), daemon=True).start()
+    if go is not None:
+        go.wait()
     loop.run_forever()
 
 
@@ -366,14 +394,7 @@ def _drain(
         seconds = time.perf_counter() - started
     time.sleep(0.5)  # the workers' statistics reach pg_stat_database when their sessions end
     commits_after = _commits()
-    delivered = ours.filter(state=OutboxState.DELIVERED).count()
-    arrivals, _, mismatched = receiver.seen(prefix)
-    missing = [key for key in keys if not arrivals.get(key)]
-    if delivered != messages or missing or mismatched or set(arrivals) - set(keys):
-        raise SystemExit(
-            f"{tag}: 送达 {delivered}/{messages}，接收方未收到 {len(missing)} 个键，"
-            f"请求体与幂等键不符 {mismatched} 次"
-        )
+    arrivals = _every_key_delivered(prefix, keys, receiver)
     per_message = None
     if commits_before is not None and commits_after is not None:
         # Less this script's own transactions: one per poll, the statistics reads.
@@ -385,6 +406,75 @@ def _drain(
         duplicates=sum(n - 1 for n in arrivals.values()),
         commits_per_message=per_message,
     )
+
+
+def _every_key_delivered(prefix: str, keys: list[str], receiver: Receiver) -> dict[str, int]:
+    """Stops the benchmark unless every message is delivered, the receiver saw every key and
+    nothing else, and each request's body named the key of its header; arrivals per key."""
+    from kuaiban.integrations.models import OutboxMessage, OutboxState
+
+    ours = OutboxMessage.objects.filter(idempotency_key__startswith=prefix)
+    delivered = ours.filter(state=OutboxState.DELIVERED).count()
+    arrivals, _, mismatched = receiver.seen(prefix)
+    missing = [key for key in keys if not arrivals.get(key)]
+    if delivered != len(keys) or missing or mismatched or set(arrivals) - set(keys):
+        raise SystemExit(
+            f"{prefix} 送达 {delivered}/{len(keys)}，接收方未收到 {len(missing)} 个键，"
+            f"请求体与幂等键不符 {mismatched} 次"
+        )
+    return arrivals
+
+
+def _kill_nine(
+    *, kills: int, workers: int, concurrency: int, messages: int, receiver: Receiver
+) -> tuple[int, int]:
+    """``workers`` workers drain a backlog while one of them, picked at random, is SIGKILLed
+    every 0.05–0.3 s and replaced, ``kills`` times; the lease is 2 s so the killed workers'
+    claims come back during the run. Stops unless every key was delivered; (messages that
+    arrived more than once, extra arrivals)."""
+    from django.db import connections
+
+    from kuaiban.integrations.models import OutboxMessage, OutboxState
+
+    prefix = f"{PREFIX}kill:"
+    keys = [f"{prefix}{n}" for n in range(messages)]
+    _enqueue(keys, receiver.url)
+    _analyze()
+
+    def spawn(n: int) -> multiprocessing.process.BaseProcess:
+        connections.close_all()  # no connection of ours is shared with a child
+        process = FORK.Process(
+            target=_worker_main, args=(f"kill-{n}", concurrency, None, None, 2.0)
+        )
+        process.start()
+        return process
+
+    processes = [spawn(n) for n in range(workers)]
+    try:
+        for kill in range(kills):
+            time.sleep(random.uniform(0.05, 0.3))
+            victim = random.randrange(workers)
+            os.kill(processes[victim].pid or 0, signal.SIGKILL)
+            processes[victim].join()
+            processes[victim] = spawn(workers + kill)
+        pending = OutboxMessage.objects.filter(
+            idempotency_key__startswith=prefix, state=OutboxState.PENDING
+        )
+        started = time.perf_counter()
+        while pending.exists():
+            if time.perf_counter() - started > RUN_TIMEOUT:
+                raise SystemExit(f"kill -9：超过 {RUN_TIMEOUT:g} 秒仍未投递完")
+            time.sleep(0.05)
+    finally:
+        for process in processes:
+            process.terminate()  # SIGTERM: finish what is in hand, then exit
+        for process in processes:
+            process.join(30)
+            if process.is_alive():
+                process.kill()
+    arrivals = _every_key_delivered(prefix, keys, receiver)
+    OutboxMessage.objects.filter(idempotency_key__startswith=prefix).delete()
+    return sum(1 for n in arrivals.values() if n > 1), sum(n - 1 for n in arrivals.values())
 
 
 def _wake_latencies(*, probes: int, concurrency: int, receiver: Receiver) -> list[float]:
@@ -485,6 +575,14 @@ def main() -> int:
             latencies = _wake_latencies(
                 probes=args.wake_probes, concurrency=args.concurrency, receiver=receiver
             )
+            if args.kills:
+                twice, extra = _kill_nine(
+                    kills=args.kills,
+                    workers=4,
+                    concurrency=args.concurrency,
+                    messages=args.messages,
+                    receiver=receiver,
+                )
     finally:
         OutboxMessage.objects.filter(idempotency_key__startswith=PREFIX).delete()
         if scratch is not None:
@@ -502,6 +600,11 @@ def main() -> int:
         print(
             f"空闲工作进程被唤醒（入队事务开始 → 接收方收到请求，{len(ms)} 次）："
             f"中位数 {_median(ms):.0f} ms，最大 {ms[-1]:.0f} ms"
+        )
+    if args.kills:
+        print(
+            f"4 个工作进程投递 {args.messages:,} 条，其间随机 kill -9 {args.kills} 次：丢失 0 条"
+            f"（每条都已送达、接收方收到每个键）；{twice} 条重复到达（多出 {extra} 次，幂等键相同）"
         )
     return 0
 
