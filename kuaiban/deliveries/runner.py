@@ -20,6 +20,8 @@ from django.db import close_old_connections, connection
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
+from kuaiban.proactive.services.offers import SweepCounts, offers_sweep
+from kuaiban.proactive.services.runs import triggers_sweep
 
 logger = logging.getLogger("kuaiban.worker")
 
@@ -36,14 +38,20 @@ class PassResult:
     number: int
     drain: DrainResult
     sweep: SweepResult | None
+    # 免申即办 on the same cycle: offers made by event triggers, lapsed and granted offers.
+    triggered: int = 0
+    offers: SweepCounts | None = None
 
     @property
     def did_work(self) -> bool:
-        return bool(self.drain.claimed or (self.sweep and (self.sweep.changed or self.sweep.lost)))
+        offers = bool(self.offers and (self.offers.lapsed or self.offers.granted))
+        swept = bool(self.sweep and (self.sweep.changed or self.sweep.lost))
+        return bool(self.drain.claimed or swept or self.triggered or offers)
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}"
+        offers = f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if self.offers else ""
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{offers}"
 
 
 class WorkerLoop:
@@ -81,13 +89,19 @@ class WorkerLoop:
                 lease=self.lease,
                 should_stop=self.stop.is_set,
             )
-            swept = None
+            swept, offers, triggered = None, None, 0
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
+                # Life events in shared data (a death record, a birthday reaching retirement
+                # age) make their offers on the cycle that first sees them.
+                triggered = sum(run.created for run in triggers_sweep())
+                offers = offers_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
         finally:
             _connections_refresh()
-        return PassResult(number=self._passes, drain=drained, sweep=swept)
+        return PassResult(
+            number=self._passes, drain=drained, sweep=swept, triggered=triggered, offers=offers
+        )
 
     def run_forever(self, *, start_delay: float = 0.0) -> None:
         logger.info("工作进程 %s 已启动", self.worker_id)

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kuaiban.shareddata.models import (
+    DeathRecord,
     ECertificate,
     EmploymentRecord,
     Enterprise,
@@ -146,7 +147,9 @@ def _records_write(drafts: list[PersonDraft]) -> int:
     EmploymentRecord.objects.bulk_create(jobs, batch_size=_INSERT_BATCH)
     UnemploymentRecord.objects.bulk_create(spells, batch_size=_INSERT_BATCH)
     ECertificate.objects.bulk_create(cards, batch_size=_INSERT_BATCH)
-    return len(insurance) + len(jobs) + len(spells) + len(cards)
+    deaths = [d.death for d in drafts if d.death is not None]
+    DeathRecord.objects.bulk_create(deaths, batch_size=_INSERT_BATCH)
+    return len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
 
 
 def _existing(

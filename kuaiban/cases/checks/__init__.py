@@ -9,8 +9,8 @@ without fields, so a rule broken later (an edit in the admin) fails its check wi
 instead of crashing or passing.
 """
 
-from kuaiban.cases.checks.kinds import KINDS
-from kuaiban.cases.checks.retirement import contribution_months_required
+from kuaiban.cases.checks.kinds import KINDS, months_back
+from kuaiban.cases.checks.retirement import contribution_months_required, retirement_due_month
 from kuaiban.cases.checks.review import (
     AUTO_APPROVAL_NOTE,
     auto_review,
@@ -27,4 +27,6 @@ __all__ = [
     "check_normalize",
     "contribution_months_required",
     "evaluate_checks",
+    "months_back",
+    "retirement_due_month",
 ]
