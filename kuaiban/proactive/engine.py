@@ -174,3 +174,36 @@ def offer_terms(*, version_id: int, run_id: int, period: str, eligible_on: dt.da
         today=timezone.localdate(),
         now=timezone.now(),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification: the same rule evaluated per subject in Python, for tests and the benchmark
+# ---------------------------------------------------------------------------------------------
+
+
+def sql_eligible(rule: Mapping[str, Any], *, on: dt.date, where: Q | None = None) -> set[int]:
+    """The primary keys the set-based reading finds (region and conditions only)."""
+    queryset = subject_model(rule)._default_manager.filter(rule_q(rule, on=on))
+    return set(queryset.filter(where or Q()).values_list("pk", flat=True))
+
+
+def python_eligible(
+    rule: Mapping[str, Any], *, on: dt.date, where: Q | None = None, batch: int = 5000
+) -> set[int]:
+    """The primary keys found by evaluating the rule on each subject's values in Python."""
+    from kuaiban.proactive.explain import rule_evaluate
+
+    fields = FIELDS[rule["target"]]
+    lookups = {path: f.lookup for path, f in fields.items()}
+    rows = (
+        subject_model(rule)
+        ._default_manager.filter(where or Q())
+        .values("pk", *lookups.values())
+        .iterator(chunk_size=batch)
+    )
+    found = set()
+    for row in rows:
+        values = {path: row[lookup] for path, lookup in lookups.items()}
+        if rule_evaluate(rule=rule, values=values, on=on).eligible:
+            found.add(row["pk"])
+    return found

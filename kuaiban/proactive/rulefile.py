@@ -22,6 +22,7 @@ from kuaiban.bundles.packfile.files import CATALOGUE_FILE_NAME, PackInvalid, rea
 from kuaiban.bundles.packfile.reader import LineDict, PackFileError, read_yaml
 from kuaiban.bundles.packfile.specs import CatalogueSpec
 from kuaiban.bundles.packfile.values import ValueReader
+from kuaiban.core.identifiers import id_number_error
 from kuaiban.proactive.language.amounts import amount_normalize
 from kuaiban.proactive.language.conditions import condition_normalize
 from kuaiban.proactive.language.fields import FIELDS, PERSON
@@ -270,6 +271,14 @@ def _tests_read(
             )
             continue
         unknown = [k for k in values if k not in fields]
+        bad = [
+            f"{k}“{v}”：{id_number_error(str(v))}"
+            for k, v in values.items()
+            if k in fields and fields[k].field_type == "id_number" and id_number_error(str(v))
+        ]
+        if bad:
+            reader.problem(data.line_of("data"), f"{where}的测试用例“{name}”：{'；'.join(bad)}")
+            continue
         if unknown:
             reader.problem(
                 data.line_of("data"), f"{where}的测试用例“{name}”：未知字段 {'、'.join(unknown)}"
@@ -291,7 +300,7 @@ def _tests_read(
                 data.line_of("eligible"), f"{where}的测试用例“{name}”：eligible 应为 true/false"
             )
             continue
-        outcome = test_case_run(rule=rule, case=case)
+        outcome = rule_case_run(rule=rule, case=case)
         if not outcome["passed"]:
             reader.problem(data.line, f"{where}的测试用例“{name}”未通过：{outcome['detail']}")
         out.append(case)
@@ -300,7 +309,7 @@ def _tests_read(
     return out
 
 
-def test_case_run(*, rule: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, Any]:
+def rule_case_run(*, rule: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, Any]:
     """One test case against the rule in Python: passed, and what differed."""
     from kuaiban.proactive.explain import rule_evaluate
 

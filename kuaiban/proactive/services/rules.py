@@ -17,7 +17,7 @@ from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.proactive.engine import preview_count
 from kuaiban.proactive.models import ProactiveRule, RuleVersion, VersionStatus
-from kuaiban.proactive.rulefile import rules_read, test_case_run
+from kuaiban.proactive.rulefile import rule_case_run, rules_read
 
 _MAY_REVIEW = (Role.ADMIN, Role.SUPERVISOR)
 
@@ -102,7 +102,7 @@ class Preview:
 def rule_preview(*, version: RuleVersion) -> Preview:
     """The count of subjects the version finds in the live data today, and its test cases."""
     rule = version.definition
-    tests = [test_case_run(rule=rule, case=case) for case in rule.get("tests", [])]
+    tests = [rule_case_run(rule=rule, case=case) for case in rule.get("tests", [])]
     return Preview(count=preview_count(rule, on=timezone.localdate()), tests=tests)
 
 
