@@ -70,6 +70,7 @@ def main() -> None:
     from kuaiban.proactive.periods import period_for
     from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
     from kuaiban.proactive.services.runs import chunk_execute, run_start
+    from kuaiban.shareddata.bulk import tables_analyze
     from kuaiban.shareddata.models import Person
     from kuaiban.shareddata.services import synthetic_generate
 
@@ -86,6 +87,7 @@ def main() -> None:
             f"生成 {result.people.created:,} 人用时 {result.seconds:.1f} s，"
             f"{result.people.created / max(result.seconds, 1e-9):,.0f} 人/秒"
         )
+    tables_analyze()  # as the bulk load does: plans need the tables' real sizes
     total = Person.objects.count()
     print(f"人员 {total:,} 人")
 

@@ -19,6 +19,7 @@ from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
     EmploymentRecord,
+    Enterprise,
     InsuranceRecord,
     Person,
     UnemploymentRecord,
@@ -127,3 +128,21 @@ def _child(work: Any, start: int, stop: int, batch: int, counter: Any, results: 
             counter.value += high - low
     results.put((created, skipped, records))
     connections.close_all()
+
+
+def tables_analyze() -> None:
+    """Fresh planner statistics after a bulk load: without them PostgreSQL plans a join of
+    millions of rows as if the tables were empty (nested loops instead of hash joins)."""
+    if not copy_supported():
+        return
+    models_ = (
+        Person,
+        InsuranceRecord,
+        EmploymentRecord,
+        UnemploymentRecord,
+        ECertificate,
+        DeathRecord,
+    )
+    with connection.cursor() as cursor:
+        for model in (*models_, Enterprise):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -18,7 +18,7 @@ from typing import TextIO
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kuaiban.shareddata.bulk import copy_supported, in_processes, people_copy
+from kuaiban.shareddata.bulk import copy_supported, in_processes, people_copy, tables_analyze
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -86,6 +86,7 @@ def synthetic_generate(
     units, persons = _generate(
         synth, people=people, batch=batch, progress=progress, workers=workers
     )
+    tables_analyze()
     seconds = (timezone.now() - started).total_seconds()
     return GenerateResult(people=persons, enterprises=units, seconds=seconds)
 
