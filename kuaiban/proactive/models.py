@@ -90,7 +90,9 @@ class RuleVersion(models.Model):
         related_name="+",
         help_text=_("审核人不得是起草人。"),
     )
-    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(
+        _("审核时间"), null=True, blank=True, help_text=_("审核通过的时间。")
+    )
     publisher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发布人"),
@@ -100,7 +102,9 @@ class RuleVersion(models.Model):
         related_name="+",
         help_text=_("发布该版本的人。"),
     )
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, help_text=_("发布的时间；此后版本不可修改。")
+    )
     preview_count = models.PositiveIntegerField(
         _("预览人数"),
         null=True,
@@ -110,7 +114,9 @@ class RuleVersion(models.Model):
     test_results = models.JSONField(
         _("测试用例结果"), default=list, blank=True, help_text=_("发布前运行的测试用例及结果。")
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("创建时间"), auto_now_add=True, help_text=_("载入为草稿的时间。")
+    )
 
     class Meta:
         verbose_name = _("规则版本")
@@ -162,13 +168,25 @@ class ProactiveRun(models.Model):
         _("比对日期"), help_text=_("条件按此日期计算（期间末日与今天较早者）。")
     )
     trigger = models.CharField(
-        _("触发方式"), max_length=10, choices=RunTrigger.choices, default=RunTrigger.MANUAL
+        _("触发方式"),
+        max_length=10,
+        choices=RunTrigger.choices,
+        default=RunTrigger.MANUAL,
+        help_text=_("管理员启动，或共享数据中的事件（死亡登记、达到退休年龄）触发。"),
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+        _("状态"),
+        max_length=10,
+        choices=RunStatus.choices,
+        default=RunStatus.RUNNING,
+        help_text=_("全部分片完成后为已完成。"),
     )
-    chunks_total = models.PositiveIntegerField(_("分片数"), default=0)
-    chunks_done = models.PositiveIntegerField(_("已完成分片数"), default=0)
+    chunks_total = models.PositiveIntegerField(
+        _("分片数"), default=0, help_text=_("按对象主键区间切分的分片总数。")
+    )
+    chunks_done = models.PositiveIntegerField(
+        _("已完成分片数"), default=0, help_text=_("已由工作进程完成的分片数（进度）。")
+    )
     eligible = models.PositiveIntegerField(
         _("符合条件数"), default=0, help_text=_("各分片中符合条件的对象数之和。")
     )
@@ -185,7 +203,9 @@ class ProactiveRun(models.Model):
         help_text=_("人工启动的管理员；事件触发为空。"),
     )
     data_as_of = models.DateTimeField(_("数据时点"), help_text=_("比对开始的时间。"))
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(
+        _("完成时间"), null=True, blank=True, help_text=_("最后一个分片完成的时间。")
+    )
 
     class Meta:
         verbose_name = _("比对批次")
@@ -213,10 +233,18 @@ class RunChunk(models.Model):
     number = models.PositiveIntegerField(_("序号"), help_text=_("批次内从 0 起。"))
     low = models.BigIntegerField(_("起始编号"), help_text=_("对象主键下限（含）。"))
     high = models.BigIntegerField(_("结束编号"), help_text=_("对象主键上限（不含）。"))
-    done = models.BooleanField(_("已完成"), default=False)
-    eligible = models.PositiveIntegerField(_("符合条件数"), default=0)
-    created = models.PositiveIntegerField(_("新生成服务数"), default=0)
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done = models.BooleanField(
+        _("已完成"), default=False, help_text=_("与本分片的服务在同一事务中标记。")
+    )
+    eligible = models.PositiveIntegerField(
+        _("符合条件数"), default=0, help_text=_("本分片中符合条件的对象数。")
+    )
+    created = models.PositiveIntegerField(
+        _("新生成服务数"), default=0, help_text=_("本分片新写入的服务数。")
+    )
+    done_at = models.DateTimeField(
+        _("完成时间"), null=True, blank=True, help_text=_("本分片完成的时间。")
+    )
 
     class Meta:
         verbose_name = _("比对分片")
@@ -291,7 +319,12 @@ class Offer(models.Model):
         blank=True,
         help_text=_("按规则金额公式计算（元）；不涉及资金时为空。"),
     )
-    status = models.CharField(_("状态"), max_length=12, choices=OfferStatus.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=OfferStatus.choices,
+        help_text=_("待确认、公示中、已确认办理、已放弃、逾期未确认、已享受或异议撤销。"),
+    )
     eligible_on = models.DateField(_("符合条件日期"), help_text=_("比对日期。"))
     deadline = models.DateField(
         _("确认截止日期"), null=True, blank=True, help_text=_("核实确认类服务逾期即失效。")
@@ -299,8 +332,13 @@ class Offer(models.Model):
     publicity_until = models.DateField(
         _("公示截止日期"), null=True, blank=True, help_text=_("公示类服务公示期满且无异议即享受。")
     )
-    created_at = models.DateTimeField(_("生成时间"))
-    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), help_text=_("比对写入该服务的时间。"))
+    decided_at = models.DateTimeField(
+        _("办结时间"),
+        null=True,
+        blank=True,
+        help_text=_("确认、放弃、失效、享受或撤销的时间。"),
+    )
     notified_at = models.DateTimeField(
         _("通知时间"), null=True, blank=True, help_text=_("已通过发件箱通知服务对象的时间。")
     )
@@ -367,7 +405,11 @@ class Objection(models.Model):
         help_text=_("登录后提出异议的账号。"),
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+        _("状态"),
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+        help_text=_("待处理的异议使公示对象暂不享受。"),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -379,8 +421,12 @@ class Objection(models.Model):
         help_text=_("核实并处理异议的经办人员。"),
     )
     decision_note = models.TextField(_("处理意见"), blank=True, help_text=_("核实情况与结论。"))
-    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("提出时间"), auto_now_add=True, help_text=_("异议提交的时间。")
+    )
+    decided_at = models.DateTimeField(
+        _("处理时间"), null=True, blank=True, help_text=_("经办人员处理异议的时间。")
+    )
 
     class Meta:
         verbose_name = _("公示异议")
