@@ -130,3 +130,39 @@ def test_silent_certification_is_granted_at_once(published) -> None:  # type: ig
     run_now(published["silent-certification"])
     offer = Offer.objects.get(rule_code="silent-certification")
     assert offer.status == OfferStatus.GRANTED and offer.decided_at is not None
+
+
+def test_a_granted_money_benefit_becomes_the_application_that_pays_it(
+    demo_world: None, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A grant rule whose service is a bundle: after 公示 the sub-cases that pay it exist."""
+    from tests.proactive.conftest import RULES
+    from tests.proactive.test_review import _copy
+
+    text = RULES.read_text(encoding="utf-8").replace(
+        "    delivery: {mode: confirm, days: 90}\n",
+        "    delivery: {mode: grant, days: 5}\n    amount: {fixed: 5000}\n",
+    )
+    path = _copy(tmp_path, text)
+    from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
+
+    admin, reviewer = User.objects.get(username="admin"), User.objects.get(username="supervisor-sd")
+    loaded = {r.version.rule.code: r.version for r in rules_load(actor=admin, path=path)}
+    survivors = rule_publish(
+        actor=reviewer, version=rule_approve(actor=reviewer, version=loaded["survivors"])
+    )
+    row = person("37010219380405123X", status="已退休")
+    DeathRecord.objects.create(
+        person=row,
+        died_on=timezone.localdate(),
+        next_of_kin_id_number=ZHANG,
+        next_of_kin_relation="配偶",
+    )
+    run_now(survivors)
+    offer = Offer.objects.get(rule_code="survivors")
+    assert offer.status == OfferStatus.PUBLICISED and offer.amount == 5000
+    offers_sweep(today=offer.publicity_until + dt.timedelta(days=1))
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.GRANTED and offer.application is not None
+    assert offer.application.channel == Channel.PROACTIVE
+    assert offer.application.subcases.filter(item__pays_money=True).exists()

@@ -4,6 +4,7 @@ objections, granted; and the notification of a finished run's offers through the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from kuaiban.applications.services import application_submit
 from kuaiban.bundles.planning import bundle_plan, plan_for_answers
 from kuaiban.bundles.selectors import bundle_get
 from kuaiban.core.audit import audit_record
-from kuaiban.core.errors import Conflict, Unprocessable
+from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -32,9 +33,10 @@ from kuaiban.proactive.models import (
 from kuaiban.proactive.rulefile import NEXT_MONTH_START
 from kuaiban.proactive.selectors import subject_values
 from kuaiban.shareddata.models import Enterprise, Person
-from kuaiban.shareddata.selectors import lookup_person
+from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
 _NOTIFY_BATCH = 500
+logger = logging.getLogger("kuaiban.proactive")
 
 
 def offer_accept(*, actor: User, offer: Offer) -> Application:
@@ -85,13 +87,17 @@ def _submission(
     *, actor: User, offer: Offer, service: dict[str, Any], rule: dict[str, Any]
 ) -> SubmissionInput:
     bundle = bundle_get(pack_code=service["pack"], bundle_code=service["bundle"])
-    lookup = lookup_person(id_number=actor.id_number) if actor.role == Role.PERSON else None
+    lookup = (
+        lookup_person(id_number=actor.id_number)
+        if actor.role == Role.PERSON
+        else lookup_enterprise(credit_code=actor.credit_code)
+    )
     plan = bundle_plan(
         bundle=bundle,
         scenario_code=service["scenario"],
         optional_items=service.get("items", []),
         answers=service.get("answers", {}),
-        profile=lookup.profile if lookup else None,
+        profile=lookup.profile,
         applicant_kind=actor.role,
     )
     form: dict[str, Any] = {f.key: f.prefill for f in plan.fields if f.asked and f.prefill}
@@ -227,7 +233,48 @@ def offers_sweep(*, today: dt.date | None = None) -> SweepCounts:
         .exclude(Exists(open_objection))
         .update(status=OfferStatus.GRANTED, decided_at=now)
     )
+    if granted:
+        grants_pay(since=now)
     return SweepCounts(lapsed=lapsed, granted=granted)
+
+
+def grants_pay(*, since: dt.datetime) -> int:
+    """A granted money benefit whose service is a bundle becomes the application whose
+    sub-cases pay it (channel `proactive`, submitted for the subject's own account). A subject
+    without an account, or a service that is a single item, stays granted for the agency to
+    pay through its own system."""
+    made = 0
+    granted = Offer.objects.filter(
+        status=OfferStatus.GRANTED, application__isnull=True, decided_at__gte=since
+    ).select_related("version")
+    for offer in granted:
+        rule = offer.version.definition
+        service = rule.get("service") or {}
+        if rule.get("amount") is None or "bundle" not in service:
+            continue
+        account = _account(offer)
+        if account is None:
+            continue
+        try:
+            data = _submission(actor=account, offer=offer, service=service, rule=rule)
+            with transaction.atomic():
+                result = application_submit(
+                    actor=account, data=data, idempotency_key=f"offer-{offer.pk}"
+                )
+                Offer.objects.filter(pk=offer.pk).update(application=result.application)
+        except ApiError as error:
+            logger.warning("免申即享 %s 未能生成办件：%s", offer.pk, error.message)
+            continue
+        made += 1
+    return made
+
+
+def _account(offer: Offer) -> User | None:
+    if offer.subject_kind == "person":
+        accounts = User.objects.filter(role=Role.PERSON, id_number=offer.subject_key)
+    else:
+        accounts = User.objects.filter(role=Role.UNIT, credit_code=offer.subject_key)
+    return accounts.filter(is_active=True).order_by("pk").first()
 
 
 # ---------------------------------------------------------------------------------------------
