@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import CharField, Count, DateField, DateTimeField, F, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kuaiban.proactive.language.amounts import amount_expression
@@ -135,26 +145,29 @@ def _select(rule: Mapping[str, Any], terms: OfferTerms, where: Q) -> models.Quer
     about = (
         F(fields[SUBJECT_KEY[PERSON]].lookup)
         if rule.get("subject") == "next_of_kin"
-        else Value("", output_field=text)
+        else Cast(Value(""), output_field=text)
     )
+    number: BigIntegerField[int, int] = BigIntegerField()
+    # Every constant is cast to its column's type: PostgreSQL types an untyped NULL or text
+    # parameter as text inside the CTE of `offers_insert`.
     values: dict[str, Any] = {
-        "version_id": Value(terms.version_id),
-        "run_id": Value(terms.run_id),
-        "rule_code": Value(rule["code"], output_field=text),
-        "period": Value(terms.period, output_field=text),
-        "subject_kind": Value(rule["target"], output_field=text),
+        "version_id": Cast(Value(terms.version_id), output_field=number),
+        "run_id": Cast(Value(terms.run_id), output_field=number),
+        "rule_code": Cast(Value(rule["code"]), output_field=text),
+        "period": Cast(Value(terms.period), output_field=text),
+        "subject_kind": Cast(Value(rule["target"]), output_field=text),
         "subject_key": F(_subject_lookup(rule)),
         "about_key": about,
         "region_code": F(fields[SUBJECT_REGION[rule["target"]]].lookup),
-        "exclusion_group": Value(rule.get("exclusion_group"), output_field=text),
+        "exclusion_group": Cast(Value(rule.get("exclusion_group")), output_field=text),
         "amount": amount_expression(rule.get("amount"), fields=fields),
-        "status": Value(status, output_field=text),
-        "eligible_on": Value(terms.eligible_on, output_field=date),
-        "deadline": Value(deadline, output_field=date),
-        "publicity_until": Value(publicity, output_field=date),
-        "created_at": Value(terms.now, output_field=stamp),
-        "decided_at": Value(
-            terms.now if status == OfferStatus.GRANTED else None, output_field=stamp
+        "status": Cast(Value(status), output_field=text),
+        "eligible_on": Cast(Value(terms.eligible_on), output_field=date),
+        "deadline": Cast(Value(deadline), output_field=date),
+        "publicity_until": Cast(Value(publicity), output_field=date),
+        "created_at": Cast(Value(terms.now), output_field=stamp),
+        "decided_at": Cast(
+            Value(terms.now if status == OfferStatus.GRANTED else None), output_field=stamp
         ),
     }
     names = {column: f"offer_{column}" for column in _COLUMNS}
@@ -166,12 +179,24 @@ def _select(rule: Mapping[str, Any], terms: OfferTerms, where: Q) -> models.Quer
 
 
 def offers_insert(rule: Mapping[str, Any], *, terms: OfferTerms, where: Q) -> tuple[int, int]:
-    """Write the offers of the subjects in ``where``: (eligible, newly created)."""
+    """Write the offers of the subjects in ``where``: (eligible, newly created).
+
+    PostgreSQL does it in one scan (a data-modifying CTE counts what it selected and what it
+    inserted); SQLite inserts, then counts."""
     selected = _select(rule, terms, where)
     sql, params = selected.query.sql_with_params()
     table = connection.ops.quote_name(Offer._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    insert = f"INSERT INTO {table} ({columns}) SELECT * FROM chosen ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH chosen AS MATERIALIZED ({sql}), added AS ({insert} RETURNING 1) "
+                "SELECT (SELECT count(*) FROM chosen), (SELECT count(*) FROM added)",
+                params,
+            )
+            eligible, created = cursor.fetchone()
+            return int(eligible), int(created)
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
         created = max(cursor.rowcount, 0)
     eligible = eligible_queryset(rule, on=terms.eligible_on).filter(where).count()

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Case, DecimalField, Expression, F, Value, When
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Round
 
 from kuaiban.proactive.language.fields import DataField
 
@@ -113,9 +113,9 @@ def amount_expression(
 ) -> Expression:
     """The same amount as a database expression (NULL when the rule pays nothing)."""
     if formula is None:
-        return Value(None, output_field=_MONEY)
+        return Cast(Value(None), output_field=_MONEY)
     if "fixed" in formula:
-        return Value(Decimal(formula["fixed"]), output_field=_MONEY)
+        return Cast(Value(Decimal(formula["fixed"])), output_field=_MONEY)
     base = Coalesce(F(fields[formula["base"]].lookup), Value(Decimal(0)), output_field=_MONEY)
     if "rate" in formula:
         product: Expression = base * Value(Decimal(formula["rate"]), output_field=_MONEY)
