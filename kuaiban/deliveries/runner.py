@@ -50,7 +50,8 @@ class PassResult:
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
-        offers = f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if self.offers else ""
+        acted = self.offers and (self.triggered or self.offers.lapsed or self.offers.granted)
+        offers = f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if acted else ""
         return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{offers}"
 
 

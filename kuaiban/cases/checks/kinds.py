@@ -258,28 +258,6 @@ KINDS: dict[str, Kind] = {
         Kind("max", _NUMERIC, (_Param("value", _read_number),), _eval_bound),
         Kind("equals", frozenset(), (_Param("value", _read_scalar),), _eval_equals),
         Kind("in", frozenset(), (_Param("values", _read_scalars),), _eval_in),
-        Kind("not_in", frozenset(), (_Param("values", _read_scalars),), _eval_not_in),
-        Kind(
-            "date_months_before",
-            _DATE,
-            (_Param("months", _whole(1, 600, "月")),),
-            _eval_date_months_before,
-        ),
-        Kind(
-            "date_within_past_months",
-            _DATE,
-            (_Param("months", _whole(1, 600, "月")),),
-            _eval_date_within_past_months,
-        ),
-        Kind(
-            "ratio_max",
-            _NUMERIC,
-            (
-                _Param("over", _read_field_key, field_types=_NUMERIC),
-                _Param("value", _read_number),
-            ),
-            _eval_ratio_max,
-        ),
         Kind(
             "age_min",
             frozenset({"id_number"}),
@@ -333,6 +311,28 @@ KINDS: dict[str, Kind] = {
             ),
             _eval_date_not_before,
             one_of=("value", "other"),
+        ),
+        Kind("not_in", frozenset(), (_Param("values", _read_scalars),), _eval_not_in),
+        Kind(
+            "date_months_before",
+            _DATE,
+            (_Param("months", _whole(1, 600, "月")),),
+            _eval_date_months_before,
+        ),
+        Kind(
+            "date_within_past_months",
+            _DATE,
+            (_Param("months", _whole(1, 600, "月")),),
+            _eval_date_within_past_months,
+        ),
+        Kind(
+            "ratio_max",
+            _NUMERIC,
+            (
+                _Param("over", _read_field_key, field_types=_NUMERIC),
+                _Param("value", _read_number),
+            ),
+            _eval_ratio_max,
         ),
     )
 }
