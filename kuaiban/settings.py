@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kuaiban.ratings",
     "kuaiban.supervision",
     "kuaiban.proactive",
+    "kuaiban.demo",
 ]
 
 MIDDLEWARE = [

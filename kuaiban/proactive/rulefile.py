@@ -20,8 +20,8 @@ from typing import Any
 
 from kuaiban.bundles.packfile.files import CATALOGUE_FILE_NAME, PackInvalid, read_catalogue
 from kuaiban.bundles.packfile.reader import LineDict, PackFileError, read_yaml
-from kuaiban.bundles.packfile.specs import CatalogueSpec
 from kuaiban.bundles.packfile.values import ValueReader
+from kuaiban.catalogue.specs import CatalogueSpec
 from kuaiban.core.identifiers import id_number_error
 from kuaiban.proactive.language.amounts import amount_normalize
 from kuaiban.proactive.language.conditions import condition_normalize

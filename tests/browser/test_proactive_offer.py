@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application, Channel
+from kuaiban.demo.setup import demo_setup
 from kuaiban.proactive.demo import proactive_demo
 from tests.browser_helpers import log_in, shot
 from tests.guides.conftest import load_real_packs

@@ -47,7 +47,7 @@ def test_sql_and_python_agree_on_generated_people_and_units(generated: dt.date) 
 def test_retirement_bound_is_the_month_after_the_last_one_that_reached_the_age(
     born: dt.date,
 ) -> None:
-    from kuaiban.cases.checks import retirement_due_month
+    from kuaiban.catalogue.checks import retirement_due_month
 
     schedule = {"original": 60, "from": "1965-01", "step": 4, "cap": 36}
     due = retirement_due_month(schedule, born)

@@ -111,7 +111,7 @@ def test_an_exclusion_group_gives_one_of_two_excluded_benefits(jinan) -> None:  
     # the reminder's inactivity condition hold too (activity exactly 6 months ago counts as
     # recent for one and old for the other).
     today = timezone.localdate()
-    from kuaiban.cases.checks import months_back
+    from kuaiban.catalogue.checks import months_back
 
     pensioner = person("370102197001011240", status="已退休")
     pensioner.insurance.last_activity_on = months_back(today, 6)
@@ -145,7 +145,7 @@ def test_reaching_retirement_age_makes_the_offer_on_the_days_first_cycle(jinan) 
     assert Offer.objects.filter(rule_code="retirement", subject_key=RETIRING).exists()
     # Somebody who reaches the age this month (born so that birth month + age = this month).
     today = timezone.localdate()
-    from kuaiban.cases.checks import retirement_due_month
+    from kuaiban.catalogue.checks import retirement_due_month
 
     schedule = jinan["retirement"].definition["conditions"][0]["men"]
     born = dt.date(1960, 1, 1)

@@ -1,6 +1,6 @@
 """A rule's conditions: the 智能审核 rule language over shared-data paths.
 
-A condition is a check of `kuaiban.cases.checks` (the same `key`, `label`, `kind`, `field` and
+A condition is a check of `kuaiban.catalogue.checks` (the same `key`, `label`, `kind`, `field` and
 parameters, validated by the same `check_normalize`), whose `field` is a shared-data path
 (`language/fields.py`) instead of a form field. Two forms only a rule needs are added here:
 `{kind: absent, field}` (no record, e.g. no death record) and `{key, label, any: [...]}` (at
@@ -24,8 +24,8 @@ from typing import Any
 from django.db.models import F, Q, Value
 from django.db.models.lookups import LessThanOrEqual
 
-from kuaiban.cases.checks import check_normalize, evaluate_checks, months_back
-from kuaiban.cases.checks import retirement_due_month as _due_month
+from kuaiban.catalogue.checks import check_normalize, evaluate_checks, months_back
+from kuaiban.catalogue.checks import retirement_due_month as _due_month
 from kuaiban.proactive.language.fields import DataField
 
 ABSENT, ANY = "absent", "any"
