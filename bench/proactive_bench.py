@@ -13,6 +13,8 @@ shipped person rules (packs/proactive/rules.yaml), it prints:
   reading over the same people, their ratio (goal ≥ 50×), and the number of people on which the
   two readings disagree (goal 0).
 Offers and runs written by the benchmark are deleted at the end unless --keep.
+
+Measured figures and the goals beside them: docs/ARCHITECTURE.md (“免申即办 at scale”).
 """
 
 from __future__ import annotations
