@@ -16,12 +16,14 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 from kuaiban.proactive.services.offers import SweepCounts, offers_sweep
 from kuaiban.proactive.services.runs import triggers_sweep
+from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
 
@@ -38,21 +40,28 @@ class PassResult:
     number: int
     drain: DrainResult
     sweep: SweepResult | None
+    rollup: RollupResult | None = None
     # 免申即办 on the same cycle: offers made by event triggers, lapsed and granted offers.
     triggered: int = 0
     offers: SweepCounts | None = None
 
     @property
+    def offers_acted(self) -> bool:
+        return bool(self.offers and (self.triggered or self.offers.lapsed or self.offers.granted))
+
+    @property
     def did_work(self) -> bool:
-        offers = bool(self.offers and (self.offers.lapsed or self.offers.granted))
-        swept = bool(self.sweep and (self.sweep.changed or self.sweep.lost))
-        return bool(self.drain.claimed or swept or self.triggered or offers)
+        swept = self.sweep and (self.sweep.changed or self.sweep.lost)
+        rolled = self.rollup and self.rollup.days
+        return bool(self.drain.claimed or swept or rolled or self.offers_acted)
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
-        acted = self.offers and (self.triggered or self.offers.lapsed or self.offers.granted)
-        offers = f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if acted else ""
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{offers}"
+        rollup = f"；监督统计汇总：{self.rollup}" if self.rollup and self.rollup.days else ""
+        offers = (
+            f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if self.offers_acted else ""
+        )
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}{offers}"
 
 
 class WorkerLoop:
@@ -76,6 +85,7 @@ class WorkerLoop:
         self.stop = stop or threading.Event()
         self._passes = 0
         self._next_sweep = 0.0
+        self._next_rollup = 0.0
         self._idle_passes = 0
         self._last_line = time.monotonic()
 
@@ -98,10 +108,20 @@ class WorkerLoop:
                 triggered = sum(run.created for run in triggers_sweep())
                 offers = offers_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
+            rolled = None
+            every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS
+            if every > 0 and (sweep or (sweep is None and time.monotonic() >= self._next_rollup)):
+                rolled = rollup_refresh()
+                self._next_rollup = time.monotonic() + every
         finally:
             _connections_refresh()
         return PassResult(
-            number=self._passes, drain=drained, sweep=swept, triggered=triggered, offers=offers
+            number=self._passes,
+            drain=drained,
+            sweep=swept,
+            rollup=rolled,
+            triggered=triggered,
+            offers=offers,
         )
 
     def run_forever(self, *, start_delay: float = 0.0) -> None:
