@@ -24,4 +24,8 @@ FEATURES: dict[str, Feature] = {
     "large_text": Feature("大字模式（适老化）：每个页面顶部的开关"),
     "guides": Feature("办事指南（办理地点、办理时间、咨询电话）", "guides:items"),
     "ratings": Feature("好差评与差评整改", "ratings:index"),
+    "offers": Feature(
+        "免申即办：平台比对共享数据找到符合条件的人和单位，主动推送服务", "proactive:mine"
+    ),
+    "publicity": Feature("免申即享公示及异议处理（公示期满无异议即发放）", "proactive:publicity"),
 }

@@ -189,8 +189,12 @@ def test_shandong_2023_provisions_quote_the_seed_and_say_what_serves_them():
     assert by_code["front-back-office"].features == ("window_intake", "routing", "progress")
     assert "15分钟" in by_code["service-circle"].text and "5公里" in by_code["service-circle"].text
     # Not served yet, and said so.
-    for code in ("cannot-do-window", "service-circle", "bank-direct", "silent-certification"):
+    for code in ("cannot-do-window", "service-circle", "bank-direct", "reduced-premium-rates"):
         assert by_code[code].features == ()
+    # Served by the proactive rules (packs/proactive/rules.yaml).
+    assert by_code["silent-certification"].features == ("offers",)
+    for code in ("job-retention-refund", "disability-lump-sum"):
+        assert by_code[code].features == ("offers", "publicity")
     proactive = [p for p in spec.provisions if p.kind == "proactive"]
     assert [p.items for p in proactive] == [("1.8.9",), (), ("L-disability-benefits",)]
 
