@@ -197,8 +197,11 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[ApplicationOu
     assert isinstance(user, User)
     key = request.headers.get("Idempotency-Key", "")[:120]
     result = application_submit(actor=user, data=_submission(payload, files), idempotency_key=key)
-    # Read it back through the access helper: the submitter sees exactly what they may see.
-    application = access_application(user=user, number=result.application.number)
+    # A new application is answered from the rows its submission holds (its submitter may
+    # always see it); otherwise it is read back through the access helper.
+    application = result.application
+    if not result.held:
+        application = access_application(user=user, number=application.number)
     if not result.created:
         response["Idempotent-Replayed"] = "true"
     return Status(

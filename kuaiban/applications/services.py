@@ -3,6 +3,7 @@ message and the audit row — or, on any error, nothing at all (files included).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -24,19 +25,21 @@ from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
-from kuaiban.bundles.selectors import bundle_get
+from kuaiban.bundles.selectors import bundle_cached
+from kuaiban.calendar.selectors import calendar_cached
 from kuaiban.cases.routing import RoutingTable, routes_require
-from kuaiban.cases.services import subcases_create
-from kuaiban.catalogue.models import Agency, FormField, Region
-from kuaiban.core.audit import audit_record
+from kuaiban.cases.services import subcases_create, subcases_open
+from kuaiban.catalogue.models import Agency, Region
+from kuaiban.core.audit import audit_event, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
-from kuaiban.core.models import AuditAction
+from kuaiban.core.models import AuditAction, AuditEvent
+from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
-from kuaiban.integrations.services import outbox_enqueue
+from kuaiban.integrations.services import outbox_enqueue_new
 from kuaiban.ratings.services import visit_record
-from kuaiban.shareddata.audit import shared_data_read_audit
+from kuaiban.shareddata.audit import shared_data_read_event
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
@@ -65,6 +68,9 @@ class SubmitResult:
     application: Application
     created: bool
     shared_data_notice: str = ""
+    # The application object carries every row of its answer (sub-cases, materials…), so it
+    # needs no reading back; False for a replay or when a sub-case was approved at once.
+    held: bool = False
 
 
 def application_submit(
@@ -82,14 +88,20 @@ def application_submit(
         if applicant.kind == ApplicantKind.PERSON
         else lookup_enterprise(credit_code=applicant.credit_code)
     )
-    bundle = bundle_get(pack_code=data.pack, bundle_code=data.bundle)
+    # Static policy data comes from this process's cache, checked against one generation read.
+    generation = policy_generation()
+    policy = bundle_cached(pack_code=data.pack, bundle_code=data.bundle, generation=generation)
+    start = timezone.now()
     plan = bundle_plan(
-        bundle=bundle,
+        bundle=policy.bundle,
         scenario_code=data.scenario,
         optional_items=data.items,
         answers=data.answers,
         profile=lookup.profile,
         applicant_kind=applicant.kind,
+        start=start,
+        speedups=policy.speedups,
+        calendar=calendar_cached(since=timezone.localtime(start).date(), generation=generation),
     )
     if plan.scenario.target not in (applicant.kind, "both"):
         raise Unprocessable(
@@ -101,7 +113,9 @@ def application_submit(
         for bi in plan.scenario.bundle_items.all()
         if bi.item.code in {s.code for s in plan.subitems}
     ]
-    agencies = routes_require(table=RoutingTable.for_region(applicant.region), items=items)
+    agencies = routes_require(
+        table=RoutingTable.cached(applicant.region, generation=generation), items=items
+    )
     given = dict(data.form)
     errors = identity_apply(
         identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
@@ -119,7 +133,7 @@ def application_submit(
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     try:
-        application = _store(
+        application, held = _store(
             actor,
             data,
             applicant,
@@ -129,6 +143,7 @@ def application_submit(
             decisions,
             lookup.profile,
             lookup.connector,
+            policy.prefill_paths,
             idempotency_key,
             fingerprint,
         )
@@ -140,7 +155,9 @@ def application_submit(
         if replay is None:
             raise
         return SubmitResult(application=replay, created=False)
-    return SubmitResult(application=application, created=True, shared_data_notice=lookup.notice)
+    return SubmitResult(
+        application=application, created=True, shared_data_notice=lookup.notice, held=held
+    )
 
 
 def _identity(actor: User, applicant: Applicant) -> Identity:
@@ -248,41 +265,33 @@ def _store(
     decisions: list[MaterialDecision],
     profile: SharedProfile | None,
     connector: str,
+    prefill_paths: dict[str, str],
     key: str,
     fingerprint: str,
-) -> Application:
+) -> tuple[Application, bool]:
+    """A few bulk INSERTs in one transaction. The day's number is taken as late as possible
+    (`application_number_next`): the rows that do not show it are written first under a
+    placeholder, so submissions of one region hold the number's row only for the last few
+    statements and the commit."""
     stored_files: list[str] = []
     try:
         with transaction.atomic():
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
-            stored_files += materials_store(application=application, decisions=decisions)
-            _commitments_create(application, applicant, decisions, plan, data)
-            _shared_uses_create(application, profile, connector, plan)
-            subcases_create(application=application, plan=plan, agencies=agencies)
-            outbox_enqueue(
+            commitments = _commitments_create(application, applicant, decisions, plan, data)
+            uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
+            subcases = subcases_create(application=application, plan=plan, agencies=agencies)
+            application.number = application_number_next(
+                region_code=applicant.region.code, day=timezone.localdate(application.submitted_at)
+            )
+            Application.objects.filter(pk=application.pk).update(number=application.number)
+            materials, stored_files = materials_store(application=application, decisions=decisions)
+            moved_on = subcases_open(subcases=subcases)
+            outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
                 key=f"application.submitted:{application.number}",
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
-            if profile is not None:
-                shared_data_read_audit(
-                    actor=actor,
-                    profile=profile,
-                    id_number=applicant.id_number,
-                    credit_code=applicant.credit_code,
-                    purpose="application.submit",
-                    number=application.number,
-                )
-            audit_record(
-                actor=actor,
-                action=AuditAction.APPLICATION_SUBMIT,
-                object_type="application",
-                object_id=application.number,
-                changes={
-                    "channel": data.channel,
-                    "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
-                },
-            )
+            audit_store(_audit_events(actor, data, applicant, profile, application))
             if actor.role == Role.CLERK:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
                 # the clerk used the window screens or the API.
@@ -294,7 +303,53 @@ def _store(
         for name in stored_files:
             default_storage.delete(name)
         raise
-    return application
+    if moved_on:
+        return application, False
+    # The answer is built from the rows this submission holds, as `access_application`
+    # would prefetch them, instead of reading them back.
+    for subcase in subcases:
+        subcase.application = application
+    application._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "subcases": sorted(subcases, key=lambda s: (s.stage, s.pk)),
+        "materials": materials,
+        "commitments": commitments,
+        "shared_data_uses": uses,
+    }
+    return application, True
+
+
+def _audit_events(
+    actor: User,
+    data: SubmissionInput,
+    applicant: Applicant,
+    profile: SharedProfile | None,
+    application: Application,
+) -> list[AuditEvent]:
+    events = []
+    if profile is not None:
+        events.append(
+            shared_data_read_event(
+                actor=actor,
+                profile=profile,
+                id_number=applicant.id_number,
+                credit_code=applicant.credit_code,
+                purpose="application.submit",
+                number=application.number,
+            )
+        )
+    events.append(
+        audit_event(
+            actor=actor,
+            action=AuditAction.APPLICATION_SUBMIT,
+            object_type="application",
+            object_id=application.number,
+            changes={
+                "channel": data.channel,
+                "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
+            },
+        )
+    )
+    return events
 
 
 def _application_create(
@@ -306,12 +361,10 @@ def _application_create(
     key: str,
     fingerprint: str,
 ) -> Application:
-    now = timezone.now()
     assert plan.promised_due_at is not None  # strict plans always have dates
     return Application.objects.create(
-        number=application_number_next(
-            region_code=applicant.region.code, day=timezone.localdate(now)
-        ),
+        # Replaced by the day's number before the commit (`_store`); never seen outside.
+        number=f"~{uuid.uuid4().hex[:23]}",
         pack=plan.bundle.pack,
         bundle=plan.bundle,
         scenario=plan.scenario,
@@ -349,7 +402,7 @@ def _commitments_create(
     decisions: list[MaterialDecision],
     plan: Plan,
     data: SubmissionInput,
-) -> None:
+) -> list[ApplicationCommitment]:
     rows = [
         ApplicationCommitment(
             application=application,
@@ -370,17 +423,21 @@ def _commitments_create(
                 signer=applicant.name,
             )
         )
-    ApplicationCommitment.objects.bulk_create(rows)
+    return ApplicationCommitment.objects.bulk_create(rows)
 
 
 def _shared_uses_create(
-    application: Application, profile: SharedProfile | None, connector: str, plan: Plan
-) -> None:
+    application: Application,
+    profile: SharedProfile | None,
+    connector: str,
+    plan: Plan,
+    prefill_paths: dict[str, str],
+) -> list[SharedDataUse]:
     """Record which record of which source filled which field and replaced which material."""
     if profile is None:
-        return
+        return []
     prefilled = [f.key for f in plan.fields if f.prefill is not None]
-    paths = dict(FormField.objects.filter(key__in=prefilled).values_list("key", "prefill"))
+    paths = {key: prefill_paths.get(key, "") for key in prefilled}
     uses = []
     for ref in profile.records:
         fields = [key for key in prefilled if paths.get(key, "").split(".", 1)[0] == ref.source]
@@ -397,4 +454,4 @@ def _shared_uses_create(
                     used_for={"fields": fields, "materials": materials},
                 )
             )
-    SharedDataUse.objects.bulk_create(uses)
+    return SharedDataUse.objects.bulk_create(uses)

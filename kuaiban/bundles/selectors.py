@@ -11,6 +11,7 @@ from kuaiban.bundles.models import Bundle, BundleItem, Mode, Pack, Scenario, Spe
 from kuaiban.calendar.limits import TimeLimit, parallel_within_longest
 from kuaiban.catalogue.models import FormField, ItemField, ItemMaterial, Material, ServiceItem
 from kuaiban.core.errors import NotFound
+from kuaiban.core.policy_cache import policy_cached
 
 
 def pack_list() -> QuerySet[Pack]:
@@ -132,3 +133,32 @@ def bundle_limit_problem(
         if problem:
             return f"场景“{scenario.code}”并行办理，一件事的{problem}"
     return None
+
+
+@dataclass(frozen=True)
+class PolicyBundle:
+    """A bundle as `bundle_get` builds it, with its pack's speed-ups and the prefill path of
+    each of its fields: all a submission reads of static policy data, kept per process."""
+
+    bundle: Bundle
+    speedups: dict[int, SpeedUp]
+    prefill_paths: dict[str, str]
+
+
+def bundle_cached(*, pack_code: str, bundle_code: str, generation: int) -> PolicyBundle:
+    """`bundle_get` and its speed-ups, built once per process and policy generation
+    (`kuaiban.core.policy_cache`); read it, never change it."""
+
+    def build() -> PolicyBundle:
+        bundle = bundle_get(pack_code=pack_code, bundle_code=bundle_code)
+        paths = {
+            row.field.key: row.field.prefill
+            for scenario in bundle.scenarios.all()
+            for bi in scenario.bundle_items.all()
+            for row in bi.item.itemfield_set.all()
+        }
+        return PolicyBundle(
+            bundle=bundle, speedups=pack_speedups(pack=bundle.pack), prefill_paths=paths
+        )
+
+    return policy_cached(key=("bundle", pack_code, bundle_code), generation=generation, build=build)

@@ -21,6 +21,7 @@ from kuaiban.bundles.packfile.files import PackFile, read_pack
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
 from kuaiban.catalogue.models import Region, RegionLevel, ServiceItem
 from kuaiban.catalogue.services import SyncCounts, catalogue_sync
+from kuaiban.core.policy_cache import policy_changed
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def pack_load(*, path: Path, catalogue_path: Path | None = None) -> PackLoadResu
         if existing and existing.content_hash == pack_file.content_hash:
             return PackLoadResult(pack=existing, changed=False, catalogue=counts)
         pack = _pack_save(pack_file)
+        policy_changed()  # the bulk writes above send no signal
         return PackLoadResult(pack=pack, changed=True, catalogue=counts)
 
 

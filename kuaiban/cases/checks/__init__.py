@@ -15,6 +15,7 @@ from kuaiban.cases.checks.review import (
     AUTO_APPROVAL_NOTE,
     auto_review,
     check_holds,
+    check_results_of,
     evaluate_checks,
 )
 from kuaiban.cases.checks.validate import check_normalize
@@ -25,6 +26,7 @@ __all__ = [
     "auto_review",
     "check_holds",
     "check_normalize",
+    "check_results_of",
     "contribution_months_required",
     "evaluate_checks",
 ]

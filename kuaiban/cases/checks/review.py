@@ -91,6 +91,17 @@ def _evaluate_one(raw: Any, form: _Form) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 
+def check_results_of(*, subcase: SubCase) -> list[CheckResult]:
+    """The item's checks evaluated on the application's form, as of its submission day."""
+    application = subcase.application
+    return evaluate_checks(
+        checks=list(subcase.item.checks or []),
+        form=application.form or {},
+        on=timezone.localdate(application.submitted_at),
+        labels=application.frozen.field_labels(),
+    )
+
+
 def auto_review(*, subcase: SubCase) -> bool:
     """Evaluate the item's checks on the application's form and record them on the sub-case.
 
@@ -102,12 +113,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     if subcase.finished:
         return False
     application = subcase.application
-    results = evaluate_checks(
-        checks=list(subcase.item.checks or []),
-        form=application.form or {},
-        on=timezone.localdate(application.submitted_at),
-        labels=application.frozen.field_labels(),
-    )
+    results = check_results_of(subcase=subcase)
     if results != subcase.check_results:
         SubCase.objects.filter(pk=subcase.pk).update(check_results=results)
         subcase.check_results = results
