@@ -26,7 +26,7 @@ from kuaiban.applications.schemas import (
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
-from kuaiban.applications.services import application_submit
+from kuaiban.applications.services import application_submit, submitted_application
 from kuaiban.cases.services import correction_answer
 from kuaiban.core.errors import (
     ApiError,
@@ -199,9 +199,9 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[ApplicationOu
     result = application_submit(actor=user, data=_submission(payload, files), idempotency_key=key)
     # A new application is answered from the rows its submission holds (its submitter may
     # always see it); otherwise it is read back through the access helper.
-    application = result.application
-    if not result.held:
-        application = access_application(user=user, number=application.number)
+    application = submitted_application(result) or access_application(
+        user=user, number=result.application.number
+    )
     if not result.created:
         response["Idempotent-Replayed"] = "true"
     return Status(

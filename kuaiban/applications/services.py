@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from kuaiban.applications.models import (
     ApplicantKind,
     Application,
     ApplicationCommitment,
+    ApplicationMaterial,
     Channel,
     CommitmentKind,
     SharedDataUse,
@@ -27,6 +29,7 @@ from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.selectors import calendar_cached
+from kuaiban.cases.models import SubCase
 from kuaiban.cases.routing import RoutingTable, routes_require
 from kuaiban.cases.services import subcases_create, subcases_open
 from kuaiban.catalogue.models import Agency, Region
@@ -64,13 +67,23 @@ class Applicant:
 
 
 @dataclass(frozen=True)
+class HeldRows:
+    """What one submission wrote besides the application, as `access_application` prefetches."""
+
+    subcases: list[SubCase]
+    materials: list[ApplicationMaterial]
+    commitments: list[ApplicationCommitment]
+    shared_data_uses: list[SharedDataUse]
+
+
+@dataclass(frozen=True)
 class SubmitResult:
     application: Application
     created: bool
     shared_data_notice: str = ""
-    # The application object carries every row of its answer (sub-cases, materials…), so it
-    # needs no reading back; False for a replay or when a sub-case was approved at once.
-    held: bool = False
+    # The rows the submission wrote, for an answer without reading them back; None for a
+    # replay or when a sub-case was approved at once (the stored rows moved on).
+    held: HeldRows | None = None
 
 
 def application_submit(
@@ -268,7 +281,7 @@ def _store(
     prefill_paths: dict[str, str],
     key: str,
     fingerprint: str,
-) -> tuple[Application, bool]:
+) -> tuple[Application, HeldRows | None]:
     """A few bulk INSERTs in one transaction. The day's number is taken as late as possible
     (`application_number_next`): the rows that do not show it are written first under a
     placeholder, so submissions of one region hold the number's row only for the last few
@@ -304,18 +317,8 @@ def _store(
             default_storage.delete(name)
         raise
     if moved_on:
-        return application, False
-    # The answer is built from the rows this submission holds, as `access_application`
-    # would prefetch them, instead of reading them back.
-    for subcase in subcases:
-        subcase.application = application
-    application._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "subcases": sorted(subcases, key=lambda s: (s.stage, s.pk)),
-        "materials": materials,
-        "commitments": commitments,
-        "shared_data_uses": uses,
-    }
-    return application, True
+        return application, None
+    return application, HeldRows(subcases, materials, commitments, uses)
 
 
 def _audit_events(
@@ -455,3 +458,28 @@ def _shared_uses_create(
                 )
             )
     return SharedDataUse.objects.bulk_create(uses)
+
+
+def submitted_application(result: SubmitResult) -> Application | None:
+    """The new application with its rows attached as `access_application` prefetches them (in
+    its order), so its answer is built without reading back; None when it must be read."""
+    if result.held is None:
+        return None
+    application = result.application
+    held = result.held
+    rows: dict[str, list[Any]] = {
+        "subcases": sorted(held.subcases, key=lambda s: (s.stage, s.pk)),
+        "materials": held.materials,
+        "commitments": held.commitments,
+        "shared_data_uses": held.shared_data_uses,
+    }
+    cache = {}
+    for name, values in rows.items():
+        for value in values:
+            value.application = application
+        queryset = getattr(application, name).all()
+        queryset._result_cache = values  # what prefetch_related stores
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    application._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    return application
