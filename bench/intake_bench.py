@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -93,6 +94,8 @@ def _environment() -> dict[str, str]:
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-not-secret"),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
             "KUAIBAN_LOG_LEVEL": os.environ.get("KUAIBAN_LOG_LEVEL", "WARNING"),
+            # The API serves no static files; an empty directory keeps whitenoise quiet.
+            "KUAIBAN_STATIC_ROOT": tempfile.mkdtemp(prefix="kuaiban-bench-static-"),
         }
     )
     return dict(os.environ)
