@@ -15,7 +15,13 @@ from pydantic import ValidationError
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
-from kuaiban.applications.models import Application, Channel, Provision
+from kuaiban.applications.models import (
+    Application,
+    ApplicationStatus,
+    Channel,
+    CommitmentKind,
+    Provision,
+)
 from kuaiban.applications.results import application_outcome
 from kuaiban.applications.schemas import (
     ApplicationIn,
@@ -111,7 +117,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
     return ApplicationOut(
         number=application.number,
         status=application.status,
-        status_label=application.get_status_display(),
+        status_label=str(ApplicationStatus(application.status).label),
         pack=application.pack.code,
         bundle=application.bundle.code,
         bundle_name=application.bundle.name,
@@ -146,7 +152,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
             for m in application.materials.all()
         ],
         commitments=[
-            c.get_kind_display() + (f"：{c.material_code}" if c.material_code else "")
+            str(CommitmentKind(c.kind).label) + (f"：{c.material_code}" if c.material_code else "")
             for c in application.commitments.all()
         ],
         shared_data=[f"{u.connector}:{u.record}" for u in application.shared_data_uses.all()],
