@@ -44,21 +44,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.applications.helpers import UNEMPLOYMENT  # noqa: E402
+
 PERSON = "zhangjianguo"
-BODY: dict[str, Any] = {
-    "pack": "shandong-2020",
-    "bundle": "3",
-    "scenario": "3-1",
-    "items": ["L-skills-training"],
-    "channel": "web",
-    "commitments": {"credit": True},
-    "materials": {},
-    "form": {
-        "unemployment_date": "2025-02-01",
-        "unemployment_reason": "劳动合同期满终止",
-        "training_course": "电工",
-    },
-}
+# Shandong 3 失业 with the optional 技能培训: the body the query-count tests submit too.
+BODY: dict[str, Any] = UNEMPLOYMENT
 # The tables of one submission, in the order the platform writes them.
 CHILD_TABLES = [
     "applications_applicationcommitment",

@@ -33,7 +33,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.routing import RoutingTable, routes_require
 from kuaiban.cases.services import subcases_create, subcases_open
 from kuaiban.catalogue.models import Agency, Region
-from kuaiban.core.audit import audit_event, audit_store
+from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
@@ -42,7 +42,7 @@ from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue_new
 from kuaiban.ratings.services import visit_record
-from kuaiban.shareddata.audit import shared_data_read_event
+from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
@@ -331,17 +331,18 @@ def _audit_events(
     events = []
     if profile is not None:
         events.append(
-            shared_data_read_event(
+            shared_data_read_audit(
                 actor=actor,
                 profile=profile,
                 id_number=applicant.id_number,
                 credit_code=applicant.credit_code,
                 purpose="application.submit",
                 number=application.number,
+                save=False,
             )
         )
     events.append(
-        audit_event(
+        audit_record(
             actor=actor,
             action=AuditAction.APPLICATION_SUBMIT,
             object_type="application",
@@ -350,6 +351,7 @@ def _audit_events(
                 "channel": data.channel,
                 "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
             },
+            save=False,
         )
     )
     return events

@@ -9,27 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from kuaiban.core.models import AuditAction, AuditEvent
 
 
-def audit_event(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: AuditAction,
-    object_type: str,
-    object_id: str,
-    changes: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """The audit row, not saved yet: for `audit_record`, or several at once (`audit_store`)."""
-    user = actor if actor is not None and actor.is_authenticated else None
-    label = user.get_username() if user is not None else "system"
-    return AuditEvent(
-        actor=user,  # type: ignore[misc]
-        actor_label=label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes or {},
-    )
-
-
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -37,11 +16,22 @@ def audit_record(
     object_type: str,
     object_id: str,
     changes: dict[str, Any] | None = None,
+    save: bool = True,
 ) -> AuditEvent:
-    event = audit_event(
-        actor=actor, action=action, object_type=object_type, object_id=object_id, changes=changes
+    """The audit row, saved; with ``save=False`` not yet, to be stored with the other rows of
+    the same change in one INSERT (`audit_store`)."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    label = user.get_username() if user is not None else "system"
+    event = AuditEvent(
+        actor=user,  # type: ignore[misc]
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
     )
-    event.save()
+    if save:
+        event.save()
     return event
 
 

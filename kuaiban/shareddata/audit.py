@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from kuaiban.core.audit import audit_event
+from kuaiban.core.audit import audit_record
 from kuaiban.core.masking import mask_credit_code, mask_id_number
 from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.shareddata.connectors import SharedProfile
@@ -21,41 +21,22 @@ def shared_data_read_audit(
     id_number: str = "",
     credit_code: str = "",
     purpose: str,
+    save: bool = True,
     **context: str,
 ) -> AuditEvent:
-    """Record that ``actor`` read ``profile`` of the person or unit, for ``purpose``."""
-    event = shared_data_read_event(
-        actor=actor,
-        profile=profile,
-        id_number=id_number,
-        credit_code=credit_code,
-        purpose=purpose,
-        **context,
-    )
-    event.save()
-    return event
-
-
-def shared_data_read_event(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    profile: SharedProfile,
-    id_number: str = "",
-    credit_code: str = "",
-    purpose: str,
-    **context: str,
-) -> AuditEvent:
-    """The audit row of that read, not saved yet (to store with others in one INSERT)."""
+    """Record that ``actor`` read ``profile`` of the person or unit, for ``purpose``; with
+    ``save=False`` the row is returned unsaved, to be stored with others (`audit_store`)."""
     if id_number:
         object_type, object_id = "person", mask_id_number(id_number.upper())
     elif credit_code:
         object_type, object_id = "unit", mask_credit_code(credit_code.upper())
     else:
         raise ValueError("a shared-data read names the person or the unit it read")
-    return audit_event(
+    return audit_record(
         actor=actor,
         action=AuditAction.SHARED_DATA_READ,
         object_type=object_type,
         object_id=object_id,
         changes={"purpose": purpose, **context, "records": [r.record for r in profile.records]},
+        save=save,
     )
