@@ -162,7 +162,8 @@ def _background_add(count: int, template: str) -> float:
     ]
     # The snapshot (2 kB compressed, out of line) is left empty: the rows weigh on the table and
     # its indexes as real ones do, without gigabytes of TOAST no submission reads.
-    copied = ", ".join("'{}'::jsonb" if c == "snapshot" else f'a."{c}"' for c in columns)
+    blank = {"snapshot": "'{}'::jsonb", "idempotency_key": "''"}
+    copied = ", ".join(blank.get(c, f'a."{c}"') for c in columns)
     start = (
         Application.objects.filter(number__startswith=BACKGROUND_PREFIX).count() + 1
     )  # numbers stay unique over several runs
@@ -170,7 +171,7 @@ def _background_add(count: int, template: str) -> float:
     with connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO "{table}" (number, {", ".join(columns)}) '
-            f"SELECT %s || lpad(g::text, 9, '0'), {copied} "
+            f"SELECT %s || lpad(g::text, 8, '0'), {copied} "
             f'FROM "{table}" a, generate_series(%s, %s) g WHERE a.number = %s',
             [BACKGROUND_PREFIX + "20000101-", start, start + count - 1, template],
         )
