@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -29,10 +30,8 @@ from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.selectors import calendar_cached
-from kuaiban.cases.models import SubCase
-from kuaiban.cases.routing import RoutingTable, routes_require
-from kuaiban.cases.services import subcases_create, subcases_open
 from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
@@ -41,7 +40,6 @@ from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue_new
-from kuaiban.ratings.services import visit_record
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
@@ -70,7 +68,7 @@ class Applicant:
 class HeldRows:
     """What one submission wrote besides the application, as `access_application` prefetches."""
 
-    subcases: list[SubCase]
+    subcases: list[Any]  # the sub-cases (kuaiban.cases), as `Casework.create` gave them
     materials: list[ApplicationMaterial]
     commitments: list[ApplicationCommitment]
     shared_data_uses: list[SharedDataUse]
@@ -101,9 +99,16 @@ def application_submit(
         if applicant.kind == ApplicantKind.PERSON
         else lookup_enterprise(credit_code=applicant.credit_code)
     )
-    # Static policy data comes from this process's cache, checked against one generation read.
+    # Static policy data comes from this process's cache, checked against one generation read:
+    # the most local pack covering the applicant's region (a 济南 applicant asking for the
+    # Shandong pack gets 济南's, which holds all its bundles); a place's pack elsewhere: 422.
     generation = policy_generation()
-    policy = bundle_cached(pack_code=data.pack, bundle_code=data.bundle, generation=generation)
+    policy = bundle_cached(
+        pack_code=data.pack,
+        bundle_code=data.bundle,
+        region_id=applicant.region.pk,
+        generation=generation,
+    )
     start = timezone.now()
     plan = bundle_plan(
         bundle=policy.bundle,
@@ -292,23 +297,24 @@ def _store(
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
             commitments = _commitments_create(application, applicant, decisions, plan, data)
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
-            subcases = subcases_create(application=application, plan=plan, agencies=agencies)
+            subcases = casework().create(application=application, plan=plan, agencies=agencies)
             application.number = application_number_next(
                 region_code=applicant.region.code, day=timezone.localdate(application.submitted_at)
             )
             Application.objects.filter(pk=application.pk).update(number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
-            moved_on = subcases_open(subcases=subcases)
+            moved_on = casework().open(subcases=subcases)
             outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
                 key=f"application.submitted:{application.number}",
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             audit_store(_audit_events(actor, data, applicant, profile, application))
-            if actor.role == Role.CLERK:
+            visits = window_visits()
+            if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
                 # the clerk used the window screens or the API.
-                visit_record(clerk=actor, application=application)
+                visits.record(clerk=actor, application=application)
     except BaseException:
         # Nothing from a failed submission stays stored: the rows rolled back, the files go too.
         from django.core.files.storage import default_storage

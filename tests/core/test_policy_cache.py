@@ -13,8 +13,8 @@ from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.models import CalendarDay, CalendarDayKind
 from kuaiban.calendar.selectors import calendar_cached
 from kuaiban.calendar.services import calendar_day_save, calendar_seed_from_package
-from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Agency, Route, ServiceItem
+from kuaiban.catalogue.routing import RoutingTable
 from kuaiban.core.policy_cache import policy_generation
 
 pytestmark = pytest.mark.django_db

@@ -1,74 +1,13 @@
-"""What a catalogue file and a pack file say, as plain typed values (no database)."""
+"""What a pack file says, as plain typed values (no database); the catalogue file's shapes are
+the catalogue's own (`kuaiban/catalogue/specs.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from kuaiban.calendar.limits import TimeLimit
-
-
-@dataclass(frozen=True)
-class MaterialSpec:
-    code: str
-    name: str
-    kind: str
-    shared_source: str
-    commitment_allowed: bool
-    key: bool
-    # 智能审核 rule on the form: the material is needed only when it holds (empty: always).
-    needed_when: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    key: str
-    label: str
-    field_type: str
-    required: bool
-    prefill: str
-    choices: tuple[str, ...]
-    only_gender: str = ""  # asked only of applicants of this gender
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    code: str
-    name: str
-    aliases: tuple[str, ...]
-    category: str
-    agency_kind: str
-    target: str
-    legal_limit: TimeLimit | None
-    promised_limit: TimeLimit
-    online: bool
-    onsite_required: bool
-    pays_money: bool
-    materials: tuple[str, ...]
-    fields: tuple[str, ...]
-    sources: tuple[str, ...]
-    # 智能审核 rules as JSON-ready mappings (kuaiban/cases/checks/); not part of __hash__,
-    # since a dict cannot be hashed.
-    checks: tuple[dict[str, Any], ...] = field(default=(), hash=False)
-    # 秒办 only where the platform itself performs the act; never for an item that pays money.
-    system_performs: bool = False
-    # 收费标准; empty means free (不收费).
-    fee: str = ""
-    # Certificates (material codes) the item issues to a person who holds none yet: a scenario
-    # with it does not ask for them, and a person whose shared data shows one is told so.
-    first_issue: tuple[str, ...] = ()
-
-    def known_as(self, name: str) -> bool:
-        return name == self.name or name in self.aliases
-
-
-@dataclass
-class CatalogueSpec:
-    version: str
-    materials: dict[str, MaterialSpec] = field(default_factory=dict)
-    fields: dict[str, FieldSpec] = field(default_factory=dict)
-    items: dict[str, ItemSpec] = field(default_factory=dict)
+from kuaiban.catalogue.specs import ItemSpec
 
 
 @dataclass(frozen=True)
@@ -121,6 +60,9 @@ class BundleSpec:
     questions: tuple[QuestionSpec, ...]
     scenarios: tuple[ScenarioSpec, ...]
     line: int
+    # seed: from the policy document; bureau: a place's own bundle (`basis` says on what ground).
+    set_by: str = "seed"
+    basis: str = ""
 
     def item_codes(self) -> set[str]:
         return {bi.item for sc in self.scenarios for bi in sc.items}
@@ -159,6 +101,33 @@ class ContactPointSpec:
     line: int
 
 
+@dataclass(frozen=True)
+class SpeedUpListSpec:
+    """What the 提速办 list is: binding everywhere, or a 备选清单 each place picks from."""
+
+    kind: str  # compat.LIST_BINDING | compat.LIST_CANDIDATES
+    min_pick: int
+    text: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ExtensionSpec:
+    """How a place's pack differs from the pack it extends (for `kuaiban pack diff`)."""
+
+    parent: str
+    line: int  # the `extends` line
+    added_bundles: tuple[str, ...] = ()
+    # (bundle code, scenario code, the item codes the place's version adds to that scenario)
+    added_items: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # (seq, item, province's limit, the place's limit)
+    shortened: tuple[tuple[int, str, TimeLimit, TimeLimit], ...] = ()
+    picked: tuple[int, ...] = ()
+    added_speedups: tuple[int, ...] = ()
+    own_bundles: tuple[str, ...] = ()  # codes of bundles written in the place's own file
+
+
 @dataclass
 class PackSpec:
     code: str
@@ -173,6 +142,9 @@ class PackSpec:
     speedups: list[SpeedUpSpec] = field(default_factory=list)
     hot_items: list[HotItemSpec] = field(default_factory=list)
     contact_points: list[ContactPointSpec] = field(default_factory=list)
+    speedup_list: SpeedUpListSpec | None = None
+    extension: ExtensionSpec | None = None
+    basis: str = ""  # a place's pack: the decision it rests on
 
     def promised_limit_of(self, item: ItemSpec) -> TimeLimit:
         """The promised limit of an item in this pack: its speed-up entry, else the catalogue's."""
