@@ -9,11 +9,11 @@ import pytest
 
 from kuaiban.accounts.models import User
 from kuaiban.bundles.models import BundleItem
-from kuaiban.bundles.selectors import bundle_cached
+from kuaiban.bundles.selectors import PolicyBundle, bundle_cached
 from kuaiban.calendar.models import CalendarDay, CalendarDayKind
 from kuaiban.calendar.selectors import calendar_cached
 from kuaiban.calendar.services import calendar_day_save, calendar_seed_from_package
-from kuaiban.catalogue.models import Agency, Route, ServiceItem
+from kuaiban.catalogue.models import Agency, Region, Route, ServiceItem
 from kuaiban.catalogue.routing import RoutingTable
 from kuaiban.core.policy_cache import policy_generation
 
@@ -22,8 +22,15 @@ pytestmark = pytest.mark.django_db
 PACK, BUNDLE = "shandong-2020", "3"
 
 
-def _seed_name(generation: int, item: str = "2.4.1") -> str:
-    bundle = bundle_cached(pack_code=PACK, bundle_code=BUNDLE, generation=generation).bundle
+def _bundle(generation: int) -> PolicyBundle:
+    region = Region.objects.get(code="370102")  # 历下区, where the demo applicant lives
+    return bundle_cached(
+        pack_code=PACK, bundle_code=BUNDLE, region_id=region.pk, generation=generation
+    )
+
+
+def _seed_name(policy: PolicyBundle, item: str = "2.4.1") -> str:
+    bundle = policy.bundle
     [scenario] = [s for s in bundle.scenarios.all() if s.code == "3-1"]
     return next(bi.seed_name for bi in scenario.bundle_items.all() if bi.item.code == item)
 
@@ -32,19 +39,24 @@ def test_policy_data_is_built_once_per_generation(intake_world, django_assert_nu
     generation = policy_generation()
     region = User.objects.select_related("region").get(username="zhangjianguo").region
     assert region is not None
-    policy = bundle_cached(pack_code=PACK, bundle_code=BUNDLE, generation=generation)
+    policy = _bundle(generation)
     table = RoutingTable.cached(region, generation=generation)
     calendar = calendar_cached(since=dt.date(2025, 3, 3), generation=generation)
     with django_assert_num_queries(0):
-        assert bundle_cached(pack_code=PACK, bundle_code=BUNDLE, generation=generation) is policy
+        assert (
+            bundle_cached(
+                pack_code=PACK, bundle_code=BUNDLE, region_id=region.pk, generation=generation
+            )
+            is policy
+        )
         assert RoutingTable.cached(region, generation=generation) is table
         assert calendar_cached(since=dt.date(2025, 3, 3), generation=generation) is calendar
-        _seed_name(generation)  # everything a plan reads is in what was kept
+        _seed_name(policy)  # everything a plan reads is in what was kept
 
 
 def test_an_edit_saved_in_the_admin_is_seen_at_the_next_generation(intake_world) -> None:  # type: ignore[no-untyped-def]
     before = policy_generation()
-    assert _seed_name(before) == "失业登记"
+    assert _seed_name(_bundle(before)) == "失业登记"
     row = BundleItem.objects.get(
         scenario__bundle__pack__code=PACK, scenario__code="3-1", item__code="2.4.1"
     )
@@ -52,7 +64,7 @@ def test_an_edit_saved_in_the_admin_is_seen_at_the_next_generation(intake_world)
     row.save()
     after = policy_generation()
     assert after > before
-    assert _seed_name(after) == "失业登记（改）"
+    assert _seed_name(_bundle(after)) == "失业登记（改）"
 
 
 def test_a_route_moved_or_deleted_is_seen_at_the_next_generation(intake_world) -> None:  # type: ignore[no-untyped-def]
