@@ -152,7 +152,7 @@ def application_submit(
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     try:
-        application, held = _store(
+        application, rows = _store(
             actor,
             data,
             applicant,
@@ -175,7 +175,7 @@ def application_submit(
             raise
         return SubmitResult(application=replay, created=False)
     return SubmitResult(
-        application=application, created=True, shared_data_notice=lookup.notice, held=held
+        application=application, created=True, shared_data_notice=lookup.notice, held=rows
     )
 
 

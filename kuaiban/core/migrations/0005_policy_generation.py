@@ -10,7 +10,7 @@ def _first_row(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_alter_auditevent_action'),
+        ('core', '0004_alter_auditevent_action'),
     ]
 
     operations = [
