@@ -104,3 +104,14 @@ def make_person(db):
         return person
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _policy_cache_cleared():  # type: ignore[no-untyped-def]
+    """Each test's database is rolled back, policy generation included: nothing a test built
+    from its own policy data may be served to the next one under the same generation."""
+    from kuaiban.core.policy_cache import policy_cache_clear
+
+    policy_cache_clear()
+    yield
+    policy_cache_clear()

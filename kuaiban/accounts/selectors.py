@@ -79,7 +79,11 @@ def token_hash(raw: str) -> str:
 
 def token_find(*, raw: str) -> ApiToken | None:
     """The token (with its user) whose hash matches ``raw``, whatever its state."""
-    return ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+    return (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=token_hash(raw))
+        .first()
+    )
 
 
 def staffed_agency_ids() -> set[int]:

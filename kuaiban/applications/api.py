@@ -16,7 +16,13 @@ from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
 from kuaiban.applications.hooks import casework
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
-from kuaiban.applications.models import Application, Channel, Provision
+from kuaiban.applications.models import (
+    Application,
+    ApplicationStatus,
+    Channel,
+    CommitmentKind,
+    Provision,
+)
 from kuaiban.applications.results import application_outcome
 from kuaiban.applications.schemas import (
     ApplicationIn,
@@ -27,7 +33,7 @@ from kuaiban.applications.schemas import (
     SubCaseOut,
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
-from kuaiban.applications.services import application_submit
+from kuaiban.applications.services import application_submit, submitted_application
 from kuaiban.core.errors import (
     ApiError,
     ErrorOut,
@@ -111,7 +117,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
     return ApplicationOut(
         number=application.number,
         status=application.status,
-        status_label=application.get_status_display(),
+        status_label=str(ApplicationStatus(application.status).label),
         pack=application.pack.code,
         bundle=application.bundle.code,
         bundle_name=application.bundle.name,
@@ -146,7 +152,7 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
             for m in application.materials.all()
         ],
         commitments=[
-            c.get_kind_display() + (f"：{c.material_code}" if c.material_code else "")
+            str(CommitmentKind(c.kind).label) + (f"：{c.material_code}" if c.material_code else "")
             for c in application.commitments.all()
         ],
         shared_data=[f"{u.connector}:{u.record}" for u in application.shared_data_uses.all()],
@@ -197,8 +203,11 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[ApplicationOu
     assert isinstance(user, User)
     key = request.headers.get("Idempotency-Key", "")[:120]
     result = application_submit(actor=user, data=_submission(payload, files), idempotency_key=key)
-    # Read it back through the access helper: the submitter sees exactly what they may see.
-    application = access_application(user=user, number=result.application.number)
+    # A new application is answered from the rows its submission holds (its submitter may
+    # always see it); otherwise it is read back through the access helper.
+    application = submitted_application(result) or access_application(
+        user=user, number=result.application.number
+    )
     if not result.created:
         response["Idempotent-Replayed"] = "true"
     return Status(

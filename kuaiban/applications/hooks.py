@@ -9,7 +9,7 @@ module declares what they need as two small interfaces, and `CasesConfig.ready()
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -26,8 +26,15 @@ if TYPE_CHECKING:
 class Casework(Protocol):
     """The sub-cases of an application (拆包分办 → 综合反馈)."""
 
-    def open(self, *, application: Application, plan: Plan, agencies: dict[int, Agency]) -> None:
-        """Create the sub-cases of a stored application, in the submission's transaction."""
+    def create(
+        self, *, application: Application, plan: Plan, agencies: dict[int, Agency]
+    ) -> list[Any]:
+        """Create the sub-cases of a stored application in one INSERT, in the submission's
+        transaction; `open` then acts on them."""
+
+    def open(self, *, subcases: list[Any]) -> bool:
+        """Act on just-created sub-cases (秒办, dispatch to an agency's system); True when one
+        was approved at once (the application and its later stages moved on)."""
 
     def outcome(self, *, application: Application) -> Outcome:
         """What the applicant is told: one status, the results, what needs doing, why not."""

@@ -112,9 +112,13 @@ def _alternatives(material: PlanMaterial) -> str:
     return f"，或选择{'、'.join(ways)}" if ways else ""
 
 
-def materials_store(*, application: Application, decisions: list[MaterialDecision]) -> list[str]:
-    """Save the rows and the files; return the stored file names (to delete on rollback)."""
+def materials_store(
+    *, application: Application, decisions: list[MaterialDecision]
+) -> tuple[list[ApplicationMaterial], list[str]]:
+    """Save the files, then the rows in one INSERT; return the rows and the stored file names
+    (to delete on rollback)."""
     stored: list[str] = []
+    rows = []
     for decision in decisions:
         row = ApplicationMaterial(
             application=application,
@@ -125,8 +129,8 @@ def materials_store(*, application: Application, decisions: list[MaterialDecisio
         )
         if decision.upload is not None:
             stored.append(_file_attach(row, decision.upload))
-        row.save()
-    return stored
+        rows.append(row)
+    return ApplicationMaterial.objects.bulk_create(rows), stored
 
 
 def _file_attach(row: ApplicationMaterial, upload: CheckedUpload) -> str:

@@ -143,8 +143,13 @@ class Application(models.Model):
 
     @property
     def frozen(self) -> Snapshot:
-        """The bundle version this application was accepted under, typed."""
-        return Snapshot.from_dict(self.snapshot)
+        """The bundle version this application was accepted under, typed; read once per
+        instance (a submission's automatic checks ask for it once per sub-case)."""
+        kept = self.__dict__.get("_frozen")
+        if kept is None or kept[0] is not self.snapshot:
+            kept = (self.snapshot, Snapshot.from_dict(self.snapshot))
+            self.__dict__["_frozen"] = kept
+        return kept[1]
 
 
 class Provision(models.TextChoices):

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F
+from django.db import connection
 
 from kuaiban.applications.models import NumberSequence
+
+# One statement creates the day's row or counts it on, and returns the count: the row is
+# locked from this statement to the commit only (SQLite ≥ 3.35 and PostgreSQL alike).
+_NEXT = (
+    "INSERT INTO {table} (region_code, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (region_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+)
 
 
 def application_number_next(*, region_code: str, day: dt.date) -> str:
     """The next number for a region and day, e.g. ``370102-20261123-00017``.
 
-    Runs inside the submission's transaction. The increment is a single UPDATE, so two
-    submissions at once wait for each other on the row instead of taking the same number,
-    on SQLite and PostgreSQL alike.
+    Runs inside the submission's transaction, as its last statement before the commit: two
+    submissions of one region at once wait for each other only from here to the commit,
+    never take the same number, and a rolled-back submission gives its number back.
     """
-    sequence, _ = NumberSequence.objects.get_or_create(region_code=region_code, day=day)
-    NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
-    return f"{region_code}-{day:%Y%m%d}-{sequence.last:05d}"
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT.format(table=table), [region_code, day])
+        (last,) = cursor.fetchone()
+    return f"{region_code}-{day:%Y%m%d}-{last:05d}"

@@ -3,7 +3,9 @@ message and the audit row — or, on any error, nothing at all (files included).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from kuaiban.applications.models import (
     ApplicantKind,
     Application,
     ApplicationCommitment,
+    ApplicationMaterial,
     Channel,
     CommitmentKind,
     SharedDataUse,
@@ -25,16 +28,18 @@ from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
-from kuaiban.bundles.selectors import bundle_get, pack_for_region, pack_get
-from kuaiban.catalogue.models import Agency, FormField, Region
+from kuaiban.bundles.selectors import bundle_cached
+from kuaiban.calendar.selectors import calendar_cached
+from kuaiban.catalogue.models import Agency, Region
 from kuaiban.catalogue.routing import RoutingTable, routes_require
-from kuaiban.core.audit import audit_record
+from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
-from kuaiban.core.models import AuditAction
+from kuaiban.core.models import AuditAction, AuditEvent
+from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
-from kuaiban.integrations.services import outbox_enqueue
+from kuaiban.integrations.services import outbox_enqueue_new
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
@@ -60,10 +65,23 @@ class Applicant:
 
 
 @dataclass(frozen=True)
+class HeldRows:
+    """What one submission wrote besides the application, as `access_application` prefetches."""
+
+    subcases: list[Any]  # the sub-cases (kuaiban.cases), as `Casework.create` gave them
+    materials: list[ApplicationMaterial]
+    commitments: list[ApplicationCommitment]
+    shared_data_uses: list[SharedDataUse]
+
+
+@dataclass(frozen=True)
 class SubmitResult:
     application: Application
     created: bool
     shared_data_notice: str = ""
+    # The rows the submission wrote, for an answer without reading them back; None for a
+    # replay or when a sub-case was approved at once (the stored rows moved on).
+    held: HeldRows | None = None
 
 
 def application_submit(
@@ -81,17 +99,27 @@ def application_submit(
         if applicant.kind == ApplicantKind.PERSON
         else lookup_enterprise(credit_code=applicant.credit_code)
     )
-    # The most local pack covering the applicant's region (a 济南 applicant asking for the
+    # Static policy data comes from this process's cache, checked against one generation read:
+    # the most local pack covering the applicant's region (a 济南 applicant asking for the
     # Shandong pack gets 济南's, which holds all its bundles); a place's pack elsewhere: 422.
-    pack = pack_for_region(pack=pack_get(code=data.pack), region_id=applicant.region.pk)
-    bundle = bundle_get(pack_code=pack.code, bundle_code=data.bundle)
+    generation = policy_generation()
+    policy = bundle_cached(
+        pack_code=data.pack,
+        bundle_code=data.bundle,
+        region_id=applicant.region.pk,
+        generation=generation,
+    )
+    start = timezone.now()
     plan = bundle_plan(
-        bundle=bundle,
+        bundle=policy.bundle,
         scenario_code=data.scenario,
         optional_items=data.items,
         answers=data.answers,
         profile=lookup.profile,
         applicant_kind=applicant.kind,
+        start=start,
+        speedups=policy.speedups,
+        calendar=calendar_cached(since=timezone.localtime(start).date(), generation=generation),
     )
     if plan.scenario.target not in (applicant.kind, "both"):
         raise Unprocessable(
@@ -103,7 +131,9 @@ def application_submit(
         for bi in plan.scenario.bundle_items.all()
         if bi.item.code in {s.code for s in plan.subitems}
     ]
-    agencies = routes_require(table=RoutingTable.for_region(applicant.region), items=items)
+    agencies = routes_require(
+        table=RoutingTable.cached(applicant.region, generation=generation), items=items
+    )
     given = dict(data.form)
     errors = identity_apply(
         identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
@@ -122,7 +152,7 @@ def application_submit(
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     try:
-        application = _store(
+        application, rows = _store(
             actor,
             data,
             applicant,
@@ -132,6 +162,7 @@ def application_submit(
             decisions,
             lookup.profile,
             lookup.connector,
+            policy.prefill_paths,
             idempotency_key,
             fingerprint,
         )
@@ -143,7 +174,9 @@ def application_submit(
         if replay is None:
             raise
         return SubmitResult(application=replay, created=False)
-    return SubmitResult(application=application, created=True, shared_data_notice=lookup.notice)
+    return SubmitResult(
+        application=application, created=True, shared_data_notice=lookup.notice, held=rows
+    )
 
 
 def _identity(actor: User, applicant: Applicant) -> Identity:
@@ -251,41 +284,33 @@ def _store(
     decisions: list[MaterialDecision],
     profile: SharedProfile | None,
     connector: str,
+    prefill_paths: dict[str, str],
     key: str,
     fingerprint: str,
-) -> Application:
+) -> tuple[Application, HeldRows | None]:
+    """A few bulk INSERTs in one transaction. The day's number is taken as late as possible
+    (`application_number_next`): the rows that do not show it are written first under a
+    placeholder, so submissions of one region hold the number's row only for the last few
+    statements and the commit."""
     stored_files: list[str] = []
     try:
         with transaction.atomic():
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
-            stored_files += materials_store(application=application, decisions=decisions)
-            _commitments_create(application, applicant, decisions, plan, data)
-            _shared_uses_create(application, profile, connector, plan)
-            casework().open(application=application, plan=plan, agencies=agencies)
-            outbox_enqueue(
+            commitments = _commitments_create(application, applicant, decisions, plan, data)
+            uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
+            subcases = casework().create(application=application, plan=plan, agencies=agencies)
+            application.number = application_number_next(
+                region_code=applicant.region.code, day=timezone.localdate(application.submitted_at)
+            )
+            Application.objects.filter(pk=application.pk).update(number=application.number)
+            materials, stored_files = materials_store(application=application, decisions=decisions)
+            moved_on = casework().open(subcases=subcases)
+            outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
                 key=f"application.submitted:{application.number}",
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
-            if profile is not None:
-                shared_data_read_audit(
-                    actor=actor,
-                    profile=profile,
-                    id_number=applicant.id_number,
-                    credit_code=applicant.credit_code,
-                    purpose="application.submit",
-                    number=application.number,
-                )
-            audit_record(
-                actor=actor,
-                action=AuditAction.APPLICATION_SUBMIT,
-                object_type="application",
-                object_id=application.number,
-                changes={
-                    "channel": data.channel,
-                    "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
-                },
-            )
+            audit_store(_audit_events(actor, data, applicant, profile, application))
             visits = window_visits()
             if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
@@ -298,7 +323,45 @@ def _store(
         for name in stored_files:
             default_storage.delete(name)
         raise
-    return application
+    if moved_on:
+        return application, None
+    return application, HeldRows(subcases, materials, commitments, uses)
+
+
+def _audit_events(
+    actor: User,
+    data: SubmissionInput,
+    applicant: Applicant,
+    profile: SharedProfile | None,
+    application: Application,
+) -> list[AuditEvent]:
+    events = []
+    if profile is not None:
+        events.append(
+            shared_data_read_audit(
+                actor=actor,
+                profile=profile,
+                id_number=applicant.id_number,
+                credit_code=applicant.credit_code,
+                purpose="application.submit",
+                number=application.number,
+                save=False,
+            )
+        )
+    events.append(
+        audit_record(
+            actor=actor,
+            action=AuditAction.APPLICATION_SUBMIT,
+            object_type="application",
+            object_id=application.number,
+            changes={
+                "channel": data.channel,
+                "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
+            },
+            save=False,
+        )
+    )
+    return events
 
 
 def _application_create(
@@ -310,12 +373,10 @@ def _application_create(
     key: str,
     fingerprint: str,
 ) -> Application:
-    now = timezone.now()
     assert plan.promised_due_at is not None  # strict plans always have dates
     return Application.objects.create(
-        number=application_number_next(
-            region_code=applicant.region.code, day=timezone.localdate(now)
-        ),
+        # Replaced by the day's number before the commit (`_store`); never seen outside.
+        number=f"~{uuid.uuid4().hex[:23]}",
         pack=plan.bundle.pack,
         bundle=plan.bundle,
         scenario=plan.scenario,
@@ -353,7 +414,7 @@ def _commitments_create(
     decisions: list[MaterialDecision],
     plan: Plan,
     data: SubmissionInput,
-) -> None:
+) -> list[ApplicationCommitment]:
     rows = [
         ApplicationCommitment(
             application=application,
@@ -374,17 +435,21 @@ def _commitments_create(
                 signer=applicant.name,
             )
         )
-    ApplicationCommitment.objects.bulk_create(rows)
+    return ApplicationCommitment.objects.bulk_create(rows)
 
 
 def _shared_uses_create(
-    application: Application, profile: SharedProfile | None, connector: str, plan: Plan
-) -> None:
+    application: Application,
+    profile: SharedProfile | None,
+    connector: str,
+    plan: Plan,
+    prefill_paths: dict[str, str],
+) -> list[SharedDataUse]:
     """Record which record of which source filled which field and replaced which material."""
     if profile is None:
-        return
+        return []
     prefilled = [f.key for f in plan.fields if f.prefill is not None]
-    paths = dict(FormField.objects.filter(key__in=prefilled).values_list("key", "prefill"))
+    paths = {key: prefill_paths.get(key, "") for key in prefilled}
     uses = []
     for ref in profile.records:
         fields = [key for key in prefilled if paths.get(key, "").split(".", 1)[0] == ref.source]
@@ -401,4 +466,29 @@ def _shared_uses_create(
                     used_for={"fields": fields, "materials": materials},
                 )
             )
-    SharedDataUse.objects.bulk_create(uses)
+    return SharedDataUse.objects.bulk_create(uses)
+
+
+def submitted_application(result: SubmitResult) -> Application | None:
+    """The new application with its rows attached as `access_application` prefetches them (in
+    its order), so its answer is built without reading back; None when it must be read."""
+    if result.held is None:
+        return None
+    application = result.application
+    held = result.held
+    rows: dict[str, list[Any]] = {
+        "subcases": sorted(held.subcases, key=lambda s: (s.stage, s.pk)),
+        "materials": held.materials,
+        "commitments": held.commitments,
+        "shared_data_uses": held.shared_data_uses,
+    }
+    cache = {}
+    for name, values in rows.items():
+        for value in values:
+            value.application = application
+        queryset = getattr(application, name).all()
+        queryset._result_cache = values  # what prefetch_related stores
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    application._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    return application

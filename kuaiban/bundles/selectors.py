@@ -31,6 +31,7 @@ from kuaiban.catalogue.models import (
 )
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.errors import NotFound, Unprocessable
+from kuaiban.core.policy_cache import policy_cached
 
 
 def pack_list() -> QuerySet[Pack]:
@@ -306,3 +307,37 @@ def bundle_is_inherited(*, bundle: Bundle) -> bool:
         parent_id is not None
         and Bundle.objects.filter(pack_id=parent_id, code=bundle.code).exists()
     )
+
+
+@dataclass(frozen=True)
+class PolicyBundle:
+    """A bundle as `bundle_get` builds it, with its pack's speed-ups and the prefill path of
+    each of its fields: all a submission reads of static policy data, kept per process."""
+
+    bundle: Bundle
+    speedups: dict[int, SpeedUp]
+    prefill_paths: dict[str, str]
+
+
+def bundle_cached(
+    *, pack_code: str, bundle_code: str, region_id: int, generation: int
+) -> PolicyBundle:
+    """`bundle_get` of the pack an applicant of ``region_id`` uses (`pack_for_region`) and its
+    speed-ups, built once per process and policy generation (`kuaiban.core.policy_cache`);
+    read it, never change it."""
+
+    def build() -> PolicyBundle:
+        pack = pack_for_region(pack=pack_get(code=pack_code), region_id=region_id)
+        bundle = bundle_get(pack_code=pack.code, bundle_code=bundle_code)
+        paths = {
+            row.field.key: row.field.prefill
+            for scenario in bundle.scenarios.all()
+            for bi in scenario.bundle_items.all()
+            for row in bi.item.itemfield_set.all()
+        }
+        return PolicyBundle(
+            bundle=bundle, speedups=pack_speedups(pack=bundle.pack), prefill_paths=paths
+        )
+
+    key = ("bundle", pack_code, bundle_code, region_id)
+    return policy_cached(key=key, generation=generation, build=build)

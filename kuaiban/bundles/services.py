@@ -24,6 +24,7 @@ from kuaiban.bundles.packfile.files import PackFile, read_pack
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
 from kuaiban.catalogue.models import Region, RegionLevel, ServiceItem
 from kuaiban.catalogue.services import SyncCounts, catalogue_sync
+from kuaiban.core.policy_cache import policy_changed
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def pack_load(*, path: Path, catalogue_path: Path | None = None) -> PackLoadResu
             pack_load(path=path.with_name(f"{supplements}.yaml"), catalogue_path=catalogue_path)
         counts = catalogue_sync(catalogue=pack_file.catalogue)
         pack, changed = _pack_ensure(pack_file)
+        if changed:
+            policy_changed()  # the bulk writes of the load send no signal
         return PackLoadResult(pack=pack, changed=changed, catalogue=counts)
 
 

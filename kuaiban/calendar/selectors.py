@@ -29,6 +29,7 @@ from kuaiban.calendar import arithmetic, conf
 from kuaiban.calendar.arithmetic import SHANGHAI, Interval, WorkCalendar, end_of_day, local_date
 from kuaiban.calendar.limits import INSTANT_MINUTES, LimitUnit, TimeLimit
 from kuaiban.calendar.models import CalendarDay, CalendarDayKind, CalendarYear
+from kuaiban.core.policy_cache import policy_cached
 
 
 def calendar_load(*, since: dt.date | None = None, until: dt.date | None = None) -> WorkCalendar:
@@ -189,4 +190,12 @@ def calendar_expiry_warning(*, today: dt.date, warn_days: int) -> str | None:
         f"工作日历只配置到{last_day:%Y年%m月%d日}（还剩{remaining}天）。"
         f"国务院办公厅公布{missing}年部分节假日安排后，请尽快录入{missing}年的放假和调休安排"
         f"（含其中涉及上一年年底的调休上班日）。"
+    )
+
+
+def calendar_cached(*, since: dt.date, generation: int) -> WorkCalendar:
+    """`calendar_load` from ``since`` on, built once per process, day and policy generation
+    (`kuaiban.core.policy_cache`)."""
+    return policy_cached(
+        key=("calendar", since), generation=generation, build=lambda: calendar_load(since=since)
     )

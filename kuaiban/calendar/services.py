@@ -15,6 +15,7 @@ import chinese_calendar
 from django.db import transaction
 
 from kuaiban.calendar.models import CalendarDay, CalendarDayKind, CalendarSource, CalendarYear
+from kuaiban.core.policy_cache import policy_changed
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def calendar_seed_from_package() -> SeedResult:
         wanted=package_days(), first=dt.date(first_year, 1, 1), last=dt.date(last_year, 12, 31)
     )
     _seed_years(first_year=first_year, last_year=last_year, version=version)
+    policy_changed()  # bulk writes send no signal
     return SeedResult(first_year=first_year, last_year=last_year, version=version, **counts)
 
 

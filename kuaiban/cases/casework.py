@@ -10,16 +10,27 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application
 from kuaiban.applications.results import Outcome
 from kuaiban.bundles.planning import Plan
+from kuaiban.cases.models import SubCase
 from kuaiban.cases.outcome import application_outcome
-from kuaiban.cases.services import application_withdraw, correction_answer, subcases_create
+from kuaiban.cases.services import (
+    application_withdraw,
+    correction_answer,
+    subcases_create,
+    subcases_open,
+)
 from kuaiban.catalogue.models import Agency
 
 
 class SubCaseWork:
     """`applications.hooks.Casework` over the sub-case services."""
 
-    def open(self, *, application: Application, plan: Plan, agencies: dict[int, Agency]) -> None:
-        subcases_create(application=application, plan=plan, agencies=agencies)
+    def create(
+        self, *, application: Application, plan: Plan, agencies: dict[int, Agency]
+    ) -> list[SubCase]:
+        return subcases_create(application=application, plan=plan, agencies=agencies)
+
+    def open(self, *, subcases: list[SubCase]) -> bool:
+        return subcases_open(subcases=subcases)
 
     def outcome(self, *, application: Application) -> Outcome:
         return application_outcome(application)

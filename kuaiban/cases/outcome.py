@@ -25,7 +25,8 @@ def application_outcome(application: Application) -> Outcome:
                 agency=subcase.agency.name if subcase.agency else "待分派",
                 stage=subcase.stage,
                 status=subcase.status,
-                status_label=subcase.get_status_display(),
+                # The enum's label: one translation, not one per choice as get_…_display().
+                status_label=str(SubCaseStatus(subcase.status).label),
             )
         )
         if subcase.status == SubCaseStatus.APPROVED:

@@ -8,11 +8,23 @@ from django.utils import timezone
 from kuaiban.applications.snapshot import Snapshot
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.checks import evaluate_checks
+from kuaiban.catalogue.checks.evaluate import CheckResult
 from kuaiban.catalogue.models import ServiceItem, system_approval_problem
 from kuaiban.core.errors import Conflict
 
 AUTO_APPROVAL_NOTE = "系统自动审核通过（秒办）"
 AUTO_APPROVAL_SYSTEM = "秒办"
+
+
+def check_results_of(*, subcase: SubCase) -> list[CheckResult]:
+    """The item's checks evaluated on the application's form, as of its submission day."""
+    application = subcase.application
+    return evaluate_checks(
+        checks=list(subcase.item.checks or []),
+        form=application.form or {},
+        on=timezone.localdate(application.submitted_at),
+        labels=application.frozen.field_labels(),
+    )
 
 
 def auto_review(*, subcase: SubCase) -> bool:
@@ -26,12 +38,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     if subcase.finished:
         return False
     application = subcase.application
-    results = evaluate_checks(
-        checks=list(subcase.item.checks or []),
-        form=application.form or {},
-        on=timezone.localdate(application.submitted_at),
-        labels=application.frozen.field_labels(),
-    )
+    results = check_results_of(subcase=subcase)
     if results != subcase.check_results:
         SubCase.objects.filter(pk=subcase.pk).update(check_results=results)
         subcase.check_results = results

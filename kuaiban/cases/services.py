@@ -27,7 +27,7 @@ from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.cases.outcome import WITHDRAWABLE, application_outcome
-from kuaiban.cases.review import auto_review
+from kuaiban.cases.review import auto_review, check_results_of
 from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
@@ -40,7 +40,8 @@ from kuaiban.integrations.services import outbox_enqueue
 def subcases_create(
     *, application: Application, plan: Plan, agencies: dict[int, Agency]
 ) -> list[SubCase]:
-    """The first stage opens at once with its due dates; later stages wait for it."""
+    """The sub-cases in one INSERT: the first stage open with its due dates and its automatic
+    checks already evaluated, later stages waiting for it. `subcases_open` then acts on them."""
     first = min((s.stage for s in plan.subitems), default=1)
     items = {bi.item.code: bi.item for bi in plan.scenario.bundle_items.all()}
     now = timezone.now()
@@ -48,30 +49,40 @@ def subcases_create(
     for sub in plan.subitems:
         opening = sub.stage == first
         item = items[sub.code]
-        rows.append(
-            SubCase(
-                application=application,
-                item=item,
-                seed_name=sub.seed_name,
-                agency_kind=sub.agency_kind,
-                agency=agencies[item.pk],
-                stage=sub.stage,
-                status=SubCaseStatus.OPEN if opening else SubCaseStatus.WAITING,
-                due_at=sub.due_at if opening else None,
-                opened_at=now if opening else None,
-            )
+        row = SubCase(
+            application=application,
+            item=item,
+            seed_name=sub.seed_name,
+            agency_kind=sub.agency_kind,
+            agency=agencies[item.pk],
+            stage=sub.stage,
+            status=SubCaseStatus.OPEN if opening else SubCaseStatus.WAITING,
+            due_at=sub.due_at if opening else None,
+            opened_at=now if opening else None,
         )
-    created = SubCase.objects.bulk_create(rows)
-    for subcase in created:
+        if opening:
+            # Stored with the row, so opening it writes nothing unless it is approved at once.
+            row.check_results = check_results_of(subcase=row)
+        rows.append(row)
+    return SubCase.objects.bulk_create(rows)
+
+
+def subcases_open(*, subcases: list[SubCase]) -> bool:
+    """What happens to just-created open sub-cases: 秒办, or dispatch to an external agency.
+    True when one was approved at once (the application and its later stages moved on)."""
+    approved = False
+    for subcase in subcases:
         if subcase.status == SubCaseStatus.OPEN:
-            _open(subcase)
-    return created
+            approved = _open(subcase) or approved
+    return approved
 
 
-def _open(subcase: SubCase) -> None:
+def _open(subcase: SubCase) -> bool:
     """A sub-case that just opened: 智能审核 first (秒办 if it passes), else to its agency."""
-    if not auto_review(subcase=subcase):
-        _dispatch_if_external(subcase)
+    if auto_review(subcase=subcase):
+        return True
+    _dispatch_if_external(subcase)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel, Route, ServiceItem
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import Unprocessable
+from kuaiban.core.policy_cache import policy_cached
 
 
 @dataclass
@@ -27,6 +28,14 @@ class RoutingTable:
             Route.objects.filter(region_id__in=chain).select_related("agency", "agency__region")
         )
         return cls(region=region, chain=chain, routes=routes)
+
+    @classmethod
+    def cached(cls, region: Region, *, generation: int) -> RoutingTable:
+        """`for_region`, built once per process, region and policy generation
+        (`kuaiban.core.policy_cache`); read it, never change it."""
+        return policy_cached(
+            key=("routes", region.pk), generation=generation, build=lambda: cls.for_region(region)
+        )
 
     def agency_for(self, item: ServiceItem) -> Agency | None:
         for region_id in self.chain:

@@ -17,6 +17,7 @@ from kuaiban.catalogue.models import (
     ServiceItem,
 )
 from kuaiban.catalogue.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
+from kuaiban.core.policy_cache import policy_changed
 
 
 @dataclass
@@ -62,6 +63,8 @@ def catalogue_sync(*, catalogue: CatalogueSpec) -> dict[str, SyncCounts]:
     fields = _sync_rows(FormField, "key", catalogue.fields, _field_values)
     items = _sync_rows(ServiceItem, "code", catalogue.items, _item_values)
     _link_items(catalogue, changed=set(items.created) | set(items.updated))
+    if any(c.created or c.updated for c in (materials, fields, items)):
+        policy_changed()  # bulk writes send no signal
     return {"materials": materials, "fields": fields, "items": items}
 
 

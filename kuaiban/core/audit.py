@@ -16,10 +16,13 @@ def audit_record(
     object_type: str,
     object_id: str,
     changes: dict[str, Any] | None = None,
+    save: bool = True,
 ) -> AuditEvent:
+    """The audit row, saved; with ``save=False`` not yet, to be stored with the other rows of
+    the same change in one INSERT (`audit_store`)."""
     user = actor if actor is not None and actor.is_authenticated else None
     label = user.get_username() if user is not None else "system"
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,  # type: ignore[misc]
         actor_label=label,
         action=action,
@@ -27,3 +30,11 @@ def audit_record(
         object_id=object_id,
         changes=changes or {},
     )
+    if save:
+        event.save()
+    return event
+
+
+def audit_store(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Several audit rows of one change in one INSERT, in the order given."""
+    return AuditEvent.objects.bulk_create(events)

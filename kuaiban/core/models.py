@@ -100,3 +100,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class PolicyGeneration(models.Model):
+    """A counter bumped by every change of static policy data (packs, bundles, catalogue,
+    routes, calendar): each process keeps what it built from that data under the counter's
+    value, and rebuilds it when the value moves (`kuaiban.core.policy_cache`)."""
+
+    name = models.CharField(
+        _("名称"), max_length=40, unique=True, help_text=_("被计数的政策数据，如 policy。")
+    )
+    value = models.PositiveBigIntegerField(
+        _("版本号"), default=0, help_text=_("政策数据每变化一次加一；各进程据此丢弃旧缓存。")
+    )
+
+    class Meta:
+        verbose_name = _("政策数据版本")
+        verbose_name_plural = _("政策数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.value}"

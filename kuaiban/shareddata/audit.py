@@ -21,9 +21,11 @@ def shared_data_read_audit(
     id_number: str = "",
     credit_code: str = "",
     purpose: str,
+    save: bool = True,
     **context: str,
 ) -> AuditEvent:
-    """Record that ``actor`` read ``profile`` of the person or unit, for ``purpose``."""
+    """Record that ``actor`` read ``profile`` of the person or unit, for ``purpose``; with
+    ``save=False`` the row is returned unsaved, to be stored with others (`audit_store`)."""
     if id_number:
         object_type, object_id = "person", mask_id_number(id_number.upper())
     elif credit_code:
@@ -36,4 +38,5 @@ def shared_data_read_audit(
         object_type=object_type,
         object_id=object_id,
         changes={"purpose": purpose, **context, "records": [r.record for r in profile.records]},
+        save=save,
     )

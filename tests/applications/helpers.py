@@ -73,3 +73,21 @@ RETIREMENT_UPLOADS = (
     "labour_filing_roster",
     "staff_change_form",
 )
+
+
+# Shandong 3 失业 with the optional 技能培训: a person's bundle with seven sub-cases, prefilled
+# from shared data (three records used), one credit commitment, six materials.
+UNEMPLOYMENT: dict[str, Any] = {
+    "pack": "shandong-2020",
+    "bundle": "3",
+    "scenario": "3-1",
+    "items": ["L-skills-training"],
+    "channel": "web",
+    "commitments": {"credit": True},
+    "materials": {},
+    "form": {
+        "unemployment_date": "2025-02-01",
+        "unemployment_reason": "劳动合同期满终止",
+        "training_course": "电工",
+    },
+}
