@@ -16,10 +16,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
+from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
 
@@ -36,14 +38,17 @@ class PassResult:
     number: int
     drain: DrainResult
     sweep: SweepResult | None
+    rollup: RollupResult | None = None
 
     @property
     def did_work(self) -> bool:
-        return bool(self.drain.claimed or (self.sweep and (self.sweep.changed or self.sweep.lost)))
+        swept = self.sweep and (self.sweep.changed or self.sweep.lost)
+        return bool(self.drain.claimed or swept or (self.rollup and self.rollup.days))
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}"
+        rollup = f"；监督统计汇总：{self.rollup}" if self.rollup and self.rollup.days else ""
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}"
 
 
 class WorkerLoop:
@@ -67,6 +72,7 @@ class WorkerLoop:
         self.stop = stop or threading.Event()
         self._passes = 0
         self._next_sweep = 0.0
+        self._next_rollup = 0.0
         self._idle_passes = 0
         self._last_line = time.monotonic()
 
@@ -85,9 +91,14 @@ class WorkerLoop:
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
+            rolled = None
+            every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS
+            if every > 0 and (sweep or (sweep is None and time.monotonic() >= self._next_rollup)):
+                rolled = rollup_refresh()
+                self._next_rollup = time.monotonic() + every
         finally:
             _connections_refresh()
-        return PassResult(number=self._passes, drain=drained, sweep=swept)
+        return PassResult(number=self._passes, drain=drained, sweep=swept, rollup=rolled)
 
     def run_forever(self, *, start_delay: float = 0.0) -> None:
         logger.info("工作进程 %s 已启动", self.worker_id)
