@@ -32,6 +32,7 @@ from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.metrics import submission_count
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
@@ -140,6 +141,7 @@ def application_submit(
         if replay is None:
             raise
         return SubmitResult(application=replay, created=False)
+    submission_count(pack=data.pack, channel=str(application.channel))
     return SubmitResult(application=application, created=True, shared_data_notice=lookup.notice)
 
 

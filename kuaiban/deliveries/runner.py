@@ -17,13 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
+from kuaiban.monitoring.services import heartbeat_record
 
 logger = logging.getLogger("kuaiban.worker")
 
-_HEARTBEAT_SECONDS = 60.0
+_HEARTBEAT_SECONDS = 60.0  # an idle worker's log line
+_BEAT_SECONDS = 10.0  # its heartbeat row (kuaiban.monitoring)
 _ERROR_PAUSE_SECONDS = 5.0
 
 
@@ -69,6 +72,10 @@ class WorkerLoop:
         self._next_sweep = 0.0
         self._idle_passes = 0
         self._last_line = time.monotonic()
+        self._started_at = timezone.now()
+        self._delivered = 0
+        self._swept_at: dt.datetime | None = None
+        self._next_beat = 0.0
 
     def run_pass(self, *, sweep: bool | None = None) -> PassResult:
         """One pass; ``sweep`` forces the sweep on or off (default: when it is due)."""
@@ -85,9 +92,26 @@ class WorkerLoop:
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
+            self._delivered += drained.delivered
+            if swept is not None:
+                self._swept_at = timezone.now()
+            self._beat(force=swept is not None)
         finally:
             _connections_refresh()
         return PassResult(number=self._passes, drain=drained, sweep=swept)
+
+    def _beat(self, *, force: bool) -> None:
+        """The heartbeat the metrics endpoint reads: every few seconds, and after a sweep."""
+        if not force and time.monotonic() < self._next_beat:
+            return
+        heartbeat_record(
+            worker_id=self.worker_id,
+            started_at=self._started_at,
+            passes=self._passes,
+            delivered=self._delivered,
+            swept_at=self._swept_at,
+        )
+        self._next_beat = time.monotonic() + _BEAT_SECONDS
 
     def run_forever(self, *, start_delay: float = 0.0) -> None:
         logger.info("工作进程 %s 已启动", self.worker_id)

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from typing import IO
 
+from kuaiban.core.request_id import HEADER as REQUEST_ID_HEADER
+from kuaiban.core.request_id import request_id_current
 from kuaiban.integrations.errors import DeliveryFailed
 
 _USER_AGENT = "kuaiban-outbox/1"
@@ -34,6 +36,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects())
 
 
+def _request_id_header() -> dict[str, str]:
+    """The id of the request that caused this call (bound by the worker), for the receiver's
+    logs and ours to meet."""
+    value = request_id_current()
+    return {REQUEST_ID_HEADER: value} if value else {}
+
+
 def post_json(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POST ``body`` (JSON) to ``url``; the 2xx status, or ``DeliveryFailed``."""
     request = urllib.request.Request(
@@ -41,6 +50,7 @@ def post_json(*, url: str, body: bytes, headers: dict[str, str], timeout: float)
         data=body,
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": _USER_AGENT}
+        | _request_id_header()
         | headers,
     )
     try:

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kuaiban.core.masking import mask_text
+from kuaiban.core.request_id import request_id_bound
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage, OutboxState
@@ -80,7 +81,9 @@ def outbox_drain(
         if message is None:
             break
         result.claimed += 1
-        state = _deliver(message, now=now, worker_id=worker_id)
+        # The request that wrote the message names its delivery: log lines and HTTP header.
+        with request_id_bound(message.request_id or f"outbox-{message.pk}"):
+            state = _deliver(message, now=now, worker_id=worker_id)
         if state == OutboxState.DELIVERED:
             result.delivered += 1
         elif state == OutboxState.DEAD:
