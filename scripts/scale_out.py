@@ -85,9 +85,7 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--database-url",
-        default=os.environ.get(
-            "KUAIBAN_SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb_scale"
-        ),
+        default="postgres://postgres@127.0.0.1:5432/kb_scale",
     )
     parser.add_argument("--keep", action="store_true", help="结束后保留数据库")
     args = parser.parse_args()

@@ -63,16 +63,3 @@ def test_the_setting_adds_the_replica_database_and_the_router():
     )
     assert out.stdout.split()[0] == "replica.internal"
     assert "'MIRROR': 'default'" in out.stdout and "ReplicaRouter" in out.stdout
-
-
-def test_a_pool_size_turns_on_djangos_pool_instead_of_persistent_connections():
-    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool']['max_size'])"
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "kuaiban.settings_test",
-        "DATABASE_URL": "postgres://postgres@primary.internal:5432/kuaiban",
-        "DATABASE_POOL_SIZE": "4",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.split() == ["0", "4"]
