@@ -30,6 +30,7 @@ count of applications; the submissions counted by both nodes' metrics add up to 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import io
 import json
@@ -60,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 APPLICANT = ("zhangjianguo", "kuaiban-demo")
 SUPERVISOR = ("supervisor-sd", "kuaiban-demo")
 METRICS_TOKEN = uuid.uuid4().hex
+RUN = uuid.uuid4().hex[:8]  # this run's idempotency keys: scale:<run>:<phase>:<n>
 RETIREMENT = {
     "pack": "shandong-2020",
     "bundle": "7",
@@ -88,6 +90,9 @@ def _arguments() -> argparse.Namespace:
         default="postgres://postgres@127.0.0.1:5432/kb_scale",
     )
     parser.add_argument("--keep", action="store_true", help="结束后保留数据库")
+    parser.add_argument(
+        "--reuse", action="store_true", help="沿用 --keep 保留的数据库（跳过建库与初始化）"
+    )
     args = parser.parse_args()
     if args.seconds <= 0 or args.probe_seconds <= 0 or args.clients < 1 or args.node_workers < 1:
         parser.error("--seconds、--probe-seconds 须为正数，--clients、--node-workers 须为正整数")
@@ -142,18 +147,13 @@ def _database_drop(url: str) -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {parts.path.lstrip('/')} WITH (FORCE)")
 
 
-def _setup(env: dict[str, str]) -> None:
+def _setup(env: dict[str, str], *, database: bool) -> None:
     """What `make setup-demo` does, with the production settings, plus collected static files."""
     kuaiban = str(BIN / "kuaiban")
-    static = subprocess.Popen(
-        [kuaiban, "collectstatic", "--noinput", "-v0"], env=env
-    )  # no database
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["calendar_seed"],
-        ["pack", "load"],
-        ["demo_setup"],
-    ):
+    # collectstatic needs no database: it runs beside the database steps.
+    static = subprocess.Popen([kuaiban, "collectstatic", "--noinput", "-v0"], env=env)
+    steps = (["migrate", "--noinput", "-v0"], ["calendar_seed"], ["pack", "load"], ["demo_setup"])
+    for command in steps if database else ():
         subprocess.run([kuaiban, *command], env=env, check=True, stdout=subprocess.DEVNULL)
     if static.wait() != 0:
         raise SystemExit("collectstatic 失败")
@@ -506,7 +506,7 @@ def _run_load(
             if at - started >= seconds or (count is not None and n >= count):
                 return
             time.sleep(max(0.0, at - time.monotonic()))
-            load.add(client.submit(body, content_type, key=f"scale:{tag}:{n}"))
+            load.add(client.submit(body, content_type, key=f"scale:{RUN}:{tag}:{n}"))
 
     threads = [threading.Thread(target=work) for _ in range(clients)]
     for thread in threads:
@@ -611,6 +611,7 @@ def _supervision_received(port: int) -> int:
 
 def _check(
     *,
+    since: dt.datetime,
     accepted: list[Outcome],
     retries: list[tuple[Outcome, Outcome]],
     arrivals: Arrivals,
@@ -623,7 +624,7 @@ def _check(
 
     problems: list[str] = []
     numbers = [o.number for o in accepted if o.status == 201]
-    stored = Application.objects.filter(idempotency_key__startswith="scale:")
+    stored = Application.objects.filter(idempotency_key__startswith=f"scale:{RUN}:")
     duplicates = stored.values("idempotency_key").annotate(n=Count("pk")).filter(n__gt=1).count()
     if stored.count() != len(numbers) or set(stored.values_list("number", flat=True)) != set(
         numbers
@@ -636,7 +637,7 @@ def _check(
             problems.append(
                 f"重试 {first.key} 得到 HTTP {again.status} {again.number}，而非原办件 {first.number}"
             )
-    messages = OutboxMessage.objects.all()
+    messages = OutboxMessage.objects.filter(created_at__gte=since)
     not_delivered = messages.exclude(state=OutboxState.DELIVERED)
     if not_delivered.exists():
         states = Counter(not_delivered.values_list("state", flat=True))
@@ -722,10 +723,11 @@ def main() -> int:
             "KUAIBAN_SMS_URL": f"{receiver_url}sms",
             "KUAIBAN_LOG_LEVEL": "WARNING",
         }
-        _database_recreate(args.database_url)
+        if not args.reuse:
+            _database_recreate(args.database_url)
         if not args.keep:
             stack.callback(_database_drop, args.database_url)
-        _setup(env)
+        _setup(env, database=not args.reuse)
         _django(env)
         _world_prepare(receiver_url)
         cluster = _cluster(stack, scratch=scratch, env=env, node_workers=args.node_workers)
@@ -734,6 +736,9 @@ def main() -> int:
             f"（各 {args.node_workers} 个 gunicorn 进程），2 个工作进程，Redis，PostgreSQL"
             f"（{'连接池 ' + str(args.pool_size) if args.pool_size else '持久连接'}）；准备用时 {time.monotonic() - began:.0f} 秒"
         )
+        from django.utils import timezone
+
+        started_at = timezone.now()
         token = _token(cluster.lb_port, *APPLICANT)
         # Each gunicorn process reads the packs and the calendar once: not part of the capacity.
         warm = _run_load(
@@ -785,7 +790,9 @@ def main() -> int:
             if failed
             else []
         )
-        problems += _check(accepted=accepted, retries=retries, arrivals=arrivals, cluster=cluster)
+        problems += _check(
+            since=started_at, accepted=accepted, retries=retries, arrivals=arrivals, cluster=cluster
+        )
         from django.db import connections
 
         connections.close_all()
