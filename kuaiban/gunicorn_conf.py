@@ -25,6 +25,8 @@ wsgi_app = "kuaiban.wsgi:application"
 # Requests are short; a slow client is the load balancer's to buffer (nginx does).
 timeout = 60
 graceful_timeout = 30
+# One access line per request, with the id the node answered with (the load balancer's).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 logconfig_dict: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

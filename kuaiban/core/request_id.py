@@ -52,7 +52,12 @@ def request_id_bound(value: str) -> Iterator[str]:
 
 
 class RequestIdMiddleware:
-    """First in the chain, so every other middleware's log lines carry the id too."""
+    """First in the chain, so every other middleware's log lines carry the id too.
+
+    The id stays bound until Django's ``request_finished`` (``request_id_release``), not just
+    until this middleware returns: Django logs a 4xx/5xx answer ("Not Found: …") and an error
+    raised around the middleware chain after the chain has returned.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -60,10 +65,15 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         value = request_id_accept(request.headers.get(HEADER))
         request.request_id = value  # type: ignore[attr-defined]
-        with request_id_bound(value):
-            response = self.get_response(request)
+        _current.set(value)
+        response = self.get_response(request)
         response[HEADER] = value
         return response
+
+
+def request_id_release(**kwargs: object) -> None:
+    """``request_finished`` receiver (connected in ``CoreConfig.ready``): the request is over."""
+    _current.set("")
 
 
 class RequestIdLogFilter(logging.Filter):

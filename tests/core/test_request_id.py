@@ -3,6 +3,7 @@ carry it, as one JSON object per line in production, masked."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
@@ -93,3 +94,24 @@ def test_a_logged_exception_is_in_the_same_line_masked():
     entry = json.loads(handler.format(record))
     assert "ValueError" in entry["exception"] and ID not in entry["exception"]
     assert "request_id" not in entry  # outside any request
+
+
+@pytest.mark.django_db
+def test_djangos_own_line_about_the_answer_carries_the_id_and_the_id_ends_with_the_request():
+    # Django logs "Unauthorized: <path>" after the middleware chain has returned.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdLogFilter())
+    handler.setFormatter(JsonLogFormatter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = Client().get(
+            "/api/v1/applications/370102-20250303-0001", headers={"X-Request-ID": "lb-401-abcdef"}
+        )
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 401
+    [line] = stream.getvalue().splitlines()
+    assert json.loads(line)["request_id"] == "lb-401-abcdef"
+    assert request_id_current() == ""
