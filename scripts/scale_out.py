@@ -24,7 +24,9 @@ Checked, and the run fails (exit 1) otherwise: no request failed; every accepted
 stored exactly once (numbers and keys), the retries gave the first application back; every
 outbox message is delivered, none dead, each reached the receiver with the request id of the
 submission that caused it; the supervisor's overview page, read through nginx, shows the raw
-count of applications; the submissions counted by both nodes' metrics add up to the same.
+count of applications; the submissions counted by both nodes' metrics add up to the same; every
+line the nodes and workers logged is one JSON object, and the workers' lines name the request
+id of every submission.
 """
 
 from __future__ import annotations
@@ -284,7 +286,12 @@ def _cluster(stack: ExitStack, *, scratch: Path, env: dict[str, str], node_worke
             f"scale-worker-{n}",
         ]
         cluster.processes.append(
-            stack.enter_context(_process(command, env=env, log=scratch / f"worker{n}.log"))
+            stack.enter_context(
+                # INFO: a line per delivery, each naming the request that caused it.
+                _process(
+                    command, env=env | {"KUAIBAN_LOG_LEVEL": "INFO"}, log=scratch / f"worker{n}.log"
+                )
+            )
         )
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     conf = _nginx_conf(scratch, port=cluster.lb_port, nodes=cluster.node_ports)
@@ -609,6 +616,28 @@ def _supervision_received(port: int) -> int:
     return int(match.group(1).replace(",", ""))
 
 
+def _logs_check(scratch: Path, *, accepted: list[Outcome]) -> list[str]:
+    """Every line the nodes and workers wrote is one JSON object; the workers' lines name the
+    request id of every accepted submission (its deliveries)."""
+    problems: list[str] = []
+    worker_ids: set[str] = set()
+    for log in sorted(scratch.glob("node*.log")) + sorted(scratch.glob("worker*.log")):
+        for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                problems.append(f"{log.name} 第 {number} 行不是 JSON：{line[:120]}")
+                break
+            if log.name.startswith("worker") and entry.get("request_id"):
+                worker_ids.add(entry["request_id"])
+    missing = {o.request_id for o in accepted if o.status == 201} - worker_ids
+    if missing:
+        problems.append(f"{len(missing)} 件申请的请求编号没有出现在工作进程的日志中")
+    return problems
+
+
 def _check(
     *,
     since: dt.datetime,
@@ -790,6 +819,7 @@ def main() -> int:
             if failed
             else []
         )
+        problems += _logs_check(scratch, accepted=accepted)
         problems += _check(
             since=started_at, accepted=accepted, retries=retries, arrivals=arrivals, cluster=cluster
         )
