@@ -90,9 +90,9 @@ def _world() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from kuaiban.accounts.demo import demo_setup
     from kuaiban.bundles.services import pack_load
     from kuaiban.calendar.services import calendar_seed_from_package
+    from kuaiban.demo.setup import demo_setup
 
     call_command("migrate", verbosity=0)
     calendar_seed_from_package()

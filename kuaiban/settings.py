@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
+    "kuaiban.demo",
     "kuaiban.monitoring",
 ]
 

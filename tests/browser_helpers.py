@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 # Set KUAIBAN_SCREENSHOTS to a folder to keep a full-page screenshot of every named step.
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
@@ -14,12 +15,13 @@ def shot(page: Any, name: str) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def log_in(page: Any, base: str, username: str, *, fresh: bool = False) -> None:
+def log_in(page: Any, base: str, username: str, *, fresh: bool = False, then: str = "") -> None:
     """Log in through the log-in page with the demo password; ``fresh`` drops the cookies of
-    whoever was logged in before (a second person on the same device)."""
+    whoever was logged in before (a second person on the same device); ``then`` is the page
+    (a path) the log-in leads to instead of the person's home page."""
     if fresh:
         page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
+    page.goto(base + "/accounts/login/" + (f"?{urlencode({'next': then})}" if then else ""))
     page.fill("#id_username", username)
     page.fill("#id_password", "kuaiban-demo")
     with page.expect_navigation():

@@ -45,9 +45,9 @@ def _packs_build(*codes: str, demo_accounts: bool = False) -> Callable[[], None]
     accounts."""
 
     def build() -> None:
-        from kuaiban.accounts.demo import demo_setup
         from kuaiban.bundles.services import pack_load
         from kuaiban.calendar.services import calendar_seed_from_package
+        from kuaiban.demo.setup import demo_setup
 
         packs = Path(settings.KUAIBAN_PACKS_DIR)
         with mock.patch.object(timezone, "now", return_value=NOW):

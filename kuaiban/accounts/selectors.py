@@ -8,7 +8,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max
 
-from kuaiban.accounts.models import ApiToken, LoginFailure, Role
+from kuaiban.accounts.models import ApiToken, LoginFailure, Role, User
 
 # Where each role starts after logging in. The pages themselves belong to other apps.
 HOME_URLS: dict[str, str] = {
@@ -80,3 +80,13 @@ def token_hash(raw: str) -> str:
 def token_find(*, raw: str) -> ApiToken | None:
     """The token (with its user) whose hash matches ``raw``, whatever its state."""
     return ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+
+
+def staffed_agency_ids() -> set[int]:
+    """The agencies with at least one active officer account: where a sub-case has somebody to
+    work it."""
+    return set(
+        User.objects.filter(role=Role.OFFICER, is_active=True, agency__isnull=False).values_list(
+            "agency_id", flat=True
+        )
+    )

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import User
+from kuaiban.applications.hooks import casework
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
 from kuaiban.applications.models import Application, Channel, Provision
 from kuaiban.applications.results import application_outcome
@@ -27,7 +28,6 @@ from kuaiban.applications.schemas import (
 )
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.services import application_submit
-from kuaiban.cases.services import correction_answer
 from kuaiban.core.errors import (
     ApiError,
     ErrorOut,
@@ -252,7 +252,7 @@ def correction(request: HttpRequest, number: Code) -> ApplicationOut:
         # Clerks and officers may read the application; only its applicant answers.
         raise NotFound("办件不存在")
     note, uploads = _correction_parse(request)
-    correction_answer(actor=user, application=application, note=note, uploads=uploads)
+    casework().correction_answer(actor=user, application=application, note=note, uploads=uploads)
     return application_out(access_application(user=user, number=number))
 
 

@@ -1,4 +1,5 @@
-"""综合反馈 / 统一出件: every result of an application gathered in one place."""
+"""综合反馈 / 统一出件: every result of an application gathered in one place (the shapes and the
+办理结果通知书; the sub-cases fill them in `kuaiban/cases/outcome.py`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from kuaiban.applications.hooks import casework
 from kuaiban.applications.models import Application
-from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 
 
@@ -42,6 +43,8 @@ class Outcome:
     correction_notes: list[tuple[str, str]] = field(default_factory=list)
     pending: int = 0
     items: list[ItemLine] = field(default_factory=list)
+    # The applicant may still withdraw: no officer has started work on any sub-case.
+    can_withdraw: bool = False
 
     @property
     def has_results(self) -> bool:
@@ -49,52 +52,13 @@ class Outcome:
         return bool(self.results or self.refused)
 
     @property
-    def can_withdraw(self) -> bool:
-        statuses = {s.status for s in self.application.subcases.all()}
-        return bool(statuses) and statuses <= {SubCaseStatus.OPEN, SubCaseStatus.WAITING}
-
-    @property
     def finished(self) -> bool:
         return self.application.finished and self.pending == 0
 
 
-_KINDS = {"document": "文书", "e_certificate": "电子证照", "notice": "通知"}
-
-
 def application_outcome(application: Application) -> Outcome:
-    outcome = Outcome(application=application)
-    subcase: SubCase
-    for subcase in application.subcases.all():
-        outcome.items.append(
-            ItemLine(
-                name=subcase.seed_name,
-                agency=subcase.agency.name if subcase.agency else "待分派",
-                stage=subcase.stage,
-                status=subcase.status,
-                status_label=subcase.get_status_display(),
-            )
-        )
-        if subcase.status == SubCaseStatus.APPROVED:
-            outcome.results += [
-                ResultLine(
-                    subcase.seed_name,
-                    _KINDS.get(r.get("kind", ""), "文书"),
-                    r.get("name", ""),
-                    r.get("number", ""),
-                )
-                for r in subcase.results
-            ] or [ResultLine(subcase.seed_name, "办结", "已办结", "")]
-        elif subcase.status in (SubCaseStatus.REJECTED, SubCaseStatus.STOPPED):
-            outcome.refused.append((subcase.seed_name, subcase.decision_note))
-        elif subcase.status == SubCaseStatus.CORRECTION:
-            outcome.corrections += [
-                c for c in subcase.correction_items if c not in outcome.corrections
-            ]
-            if subcase.decision_note:
-                outcome.correction_notes.append((subcase.seed_name, subcase.decision_note))
-        elif subcase.status != SubCaseStatus.WITHDRAWN:
-            outcome.pending += 1
-    return outcome
+    """The outcome as the sub-cases tell it (`kuaiban/cases/outcome.py`, through `hooks`)."""
+    return casework().outcome(application=application)
 
 
 def outcome_document(outcome: Outcome) -> Document:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -25,9 +26,8 @@ from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_get
-from kuaiban.cases.routing import RoutingTable, routes_require
-from kuaiban.cases.services import subcases_create
 from kuaiban.catalogue.models import Agency, FormField, Region
+from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
@@ -36,7 +36,6 @@ from kuaiban.core.metrics import submission_count
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
-from kuaiban.ratings.services import visit_record
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
@@ -260,7 +259,7 @@ def _store(
             stored_files += materials_store(application=application, decisions=decisions)
             _commitments_create(application, applicant, decisions, plan, data)
             _shared_uses_create(application, profile, connector, plan)
-            subcases_create(application=application, plan=plan, agencies=agencies)
+            casework().open(application=application, plan=plan, agencies=agencies)
             outbox_enqueue(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
                 key=f"application.submitted:{application.number}",
@@ -285,10 +284,11 @@ def _store(
                     "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
                 },
             )
-            if actor.role == Role.CLERK:
+            visits = window_visits()
+            if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
                 # the clerk used the window screens or the API.
-                visit_record(clerk=actor, application=application)
+                visits.record(clerk=actor, application=application)
     except BaseException:
         # Nothing from a failed submission stays stored: the rows rolled back, the files go too.
         from django.core.files.storage import default_storage

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from kuaiban.bundles.planning import Plan, PlanField
-from kuaiban.cases.checks import evaluate_checks
+from kuaiban.catalogue.checks import evaluate_checks
 from kuaiban.catalogue.values import field_value_error
 
 

@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kuaiban.accounts.models import User
+from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.materials import CORRECTION_FILES_MAX, material_supply
 from kuaiban.applications.models import Application
 from kuaiban.applications.receipt import (
@@ -23,12 +23,8 @@ from kuaiban.applications.receipt import (
 from kuaiban.applications.results import application_outcome, outcome_document
 from kuaiban.applications.selectors import access_application, applications_visible_to
 from kuaiban.applications.uploads import ALLOWED_LABEL
-from kuaiban.cases.services import application_withdraw, correction_answer
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.documents.render import render_pdf
-from kuaiban.ratings import conf as ratings_conf
-from kuaiban.ratings.links import qr_png
-from kuaiban.ratings.selectors import visit_offer
 
 
 def _application_or_404(request: HttpRequest, number: str) -> Application:
@@ -86,13 +82,8 @@ def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
 def _printed_rating_link(
     request: HttpRequest, application: Application
 ) -> PrintedRatingLink | None:
-    """The serving clerk's printout carries the walk-in's rating link as the page shows it."""
-    base = ratings_conf.public_url() or request.build_absolute_uri("/")
-    offer = visit_offer(clerk=request.user, application=application, base=base)
-    if offer is None or not offer.url:
-        return None
-    until = timezone.localtime(offer.expires_at).strftime("%Y年%m月%d日")
-    return PrintedRatingLink(url=offer.url, qr_png=qr_png(offer.url), until=until)
+    visits = window_visits()
+    return visits.printed_link(request=request, application=application) if visits else None
 
 
 def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]:
@@ -120,7 +111,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
             {"application": application, "outcome": outcome},
         )
     try:
-        application_withdraw(actor=user, application=application)
+        casework().withdraw(actor=user, application=application)
         messages.success(request, "申请已撤回。")
     except ApiError as exc:
         messages.error(request, exc.message)
@@ -132,7 +123,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     user, application = _owner_action(request, number)
     try:
-        correction_answer(
+        casework().correction_answer(
             actor=user,
             application=application,
             note=request.POST.get("note", ""),

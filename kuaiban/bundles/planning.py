@@ -25,8 +25,8 @@ from kuaiban.calendar.arithmetic import WorkCalendar
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.limits import TimeLimit
 from kuaiban.calendar.selectors import calendar_load, due_at
-from kuaiban.cases.checks.review import check_holds
-from kuaiban.cases.checks.validate import ON_SUBMIT_REFUSE
+from kuaiban.catalogue.checks.evaluate import check_holds
+from kuaiban.catalogue.checks.validate import ON_SUBMIT_REFUSE
 from kuaiban.catalogue.models import AgencyKind, FormField, Material
 from kuaiban.catalogue.values import field_value_error
 from kuaiban.core.errors import Unprocessable

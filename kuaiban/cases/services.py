@@ -21,13 +21,13 @@ from django.utils import timezone
 from kuaiban.accounts.models import User
 from kuaiban.applications.materials import correction_files_store, correction_uploads_check
 from kuaiban.applications.models import Application, ApplicationMaterial, ApplicationStatus
-from kuaiban.applications.results import application_outcome
 from kuaiban.bundles.planning import Plan
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
-from kuaiban.cases.checks import auto_review
 from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.cases.outcome import WITHDRAWABLE, application_outcome
+from kuaiban.cases.review import auto_review
 from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
@@ -251,7 +251,7 @@ def application_withdraw(*, actor: User, application: Application) -> Applicatio
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         statuses = set(locked.subcases.values_list("status", flat=True))
-        if not statuses <= {SubCaseStatus.OPEN, SubCaseStatus.WAITING}:
+        if not statuses <= WITHDRAWABLE:
             raise Conflict(
                 "已有事项开始办理，不能撤回；如需终止请联系经办机构", code="invalid_state"
             )

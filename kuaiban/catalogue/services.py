@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 
-from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.catalogue.models import (
     FormField,
     ItemField,
@@ -17,6 +16,7 @@ from kuaiban.catalogue.models import (
     Material,
     ServiceItem,
 )
+from kuaiban.catalogue.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 
 
 @dataclass

@@ -84,13 +84,6 @@ def test_a_bare_json_nan_is_malformed_json_not_stored(world, constant: str) -> N
     assert Application.objects.count() == 0
 
 
-@pytest.mark.parametrize("url", ["/api/v1/applications", "/api/v1/bundles/shandong-2020/7/plan"])
-def test_malformed_json_is_the_same_answer_everywhere(world, url: str) -> None:
-    response = _post(_as(world["zhangjianguo"]), url, '{"pack": "shandong-2020",')
-    error = _error(response, 400)
-    assert error["code"] == "malformed_json" and error["message"] == "请求体不是有效的 JSON"
-
-
 def test_a_malformed_multipart_application_part_is_malformed_json(world) -> None:
     client = _as(world["zhangjianguo"])
     response = client.post("/api/v1/applications", {"application": "{not json"})
@@ -205,3 +198,57 @@ def test_thirty_correction_items_of_two_hundred_characters_are_accepted(open_sub
     assert response.status_code == 200, response.content[:300]
     open_subcase.refresh_from_db()
     assert open_subcase.correction_items == items
+
+
+@pytest.mark.parametrize("note", ["退回\u202e改正", "退回\x00"])
+def test_a_decision_note_with_a_control_character_is_refused_and_nothing_changes(
+    open_subcase, note: str
+) -> None:  # type: ignore[no-untyped-def]
+    client = _officer_of(open_subcase)
+    body = json.dumps({"outcome": "rejected", "note": note})
+    url = f"/api/v1/subcases/{open_subcase.pk}/decision"
+    response = client.post(url, body, content_type="application/json")
+    assert "note" in _error(response, 422)["fields"]
+    open_subcase.refresh_from_db()
+    assert open_subcase.status == "open" and open_subcase.decision_note == ""
+
+
+WALK_IN = {"name": "王秀英", "phone": "13905310000"}
+
+
+@pytest.mark.parametrize(
+    "id_number",
+    ["37010219650315123²", "３７０１０２１９６５０３１５１２３４", "٣" * 18],
+    ids=["superscript", "full-width", "arabic-indic"],
+)
+def test_a_unicode_digit_in_an_id_number_is_a_422_not_a_crash(world, id_number: str) -> None:
+    """``str.isdigit`` takes these, ``int`` does not: the checksum crashed on "²" (a 500)."""
+    from kuaiban.ratings.models import WindowVisit
+
+    body = retirement_body(channel="window", applicant={**WALK_IN, "id_number": id_number})
+    response = post_multipart(_as(world["clerk-lixia"]), body, {"personnel_archive": pdf()})
+    assert "applicant.id_number" in _error(response, 422)["fields"]
+    assert Application.objects.count() == 0 and WindowVisit.objects.count() == 0
+
+
+@pytest.mark.parametrize("tail", ["123²", "１２３４"])
+def test_a_unicode_digit_in_a_progress_query_is_a_4xx_not_a_crash(world, tail: str) -> None:
+    response = Client().get("/api/v1/progress", {"number": "370102-20250303-0001", "id_tail": tail})
+    assert response.status_code in (404, 422), response.content[:300]
+    assert list(response.json()) == ["error"]
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        (None, "/api/v1/auth/token"),
+        ("zhangjianguo", "/api/v1/applications"),
+        ("zhangjianguo", "/api/v1/bundles/shandong-2020/7/plan"),
+        ("officer-jn-si", "/api/v1/subcases/1/decision"),
+    ],
+)
+def test_malformed_json_is_one_answer_on_every_endpoint(world, who: str | None, url: str) -> None:
+    client = _as(world[who]) if who else Client()
+    response = _post(client, url, '{"note": "x",')
+    error = _error(response, 400)
+    assert error["code"] == "malformed_json" and error["message"] == "请求体不是有效的 JSON"

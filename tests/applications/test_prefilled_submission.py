@@ -16,7 +16,6 @@ from kuaiban.shareddata.models import Person
 from kuaiban.shareddata.selectors import lookup_person
 from kuaiban.shareddata.services import synthetic_generate
 from kuaiban.shareddata.synthetic import vocab
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,8 @@ def _person_scenarios() -> list[tuple[str, Bundle, str, object, list[str]]]:
     return found
 
 
-def test_every_generated_person_can_send_the_prefilled_form_back_unchanged() -> None:
-    load_real_packs()
+def test_every_generated_person_can_send_the_prefilled_form_back_unchanged(demo_world) -> None:  # type: ignore[no-untyped-def]
+    # Every pack and the demo, as `make demo` sets them up (tests/worlds.py), then its people.
     synthetic_generate(people=PEOPLE, seed=1)
     scenarios = _person_scenarios()
     calendar = calendar_load(since=timezone.localdate())
@@ -75,15 +74,15 @@ def test_every_generated_person_can_send_the_prefilled_form_back_unchanged() -> 
     assert refused == []
 
 
-def test_the_generator_draws_education_from_the_fields_choices() -> None:
-    load_real_packs("shandong-2020")
+def test_the_generator_draws_education_from_the_fields_choices(shandong_world) -> None:  # type: ignore[no-untyped-def]
     field = FormField.objects.get(key="education")
     assert field.prefill == "person.education"
     assert set(vocab.EDUCATION) <= set(field.choices)
 
 
-def test_a_shared_value_outside_the_fields_choices_is_asked_not_prefilled() -> None:
-    packs = load_real_packs("jiangsu-2021")
+def test_a_shared_value_outside_the_fields_choices_is_asked_not_prefilled(
+    shandong_jiangsu_world,
+) -> None:  # type: ignore[no-untyped-def]
     plans = []
     for person_education in ("初中", "大学本科"):
         Person.objects.update_or_create(
@@ -97,7 +96,7 @@ def test_a_shared_value_outside_the_fields_choices_is_asked_not_prefilled() -> N
             },
         )
         profile = lookup_person(id_number="320102199001011237").profile
-        for bundle in packs["jiangsu-2021"].bundles.all():
+        for bundle in Bundle.objects.filter(pack__code="jiangsu-2021"):
             found = bundle_get(pack_code="jiangsu-2021", bundle_code=bundle.code)
             for scenario in found.scenarios.all():
                 if any(bi.required for bi in scenario.bundle_items.all()):

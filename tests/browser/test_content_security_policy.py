@@ -45,8 +45,7 @@ def test_the_dashboard_draws_its_charts_under_the_policy(
     ledger_build(User.objects.get(username="clerk-lixia"))
     page, base = desktop, live_server.url
     problems = _watch(page)
-    log_in(page, base, "supervisor-sd")
-    page.goto(f"{base}/supervision/?{MARCH}")
+    log_in(page, base, "supervisor-sd", then=f"/supervision/?{MARCH}")
     page.wait_for_selector("figure.sv-chart canvas")
     assert page.locator("figure.sv-chart canvas").count() == 6
     assert problems == []

@@ -59,8 +59,7 @@ def _upload_remaining(page, scan: Path) -> None:  # type: ignore[no-untyped-def]
 
 def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
     page, base = phone, live_server.url
-    log_in(page, base, "zhangjianguo")
-    page.goto(base + "/apply/shandong-2020/7/")
+    log_in(page, base, "zhangjianguo", then="/apply/shandong-2020/7/")
     page.get_by_label("7-1 正常退休").check()
     page.get_by_role("button", name="继续").click()
     _answer_no_and_continue(page)
@@ -116,8 +115,7 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
 
 def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
     page, base = desktop, live_server.url
-    log_in(page, base, "unit-jinyang")
-    page.goto(base + "/apply/")
+    log_in(page, base, "unit-jinyang", then="/apply/")
     page.get_by_role("link", name="企业招用工").click()
     _answer_no_and_continue(page)
     page.get_by_role("button", name="继续").click()
@@ -154,8 +152,7 @@ def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: 
 
 def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -> None:  # type: ignore[no-untyped-def]
     page, base = desktop, live_server.url
-    log_in(page, base, "clerk-lixia")
-    page.goto(base + "/window/")
+    log_in(page, base, "clerk-lixia", then="/window/")
     page.get_by_label("个人").check()
     page.fill("#w-name", "王秀英")
     page.fill("#w-identifier", "370102195808204027")  # a wrong check digit first

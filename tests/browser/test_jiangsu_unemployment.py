@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.cases.models import SubCaseStatus
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,10 +28,9 @@ OFFICERS = {
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def world(tmp_path: Path, settings, demo_world):  # type: ignore[no-untyped-def]
+    """The demo as `make demo` sets it up (tests/worlds.py), and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("jiangsu-2021")
-    demo_setup(accounts_file=Path(settings.BASE_DIR) / "demo" / "accounts.json")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return scan
@@ -44,8 +41,7 @@ def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _apply(page, base: str, scan: Path) -> str:  # type: ignore[no-untyped-def]
-    log_in(page, base, "wangfang", fresh=True)
-    page.goto(base + "/apply/")
+    log_in(page, base, "wangfang", fresh=True, then="/apply/")
     # Only her province's bundles, only those a person may apply for.
     assert page.locator("h2").all_inner_texts() == ["江苏省"]
     page.get_by_role("link", name="失业一件事").click()
@@ -147,8 +143,7 @@ def test_a_nanjing_jobseeker_gets_every_unemployment_service_done(  # type: igno
         assert subcase.handled_by is not None
         assert subcase.handled_by.username == OFFICERS[subcase.seed_name]  # not the system
 
-    log_in(phone, base, "wangfang", fresh=True)
-    phone.goto(f"{base}/me/applications/{number}/")
+    log_in(phone, base, "wangfang", fresh=True, then=f"/me/applications/{number}/")
     assert "已办结" in phone.locator(".status-line").inner_text()
     results = phone.locator("#results-title + .table-wrap").inner_text()
     for n in range(1, 3):

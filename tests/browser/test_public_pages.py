@@ -6,8 +6,6 @@ import os
 
 import pytest
 
-from tests.guides.conftest import load_real_packs
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")  # a folder to keep screenshots in, for people
@@ -18,8 +16,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_find_a_bundle_guide_on_desktop(live_server, desktop) -> None:  # type: ignore[no-untyped-def]
-    load_real_packs("shandong-2020")
+def test_find_a_bundle_guide_on_desktop(live_server, desktop, shandong_world) -> None:  # type: ignore[no-untyped-def]
     page = desktop
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="山东省").first.click()
@@ -33,8 +30,7 @@ def test_find_a_bundle_guide_on_desktop(live_server, desktop) -> None:  # type: 
     assert info.value.headers["content-type"] == "application/pdf"
 
 
-def test_bundle_page_fits_a_phone_and_large_text(live_server, phone) -> None:  # type: ignore[no-untyped-def]
-    load_real_packs("shandong-2020")
+def test_bundle_page_fits_a_phone_and_large_text(live_server, phone, shandong_world) -> None:  # type: ignore[no-untyped-def]
     page = phone
     page.goto(live_server.url + "/packs/shandong-2020/7/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -51,8 +47,7 @@ def test_bundle_page_fits_a_phone_and_large_text(live_server, phone) -> None:  #
     assert page.evaluate("document.documentElement.classList.contains('large-text')")
 
 
-def test_keyboard_only(live_server, desktop) -> None:  # type: ignore[no-untyped-def]
-    load_real_packs("shandong-2020")
+def test_keyboard_only(live_server, desktop, shandong_world) -> None:  # type: ignore[no-untyped-def]
     page = desktop
     page.goto(live_server.url + "/packs/shandong-2020/")
     page.keyboard.press("Tab")

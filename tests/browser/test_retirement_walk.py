@@ -12,22 +12,19 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from kuaiban.accounts.demo import demo_setup
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCaseStatus
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
-from tests.guides.conftest import load_real_packs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNTS = Path(settings.BASE_DIR) / "demo" / "accounts.json"
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+def world(tmp_path: Path, settings, demo_world) -> Path:  # type: ignore[no-untyped-def]
+    """The demo as `make demo` sets it up (tests/worlds.py), and a scan to upload."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_real_packs("shandong-2020")
-    demo_setup(accounts_file=ACCOUNTS)
     scan = tmp_path / "archive.pdf"
     scan.write_bytes(PDF)
     return scan
@@ -45,8 +42,7 @@ def _next_month_start() -> dt.date:
 
 
 def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyped-def]
-    log_in(page, base, "zhangjianguo", fresh=True)
-    page.goto(base + "/apply/shandong-2020/7/")
+    log_in(page, base, "zhangjianguo", fresh=True, then="/apply/shandong-2020/7/")
     page.get_by_label("7-1 正常退休").check()
     page.get_by_role("button", name="继续").click()
     for radio in page.locator("input[type=radio][value=no]").all():
@@ -121,8 +117,7 @@ def test_a_retirement_goes_from_application_to_done_with_demo_accounts(
     assert {u for _, c, u in walked if c == "4.1.1"} == {"officer-jn-lab"}
 
     # The retiree sees one consolidated result.
-    log_in(phone, base, "zhangjianguo", fresh=True)
-    phone.goto(f"{base}/me/applications/{application.number}/")
+    log_in(phone, base, "zhangjianguo", fresh=True, then=f"/me/applications/{application.number}/")
     assert "已办结" in phone.locator("main").inner_text()
     shot(phone, "retire-done-phone")
     application.refresh_from_db()

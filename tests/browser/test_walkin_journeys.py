@@ -63,8 +63,7 @@ def _submitted_retirement() -> Application:
 
 def _decide(browser, base: str, subcase: SubCase, action: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
     page = _page(browser)
-    log_in(page, base, _officer_of(subcase))
-    page.goto(f"{base}/workbench/subcases/{subcase.pk}/")
+    log_in(page, base, _officer_of(subcase), then=f"/workbench/subcases/{subcase.pk}/")
     page.locator(f"#{action} summary").click()
     for name, value in fields.items():
         page.fill(f"#{name}", value)
@@ -93,8 +92,7 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     )
     # The applicant on the phone: the officer's own words, the list, and a file input.
     page = phone390.new_page()
-    log_in(page, base, "zhangjianguo")
-    page.goto(f"{base}/me/applications/{app.number}/")
+    log_in(page, base, "zhangjianguo", then=f"/me/applications/{app.number}/")
     panel = page.locator("section[aria-labelledby=corr-title]")
     assert OFFICER_NOTE in panel.inner_text() and "人事档案第3页（重新拍照）" in panel.inner_text()
     assert page.get_by_role("link", name="去评价").count() == 0
@@ -111,8 +109,7 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     shot(page, "walkin-correction-answered-phone")
     # The officer sees the file among the materials, and can download it.
     officer = _page(browser)
-    log_in(officer, base, _officer_of(first))
-    officer.goto(f"{base}/workbench/subcases/{first.pk}/")
+    log_in(officer, base, _officer_of(first), then=f"/workbench/subcases/{first.pk}/")
     row = officer.locator("tr", has_text="补正材料1：scan.pdf")
     assert row.count() == 1 and row.get_by_role("link", name="下载").count() == 1
     shot(officer, "walkin-correction-officer-sees-file")
@@ -157,8 +154,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
 ) -> None:
     base = live_server.url
     clerk = _page(browser)
-    log_in(clerk, base, "clerk-lixia")
-    clerk.goto(base + "/window/")
+    log_in(clerk, base, "clerk-lixia", then="/window/")
     clerk.get_by_label("个人").check()
     clerk.fill("#w-name", "张建国")
     clerk.fill("#w-identifier", "370102196503121234")
@@ -221,8 +217,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
 
     # Days later at the city hall's window: another clerk takes the owed material.
     other = _page(browser)
-    log_in(other, base, "clerk-jinan")
-    other.goto(base + "/window/supply/")
+    log_in(other, base, "clerk-jinan", then="/window/supply/")
     other.fill("#s-number", number)
     other.fill("#s-identifier", "370102196503121234")
     other.get_by_role("button", name="查找办件").click()
@@ -242,8 +237,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     subcase = application.subcases.filter(status=SubCaseStatus.OPEN).first()
     assert subcase is not None
     officer = _page(browser)
-    log_in(officer, base, _officer_of(subcase))
-    officer.goto(f"{base}/workbench/subcases/{subcase.pk}/")
+    log_in(officer, base, _officer_of(subcase), then=f"/workbench/subcases/{subcase.pk}/")
     assert "窗口收件：刘芳" in officer.locator("main").inner_text()
     shot(officer, "walkin-officer-sees-supply")
     officer.context.close()

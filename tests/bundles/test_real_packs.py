@@ -52,8 +52,9 @@ def _path(code: str) -> Path:
 
 
 @pytest.fixture
-def all_packs(db):
-    return {code: pack_load(path=_path(code)).pack for code in PACK_FILES}
+def all_packs(demo_world):  # type: ignore[no-untyped-def]
+    """Every real pack, loaded by `pack_load` once per session (tests/worlds.py)."""
+    return {code: Pack.objects.get(code=code) for code in PACK_FILES}
 
 
 def test_the_catalogue_validates():

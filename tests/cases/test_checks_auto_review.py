@@ -18,8 +18,8 @@ from kuaiban.applications.inputs import ApplicantInput, SubmissionInput
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.applications.services import application_submit
 from kuaiban.bundles.models import SpeedUp
-from kuaiban.cases.checks import AUTO_APPROVAL_NOTE, auto_review
 from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.cases.review import AUTO_APPROVAL_NOTE, auto_review
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.models import AuditEvent
 from tests.applications.helpers import pdf, post_multipart, retirement_body

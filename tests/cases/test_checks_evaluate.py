@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kuaiban.cases.checks import KINDS, check_normalize, evaluate_checks
+from kuaiban.catalogue.checks import KINDS, check_normalize, evaluate_checks
 from tests.conftest import make_id_number
 
 ON = dt.date(2025, 3, 12)

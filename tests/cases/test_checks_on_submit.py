@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kuaiban.cases.checks import check_normalize
+from kuaiban.catalogue.checks import check_normalize
 from tests.cases.test_checks_evaluate import one, rule
 
 

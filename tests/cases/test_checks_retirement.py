@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from kuaiban.bundles.packfile.files import read_catalogue
-from kuaiban.cases.checks import check_normalize, contribution_months_required, evaluate_checks
+from kuaiban.catalogue.checks import check_normalize, contribution_months_required, evaluate_checks
 from tests.bundles.helpers import (
     CATALOGUE_TEXT,
     catalogue_problems,

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from kuaiban.accounts.models import Role, User
 from kuaiban.bundles.models import BundleItem, Pack
 from kuaiban.bundles.packfile.files import read_pack
-from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel
+from kuaiban.catalogue.routing import RoutingTable
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kuaiban.cases.routing import RoutingTable
 from kuaiban.catalogue.models import Agency, AgencyKind, Region, RegionLevel, Route, ServiceItem
 from kuaiban.catalogue.regions import region_and_above
+from kuaiban.catalogue.routing import RoutingTable
 
 pytestmark = pytest.mark.django_db
 

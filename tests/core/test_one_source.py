@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from pathlib import Path
 
 from kuaiban.applications.models import Application
 from kuaiban.cases.models import SubCase
+from tests.core.source_tree import source_modules
 
-SOURCE = Path(__file__).resolve().parents[2] / "kuaiban"
 DECLARED = {
     "SubCase.RUNNING": ("SubCaseStatus", set(SubCase.RUNNING), "cases/models.py"),
     "SubCase.FINISHED": ("SubCaseStatus", set(SubCase.FINISHED), "cases/models.py"),
@@ -25,11 +24,10 @@ DECLARED = {
 }
 
 
-def _modules() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(SOURCE.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        yield path.relative_to(SOURCE).as_posix(), ast.parse(path.read_text(), str(path))
+def _modules() -> Iterator[tuple[str, tuple[ast.AST, ...]]]:
+    """Each module's path below kuaiban/ and every node of it (parsed once per session)."""
+    for module in source_modules():
+        yield module.name, module.nodes
 
 
 def _members(node: ast.AST, enum: str) -> set[str] | None:
@@ -50,20 +48,26 @@ def _members(node: ast.AST, enum: str) -> set[str] | None:
 
 def test_status_sets_are_declared_only_on_their_model() -> None:
     copies = []
-    for name, tree in _modules():
-        for node in ast.walk(tree):
-            for declared, (enum, values, home) in DECLARED.items():
-                if name != home and _members(node, enum) == {str(v) for v in values}:
+    wanted = [
+        (declared, enum, {str(v) for v in values}, home)
+        for declared, (enum, values, home) in DECLARED.items()
+    ]
+    for name, nodes in _modules():
+        for node in nodes:
+            if not isinstance(node, ast.Tuple | ast.List | ast.Set):
+                continue
+            for declared, enum, values, home in wanted:
+                if name != home and _members(node, enum) == values:
                     copies.append(f"{name}:{node.lineno} re-declares {declared}")
     assert copies == []
 
 
 def test_only_the_region_tree_walks_region_parents() -> None:
     walks = []
-    for name, tree in _modules():
+    for name, nodes in _modules():
         if name == "catalogue/regions.py":
             continue
-        for loop in (n for n in ast.walk(tree) if isinstance(n, ast.While)):
+        for loop in (n for n in nodes if isinstance(n, ast.While)):
             for node in ast.walk(loop):
                 if (
                     isinstance(node, ast.Assign)
@@ -85,8 +89,8 @@ def _called(node: ast.Call) -> str:
 def test_audit_actions_are_members_of_the_one_enumeration() -> None:
     """No audit action is a string literal or an f-string: each is an `AuditAction` member."""
     loose = []
-    for name, tree in _modules():
-        for node in ast.walk(tree):
+    for name, nodes in _modules():
+        for node in nodes:
             if not isinstance(node, ast.Call) or _called(node) not in AUDIT_WRITERS:
                 continue
             for keyword in node.keywords:
@@ -99,8 +103,8 @@ def test_audit_actions_are_members_of_the_one_enumeration() -> None:
 
 def test_shared_data_reads_are_audited_by_one_service() -> None:
     writers = []
-    for name, tree in _modules():
-        for node in ast.walk(tree):
+    for name, nodes in _modules():
+        for node in nodes:
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr == "SHARED_DATA_READ"
@@ -113,10 +117,10 @@ def test_shared_data_reads_are_audited_by_one_service() -> None:
 def test_the_snapshot_is_read_through_its_type_only() -> None:
     """``application.snapshot`` is read as ``application.frozen`` (a `Snapshot`), not by keys."""
     readers = []
-    for name, tree in _modules():
+    for name, nodes in _modules():
         if name == "applications/snapshot.py":
             continue
-        for node in ast.walk(tree):
+        for node in nodes:
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr in {"get", "__getitem__"}

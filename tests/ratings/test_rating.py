@@ -76,6 +76,8 @@ BAD_INPUT: list[tuple[dict[str, Any], str]] = [
     ({"indicators": {**ONLINE, "overall": 3}}, "indicators.overall"),  # disagrees with level 5
     ({"level": 2, "comment": "  "}, "comment"),  # a bad rating says why
     ({"comment": "好" * 1001}, "comment"),
+    ({"comment": "办得好\u202e差评"}, "comment"),  # a direction override reverses what is read
+    ({"comment": "办得好\x00"}, "comment"),  # a NUL was a 500 on PostgreSQL
     ({"extra": 1}, "extra"),
 ]
 

@@ -25,7 +25,7 @@ from kuaiban.shareddata.synthetic.vocab import MOBILE_PREFIXES
 AS_OF = dt.date(2026, 1, 1)
 REGIONS = ["370102", "140106", "320102"]
 N = 300
-DEMO_ID = "370102196503121234"  # the demo's retiring worker (accounts/demo.py)
+DEMO_ID = "370102196503121234"  # the demo's retiring worker (kuaiban/demo/setup.py)
 
 
 def generate(*extra: str, people: int = N, seed: int = 7) -> tuple[str, str]:

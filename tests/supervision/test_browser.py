@@ -39,8 +39,7 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     assert "地区：历下区" in page.locator(".sv-filters > summary").inner_text()
     assert page.locator(".sv-card").first.inner_text().count("3") >= 1
 
-    log_in(phone, base, "supervisor-sd")
-    phone.goto(f"{base}/supervision/?{MARCH}")
+    log_in(phone, base, "supervisor-sd", then=f"/supervision/?{MARCH}")
     phone.wait_for_selector("figure.sv-chart canvas")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     shot(phone, "supervision-phone")

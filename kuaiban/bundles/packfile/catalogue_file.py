@@ -6,10 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 from kuaiban.bundles.packfile.reader import LineDict, Problem
-from kuaiban.bundles.packfile.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit, promised_within_legal
-from kuaiban.cases.checks import check_normalize
+from kuaiban.catalogue.checks import check_normalize
 from kuaiban.catalogue.models import (
     CASE_AGENCY_KINDS,
     FieldType,
@@ -18,6 +17,7 @@ from kuaiban.catalogue.models import (
     SharedSource,
     system_approval_problem,
 )
+from kuaiban.catalogue.specs import CatalogueSpec, FieldSpec, ItemSpec, MaterialSpec
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from kuaiban.bundles.packfile.specs import BundleSpec, CatalogueSpec, PackSpec
+from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
+from kuaiban.catalogue.specs import CatalogueSpec
 
 
 @dataclass(frozen=True)

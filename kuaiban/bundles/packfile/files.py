@@ -9,7 +9,8 @@ from pathlib import Path
 from kuaiban.bundles.packfile.catalogue_file import parse_catalogue
 from kuaiban.bundles.packfile.pack_file import parse_pack
 from kuaiban.bundles.packfile.reader import PackFileError, Problem, read_yaml
-from kuaiban.bundles.packfile.specs import CatalogueSpec, PackSpec
+from kuaiban.bundles.packfile.specs import PackSpec
+from kuaiban.catalogue.specs import CatalogueSpec
 
 CATALOGUE_FILE_NAME = "catalogue.yaml"
 

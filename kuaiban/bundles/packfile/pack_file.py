@@ -9,7 +9,6 @@ from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import (
     BundleItemSpec,
     BundleSpec,
-    CatalogueSpec,
     ContactPointSpec,
     HotItemSpec,
     PackSpec,
@@ -25,6 +24,7 @@ from kuaiban.calendar.limits import (
     promised_within_legal,
 )
 from kuaiban.catalogue.models import FieldType, ItemTarget
+from kuaiban.catalogue.specs import CatalogueSpec
 from kuaiban.core.text import is_ascii_digits
 from kuaiban.shareddata.connectors import PREFILL_PATHS
 

@@ -67,7 +67,7 @@ DISTRICTS = {
     for code, province, city, name, area, streets in _TABLE
 }
 
-# The districts of the demo's regions (accounts/demo.py).
+# The districts of the demo's regions (kuaiban/demo/setup.py).
 DEFAULT_REGION_CODES = ("370102", "140106", "320102")
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from kuaiban.accounts.selectors import staffed_agency_ids
 from kuaiban.bundles.packfile.diff import BundleNotInPack, format_diff, pack_diff
 from kuaiban.bundles.packfile.files import (
     PackFile,
@@ -20,8 +21,8 @@ from kuaiban.bundles.packfile.files import (
 )
 from kuaiban.bundles.packfile.reader import Problem
 from kuaiban.bundles.services import pack_load
-from kuaiban.cases.routing import route_gaps
 from kuaiban.catalogue.models import ServiceItem
+from kuaiban.catalogue.routing import route_gaps
 
 
 class Command(BaseCommand):
@@ -137,7 +138,7 @@ def route_problems(pack_file: PackFile) -> list[Problem]:
             )
             for code in lines
         ]
-        gaps = route_gaps(province_code=spec.region_code, items=items)
+        gaps = route_gaps(province_code=spec.region_code, items=items, staffed=staffed_agency_ids())
     except DatabaseError:
         return []  # no database yet: the file itself is what is being checked
     return [

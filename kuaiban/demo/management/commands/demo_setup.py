@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kuaiban.accounts.demo import demo_setup
+from kuaiban.demo.setup import demo_setup
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""智能审核: rule checks over an application's form, and 秒办 when an instant item passes them all.
+"""智能审核 rules: checks over an application's form (秒办 on a sub-case: `kuaiban/cases/review.py`).
 
 A check is data, never code: a mapping written on a catalogue item (`checks:` in
 `packs/catalogue.yaml`, stored in `ServiceItem.checks`) with a `key`, a Chinese `label`, a
@@ -9,20 +9,13 @@ without fields, so a rule broken later (an edit in the admin) fails its check wi
 instead of crashing or passing.
 """
 
-from kuaiban.cases.checks.kinds import KINDS
-from kuaiban.cases.checks.retirement import contribution_months_required
-from kuaiban.cases.checks.review import (
-    AUTO_APPROVAL_NOTE,
-    auto_review,
-    check_holds,
-    evaluate_checks,
-)
-from kuaiban.cases.checks.validate import check_normalize
+from kuaiban.catalogue.checks.evaluate import check_holds, evaluate_checks
+from kuaiban.catalogue.checks.kinds import KINDS
+from kuaiban.catalogue.checks.retirement import contribution_months_required
+from kuaiban.catalogue.checks.validate import check_normalize
 
 __all__ = [
-    "AUTO_APPROVAL_NOTE",
     "KINDS",
-    "auto_review",
     "check_holds",
     "check_normalize",
     "contribution_months_required",

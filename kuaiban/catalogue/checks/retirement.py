@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kuaiban.cases.checks.values import (
+from kuaiban.catalogue.checks.values import (
     GENDERS,
     _Bad,
     _Form,

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from kuaiban.cases.checks.retirement import (
+from kuaiban.catalogue.checks.retirement import (
     _eval_contribution_min,
     _eval_retirement_age,
     _read_schedule,
     _read_women,
 )
-from kuaiban.cases.checks.values import (
+from kuaiban.catalogue.checks.values import (
     _MONTHS,
     _Form,
     _person,

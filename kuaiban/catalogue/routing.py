@@ -1,10 +1,12 @@
-"""拆包分办: which agency handles each sub-case, from the routing table (catalogue.Route)."""
+"""拆包分办: which agency handles each sub-case, from the routing table (`Route`).
+
+The routes are catalogue rows, so the table is read here: submission (applications), the
+sub-cases (cases) and `kuaiban pack validate` (bundles) all ask it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuaiban.accounts.models import Role, User
 from kuaiban.catalogue.models import Agency, Delivery, Region, RegionLevel, Route, ServiceItem
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.errors import Unprocessable
@@ -83,19 +85,17 @@ class RouteGap:
         return f"{self.city}分派到“{self.agency}”，该机构没有经办人员账号，子件将无人办理（管理后台 → 用户）"
 
 
-def route_gaps(*, province_code: str, items: list[ServiceItem]) -> dict[str, list[RouteGap]]:
+def route_gaps(
+    *, province_code: str, items: list[ServiceItem], staffed: set[int]
+) -> dict[str, list[RouteGap]]:
     """For `kuaiban pack validate`: per item code, the cities of the province where it stalls.
 
     An item stalls where no route reaches an agency, or where the agency it reaches works in
-    this platform's workbench (not in its own system through webhooks) and has no active
-    officer account.
+    this platform's workbench (not in its own system through webhooks) and is not in
+    ``staffed`` (the agencies with an active officer account,
+    `accounts.selectors.staffed_agency_ids`).
     """
     cities = list(Region.objects.filter(level=RegionLevel.CITY, parent__code=province_code))
-    staffed = set(
-        User.objects.filter(role=Role.OFFICER, is_active=True, agency__isnull=False).values_list(
-            "agency_id", flat=True
-        )
-    )
     gaps: dict[str, list[RouteGap]] = {}
     for city in cities:
         table = RoutingTable.for_region(city)

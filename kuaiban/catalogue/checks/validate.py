@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kuaiban.cases.checks.kinds import KINDS, CheckProblem, FieldLike, Kind
-from kuaiban.cases.checks.values import _Bad
+from kuaiban.catalogue.checks.kinds import KINDS, CheckProblem, FieldLike, Kind
+from kuaiban.catalogue.checks.values import _Bad
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMMON = ("key", "label", "kind", "field")

@@ -1,0 +1,83 @@
+"""What the apps above `applications` do with an application, registered by them at start-up.
+
+Sub-cases (`kuaiban.cases`) and window visits (`kuaiban.ratings`) point at applications, so
+applications cannot import them. Submission and the applicant's pages still need them: this
+module declares what they need as two small interfaces, and `CasesConfig.ready()` /
+`RatingsConfig.ready()` register the implementations (`cases/casework.py`,
+`ratings/window.py`). Dependencies then point one way only (`tests/core/test_app_graph.py`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
+
+    from kuaiban.accounts.models import User
+    from kuaiban.applications.models import Application
+    from kuaiban.applications.receipt import PrintedRatingLink
+    from kuaiban.applications.results import Outcome
+    from kuaiban.bundles.planning import Plan
+    from kuaiban.catalogue.models import Agency
+
+
+class Casework(Protocol):
+    """The sub-cases of an application (拆包分办 → 综合反馈)."""
+
+    def open(self, *, application: Application, plan: Plan, agencies: dict[int, Agency]) -> None:
+        """Create the sub-cases of a stored application, in the submission's transaction."""
+
+    def outcome(self, *, application: Application) -> Outcome:
+        """What the applicant is told: one status, the results, what needs doing, why not."""
+
+    def withdraw(self, *, actor: User, application: Application) -> None:
+        """The applicant withdraws the whole application (409 once work has started)."""
+
+    def correction_answer(
+        self,
+        *,
+        actor: User,
+        application: Application,
+        note: str,
+        uploads: list[UploadedFile],
+    ) -> None:
+        """The applicant answers the correction requests with a note and files."""
+
+
+class WindowVisits(Protocol):
+    """一次一评: a walk-in served at a window may rate the visit."""
+
+    def record(self, *, clerk: User, application: Application) -> None:
+        """Record the visit of a submission made by a window clerk, in its transaction."""
+
+    def printed_link(
+        self, *, request: HttpRequest, application: Application
+    ) -> PrintedRatingLink | None:
+        """The rating link the serving clerk's printout carries, or None for anybody else."""
+
+
+_casework: list[Casework] = []
+_window_visits: list[WindowVisits] = []
+
+
+def casework_register(implementation: Casework) -> None:
+    """Called once by `CasesConfig.ready()`; registering again replaces the implementation."""
+    _casework[:] = [implementation]
+
+
+def window_visits_register(implementation: WindowVisits) -> None:
+    """Called once by `RatingsConfig.ready()`; registering again replaces the implementation."""
+    _window_visits[:] = [implementation]
+
+
+def casework() -> Casework:
+    if not _casework:
+        raise RuntimeError("kuaiban.cases is not installed: applications cannot be worked")
+    return _casework[0]
+
+
+def window_visits() -> WindowVisits | None:
+    """None when ratings is not installed: window visits are then simply not recorded."""
+    return _window_visits[0] if _window_visits else None
