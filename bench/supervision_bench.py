@@ -199,16 +199,136 @@ def _generate(args: argparse.Namespace) -> None:
 
     history_clear()
     result = history_generate(
-        subcases=args.subcases, seed=args.seed, batch=args.batch, progress=sys.stderr
+        subcases=args.subcases,
+        seed=args.seed,
+        batch=args.batch,
+        progress=sys.stderr,
+        rollups=True,
     )
     print(
         f"生成：办件 {result.applications:,} 件，子件 {result.subcases:,} 件，共 {result.rows:,} 行，"
         f"用时 {result.seconds:.1f} 秒"
     )
+    rate = result.subcases / result.seconds
     print(
-        f"  {result.subcases / result.seconds:,.0f} 子件/秒，"
-        f"{result.rows / result.seconds:,.0f} 行/秒（批大小 {args.batch}）"
+        f"  {rate:,.0f} 子件/秒，{result.rows / result.seconds:,.0f} 行/秒（批大小 {args.batch}）；"
+        f"按此速率 1,000 万子件约 {10_000_000 / rate / 60:,.0f} 分钟"
     )
+    print(f"  日汇总（全部历史）用时 {result.rollup_seconds:.1f} 秒")
+
+
+def _handwritten(runs: int) -> None:
+    """Each page's first look (cache off, through the roll-ups) against hand-written SQL over
+    the same roll-up rows: the bound is page ≤ 2 × SQL."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test import Client
+    from django.utils import timezone
+
+    from kuaiban.catalogue.regions import RegionTree
+    from kuaiban.supervision.filters import filter_choices, filters_parse
+    from kuaiban.supervision.rollups.read import period_parts
+    from kuaiban.supervision.scope import scope_for
+    from kuaiban.supervision.selectors.breakdowns import trend_period
+
+    today = timezone.localdate()
+    tree = RegionTree.load()
+    print("首次查看（不用缓存，经日汇总） 对 手写 SQL（同一汇总表、同一范围与期间）：")
+    for who, user in _users():
+        client = Client()
+        client.force_login(user)  # type: ignore[arg-type]
+        scope = scope_for(user, tree=tree)  # type: ignore[arg-type]
+        for period_label, period in (
+            ("本月", f"from={today.replace(day=1)}&to={today}"),
+            ("近12个月", f"from={today - dt.timedelta(days=365)}&to={today}"),
+        ):
+            result = filters_parse(
+                QueryDict(period),
+                scope=scope,
+                tree=tree,
+                choices=filter_choices(scope=scope, tree=tree),
+            )
+            assert result.filters is not None
+            f = result.filters
+            statements = _statements(scope, f, period_parts, trend_period)
+
+            def handwritten(statements: list[tuple[str, list[object]]] = statements) -> None:
+                with connection.cursor() as cursor:
+                    for sql, params in statements:
+                        cursor.execute(sql, params)
+                        cursor.fetchall()
+
+            sql_ms = _median_ms(handwritten, runs)
+            for label, path in (
+                ("总览", "/supervision/"),
+                ("事项时限", "/supervision/items/"),
+                ("联系点", "/supervision/contact-points/"),
+            ):
+                url = f"{path}?{period}"
+
+                def get(url: str = url, client: Client = client) -> None:
+                    assert client.get(url).status_code == 200
+
+                page_ms = _median_ms(get, runs)
+                print(
+                    f"  {who} · {period_label} · {label:<6} 页面 {page_ms:8.1f} ms  "
+                    f"手写 SQL {sql_ms:8.1f} ms（{len(statements)} 条）  比值 {page_ms / sql_ms:5.2f}"
+                )
+
+
+def _statements(scope, f, period_parts, trend_period):  # type: ignore[no-untyped-def]
+    """The overview's roll-up reads as plain SQL: totals, by region, channel and month."""
+    from kuaiban.supervision.rollups.read import day_condition
+
+    def where(period) -> tuple[str, list[object]]:  # type: ignore[no-untyped-def]
+        parts = period_parts(period, f.covered)
+        if parts.rolled is None:
+            return "FALSE", []
+        from kuaiban.supervision.models import SubCaseDaily
+
+        query = SubCaseDaily.objects.filter(day_condition(parts.rolled)).query
+        sql, params = query.get_compiler("default").compile(query.where)
+        clauses, values = [sql], list(params)
+        if scope.region_ids is not None:
+            clauses.append(f"region_id IN ({', '.join(str(r) for r in scope.region_ids)})")
+        if scope.agency_id is not None:
+            clauses.append(f"agency_id = {int(scope.agency_id)}")
+        return " AND ".join(clauses), values
+
+    app = "supervision_applicationdaily"
+    sub = "supervision_subcasedaily"
+    rate = "supervision_ratingdaily"
+    w, p = where(f.period)
+    tw, tp = where(trend_period(f.period))
+    any_item = "item_id IS NULL" + ("" if scope.agency_id is not None else " AND agency_id IS NULL")
+    app_sums = (
+        'SUM(received), SUM(withdrawn), SUM(online), SUM("window"), SUM(finished), SUM(rated), '
+        + ", ".join(
+            f"SUM({k}_{side})"
+            for k in ("fields", "materials", "applications", "visits")
+            for side in ("separate", "bundled")
+        )
+        + ", SUM(provision_commitment), SUM(provision_shared)"
+    )
+    outcomes = "SUM(received), SUM(decided), SUM(on_time), SUM(overdue_open)"
+    w = w.replace('"supervision_subcasedaily".', "")
+    tw = tw.replace('"supervision_subcasedaily".', "")
+    return [
+        (f"SELECT {app_sums} FROM {app} WHERE {w} AND {any_item}", p),
+        (f"SELECT region_id, {app_sums} FROM {app} WHERE {w} AND {any_item} GROUP BY region_id", p),
+        (f"SELECT channel, {app_sums} FROM {app} WHERE {w} AND {any_item} GROUP BY channel", p),
+        (f"SELECT day, {app_sums} FROM {app} WHERE {tw} AND {any_item} GROUP BY day", tp),
+        (f"SELECT region_id, {outcomes} FROM {sub} WHERE {w} GROUP BY region_id", p),
+        (f"SELECT pack_id, item_id, {outcomes} FROM {sub} WHERE {w} GROUP BY pack_id, item_id", p),
+        (f"SELECT day, {outcomes} FROM {sub} WHERE {tw} GROUP BY day", tp),
+        (
+            f"SELECT SUM(total), SUM(counted), SUM(good), SUM(bad), SUM(called_back), "
+            f"SUM(rectified) FROM {rate} WHERE {w} AND item_id IS NULL",
+            p,
+        ),
+    ]
 
 
 def main() -> int:
@@ -228,11 +348,15 @@ def main() -> int:
     _world()
     try:
         if args.reuse:
+            from kuaiban.supervision.rollups.refresh import rollup_refresh
+
             print(f"沿用已生成的历史：子件 {SubCase.objects.count():,} 件")
+            print(f"日汇总更新：{rollup_refresh(progress=sys.stderr)}")
         else:
             _generate(args)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # planner statistics, as a maintained database has
+        _handwritten(args.runs)
         _pages(args.runs)
         _selectors(args.runs)
     finally:

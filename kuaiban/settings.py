@@ -270,6 +270,9 @@ KUAIBAN_METRICS_TOKEN = env_str("KUAIBAN_METRICS_TOKEN", "")
 
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
 KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)
+# How often the worker brings the supervision roll-ups up to date (0: never; then run
+# `kuaiban supervision_rollup` from cron). See kuaiban/supervision/rollups/refresh.py.
+KUAIBAN_SUPERVISION_ROLLUP_SECONDS = env_int("KUAIBAN_SUPERVISION_ROLLUP_SECONDS", 300)
 
 # Django's cache: per process by default; one Redis for every process when KUAIBAN_REDIS_URL
 # is set (Django's own Redis backend, redis-py).

@@ -62,3 +62,17 @@ def phone(browser):  # type: ignore[no-untyped-def]
     )
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def phone390(browser):  # type: ignore[no-untyped-def]
+    """The applicant's phone: 390 × 844, touch (a context: a test may open several pages)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    yield context
+    context.close()

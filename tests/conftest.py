@@ -20,6 +20,7 @@ from tests.worlds import (  # noqa: E402, F401
     _worlds_cleared_at_the_end,
     demo_world,
     intake_world,
+    jinan_world,
     shandong_jiangsu_world,
     shandong_world,
 )

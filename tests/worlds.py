@@ -69,6 +69,8 @@ BUILDERS: dict[str, Callable[[], None]] = {
     "shandong_world": _packs_build("shandong-2020"),
     # The public texts of two provinces.
     "shandong_jiangsu_world": _packs_build("shandong-2020", "jiangsu-2021"),
+    # A city's own pack: the calendar, Shandong and the 济南 pack extending it, the demo accounts.
+    "jinan_world": _packs_build("shandong-2020", "jinan-2020", demo_accounts=True),
     # The demo as `make demo` sets it up: every pack and the demo accounts.
     "demo_world": _packs_build(demo_accounts=True),
 }
@@ -202,6 +204,11 @@ def shandong_world(db: None) -> None:
 @pytest.fixture
 def shandong_jiangsu_world(db: None) -> None:
     """The calendar, the Shandong and the Jiangsu packs, in place before the test's transaction."""
+
+
+@pytest.fixture
+def jinan_world(db: None) -> None:
+    """The calendar, the Shandong and 济南 packs and the demo accounts, in place before the test."""
 
 
 @pytest.fixture

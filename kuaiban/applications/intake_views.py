@@ -41,8 +41,12 @@ from kuaiban.bundles.planning import (
     plan_for_answers,
     required_groups_unchosen,
 )
-from kuaiban.bundles.selectors import bundle_get, pack_list
-from kuaiban.catalogue.regions import RegionTree
+from kuaiban.bundles.selectors import (
+    bundle_get,
+    pack_for_region,
+    pack_local_limits,
+    packs_for_region,
+)
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
@@ -88,15 +92,12 @@ def _target(user: User, walk_in: dict[str, str] | None = None) -> set[str]:
 
 
 def _packs_for(user: User) -> list[Pack]:
-    """The policy packs of the user's province (a clerk's: where the window is).
+    """The policy packs that apply where the user is (a clerk's: where the window is): the most
+    local pack covering the region, not the province's pack it extends.
 
-    Without a region on the account every pack is offered, rather than none.
+    Without a region on the account every province's pack is offered, rather than none.
     """
-    packs = pack_list()
-    if user.region_id is None:
-        return list(packs)
-    chain = set(RegionTree.load().ancestors(user.region_id))
-    return [p for p in packs if p.region_id in chain]
+    return packs_for_region(region_id=user.region_id)
 
 
 def _user(request: HttpRequest) -> User:
@@ -197,7 +198,11 @@ def start(request: HttpRequest) -> HttpResponse:
     walk_in = _walk_in(request)
     targets = _target(user, walk_in)
     packs = [
-        (p, [b for b in p.bundles.order_by("position") if b.target in targets])
+        (
+            p,
+            [b for b in p.bundles.order_by("position") if b.target in targets],
+            pack_local_limits(pack=p),
+        )
         for p in _packs_for(user)
     ]
     return render(request, "intake/start.html", {"packs": packs, "walk_in": walk_in})
@@ -206,6 +211,11 @@ def start(request: HttpRequest) -> HttpResponse:
 @applying
 def scenario(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
+    user_region = _user(request).region_id
+    if user_region is not None:
+        local = pack_for_region(pack=found.pack, region_id=user_region)
+        if local.pk != found.pack_id:  # the applicant's own place has its pack: use it
+            return HttpResponseRedirect(_url("scenario", local.code, bundle))
     state = state_load(request, pack=pack, bundle=bundle)
     user = request.user
     assert isinstance(user, User)

@@ -25,7 +25,7 @@ from kuaiban.applications.numbering import application_number_next
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
-from kuaiban.bundles.selectors import bundle_get
+from kuaiban.bundles.selectors import bundle_get, pack_for_region, pack_get
 from kuaiban.catalogue.models import Agency, FormField, Region
 from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record
@@ -82,7 +82,10 @@ def application_submit(
         if applicant.kind == ApplicantKind.PERSON
         else lookup_enterprise(credit_code=applicant.credit_code)
     )
-    bundle = bundle_get(pack_code=data.pack, bundle_code=data.bundle)
+    # The most local pack covering the applicant's region (a 济南 applicant asking for the
+    # Shandong pack gets 济南's, which holds all its bundles); a place's pack elsewhere: 422.
+    pack = pack_for_region(pack=pack_get(code=data.pack), region_id=applicant.region.pk)
+    bundle = bundle_get(pack_code=pack.code, bundle_code=data.bundle)
     plan = bundle_plan(
         bundle=bundle,
         scenario_code=data.scenario,

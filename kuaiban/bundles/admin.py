@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kuaiban.bundles.compat import limit_not_lengthened, required_item_problems
 from kuaiban.bundles.models import (
     Bundle,
     BundleItem,
@@ -14,7 +15,12 @@ from kuaiban.bundles.models import (
     Scenario,
     SpeedUp,
 )
-from kuaiban.bundles.selectors import bundle_limit_problem
+from kuaiban.bundles.selectors import (
+    bundle_is_inherited,
+    bundle_limit_problem,
+    inherited_items,
+    inherited_speedup,
+)
 from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 
 
@@ -68,6 +74,20 @@ class SpeedUpAdminForm(forms.ModelForm[SpeedUp]):
         problem = promised_within_legal(promised=promised, legal=legal)
         if problem:
             raise forms.ValidationError(problem, code="promised_over_legal")
+        # 向上兼容: a place's pack never promises slower than the pack it extends.
+        above = (
+            inherited_speedup(pack_id=instance.pack_id, item_id=instance.item_id)
+            if instance.pk is not None
+            else None
+        )
+        if above is not None:
+            lengthened = limit_not_lengthened(
+                promised=promised,
+                inherited=above.promised_limit,
+                inherited_set_by=above.promised_set_by,
+            )
+            if lengthened:
+                raise forms.ValidationError(lengthened, code="promised_lengthened")
         if promised is not None and instance.pk is not None:
             bundles = Bundle.objects.filter(
                 pack_id=instance.pack_id, scenarios__bundle_items__item_id=instance.item_id
@@ -83,6 +103,29 @@ class SpeedUpAdminForm(forms.ModelForm[SpeedUp]):
                         f"一件事“{bundle.name}”：{problem}", code="bundle_limit"
                     )
         return data
+
+
+class BundleItemFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """向上兼容 in a place's pack: the required items of the extended scenario stay required."""
+
+    def clean(self) -> None:
+        super().clean()
+        scenario = self.instance
+        if not isinstance(scenario, Scenario) or scenario.pk is None:
+            return
+        inherited = inherited_items(scenario=scenario)
+        if inherited is None:
+            return
+        own = {
+            form.cleaned_data["item"].code: bool(form.cleaned_data.get("required"))
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("item") is not None
+        }
+        problems = required_item_problems(scenario=scenario.code, inherited=inherited, own=own)
+        if problems:
+            raise forms.ValidationError(problems, code="required_item_dropped")
 
 
 class BundleInline(admin.TabularInline[Bundle, Pack]):
@@ -119,9 +162,16 @@ class BundleAdmin(admin.ModelAdmin[Bundle]):
     search_fields = ["name"]
     inlines = [ScenarioInline, QuestionInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Bundle | None = None) -> bool:
+        # 向上兼容: a place's pack cannot drop a bundle of the pack it extends.
+        if obj is not None and bundle_is_inherited(bundle=obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class BundleItemInline(admin.TabularInline[BundleItem, Scenario]):
     model = BundleItem
+    formset = BundleItemFormSet
     fields = ["item", "seed_name", "required", "stage", "when", "source"]
     autocomplete_fields = ["item"]
     extra = 0

@@ -11,16 +11,19 @@ from ninja import Query, Router, Schema
 
 from kuaiban.accounts.api_auth import OPTIONAL_BEARER_SECURITY, api_user_optional
 from kuaiban.bundles import schemas as s
-from kuaiban.bundles.models import Bundle, Pack
+from kuaiban.bundles.models import Bundle, LimitSetBy, Pack
 from kuaiban.bundles.planning import Plan, bundle_plan
 from kuaiban.bundles.selectors import (
     ItemLimits,
     bundle_get,
     bundle_list,
     item_limits,
+    pack_for_region,
     pack_get,
     pack_list,
     pack_speedups,
+    packs_for_region,
+    region_get,
 )
 from kuaiban.catalogue.models import AgencyKind
 from kuaiban.core.errors import ErrorOut
@@ -39,25 +42,65 @@ def _pack_out(pack: Pack) -> s.PackOut:
         source=pack.document,
         seed=pack.seed,
         version=pack.version,
+        region_code=pack.region.code,
+        extends=pack.extends.code if pack.extends else None,
+        basis=pack.local_basis,
     )
 
 
-@router.get("/packs", response=list[s.PackOut], summary="已加载的政策包")
-def packs(request: HttpRequest) -> list[s.PackOut]:
-    return [_pack_out(p) for p in pack_list()]
+class PackFilter(Schema):
+    region: str | None = NinjaField(
+        None,
+        pattern=r"^[0-9]{6}$",
+        description="申请人所在地区的六位行政区划代码，如 370102（历下区）：只列出适用于该地区的政策包",
+    )
+
+
+@router.get(
+    "/packs",
+    response={200: list[s.PackOut], 404: ErrorOut},
+    summary="已加载的政策包",
+    description=(
+        "不带 region 时列出全部政策包（市县政策包的 extends 为它扩展的省级政策包）；"
+        "带 region 时只列出适用于该地区的政策包：覆盖它的最基层政策包在前，被其扩展的上级政策包不再列出。"
+    ),
+)
+def packs(request: HttpRequest, filters: Query[PackFilter]) -> list[s.PackOut]:
+    if filters.region is None:
+        return [_pack_out(p) for p in pack_list()]
+    region = region_get(code=filters.region)
+    return [_pack_out(p) for p in packs_for_region(region_id=region.pk)]
 
 
 class BundleFilter(Schema):
     pack: Code = NinjaField(description="政策包代码，如 shandong-2020")
+    region: str | None = NinjaField(
+        None,
+        pattern=r"^[0-9]{6}$",
+        description="申请人所在地区的六位行政区划代码：给出时列出覆盖该地区的最基层政策包的一件事"
+        "（如 370102 历下区 + shandong-2020 → jinan-2020 的一件事，含本地新增）",
+    )
 
 
 @router.get(
-    "/bundles", response={200: list[s.BundleOut], 404: ErrorOut}, summary="政策包中的一件事"
+    "/bundles",
+    response={200: list[s.BundleOut], 404: ErrorOut, 422: ErrorOut},
+    summary="政策包中的一件事",
 )
 def bundles(request: HttpRequest, filters: Query[BundleFilter]) -> list[s.BundleOut]:
     pack = pack_get(code=filters.pack)
+    if filters.region is not None:
+        pack = pack_for_region(pack=pack, region_id=region_get(code=filters.region).pk)
     return [
-        s.BundleOut(code=b.code, name=b.name, target=b.target, mode=b.mode)
+        s.BundleOut(
+            code=b.code,
+            name=b.name,
+            target=b.target,
+            mode=b.mode,
+            pack=pack.code,
+            local=b.set_by == LimitSetBy.BUREAU,
+            basis=b.basis,
+        )
         for b in bundle_list(pack=pack)
     ]
 
@@ -119,6 +162,8 @@ def bundle_detail_out(bundle: Bundle) -> s.BundleDetailOut:
         )
     return s.BundleDetailOut(
         pack=bundle.pack.code,
+        local=bundle.set_by == LimitSetBy.BUREAU,
+        basis=bundle.basis,
         code=bundle.code,
         name=bundle.name,
         target=bundle.target,

@@ -16,6 +16,16 @@ class Mode(models.TextChoices):
     INTEGRATED = "integrated", _("整合办")
 
 
+class LimitSetBy(models.TextChoices):
+    SEED = "seed", _("政策原文")
+    BUREAU = "bureau", _("本地设定")
+
+
+class SpeedUpListKind(models.TextChoices):
+    BINDING = "binding", _("各地均适用")
+    CANDIDATES = "candidates", _("备选清单（各地选取）")
+
+
 class Pack(models.Model):
     code = models.SlugField(
         _("政策包代码"), max_length=40, unique=True, help_text=_("如 shandong-2020。")
@@ -26,14 +36,54 @@ class Pack(models.Model):
         verbose_name=_("地区"),
         on_delete=models.PROTECT,
         related_name="packs",
-        help_text=_("发布政策的省份。"),
+        help_text=_("政策适用的地区：省级政策包为省份，扩展它的市县政策包为该市县。"),
+    )
+    extends = models.ForeignKey(
+        "self",
+        verbose_name=_("扩展的上级政策包"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="extensions",
+        help_text=_(
+            "市县政策包扩展省级政策包（向上兼容）：可增加一件事和事项、缩短承诺时限、"
+            "从备选清单选取，不得删减或放慢。本地区的申请使用覆盖它的最基层政策包。"
+        ),
     )
     document = models.CharField(
         _("文号"), max_length=80, blank=True, help_text=_("如 鲁人社字〔2020〕200号。")
     )
     issued = models.DateField(_("印发日期"), null=True, blank=True)
-    seed = models.CharField(_("来源文件"), max_length=80, help_text=_("政策原文文件名。"))
+    seed = models.CharField(
+        _("来源文件"), max_length=80, blank=True, help_text=_("政策原文文件名；市县政策包可为空。")
+    )
+    local_basis = models.CharField(
+        _("本地依据"),
+        max_length=300,
+        blank=True,
+        help_text=_("市县政策包所依据的决定或文件（扩展上级政策包时必填）。"),
+    )
     version = models.CharField(_("版本"), max_length=20, help_text=_("政策包文件的版本号。"))
+    speedup_list = models.CharField(
+        _("提速办清单性质"),
+        max_length=12,
+        choices=SpeedUpListKind.choices,
+        default=SpeedUpListKind.BINDING,
+        help_text=_(
+            "备选清单：各市县从中选取事项（如山西省选取 10 个以上），只有选中的事项在当地适用。"
+        ),
+    )
+    speedup_min_pick = models.PositiveSmallIntegerField(
+        _("每地至少选取"),
+        default=0,
+        help_text=_("备选清单每地至少选取的事项数（序号）；否则为 0。"),
+    )
+    speedup_list_text = models.TextField(
+        _("选取要求原文"), blank=True, help_text=_("政策原文对备选清单的要求，照录。")
+    )
+    speedup_list_source = models.CharField(
+        _("选取要求出处"), max_length=120, blank=True, help_text=_("如 001 正文 二（二）。")
+    )
     file_name = models.CharField(
         _("政策包文件"), max_length=120, help_text=_("仓库中 packs/ 下的文件名。")
     )
@@ -89,6 +139,19 @@ class Bundle(models.Model):
     )
     source = models.CharField(_("政策出处"), max_length=120)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    set_by = models.CharField(
+        _("来源"),
+        max_length=8,
+        choices=LimitSetBy.choices,
+        default=LimitSetBy.SEED,
+        help_text=_("政策原文列出的一件事，或市县人社部门本地新增的一件事。"),
+    )
+    basis = models.CharField(
+        _("本地依据"),
+        max_length=300,
+        blank=True,
+        help_text=_("本地新增的一件事的依据（政策条文或本局决定）。"),
+    )
 
     class Meta:
         verbose_name = _("一件事")
@@ -226,11 +289,6 @@ class BundleItem(models.Model):
 
     def __str__(self) -> str:
         return self.seed_name
-
-
-class LimitSetBy(models.TextChoices):
-    SEED = "seed", _("政策原文")
-    BUREAU = "bureau", _("本地设定")
 
 
 class SpeedUp(models.Model):

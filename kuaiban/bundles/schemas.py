@@ -32,8 +32,13 @@ class PackOut(Schema):
     name: str = Field(description="政策文件标题")
     region: str = Field(description="地区")
     source: str = Field(description="文号")
-    seed: str = Field(description="政策原文文件")
+    seed: str = Field(description="政策原文文件；市县政策包可为空")
     version: str = Field(description="政策包版本")
+    region_code: str = Field(description="适用地区的六位行政区划代码")
+    extends: str | None = Field(
+        description="扩展的上级政策包代码（市县政策包，向上兼容）；省级政策包为 null"
+    )
+    basis: str = Field(description="市县政策包的本地依据；省级政策包为空")
 
 
 class BundleOut(Schema):
@@ -41,6 +46,9 @@ class BundleOut(Schema):
     name: str
     target: str = Field(description="person 个人 / unit 单位 / both")
     mode: str = Field(description="parallel 并行 / serial 串行 / integrated 整合办")
+    pack: str = Field(description="所属政策包代码（按地区查询时为覆盖该地区的最基层政策包）")
+    local: bool = Field(description="市县本地新增的一件事（不在上级政策包中）")
+    basis: str = Field(description="本地新增的一件事的依据；否则为空")
 
 
 class BundleItemOut(Schema):

@@ -7,14 +7,23 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from kuaiban.bundles.compat import InheritedItem
 from kuaiban.bundles.models import Bundle, BundleItem, Mode, Pack, Scenario, SpeedUp
 from kuaiban.calendar.limits import TimeLimit, parallel_within_longest
-from kuaiban.catalogue.models import FormField, ItemField, ItemMaterial, Material, ServiceItem
-from kuaiban.core.errors import NotFound
+from kuaiban.catalogue.models import (
+    FormField,
+    ItemField,
+    ItemMaterial,
+    Material,
+    Region,
+    ServiceItem,
+)
+from kuaiban.catalogue.regions import RegionTree
+from kuaiban.core.errors import NotFound, Unprocessable
 
 
 def pack_list() -> QuerySet[Pack]:
-    return Pack.objects.select_related("region").order_by("code")
+    return Pack.objects.select_related("region", "extends", "extends__region").order_by("code")
 
 
 def pack_get(*, code: str) -> Pack:
@@ -22,6 +31,79 @@ def pack_get(*, code: str) -> Pack:
     if pack is None:
         raise NotFound(f"政策包“{code}”不存在")
     return pack
+
+
+def region_get(*, code: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise NotFound(f"地区“{code}”不存在")
+    return region
+
+
+def packs_for_region(*, region_id: int | None) -> list[Pack]:
+    """The packs that apply in a region, the most local first.
+
+    Those of the region and of every region above it — less a pack that a more local one of
+    them extends: a place's pack holds all its province's bundles (向上兼容), so its applicants
+    use it instead. Without a region, the packs that extend none.
+    """
+    packs = list(pack_list())
+    if region_id is None:
+        return [p for p in packs if p.extends_id is None]
+    chain = RegionTree.load().ancestors(region_id)
+    covering = [p for p in packs if p.region_id in chain]
+    extended = {p.extends_id for p in covering}
+    return sorted(
+        (p for p in covering if p.pk not in extended),
+        key=lambda p: (chain.index(p.region_id), p.code),
+    )
+
+
+def pack_for_region(*, pack: Pack, region_id: int) -> Pack:
+    """The pack an applicant of ``region_id`` uses when asking for ``pack``: the most local
+    pack that extends it and covers the region, else ``pack`` itself.
+
+    A place's pack applies only in its own region: asked for from elsewhere, it is refused.
+    """
+    chain = RegionTree.load().ancestors(region_id)
+    if pack.extends_id is not None and pack.region_id not in chain:
+        raise Unprocessable(
+            f"“{pack.name}”只适用于{pack.region.name}",
+            fields={"pack": [f"该政策包只适用于{pack.region.name}，请选择您所在地区的一件事"]},
+        )
+    local = [p for p in pack.extensions.select_related("region") if p.region_id in chain]
+    return min(local, key=lambda p: chain.index(p.region_id), default=pack)
+
+
+@dataclass(frozen=True)
+class LocalLimit:
+    """A 提速办 limit a place's pack sets shorter than the pack it extends."""
+
+    item: ServiceItem
+    promised: TimeLimit
+    inherited: TimeLimit
+
+
+def pack_local_limits(*, pack: Pack) -> list[LocalLimit]:
+    """The items a place's pack promises faster than the pack it extends (two queries)."""
+    if pack.extends_id is None:
+        return []
+    above = {s.item_id: s for s in SpeedUp.objects.filter(pack_id=pack.extends_id)}
+    found = []
+    for speedup in pack.speedups.select_related("item").order_by("seq"):
+        inherited = above.get(speedup.item_id)
+        if inherited is None:
+            continue
+        days = speedup.promised_limit.approx_working_days()
+        if days < inherited.promised_limit.approx_working_days():
+            found.append(
+                LocalLimit(
+                    item=speedup.item,
+                    promised=speedup.promised_limit,
+                    inherited=inherited.promised_limit,
+                )
+            )
+    return found
 
 
 def bundle_list(*, pack: Pack) -> QuerySet[Bundle]:
@@ -132,3 +214,38 @@ def bundle_limit_problem(
         if problem:
             return f"场景“{scenario.code}”并行办理，一件事的{problem}"
     return None
+
+
+def inherited_speedup(*, pack_id: int, item_id: int) -> SpeedUp | None:
+    """The 提速办 row of the pack that ``pack_id`` extends for this item, if any (向上兼容)."""
+    pack = Pack.objects.filter(pk=pack_id).only("extends_id").first()
+    if pack is None or pack.extends_id is None:
+        return None
+    return SpeedUp.objects.filter(pack_id=pack.extends_id, item_id=item_id).first()
+
+
+def inherited_items(*, scenario: Scenario) -> list[InheritedItem] | None:
+    """The items of the same scenario in the pack the scenario's pack extends; None when the
+    pack extends none or that pack has no such scenario (a local bundle or scenario)."""
+    bundle = scenario.bundle
+    parent_id = bundle.pack.extends_id
+    if parent_id is None:
+        return None
+    theirs = Scenario.objects.filter(
+        bundle__pack_id=parent_id, bundle__code=bundle.code, code=scenario.code
+    ).first()
+    if theirs is None:
+        return None
+    return [
+        InheritedItem(item=row.item.code, required=row.required)
+        for row in theirs.bundle_items.select_related("item")
+    ]
+
+
+def bundle_is_inherited(*, bundle: Bundle) -> bool:
+    """Whether a place's pack holds this bundle because the pack it extends does."""
+    parent_id = bundle.pack.extends_id
+    return (
+        parent_id is not None
+        and Bundle.objects.filter(pack_id=parent_id, code=bundle.code).exists()
+    )

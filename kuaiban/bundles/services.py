@@ -16,6 +16,7 @@ from kuaiban.bundles.models import (
     Question,
     Scenario,
     SpeedUp,
+    SpeedUpListKind,
 )
 from kuaiban.bundles.packfile.files import PackFile, read_pack
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
@@ -42,30 +43,65 @@ def pack_load(*, path: Path, catalogue_path: Path | None = None) -> PackLoadResu
     pack_file = read_pack(path, catalogue_path=catalogue_path)
     with transaction.atomic():
         counts = catalogue_sync(catalogue=pack_file.catalogue)
-        existing = Pack.objects.filter(code=pack_file.spec.code).first()
-        if existing and existing.content_hash == pack_file.content_hash:
-            return PackLoadResult(pack=existing, changed=False, catalogue=counts)
-        pack = _pack_save(pack_file)
-        return PackLoadResult(pack=pack, changed=True, catalogue=counts)
+        pack, changed = _pack_ensure(pack_file)
+        return PackLoadResult(pack=pack, changed=changed, catalogue=counts)
 
 
-def _pack_save(pack_file: PackFile) -> Pack:
-    spec = pack_file.spec
+def _pack_ensure(pack_file: PackFile) -> tuple[Pack, bool]:
+    """The pack stored as the file says (the pack it extends first); whether anything changed."""
+    parent = _pack_ensure(pack_file.parent)[0] if pack_file.parent else None
+    existing = Pack.objects.filter(code=pack_file.spec.code).first()
+    if existing and existing.content_hash == pack_file.content_hash:
+        return existing, False
+    return _pack_save(pack_file, parent), True
+
+
+def _pack_region(spec: PackSpec, parent: Pack | None) -> Region:
+    """The pack's region; a place's pack's region lies under its parent pack's."""
+    if parent is None:
+        level, above = RegionLevel.PROVINCE, None
+    else:
+        city = spec.region_code.endswith("00")
+        level, above = (RegionLevel.CITY if city else RegionLevel.COUNTY), parent.region
     region, _ = Region.objects.get_or_create(
-        code=spec.region_code,
-        defaults={"name": spec.region_name, "level": RegionLevel.PROVINCE},
+        code=spec.region_code, defaults={"name": spec.region_name, "level": level, "parent": above}
     )
+    return region
+
+
+def _speedup_list(spec: PackSpec) -> dict[str, object]:
+    listed = spec.speedup_list
+    if listed is None:
+        return {
+            "speedup_list": SpeedUpListKind.BINDING,
+            "speedup_min_pick": 0,
+            "speedup_list_text": "",
+            "speedup_list_source": "",
+        }
+    return {
+        "speedup_list": listed.kind,
+        "speedup_min_pick": listed.min_pick,
+        "speedup_list_text": listed.text,
+        "speedup_list_source": listed.source,
+    }
+
+
+def _pack_save(pack_file: PackFile, parent: Pack | None) -> Pack:
+    spec = pack_file.spec
     pack, _ = Pack.objects.update_or_create(
         code=spec.code,
         defaults={
             "name": spec.name,
-            "region": region,
+            "region": _pack_region(spec, parent),
+            "extends": parent,
+            "local_basis": spec.basis,
             "document": spec.document,
             "issued": spec.issued,
             "seed": spec.seed,
             "version": spec.version,
             "file_name": pack_file.path.name,
             "content_hash": pack_file.content_hash,
+            **_speedup_list(spec),
         },
     )
     items = {i.code: i for i in ServiceItem.objects.all()}
@@ -91,6 +127,8 @@ def _bundles_save(pack: Pack, spec: PackSpec, items: dict[str, ServiceItem]) -> 
                 "notes": list(bundle_spec.notes),
                 "source": bundle_spec.source,
                 "position": position,
+                "set_by": bundle_spec.set_by,
+                "basis": bundle_spec.basis,
             },
         )
         _scenarios_save(bundle, bundle_spec, items)

@@ -86,16 +86,24 @@ class RouteGap:
 
 
 def route_gaps(
-    *, province_code: str, items: list[ServiceItem], staffed: set[int]
+    *, region_code: str, items: list[ServiceItem], staffed: set[int]
 ) -> dict[str, list[RouteGap]]:
-    """For `kuaiban pack validate`: per item code, the cities of the province where it stalls.
+    """For `kuaiban pack validate`: per item code, the places of the pack's region where it
+    stalls — every city of a province, or the city (county) itself for a place's own pack.
 
     An item stalls where no route reaches an agency, or where the agency it reaches works in
     this platform's workbench (not in its own system through webhooks) and is not in
     ``staffed`` (the agencies with an active officer account,
     `accounts.selectors.staffed_agency_ids`).
     """
-    cities = list(Region.objects.filter(level=RegionLevel.CITY, parent__code=province_code))
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return {}
+    cities = (
+        list(Region.objects.filter(level=RegionLevel.CITY, parent=region))
+        if region.level == RegionLevel.PROVINCE
+        else [region]
+    )
     gaps: dict[str, list[RouteGap]] = {}
     for city in cities:
         table = RoutingTable.for_region(city)

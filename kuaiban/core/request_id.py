@@ -52,12 +52,7 @@ def request_id_bound(value: str) -> Iterator[str]:
 
 
 class RequestIdMiddleware:
-    """First in the chain, so every other middleware's log lines carry the id too.
-
-    The id stays bound until Django's ``request_finished`` (``request_id_release``), not just
-    until this middleware returns: Django logs a 4xx/5xx answer ("Not Found: …") and an error
-    raised around the middleware chain after the chain has returned.
-    """
+    """First in the chain, so every other middleware's log lines carry the id too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -65,21 +60,21 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         value = request_id_accept(request.headers.get(HEADER))
         request.request_id = value  # type: ignore[attr-defined]
-        _current.set(value)
-        response = self.get_response(request)
+        with request_id_bound(value):
+            response = self.get_response(request)
         response[HEADER] = value
         return response
 
 
-def request_id_release(**kwargs: object) -> None:
-    """``request_finished`` receiver (connected in ``CoreConfig.ready``): the request is over."""
-    _current.set("")
-
-
 class RequestIdLogFilter(logging.Filter):
-    """Puts ``request_id`` on every record (empty outside a request or a delivery)."""
+    """Puts ``request_id`` on every record (empty outside a request or a delivery).
+
+    Django logs its line about a 4xx/5xx answer ("Not Found: …") after the middleware chain has
+    returned, with the request on the record: the id is read from the request then.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = _current.get()
+            request = getattr(record, "request", None)
+            record.request_id = _current.get() or getattr(request, "request_id", "")
         return True

@@ -16,12 +16,14 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 from kuaiban.monitoring.services import heartbeat_record
+from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
 
@@ -39,14 +41,17 @@ class PassResult:
     number: int
     drain: DrainResult
     sweep: SweepResult | None
+    rollup: RollupResult | None = None
 
     @property
     def did_work(self) -> bool:
-        return bool(self.drain.claimed or (self.sweep and (self.sweep.changed or self.sweep.lost)))
+        swept = self.sweep and (self.sweep.changed or self.sweep.lost)
+        return bool(self.drain.claimed or swept or (self.rollup and self.rollup.days))
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}"
+        rollup = f"；监督统计汇总：{self.rollup}" if self.rollup and self.rollup.days else ""
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}"
 
 
 class WorkerLoop:
@@ -70,6 +75,7 @@ class WorkerLoop:
         self.stop = stop or threading.Event()
         self._passes = 0
         self._next_sweep = 0.0
+        self._next_rollup = 0.0
         self._idle_passes = 0
         self._last_line = time.monotonic()
         self._started_at = timezone.now()
@@ -92,13 +98,18 @@ class WorkerLoop:
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
+            rolled = None
+            every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS
+            if every > 0 and (sweep or (sweep is None and time.monotonic() >= self._next_rollup)):
+                rolled = rollup_refresh()
+                self._next_rollup = time.monotonic() + every
             self._delivered += drained.delivered
             if swept is not None:
                 self._swept_at = timezone.now()
             self._beat(force=swept is not None)
         finally:
             _connections_refresh()
-        return PassResult(number=self._passes, drain=drained, sweep=swept)
+        return PassResult(number=self._passes, drain=drained, sweep=swept, rollup=rolled)
 
     def _beat(self, *, force: bool) -> None:
         """The heartbeat the metrics endpoint reads: every few seconds, and after a sweep."""

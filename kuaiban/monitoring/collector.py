@@ -12,7 +12,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from kuaiban.integrations.models import OutboxKind
-from kuaiban.monitoring.selectors import outbox_figures, worker_figures
+from kuaiban.monitoring.selectors import outbox_figures, rollup_figures, worker_figures
 
 
 class DatabaseCollector(Collector):
@@ -67,4 +67,16 @@ class DatabaseCollector(Collector):
                 "kuaiban_sweeper_lag_seconds",
                 "Seconds since the deadline sweeper last completed a pass (any worker).",
                 value=workers.sweep_age,
+            )
+        rollups = rollup_figures()
+        if rollups is not None:
+            yield GaugeMetricFamily(
+                "kuaiban_rollup_freshness_seconds",
+                "Seconds since the worker last brought the supervision roll-ups up to date.",
+                value=rollups.age,
+            )
+            yield GaugeMetricFamily(
+                "kuaiban_rollup_days_behind",
+                "Days before today that the supervision roll-ups do not hold yet.",
+                value=rollups.days_behind,
             )

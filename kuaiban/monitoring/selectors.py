@@ -1,7 +1,8 @@
 """The operational figures read from the database when the metrics are scraped.
 
 Each is one indexed query: the pending messages (a partial index), the dead letters (another),
-the heartbeats (a handful of rows). None grows with the number of applications.
+the heartbeats (a handful of rows), the roll-ups' one range row. None grows with the number of
+applications.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from kuaiban.integrations.models import OutboxMessage, OutboxState
 from kuaiban.monitoring.models import WorkerHeartbeat
+from kuaiban.supervision.models import RollupRange
 
 # A worker that has not beaten for this long is counted as gone (it beats every few seconds).
 ALIVE_WITHIN = dt.timedelta(seconds=60)
@@ -74,3 +76,23 @@ def worker_figures(*, now: dt.datetime | None = None) -> WorkerFigures:
     if swept is not None:
         figures.sweep_age = max(0.0, (now - swept).total_seconds())
     return figures
+
+
+@dataclass
+class RollupFigures:
+    age: float  # seconds since the worker last brought the roll-ups up to date
+    days_behind: int  # whole days before today not rolled up yet (0: up to yesterday)
+
+
+def rollup_figures(*, now: dt.datetime | None = None) -> RollupFigures | None:
+    """The supervision roll-ups' freshness (``RollupRange``); None before the first roll-up."""
+    now = now or timezone.now()
+    state = RollupRange.objects.order_by("pk").values_list("refreshed_at", "until").first()
+    if state is None:
+        return None
+    refreshed_at, until = state
+    today = timezone.localdate(now)
+    return RollupFigures(
+        age=max(0.0, (now - refreshed_at).total_seconds()),
+        days_behind=max(0, (today - until).days),
+    )

@@ -10,7 +10,7 @@ to today.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -20,6 +20,7 @@ from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.calendar.arithmetic import start_of_day
 from kuaiban.catalogue.models import Agency, ServiceItem
 from kuaiban.catalogue.regions import RegionTree
+from kuaiban.supervision.models import RollupRange
 from kuaiban.supervision.scope import Scope
 
 # A longer period would only make the pages slower without telling more: the trend table
@@ -92,6 +93,12 @@ class Filters:
     region_ids: frozenset[int] | None = None  # the chosen region and everything below it
     params: dict[str, str] = field(default_factory=dict)  # the valid values, for links
     labels: list[tuple[str, str]] = field(default_factory=list)  # (filter, chosen value)
+    # The days the roll-ups hold, (first, first not held); None: every figure is read live.
+    covered: tuple[dt.date, dt.date] | None = None
+
+    def within(self, period: Period) -> Filters:
+        """The same filters over another period (a part of this one, or the trend's year)."""
+        return replace(self, period=period)
 
     def query(self, **extra: str) -> str:
         """The query string that reproduces these filters (plus ``extra``)."""
@@ -144,6 +151,12 @@ def filter_choices(*, scope: Scope, tree: RegionTree) -> Choices:
         for pk in region_pks
     ]
     return Choices(packs, bundles, items, agencies, regions, agency_fixed=fixed)
+
+
+def rollup_covered() -> tuple[dt.date, dt.date] | None:
+    """The days the roll-ups hold (`rollups/refresh.py` keeps them), or None."""
+    found = RollupRange.objects.values_list("first", "until").first()
+    return (found[0], found[1]) if found and found[0] < found[1] else None
 
 
 def _in_order(tree: RegionTree, root: int) -> list[int]:
@@ -214,6 +227,7 @@ def filters_parse(
             region_ids=tree.below(region_pk) if region_pk is not None else None,
             params=params,
             labels=labels,
+            covered=rollup_covered(),
         ),
         errors=[],
         values=values,

@@ -24,6 +24,7 @@ from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.shareddata.progress import ProgressBar
+from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
 from kuaiban.supervision.synthetic.history import HISTORY_DAYS, NUMBER_MARK, Draft, Drawer
 from kuaiban.supervision.synthetic.inserts import fast_insert
 from kuaiban.supervision.synthetic.timeline import Days
@@ -40,6 +41,7 @@ class GenerateResult:
     subcases: int
     rows: int  # every row written, all tables
     seconds: float
+    rollup_seconds: float = 0.0
 
 
 def generated_applications() -> int:
@@ -53,9 +55,11 @@ def history_generate(
     batch: int = 5000,
     as_of: dt.datetime | None = None,
     progress: TextIO | None = None,
+    rollups: bool = False,
 ) -> GenerateResult:
     """Write ``subcases`` sub-cases of synthetic history (with their applications and the
-    rest), in batches of about ``batch`` sub-cases, each batch one transaction."""
+    rest), in batches of about ``batch`` sub-cases, each batch one transaction; with
+    ``rollups``, then roll up every past day of it (`rollups/refresh.py`)."""
     if subcases < 1 or batch < 1:
         raise ValueError("子件数和批大小应为正整数")
     if generated_applications():
@@ -78,7 +82,15 @@ def history_generate(
             made += in_batch
             bar.advance(in_batch)
     bar.finish()
-    return GenerateResult(applications, made, rows, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    rolled = 0.0
+    if rollups:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics for the rows just written
+        first = local_date(as_of) - dt.timedelta(days=HISTORY_DAYS + 1)
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        rolled = rollup_rebuild(first=first, last=yesterday, progress=progress).seconds
+    return GenerateResult(applications, made, rows, seconds, rolled)
 
 
 def _drawer(*, seed: int, as_of: dt.datetime) -> Drawer:
@@ -157,4 +169,5 @@ def history_clear(*, batch: int = 5000, progress: TextIO | None = None) -> int:
         deleted += len(pks)
         bar.advance(len(pks))
     bar.finish()
+    rollups_clear()  # the pages read everything live until the roll-ups are rebuilt
     return deleted

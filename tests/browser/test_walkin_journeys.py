@@ -25,20 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OFFICER_NOTE = "档案扫描件第3页看不清，请用手机重新拍照上传。"
 
 
-@pytest.fixture
-def phone390(browser):  # type: ignore[no-untyped-def]
-    """The applicant's phone: 390 × 844, touch."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
-    yield context
-    context.close()
-
-
 def _page(browser):  # type: ignore[no-untyped-def]
     return browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
 

@@ -62,6 +62,9 @@ def test_packs(client):
             "source": "测人社字〔2020〕1号",
             "seed": "000_test.txt",
             "version": "1",
+            "region_code": "370000",
+            "extends": None,
+            "basis": "",
         }
     ]
 
@@ -70,9 +73,20 @@ def test_bundles_of_a_pack(client):
     response = client.get("/api/v1/bundles", {"pack": "test-2020"})
     assert response.status_code == 200
     assert response.json() == [
-        {"code": "1", "name": "企业招聘用工", "target": "unit", "mode": "parallel"},
-        {"code": "7", "name": "职工退休", "target": "person", "mode": "serial"},
-        {"code": "9", "name": "灵活就业人员参保", "target": "person", "mode": "parallel"},
+        {
+            "code": c,
+            "name": n,
+            "target": t,
+            "mode": m,
+            "pack": "test-2020",
+            "local": False,
+            "basis": "",
+        }
+        for c, n, t, m in [
+            ("1", "企业招聘用工", "unit", "parallel"),
+            ("7", "职工退休", "person", "serial"),
+            ("9", "灵活就业人员参保", "person", "parallel"),
+        ]
     ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.bundles.models import BundleItem, Pack
@@ -34,7 +35,13 @@ def _validate(*names: str) -> tuple[str, str]:
 
 
 def test_every_item_of_every_pack_reaches_an_agency_with_an_officer(demo) -> None:  # type: ignore[no-untyped-def]
-    assert set(demo) == {"shandong-2020", "shanxi-2020", "jiangsu-2021"}
+    assert set(demo) == {
+        "shandong-2020",
+        "shanxi-2020",
+        "jiangsu-2021",
+        "jinan-2020",
+        "taiyuan-2020",
+    }
     staffed = set(
         User.objects.filter(role=Role.OFFICER, agency__isnull=False).values_list(
             "agency_id", flat=True
@@ -42,7 +49,9 @@ def test_every_item_of_every_pack_reaches_an_agency_with_an_officer(demo) -> Non
     )
     checked = 0
     for pack in demo.values():
-        cities = Region.objects.filter(level=RegionLevel.CITY, parent=pack.region)  # type: ignore[attr-defined]
+        region = pack.region  # type: ignore[attr-defined]
+        # A province's pack serves each of its cities; a city's own pack serves that city.
+        cities = Region.objects.filter(Q(parent=region) | Q(pk=region.pk), level=RegionLevel.CITY)
         assert cities.exists()
         rows = BundleItem.objects.filter(scenario__bundle__pack=pack).select_related("item")
         for city in cities:
@@ -56,8 +65,10 @@ def test_every_item_of_every_pack_reaches_an_agency_with_an_officer(demo) -> Non
 
 
 def test_pack_validate_passes_for_every_pack_on_the_demo_data(demo) -> None:  # type: ignore[no-untyped-def]
-    out, err = _validate("shandong-2020.yaml", "shanxi-2020.yaml", "jiangsu-2021.yaml")
-    assert err == "" and out.count("通过校验") == 3
+    names = sorted(p.name for p in PACKS_DIR.glob("*.yaml"))
+    assert {"jinan-2020.yaml", "taiyuan-2020.yaml"} <= set(names)
+    out, err = _validate(*names)
+    assert err == "" and out.count("通过校验") == len(names)
 
 
 def test_retirement_qualification_goes_to_the_pension_division_which_has_an_officer(demo) -> None:  # type: ignore[no-untyped-def]
@@ -122,3 +133,18 @@ def test_every_item_goes_to_a_kind_of_agency_its_bundle_names(name: str) -> None
     assert set(unnamed) == {j for j in JUDGED if j[0] == pack_file.spec.code}
     for _pack, _bundle, code in unnamed:
         assert f"含 {code}" in text and "# 判断:" in text
+
+
+def test_a_city_pack_is_checked_in_its_own_city_at_its_own_lines(demo) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(username="officer-jn-emp").delete()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("pack", "validate", str(PACKS_DIR / "jinan-2020.yaml"), stderr=err)
+    text = (PACKS_DIR / "jinan-2020.yaml").read_text(encoding="utf-8").splitlines()
+    lines = {n for n, line in enumerate(text, start=1) if '"2.7.1"' in line}
+    extends = next(n for n, line in enumerate(text, start=1) if line.startswith("  extends:"))
+    message = err.getvalue()
+    # The local bundle's own row, and an inherited item at the `extends` line; 济南 only.
+    assert any(f"jinan-2020.yaml:{n}: 事项“2.7.1”在济南市分派到" in message for n in lines)
+    assert f"jinan-2020.yaml:{extends}: 事项“2.2.3”在济南市" in message
+    assert "太原" not in message and "青岛" not in message

@@ -206,3 +206,27 @@ def test_worker_heartbeats_and_sweeper_lag(token):
 
 def test_no_sweeper_lag_before_any_sweep(token):
     assert "kuaiban_sweeper_lag_seconds" not in _scrape()
+
+
+def test_rollup_freshness_and_days_behind(token):
+    from kuaiban.supervision.models import RollupRange
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    RollupRange.objects.create(
+        first=today - dt.timedelta(days=30),
+        until=today - dt.timedelta(days=3),
+        changes_since=now - dt.timedelta(minutes=2),
+        refreshed_at=now - dt.timedelta(seconds=90),
+    )
+
+    text = _scrape()
+
+    assert 90 <= _value(text, "kuaiban_rollup_freshness_seconds") < 96
+    assert _value(text, "kuaiban_rollup_days_behind") == 3
+
+
+def test_no_rollup_freshness_before_the_first_rollup(token):
+    text = _scrape()
+    assert "kuaiban_rollup_freshness_seconds" not in text
+    assert "kuaiban_rollup_days_behind" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from kuaiban.bundles.models import LimitSetBy
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
 from kuaiban.catalogue.specs import CatalogueSpec
 
@@ -106,4 +107,58 @@ def format_diff(pairs: list[BundlePair], a: PackSpec, b: PackSpec, catalogue: Ca
             lines.append(f"- 仅{a.code}：{pair.a.code} {pair.a.name}")
         elif pair.b:
             lines.append(f"+ 仅{b.code}：{pair.b.code} {pair.b.name}")
+    return "\n".join(lines) + "\n"
+
+
+def format_extension(pack: PackSpec, parent: PackSpec, catalogue: CatalogueSpec) -> str:
+    """A place's pack against the pack it extends: what it adds, shortens and picks."""
+    extension = pack.extension
+    assert extension is not None
+
+    def name(code: str) -> str:
+        item = catalogue.items.get(code)
+        return f"{code} {item.name}" if item else code
+
+    lines = [f"{pack.code}（{pack.name}，{pack.region_name}）扩展 {parent.code}（{parent.name}）"]
+    if pack.basis:
+        lines.append(f"依据：{pack.basis}")
+    lines.append("")
+    bundles = {b.code: b for b in pack.bundles}
+    for code in extension.added_bundles:
+        bundle = bundles[code]
+        lines.append(f"+ 新增一件事 {bundle.code} {bundle.name}（本地新增；依据：{bundle.basis}）")
+        for scenario in bundle.scenarios:
+            for row in scenario.items:
+                kind = "必做" if row.required else "可选"
+                lines.append(f"    + {scenario.code} {name(row.item)}（{kind}）")
+    for code, scenario_code, items in extension.added_items:
+        lines.append(f"+ 一件事 {code} {bundles[code].name} 场景 {scenario_code} 新增事项：")
+        lines += [f"    + {name(c)}" for c in items]
+    limits = {s.seq: s for s in pack.speedups}
+    prose = {s.seq for s in parent.speedups if s.promised_set_by == LimitSetBy.BUREAU}
+    for seq, item, before, after in extension.shortened:
+        if seq in prose:  # the province's text left the number to each place
+            lines.append(
+                f"✎ 本地定数 序号{seq} {name(item)}：{after.label()}"
+                f"（上级原文“各地结合实际制定”，默认{before.label()}）"
+            )
+        else:
+            lines.append(
+                f"↓ 缩短承诺时限 序号{seq} {name(item)}：{before.label()} → {after.label()}"
+            )
+    listed = parent.speedup_list
+    if listed is not None and listed.kind == "candidates":
+        lines.append(
+            f"✓ 从备选清单选取 {len(extension.picked)} 项（至少 {listed.min_pick} 项，{listed.source}）："
+        )
+        lines += [
+            f"    ✓ 序号{seq} {name(limits[seq].item)}：{limits[seq].promised_limit.label()}"
+            for seq in extension.picked
+        ]
+    for seq in extension.added_speedups:
+        added = limits[seq]
+        lines.append(f"+ 本地提速办 序号{seq} {name(added.item)}：{added.promised_limit.label()}")
+    kept = len(parent.bundles) - sum(1 for b in parent.bundles if b.code in extension.own_bundles)
+    lines.append("")
+    lines.append(f"= 沿用 {parent.code} 的一件事 {kept} 件（共 {len(pack.bundles)} 件）")
     return "\n".join(lines) + "\n"

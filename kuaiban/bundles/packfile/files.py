@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kuaiban.bundles.packfile.catalogue_file import parse_catalogue
 from kuaiban.bundles.packfile.pack_file import parse_pack
-from kuaiban.bundles.packfile.reader import PackFileError, Problem, read_yaml
+from kuaiban.bundles.packfile.reader import LineDict, PackFileError, Problem, read_yaml
 from kuaiban.bundles.packfile.specs import PackSpec
 from kuaiban.catalogue.specs import CatalogueSpec
 
@@ -27,6 +27,7 @@ class PackFile:
     spec: PackSpec
     catalogue: CatalogueSpec
     content_hash: str
+    parent: PackFile | None = None  # the pack it `extends`, read from `<code>.yaml` beside it
 
 
 def is_catalogue_file(path: Path) -> bool:
@@ -44,15 +45,53 @@ def read_catalogue(path: Path) -> CatalogueSpec:
     return catalogue
 
 
-def read_pack(path: Path, *, catalogue_path: Path | None = None) -> PackFile:
-    """Read and check a pack against its catalogue (``catalogue.yaml`` beside it by default)."""
+def read_pack(
+    path: Path, *, catalogue_path: Path | None = None, _below: tuple[Path, ...] = ()
+) -> PackFile:
+    """Read and check a pack against its catalogue (``catalogue.yaml`` beside it by default).
+
+    A pack that `extends` another is read with it: the other pack is ``<code>.yaml`` in the same
+    directory, read (and checked) first; its problems are reported as they are, at its lines.
+    """
     catalogue = read_catalogue(catalogue_path or path.with_name(CATALOGUE_FILE_NAME))
     try:
         data = read_yaml(path)
     except PackFileError as exc:
         raise PackInvalid([exc.problem]) from None
-    spec, problems = parse_pack(data, file=str(path), catalogue=catalogue)
+    parent = _parent_read(path, data, catalogue_path, (*_below, path))
+    spec, problems = parse_pack(
+        data, file=str(path), catalogue=catalogue, parent=parent.spec if parent else None
+    )
     if problems:
         raise PackInvalid(problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return PackFile(path=path, spec=spec, catalogue=catalogue, content_hash=digest)
+    if parent is not None:  # the resolved pack changes when the pack it extends does
+        digest = hashlib.sha256(f"{digest}:{parent.content_hash}".encode()).hexdigest()
+    return PackFile(path=path, spec=spec, catalogue=catalogue, content_hash=digest, parent=parent)
+
+
+def _parent_read(
+    path: Path, data: LineDict, catalogue_path: Path | None, below: tuple[Path, ...]
+) -> PackFile | None:
+    head = data.get("pack")
+    code = head.get("extends") if isinstance(head, LineDict) else None
+    if not isinstance(code, str) or not code.strip():
+        return None
+    assert isinstance(head, LineDict)
+    parent_path = path.with_name(f"{code.strip()}.yaml")
+    line = head.line_of("extends")
+    if parent_path in below or parent_path == path:
+        raise PackInvalid([Problem(str(path), line, f"政策包循环扩展：{code}")])
+    if not parent_path.exists():
+        raise PackInvalid(
+            [
+                Problem(
+                    str(path), line, f"找不到上级政策包文件 {parent_path.name}（应与本文件同目录）"
+                )
+            ]
+        )
+    try:
+        return read_pack(parent_path, catalogue_path=catalogue_path, _below=below)
+    except PackInvalid as exc:
+        note = Problem(str(path), line, f"上级政策包 {parent_path.name} 未通过校验")
+        raise PackInvalid([*exc.problems, note]) from None

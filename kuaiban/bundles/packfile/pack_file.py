@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.bundles.models import LimitSetBy, Mode
+from kuaiban.bundles.packfile.extend_file import (
+    Extending,
+    omit_read,
+    pack_extend,
+    pick_read,
+    speedup_list_read,
+)
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import (
     BundleItemSpec,
@@ -30,11 +37,13 @@ from kuaiban.shareddata.connectors import PREFILL_PATHS
 
 
 def parse_pack(
-    data: LineDict, *, file: str, catalogue: CatalogueSpec
+    data: LineDict, *, file: str, catalogue: CatalogueSpec, parent: PackSpec | None = None
 ) -> tuple[PackSpec, list[Problem]]:
+    """A pack file's spec and its problems; with ``parent``, the pack it `extends` resolved in."""
     reader = ValueReader(file)
     head = reader.mapping(data, "pack", where="政策包文件")
     region = reader.mapping(head, "region", where="pack")
+    extends = reader.text(head, "extends", where="pack", required=False)
     pack = PackSpec(
         code=reader.text(head, "code", where="pack"),
         name=reader.text(head, "name", where="pack"),
@@ -42,24 +51,53 @@ def parse_pack(
         region_name=reader.text(region, "name", where="pack.region"),
         document=reader.text(head, "document", where="pack", required=False),
         issued=reader.date(head, "issued", where="pack"),
-        seed=reader.text(head, "seed", where="pack"),
+        # A place's pack rests on its own decision (`basis`), not on a seed document.
+        seed=reader.text(head, "seed", where="pack", required=not extends),
         version=reader.text(head, "version", where="pack"),
+        basis=reader.text(head, "basis", where="pack", required=bool(extends)),
     )
     if pack.region_code and not (len(pack.region_code) == 6 and is_ascii_digits(pack.region_code)):
         reader.problem(region.line_of("code"), "pack.region.code 应为六位行政区划代码")
     checker = _ItemChecker(reader, catalogue)
-    for row in reader.mappings(data, "bundles", where="政策包文件", required=True):
+    for row in reader.mappings(data, "bundles", where="政策包文件", required=not extends):
         pack.bundles.append(_bundle(reader, checker, row))
     _check_unique(reader, [(b.code, b.line) for b in pack.bundles], "一件事序号")
+    picks = []
     for row in reader.mappings(data, "speedups", where="政策包文件"):
-        pack.speedups.extend(_speedup(reader, checker, row))
+        if "province_seq" in row:
+            picks.append(pick_read(reader, row))
+        else:
+            pack.speedups.extend(_speedup(reader, checker, row))
     for row in reader.mappings(data, "hot_items", where="政策包文件"):
         pack.hot_items.append(_hot_item(reader, checker, row))
     for row in reader.mappings(data, "contact_points", where="政策包文件"):
         pack.contact_points.append(_contact_point(reader, row))
+    if "speedup_list" in data:
+        pack.speedup_list = speedup_list_read(reader, data)
     _check_lists_unique(reader, pack)
+    if extends:
+        pack_extend(
+            reader,
+            pack,
+            parent=parent,
+            extending=Extending(
+                code=extends,
+                line=head.line_of("extends"),
+                picks=picks,
+                omit=omit_read(reader, data),
+                speedups_line=data.line_of("speedups"),
+            ),
+            catalogue=catalogue,
+        )
+    else:
+        for pick in picks:
+            reader.problem(pick.line, "只有扩展上级政策包（extends）的政策包才能引用上级清单序号")
+        if "omit" in data:
+            reader.problem(data.line_of("omit"), "只有扩展上级政策包（extends）的政策包才有“omit”")
+    own = pack.extension.own_bundles if pack.extension else None
     for bundle in pack.bundles:
-        _check_bundle_limit(reader, pack, catalogue, bundle)
+        line = bundle.line if own is None or bundle.code in own else head.line_of("extends")
+        _check_bundle_limit(reader, pack, catalogue, bundle, line=line)
     return pack, reader.problems
 
 
@@ -107,6 +145,9 @@ def _bundle(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> Bundle
         reader.problem(row.line, f"{where}没有任何具体场景")
     _check_unique(reader, [(s.code, s.line) for s in scenarios], f"{where}的场景编号")
     return BundleSpec(
+        set_by=reader.choice(row, "set_by", LimitSetBy.values, where=where, required=False)
+        or LimitSetBy.SEED,
+        basis=reader.text(row, "basis", where=where, required=False),
         code=code,
         name=reader.text(row, "name", where=where),
         target=target,
@@ -458,7 +499,7 @@ def _check_lists_unique(reader: ValueReader, pack: PackSpec) -> None:
 
 
 def _check_bundle_limit(
-    reader: ValueReader, pack: PackSpec, catalogue: CatalogueSpec, bundle: BundleSpec
+    reader: ValueReader, pack: PackSpec, catalogue: CatalogueSpec, bundle: BundleSpec, *, line: int
 ) -> None:
     """Jiangsu rule: a parallel bundle's promised limit may not exceed its longest item's."""
     if bundle.promised_limit is None:
@@ -473,7 +514,7 @@ def _check_bundle_limit(
         ]
         if parallel_within_longest(promised=bundle.promised_limit, item_limits=limits):
             reader.problem(
-                bundle.line,
+                line,
                 f"一件事“{bundle.code} {bundle.name}”并行办理，其承诺时限"
                 f"{bundle.promised_limit.label()}超过了场景“{scenario.code}”中最长的单个事项时限",
             )

@@ -60,6 +60,9 @@ class BundleSpec:
     questions: tuple[QuestionSpec, ...]
     scenarios: tuple[ScenarioSpec, ...]
     line: int
+    # seed: from the policy document; bureau: a place's own bundle (`basis` says on what ground).
+    set_by: str = "seed"
+    basis: str = ""
 
     def item_codes(self) -> set[str]:
         return {bi.item for sc in self.scenarios for bi in sc.items}
@@ -98,6 +101,33 @@ class ContactPointSpec:
     line: int
 
 
+@dataclass(frozen=True)
+class SpeedUpListSpec:
+    """What the 提速办 list is: binding everywhere, or a 备选清单 each place picks from."""
+
+    kind: str  # compat.LIST_BINDING | compat.LIST_CANDIDATES
+    min_pick: int
+    text: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ExtensionSpec:
+    """How a place's pack differs from the pack it extends (for `kuaiban pack diff`)."""
+
+    parent: str
+    line: int  # the `extends` line
+    added_bundles: tuple[str, ...] = ()
+    # (bundle code, scenario code, the item codes the place's version adds to that scenario)
+    added_items: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # (seq, item, province's limit, the place's limit)
+    shortened: tuple[tuple[int, str, TimeLimit, TimeLimit], ...] = ()
+    picked: tuple[int, ...] = ()
+    added_speedups: tuple[int, ...] = ()
+    own_bundles: tuple[str, ...] = ()  # codes of bundles written in the place's own file
+
+
 @dataclass
 class PackSpec:
     code: str
@@ -112,6 +142,9 @@ class PackSpec:
     speedups: list[SpeedUpSpec] = field(default_factory=list)
     hot_items: list[HotItemSpec] = field(default_factory=list)
     contact_points: list[ContactPointSpec] = field(default_factory=list)
+    speedup_list: SpeedUpListSpec | None = None
+    extension: ExtensionSpec | None = None
+    basis: str = ""  # a place's pack: the decision it rests on
 
     def promised_limit_of(self, item: ItemSpec) -> TimeLimit:
         """The promised limit of an item in this pack: its speed-up entry, else the catalogue's."""

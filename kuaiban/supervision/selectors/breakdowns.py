@@ -8,15 +8,19 @@ few rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from kuaiban.applications.models import ApplicationStatus, Channel
 from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
+from kuaiban.supervision.rollups.read import rolled_sums, rollup_groups
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     applications_in,
@@ -60,6 +64,61 @@ def _application_counts() -> dict[str, Count]:
     }
 
 
+# The same three counts from the application roll-up's columns.
+_APPLICATION_SUMS = {
+    "n": Sum("received"),
+    "live": Sum("received") - Sum("withdrawn"),
+    "online": Sum("online"),
+}
+_OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
+
+
+def _applications_by(
+    scope: Scope, filters: Filters, key: str, *, window: Period | None = None
+) -> list[Mapping[str, Any]]:
+    """Application counts grouped by a column both the applications and the roll-up have."""
+    within = filters.within(window) if window else filters
+    return rollup_groups(
+        ApplicationDaily,
+        scope,
+        within,
+        keys=[key],
+        sums=_APPLICATION_SUMS,
+        live=lambda part: (
+            applications_in(scope, within.within(part))
+            .values(key)
+            .annotate(**_application_counts())
+            .order_by()
+        ),
+    )
+
+
+def subcase_outcomes(
+    scope: Scope, filters: Filters, keys: Mapping[str, str]
+) -> list[Mapping[str, Any]]:
+    """Decided / on time / overdue while running, grouped by roll-up columns (``keys``:
+    roll-up column → the sub-case's path to it)."""
+
+    def live(part: Period) -> Iterable[Mapping[str, Any]]:
+        decided, running = outcome_filter(part)
+        rows: Iterable[Mapping[str, Any]] = (
+            subcases_in(scope, filters)
+            .filter(due_at__isnull=False)
+            .filter(decided | running)
+            .values(
+                *(name for name, path in keys.items() if name == path),
+                **{name: F(path) for name, path in keys.items() if name != path},
+            )
+            .annotate(**outcome_counts(decided, running))
+            .order_by()
+        )
+        return rows
+
+    return rollup_groups(
+        SubCaseDaily, scope, filters, keys=list(keys), sums=_OUTCOME_SUMS, live=live
+    )
+
+
 def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> list[Row]:
     """One row for the focus region itself (本级) and one per region directly below it."""
     focus = filters.region_id or scope.focus_region_id
@@ -78,28 +137,13 @@ def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> lis
                 return rows[ancestor]
         return None
 
-    applications = (
-        applications_in(scope, filters)
-        .values("region_id")
-        .annotate(**_application_counts())
-        .order_by()
-    )
-    for a in applications:
+    for a in _applications_by(scope, filters, "region_id"):
         if row := row_for(a["region_id"]):
             row.applications += a["n"]
             row.live += a["live"]
             row.online += a["online"]
-    decided, running = outcome_filter(filters.period)
-    outcomes = (
-        subcases_in(scope, filters)
-        .filter(due_at__isnull=False)
-        .filter(decided | running)
-        .values("application__region_id")
-        .annotate(**outcome_counts(decided, running))
-        .order_by()
-    )
-    for o in outcomes:
-        if row := row_for(o["application__region_id"]):
+    for o in subcase_outcomes(scope, filters, {"region_id": "application__region_id"}):
+        if row := row_for(o["region_id"]):
             row.decided += o["decided"]
             row.on_time += o["on_time"]
             row.overdue_open += o["overdue_open"]
@@ -108,15 +152,11 @@ def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> lis
 
 def channel_breakdown(scope: Scope, filters: Filters) -> list[Row]:
     rows = {c.value: Row(label=str(c.label)) for c in Channel}
-    applications = (
-        applications_in(scope, filters)
-        .values("channel")
-        .annotate(**_application_counts())
-        .order_by()
-    )
-    for a in applications:
+    for a in _applications_by(scope, filters, "channel"):
         row = rows.setdefault(a["channel"], Row(label=a["channel"]))
-        row.applications, row.live, row.online = a["n"], a["live"], a["online"]
+        row.applications += a["n"]
+        row.live += a["live"]
+        row.online += a["online"]
     return list(rows.values())
 
 
@@ -148,43 +188,72 @@ def _month_of(field: str, months: list[Period]) -> Case:
 
 
 def month_breakdown(scope: Scope, filters: Filters) -> list[Row]:
-    """Applications by month submitted; sub-cases by month decided (or due, when overdue)."""
+    """Applications by month submitted; sub-cases by month decided (or due, when overdue).
+
+    The roll-ups answer by day (or whole month); the live part by month, through `_month_of`.
+    """
     window = trend_period(filters.period)
     months = _months(window)
     rows = [Row(label=f"{m.start:%Y年%m月}") for m in months]
-    applications = (
-        applications_in(scope, filters, period=False)
-        .filter(in_period("submitted_at", window))
-        .annotate(month=_month_of("submitted_at", months))
-        .values("month")
-        .annotate(**_application_counts())
-        .order_by()
-    )
-    for a in applications:
-        row = rows[a["month"]]
-        row.applications, row.live, row.online = a["n"], a["live"], a["online"]
-    decided = (
-        subcases_in(scope, filters)
-        .filter(in_period("decided_at", window), due_at__isnull=False)
-        .annotate(month=_month_of("decided_at", months))
-        .values("month")
-        .annotate(decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
-        .order_by()
-    )
-    for d in decided:
-        rows[d["month"]].decided, rows[d["month"]].on_time = d["decided"], d["on_time"]
-    overdue = (
-        subcases_in(scope, filters)
-        .filter(
-            status__in=SubCase.RUNNING,
-            due_at__gte=window.since,
-            due_at__lt=min(window.until, timezone.now()),
+    within = filters.within(window)
+
+    def month_index(found: Mapping[str, Any]) -> int:
+        if "month" in found:
+            return int(found["month"])
+        day: dt.date = found["day"]
+        return (day.year - window.start.year) * 12 + day.month - window.start.month
+
+    def applications(part: Period) -> Iterable[Mapping[str, Any]]:
+        return (
+            applications_in(scope, within.within(part))
+            .annotate(month=_month_of("submitted_at", months))
+            .values("month")
+            .annotate(**_application_counts())
+            .order_by()
         )
-        .annotate(month=_month_of("due_at", months))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for o in overdue:
-        rows[o["month"]].overdue_open = o["n"]
+
+    for a in rollup_groups(
+        ApplicationDaily,
+        scope,
+        within,
+        keys=["day"],
+        sums=_APPLICATION_SUMS,
+        live=applications,
+    ):
+        row = rows[month_index(a)]
+        row.applications += a["n"]
+        row.live += a["live"]
+        row.online += a["online"]
+
+    def outcomes(part: Period) -> Iterable[Mapping[str, Any]]:
+        subcases = subcases_in(scope, filters)
+        decided = (
+            subcases.filter(in_period("decided_at", part), due_at__isnull=False)
+            .annotate(month=_month_of("decided_at", months))
+            .values("month")
+            .annotate(
+                decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at")))
+            )
+            .order_by()
+        )
+        overdue = (
+            subcases.filter(
+                status__in=SubCase.RUNNING,
+                due_at__gte=part.since,
+                due_at__lt=min(part.until, timezone.now()),
+            )
+            .annotate(month=_month_of("due_at", months))
+            .values("month")
+            .annotate(overdue_open=Count("pk"))
+            .order_by()
+        )
+        return [*decided, *overdue]
+
+    for o in rollup_groups(
+        SubCaseDaily, scope, within, keys=["day"], sums=_OUTCOME_SUMS, live=outcomes
+    ):
+        row = rows[month_index(o)]
+        row.decided += o.get("decided") or 0
+        row.on_time += o.get("on_time") or 0
+        row.overdue_open += o.get("overdue_open") or 0
     return rows

@@ -20,24 +20,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
-from kuaiban.applications.models import ApplicationMaterial, ApplicationStatus, Provision
+from kuaiban.applications.models import (
+    Application,
+    ApplicationMaterial,
+    ApplicationStatus,
+    Provision,
+)
 from kuaiban.bundles.models import Bundle, ContactPoint, Pack, SpeedUp
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.catalogue.regions import RegionTree
-from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
+from kuaiban.supervision.rollups.read import period_parts, rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import (
-    applications_in,
-    in_period,
-    outcome_counts,
-    outcome_filter,
-    subcases_in,
-)
+from kuaiban.supervision.selectors.base import applications_in, in_period, subcases_in
+from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
 from kuaiban.supervision.selectors.figures import Rate
 
 PROVINCE_LEVEL = "省本级"
@@ -138,56 +140,82 @@ def _fill(
 ) -> None:
     region_ids = {region for region, _ in members}
     pack_ids = {pack for _, pack in members}
-    applications = applications_in(scope, filters).filter(
-        region_id__in=region_ids, pack_id__in=pack_ids
-    )
     live = ~Q(status=ApplicationStatus.WITHDRAWN)
     saved = Cast(KT("burden__materials__separate"), IntegerField()) - Cast(
         KT("burden__materials__bundled"), IntegerField()
     )
-    for a in (
-        applications.values("region_id", "pack_id", "bundle_id")
-        .annotate(n=Count("pk"), saved=Coalesce(Sum(saved, filter=live), 0))
-        .order_by()
+
+    def applications(part: Period) -> QuerySet[Application]:
+        return applications_in(scope, filters.within(part)).filter(
+            region_id__in=region_ids, pack_id__in=pack_ids
+        )
+
+    for a in rollup_groups(
+        ApplicationDaily,
+        scope,
+        filters,
+        keys=["region_id", "pack_id", "bundle_id"],
+        sums={
+            "n": Sum("received"),
+            "saved": Sum("materials_separate") - Sum("materials_bundled"),
+            "commitments": Sum("provision_commitment"),
+        },
+        live=lambda part: (
+            applications(part)
+            .values("region_id", "pack_id", "bundle_id")
+            .annotate(n=Count("pk"), saved=Coalesce(Sum(saved, filter=live), 0))
+            .order_by()
+        ),
     ):
         for row in members.get((a["region_id"], a["pack_id"]), []):
             row.applications += a["n"]
-            row.bundles.add(a["bundle_id"])
-            row.materials_cut += a["saved"]
-    for m in (
-        ApplicationMaterial.objects.filter(
-            provision=Provision.COMMITMENT, application__in=applications.filter(live).values("pk")
+            if a["n"]:
+                row.bundles.add(a["bundle_id"])
+            row.materials_cut += (a["saved"] or 0) + a.get("commitments", 0)
+    parts = period_parts(filters.period, filters.covered)
+    if parts.live is not None:
+        for m in (
+            ApplicationMaterial.objects.filter(
+                provision=Provision.COMMITMENT,
+                application__in=applications(parts.live).filter(live).values("pk"),
+            )
+            .values("application__region_id", "application__pack_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
+                row.materials_cut += m["n"]
+    used = {
+        (u["region_id"], u["pack_id"], u["item_id"])
+        for u in rollup_groups(
+            SubCaseDaily,
+            scope,
+            filters,
+            keys=["region_id", "pack_id", "item_id"],
+            sums={"received": Sum("received")},
+            live=lambda part: (
+                subcases_in(scope, filters)
+                .filter(in_period("application__submitted_at", part))
+                .values(
+                    "item_id",
+                    region_id=F("application__region_id"),
+                    pack_id=F("application__pack_id"),
+                )
+                .annotate(received=Count("pk"))
+                .order_by()
+            ),
         )
-        .values("application__region_id", "application__pack_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
-            row.materials_cut += m["n"]
-    subcases = subcases_in(scope, filters).filter(
-        application__region_id__in=region_ids, application__pack_id__in=pack_ids
-    )
-    used = list(
-        subcases.filter(in_period("application__submitted_at", filters.period))
-        .values_list("application__region_id", "application__pack_id", "item_id")
-        .distinct()
-        .order_by()
-    )
+        if u["received"] and (u["region_id"], u["pack_id"]) in members
+    }
     packs = {p.pk: p for p in Pack.objects.filter(pk__in=pack_ids)}
     sped_up = _sped_up(packs, {item for _, _, item in used})
     for region_id, pack_id, item_id in used:
         if (pack_id, item_id) in sped_up:
             for row in members.get((region_id, pack_id), []):
                 row.items.add(item_id)
-    decided, running = outcome_filter(filters.period)
-    for o in (
-        subcases.filter(due_at__isnull=False)
-        .filter(decided | running)
-        .values("application__region_id", "application__pack_id")
-        .annotate(**outcome_counts(decided, running))
-        .order_by()
-    ):
-        for row in members.get((o["application__region_id"], o["application__pack_id"]), []):
+    keys = {"region_id": "application__region_id", "pack_id": "application__pack_id"}
+    for o in subcase_outcomes(scope, filters, keys):
+        for row in members.get((o["region_id"], o["pack_id"]), []):
             row.on_time += o["on_time"]
             row.settled += o["decided"] + o["overdue_open"]
 

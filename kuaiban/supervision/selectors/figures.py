@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import Func
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -25,7 +26,9 @@ from kuaiban.applications.models import (
     Provision,
 )
 from kuaiban.ratings.models import StepKind, TicketStatus, TicketStep
-from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.models import ApplicationDaily, RatingDaily
+from kuaiban.supervision.rollups.read import rollup_total
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     BAD_LEVEL,
@@ -91,24 +94,39 @@ def no_visit() -> Q:
     return ~Q(channel=Channel.WINDOW) & Q(burden__visits__bundled=0)
 
 
-def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
-    applications = applications_in(scope, filters)
+def application_measures() -> dict[str, Func]:
+    """Every count and sum the application figures add up (also each roll-up row's columns)."""
     live = ~Q(status=ApplicationStatus.WITHDRAWN)
     finished = Q(status__in=Application.FINISHED)
-    sums = {
-        f"{kind}_{side}": _burden_sum(kind, side)
-        for kind in BURDEN_KINDS
-        for side in ("separate", "bundled")
+    return {
+        "received": Count("pk"),
+        "withdrawn": Count("pk", filter=~live),
+        "online": Count("pk", filter=live & no_visit()),
+        "window": Count("pk", filter=live & Q(channel=Channel.WINDOW)),
+        "finished": Count("pk", filter=finished),
+        "rated": Count(
+            "pk", filter=finished & Q(rating__isnull=False) & Q(rating__is_default=False)
+        ),
+        **{
+            f"{kind}_{side}": _burden_sum(kind, side)
+            for kind in BURDEN_KINDS
+            for side in ("separate", "bundled")
+        },
     }
-    row = applications.aggregate(
-        received=Count("pk"),
-        withdrawn=Count("pk", filter=~live),
-        online=Count("pk", filter=live & no_visit()),
-        window=Count("pk", filter=live & Q(channel=Channel.WINDOW)),
-        finished=Count("pk", filter=finished),
-        rated=Count("pk", filter=finished & Q(rating__isnull=False) & Q(rating__is_default=False)),
-        **sums,
+
+
+def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
+    row = rollup_total(
+        ApplicationDaily,
+        scope,
+        filters,
+        measures=application_measures(),
+        live=lambda part: applications_in(scope, filters.within(part)),
     )
+    return application_figures_from(row)
+
+
+def application_figures_from(row: dict[str, int]) -> ApplicationFigures:
     live_count = row["received"] - row["withdrawn"]
     return ApplicationFigures(
         received=row["received"],
@@ -124,13 +142,21 @@ def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
     )
 
 
+def material_measures() -> dict[str, Func]:
+    return {f"provision_{p.value}": Count("pk", filter=Q(provision=p.value)) for p in Provision}
+
+
 def material_figures(scope: Scope, filters: Filters) -> dict[str, int]:
     """Materials of the period's live applications, by how they were provided."""
-    applications = applications_in(scope, filters).exclude(status=ApplicationStatus.WITHDRAWN)
-    row = ApplicationMaterial.objects.filter(application__in=applications.values("pk")).aggregate(
-        **{p.value: Count("pk", filter=Q(provision=p.value)) for p in Provision}
-    )
-    return {p.value: row[p.value] for p in Provision}
+
+    def live(part: Period) -> QuerySet[ApplicationMaterial]:
+        applications = applications_in(scope, filters.within(part)).exclude(
+            status=ApplicationStatus.WITHDRAWN
+        )
+        return ApplicationMaterial.objects.filter(application__in=applications.values("pk"))
+
+    row = rollup_total(ApplicationDaily, scope, filters, measures=material_measures(), live=live)
+    return {p.value: row[f"provision_{p.value}"] for p in Provision}
 
 
 def materials_cut(burden: dict[str, BurdenFigure], materials: dict[str, int]) -> int:
@@ -151,8 +177,8 @@ class RatingFigures:
     by_level: dict[int, int]
 
 
-def rating_figures(scope: Scope, filters: Filters) -> RatingFigures:
-    ratings = ratings_in(scope, filters)
+def rating_measures() -> dict[str, Func]:
+    """Every count the rating figures add up (also each roll-up row's columns)."""
     counted = Q(excluded=False)
     bad = Q(level__lte=BAD_LEVEL)
     called_back = Exists(
@@ -163,16 +189,26 @@ def rating_figures(scope: Scope, filters: Filters) -> RatingFigures:
             done_at__lte=F("due_at"),
         )
     )
-    row = ratings.aggregate(
-        total=Count("pk"),
-        counted=Count("pk", filter=counted),
-        good=Count("pk", filter=counted & Q(level__gte=GOOD_LEVEL)),
-        bad=Count("pk", filter=bad),
-        bad_real_name=Count("pk", filter=bad & Q(real_name=True)),
-        called_back=Count("pk", filter=bad & Q(real_name=True) & Q(called_back)),
-        bad_counted=Count("pk", filter=bad & counted),
-        rectified=Count("pk", filter=bad & counted & Q(ticket__status=TicketStatus.CLOSED)),
+    return {
+        "total": Count("pk"),
+        "counted": Count("pk", filter=counted),
+        "good": Count("pk", filter=counted & Q(level__gte=GOOD_LEVEL)),
+        "bad": Count("pk", filter=bad),
+        "bad_real_name": Count("pk", filter=bad & Q(real_name=True)),
+        "called_back": Count("pk", filter=bad & Q(real_name=True) & Q(called_back)),
+        "bad_counted": Count("pk", filter=bad & counted),
+        "rectified": Count("pk", filter=bad & counted & Q(ticket__status=TicketStatus.CLOSED)),
         **{f"level_{n}": Count("pk", filter=counted & Q(level=n)) for n in range(1, 6)},
+    }
+
+
+def rating_figures(scope: Scope, filters: Filters) -> RatingFigures:
+    row = rollup_total(
+        RatingDaily,
+        scope,
+        filters,
+        measures=rating_measures(),
+        live=lambda part: ratings_in(scope, filters.within(part)),
     )
     return RatingFigures(
         total=row["total"],

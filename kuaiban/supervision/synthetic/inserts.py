@@ -5,7 +5,9 @@ than the database itself once millions of rows are written. Generated rows are p
 so each column gets one adapter chosen once (the database backend's own date-time, date and
 JSON adapters; everything else passes through), and a batch goes as one statement with
 ``RETURNING id`` (PostgreSQL, SQLite ≥ 3.35), whose ids are set on the objects so that their
-children can point at them. No signals are sent and no ``auto_now`` value is filled in: the
+children can point at them. On PostgreSQL the batch goes by ``COPY`` instead, with ids drawn
+from the table's sequence beforehand (psycopg's parsing of a 30,000-parameter statement cost
+more than the database). No signals are sent and no ``auto_now`` value is filled in: the
 objects carry every value.
 """
 
@@ -49,6 +51,33 @@ def _link_parents(objects: Sequence[Model], fields: list[Field[Any, Any]]) -> No
                     setattr(obj, field.attname, parent.pk)
 
 
+def _copy(
+    model: type[Model],
+    objects: Sequence[Model],
+    fields: list[Field[Any, Any]],
+    adapters: list[tuple[str, Adapter]],
+) -> None:
+    """PostgreSQL: ids taken from the table's sequence in one query, then one ``COPY``."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    pk_column = meta.pk.column
+    columns = ", ".join(quote(c) for c in [pk_column, *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk_column, len(objects)],
+        )
+        pks = [pk for (pk,) in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, pk in zip(objects, pks, strict=True):
+                copy.write_row([pk, *(adapt(getattr(obj, name)) for name, adapt in adapters)])
+    for obj, pk in zip(objects, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def fast_insert(model: type[Model], objects: Sequence[Model]) -> None:
     if not objects:
         return
@@ -56,6 +85,9 @@ def fast_insert(model: type[Model], objects: Sequence[Model]) -> None:
     fields: list[Field[Any, Any]] = [f for f in meta.concrete_fields if not f.primary_key]
     _link_parents(objects, fields)
     adapters = [(f.attname, _adapter(f)) for f in fields]
+    if connection.vendor == "postgresql":
+        _copy(model, objects, fields, adapters)
+        return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"

@@ -132,8 +132,14 @@ def world_prepare(*, rng: random.Random) -> World:
     packs = list(Pack.objects.select_related("region").order_by("code"))
     if not packs:
         raise ValueError("没有已加载的政策包，请先运行 kuaiban pack load")
-    _regions_ensure({p.region.code for p in packs})
+    _regions_ensure({p.region.code[:2] + "0000" for p in packs})
     places = {p.pk: _places(p.region) for p in packs}
+    # Where a city's own pack (extending its province's) covers a place, applications there use
+    # that pack, as real ones do (`bundles.selectors.pack_for_region`).
+    covered = {place.region_id for p in packs if p.extends_id for place in places[p.pk]}
+    for pack in packs:
+        if pack.extends_id is None:
+            places[pack.pk] = [pl for pl in places[pack.pk] if pl.region_id not in covered]
     user, _ = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"role": Role.PERSON, "display_name": "合成历史数据", "is_active": False},
@@ -154,13 +160,15 @@ def _regions_ensure(provinces: set[str]) -> None:
 
 
 def _places(province: Region) -> list[Place]:
-    regions = [province]
-    cities = list(Region.objects.filter(parent=province).order_by("code"))
-    regions += cities
-    regions += list(Region.objects.filter(parent__in=cities).order_by("code"))
-    agencies: dict[int, dict[str, int]] = {}
-    for region in [province, *cities]:
-        agencies[region.pk] = _agencies_ensure(region)
+    """A province's pack: the province, its cities and their counties; a city's own pack: the
+    city and its counties. Each place is served by its city's agencies (the province's own)."""
+    if province.level == RegionLevel.CITY:
+        tops, cities = [], [province]
+    else:
+        tops, cities = [province], list(Region.objects.filter(parent=province).order_by("code"))
+    counties = list(Region.objects.filter(parent__in=cities).order_by("code"))
+    regions = [*tops, *cities, *counties]
+    agencies = {region.pk: _agencies_ensure(region) for region in [*tops, *cities]}
     return [
         Place(r.pk, r.code, r.level, agencies.get(r.pk) or agencies[r.parent_id or province.pk])
         for r in regions

@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from kuaiban.accounts.selectors import staffed_agency_ids
-from kuaiban.bundles.packfile.diff import BundleNotInPack, format_diff, pack_diff
+from kuaiban.bundles.packfile.diff import (
+    BundleNotInPack,
+    format_diff,
+    format_extension,
+    pack_diff,
+)
 from kuaiban.bundles.packfile.files import (
     PackFile,
     PackInvalid,
@@ -38,9 +43,11 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="校验并加载（重复加载不产生重复数据）")
         load.add_argument("files", nargs="*", type=Path, help="默认加载 packs/ 下的全部政策包")
         load.add_argument("--catalogue", type=Path)
-        diff = sub.add_parser("diff", help="比较两个政策包的一件事")
+        diff = sub.add_parser(
+            "diff", help="比较两个政策包的一件事；只给一个市县政策包时，与它扩展的上级政策包比较"
+        )
         diff.add_argument("a", type=Path)
-        diff.add_argument("b", type=Path)
+        diff.add_argument("b", type=Path, nargs="?")
         diff.add_argument(
             "--bundle", nargs=2, metavar=("A", "B"), help="只比较这两个一件事（序号或名称）"
         )
@@ -95,14 +102,22 @@ class Command(BaseCommand):
         for result in results:
             self.stdout.write(result.summary())
 
-    def _diff(self, a: Path, b: Path, bundle: list[str] | None, catalogue: Path | None) -> None:
+    def _diff(
+        self, a: Path, b: Path | None, bundle: list[str] | None, catalogue: Path | None
+    ) -> None:
         try:
             first = read_pack(a, catalogue_path=catalogue)
-            second = read_pack(b, catalogue_path=catalogue)
+            second = read_pack(b, catalogue_path=catalogue) if b else None
         except PackInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError("政策包未通过校验，无法比较") from None
+        if second is None:
+            if first.parent is None:
+                raise CommandError(f"{a} 没有扩展其他政策包（extends），请给出要比较的第二个文件")
+            text = format_extension(first.spec, first.parent.spec, first.catalogue)
+            self.stdout.write(text, ending="")
+            return
         try:
             pairs = pack_diff(
                 first.spec, second.spec, only=(bundle[0], bundle[1]) if bundle else None
@@ -122,11 +137,23 @@ def route_problems(pack_file: PackFile) -> list[Problem]:
     runs only against a migrated database that has the province's cities.
     """
     spec = pack_file.spec
+    extension = spec.extension
     lines: dict[str, int] = {}
-    for bundle in spec.bundles:
+    # An item is reported at the place's own line where it writes one, else at `extends` (an
+    # inherited bundle's lines are in the other file).
+    for bundle in sorted(
+        spec.bundles, key=lambda b: extension is not None and b.code not in extension.own_bundles
+    ):
+        inherited = extension is not None and bundle.code not in extension.own_bundles
         for scenario in bundle.scenarios:
             for item in scenario.items:
-                lines.setdefault(item.item, item.line)
+                line = extension.line if extension is not None and inherited else item.line
+                lines.setdefault(item.item, line)
+    if extension is not None:  # the 提速办 rows a place writes must be servable there too
+        chosen = set(extension.picked) | set(extension.added_speedups)
+        for speedup in spec.speedups:
+            if speedup.seq in chosen:
+                lines.setdefault(speedup.item, speedup.line)
     try:
         known = {i.code: i for i in ServiceItem.objects.filter(code__in=lines)}
         items = [
@@ -138,7 +165,7 @@ def route_problems(pack_file: PackFile) -> list[Problem]:
             )
             for code in lines
         ]
-        gaps = route_gaps(province_code=spec.region_code, items=items, staffed=staffed_agency_ids())
+        gaps = route_gaps(region_code=spec.region_code, items=items, staffed=staffed_agency_ids())
     except DatabaseError:
         return []  # no database yet: the file itself is what is being checked
     return [

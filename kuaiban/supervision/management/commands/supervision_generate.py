@@ -50,6 +50,11 @@ class Command(BaseCommand):
             help="历史截止时间 YYYY-MM-DD[THH:MM]（北京时间，默认现在）；同一种子与截止时间生成相同数据",
         )
         parser.add_argument("--clear", action="store_true", help="先删除以前生成的数据")
+        parser.add_argument(
+            "--no-rollups",
+            action="store_true",
+            help="生成后不重建监督统计日汇总（之后由工作进程逐步汇总，或运行 supervision_rollup）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcases"] is None and not options["clear"]:
@@ -67,6 +72,7 @@ class Command(BaseCommand):
                 batch=options["batch"],
                 as_of=options["as_of"],
                 progress=progress,
+                rollups=not options["no_rollups"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
@@ -74,6 +80,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"生成办件 {result.applications:,} 件、子件 {result.subcases:,} 件，"
-                f"共写入 {result.rows:,} 行；用时 {result.seconds:.1f} 秒，{rate:,.0f} 子件/秒。"
+                f"共写入 {result.rows:,} 行；用时 {result.seconds:.1f} 秒，{rate:,.0f} 子件/秒"
+                + (
+                    f"；日汇总用时 {result.rollup_seconds:.1f} 秒。"
+                    if result.rollup_seconds
+                    else "。"
+                )
             )
         )

@@ -1,0 +1,152 @@
+"""Reading the roll-ups: which part of a period they answer, and their rows under a scope and
+filters.
+
+A period splits into the whole days the roll-ups hold (read from `ApplicationDaily`,
+`SubCaseDaily`, `RatingDaily`: whole months from the month rows, the other days from the day
+rows) and the rest — today, and any day not rolled up yet — read live from the raw rows by the
+same selectors as before. Each figure adds the two parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models.expressions import Func
+from django.db.models.functions import Coalesce
+
+from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.models import ApplicationDaily, RatingDaily, SubCaseDaily
+from kuaiban.supervision.scope import Scope
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Parts:
+    rolled: Period | None  # whole days read from the roll-ups
+    live: Period | None  # the rest, read from the raw rows
+
+
+def period_parts(period: Period, covered: tuple[dt.date, dt.date] | None) -> Parts:
+    """``covered`` = (first day, first day not) held by the roll-ups. The roll-ups answer the
+    period's first days when they hold its first day; everything after is read live."""
+    if covered is None or not covered[0] <= period.start < covered[1]:
+        return Parts(rolled=None, live=period)
+    last = min(period.end, covered[1] - dt.timedelta(days=1))
+    live = Period(last + dt.timedelta(days=1), period.end) if last < period.end else None
+    return Parts(rolled=Period(period.start, last), live=live)
+
+
+def months_within(period: Period) -> list[dt.date]:
+    """The first days of the months lying wholly inside the period."""
+    firsts = []
+    day = period.start if period.start.day == 1 else _next_month(period.start)
+    while _next_month(day) - dt.timedelta(days=1) <= period.end:
+        firsts.append(day)
+        day = _next_month(day)
+    return firsts
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def day_condition(period: Period) -> Q:
+    """The month rows of the whole months inside the period, the day rows of the other days."""
+    firsts = months_within(period)
+    if not firsts:
+        return Q(whole_month=False, day__gte=period.start, day__lte=period.end)
+    condition = Q(whole_month=True, day__in=firsts)
+    before, after = firsts[0], _next_month(firsts[-1])
+    if period.start < before:
+        condition |= Q(whole_month=False, day__gte=period.start, day__lt=before)
+    if after <= period.end:
+        condition |= Q(whole_month=False, day__gte=after, day__lte=period.end)
+    return condition
+
+
+def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) -> QuerySet[M]:
+    """The roll-up rows of ``period`` (whole rolled-up days) under the scope and filters —
+    the same WHERE clauses as `selectors/base.py`, on the roll-up's own columns."""
+    rows: QuerySet[M] = model._default_manager.filter(day_condition(period))
+    for region_ids in (scope.region_ids, filters.region_ids):
+        if region_ids is not None:
+            rows = rows.filter(region_id__in=region_ids)
+    if filters.pack_id is not None:
+        rows = rows.filter(pack_id=filters.pack_id)
+    if filters.bundle_id is not None:
+        rows = rows.filter(bundle_id=filters.bundle_id)
+    agencies = {a for a in (scope.agency_id, filters.agency_id) if a is not None}
+    if model is SubCaseDaily:
+        if filters.item_id is not None:
+            rows = rows.filter(item_id=filters.item_id)
+        for agency in agencies:
+            rows = rows.filter(agency_id=agency)
+        return rows
+    # Applications and ratings: the rows of “any item” or of the chosen item.
+    rows = rows.filter(item_id=filters.item_id) if filters.item_id else rows.filter(item=None)
+    if model is RatingDaily:
+        for agency in agencies:
+            rows = rows.filter(agency_id=agency)
+        return rows
+    assert model is ApplicationDaily
+    if len(agencies) > 1:
+        return rows.none()  # one sub-case cannot be at two agencies
+    if agencies:
+        return rows.filter(agency_id=agencies.pop())
+    return rows.filter(agency=None)
+
+
+def sums_of(measures: Mapping[str, Func]) -> dict[str, Coalesce]:
+    """The sum of each measure's column over roll-up rows."""
+    return {name: Coalesce(Sum(name), 0) for name in measures}
+
+
+def rollup_total(
+    model: type[Model],
+    scope: Scope,
+    filters: Filters,
+    *,
+    measures: Mapping[str, Func],
+    live: Callable[[Period], QuerySet[Any]],
+) -> dict[str, int]:
+    """Each measure over the period: the roll-ups' part plus the live part (``live``: the raw
+    rows of a part of the period, which the measures aggregate)."""
+    parts = period_parts(filters.period, filters.covered)
+    total: Counter[str] = Counter(dict.fromkeys(measures, 0))
+    if parts.rolled is not None:
+        rows = rollup_rows(model, scope, filters, parts.rolled)
+        total.update({k: v or 0 for k, v in rows.aggregate(**sums_of(measures)).items()})
+    if parts.live is not None:
+        total.update({k: v or 0 for k, v in live(parts.live).aggregate(**measures).items()})
+    return dict(total)
+
+
+def rollup_groups(
+    model: type[Model],
+    scope: Scope,
+    filters: Filters,
+    *,
+    keys: Sequence[str],
+    sums: Mapping[str, Any],
+    live: Callable[[Period], Iterable[Mapping[str, Any]]],
+) -> list[Mapping[str, Any]]:
+    """Grouped rows of both parts, to be added up by the caller: the roll-ups' rows grouped
+    by ``keys`` with ``sums``, then the live rows (which must use the same names)."""
+    parts = period_parts(filters.period, filters.covered)
+    found: list[Mapping[str, Any]] = []
+    if parts.rolled is not None:
+        rows = rollup_rows(model, scope, filters, parts.rolled)
+        found.extend(rows.values(*keys).annotate(**sums).order_by())
+    if parts.live is not None:
+        found.extend(live(parts.live))
+    return found
+
+
+def rolled_sums(*names: str) -> dict[str, Sum]:
+    return {name: Sum(name) for name in names}

@@ -1,0 +1,165 @@
+"""The daily roll-ups: every figure read through them equals the one computed from the raw
+rows (generated history plus the hand-made ledger, every scope, filters and periods); the
+worker keeps them current; the command rebuilds a period with progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.models import Application
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.catalogue.regions import RegionTree
+from kuaiban.deliveries.runner import WorkerLoop
+from kuaiban.ratings.models import Rating, RatingSubject
+from kuaiban.supervision.dashboard import Context, overview_load
+from kuaiban.supervision.filters import Filters, Period, filter_choices, filters_parse
+from kuaiban.supervision.models import ApplicationDaily, RollupRange, SubCaseDaily
+from kuaiban.supervision.rollups.read import day_condition, months_within
+from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollup_refresh
+from kuaiban.supervision.scope import scope_for
+from kuaiban.supervision.selectors.contact_points import contact_point_rows
+from kuaiban.supervision.services import history_generate
+from tests.supervision.ledger import NOW
+
+pytestmark = pytest.mark.django_db
+
+TODAY = NOW.date()
+PERIODS = [
+    "",  # this month up to today
+    f"from={TODAY - dt.timedelta(days=364)}&to={TODAY}",  # a year: whole months and days
+    "from=2024-11-12&to=2025-02-03",  # starts and ends inside a month
+    f"from={TODAY - dt.timedelta(days=1)}&to={TODAY - dt.timedelta(days=1)}",  # yesterday
+]
+
+
+def _filters(user: User, query: str) -> tuple[Context, Context]:
+    """(read through the roll-ups, read live) for the same user, filters and period."""
+    tree = RegionTree.load()
+    scope = scope_for(user, tree=tree)
+    choices = filter_choices(scope=scope, tree=tree)
+    result = filters_parse(QueryDict(query), scope=scope, tree=tree, choices=choices)
+    assert result.filters is not None, result.errors
+    rolled: Filters = result.filters
+    assert rolled.covered is not None
+    return Context(scope, rolled, tree), Context(
+        scope, dataclasses.replace(rolled, covered=None), tree
+    )
+
+
+def _assert_same(user: User, query: str) -> None:
+    rolled, live = _filters(user, query)
+    assert overview_load(rolled) == overview_load(live), query
+    tree = rolled.tree
+    assert contact_point_rows(rolled.scope, rolled.filters, tree=tree) == contact_point_rows(
+        live.scope, live.filters, tree=tree
+    ), query
+
+
+@pytest.fixture
+def history(world, ledger) -> dict[str, User]:  # type: ignore[no-untyped-def]
+    history_generate(subcases=1500, seed=11, batch=800, as_of=NOW)
+    first = Application.objects.order_by("submitted_at").first()
+    assert first is not None
+    rollup_rebuild(first=first.submitted_at.date(), last=TODAY - dt.timedelta(days=1))
+    return world
+
+
+def _filter_values(user: User) -> list[str]:
+    """A pack, a bundle, an item, an agency, a region and an item at an agency, all in use."""
+    sub = SubCase.objects.filter(agency__isnull=False).select_related(
+        "application__pack", "application__region", "item", "agency"
+    )
+    tree = RegionTree.load()
+    scope = scope_for(user, tree=tree)
+    if scope.region_ids is not None:
+        sub = sub.filter(application__region_id__in=scope.region_ids)
+    if scope.agency_id is not None:
+        sub = sub.filter(agency_id=scope.agency_id)
+    s = sub.order_by("pk").first()
+    assert s is not None
+    a = s.application
+    values = [
+        f"pack={a.pack.code}",
+        f"pack={a.pack.code}&bundle={a.bundle_id}",
+        f"item={s.item.code}",
+        f"region={a.region.code}",
+        f"item={s.item.code}&agency={s.agency.code}" if scope.agency_id is None else "",
+    ]
+    if scope.agency_id is None:
+        values.append(f"agency={s.agency.code}")
+    return [v for v in values if v]
+
+
+def test_every_figure_read_through_the_rollups_equals_the_raw_count(history) -> None:
+    for username in ("admin", "supervisor-sx", "supervisor-jn", "officer-ty-si"):
+        user = history[username]
+        for period in PERIODS:
+            _assert_same(user, period)
+            for values in _filter_values(user):
+                _assert_same(user, f"{values}&{period}" if period else values)
+
+
+def test_a_figure_changed_on_a_past_day_is_caught_by_the_next_refresh(history) -> None:
+    user = history["admin"]
+    query = f"from={TODAY - dt.timedelta(days=364)}&to={TODAY}"
+    running = SubCase.objects.filter(
+        status__in=SubCase.RUNNING, due_at__lt=NOW, application__submitted_at__lt=NOW.replace(day=1)
+    ).first()
+    assert running is not None
+    running.status, running.decided_at = SubCaseStatus.APPROVED, NOW
+    running.save(update_fields=["status", "decided_at"])
+    unrated = Application.objects.filter(
+        status__in=Application.FINISHED, rating__isnull=True, submitted_at__lt=NOW.replace(day=1)
+    ).first()
+    assert unrated is not None
+    Rating.objects.create(
+        subject=RatingSubject.CASE,
+        application=unrated,
+        level=1,
+        real_name=True,
+        region_id=unrated.region_id,
+        rated_at=NOW,
+    )
+    rolled, live = _filters(user, query)
+    assert overview_load(rolled) != overview_load(live)  # the roll-ups are behind
+    result = rollup_refresh()
+    assert result.days >= 2
+    _assert_same(user, query)
+
+
+def test_the_worker_pass_rolls_up_the_days_that_ended(world, ledger, settings) -> None:
+    settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS = 300
+    assert not RollupRange.objects.exists()
+    WorkerLoop(worker_id="test").run_pass(sweep=True)
+    state = RollupRange.objects.get()
+    assert state.until == TODAY  # today is read live
+    assert SubCaseDaily.objects.filter(day__lt=TODAY).exists()
+    assert not ApplicationDaily.objects.filter(day__gte=TODAY).exists()
+    _assert_same(world["supervisor-sd"], "")
+
+
+def test_the_command_rebuilds_a_period_with_progress(history) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "supervision_rollup", "--from", "2025-01-01", "--to", "2025-01-31", stdout=out, stderr=err
+    )
+    assert "汇总 31 天" in out.getvalue()
+    assert "31/31" in err.getvalue()
+    assert ApplicationDaily.objects.filter(whole_month=True, day=dt.date(2025, 1, 1)).exists()
+    _assert_same(history["admin"], "from=2025-01-01&to=2025-01-31")
+
+
+def test_whole_months_come_from_the_month_rows() -> None:
+    period = Period(dt.date(2024, 11, 12), dt.date(2025, 2, 3))
+    assert months_within(period) == [dt.date(2024, 12, 1), dt.date(2025, 1, 1)]
+    assert months_within(Period(dt.date(2025, 1, 1), dt.date(2025, 1, 30))) == []
+    assert months_within(Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))) == [dt.date(2025, 1, 1)]
+    condition = str(day_condition(period))
+    assert "whole_month" in condition
