@@ -1,8 +1,10 @@
-"""The worker loop (drain + sweep, then a short sleep) for `kuaiban worker` and the web process.
+"""The worker loop (drain + sweep, then wait) for `kuaiban worker` and the web process.
 
-``kuaiban worker`` runs it in the foreground on as many machines as needed. For the embedded
-default (SQLite, ``make demo``) the same loop runs in a daemon thread of the development server
-when ``KUAIBAN_INPROCESS_WORKER`` is on, so the demo needs no second process.
+``kuaiban worker`` runs it in the foreground on as many machines as needed; each delivers on a
+pool of threads (``--concurrency``) and, on PostgreSQL, waits for the NOTIFY of the next enqueue
+instead of polling (``kuaiban.integrations.wakeup``). For the embedded default (SQLite,
+``make demo``) the same loop runs in a daemon thread of the development server when
+``KUAIBAN_INPROCESS_WORKER`` is on, so the demo needs no second process; it polls.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
+from kuaiban.integrations.pool import DeliveryPool
+from kuaiban.integrations.wakeup import OutboxWakeup
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 from kuaiban.monitoring.services import heartbeat_record
 from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
@@ -29,6 +33,7 @@ logger = logging.getLogger("kuaiban.worker")
 
 _HEARTBEAT_SECONDS = 60.0  # an idle worker's log line
 _BEAT_SECONDS = 10.0  # its heartbeat row (kuaiban.monitoring)
+INPROCESS_CONCURRENCY = 4  # the demo's deliveries: few, and SQLite takes one writer at a time
 _ERROR_PAUSE_SECONDS = 5.0
 
 
@@ -55,17 +60,23 @@ class PassResult:
 
 
 class WorkerLoop:
-    """One pass drains up to ``limit`` messages and, every ``sweep_every`` seconds, sweeps."""
+    """One pass drains up to ``limit`` messages and, every ``sweep_every`` seconds, sweeps.
+
+    With ``concurrency`` > 1 the messages are delivered on that many threads; between passes
+    that found less than ``limit`` an idle worker waits up to ``idle_sleep`` seconds, woken
+    early by the NOTIFY of an enqueue on PostgreSQL.
+    """
 
     def __init__(
         self,
         *,
         worker_id: str,
-        limit: int = 100,
+        limit: int = 500,
         idle_sleep: float = 1.0,
         sweep_every: float = 60.0,
         lease: dt.timedelta | None = None,
         stop: threading.Event | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.worker_id = worker_id
         self.limit = limit
@@ -73,6 +84,8 @@ class WorkerLoop:
         self.sweep_every = sweep_every
         self.lease = lease
         self.stop = stop or threading.Event()
+        self.concurrency = concurrency
+        self._pool: DeliveryPool | None = None
         self._passes = 0
         self._next_sweep = 0.0
         self._next_rollup = 0.0
@@ -88,11 +101,14 @@ class WorkerLoop:
         self._passes += 1
         _connections_refresh()
         try:
+            if self._pool is None and self.concurrency > 1:
+                self._pool = DeliveryPool(size=self.concurrency)
             drained = outbox_drain(
                 limit=self.limit,
                 worker_id=self.worker_id,
                 lease=self.lease,
                 should_stop=self.stop.is_set,
+                pool=self._pool,
             )
             swept = None
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
@@ -124,21 +140,34 @@ class WorkerLoop:
         )
         self._next_beat = time.monotonic() + _BEAT_SECONDS
 
+    def close(self) -> None:
+        """Let the delivery threads finish and close their database connections."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
     def run_forever(self, *, start_delay: float = 0.0) -> None:
         logger.info("工作进程 %s 已启动", self.worker_id)
         self.stop.wait(start_delay)
-        while not self.stop.is_set():
-            try:
-                result = self.run_pass()
-            except Exception:  # the database is away (failover, restart): wait and go on
-                logger.exception(
-                    "工作进程 %s 本轮出错，%g 秒后重试", self.worker_id, _ERROR_PAUSE_SECONDS
-                )
-                self.stop.wait(_ERROR_PAUSE_SECONDS)
-                continue
-            self._log(result)
-            if result.drain.claimed < self.limit:
-                self.stop.wait(self.idle_sleep)
+        # Listening starts before the first claim, so no enqueue between the two is missed.
+        wakeup = OutboxWakeup(stop=self.stop)
+        try:
+            while not self.stop.is_set():
+                try:
+                    wakeup.listening()
+                    result = self.run_pass()
+                except Exception:  # the database is away (failover, restart): wait and go on
+                    logger.exception(
+                        "工作进程 %s 本轮出错，%g 秒后重试", self.worker_id, _ERROR_PAUSE_SECONDS
+                    )
+                    self.stop.wait(_ERROR_PAUSE_SECONDS)
+                    continue
+                self._log(result)
+                if result.drain.claimed < self.limit:
+                    wakeup.wait(self.idle_sleep)
+        finally:
+            wakeup.close()
+            self.close()
         logger.info("工作进程 %s 已停止（共 %d 轮）", self.worker_id, self._passes)
 
     def _log(self, result: PassResult) -> None:
@@ -194,7 +223,11 @@ def inprocess_start(*, idle_sleep: float = 2.0) -> threading.Thread:
     global _inprocess_thread
     with _inprocess_lock:
         if _inprocess_thread is None or not _inprocess_thread.is_alive():
-            loop = WorkerLoop(worker_id=default_worker_id(":web"), idle_sleep=idle_sleep)
+            loop = WorkerLoop(
+                worker_id=default_worker_id(":web"),
+                idle_sleep=idle_sleep,
+                concurrency=INPROCESS_CONCURRENCY,
+            )
             _inprocess_thread = threading.Thread(
                 target=loop.run_forever,
                 kwargs={"start_delay": idle_sleep},  # let the server finish starting

@@ -1,16 +1,26 @@
-"""One signed-or-not JSON POST over the standard library, for webhooks and the SMS gateway.
+"""One JSON POST over a kept-open connection (the standard library's ``http.client``), for
+webhooks and the SMS gateway.
 
-No redirects are followed (a redirect could carry the payload to another host), the time limit
-covers connecting and waiting for the answer, and only a 2xx status counts as delivered.
-Anything else raises ``DeliveryFailed`` with a short reason, never the body we sent.
+Each delivery thread keeps one open connection per receiver and reuses it: a delivery costs
+one request, not a TCP (and TLS) handshake as well. The request line, headers and body leave in
+one write. A kept connection the receiver has meanwhile closed is noticed when nothing comes
+back on it, and the request is sent once more on a fresh one (the same Idempotency-Key, so even
+a receiver that did get the first copy applies it once). No redirects are followed (a redirect
+could carry the payload to another host), nothing else is retried here (the outbox retries with
+back-off), the time limit covers connecting and each wait for the answer, and only a 2xx status
+counts as delivered. Anything else raises ``DeliveryFailed`` with a short reason, never the
+body we sent. Proxies from the environment are not used: receivers are reached directly.
+
+Why not urllib3 or requests: on this path they write the headers and the body separately;
+measured against a loopback receiver that cost about four times the CPU per request.
 """
 
 from __future__ import annotations
 
 import http.client
-import urllib.error
-import urllib.request
-from typing import IO
+import ssl
+import threading
+from urllib.parse import urlsplit
 
 from kuaiban.core.request_id import HEADER as REQUEST_ID_HEADER
 from kuaiban.core.request_id import request_id_current
@@ -18,22 +28,21 @@ from kuaiban.integrations.errors import DeliveryFailed
 
 _USER_AGENT = "kuaiban-outbox/1"
 _ANSWER_PEEK = 512
+# What a kept connection the receiver closed while idle looks like when it is used again.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+_Key = tuple[str, str, int, float]
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> None:
-        return None  # urllib then raises HTTPError with the 3xx status
+class _Kept(threading.local):
+    """This thread's open connections, by scheme, host, port and time limit."""
+
+    def __init__(self) -> None:
+        self.connections: dict[_Key, http.client.HTTPConnection] = {}
 
 
-_opener = urllib.request.build_opener(_NoRedirects())
+_kept = _Kept()
+_tls = ssl.create_default_context()
 
 
 def _request_id_header() -> dict[str, str]:
@@ -45,29 +54,56 @@ def _request_id_header() -> dict[str, str]:
 
 def post_json(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POST ``body`` (JSON) to ``url``; the 2xx status, or ``DeliveryFailed``."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": _USER_AGENT}
-        | _request_id_header()
-        | headers,
-    )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DeliveryFailed(f"接收方地址无效：{parts.scheme or '（无协议）'}://…")
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            status = int(response.status)
-            response.read(_ANSWER_PEEK)  # the answer's content does not matter, only its status
-    except urllib.error.HTTPError as error:
-        error.close()
-        raise DeliveryFailed(f"接收方返回 HTTP {error.code}") from None
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise DeliveryFailed("接收方地址的端口无效") from None
+    key = (parts.scheme, parts.hostname, port, timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = (
+        {"Content-Type": "application/json; charset=utf-8", "User-Agent": _USER_AGENT}
+        | _request_id_header()
+        | headers
+    )
+    reused = key in _kept.connections
+    try:
+        try:
+            status = _exchange(key, target, body, headers)
+        except _STALE:
+            if not reused:
+                raise
+            status = _exchange(key, target, body, headers)  # the receiver had closed it
     except TimeoutError:
         raise DeliveryFailed(f"接收方在 {timeout:g} 秒内没有响应") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise DeliveryFailed(f"接收方在 {timeout:g} 秒内没有响应") from None
-        raise DeliveryFailed(f"无法连接接收方：{error.reason}") from None
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        raise DeliveryFailed(f"无法连接接收方：{type(error).__name__}: {error}") from None
+    except (OSError, http.client.HTTPException) as error:
+        reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
+        raise DeliveryFailed(f"无法连接接收方：{reason}") from None
     if not 200 <= status < 300:
         raise DeliveryFailed(f"接收方返回 HTTP {status}")
     return status
+
+
+def _exchange(key: _Key, target: str, body: bytes, headers: dict[str, str]) -> int:
+    connection = _kept.connections.pop(key, None) or _connect(key)
+    try:
+        connection.request("POST", target, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(_ANSWER_PEEK)  # the answer's content does not matter, only its status
+    except BaseException:
+        connection.close()
+        raise
+    if response.isclosed() and not response.will_close:
+        _kept.connections[key] = connection  # read to its end and kept open: reuse it
+    else:
+        connection.close()
+    return response.status
+
+
+def _connect(key: _Key) -> http.client.HTTPConnection:
+    scheme, host, port, timeout = key
+    if scheme == "https":
+        return http.client.HTTPSConnection(host, port, timeout=timeout, context=_tls)
+    return http.client.HTTPConnection(host, port, timeout=timeout)

@@ -24,7 +24,8 @@ def test_once_drains_sweeps_and_prints_one_progress_line(world, receiver):
     late = world.subcase(due_at=timezone.now() - dt.timedelta(hours=1))
     out = StringIO()
 
-    call_command("worker", "--once", "--worker-id", "cli", stdout=out)
+    # One delivery thread: the deliveries run on this thread and see the test's transaction.
+    call_command("worker", "--once", "--worker-id", "cli", "--concurrency", "1", stdout=out)
 
     line = out.getvalue().strip()
     assert line == (
@@ -35,7 +36,14 @@ def test_once_drains_sweeps_and_prints_one_progress_line(world, receiver):
 
 
 @pytest.mark.parametrize(
-    "args", [["--limit", "0"], ["--sleep", "-1"], ["--lease", "0"], ["--sweep-every", "-5"]]
+    "args",
+    [
+        ["--limit", "0"],
+        ["--concurrency", "0"],
+        ["--sleep", "-1"],
+        ["--lease", "0"],
+        ["--sweep-every", "-5"],
+    ],
 )
 def test_bad_options_are_refused(db, args):
     with pytest.raises(CommandError):

@@ -1,4 +1,5 @@
-"""`kuaiban worker` as real processes: one is SIGKILLed mid-delivery, a second one finishes.
+"""`kuaiban worker` as real processes: one is SIGKILLed mid-delivery (one message in hand, or a
+whole batch in flight), a second one finishes.
 
 The workers are subprocesses, so they must see the test database. On PostgreSQL they connect
 to the test database itself. SQLite's test database is in memory, so the test copies it to a
@@ -14,7 +15,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,7 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from kuaiban.integrations.models import OutboxMessage
-from tests.integrations.conftest import build_world
+from tests.integrations.conftest import Receiver, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,7 +82,9 @@ class SharedDatabase:
         )
 
 
-def _start_worker(url: str, name: str, log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(
+    url: str, name: str, log: Path, *, concurrency: int = 1
+) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "kuaiban.settings_test",
         "DATABASE_URL": url,
@@ -89,9 +93,42 @@ def _start_worker(url: str, name: str, log: Path) -> subprocess.Popen[bytes]:
     }
     command = [sys.executable, str(MANAGE), "worker", "--worker-id", name]
     command += ["--lease", str(LEASE_SECONDS), "--sleep", "0.1"]
+    command += ["--concurrency", str(concurrency)]
     return subprocess.Popen(
         command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=MANAGE.parent
     )
+
+
+@contextmanager
+def _workers(receiver: Receiver) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The worker processes a test starts; none is left running, no receiver thread held."""
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        yield processes
+    finally:
+        receiver.release.set()
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+
+
+def _second_worker_delivers_everything(
+    database: SharedDatabase,
+    tmp_path: Path,
+    processes: list[subprocess.Popen[bytes]],
+    *,
+    concurrency: int = 1,
+) -> None:
+    second = _start_worker(database.url, "B", tmp_path / "b.log", concurrency=concurrency)
+    processes.append(second)
+    _wait_for(
+        lambda: {state for _, state, _, _ in database.rows()} == {"delivered"},
+        timeout=60,
+        what="every message delivered by the second worker",
+    )
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(30) == 0  # a graceful stop
 
 
 def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tmp_path):
@@ -102,27 +139,13 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tm
     receiver.plan("stall")  # the first delivery is applied, then the answer never comes
     database.publish()
 
-    first = _start_worker(database.url, "A", tmp_path / "a.log")
-    second = None
-    try:
+    with _workers(receiver) as processes:
+        first = _start_worker(database.url, "A", tmp_path / "a.log")
+        processes.append(first)
         assert receiver.stalled.wait(60), (tmp_path / "a.log").read_text()
         first.send_signal(signal.SIGKILL)  # mid-delivery: no chance to record anything
         first.wait(10)
-
-        second = _start_worker(database.url, "B", tmp_path / "b.log")
-        _wait_for(
-            lambda: {state for _, state, _, _ in database.rows()} == {"delivered"},
-            timeout=60,
-            what="every message delivered by the second worker",
-        )
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(30) == 0  # a graceful stop
-    finally:
-        receiver.release.set()
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.kill()
-                process.wait(10)
+        _second_worker_delivers_everything(database, tmp_path, processes)
 
     outcome = {key: (state, attempts, by) for key, state, attempts, by in database.rows()}
     assert outcome[keys[0]] == ("delivered", 2, "B")  # claimed again after A's lease ran out
@@ -133,3 +156,41 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tm
     assert all(a.signature_ok for a in receiver.arrivals)
     log = (tmp_path / "b.log").read_text()
     assert "收到停止信号（SIGTERM）" in log and "已停止" in log
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_lease(
+    receiver, tmp_path
+):
+    """A (four delivery threads) claims twenty — four in flight, held by the receiver, and a
+    batch of sixteen queued for its threads — and is SIGKILLed: nothing of them is recorded.
+    B delivers the four A never claimed at once, and A's twenty when their lease has run out;
+    each key is applied once."""
+    database = SharedDatabase(tmp_path)
+    world = build_world(receiver.url)
+    keys = [world.dispatch(world.subcase()).idempotency_key for _ in range(24)]
+    receiver.plan(*["stall"] * 4)
+    database.publish()
+
+    with _workers(receiver) as processes:
+        first = _start_worker(database.url, "A", tmp_path / "a.log", concurrency=4)
+        processes.append(first)
+        _wait_for(
+            lambda: len(receiver.arrivals) == 4,
+            timeout=60,
+            what=f"four deliveries in flight: {(tmp_path / 'a.log').read_text()}",
+        )
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        in_flight = {arrival.key for arrival in receiver.arrivals}
+        in_hand = [key for key, _, _, by in database.rows() if by == "A"]
+        assert len(in_hand) == 20 and in_flight < set(in_hand)
+        assert {(s, n) for k, s, n, _ in database.rows() if k in in_hand} == {("pending", 1)}
+        _second_worker_delivers_everything(database, tmp_path, processes, concurrency=4)
+
+    outcome = {key: (state, attempts, by) for key, state, attempts, by in database.rows()}
+    assert all(outcome[key] == ("delivered", 2, "B") for key in in_hand)
+    others = [key for key in keys if key not in in_hand]
+    assert len(others) == 4 and all(outcome[key] == ("delivered", 1, "B") for key in others)
+    assert all(receiver.arrivals_of(key) == (2 if key in in_flight else 1) for key in keys)
+    assert all(receiver.effective[key] == 1 for key in keys)
+    assert all(a.signature_ok for a in receiver.arrivals)

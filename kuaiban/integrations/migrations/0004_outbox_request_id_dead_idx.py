@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0002_outbox_claim_and_deadline_alert'),
+        ('integrations', '0003_outbox_notify_and_claim_order'),
     ]
 
     operations = [
