@@ -154,9 +154,18 @@ def _setup(env: dict[str, str], *, database: bool) -> None:
     kuaiban = str(BIN / "kuaiban")
     # collectstatic needs no database: it runs beside the database steps.
     static = subprocess.Popen([kuaiban, "collectstatic", "--noinput", "-v0"], env=env)
-    steps = (["migrate", "--noinput", "-v0"], ["calendar_seed"], ["pack", "load"], ["demo_setup"])
-    for command in steps if database else ():
-        subprocess.run([kuaiban, *command], env=env, check=True, stdout=subprocess.DEVNULL)
+    if database:
+
+        def run(*command: str) -> None:
+            subprocess.run([kuaiban, *command], env=env, check=True, stdout=subprocess.DEVNULL)
+
+        run("migrate", "--noinput", "-v0")
+        # The calendar and the packs touch different tables: loaded side by side.
+        calendar = subprocess.Popen([kuaiban, "calendar_seed"], env=env, stdout=subprocess.DEVNULL)
+        run("pack", "load")
+        if calendar.wait() != 0:
+            raise SystemExit("calendar_seed 失败")
+        run("demo_setup")
     if static.wait() != 0:
         raise SystemExit("collectstatic 失败")
 
