@@ -28,6 +28,7 @@ setup-demo: $(BIN)/.installed-dev
 	$(BIN)/kuaiban pack load
 	$(BIN)/kuaiban demo_setup
 	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1
+	$(BIN)/kuaiban proactive demo
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable.
 test: $(BIN)/.installed-dev

@@ -17,6 +17,7 @@ from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
+from kuaiban.proactive.api import router as proactive_router
 from kuaiban.ratings.api import router as ratings_router
 
 
@@ -54,3 +55,4 @@ api.add_router("/", progress_router)
 api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
+api.add_router("/", proactive_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
+    "kuaiban.proactive",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]

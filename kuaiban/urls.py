@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
+    path("", include("kuaiban.proactive.urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("workbench/", include("kuaiban.workbench.urls")),

@@ -21,6 +21,7 @@ from tests.worlds import (  # noqa: E402, F401
     demo_world,
     intake_world,
     jinan_world,
+    province_packs_world,
     shandong_jiangsu_world,
     shandong_world,
 )

@@ -71,6 +71,8 @@ BUILDERS: dict[str, Callable[[], None]] = {
     "shandong_jiangsu_world": _packs_build("shandong-2020", "jiangsu-2021"),
     # A city's own pack: the calendar, Shandong and the 济南 pack extending it, the demo accounts.
     "jinan_world": _packs_build("shandong-2020", "jinan-2020", demo_accounts=True),
+    # The three provincial packs as the seeds give them (tests/bundles/test_real_packs.py).
+    "province_packs_world": _packs_build("shandong-2020", "shanxi-2020", "jiangsu-2021"),
     # The demo as `make demo` sets it up: every pack and the demo accounts.
     "demo_world": _packs_build(demo_accounts=True),
 }
@@ -209,6 +211,11 @@ def shandong_jiangsu_world(db: None) -> None:
 @pytest.fixture
 def jinan_world(db: None) -> None:
     """The calendar, the Shandong and 济南 packs and the demo accounts, in place before the test."""
+
+
+@pytest.fixture
+def province_packs_world(db: None) -> None:
+    """The calendar and the three provincial packs, in place before the test's transaction."""
 
 
 @pytest.fixture

@@ -40,6 +40,8 @@ class SubmissionInput:
     form: dict[str, Any] = field(default_factory=dict)
     materials: dict[str, MaterialChoice] = field(default_factory=dict)
     credit_commitment: bool = False
+    # Channel `proactive` only: materials the bureau holds itself (a rule's `materials_held`).
+    held_materials: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retry from a different request with the same key."""

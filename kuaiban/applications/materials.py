@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,9 +43,12 @@ def gap_due_date(*, today: dt.date) -> dt.date:
 
 
 def materials_decide(
-    *, plan: Plan, choices: dict[str, MaterialChoice]
+    *, plan: Plan, choices: dict[str, MaterialChoice], held: Collection[str] = ()
 ) -> tuple[list[MaterialDecision], dict[str, list[str]]]:
-    """Each planned material once: shared data if the source has it, else the applicant's choice."""
+    """Each planned material once: shared data if the source has it, else the applicant's choice.
+
+    ``held``: materials the bureau holds itself and consults on a proactive offer (免申即办:
+    e.g. the 人事档案 its archive keeps), recorded as obtained by data sharing."""
     decisions: list[MaterialDecision] = []
     errors: dict[str, list[str]] = {}
     planned = {m.code: m for m in plan.materials}
@@ -55,7 +59,7 @@ def materials_decide(
         elif code not in planned:
             errors[f"materials.{code}"] = ["该一件事不需要这份材料"]
     for material in plan.materials:
-        if material.from_shared_data:
+        if material.from_shared_data or material.code in held:
             decisions.append(MaterialDecision(material, Provision.SHARED))
             continue
         if material.from_online_form:

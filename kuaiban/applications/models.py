@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("自助终端")
     WINDOW = "window", _("综合窗口")
     API = "api", _("系统接口")
+    PROACTIVE = "proactive", _("免申即办")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -87,7 +88,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         help_text=_("子件按此地区分派到经办机构。"),
     )
-    channel = models.CharField(_("受理渠道"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("受理渠道"), max_length=12, choices=Channel.choices)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交人"),

@@ -115,7 +115,8 @@ def application_submit(
         # Only what the answers make necessary is listed, required and stored.
         plan = plan_for_answers(plan=plan, form=form, on=timezone.localdate())
     errors = form_errors | errors
-    decisions, material_errors = materials_decide(plan=plan, choices=data.materials)
+    held = data.held_materials if data.channel == Channel.PROACTIVE else ()
+    decisions, material_errors = materials_decide(plan=plan, choices=data.materials, held=held)
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:
         errors["credit_commitment"] = ["所办事项涉及资金支付，请阅读并勾选信用承诺"]

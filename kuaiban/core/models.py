@@ -38,6 +38,16 @@ class AuditAction(models.TextChoices):
     SUBCASE_CORRECTION = "subcase.correction", _("一次性告知补正（暂停计时）")
     SUBCASE_TRANSFER = "subcase.transfer", _("转办")
     OUTBOX_RESEND = "outbox.resend", _("重新发送消息")
+    # 免申即办.
+    PROACTIVE_RULE_LOAD = "proactive.rule_load", _("载入免申即办规则草稿")
+    PROACTIVE_RULE_APPROVE = "proactive.rule_approve", _("审核通过免申即办规则")
+    PROACTIVE_RULE_PUBLISH = "proactive.rule_publish", _("发布免申即办规则")
+    PROACTIVE_RUN_START = "proactive.run_start", _("启动免申即办比对")
+    OFFER_READ = "offer.read", _("查看免申即办服务")
+    OFFER_ACCEPT = "offer.accept", _("确认办理免申即办服务")
+    OFFER_DECLINE = "offer.decline", _("放弃免申即办服务")
+    OFFER_OBJECTION = "offer.objection", _("对公示提出异议")
+    OFFER_OBJECTION_DECIDE = "offer.objection_decide", _("处理公示异议")
     # Ratings and their rectification tickets.
     VISIT_RECORD = "visit.record", _("登记窗口服务")
     RATING_CREATE = "rating.create", _("评价")

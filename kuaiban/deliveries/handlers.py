@@ -22,6 +22,8 @@ from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
 from kuaiban.integrations.registry import handler_register
+from kuaiban.proactive.services.offers import offers_notify
+from kuaiban.proactive.services.runs import chunk_deliver
 from kuaiban.ratings.notices import ticket_alert_handle
 from kuaiban.ratings.pushes import rating_push_handle
 
@@ -160,5 +162,7 @@ def handlers_register() -> None:
         OutboxKind.APPLICATION_SUBMITTED: application_received,
         OutboxKind.DEADLINE_ALERT: deadline_alert,
         OutboxKind.RATING_PUSH: rating_push_handle,
+        OutboxKind.PROACTIVE_CHUNK: chunk_deliver,
+        OutboxKind.PROACTIVE_NOTIFY: offers_notify,
     }.items():
         handler_register(kind, handler)

@@ -27,6 +27,8 @@ from kuaiban.integrations.pool import DeliveryPool
 from kuaiban.integrations.wakeup import OutboxWakeup
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 from kuaiban.monitoring.services import heartbeat_record
+from kuaiban.proactive.services.offers import SweepCounts, offers_sweep
+from kuaiban.proactive.services.runs import triggers_sweep
 from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
@@ -47,16 +49,27 @@ class PassResult:
     drain: DrainResult
     sweep: SweepResult | None
     rollup: RollupResult | None = None
+    # 免申即办 on the same cycle: offers made by event triggers, lapsed and granted offers.
+    triggered: int = 0
+    offers: SweepCounts | None = None
+
+    @property
+    def offers_acted(self) -> bool:
+        return bool(self.offers and (self.triggered or self.offers.lapsed or self.offers.granted))
 
     @property
     def did_work(self) -> bool:
         swept = self.sweep and (self.sweep.changed or self.sweep.lost)
-        return bool(self.drain.claimed or swept or (self.rollup and self.rollup.days))
+        rolled = self.rollup and self.rollup.days
+        return bool(self.drain.claimed or swept or rolled or self.offers_acted)
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
         rollup = f"；监督统计汇总：{self.rollup}" if self.rollup and self.rollup.days else ""
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}"
+        offers = (
+            f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if self.offers_acted else ""
+        )
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}{offers}"
 
 
 class WorkerLoop:
@@ -110,9 +123,13 @@ class WorkerLoop:
                 should_stop=self.stop.is_set,
                 pool=self._pool,
             )
-            swept = None
+            swept, offers, triggered = None, None, 0
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
+                # Life events in shared data (a death record, a birthday reaching retirement
+                # age) make their offers on the cycle that first sees them.
+                triggered = sum(run.created for run in triggers_sweep())
+                offers = offers_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
             rolled = None
             every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS
@@ -125,7 +142,14 @@ class WorkerLoop:
             self._beat(force=swept is not None)
         finally:
             _connections_refresh()
-        return PassResult(number=self._passes, drain=drained, sweep=swept, rollup=rolled)
+        return PassResult(
+            number=self._passes,
+            drain=drained,
+            sweep=swept,
+            rollup=rolled,
+            triggered=triggered,
+            offers=offers,
+        )
 
     def _beat(self, *, force: bool) -> None:
         """The heartbeat the metrics endpoint reads: every few seconds, and after a sweep."""

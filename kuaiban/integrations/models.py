@@ -14,6 +14,8 @@ class OutboxKind(models.TextChoices):
     NOTIFY_APPLICANT = "notify.applicant", _("通知申请人")
     RATING_PUSH = "rating.push", _("推送好差评")
     DEADLINE_ALERT = "deadline.alert", _("时限预警")
+    PROACTIVE_CHUNK = "proactive.chunk", _("免申即办比对分片")
+    PROACTIVE_NOTIFY = "proactive.notify", _("免申即办服务通知")
 
 
 class OutboxState(models.TextChoices):

@@ -29,6 +29,12 @@ class Person(models.Model):
         _("学历"), max_length=20, blank=True, help_text=_("如 高中、大学本科。")
     )
     region_code = models.CharField(_("户籍地区代码"), max_length=6, help_text=_("GB/T 2260 代码。"))
+    graduated_on = models.DateField(
+        _("高校毕业日期"),
+        null=True,
+        blank=True,
+        help_text=_("普通高等学校毕业证书上的毕业日期（教育部门共享）；空表示无高校毕业记录。"),
+    )
     generated = models.BooleanField(
         _("合成数据"),
         default=False,
@@ -41,6 +47,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnterpriseSize(models.TextChoices):
+    LARGE = "大型", _("大型企业")
+    MEDIUM = "中型", _("中型企业")
+    SMALL = "小型", _("小型企业")
+    MICRO = "微型", _("微型企业")
 
 
 class Enterprise(models.Model):
@@ -60,6 +73,39 @@ class Enterprise(models.Model):
     region_code = models.CharField(_("注册地区代码"), max_length=6, help_text=_("GB/T 2260 代码。"))
     established = models.DateField(
         _("成立日期"), null=True, blank=True, help_text=_("营业执照上的成立日期。")
+    )
+    size = models.CharField(
+        _("企业规模"),
+        max_length=4,
+        choices=EnterpriseSize.choices,
+        blank=True,
+        help_text=_("按国家统计局大中小微型企业划分办法；稳岗返还的返还比例按此区分。"),
+    )
+    insured_since = models.DateField(
+        _("失业保险参保日期"),
+        null=True,
+        blank=True,
+        help_text=_("单位首次参加失业保险的日期；空表示未参保。"),
+    )
+    employees = models.PositiveIntegerField(
+        _("参保职工人数"), default=0, help_text=_("上年末参加失业保险的职工人数。")
+    )
+    layoffs_last_year = models.PositiveIntegerField(
+        _("上年度裁员人数"), default=0, help_text=_("上年度单位裁减的参保职工人数。")
+    )
+    arrears = models.DecimalField(
+        _("欠缴社会保险费"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("截至数据日期尚未缴纳的社会保险费（元）；0 表示无欠费。"),
+    )
+    ui_paid_last_year = models.DecimalField(
+        _("上年度失业保险费"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("单位及其职工上年度实际缴纳的失业保险费（元）。"),
     )
     generated = models.BooleanField(
         _("合成数据"),
@@ -110,6 +156,25 @@ class InsuranceRecord(models.Model):
         decimal_places=2,
         default=0,
         help_text=_("基本养老保险个人账户累计储存额（元）。"),
+    )
+    monthly_wage = models.DecimalField(
+        _("本人月缴费工资"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("最近一次核定的本人月缴费工资（元），工伤待遇按此计算。"),
+    )
+    injury_grade = models.PositiveSmallIntegerField(
+        _("伤残等级"),
+        null=True,
+        blank=True,
+        help_text=_("劳动能力鉴定结论的伤残等级，1（一级）至10（十级）；空表示无鉴定结论。"),
+    )
+    last_activity_on = models.DateField(
+        _("最近活动日期"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次就医结算、社保卡用卡或其他本人到场业务的日期，静默认证据此判断。"),
     )
 
     class Meta:
@@ -205,3 +270,46 @@ class ECertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+
+class DeathRecord(models.Model):
+    """A death as reported by civil affairs, public security or hospitals (死亡信息共享)."""
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("逝者"),
+        on_delete=models.CASCADE,
+        related_name="death",
+        help_text=_("去世的人员。"),
+    )
+    died_on = models.DateField(_("死亡日期"), help_text=_("死亡证明上的日期。"))
+    next_of_kin_id_number = models.CharField(
+        _("近亲属身份证号"),
+        max_length=18,
+        blank=True,
+        help_text=_("办理丧葬、遗属待遇的近亲属（配偶、子女等）的居民身份证号。"),
+    )
+    next_of_kin_name = models.CharField(
+        _("近亲属姓名"), max_length=40, blank=True, help_text=_("与身份证一致。")
+    )
+    next_of_kin_relation = models.CharField(
+        _("与逝者关系"), max_length=10, blank=True, help_text=_("如 配偶、子女、父母。")
+    )
+    dependants = models.PositiveSmallIntegerField(
+        _("供养直系亲属人数"),
+        default=0,
+        help_text=_("逝者生前主要供养的直系亲属人数（户籍与社会救助数据核定）。"),
+    )
+    recorded_at = models.DateTimeField(
+        _("入库时间"),
+        auto_now_add=True,
+        db_index=True,
+        help_text=_("死亡信息进入共享库的时间；事件触发按此找出新记录。"),
+    )
+
+    class Meta:
+        verbose_name = _("死亡信息")
+        verbose_name_plural = _("死亡信息")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.died_on}"

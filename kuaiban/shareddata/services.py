@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from kuaiban.shareddata.bulk import copy_supported, in_processes, people_copy, tables_analyze
 from kuaiban.shareddata.models import (
+    DeathRecord,
     ECertificate,
     EmploymentRecord,
     Enterprise,
@@ -67,21 +69,30 @@ def synthetic_generate(
     batch: int = 5000,
     as_of: dt.date | None = None,
     progress: TextIO | None = None,
+    workers: int = 1,
 ) -> GenerateResult:
-    """Add ``people`` synthetic people of ``seed`` (and the units they work for)."""
+    """Add ``people`` synthetic people of ``seed`` (and the units they work for).
+
+    On PostgreSQL the people are written with COPY, by ``workers`` processes at once, each
+    generating its own slice of the indexes (`bulk.py`); SQLite writes in one process."""
     synth = Synthesizer(seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of())
     if not 0 < people <= synth.capacity:
         raise ValueError(f"人数应在 1 到 {synth.capacity:,} 之间（可增加地区代码以扩大号段）")
     if batch < 1:
         raise ValueError("批大小应为正整数")
+    if workers < 1:
+        raise ValueError("进程数应为正整数")
     started = timezone.now()
-    units, persons = _generate(synth, people=people, batch=batch, progress=progress)
+    units, persons = _generate(
+        synth, people=people, batch=batch, progress=progress, workers=workers
+    )
+    tables_analyze()
     seconds = (timezone.now() - started).total_seconds()
     return GenerateResult(people=persons, enterprises=units, seconds=seconds)
 
 
 def _generate(
-    synth: Synthesizer, *, people: int, batch: int, progress: TextIO | None
+    synth: Synthesizer, *, people: int, batch: int, progress: TextIO | None, workers: int
 ) -> tuple[BatchCount, BatchCount]:
     units = _in_batches(
         total=enterprises_needed(people),
@@ -89,11 +100,29 @@ def _generate(
         bar=ProgressBar(label="单位", unit="个", total=enterprises_needed(people), stream=progress),
         write=lambda start, stop: _enterprises_write(synth, range(start, stop)),
     )
+    bar = ProgressBar(label="人员", unit="人", total=people, stream=progress)
+    copy = copy_supported()
+    if copy and workers > 1:
+        if connection.in_atomic_block:
+            raise ValueError("多进程生成不能在事务中进行")
+        persons = BatchCount()
+        for created, skipped, records in in_processes(
+            total=people,
+            workers=workers,
+            bar=bar,
+            batch=batch,
+            work=lambda start, stop: _people_write(synth, range(start, stop), copy=True),
+        ):
+            persons.created += created
+            persons.skipped += skipped
+            persons.records += records
+        bar.finish()
+        return units, persons
     persons = _in_batches(
         total=people,
         batch=batch,
-        bar=ProgressBar(label="人员", unit="人", total=people, stream=progress),
-        write=lambda start, stop: _people_write(synth, range(start, stop)),
+        bar=bar,
+        write=lambda start, stop: _people_write(synth, range(start, stop), copy=copy),
     )
     return units, persons
 
@@ -123,10 +152,21 @@ def _enterprises_write(synth: Synthesizer, indexes: range) -> BatchCount:
     return BatchCount(created=len(fresh), skipped=len(codes) - len(fresh))
 
 
-def _people_write(synth: Synthesizer, indexes: range) -> BatchCount:
+def _people_write(synth: Synthesizer, indexes: range, *, copy: bool = False) -> BatchCount:
     numbers = {i: synth.id_number(i) for i in indexes}
     taken = _existing(Person, "id_number", numbers.values())
     fresh = [synth.person(i) for i, number in numbers.items() if number not in taken]
+    if copy:
+        held = _existing(
+            ECertificate,
+            "number",
+            [c.number for d in fresh for c in d.certificates],
+            kind="social_security_card",
+        )
+        for draft in fresh:
+            draft.certificates = [c for c in draft.certificates if c.number not in held]
+        records = people_copy(fresh)
+        return BatchCount(created=len(fresh), skipped=len(numbers) - len(fresh), records=records)
     Person.objects.bulk_create([d.person for d in fresh], batch_size=_INSERT_BATCH)
     for draft in fresh:
         draft.attach()
@@ -146,7 +186,9 @@ def _records_write(drafts: list[PersonDraft]) -> int:
     EmploymentRecord.objects.bulk_create(jobs, batch_size=_INSERT_BATCH)
     UnemploymentRecord.objects.bulk_create(spells, batch_size=_INSERT_BATCH)
     ECertificate.objects.bulk_create(cards, batch_size=_INSERT_BATCH)
-    return len(insurance) + len(jobs) + len(spells) + len(cards)
+    deaths = [d.death for d in drafts if d.death is not None]
+    DeathRecord.objects.bulk_create(deaths, batch_size=_INSERT_BATCH)
+    return len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
 
 
 def _existing(

@@ -52,7 +52,7 @@ def _path(code: str) -> Path:
 
 
 @pytest.fixture
-def all_packs(demo_world):  # type: ignore[no-untyped-def]
+def all_packs(province_packs_world):  # type: ignore[no-untyped-def]
     """Every real pack, loaded by `pack_load` once per session (tests/worlds.py)."""
     return {code: Pack.objects.get(code=code) for code in PACK_FILES}
 

@@ -240,6 +240,10 @@ def test_every_kind_fails_on_a_missing_value_with_a_clear_detail(kind: str) -> N
         "contribution_min": {"value": 180, "from": 2030, "per_year": 6, "max": 240},
         "date_not_before": {"value": "2020-01-01"},
         "date_within_months": {"months": 6},
+        "not_in": {"values": ["是"]},
+        "date_months_before": {"months": 12},
+        "date_within_past_months": {"months": 6},
+        "ratio_max": {"over": "employees_count", "value": 5.5},
     }
     params = samples.get(kind, {})
     check = rule(kind, "termination_date", **params)
@@ -310,3 +314,48 @@ def test_results_keep_the_order_of_the_checks_and_are_json() -> None:
 
 def test_no_checks_no_results() -> None:
     assert evaluate_checks(checks=[], form={"id_number": MAN_1965}, on=ON) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "value", "expected"),
+    [
+        ("not_in", {"values": ["是"]}, "否", (True, "失业日期为“否”")),
+        ("not_in", {"values": ["否"]}, "否", (False, "失业日期为“否”")),
+        (
+            "date_months_before",
+            {"months": 12},
+            "2024-03-01",
+            (True, "失业日期为2024-03-01，至2025-03-01已满12个月"),
+        ),
+        (
+            "date_months_before",
+            {"months": 12},
+            "2024-03-02",
+            (False, "失业日期为2024-03-02，至2025-03-01不满12个月"),
+        ),
+        (
+            "date_within_past_months",
+            {"months": 6},
+            "2024-09-01",
+            (True, "失业日期为2024-09-01，在2025-03-01前6个月内"),
+        ),
+        (
+            "date_within_past_months",
+            {"months": 6},
+            "2024-08-31",
+            (False, "失业日期为2024-08-31，不在2025-03-01前6个月内"),
+        ),
+    ],
+)
+def test_the_kinds_added_for_proactive_rules(
+    kind: str, params: dict[str, Any], value: str, expected: tuple[bool, str]
+) -> None:
+    check = rule(kind, "termination_date", **params)
+    assert one(check, {"termination_date": value}, on=dt.date(2025, 3, 1)) == expected
+
+
+def test_ratio_max_compares_without_dividing() -> None:
+    check = rule("ratio_max", "layoffs", over="staff", value=5.5)
+    assert one(check, {"layoffs": "11", "staff": "200"})[0] is True  # 5.5%
+    assert one(check, {"layoffs": "12", "staff": "200"})[0] is False
+    assert one(check, {"layoffs": "0", "staff": "0"})[0] is True  # no staff, no layoffs: no error

@@ -10,8 +10,8 @@ instead of crashing or passing.
 """
 
 from kuaiban.catalogue.checks.evaluate import check_holds, evaluate_checks
-from kuaiban.catalogue.checks.kinds import KINDS
-from kuaiban.catalogue.checks.retirement import contribution_months_required
+from kuaiban.catalogue.checks.kinds import KINDS, months_back
+from kuaiban.catalogue.checks.retirement import contribution_months_required, retirement_due_month
 from kuaiban.catalogue.checks.validate import check_normalize
 
 __all__ = [
@@ -20,4 +20,6 @@ __all__ = [
     "check_normalize",
     "contribution_months_required",
     "evaluate_checks",
+    "months_back",
+    "retirement_due_month",
 ]

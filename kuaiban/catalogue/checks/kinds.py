@@ -137,6 +137,56 @@ def _eval_date_within_months(check: Mapping[str, Any], form: _Form) -> tuple[boo
     )
 
 
+def _eval_not_in(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    label, value = form.label(check["field"]), form.value(check["field"])
+    if value not in check["values"]:
+        return True, f"{label}为“{_shown(value)}”"
+    return False, f"{label}为“{_shown(value)}”"
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier, or that month's last day if it is shorter."""
+    return _months_later(day, -months)
+
+
+def _eval_date_months_before(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    """The date lies at least `months` months before the application date (参保满12个月)."""
+    label, date = form.label(check["field"]), form.date(check["field"])
+    bound = months_back(form.on, check["months"])
+    if date <= bound:
+        return (
+            True,
+            f"{label}为{date.isoformat()}，至{form.on.isoformat()}已满{check['months']}个月",
+        )
+    return False, f"{label}为{date.isoformat()}，至{form.on.isoformat()}不满{check['months']}个月"
+
+
+def _eval_date_within_past_months(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    """The date lies in the `months` months up to the application date (近6个月内有记录)."""
+    label, date = form.label(check["field"]), form.date(check["field"])
+    bound = months_back(form.on, check["months"])
+    if bound <= date <= form.on:
+        return (
+            True,
+            f"{label}为{date.isoformat()}，在{form.on.isoformat()}前{check['months']}个月内",
+        )
+    return False, f"{label}为{date.isoformat()}，不在{form.on.isoformat()}前{check['months']}个月内"
+
+
+def _eval_ratio_max(check: Mapping[str, Any], form: _Form) -> tuple[bool, str]:
+    """`field` / `over` × 100 ≤ `value` (a percentage), compared as field × 100 ≤ value × over
+    so that no division is needed and a zero `over` is no error."""
+    label, number = form.label(check["field"]), form.number(check["field"])
+    over_label, over = form.label(check["over"]), form.number(check["over"])
+    limit = Decimal(str(check["value"]))
+    passed = number * 100 <= limit * over
+    rate = f"{_plain((number * 100 / over).quantize(Decimal('0.01')))}%" if over else "—"
+    relation = "不高于" if passed else "高于"
+    return passed, (
+        f"{label}{_plain(number)}，{over_label}{_plain(over)}，比例{rate}，{relation}{_plain(limit)}%"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The kinds
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +311,28 @@ KINDS: dict[str, Kind] = {
             ),
             _eval_date_not_before,
             one_of=("value", "other"),
+        ),
+        Kind("not_in", frozenset(), (_Param("values", _read_scalars),), _eval_not_in),
+        Kind(
+            "date_months_before",
+            _DATE,
+            (_Param("months", _whole(1, 600, "月")),),
+            _eval_date_months_before,
+        ),
+        Kind(
+            "date_within_past_months",
+            _DATE,
+            (_Param("months", _whole(1, 600, "月")),),
+            _eval_date_within_past_months,
+        ),
+        Kind(
+            "ratio_max",
+            _NUMERIC,
+            (
+                _Param("over", _read_field_key, field_types=_NUMERIC),
+                _Param("value", _read_number),
+            ),
+            _eval_ratio_max,
         ),
     )
 }

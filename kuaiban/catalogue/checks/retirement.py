@@ -101,6 +101,12 @@ def _new_age_months(schedule: Mapping[str, Any], born: dt.date) -> int:
     return int(schedule["original"]) * 12 + delay
 
 
+def retirement_due_month(schedule: Mapping[str, Any], born: dt.date) -> int:
+    """The month (as year × 12 + month − 1) in which someone born on ``born`` reaches the
+    statutory retirement age of ``schedule``: the month `_eval_retirement_age` compares with."""
+    return _month_index(born) + _new_age_months(schedule, born)
+
+
 def _woman_schedule(check: Mapping[str, Any], form: _Form) -> tuple[Mapping[str, Any], str]:
     """The schedule for a woman and how it was chosen (said in the detail)."""
     default = check["women"][0]
@@ -121,7 +127,7 @@ def _eval_retirement_age(check: Mapping[str, Any], form: _Form) -> tuple[bool, s
     on, when = _when(check, form)
     schedule, how = (check["men"], "") if gender == GENDERS[0] else _woman_schedule(check, form)
     age = _new_age_months(schedule, born)
-    due = _month_index(born) + age
+    due = retirement_due_month(schedule, born)
     facts = (
         f"{gender}，{born.year}年{born.month:02d}月出生，{how}法定退休年龄"
         f"{_years_months(age, '岁')}，应于{due // 12}年{due % 12 + 1:02d}月退休；"

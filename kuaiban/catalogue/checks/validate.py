@@ -114,7 +114,7 @@ def _values_check(check: Mapping[str, Any], field: FieldLike) -> list[CheckProbl
     """`equals` / `in` values must be values the field can hold."""
     param = "value" if check.get("kind") == "equals" else "values"
     given = check.get(param)
-    if check.get("kind") not in ("equals", "in") or given is None:
+    if check.get("kind") not in ("equals", "in", "not_in") or given is None:
         return []
     values = [given] if isinstance(given, str) else list(given)
     if field.field_type == "choice":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kuaiban.shareddata.models import (
+    DeathRecord,
     ECertificate,
     EmploymentRecord,
     Enterprise,
@@ -24,6 +25,7 @@ from kuaiban.shareddata.models import (
 from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
 from kuaiban.shareddata.synthetic.dates import add_years, years_between
+from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, person_facts, unit_facts
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
@@ -36,7 +38,10 @@ from kuaiban.shareddata.synthetic.rand import QuickRandom
 from kuaiban.shareddata.synthetic.regions import District, districts_for
 
 MIN_AGE, MAX_AGE = 16, 75
-_PEOPLE, _ENTERPRISES = 0, 1  # random streams
+# Random streams. The facts the proactive rules read (graduation, wage, injury, activity,
+# death; a unit's size and contributions) draw from streams of their own, so adding them left
+# every earlier value of a seed unchanged.
+_PEOPLE, _ENTERPRISES, _PERSON_FACTS, _UNIT_FACTS = 0, 1, 2, 3
 
 
 @dataclass
@@ -48,6 +53,7 @@ class PersonDraft:
     employments: list[EmploymentRecord] = field(default_factory=list)
     unemployments: list[UnemploymentRecord] = field(default_factory=list)
     certificates: list[ECertificate] = field(default_factory=list)
+    death: DeathRecord | None = None
 
     def attach(self) -> None:
         """Point the records at the person once it is saved (it has a primary key)."""
@@ -56,6 +62,8 @@ class PersonDraft:
                 record.person_id = self.person.pk
         if self.insurance is not None:
             self.insurance.person_id = self.person.pk
+        if self.death is not None:
+            self.death.person_id = self.person.pk
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ class Synthesizer:
             f"{rng.choice(vocab.INDUSTRIES)}{rng.choice(vocab.COMPANY_FORMS)}"
         )
         first, last = dt.date(1992, 1, 1), self.as_of - dt.timedelta(days=30)
-        return Enterprise(
+        unit = Enterprise(
             credit_code=self.credit_code(index),
             name=name,
             legal_representative=vocab.person_name(rng, male=rng.random() < 0.7),
@@ -132,6 +140,8 @@ class Synthesizer:
             established=first + dt.timedelta(days=rng.randrange((last - first).days)),
             generated=True,
         )
+        unit_facts(self._rng(_UNIT_FACTS, index), unit=unit, as_of=self.as_of)
+        return unit
 
     def _employer(self, index: int) -> Employer:
         unit = self.enterprise(index)
@@ -165,7 +175,30 @@ class Synthesizer:
             draft.certificates.append(self._card(rng, district, birth, local))
         if age >= 18 and rng.random() < 0.88:
             career(self, rng, draft=draft, index=index, male=male, card=card)
+        facts = self._rng(_PERSON_FACTS, index)
+        person_facts(facts, draft=draft, age=age, as_of=self.as_of)
+        retired = draft.insurance is not None and draft.insurance.status == "已退休"
+        if retired and facts.random() < DEATH_SHARE:
+            draft.death = self._death(facts, index)
         return draft
+
+    def _death(self, rng: random.Random, index: int) -> DeathRecord:
+        """A recent death; the next of kin is the next generated person (when there is one)."""
+        kin = (index + 1) % self.capacity
+        return DeathRecord(
+            died_on=self.as_of - dt.timedelta(days=rng.randint(1, 60)),
+            next_of_kin_id_number=self.id_number(kin),
+            next_of_kin_name=self.person_name(kin),
+            next_of_kin_relation=rng.choice(("配偶", "子女", "子女")),
+        )
+
+    def person_name(self, index: int) -> str:
+        """The name ``person(index)`` gets, drawn as it draws it, without the whole person."""
+        _district, _birth, sequence, _local = self.person_slot(index)
+        rng = self._rng(_PEOPLE, index)
+        if rng.random() >= 0.8:  # the home district, drawn first in `person`
+            rng.choice(self.districts)
+        return vocab.person_name(rng, male=sequence % 2 == 1)
 
     def _card(
         self, rng: random.Random, district: District, birth: dt.date, local: int

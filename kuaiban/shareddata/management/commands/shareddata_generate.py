@@ -38,6 +38,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", type=_positive, default=5000, help="每批写入的人数")
         parser.add_argument(
+            "--workers",
+            type=_positive,
+            default=1,
+            help="PostgreSQL 上同时生成的进程数（COPY 写入；默认 1，可设为 CPU 核数）",
+        )
+        parser.add_argument(
             "--as-of",
             type=dt.date.fromisoformat,
             default=None,
@@ -66,6 +72,7 @@ class Command(BaseCommand):
                 batch=options["batch"],
                 as_of=options["as_of"],
                 progress=progress,
+                workers=options["workers"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from error

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0003_outbox_notify_and_claim_order'),
+        ('integrations', '0004_outbox_proactive_kinds'),
     ]
 
     operations = [

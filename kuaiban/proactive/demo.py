@@ -1,0 +1,94 @@
+"""The demo's 免申即办: a few facts in the demo's shared data, the shipped rules published by
+two different accounts, and one run of each, so the demo applicant and unit see offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from kuaiban.accounts.models import User
+from kuaiban.proactive.models import ProactiveRun, RuleVersion, RunStatus, VersionStatus
+from kuaiban.proactive.periods import period_for
+from kuaiban.proactive.services.offers import offers_sweep
+from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
+from kuaiban.proactive.services.runs import chunk_execute, run_start
+from kuaiban.shareddata.models import DeathRecord, Enterprise, InsuranceRecord, Person
+
+RULES_FILE = "proactive/rules.yaml"
+# 张建国's father, a pensioner who died last month: 张建国 is his next of kin.
+_FATHER = {
+    "id_number": "37010219380405123X",
+    "name": "张德厚",
+    "gender": "男",
+    "birth_date": dt.date(1938, 4, 5),
+    "region_code": "370102",
+    "address": "山东省济南市历下区文化东路56号",
+    "household_address": "山东省济南市历下区文化东路56号",
+}
+
+
+def rules_path() -> Path:
+    return Path(settings.KUAIBAN_PACKS_DIR) / RULES_FILE
+
+
+def demo_facts(*, today: dt.date) -> None:
+    Enterprise.objects.filter(credit_code="91370100MA3C4X5K7L").update(
+        size="小型",
+        insured_since=dt.date(2015, 7, 1),
+        employees=86,
+        layoffs_last_year=1,
+        arrears=Decimal(0),
+        ui_paid_last_year=Decimal("61920.00"),
+    )
+    InsuranceRecord.objects.filter(person__id_number="370102196503121234").update(
+        monthly_wage=Decimal("7800.00"), last_activity_on=today - dt.timedelta(days=20)
+    )
+    values = dict(_FATHER)
+    father, _ = Person.objects.update_or_create(id_number=values.pop("id_number"), defaults=values)
+    InsuranceRecord.objects.update_or_create(
+        person=father,
+        defaults={
+            "unit_name": "",
+            "first_contribution_date": dt.date(1958, 9, 1),
+            "contribution_months": 420,
+            "status": "已退休",
+            "region_name": "济南市",
+        },
+    )
+    DeathRecord.objects.update_or_create(
+        person=father,
+        defaults={
+            "died_on": today - dt.timedelta(days=12),
+            "next_of_kin_id_number": "370102196503121234",
+            "next_of_kin_name": "张建国",
+            "next_of_kin_relation": "子女",
+            "dependants": 0,
+        },
+    )
+
+
+def proactive_demo(*, author: User, reviewer: User) -> list[ProactiveRun]:
+    """Load, approve (another person), publish and run every shipped rule; idempotent."""
+    today = timezone.localdate()
+    demo_facts(today=today)
+    for loaded in rules_load(actor=author, path=rules_path()):
+        version = loaded.version
+        if version.status == VersionStatus.DRAFT:
+            version = rule_approve(actor=reviewer, version=version)
+        if version.status == VersionStatus.APPROVED:
+            rule_publish(actor=reviewer, version=version)
+    runs = []
+    for version in RuleVersion.objects.filter(status=VersionStatus.PUBLISHED):
+        period = period_for(version.definition["period"], today)
+        run = run_start(actor=author, version=version, period=period)
+        for chunk in run.chunks.filter(done=False):
+            chunk_execute(chunk_id=chunk.pk)
+        run.refresh_from_db()
+        assert run.status == RunStatus.DONE
+        runs.append(run)
+    offers_sweep(today=today)
+    return runs

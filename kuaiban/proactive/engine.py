@@ -1,0 +1,247 @@
+"""Set-based evaluation of a rule version over the whole shared-data source.
+
+`rule_q` is the rule as one WHERE clause over the subject's table; `offers_insert` writes the
+offers of one slice (a primary-key range, or the subjects an event touched) with a single
+``INSERT … SELECT … ON CONFLICT DO NOTHING`` — the same statement on PostgreSQL and SQLite —
+so the database, not a Python loop, goes through the people, and the unique constraints on
+`Offer` make a re-run or a re-delivered chunk add nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from kuaiban.proactive.language.amounts import amount_expression
+from kuaiban.proactive.language.conditions import conditions_q
+from kuaiban.proactive.language.fields import (
+    FIELDS,
+    NEXT_OF_KIN_KEY,
+    PERSON,
+    SUBJECT_KEY,
+    SUBJECT_REGION,
+)
+from kuaiban.proactive.models import DeliveryMode, Offer, OfferStatus
+from kuaiban.shareddata.models import Enterprise, Person
+
+
+def subject_model(rule: Mapping[str, Any]) -> type[models.Model]:
+    return Person if rule["target"] == PERSON else Enterprise
+
+
+def rule_q(rule: Mapping[str, Any], *, on: dt.date) -> Q:
+    """Every condition, the rule's region, and (for the next of kin) a kin to offer to."""
+    fields = FIELDS[rule["target"]]
+    q = conditions_q(rule["conditions"], fields=fields, on=on)
+    if rule.get("region"):
+        q &= Q(**{f"{fields[SUBJECT_REGION[rule['target']]].lookup}__startswith": rule["region"]})
+    return q
+
+
+def _subject_lookup(rule: Mapping[str, Any]) -> str:
+    fields = FIELDS[rule["target"]]
+    if rule.get("subject") == "next_of_kin":
+        return fields[NEXT_OF_KIN_KEY].lookup
+    return fields[SUBJECT_KEY[rule["target"]]].lookup
+
+
+def eligible_queryset(rule: Mapping[str, Any], *, on: dt.date) -> models.QuerySet[Any]:
+    return subject_model(rule)._default_manager.filter(rule_q(rule, on=on), _has_subject(rule))
+
+
+def preview_count(rule: Mapping[str, Any], *, on: dt.date) -> int:
+    return eligible_queryset(rule, on=on).count()
+
+
+def preview_counts(rules: Sequence[Mapping[str, Any]], *, on: dt.date) -> dict[str, int]:
+    """The counts of several rules of one target in one scan (one conditional COUNT each)."""
+    if not rules:
+        return {}
+    if len({r["target"] for r in rules}) != 1:
+        raise ValueError("preview_counts: rules of one target only")
+    counts = {
+        f"n{i}": Count("pk", filter=rule_q(rule, on=on) & _has_subject(rule))
+        for i, rule in enumerate(rules)
+    }
+    row = subject_model(rules[0])._default_manager.aggregate(**counts)
+    return {rule["code"]: row[f"n{i}"] for i, rule in enumerate(rules)}
+
+
+def _has_subject(rule: Mapping[str, Any]) -> Q:
+    subject = _subject_lookup(rule)
+    return Q(**{f"{subject}__isnull": False}) & ~Q(**{subject: ""})
+
+
+@dataclass(frozen=True)
+class OfferTerms:
+    """What every offer of one run gets: who made it, its period and its delivery dates."""
+
+    version_id: int
+    run_id: int
+    period: str
+    eligible_on: dt.date
+    today: dt.date
+    now: dt.datetime
+
+    def status(self, rule: Mapping[str, Any]) -> str:
+        mode, days = rule["delivery"]["mode"], rule["delivery"].get("days", 0)
+        if mode == DeliveryMode.GRANT:
+            return OfferStatus.GRANTED if days == 0 else OfferStatus.PUBLICISED
+        return OfferStatus.OFFERED
+
+    def dates(self, rule: Mapping[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+        mode, days = rule["delivery"]["mode"], rule["delivery"].get("days", 0)
+        later = self.today + dt.timedelta(days=days)
+        if mode == DeliveryMode.CONFIRM:
+            return later, None
+        if mode == DeliveryMode.GRANT and days:
+            return None, later
+        return None, None
+
+
+_COLUMNS = (
+    "version_id",
+    "run_id",
+    "rule_code",
+    "period",
+    "subject_kind",
+    "subject_key",
+    "about_key",
+    "region_code",
+    "exclusion_group",
+    "amount",
+    "status",
+    "eligible_on",
+    "deadline",
+    "publicity_until",
+    "created_at",
+    "decided_at",
+)
+
+
+def _select(rule: Mapping[str, Any], terms: OfferTerms, where: Q) -> models.QuerySet[Any]:
+    fields = FIELDS[rule["target"]]
+    text: CharField[str, str] = CharField()
+    date: DateField[dt.date, dt.date] = DateField()
+    stamp: DateTimeField[dt.datetime, dt.datetime] = DateTimeField()
+    deadline, publicity = terms.dates(rule)
+    status = terms.status(rule)
+    about = (
+        F(fields[SUBJECT_KEY[PERSON]].lookup)
+        if rule.get("subject") == "next_of_kin"
+        else Cast(Value(""), output_field=text)
+    )
+    number: BigIntegerField[int, int] = BigIntegerField()
+    # Every constant is cast to its column's type: PostgreSQL types an untyped NULL or text
+    # parameter as text inside the CTE of `offers_insert`.
+    values: dict[str, Any] = {
+        "version_id": Cast(Value(terms.version_id), output_field=number),
+        "run_id": Cast(Value(terms.run_id), output_field=number),
+        "rule_code": Cast(Value(rule["code"]), output_field=text),
+        "period": Cast(Value(terms.period), output_field=text),
+        "subject_kind": Cast(Value(rule["target"]), output_field=text),
+        "subject_key": F(_subject_lookup(rule)),
+        "about_key": about,
+        "region_code": F(fields[SUBJECT_REGION[rule["target"]]].lookup),
+        "exclusion_group": Cast(Value(rule.get("exclusion_group")), output_field=text),
+        "amount": amount_expression(rule.get("amount"), fields=fields),
+        "status": Cast(Value(status), output_field=text),
+        "eligible_on": Cast(Value(terms.eligible_on), output_field=date),
+        "deadline": Cast(Value(deadline), output_field=date),
+        "publicity_until": Cast(Value(publicity), output_field=date),
+        "created_at": Cast(Value(terms.now), output_field=stamp),
+        "decided_at": Cast(
+            Value(terms.now if status == OfferStatus.GRANTED else None), output_field=stamp
+        ),
+    }
+    names = {column: f"offer_{column}" for column in _COLUMNS}
+    queryset = eligible_queryset(rule, on=terms.eligible_on).filter(where)
+    selected: models.QuerySet[Any] = queryset.annotate(
+        **{names[c]: values[c] for c in _COLUMNS}
+    ).values(*(names[c] for c in _COLUMNS))
+    return selected
+
+
+def offers_insert(rule: Mapping[str, Any], *, terms: OfferTerms, where: Q) -> tuple[int, int]:
+    """Write the offers of the subjects in ``where``: (eligible, newly created).
+
+    PostgreSQL does it in one scan (a data-modifying CTE counts what it selected and what it
+    inserted); SQLite inserts, then counts."""
+    selected = _select(rule, terms, where)
+    sql, params = selected.query.sql_with_params()
+    table = connection.ops.quote_name(Offer._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    insert = f"INSERT INTO {table} ({columns}) SELECT * FROM chosen ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH chosen AS MATERIALIZED ({sql}), added AS ({insert} RETURNING 1) "
+                "SELECT (SELECT count(*) FROM chosen), (SELECT count(*) FROM added)",
+                params,
+            )
+            eligible, created = cursor.fetchone()
+            return int(eligible), int(created)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
+        created = max(cursor.rowcount, 0)
+    eligible = eligible_queryset(rule, on=terms.eligible_on).filter(where).count()
+    return eligible, created
+
+
+def offer_terms(*, version_id: int, run_id: int, period: str, eligible_on: dt.date) -> OfferTerms:
+    return OfferTerms(
+        version_id=version_id,
+        run_id=run_id,
+        period=period,
+        eligible_on=eligible_on,
+        today=timezone.localdate(),
+        now=timezone.now(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification: the same rule evaluated per subject in Python, for tests and the benchmark
+# ---------------------------------------------------------------------------------------------
+
+
+def sql_eligible(rule: Mapping[str, Any], *, on: dt.date, where: Q | None = None) -> set[int]:
+    """The primary keys the set-based reading finds (region and conditions only)."""
+    queryset = subject_model(rule)._default_manager.filter(rule_q(rule, on=on))
+    return set(queryset.filter(where or Q()).values_list("pk", flat=True))
+
+
+def python_eligible(
+    rule: Mapping[str, Any], *, on: dt.date, where: Q | None = None, batch: int = 5000
+) -> set[int]:
+    """The primary keys found by evaluating the rule on each subject's values in Python."""
+    from kuaiban.proactive.explain import rule_evaluate
+
+    fields = FIELDS[rule["target"]]
+    lookups = {path: f.lookup for path, f in fields.items()}
+    rows = (
+        subject_model(rule)
+        ._default_manager.filter(where or Q())
+        .values("pk", *lookups.values())
+        .iterator(chunk_size=batch)
+    )
+    found = set()
+    for row in rows:
+        values = {path: row[lookup] for path, lookup in lookups.items()}
+        if rule_evaluate(rule=rule, values=values, on=on).eligible:
+            found.add(row["pk"])
+    return found

@@ -1,0 +1,1 @@
+"""The proactive rule language: shared-data fields, conditions (Python and SQL), amounts."""

@@ -1,0 +1,1 @@
+"""Writes of 免申即办: rules (load, approve, publish), runs and offers."""

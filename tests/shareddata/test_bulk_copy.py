@@ -1,0 +1,40 @@
+"""PostgreSQL bulk load: COPY in several processes writes the same people and records as the
+single-process path, and a second run adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from kuaiban.shareddata.models import DeathRecord, InsuranceRecord, Person
+from kuaiban.shareddata.services import synthetic_generate
+from kuaiban.shareddata.synthetic.regions import DEFAULT_REGION_CODES
+from kuaiban.shareddata.synthetic.source import Synthesizer
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copy_workers_write_every_person_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and several processes: PostgreSQL only")
+    result = synthetic_generate(people=900, seed=3, batch=200, as_of=AS_OF, workers=2)
+    assert result.people.created == 900
+    synth = Synthesizer(seed=3, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF)
+    expected = {synth.id_number(i) for i in range(900)}
+    assert set(Person.objects.values_list("id_number", flat=True)) == expected
+    drafts = [synth.person(i) for i in range(900)]
+    assert InsuranceRecord.objects.count() == sum(d.insurance is not None for d in drafts)
+    assert DeathRecord.objects.count() == sum(d.death is not None for d in drafts)
+    assert all(DeathRecord.objects.values_list("recorded_at", flat=True))
+    again = synthetic_generate(people=900, seed=3, batch=200, as_of=AS_OF, workers=2)
+    assert again.people.created == 0 and again.people.skipped == 900
+
+
+def test_several_workers_are_refused_inside_a_transaction(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with pytest.raises(ValueError):
+        synthetic_generate(people=10, seed=3, as_of=AS_OF, workers=2)
