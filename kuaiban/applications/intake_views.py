@@ -348,7 +348,8 @@ def items(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     scenario = next((s for s in found.scenarios.all() if s.code == state.scenario), None)
     if scenario is None:
         return HttpResponseRedirect(_url("scenario", pack, bundle))
-    rows = list(scenario.bundle_items.all())
+    kind = _applicant_kind(request)
+    rows = [bi for bi in scenario.bundle_items.all() if bi.required or bi.offered_to(kind)]
     optional = [bi for bi in rows if not bi.required]
     error = ""
     if request.method == "POST":

@@ -11,9 +11,11 @@ from kuaiban.bundles.models import (
     ContactPoint,
     HotItem,
     Pack,
+    Provision,
     Question,
     Scenario,
     SpeedUp,
+    Target,
 )
 from kuaiban.bundles.selectors import (
     bundle_is_inherited,
@@ -21,6 +23,7 @@ from kuaiban.bundles.selectors import (
     inherited_items,
     inherited_speedup,
 )
+from kuaiban.bundles.targets import target_problem
 from kuaiban.calendar.limits import TimeLimit, promised_within_legal
 
 
@@ -218,3 +221,31 @@ class HotItemAdmin(admin.ModelAdmin[HotItem]):
 class ContactPointAdmin(admin.ModelAdmin[ContactPoint]):
     list_display = ["pack", "name", "level"]
     list_filter = ["pack", "level"]
+
+
+class TargetAdminForm(forms.ModelForm[Target]):
+    """Refuses a target whose numbers do not fit its kind (the pack parser's rule)."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") and data.get("value") is not None:
+            problem = target_problem(
+                kind=data["kind"], value=data["value"], ratio=data.get("ratio")
+            )
+            if problem:
+                raise forms.ValidationError(problem, code="target")
+        return data
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin[Target]):
+    form = TargetAdminForm
+    list_display = ["pack", "kind", "value", "ratio", "scope", "deadline_text"]
+    list_filter = ["pack", "kind"]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(admin.ModelAdmin[Provision]):
+    list_display = ["pack", "title", "kind", "features"]
+    list_filter = ["pack", "kind"]

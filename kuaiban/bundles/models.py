@@ -93,6 +93,18 @@ class Pack(models.Model):
         help_text=_("文件内容的 SHA-256；未变化时重复加载不做任何修改。"),
     )
     loaded_at = models.DateTimeField(_("加载时间"), auto_now=True)
+    supplements = models.ForeignKey(
+        "self",
+        verbose_name=_("补充的政策包"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplemented_by",
+        help_text=_(
+            "本政策包补充同一地区的另一政策包（如山东 2023 年经办服务意见补充 2020 年快办行动办法）："
+            "一件事与提速办清单仍以被补充的政策包为准。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("政策包")
@@ -290,6 +302,12 @@ class BundleItem(models.Model):
     def __str__(self) -> str:
         return self.seed_name
 
+    def offered_to(self, kind: str) -> bool:
+        """Whether an applicant of ``kind`` (person / unit; "" unknown) is offered the item: its
+        own 办事对象 decides where the seed gives one (Jiangsu 序号2: 用人单位退工停保登记 is the
+        unit's only); otherwise the scenario's, which the application checks."""
+        return not kind or self.target in ("", ItemTarget.BOTH, kind)
+
 
 class SpeedUp(models.Model):
     pack = models.ForeignKey(
@@ -399,3 +417,113 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TargetKind(models.TextChoices):
+    """What a policy target measures; its unit and direction are in `kuaiban/bundles/targets.py`."""
+
+    BUNDLES = "bundles", _("打包办理的“一件事”")
+    SPEEDUP_ITEMS = "speedup_items", _("在规定时限基础上提速的事项")
+    CHOSEN_SPEEDUPS = "chosen_speedups", _("从备选清单选取的提速办事项")
+    ONLINE_RATE = "online_rate", _("全程网办率")
+    CALLBACK_RATE = "callback_rate", _("实名差评回访率")
+    REPORT_DAYS = "report_days", _("差评整改报告单报送时限")
+    INSTANT_MINUTES = "instant_minutes", _("即办件办结时限")
+    CROSS_PROVINCE_ITEMS = "cross_province_items", _("跨省通办事项")
+
+
+class Target(models.Model):
+    """A target the policy sets (工作目标), with its wording, scope, deadline and source."""
+
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="targets"
+    )
+    kind = models.CharField(
+        _("目标类别"), max_length=24, choices=TargetKind.choices, help_text=_("目标衡量的指标。")
+    )
+    value = models.PositiveIntegerField(
+        _("目标值"), help_text=_("比率为百分数，个数为个，时限为日或分钟（按目标类别）。")
+    )
+    ratio = models.PositiveSmallIntegerField(
+        _("提速幅度（%）"),
+        null=True,
+        blank=True,
+        help_text=_("仅“提速的事项”：在规定时限基础上提速的百分比，如 50。"),
+    )
+    text = models.TextField(_("政策原文"), help_text=_("设定该目标的原文语句。"))
+    scope = models.CharField(
+        _("适用范围"), max_length=120, help_text=_("如 省级事项、全省各级人社部门。")
+    )
+    deadline = models.DateField(
+        _("完成期限"), null=True, blank=True, help_text=_("原文为“持续推进”等无固定期限时为空。")
+    )
+    deadline_text = models.CharField(
+        _("期限原文"), max_length=60, help_text=_("如 2021年6月底前、持续推进。")
+    )
+    source = models.CharField(_("政策出处"), max_length=120, help_text=_("原文位置标注。"))
+    position = models.PositiveSmallIntegerField(
+        _("顺序"), default=0, help_text=_("在政策包中的顺序。")
+    )
+
+    class Meta:
+        verbose_name = _("工作目标")
+        verbose_name_plural = _("工作目标")
+        ordering = ["pack", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pack", "kind", "deadline"], name="unique_target_kind_deadline"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="speedup_items", ratio__gte=1, ratio__lte=100)
+                | (~Q(kind="speedup_items") & Q(ratio__isnull=True)),
+                name="target_ratio_only_for_speedups",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.deadline_text}"
+
+
+class ProvisionKind(models.TextChoices):
+    STANDARD = "standard", _("服务标准")
+    PROACTIVE = "proactive", _("免申即享")
+    CROSS_REGION = "cross_region", _("跨域通办")
+
+
+class Provision(models.Model):
+    """A provision of a policy and the platform features that serve it (none: 尚未提供)."""
+
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("政策包"), on_delete=models.CASCADE, related_name="provisions"
+    )
+    code = models.SlugField(_("条款代码"), max_length=40, help_text=_("在政策包内唯一。"))
+    kind = models.CharField(
+        _("条款类别"), max_length=16, choices=ProvisionKind.choices, help_text=_("条款的性质。")
+    )
+    title = models.CharField(_("条款"), max_length=60, help_text=_("简称，如 综合窗口全覆盖。"))
+    text = models.TextField(_("政策原文"), help_text=_("条款原文语句。"))
+    features = models.JSONField(
+        _("平台落实"),
+        default=list,
+        blank=True,
+        help_text=_("落实该条款的平台功能（kuaiban/bundles/features.py 的代码）；为空即尚未提供。"),
+    )
+    items = models.JSONField(
+        _("相关事项"),
+        default=list,
+        blank=True,
+        help_text=_("条款点名的服务事项目录代码，如 免申即享的稳岗返还。"),
+    )
+    source = models.CharField(_("政策出处"), max_length=120, help_text=_("原文位置标注。"))
+    position = models.PositiveSmallIntegerField(
+        _("顺序"), default=0, help_text=_("在政策包中的顺序。")
+    )
+
+    class Meta:
+        verbose_name = _("政策条款")
+        verbose_name_plural = _("政策条款")
+        ordering = ["pack", "position"]
+        constraints = [models.UniqueConstraint(fields=["pack", "code"], name="unique_provision")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -184,17 +184,32 @@ class Plan:
 
 
 def selected_bundle_items(
-    *, scenario: Scenario, optional_items: Sequence[str], answers: Mapping[str, bool]
+    *,
+    scenario: Scenario,
+    optional_items: Sequence[str],
+    answers: Mapping[str, bool],
+    applicant_kind: str = "",
 ) -> list[BundleItem]:
-    """Required items, plus optional ones ticked by code or switched on by a 'yes' answer."""
-    bundle_items = list(scenario.bundle_items.all())
+    """Required items, plus optional ones ticked by code or switched on by a 'yes' answer.
+
+    An optional item whose own 办事对象 excludes the applicant (`BundleItem.offered_to`) is not
+    offered: ticking it is refused and a 'yes' answer does not switch it on."""
+    bundle_items = [
+        bi for bi in scenario.bundle_items.all() if bi.required or bi.offered_to(applicant_kind)
+    ]
     known = {bi.item.code for bi in bundle_items}
     unknown = [code for code in optional_items if code not in known]
     if unknown:
+        everything = {bi.item.code: bi for bi in scenario.bundle_items.all()}
         raise Unprocessable(
             "所选事项不属于该场景",
             fields={
-                "items": [f"事项“{c}”不属于场景“{scenario.code} {scenario.name}”" for c in unknown]
+                "items": [
+                    f"事项“{c}”的办事对象是{everything[c].get_target_display()}，不向您提供"
+                    if c in everything
+                    else f"事项“{c}”不属于场景“{scenario.code} {scenario.name}”"
+                    for c in unknown
+                ]
             },
         )
     # Only the bundle's own questions: anything else would be stored with the application.
@@ -281,7 +296,10 @@ def bundle_plan(
     ``calendar`` loaded from the start date, so the queries do not grow with the scenarios."""
     scenario = scenario_get(bundle=bundle, code=scenario_code)
     chosen = selected_bundle_items(
-        scenario=scenario, optional_items=optional_items, answers=answers or {}
+        scenario=scenario,
+        optional_items=optional_items,
+        answers=answers or {},
+        applicant_kind=applicant_kind,
     )
     if speedups is None:
         speedups = pack_speedups(pack=bundle.pack)

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from kuaiban.bundles.compat import InheritedItem
-from kuaiban.bundles.models import Bundle, BundleItem, Mode, Pack, Scenario, SpeedUp
+from kuaiban.bundles.features import FEATURES, Feature
+from kuaiban.bundles.models import (
+    Bundle,
+    BundleItem,
+    Mode,
+    Pack,
+    Provision,
+    Scenario,
+    SpeedUp,
+    Target,
+)
+from kuaiban.bundles.targets import target_label
 from kuaiban.calendar.limits import TimeLimit, parallel_within_longest
 from kuaiban.catalogue.models import (
     FormField,
@@ -31,6 +42,52 @@ def pack_get(*, code: str) -> Pack:
     if pack is None:
         raise NotFound(f"政策包“{code}”不存在")
     return pack
+
+
+@dataclass(frozen=True)
+class TargetView:
+    target: Target
+    goal: str  # “≥ 90%”
+
+
+def pack_targets(*, pack: Pack) -> list[TargetView]:
+    return [
+        TargetView(t, target_label(kind=t.kind, value=t.value, ratio=t.ratio))
+        for t in pack.targets.all()
+    ]
+
+
+@dataclass(frozen=True)
+class ProvisionView:
+    """A provision with the platform features serving it (none: 尚未提供) and the catalogue
+    items it names."""
+
+    provision: Provision
+    features: list[Feature]
+    items: list[ServiceItem]
+
+
+def pack_provisions(*, pack: Pack) -> list[ProvisionView]:
+    provisions = list(pack.provisions.all())
+    codes = {code for p in provisions for code in p.items}
+    items = {i.code: i for i in ServiceItem.objects.filter(code__in=codes)}
+    return [
+        ProvisionView(
+            provision=p,
+            features=[FEATURES[k] for k in p.features if k in FEATURES],
+            items=[items[c] for c in p.items if c in items],
+        )
+        for p in provisions
+    ]
+
+
+def provision_list(*, kind: str, region_ids: list[int] | None = None) -> QuerySet[Provision]:
+    """Provisions of one kind (e.g. the 免申即享 services proactive services act on), of the
+    packs of the given regions (a region and its parents: `RegionTree.ancestors`) or of all."""
+    found = Provision.objects.filter(kind=kind).select_related("pack")
+    if region_ids is not None:
+        found = found.filter(pack__region_id__in=region_ids)
+    return found.order_by("pack__code", "position")
 
 
 def region_get(*, code: str) -> Region:

@@ -13,10 +13,12 @@ from kuaiban.bundles.models import (
     ContactPoint,
     HotItem,
     Pack,
+    Provision,
     Question,
     Scenario,
     SpeedUp,
     SpeedUpListKind,
+    Target,
 )
 from kuaiban.bundles.packfile.files import PackFile, read_pack
 from kuaiban.bundles.packfile.specs import BundleSpec, PackSpec
@@ -42,6 +44,10 @@ def pack_load(*, path: Path, catalogue_path: Path | None = None) -> PackLoadResu
     """Check the file, then load it and its catalogue in one transaction; idempotent."""
     pack_file = read_pack(path, catalogue_path=catalogue_path)
     with transaction.atomic():
+        supplements = pack_file.spec.supplements
+        if supplements and not Pack.objects.filter(code=supplements).exists():
+            # The pack it supplements comes first (its file is beside it: checked on reading).
+            pack_load(path=path.with_name(f"{supplements}.yaml"), catalogue_path=catalogue_path)
         counts = catalogue_sync(catalogue=pack_file.catalogue)
         pack, changed = _pack_ensure(pack_file)
         return PackLoadResult(pack=pack, changed=changed, catalogue=counts)
@@ -101,6 +107,9 @@ def _pack_save(pack_file: PackFile, parent: Pack | None) -> Pack:
             "version": spec.version,
             "file_name": pack_file.path.name,
             "content_hash": pack_file.content_hash,
+            "supplements": Pack.objects.filter(code=spec.supplements).first()
+            if spec.supplements
+            else None,
             **_speedup_list(spec),
         },
     )
@@ -208,8 +217,44 @@ def _lists_save(pack: Pack, spec: PackSpec, items: dict[str, ServiceItem]) -> No
         )
         for h in spec.hot_items
     )
+    _policy_save(pack, spec)
     pack.contact_points.all().delete()
     ContactPoint.objects.bulk_create(
         ContactPoint(pack=pack, name=c.name, level=c.level, source=c.source, position=n)
         for n, c in enumerate(spec.contact_points)
+    )
+
+
+def _policy_save(pack: Pack, spec: PackSpec) -> None:
+    """Targets and provisions: replaced as a whole, like the pack's other lists."""
+    pack.targets.all().delete()
+    Target.objects.bulk_create(
+        Target(
+            pack=pack,
+            kind=t.kind,
+            value=t.value,
+            ratio=t.ratio,
+            text=t.text,
+            scope=t.scope,
+            deadline=t.deadline,
+            deadline_text=t.deadline_text,
+            source=t.source,
+            position=n,
+        )
+        for n, t in enumerate(spec.targets)
+    )
+    pack.provisions.all().delete()
+    Provision.objects.bulk_create(
+        Provision(
+            pack=pack,
+            code=p.code,
+            kind=p.kind,
+            title=p.title,
+            text=p.text,
+            features=list(p.features),
+            items=list(p.items),
+            source=p.source,
+            position=n,
+        )
+        for n, p in enumerate(spec.provisions)
     )

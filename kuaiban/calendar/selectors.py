@@ -119,15 +119,18 @@ def due_at(
     return end_of_day(last)
 
 
-def instant_due(*, start: dt.datetime, calendar: WorkCalendar | None = None) -> dt.datetime:
-    """即办: 30 minutes of office time (``KUAIBAN_OFFICE_HOURS`` on working days) from ``start``.
+def instant_due(
+    *, start: dt.datetime, calendar: WorkCalendar | None = None, minutes: int = INSTANT_MINUTES
+) -> dt.datetime:
+    """即办: 30 minutes (or ``minutes``: a pack's target) of office time (``KUAIBAN_OFFICE_HOURS``
+    on working days) from ``start``.
 
     A case taken after closing, over lunch or on a holiday starts its 30 minutes at the next
     opening; minutes left at a closing carry over to the next opening.
     """
     arithmetic.require_aware(start)
     periods = conf.office_periods()
-    left = dt.timedelta(minutes=INSTANT_MINUTES)
+    left = dt.timedelta(minutes=minutes)
     moment = start.astimezone(SHANGHAI)
     day = moment.date()
     if calendar is None:

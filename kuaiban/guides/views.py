@@ -9,7 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kuaiban.bundles.models import Bundle
-from kuaiban.bundles.selectors import bundle_get, bundle_list, pack_get, pack_list
+from kuaiban.bundles.selectors import (
+    bundle_get,
+    bundle_list,
+    pack_get,
+    pack_list,
+    pack_provisions,
+    pack_targets,
+)
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.errors import NotFound
 from kuaiban.core.middleware import LARGE_TEXT_COOKIE
@@ -36,6 +43,8 @@ def pack_detail(request: HttpRequest, pack: str) -> HttpResponse:
             "speedups": found.speedups.select_related("item"),
             "hot_items": found.hot_items.select_related("item"),
             "contact_points": found.contact_points.all(),
+            "targets": pack_targets(pack=found),
+            "provisions": pack_provisions(pack=found),
         },
     )
 

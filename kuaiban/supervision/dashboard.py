@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kuaiban.applications.models import Provision
+from kuaiban.bundles.models import TargetKind
 from kuaiban.catalogue.models import item_label
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.ratings.models import RatingLevel
@@ -37,10 +38,20 @@ from kuaiban.supervision.selectors.figures import (
 )
 from kuaiban.supervision.selectors.items import (
     SAMPLE_PER_ITEM,
-    SPEEDUP_GOAL,
     ItemRow,
     ItemStats,
     item_stats,
+)
+from kuaiban.supervision.selectors.targets import (
+    Measured,
+    PackFigures,
+    TargetRow,
+    governing_packs,
+    governing_targets,
+    instant_within,
+    pack_figures,
+    reports_within,
+    target_rows,
 )
 from kuaiban.supervision.tables import Chart, Column, Kind, Table, rate_text
 
@@ -76,6 +87,16 @@ class Overview:
     regions: list[Row]
     channels: list[Row]
     months: list[Row]
+    # The targets of the packs governing the scope, each with its figure, and those packs' own
+    # figures (bundles, items online, items sped up).
+    targets: list[TargetRow]
+    packs: PackFigures
+    speedup_ratio: int | None  # the 提速 % the governing pack sets (speedup_items' ratio)
+
+    def target(self, kind: str) -> str:
+        """“目标 ≥ 90%（2021年6月底前）” for a kind, or "" when no governing pack sets one."""
+        goals = [f"{t.goal}（{t.deadline}）" for t in self.targets if t.kind == kind]
+        return "目标 " + "；".join(goals) if goals else ""
 
     @property
     def materials_cut(self) -> int:
@@ -97,15 +118,30 @@ def items_cached(ctx: Context, *, refresh: bool = False) -> Computed[ItemStats]:
 
 def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
+    applications = application_figures(scope, filters)
+    ratings = rating_figures(scope, filters)
+    packs = governing_packs(scope, filters, tree=ctx.tree)
+    targets = governing_targets(packs)
+    figures = pack_figures(packs)
+    measured = Measured(
+        packs=figures,
+        online_by_application=applications.online,
+        callback=ratings.callback,
+        instant=lambda minutes: instant_within(scope, filters, minutes=minutes),
+        reports=lambda days: reports_within(scope, filters, days=days),
+    )
     return Overview(
-        applications=application_figures(scope, filters),
+        applications=applications,
         materials=material_figures(scope, filters),
         items=item_stats(scope, filters),
-        ratings=rating_figures(scope, filters),
+        ratings=ratings,
         overdue=overdue_counts(scope, filters),
         regions=region_breakdown(scope, filters, tree=ctx.tree),
         channels=channel_breakdown(scope, filters),
         months=month_breakdown(scope, filters),
+        targets=target_rows(targets, measured),
+        packs=figures,
+        speedup_ratio=next((t.ratio for t in targets if t.kind == TargetKind.SPEEDUP_ITEMS), None),
     )
 
 
@@ -115,6 +151,12 @@ def _days(value: float | Decimal | None, unit: str = " 个工作日") -> str:
 
 def _of(rate: Rate) -> str:
     return f"{rate.part:,} / {rate.whole:,}"
+
+
+def _sped_up(o: Overview) -> str:
+    if o.speedup_ratio is None:
+        return ""
+    return f"；提速达 {o.speedup_ratio}% 的事项 {_of(o.items.processing.items_sped_up(o.speedup_ratio))}"
 
 
 def headlines(o: Overview) -> list[Headline]:
@@ -140,16 +182,25 @@ def headlines(o: Overview) -> list[Headline]:
         Headline(
             "承诺提速",
             rate_text(p.promised_speedup),
-            f"实际提速 {rate_text(p.actual_speedup)}；提速达 50% 的事项 {_of(p.items_goal)}",
-            target=f"目标 ≥ {SPEEDUP_GOAL:.0%}",
+            f"实际提速 {rate_text(p.actual_speedup)}{_sped_up(o)}",
+            target=o.target(TargetKind.SPEEDUP_ITEMS),
+            anchor="targets" if o.targets else "",
         ),
         Headline("即办件占比", rate_text(items.instant), f"即办子件 {_of(items.instant)}"),
         Headline(
-            "全程网办率",
+            "全程网办率（按办件）",
             rate_text(a.online),
             f"无需到现场 {_of(a.online)}",
-            target="目标 ≥ 90%",
+            target=o.target(TargetKind.ONLINE_RATE),
             anchor="channels",
+        ),
+        Headline(
+            "全程网办率（按事项）",
+            rate_text(o.packs.online_rate),
+            f"政策包所含事项中可全程网办 {_of(o.packs.online_rate)}；"
+            f"法定须到现场 {o.packs.onsite_items:,} 项",
+            target=o.target(TargetKind.ONLINE_RATE),
+            anchor="targets" if o.targets else "",
         ),
         Headline(
             "材料精减",
@@ -166,7 +217,7 @@ def headlines(o: Overview) -> list[Headline]:
             "实名差评回访率",
             rate_text(r.callback),
             f"按时回访 {_of(r.callback)}",
-            target="目标 100%",
+            target=o.target(TargetKind.CALLBACK_RATE),
         ),
         Headline("整改率", rate_text(r.rectification), f"整改办结 {_of(r.rectification)}"),
         Headline(
@@ -187,6 +238,31 @@ def summary_table(o: Overview) -> Table:
             [h.label, h.text, h.detail + (f"（{h.target}）" if h.target else "")]
             for h in headlines(o)
         ],
+    )
+
+
+def target_table(rows: list[TargetRow]) -> Table:
+    """工作目标: each target of the governing packs, in the policy's words, beside its figure."""
+    met = {True: "已达到", False: "未达到", None: "—"}
+    return Table(
+        key="targets",
+        title="工作目标",
+        columns=[
+            Column("指标"),
+            Column("目标"),
+            Column("当前", width=2.4),
+            Column("是否达到"),
+            Column("适用范围"),
+            Column("期限"),
+            Column("政策原文", width=3.2),
+            Column("政策包", width=2.4),
+        ],
+        rows=[
+            [r.title, r.goal, r.figure, met[r.met], r.scope, r.deadline, r.text, r.pack_name]
+            for r in rows
+        ],
+        note="目标取自管辖本地区的政策包（本地区及上级地区的政策包，同类目标以最基层的为准）；"
+        "未选择政策包时，全部地区的视图不显示目标。",
     )
 
 
@@ -294,6 +370,7 @@ def overview_tables(o: Overview, *, summary: bool = True) -> list[Table]:
     """The overview's tables; the page shows the summary as cards instead."""
     return [
         *([summary_table(o)] if summary else []),
+        target_table(o.targets),
         region_table(o.regions),
         channel_table(o.channels),
         month_table(o.months),

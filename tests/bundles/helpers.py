@@ -107,10 +107,10 @@ def generated_files(directory: Path, *, items: int) -> Path:
             f" target: person, legal_limit: {{value: 20, unit: working_days}},"
             f" promised_limit: {{value: {n % 5 + 1}, unit: working_days}},"
             f" materials: [id_card, m{n}a, m{n}b], fields: [person_name, f{n}a, f{n}b],"
-            f' sources: ["生成 序号{n}"]}}'
+            f' sources: ["902 附件1 序号{n}"]}}'
         )
         bundle_items.append(
-            f'          - {{item: "9.{n}", as: 事项{n}, required: true, source: "生成 1-1 {n}"}}'
+            f'          - {{item: "9.{n}", as: 事项{n}, required: true, source: "902 附件1 序号1 1-1 事项{n}"}}'
         )
     catalogue = "\n".join(
         ['version: "gen"', "materials:", *materials, "fields:", *fields, "items:", *catalogue_items]
@@ -128,11 +128,11 @@ def generated_files(directory: Path, *, items: int) -> Path:
             "    name: 生成的一件事",
             "    target: person",
             "    mode: parallel",
-            '    source: "生成 序号1"',
+            '    source: "902 附件1 序号1"',
             "    scenarios:",
             '      - code: "1-1"',
             "        name: 全部事项",
-            '        source: "生成 1-1"',
+            '        source: "902 附件1 序号1 1-1"',
             "        items:",
             *bundle_items,
         ]

@@ -153,7 +153,7 @@ def test_bundle_detail(client):
             "label": "5工作日",
             "text": "5个工作日",
         },
-        "source": "测试 附件1 序号7 7-1 必做事项1",
+        "source": "900 附件1 序号7 7-1 必做事项1",
     }
     # Without a speed-up entry the catalogue's limits apply; no legal limit is null.
     assert items[2]["legal_limit"] is None

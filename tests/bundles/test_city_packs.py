@@ -51,17 +51,17 @@ bundles:
         name: 正常退休
         source: "测试市 本地 7-1"
         items:
-          - {item: "1.6.12", as: 养老保险关系转移, required: false, stage: 1, when: has_other_pension, source: "s"}
-          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "s"}
-          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "s"}
-          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "s"}
+          - {item: "1.6.12", as: 养老保险关系转移, required: false, stage: 1, when: has_other_pension, source: "测试市 本地 7-1 必做事项1"}
+          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}
+          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "测试市 本地 7-1 必做事项1"}
+          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "测试市 本地 7-1 必做事项1"}
       - code: "7-2"
         name: 因病提前退休
         source: "测试市 本地 7-2"
         items:
-          - {item: "1.6.1", as: 职工正常退休申请, required: true, stage: 1, source: "s"}
-          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "s"}
-          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "s"}
+          - {item: "1.6.1", as: 职工正常退休申请, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}
+          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "测试市 本地 7-1 必做事项1"}
+          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "测试市 本地 7-1 必做事项1"}
   - code: L1
     name: 本地就业报到
     target: person
@@ -80,7 +80,7 @@ speedups:
   - province_seq: 2
     promised_text: 10个工作日
     promised_limit: {value: 10, unit: working_days}
-    source: "测试市 提速办 序号2"
+    source: "测试市 本地 提速办 序号2"
 """
 
 
@@ -176,24 +176,24 @@ BREACHES = [
     pytest.param(
         '      - code: "7-2"\n        name: 因病提前退休\n        source: "测试市 本地 7-2"\n'
         "        items:\n"
-        '          - {item: "1.6.1", as: 职工正常退休申请, required: true, stage: 1, source: "s"}\n'
-        '          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "s"}\n'
-        '          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "s"}\n',
+        '          - {item: "1.6.1", as: 职工正常退休申请, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}\n'
+        '          - {item: "L-pension-account", as: 养老金领取账户登记, required: true, stage: 2, source: "测试市 本地 7-1 必做事项1"}\n'
+        '          - {item: "3.1.1", as: 社会保障卡申领, required: false, stage: 2, source: "测试市 本地 7-1 必做事项1"}\n',
         "",
         '  - code: "7"',
         "删去了上级政策包的场景“7-2”",
         id="drops-a-scenario",
     ),
     pytest.param(
-        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "s"}\n',
+        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}\n',
         "",
         '      - code: "7-1"',
         "场景“7-1”删去了上级政策包的必做事项“1.6.1”",
         id="drops-a-required-item",
     ),
     pytest.param(
-        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "s"}\n',
-        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: false, stage: 1, source: "s"}\n',
+        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}\n',
+        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: false, stage: 1, source: "测试市 本地 7-1 必做事项1"}\n',
         '      - code: "7-1"',
         "必做事项“1.6.1”改为可选",
         id="makes-a-required-item-optional",
@@ -241,7 +241,7 @@ def test_a_broken_city_pack_reports_every_breach_at_once(tmp_path):
     text = replace_once(text, "speedups:\n", 'omit: ["9"]\nspeedups:\n')
     text = replace_once(
         text,
-        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "s"}\n',
+        '          - {item: "1.6.1", as: 职工正常退休（职）申请核准, required: true, stage: 1, source: "测试市 本地 7-1 必做事项1"}\n',
         "",
     )
     text = replace_once(
@@ -267,7 +267,7 @@ def test_a_row_of_the_province_list_is_named_by_its_number(tmp_path):
         '  - seq: 9\n    item: "1.6.1"\n    as: 职工正常退休申请\n    legal_text: 20个工作日\n'
         "    promised_text: 3个工作日\n    legal_limit: {value: 20, unit: working_days}\n"
         "    promised_limit: {value: 3, unit: working_days}\n    promised_set_by: seed\n"
-        '    source: "测试市 提速办 序号9"\n'
+        '    source: "测试市 本地 提速办 序号9"\n'
     )
     path = _city(tmp_path, text)
     find_problem(
@@ -285,14 +285,14 @@ def test_a_missing_province_file_is_reported_at_extends(tmp_path):
     )
 
 
-CANDIDATES = 'speedup_list:\n  kind: candidates\n  min_pick: 2\n  text: 选取 2 个以上事项\n  source: "测试 正文"\nspeedups:\n'
+CANDIDATES = 'speedup_list:\n  kind: candidates\n  min_pick: 2\n  text: 选取 2 个以上事项\n  source: "900 正文 一"\nspeedups:\n'
 
 
 def test_a_candidate_list_applies_only_what_the_city_picks(tmp_path):
     from kuaiban.bundles.packfile.files import read_pack
 
     province = replace_once(PACK_TEXT, "speedups:\n", CANDIDATES)
-    text = CITY_TEXT + '  - {province_seq: 1, source: "测试市 选取 序号1"}\n'
+    text = CITY_TEXT + '  - {province_seq: 1, source: "测试市 本地 提速办 选取 900 附件2 序号1"}\n'
     spec = read_pack(_city(tmp_path, text, province)).spec
     assert spec.extension is not None and spec.extension.picked == (1, 2)
     assert {s.item for s in spec.speedups} == {"1.6.1", "1.6.12"}
@@ -488,13 +488,13 @@ def test_the_admin_cannot_delete_an_inherited_bundle_of_a_city_pack(admin_client
 
 def test_the_candidate_list_is_stored_and_shown(tmp_path, client, db):
     province = replace_once(PACK_TEXT, "speedups:\n", CANDIDATES)
-    text = CITY_TEXT + '  - {province_seq: 1, source: "测试市 选取 序号1"}\n'
+    text = CITY_TEXT + '  - {province_seq: 1, source: "测试市 本地 提速办 选取 900 附件2 序号1"}\n'
     city = pack_load(path=_city(tmp_path, text, province)).pack
     parent = city.extends
     assert parent is not None
     assert (parent.speedup_list, parent.speedup_min_pick) == ("candidates", 2)
     assert (
-        parent.speedup_list_source == "测试 正文"
+        parent.speedup_list_source == "900 正文 一"
         and parent.speedup_list_text == "选取 2 个以上事项"
     )
     assert city.speedup_list == "binding"

@@ -19,7 +19,7 @@ from tests.bundles.helpers import (
     write_files,
 )
 
-ANCHOR = '        source: "测试 附件1 序号7 7-1"\n'
+ANCHOR = '        source: "900 附件1 序号7 7-1"\n'
 
 
 def _with_rules(tmp_path: Path, rules: str) -> tuple[Path, str]:

@@ -27,7 +27,7 @@ ROW = """          - item: "1.6.12"
             required: false
             stage: 1
             when: has_other_pension
-            source: "测试 附件1 序号7 7-1 情形事项1"
+            source: "900 附件1 序号7 7-1 情形事项1"
 """
 
 
@@ -41,7 +41,7 @@ def _group(*, required: str = "true", members: str = "") -> str:
         f"          - group: {LABEL}\n"
         f"            required: {required}\n"
         "            stage: 1\n"
-        '            source: "测试 附件1 序号7 7-1 必做事项3"\n'
+        '            source: "900 附件1 序号7 7-1 必做事项3"\n'
         "            members:\n" + members
     )
 
@@ -55,7 +55,7 @@ def test_a_group_expands_into_its_members(tmp_path):
         ("2.1.1", "就业登记", False, "", 1),
     ]
     assert {(i.group, i.group_required, i.source) for i in members} == {
-        (LABEL, True, "测试 附件1 序号7 7-1 必做事项3")
+        (LABEL, True, "900 附件1 序号7 7-1 必做事项3")
     }
 
 
@@ -178,7 +178,7 @@ def test_a_speed_up_row_naming_a_group_applies_to_every_member(tmp_path):
         ("2.1.1", "就业登记"),
     ]
     assert {(s.promised_limit.value, s.group, s.source) for s in rows} == {
-        (15, "转移接续（含城镇职工基本养老保险关系转移接续申请；就业登记）", "测试 附件2 序号2")
+        (15, "转移接续（含城镇职工基本养老保险关系转移接续申请；就业登记）", "900 附件2 序号2")
     }
 
 

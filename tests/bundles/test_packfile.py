@@ -183,9 +183,9 @@ def test_unknown_item_code(tmp_path):
     text = replace_once(
         PACK_TEXT,
         '- item: "2.1.1"\n            as: 就业登记\n            required: true\n'
-        '            source: "测试 附件1 序号1 1-1 必做事项2"',
+        '            source: "900 附件1 序号1 1-1 必做事项2"',
         '- item: "9.9.9"\n            as: 就业登记\n            required: true\n'
-        '            source: "测试 附件1 序号1 1-1 必做事项2"',
+        '            source: "900 附件1 序号1 1-1 必做事项2"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -310,7 +310,7 @@ def test_duplicate_speedup_seq_and_item_are_reported_at_the_repeat(tmp_path):
 
 
 def test_duplicate_contact_point_is_reported_at_the_repeat(tmp_path):
-    text = PACK_TEXT + '  - name: 测试市\n    level: 省级联系点\n    source: "测试 附件3"\n'
+    text = PACK_TEXT + '  - name: 测试市\n    level: 省级联系点\n    source: "900 附件3"\n'
     path = write_files(tmp_path, pack=text)
     first, repeat = line_of(text, "  - name: 测试市"), line_of(text, "  - name: 测试市", nth=2)
     assert [(p.line, p.message) for p in pack_problems(path)] == [
@@ -340,8 +340,8 @@ def test_invalid_mode(tmp_path):
 def test_serial_item_without_stage(tmp_path):
     text = replace_once(
         PACK_TEXT,
-        '            stage: 2\n            source: "测试 附件1 序号7 7-1 情形事项2"',
-        '            source: "测试 附件1 序号7 7-1 情形事项2"',
+        '            stage: 2\n            source: "900 附件1 序号7 7-1 情形事项2"',
+        '            source: "900 附件1 序号7 7-1 情形事项2"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -351,7 +351,7 @@ def test_serial_item_without_stage(tmp_path):
         file=path,
         line=line_of(
             text,
-            '- item: "3.1.1"\n            as: 社会保障卡申领\n            required: false\n            source: "测试 附件1 序号7',
+            '- item: "3.1.1"\n            as: 社会保障卡申领\n            required: false\n            source: "900 附件1 序号7',
         ),
         contains="串行办理，但事项“3.1.1”没有阶段（stage）",
     )
@@ -360,8 +360,8 @@ def test_serial_item_without_stage(tmp_path):
 def test_serial_stages_with_a_gap(tmp_path):
     text = replace_once(
         PACK_TEXT,
-        '            stage: 2\n            source: "测试 附件1 序号7 7-2 必做事项2"',
-        '            stage: 3\n            source: "测试 附件1 序号7 7-2 必做事项2"',
+        '            stage: 2\n            source: "900 附件1 序号7 7-2 必做事项2"',
+        '            stage: 3\n            source: "900 附件1 序号7 7-2 必做事项2"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -377,8 +377,8 @@ def test_serial_stages_with_a_gap(tmp_path):
 def test_serial_scenario_with_everything_in_stage_one(tmp_path):
     text = replace_once(
         PACK_TEXT,
-        '            stage: 2\n            source: "测试 附件1 序号7 7-2 必做事项2"',
-        '            stage: 1\n            source: "测试 附件1 序号7 7-2 必做事项2"',
+        '            stage: 2\n            source: "900 附件1 序号7 7-2 必做事项2"',
+        '            stage: 1\n            source: "900 附件1 序号7 7-2 必做事项2"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -391,8 +391,8 @@ def test_serial_scenario_with_everything_in_stage_one(tmp_path):
 def test_stage_must_be_a_positive_integer(tmp_path):
     text = replace_once(
         PACK_TEXT,
-        '            stage: 2\n            source: "测试 附件1 序号7 7-2 必做事项2"',
-        '            stage: 0\n            source: "测试 附件1 序号7 7-2 必做事项2"',
+        '            stage: 2\n            source: "900 附件1 序号7 7-2 必做事项2"',
+        '            stage: 0\n            source: "900 附件1 序号7 7-2 必做事项2"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -471,7 +471,7 @@ def test_when_on_a_required_item(tmp_path):
 
 
 _BUNDLE_9_LIMIT = (
-    '    promised_limit: {value: 5, unit: working_days}\n    source: "测试 附件1 序号9"'
+    '    promised_limit: {value: 5, unit: working_days}\n    source: "900 附件1 序号9"'
 )
 
 
@@ -479,7 +479,7 @@ def test_parallel_bundle_limit_may_not_exceed_the_longest_item(tmp_path):
     text = replace_once(
         PACK_TEXT,
         _BUNDLE_9_LIMIT,
-        '    promised_limit: {value: 6, unit: working_days}\n    source: "测试 附件1 序号9"',
+        '    promised_limit: {value: 6, unit: working_days}\n    source: "900 附件1 序号9"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -512,7 +512,7 @@ def test_parallel_bundle_limit_equal_to_the_longest_item_is_fine(tmp_path):
 )
 def test_bad_limit_in_a_pack(tmp_path, limit, message):
     text = replace_once(
-        PACK_TEXT, _BUNDLE_9_LIMIT, f'    promised_limit: {limit}\n    source: "测试 附件1 序号9"'
+        PACK_TEXT, _BUNDLE_9_LIMIT, f'    promised_limit: {limit}\n    source: "900 附件1 序号9"'
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)
@@ -666,7 +666,7 @@ def test_pack_head_without_code(tmp_path):
 def test_bundle_item_without_source_and_required(tmp_path):
     text = replace_once(
         PACK_TEXT,
-        '            required: true\n            source: "测试 附件1 序号1 1-1 必做事项1"\n',
+        '            required: true\n            source: "900 附件1 序号1 1-1 必做事项1"\n',
         "",
     )
     path = write_files(tmp_path, pack=text)
@@ -689,7 +689,7 @@ def test_pack_without_bundles(tmp_path):
 
 def test_scenario_without_items(tmp_path):
     start = PACK_TEXT.index(
-        '        items:\n          - item: "2.1.1"\n            as: 就业登记\n            required: true\n            source: "测试 附件1 序号9'
+        '        items:\n          - item: "2.1.1"\n            as: 就业登记\n            required: true\n            source: "900 附件1 序号9'
     )
     end = PACK_TEXT.index("speedups:")
     text = PACK_TEXT[:start] + "        items: []\n" + PACK_TEXT[end:]
@@ -703,8 +703,8 @@ def test_scenario_without_items(tmp_path):
 def test_scenario_with_only_optional_items_is_allowed(tmp_path):
     # Jiangsu's 全部可选 一件事: the applicant ticks at least one item (planning enforces it).
     text = PACK_TEXT.replace(
-        '            required: true\n            source: "测试 附件1 序号9 9-1',
-        '            required: false\n            source: "测试 附件1 序号9 9-1',
+        '            required: true\n            source: "900 附件1 序号9 9-1',
+        '            required: false\n            source: "900 附件1 序号9 9-1',
     )
     assert text.count("required: false") == PACK_TEXT.count("required: false") + 2
     assert pack_problems(write_files(tmp_path, pack=text)) == []
@@ -883,21 +883,21 @@ def test_all_pack_problems_are_reported_at_once(tmp_path):
     text = replace_once(
         text,
         '- item: "2.1.1"\n            as: 就业登记\n            required: true\n'
-        '            source: "测试 附件1 序号1 1-1 必做事项2"',
+        '            source: "900 附件1 序号1 1-1 必做事项2"',
         '- item: "9.9.9"\n            as: 就业登记\n            required: true\n'
-        '            source: "测试 附件1 序号1 1-1 必做事项2"',
+        '            source: "900 附件1 序号1 1-1 必做事项2"',
     )
     text = replace_once(text, "as: 用人单位用工参保登记", "as: 用人单位参保登记")
     text = replace_once(text, "when: has_other_pension", "when: has_other_job")
     text = replace_once(
         text,
-        '            stage: 2\n            source: "测试 附件1 序号7 7-2 必做事项2"',
-        '            stage: 3\n            source: "测试 附件1 序号7 7-2 必做事项2"',
+        '            stage: 2\n            source: "900 附件1 序号7 7-2 必做事项2"',
+        '            stage: 3\n            source: "900 附件1 序号7 7-2 必做事项2"',
     )
     text = replace_once(
         text,
         _BUNDLE_9_LIMIT,
-        '    promised_limit: {value: 5, unit: weeks}\n    source: "测试 附件1 序号9"',
+        '    promised_limit: {value: 5, unit: weeks}\n    source: "900 附件1 序号9"',
     )
     path = write_files(tmp_path, pack=text)
     problems = pack_problems(path)

@@ -349,8 +349,8 @@ def all_optional(tmp_path, loaded_pack):
     from tests.bundles.helpers import PACK_TEXT, write_files
 
     text = PACK_TEXT.replace(
-        '            required: true\n            source: "测试 附件1 序号9 9-1',
-        '            required: false\n            source: "测试 附件1 序号9 9-1',
+        '            required: true\n            source: "900 附件1 序号9 9-1',
+        '            required: false\n            source: "900 附件1 序号9 9-1',
     )
     pack_load(path=write_files(tmp_path, pack=text))
 

@@ -393,7 +393,7 @@ def test_a_rule_broken_later_fails_its_check_instead_of_passing() -> None:
 # ---------------------------------------------------------------------------------------------
 # In a catalogue file: each mistake at its line
 
-RETIRE_SOURCES = '    sources: ["测试 附件1 序号7 必做事项1"]\n'
+RETIRE_SOURCES = '    sources: ["900 附件1 序号7 必做事项1"]\n'
 
 
 def test_schedule_mistakes_in_a_catalogue_are_reported_at_their_lines(tmp_path: Path) -> None:

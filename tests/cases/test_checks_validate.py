@@ -24,7 +24,7 @@ from tests.bundles.helpers import (
 
 # The fixture's 1.6.1 has the fields person_name, id_number, phone, contribution_months
 # (integer) and retire_type (choice 正常退休 / 提前退休); hire_date belongs to 1.1.5 only.
-RETIRE_SOURCES = '    sources: ["测试 附件1 序号7 必做事项1"]\n'
+RETIRE_SOURCES = '    sources: ["900 附件1 序号7 必做事项1"]\n'
 GOOD_CHECKS = """\
     checks:
       - key: retirement_age

@@ -24,6 +24,12 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     assert page.locator("figure.sv-chart canvas").count() == 6
     assert page.locator(".sv-card").filter(has_text="按时办结率").inner_text().count("40.0%") == 1
     assert not errors
+    # Shandong's targets, from its pack, each beside its figure.
+    targets = page.locator("#targets table").inner_text()
+    assert "全程网办率" in targets and "≥ 90%" in targets and "省级事项" in targets
+    assert "2021年6月底前" in targets and "实名差评回访率" in targets
+    online = page.locator(".sv-card").filter(has_text="全程网办率（按事项）").inner_text()
+    assert "目标 ≥ 90%（2021年6月底前）" in online
     shot(page, "supervision-desktop")
 
     # Filters by keyboard: open the disclosure, choose 历下区, tab to 筛选 and press Enter.
@@ -38,6 +44,12 @@ def test_dashboard_with_charts_and_keyboard_filters(live_server, desktop, phone,
     assert "region=370102" in page.url
     assert "地区：历下区" in page.locator(".sv-filters > summary").inner_text()
     assert page.locator(".sv-card").first.inner_text().count("3") >= 1
+
+    # A Shanxi supervisor sees Shanxi's targets: no 全程网办率 target, its ≥ 10 chosen items.
+    log_in(page, base, "supervisor-sx", fresh=True, then=f"/supervision/?{MARCH}")
+    targets = page.locator("#targets table").inner_text()
+    assert "从备选清单选取的提速办事项" in targets and "≥ 90%" not in targets
+    shot(page, "supervision-shanxi-targets")
 
     log_in(phone, base, "supervisor-sd", then=f"/supervision/?{MARCH}")
     phone.wait_for_selector("figure.sv-chart canvas")

@@ -81,7 +81,9 @@ def test_processing_and_speedup(world, ledger) -> None:
     assert p.promised_mean == pytest.approx((10 * 3 + instant_days) / 4)
     assert p.promised_speedup == pytest.approx(1 - (30 + instant_days) / 65)
     assert p.actual_speedup == pytest.approx(1 - (26.0417 + 0.0139) / 65, abs=1e-4)
-    assert p.items_goal == Rate(2, 2)  # FAST 50%, INSTANT 98.75%; NOLEGAL has no legal limit
+    # FAST 50%, INSTANT 98.75%; NOLEGAL has no legal limit. The 50% is Shandong's target.
+    assert p.items_sped_up(50) == Rate(2, 2)
+    assert p.items_sped_up(60) == Rate(1, 2)
 
 
 def test_rating_figures(world, ledger) -> None:
@@ -124,7 +126,7 @@ def test_headline_texts(world, ledger) -> None:
     assert cards["办理用时（中位数）"].text == "7.0 个工作日"
     assert cards["承诺提速"].value == "53.8%"  # 1 − 30.0625 / 65 = 0.5375
     assert cards["即办件占比"].value == "16.7%"
-    assert cards["全程网办率"].value == "33.3%"
+    assert cards["全程网办率（按办件）"].value == "33.3%"
     assert cards["材料精减"].text == "8 份"
     assert cards["参评率"].value == "100.0%"
     assert cards["好评率"].value == "50.0%"

@@ -116,7 +116,7 @@ def test_officer_filter_offers_only_their_agency(world, ledger) -> None:
 def test_dashboard_shows_the_figures(world, ledger) -> None:
     page = client_for(world["supervisor-sd"]).get(f"/supervision/?{MARCH}").content.decode()
     assert "山东省及下辖地区" in page
-    for text in ("按时办结率", "40.0%", "全程网办率", "33.3%", "实名差评回访率", "目标 100%"):
+    for text in ("按时办结率", "40.0%", "全程网办率", "33.3%", "实名差评回访率", "目标 ≥ 100%"):
         assert text in page
     # Tables carry the numbers for the charts; the chart library is served from our files.
     assert 'data-chart="bar"' in page and 'data-value="0.4"' in page
@@ -244,6 +244,7 @@ def test_excel_export_contains_the_table(world, ledger) -> None:
     )
     assert workbook.sheetnames == [
         "主要指标",
+        "工作目标",
         "按地区",
         "按受理渠道",
         "近12个月趋势",
@@ -293,7 +294,9 @@ BOUNDED_URLS = [f"{u}?from=2024-03-21&to=2025-03-20" for u in PAGES] + [
     "/supervision/export/overdue-subcases.xlsx",
     "/supervision/export/items.xlsx?from=2024-03-21&to=2025-03-20",
 ]
-QUERY_BOUND = 45
+# The overview measures the governing packs' targets too: a fixed handful of queries (packs,
+# targets, the packs' figures, the 即办 and 报告单 timing samples and their calendar).
+QUERY_BOUND = 52
 
 
 def test_pages_run_a_bounded_number_of_queries(

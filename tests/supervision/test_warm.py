@@ -25,8 +25,8 @@ def test_first_looks_after_warming_are_cache_hits(world, ledger, cached) -> None
     cold = _queries(world["supervisor-sx"], "/supervision/")
     cache.clear()
     result = supervision_warm()
-    # Supervisors of 山东省, 济南市 and 山西省, and the administrators: four scopes.
-    assert result.scopes == 4 and result.views == 4 * 2 * 3
+    # Supervisors of 山东省, 济南市, 山西省 and 江苏省 (the demo's), and the administrators.
+    assert result.scopes == 5 and result.views == 5 * 2 * 3
     for name in ("supervisor-sd", "supervisor-jn", "supervisor-sx", "admin"):
         for url in ("/supervision/", "/supervision/items/", "/supervision/contact-points/"):
             assert _queries(world[name], url) <= cold - 15, (name, url)
@@ -49,7 +49,7 @@ def test_the_command_says_what_it_did_and_refuses_when_the_cache_is_off(
 ) -> None:
     call_command("supervision_warm")
     out = capsys.readouterr()
-    assert "已预计算 4 个范围、24 个视图" in out.out
+    assert "已预计算 5 个范围、30 个视图" in out.out
     assert "KUAIBAN_REDIS_URL" in out.err  # the per-process cache is no use to other processes
     settings.KUAIBAN_SUPERVISION_CACHE_SECONDS = 0
     with pytest.raises(CommandError, match="缓存已关闭"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.values import ValueReader
 from kuaiban.calendar.limits import LimitUnit, TimeLimit, promised_within_legal
@@ -140,7 +141,7 @@ def _add_item(reader: ValueReader, catalogue: CatalogueSpec, row: LineDict) -> I
         pays_money=reader.flag(row, "pays_money", where=where, default=False),
         materials=tuple(reader.strings(row, "materials", where=where)),
         fields=fields,
-        sources=tuple(reader.strings(row, "sources", where=where)),
+        sources=_sources(reader, row, where=where),
         checks=_item_checks(reader, catalogue, row, fields, where=where),
         system_performs=reader.flag(row, "system_performs", where=where, default=False),
         fee=reader.text(row, "fee", where=where, required=False),
@@ -222,3 +223,13 @@ def _check_unique_names(
                 reader.problem(
                     row.line_of(key), f"名称“{name}”同时属于事项“{owner}”和“{item.code}”"
                 )
+
+
+def _sources(reader: ValueReader, row: LineDict, *, where: str) -> tuple[str, ...]:
+    """The item's citation labels, each checked against the one scheme."""
+    labels = tuple(reader.strings(row, "sources", where=where))
+    for label in labels:
+        problem = citation_problem(label)
+        if problem:
+            reader.problem(row.line_of("sources"), f"{where}：{problem}")
+    return labels

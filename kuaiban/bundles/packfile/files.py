@@ -62,6 +62,7 @@ def read_pack(
     spec, problems = parse_pack(
         data, file=str(path), catalogue=catalogue, parent=parent.spec if parent else None
     )
+    problems += _supplements_problems(path, data, spec)
     if problems:
         raise PackInvalid(problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -95,3 +96,24 @@ def _parent_read(
     except PackInvalid as exc:
         note = Problem(str(path), line, f"上级政策包 {parent_path.name} 未通过校验")
         raise PackInvalid([*exc.problems, note]) from None
+
+
+def _supplements_problems(path: Path, data: LineDict, spec: PackSpec) -> list[Problem]:
+    """A pack that supplements another names a pack file beside it of the same region."""
+    if not spec.supplements:
+        return []
+    head = data.get("pack")
+    line = head.line_of("supplements") if isinstance(head, LineDict) else 1
+    other = path.with_name(f"{spec.supplements}.yaml")
+    where = f"pack.supplements“{spec.supplements}”"
+    if spec.supplements == spec.code or not other.is_file():
+        return [Problem(str(path), line, f"{where}应为同目录下另一政策包文件的代码")]
+    try:
+        other_head = read_yaml(other).get("pack")
+    except PackFileError:
+        return [Problem(str(path), line, f"{where}的文件无法读取")]
+    region = other_head.get("region") if isinstance(other_head, dict) else None
+    code = str(region.get("code", "")) if isinstance(region, dict) else ""
+    if code != spec.region_code:
+        return [Problem(str(path), line, f"{where}属于另一地区（{code}），只能补充本地区的政策包")]
+    return []

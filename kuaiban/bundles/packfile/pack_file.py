@@ -12,6 +12,7 @@ from kuaiban.bundles.packfile.extend_file import (
     pick_read,
     speedup_list_read,
 )
+from kuaiban.bundles.packfile.policy import parse_provisions, parse_targets
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.bundles.packfile.specs import (
     BundleItemSpec,
@@ -54,12 +55,18 @@ def parse_pack(
         # A place's pack rests on its own decision (`basis`), not on a seed document.
         seed=reader.text(head, "seed", where="pack", required=not extends),
         version=reader.text(head, "version", where="pack"),
+        supplements=reader.text(head, "supplements", where="pack", required=False),
         basis=reader.text(head, "basis", where="pack", required=bool(extends)),
     )
     if pack.region_code and not (len(pack.region_code) == 6 and is_ascii_digits(pack.region_code)):
         reader.problem(region.line_of("code"), "pack.region.code 应为六位行政区划代码")
     checker = _ItemChecker(reader, catalogue)
-    for row in reader.mappings(data, "bundles", where="政策包文件", required=not extends):
+    # A pack that extends another (a city's) or supplements one (Shandong 2023 → 2020) may add
+    # no bundles of its own.
+    bundle_rows = reader.mappings(
+        data, "bundles", where="政策包文件", required=not (extends or pack.supplements)
+    )
+    for row in bundle_rows:
         pack.bundles.append(_bundle(reader, checker, row))
     _check_unique(reader, [(b.code, b.line) for b in pack.bundles], "一件事序号")
     picks = []
@@ -72,6 +79,8 @@ def parse_pack(
         pack.hot_items.append(_hot_item(reader, checker, row))
     for row in reader.mappings(data, "contact_points", where="政策包文件"):
         pack.contact_points.append(_contact_point(reader, row))
+    pack.targets = parse_targets(reader, data)
+    pack.provisions = parse_provisions(reader, data, catalogue=catalogue)
     if "speedup_list" in data:
         pack.speedup_list = speedup_list_read(reader, data)
     _check_lists_unique(reader, pack)
@@ -155,7 +164,7 @@ def _bundle(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> Bundle
         promised_limit=reader.limit(row, "promised_limit", where=where),
         lead=reader.text(row, "lead", where=where, required=False),
         notes=tuple(reader.strings(row, "notes", where=where)),
-        source=reader.text(row, "source", where=where),
+        source=reader.source(row, where=where),
         questions=questions,
         scenarios=scenarios,
         line=row.line,
@@ -179,7 +188,7 @@ def _scenario(
         target=reader.choice(row, "target", ItemTarget.values, where=where, required=False)
         or target,
         mode=reader.choice(row, "mode", Mode.values, where=where, required=False) or mode,
-        source=reader.text(row, "source", where=where),
+        source=reader.source(row, where=where),
         items=tuple(
             spec
             for i in reader.mappings(row, "items", where=where, required=True)
@@ -320,7 +329,7 @@ def _group(
     if group_when and required:
         reader.problem(row.line_of("when"), f"{group_where}是必做事项，不应设置触发问题")
     stage = _stage(reader, row, where=group_where)
-    source = reader.text(row, "source", where=group_where)
+    source = reader.source(row, where=group_where)
     members = reader.mappings(row, "members", where=group_where, required=True)
     if not members:
         reader.problem(row.line, f"{group_where}没有成员事项")
@@ -385,7 +394,7 @@ def _bundle_item(
             row, "target", ItemTarget.values, where=f"{where}的事项“{code}”", required=False
         ),
         when=when,
-        source=reader.text(row, "source", where=f"{where}的事项“{code}”"),
+        source=reader.source(row, where=f"{where}的事项“{code}”"),
         line=row.line,
     )
 
@@ -443,7 +452,7 @@ def _speedup(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> list[
     legal_text = reader.text(row, "legal_text", where=where)
     promised_text = reader.text(row, "promised_text", where=where)
     set_by = reader.choice(row, "promised_set_by", LimitSetBy.values, where=where)
-    source = reader.text(row, "source", where=where)
+    source = reader.source(row, where=where)
     return [
         SpeedUpSpec(
             seq=seq,
@@ -474,7 +483,7 @@ def _hot_item(reader: ValueReader, checker: _ItemChecker, row: LineDict) -> HotI
         item=code,
         seed_name=seed_name,
         channels=channels,
-        source=reader.text(row, "source", where=where),
+        source=reader.source(row, where=where),
         line=row.line,
     )
 
@@ -484,7 +493,7 @@ def _contact_point(reader: ValueReader, row: LineDict) -> ContactPointSpec:
     return ContactPointSpec(
         name=name,
         level=reader.text(row, "level", where=f"联系点“{name}”"),
-        source=reader.text(row, "source", where=f"联系点“{name}”"),
+        source=reader.source(row, where=f"联系点“{name}”"),
         line=row.line,
     )
 

@@ -102,6 +102,31 @@ class ContactPointSpec:
 
 
 @dataclass(frozen=True)
+class TargetSpec:
+    kind: str
+    value: int
+    ratio: int | None
+    text: str
+    scope: str
+    deadline: dt.date | None
+    deadline_text: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ProvisionSpec:
+    code: str
+    kind: str
+    title: str
+    text: str
+    features: tuple[str, ...]
+    items: tuple[str, ...]
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SpeedUpListSpec:
     """What the 提速办 list is: binding everywhere, or a 备选清单 each place picks from."""
 
@@ -142,6 +167,9 @@ class PackSpec:
     speedups: list[SpeedUpSpec] = field(default_factory=list)
     hot_items: list[HotItemSpec] = field(default_factory=list)
     contact_points: list[ContactPointSpec] = field(default_factory=list)
+    targets: list[TargetSpec] = field(default_factory=list)
+    provisions: list[ProvisionSpec] = field(default_factory=list)
+    supplements: str = ""  # the code of the pack of the same region this one supplements
     speedup_list: SpeedUpListSpec | None = None
     extension: ExtensionSpec | None = None
     basis: str = ""  # a place's pack: the decision it rests on

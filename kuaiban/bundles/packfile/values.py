@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 
@@ -30,6 +31,14 @@ class ValueReader:
             self.problem(data.line_of(key), f"{where}的“{key}”应为文字")
             return ""
         return str(value).strip()
+
+    def source(self, data: LineDict, key: str = "source", *, where: str) -> str:
+        """A citation label (`source:`), checked against the one scheme (`bundles/citations.py`)."""
+        label = self.text(data, key, where=where)
+        problem = citation_problem(label) if label else ""
+        if problem:
+            self.problem(data.line_of(key), f"{where}：{problem}")
+        return label
 
     def flag(self, data: LineDict, key: str, *, where: str, default: bool | None = None) -> bool:
         value = data.get(key, default)

@@ -42,7 +42,6 @@ SAMPLE_PER_ITEM = 50
 # The sample is looked for in the period's last week, then back to these many days, then in
 # the whole period (each step only for the items still short of a full sample).
 SAMPLE_REACH_DAYS = (7, 35, 120)
-SPEEDUP_GOAL = 0.5  # 在规定办理时限基础上提速50%
 
 Key = tuple[int, int]  # (pack id, item id)
 # (pack, item, opened, decided, pauses) of one decided sub-case
@@ -104,8 +103,14 @@ class Processing:
     promised_mean: float | None
     promised_speedup: float | None  # 1 − Σ promised / Σ legal over decided sub-cases
     actual_speedup: float | None  # 1 − Σ processing / Σ legal
-    items_goal: Rate  # items in use with a legal limit whose promise is ≥ 50% faster
+    # Per item in use with a legal limit: 1 − promised ÷ legal (compared with the pack's target).
+    item_speedups: tuple[float, ...] = ()
     calendar_problem: str = ""
+
+    def items_sped_up(self, ratio: int) -> Rate:
+        """Items in use whose promise is at least ``ratio`` % faster than the legal limit."""
+        met = sum(1 for r in self.item_speedups if r >= ratio / 100 - 1e-9)
+        return Rate(met, len(self.item_speedups))
 
 
 @dataclass(frozen=True)
@@ -303,9 +308,7 @@ def _processing(rows: list[ItemRow], problem: str) -> Processing:
         promised_mean=promised / promised_weight if promised_weight else None,
         promised_speedup=_speedup(rows),
         actual_speedup=1 - actual / legal if legal else None,
-        items_goal=Rate(
-            sum(1 for r in with_legal if (r.speedup or 0) >= SPEEDUP_GOAL), len(with_legal)
-        ),
+        item_speedups=tuple(r.speedup or 0.0 for r in with_legal),
         calendar_problem=problem,
     )
 

@@ -1,0 +1,27 @@
+"""The platform's features a policy provision can be served by (pack `provisions: features:`).
+
+Each is a page people can open (a URL name) or, for back-office work, a description only. The
+pack page lists each provision with the features serving it, or says 尚未提供.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    url_name: str = ""  # a page anyone concerned can open; "" for back-office work
+
+
+FEATURES: dict[str, Feature] = {
+    "web_intake": Feature("网上申办“一件事”（电脑、手机浏览器均可）", "intake:start"),
+    "window_intake": Feature("综合窗口受理（综合柜员代为申办、打印受理回执）", "intake:window"),
+    "routing": Feature("拆包分办：按事项自动分送经办机构后台审批（经办人员工作台）"),
+    "progress": Feature("办件进度查询及办结结果领取说明", "intake:progress"),
+    "commitment": Feature("告知承诺与容缺受理（申办时选择，容缺材料可后补）", "intake:start"),
+    "large_text": Feature("大字模式（适老化）：每个页面顶部的开关"),
+    "guides": Feature("办事指南（办理地点、办理时间、咨询电话）", "guides:items"),
+    "ratings": Feature("好差评与差评整改", "ratings:index"),
+}

@@ -1,0 +1,276 @@
+"""Policy targets (工作目标) of the packs that govern a scope, each beside its current figure.
+
+The targets are data in the packs (`bundles.Target`), never constants here: a supervisor sees
+the targets of the packs of their own region and the regions above it — the most local pack
+that sets a kind of target wins for that kind — and an administrator, who sees every region,
+the targets of the pack chosen in the filter (none until one is chosen: provinces differ).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from kuaiban.bundles.models import BundleItem, Pack, SpeedUp, Target, TargetKind
+from kuaiban.bundles.selectors import item_limits
+from kuaiban.bundles.targets import target_label, target_met
+from kuaiban.calendar.arithmetic import WorkCalendar, local_date
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.calendar.selectors import calendar_load, due_at, instant_due
+from kuaiban.catalogue.models import ServiceItem
+from kuaiban.catalogue.regions import RegionTree
+from kuaiban.ratings.models import StepKind, TicketStep
+from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.scope import Scope
+from kuaiban.supervision.selectors.base import (
+    in_period,
+    rating_condition,
+    subcases_in,
+)
+from kuaiban.supervision.selectors.figures import Rate
+
+# The latest cases a timing figure (即办 minutes, 报告单 days) is measured on: the check needs
+# the calendar per case, so it runs in Python over a bounded sample, like processing time.
+TIMING_SAMPLE = 500
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    kind: str
+    title: str
+    goal: str  # “≥ 90%”
+    text: str  # the policy's own words
+    scope: str
+    deadline: str
+    source: str
+    pack_name: str
+    figure: str  # the current figure as read, or why there is none
+    met: bool | None
+
+
+def governing_packs(scope: Scope, filters: Filters, *, tree: RegionTree) -> list[Pack]:
+    """The packs whose targets apply, most local first (see the module's note)."""
+    packs = Pack.objects.select_related("region", "supplements")
+    if filters.pack_id is not None:
+        chosen = packs.filter(pk=filters.pack_id).first()
+        return [chosen] if chosen else []
+    if scope.focus_region_id is None:
+        return []
+    chain = tree.ancestors(scope.focus_region_id)
+    return sorted(
+        packs.filter(region_id__in=chain), key=lambda p: (chain.index(p.region_id), p.code)
+    )
+
+
+def governing_targets(packs: list[Pack]) -> list[Target]:
+    """For each kind, the targets of the most local pack that sets it, in pack order."""
+    targets = list(
+        Target.objects.filter(pack__in=packs).select_related("pack").order_by("position")
+    )
+    rank = {p.pk: n for n, p in enumerate(packs)}
+    winner: dict[str, int] = {}
+    for t in sorted(targets, key=lambda t: rank[t.pack_id]):
+        winner.setdefault(t.kind, t.pack_id)
+    return [
+        t
+        for t in sorted(targets, key=lambda t: (rank[t.pack_id], t.position))
+        if winner[t.kind] == t.pack_id
+    ]
+
+
+@dataclass(frozen=True)
+class PackFigures:
+    """What the governing packs provide, independent of traffic."""
+
+    bundles: int
+    items: int
+    online_items: int  # can be done fully online and the law does not require a visit
+    onsite_items: int  # the law requires a visit
+    speedup_ratios: list[float]  # per item with a legal limit: 1 − promised ÷ legal
+    speedup_list: int  # items on the most local pack's 提速办 list
+
+    @property
+    def online_rate(self) -> Rate:
+        return Rate(self.online_items, self.items)
+
+    def items_sped_up(self, ratio: int) -> int:
+        return sum(1 for r in self.speedup_ratios if r >= ratio / 100 - 1e-9)
+
+
+def pack_figures(packs: list[Pack]) -> PackFigures:
+    """Bundles, items and limits of the most local governing pack that has bundles — a city's
+    pack holds its province's bundles as well as its own, and a supplement (Shandong 2023) has
+    none — in four queries, bounded by the catalogue."""
+    counts = {
+        pk: (bundles, speedups)
+        for pk, bundles, speedups in Pack.objects.filter(pk__in=[p.pk for p in packs])
+        .annotate(b=Count("bundles", distinct=True), s=Count("speedups", distinct=True))
+        .values_list("pk", "b", "s")
+    }
+    pack = next((p for p in packs if counts.get(p.pk, (0, 0))[0]), None)
+    if pack is None:
+        return PackFigures(0, 0, 0, 0, [], 0)
+    item_ids = set(
+        BundleItem.objects.filter(scenario__bundle__pack=pack).values_list("item_id", flat=True)
+    )
+    speedups = {s.item_id: s for s in SpeedUp.objects.filter(pack=pack)}
+    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=item_ids | set(speedups))}
+    ratios = [
+        ratio
+        for item in items.values()
+        if (ratio := item_limits(pack=pack, item=item, speedups=speedups).speedup_ratio) is not None
+    ]
+    covered = [items[pk] for pk in item_ids]
+    return PackFigures(
+        bundles=counts[pack.pk][0],
+        items=len(covered),
+        online_items=sum(1 for i in covered if i.online and not i.onsite_required),
+        onsite_items=sum(1 for i in covered if i.onsite_required),
+        speedup_ratios=ratios,
+        speedup_list=counts[pack.pk][1],
+    )
+
+
+def instant_within(scope: Scope, filters: Filters, *, minutes: int) -> Rate:
+    """即办 sub-cases decided in the period within ``minutes`` of office time from their start
+    (the latest `TIMING_SAMPLE`)."""
+    rows = list(
+        subcases_in(scope, filters)
+        .filter(
+            _instant_q(),
+            in_period("decided_at", filters.period),
+            opened_at__isnull=False,
+        )
+        .order_by("-decided_at")
+        .values_list("opened_at", "decided_at")[:TIMING_SAMPLE]
+    )
+    return _within(rows, lambda start, cal: instant_due(start=start, calendar=cal, minutes=minutes))
+
+
+def _instant_q() -> Q:
+    """Sub-cases of items that are 即办 in their application's pack (its 提速办 list wins over
+    the catalogue), as one condition: a few packs, each a list of item ids."""
+    catalogue_instant = set(
+        ServiceItem.objects.filter(promised_limit_unit=LimitUnit.INSTANT).values_list(
+            "pk", flat=True
+        )
+    )
+    listed: dict[int, dict[int, bool]] = {}
+    for pack_id, item_id, unit in SpeedUp.objects.values_list(
+        "pack_id", "item_id", "promised_limit_unit"
+    ):
+        listed.setdefault(pack_id, {})[item_id] = unit == LimitUnit.INSTANT
+    condition = Q(pk__in=[])
+    for pack_id in Pack.objects.values_list("pk", flat=True):
+        own = listed.get(pack_id, {})
+        ids = {i for i in catalogue_instant if i not in own} | {i for i, x in own.items() if x}
+        condition |= Q(application__pack_id=pack_id, item_id__in=sorted(ids))
+    return condition
+
+
+def reports_within(scope: Scope, filters: Filters, *, days: int) -> Rate:
+    """报告单 submitted in the period within ``days`` calendar days of the rectification."""
+    rows = list(
+        TicketStep.objects.filter(
+            rating_condition(
+                scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
+            ),
+            in_period("done_at", filters.period),
+            kind=StepKind.REPORT,
+            ticket__rectified_at__isnull=False,
+        )
+        .order_by("-done_at")
+        .values_list("ticket__rectified_at", "done_at")[:TIMING_SAMPLE]
+    )
+    limit = TimeLimit(LimitUnit.CALENDAR_DAYS, days)
+    return _within(rows, lambda start, cal: due_at(start=start, limit=limit, calendar=cal))
+
+
+Due = Callable[[dt.datetime, WorkCalendar], dt.datetime]
+
+
+def _within(found: list[tuple[dt.datetime | None, dt.datetime | None]], due: Due) -> Rate:
+    rows = [(start, done) for start, done in found if start is not None and done is not None]
+    if not rows:
+        return Rate(0, 0)
+    calendar = calendar_load(since=min(local_date(start) for start, _ in rows))
+    met = counted = 0
+    for start, done in rows:
+        try:
+            deadline = due(start, calendar)
+        except CalendarNotConfigured:
+            continue  # a year with no calendar: left out, as in processing time
+        counted += 1
+        met += done <= deadline
+    return Rate(met, counted)
+
+
+def _percent(rate: Rate) -> str:
+    return (
+        "—（无数据）"
+        if rate.value is None
+        else f"{rate.value:.1%}（{rate.part:,} / {rate.whole:,}）"
+    )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The figures a target is compared with; computed once for every target of a page."""
+
+    packs: PackFigures
+    online_by_application: Rate
+    callback: Rate
+    instant: Callable[[int], Rate]
+    reports: Callable[[int], Rate]
+
+
+def target_rows(targets: list[Target], measured: Measured) -> list[TargetRow]:
+    rows = []
+    for t in targets:
+        figure, met = _figure(t, measured)
+        rows.append(
+            TargetRow(
+                kind=t.kind,
+                title=str(TargetKind(t.kind).label),
+                goal=target_label(kind=t.kind, value=t.value, ratio=t.ratio),
+                text=t.text,
+                scope=t.scope,
+                deadline=t.deadline_text,
+                source=t.source,
+                pack_name=t.pack.name,
+                figure=figure,
+                met=met,
+            )
+        )
+    return rows
+
+
+def _figure(t: Target, m: Measured) -> tuple[str, bool | None]:
+    """The figure as read, and whether it meets the target (None: nothing to tell yet)."""
+    p = m.packs
+
+    def met(figure: float | None) -> bool | None:
+        return target_met(kind=t.kind, value=t.value, figure=figure)
+
+    if t.kind == TargetKind.BUNDLES:
+        return f"已提供 {p.bundles} 个", met(p.bundles)
+    if t.kind == TargetKind.SPEEDUP_ITEMS:
+        n = p.items_sped_up(t.ratio or 0)
+        return f"承诺时限较法定时限提速 {t.ratio}% 及以上的事项 {n} 个", met(n)
+    if t.kind == TargetKind.CHOSEN_SPEEDUPS:
+        return f"提速办清单 {p.speedup_list} 项", met(p.speedup_list)
+    if t.kind == TargetKind.ONLINE_RATE:
+        by_item = p.online_rate
+        text = f"按事项 {_percent(by_item)}；按办件 {_percent(m.online_by_application)}"
+        return text, met(by_item.value)
+    if t.kind == TargetKind.CALLBACK_RATE:
+        return _percent(m.callback), met(m.callback.value)
+    if t.kind in (TargetKind.REPORT_DAYS, TargetKind.INSTANT_MINUTES):
+        # A time limit is kept when every case in the sample kept it.
+        rate = m.reports(t.value) if t.kind == TargetKind.REPORT_DAYS else m.instant(t.value)
+        return f"在时限内 {_percent(rate)}", None if not rate.whole else rate.part == rate.whole
+    return "平台尚未统计", None
