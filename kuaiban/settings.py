@@ -68,9 +68,12 @@ INSTALLED_APPS = [
     "kuaiban.supervision",
     "kuaiban.proactive",
     "kuaiban.demo",
+    "kuaiban.monitoring",
 ]
 
 MIDDLEWARE = [
+    "kuaiban.core.request_id.RequestIdMiddleware",
+    "kuaiban.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kuaiban.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,17 +110,34 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kuaiban.sqlite3'}")
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (web + in-process worker) share the file: wait instead of failing, and
-    # take the write lock at BEGIN so a read-then-write transaction cannot fail half-way.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+# Connections (docs/ARCHITECTURE.md, "Scale-out"): persistent per process (CONN_MAX_AGE) by
+# default; DATABASE_POOL_SIZE > 0 uses psycopg_pool's pool in each process instead (PostgreSQL
+# only, and CONN_MAX_AGE must then be 0, as Django requires).
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+# A read replica of the PostgreSQL database: the supervision pages read there when it is set
+# (kuaiban/core/db_router.py); everything else reads and writes the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+
+
+def _database(url: str) -> dict[str, Any]:
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE))
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Several threads (web + in-process worker) share the file: wait instead of failing, and
+        # take the write lock at BEGIN so a read-then-write transaction cannot fail half-way.
+        options.update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    elif DATABASE_POOL_SIZE > 0:
+        database["CONN_MAX_AGE"] = 0
+        options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 10}
+    return database
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+if DATABASE_REPLICA_URL:
+    # Tests run against the primary: the replica alias mirrors it there.
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL) | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kuaiban.core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +265,10 @@ KUAIBAN_APPEAL_DAYS = env_int("KUAIBAN_APPEAL_DAYS", 15)
 KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 
+# The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that
+# sends "Authorization: Bearer <this token>"; unset, the endpoint answers 404.
+KUAIBAN_METRICS_TOKEN = env_str("KUAIBAN_METRICS_TOKEN", "")
+
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
 KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)
 # How often the worker brings the supervision roll-ups up to date (0: never; then run
@@ -273,13 +297,25 @@ KUAIBAN_CALENDAR_WARN_DAYS = 90
 # Django's own included: its "django" logger keeps no handler of its own (with DEBUG on, Django's
 # console handler printed records unmasked) and passes its records (e.g. "Not Found: <path>") to
 # the root handler; runserver's access log ("django.server") gets a masked handler of its own.
+# In production (DEBUG off) every line is one JSON object (kuaiban/core/json_logs.py) with the
+# request id of the request or delivery it belongs to (kuaiban/core/request_id.py);
+# KUAIBAN_LOG_FORMAT=plain gives readable lines instead, the default with DEBUG on.
 KUAIBAN_LOG_LEVEL = env_str("KUAIBAN_LOG_LEVEL", "INFO").upper()
+KUAIBAN_LOG_FORMAT = env_str("KUAIBAN_LOG_FORMAT", "plain" if DEBUG else "json").lower()
+if KUAIBAN_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(
+        f"环境变量 KUAIBAN_LOG_FORMAT 应为 json 或 plain，现为 {KUAIBAN_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "kuaiban.core.masking.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "kuaiban.core.masking.MaskPersonalDataFilter"},
+        "request_id": {"()": "kuaiban.core.request_id.RequestIdLogFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kuaiban.core.json_logs.JsonLogFormatter"},
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -289,8 +325,8 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["mask_personal_data"],
-            "formatter": "plain",
+            "filters": ["mask_personal_data", "request_id"],
+            "formatter": KUAIBAN_LOG_FORMAT,
         },
         "server": {
             "class": "logging.StreamHandler",

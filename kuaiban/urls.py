@@ -6,6 +6,7 @@ from kuaiban.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
     path("me/", include("kuaiban.applications.urls")),

@@ -36,6 +36,7 @@ from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
+from kuaiban.core.metrics import submission_count
 from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
@@ -174,6 +175,7 @@ def application_submit(
         if replay is None:
             raise
         return SubmitResult(application=replay, created=False)
+    submission_count(pack=data.pack, channel=str(application.channel))
     return SubmitResult(
         application=application, created=True, shared_data_notice=lookup.notice, held=rows
     )

@@ -20,18 +20,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.integrations.pool import DeliveryPool
 from kuaiban.integrations.wakeup import OutboxWakeup
 from kuaiban.integrations.worker import DrainResult, outbox_drain
+from kuaiban.monitoring.services import heartbeat_record
 from kuaiban.proactive.services.offers import SweepCounts, offers_sweep
 from kuaiban.proactive.services.runs import triggers_sweep
 from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
 
-_HEARTBEAT_SECONDS = 60.0
+_HEARTBEAT_SECONDS = 60.0  # an idle worker's log line
+_BEAT_SECONDS = 10.0  # its heartbeat row (kuaiban.monitoring)
 INPROCESS_CONCURRENCY = 4  # the demo's deliveries: few, and SQLite takes one writer at a time
 _ERROR_PAUSE_SECONDS = 5.0
 
@@ -101,6 +104,10 @@ class WorkerLoop:
         self._next_rollup = 0.0
         self._idle_passes = 0
         self._last_line = time.monotonic()
+        self._started_at = timezone.now()
+        self._delivered = 0
+        self._swept_at: dt.datetime | None = None
+        self._next_beat = 0.0
 
     def run_pass(self, *, sweep: bool | None = None) -> PassResult:
         """One pass; ``sweep`` forces the sweep on or off (default: when it is due)."""
@@ -129,6 +136,10 @@ class WorkerLoop:
             if every > 0 and (sweep or (sweep is None and time.monotonic() >= self._next_rollup)):
                 rolled = rollup_refresh()
                 self._next_rollup = time.monotonic() + every
+            self._delivered += drained.delivered
+            if swept is not None:
+                self._swept_at = timezone.now()
+            self._beat(force=swept is not None)
         finally:
             _connections_refresh()
         return PassResult(
@@ -139,6 +150,19 @@ class WorkerLoop:
             triggered=triggered,
             offers=offers,
         )
+
+    def _beat(self, *, force: bool) -> None:
+        """The heartbeat the metrics endpoint reads: every few seconds, and after a sweep."""
+        if not force and time.monotonic() < self._next_beat:
+            return
+        heartbeat_record(
+            worker_id=self.worker_id,
+            started_at=self._started_at,
+            passes=self._passes,
+            delivered=self._delivered,
+            swept_at=self._swept_at,
+        )
+        self._next_beat = time.monotonic() + _BEAT_SECONDS
 
     def close(self) -> None:
         """Let the delivery threads finish and close their database connections."""

@@ -18,11 +18,13 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
         "created_at",
     ]
     list_filter = ["state", "kind"]
-    search_fields = ["idempotency_key"]
+    # A request id from a log line or a receiver's log finds the messages the request wrote.
+    search_fields = ["idempotency_key", "request_id"]
     readonly_fields = [
         "kind",
         "payload",
         "idempotency_key",
+        "request_id",
         "attempts",
         "last_error",
         "claimed_by",

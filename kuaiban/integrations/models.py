@@ -57,6 +57,12 @@ class OutboxMessage(models.Model):
             "领取时同时把下次尝试时间推后一个租期；进程中途退出时，租期满后由其他进程重新领取。"
         ),
     )
+    request_id = models.CharField(
+        _("请求编号"),
+        max_length=64,
+        blank=True,
+        help_text=_("写入该消息的请求的编号（X-Request-ID）；投递时随日志与请求头带出，便于追查。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
 
@@ -71,7 +77,9 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at", "id"],
                 condition=Q(state="pending"),
                 name="outbox_due_order_idx",
-            )
+            ),
+            # The dead letters, counted by the metrics endpoint and listed in the admin.
+            models.Index(fields=["created_at"], condition=Q(state="dead"), name="outbox_dead_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
 from kuaiban.core.models import AuditAction
+from kuaiban.core.request_id import request_id_current
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:  # the apps that enqueue import this module: no imports back at run time
@@ -19,9 +20,14 @@ if TYPE_CHECKING:  # the apps that enqueue import this module: no imports back a
 
 
 def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
-    """One message per key: enqueuing the same key again returns the first message."""
+    """One message per key: enqueuing the same key again returns the first message.
+
+    The message keeps the id of the request that wrote it, for its delivery's log lines and
+    the ``X-Request-ID`` of its HTTP call.
+    """
     message, _ = OutboxMessage.objects.get_or_create(
-        idempotency_key=key, defaults={"kind": kind, "payload": payload}
+        idempotency_key=key,
+        defaults={"kind": kind, "payload": payload, "request_id": request_id_current()},
     )
     return message
 

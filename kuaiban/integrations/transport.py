@@ -22,6 +22,8 @@ import ssl
 import threading
 from urllib.parse import urlsplit
 
+from kuaiban.core.request_id import HEADER as REQUEST_ID_HEADER
+from kuaiban.core.request_id import request_id_current
 from kuaiban.integrations.errors import DeliveryFailed
 
 _USER_AGENT = "kuaiban-outbox/1"
@@ -43,6 +45,13 @@ _kept = _Kept()
 _tls = ssl.create_default_context()
 
 
+def _request_id_header() -> dict[str, str]:
+    """The id of the request that caused this call (bound by the worker), for the receiver's
+    logs and ours to meet."""
+    value = request_id_current()
+    return {REQUEST_ID_HEADER: value} if value else {}
+
+
 def post_json(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POST ``body`` (JSON) to ``url``; the 2xx status, or ``DeliveryFailed``."""
     parts = urlsplit(url)
@@ -54,10 +63,11 @@ def post_json(*, url: str, body: bytes, headers: dict[str, str], timeout: float)
         raise DeliveryFailed("接收方地址的端口无效") from None
     key = (parts.scheme, parts.hostname, port, timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": _USER_AGENT,
-    } | headers
+    headers = (
+        {"Content-Type": "application/json; charset=utf-8", "User-Agent": _USER_AGENT}
+        | _request_id_header()
+        | headers
+    )
     reused = key in _kept.connections
     try:
         try:

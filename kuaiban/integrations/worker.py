@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kuaiban.core.masking import mask_text
+from kuaiban.core.request_id import request_id_bound
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage, OutboxState
@@ -279,8 +280,18 @@ def _quick_commit() -> Iterator[None]:
         yield
 
 
+def delivery_request_id(message: OutboxMessage) -> str:
+    """The request that wrote the message names its delivery: log lines and HTTP header."""
+    return message.request_id or f"outbox-{message.pk}"
+
+
 def attempt(message: OutboxMessage) -> Outcome:
     """Run the message's handler once and say what became of it (nothing is written here)."""
+    with request_id_bound(delivery_request_id(message)):
+        return _attempt(message)
+
+
+def _attempt(message: OutboxMessage) -> Outcome:
     if message.attempts > conf.max_attempts():
         # Claimed that often without an outcome: the worker died on this message every time.
         error = "多次投递中途工作进程退出（租期到期），不再自动重试"
@@ -343,6 +354,11 @@ def _write_outcomes(outcomes: list[Outcome], *, at: dt.datetime, worker_id: str)
 
 
 def _log(outcome: Outcome) -> None:
+    with request_id_bound(delivery_request_id(outcome.message)):
+        _log_line(outcome)
+
+
+def _log_line(outcome: Outcome) -> None:
     message, text = outcome.message, outcome.text
     if outcome.state == OutboxState.DELIVERED:
         logger.info("已送达 %s（第 %d 次尝试）%s", message, message.attempts, text)

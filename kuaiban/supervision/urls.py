@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kuaiban.core.db_router import reads_from_replica
 from kuaiban.supervision import views
 
 app_name = "supervision"
@@ -14,3 +15,7 @@ urlpatterns = [
     path("report.pdf", views.report_pdf, name="report-pdf"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
 ]
+
+# The dashboards read from the read replica when one is configured (kuaiban/core/db_router.py).
+for _pattern in urlpatterns:
+    _pattern.callback = reads_from_replica(_pattern.callback)

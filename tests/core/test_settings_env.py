@@ -38,6 +38,14 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
         "db.example.cn",
     ),
     "DATABASE_CONN_MAX_AGE": ("7", "DATABASES.default.CONN_MAX_AGE", 7),
+    "DATABASE_POOL_SIZE": ("4", "DATABASES.default.OPTIONS.pool.max_size", 4),
+    "DATABASE_REPLICA_URL": (
+        "postgres://reader@replica.example.cn:5432/kb",
+        "DATABASES.replica.HOST",
+        "replica.example.cn",
+    ),
+    "KUAIBAN_LOG_FORMAT": ("plain", "KUAIBAN_LOG_FORMAT", "plain"),
+    "KUAIBAN_METRICS_TOKEN": ("scrape-token", "KUAIBAN_METRICS_TOKEN", "scrape-token"),
     "KUAIBAN_VAR_DIR": ("/srv/kb-var", "VAR_DIR", "/srv/kb-var"),
     "KUAIBAN_MEDIA_ROOT": ("/srv/kb-media", "MEDIA_ROOT", "/srv/kb-media"),
     "KUAIBAN_STATIC_ROOT": ("/srv/kb-static", "STATIC_ROOT", "/srv/kb-static"),
@@ -125,8 +133,9 @@ NOT_SETTINGS = {
     "KUAIBAN_TEST_SEQUENTIAL",
     "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (tests/api_fuzz), not a setting
 }
-# Debug mode turns secure cookies off by itself: it is checked on its own.
-ALONE = {"DJANGO_DEBUG"}
+# Debug mode turns secure cookies off by itself, and a pool turns persistent connections off
+# (Django allows only one of them): each is checked on its own.
+ALONE = {"DJANGO_DEBUG", "DATABASE_CONN_MAX_AGE"}
 
 _PROBE = """
 import json, sys
