@@ -35,7 +35,9 @@ def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> Ou
 def outbox_enqueue_new(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
     """One INSERT, for a key that names a row created in the same transaction (so no message
     can have it yet): `outbox_enqueue` without its look-up first."""
-    return OutboxMessage.objects.create(idempotency_key=key, kind=kind, payload=payload)
+    return OutboxMessage.objects.create(
+        idempotency_key=key, kind=kind, payload=payload, request_id=request_id_current()
+    )
 
 
 def outbox_resend(
