@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.catalogue.models import Region
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.masking import mask_credit_code, mask_id_number, mask_phone
 from kuaiban.proactive.models import Offer, OfferStatus, ProactiveRule
@@ -165,13 +166,18 @@ def _stats_rows(request: HttpRequest) -> tuple[list[str], list[list[object]]]:
         "金额（元）",
         "平均用时（天）",
     ]
+    found = offer_stats(region=user.region if user.role == Role.SUPERVISOR else None)
+    # People read city names, not region codes.
+    cities = dict(
+        Region.objects.filter(code__in={row["city"] for row in found}).values_list("code", "name")
+    )
     rows = []
-    for row in offer_stats(region=user.region if user.role == Role.SUPERVISOR else None):
+    for row in found:
         days = row["days"]
         rows.append(
             [
                 titles.get(row["rule_code"], row["rule_code"]),
-                row["city"],
+                cities.get(row["city"], "其他地区"),
                 *(row[key] for key, _label in STAT_COLUMNS),
                 float(row["amount"] or 0),
                 round(days.total_seconds() / 86400, 1) if days is not None else None,
