@@ -66,8 +66,20 @@ def _packs_build(*codes: str, demo_accounts: bool = False) -> Callable[[], None]
     return build
 
 
+def _calendar_build() -> None:
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    calendar_seed_from_package()
+
+
+# Every world holds the official calendar: a test asking for it and for another world gets
+# the other one.
+CALENDAR = "calendar_world"
+
 # The fixture name a test requests → how its world is built.
 BUILDERS: dict[str, Callable[[], None]] = {
+    # The official working-day calendar alone (every year the maintained package covers).
+    CALENDAR: _calendar_build,
     # The intake tests: the calendar, the two packs they use, the demo accounts.
     "intake_world": _packs_build("shandong-2020", "shanxi-2020", demo_accounts=True),
     # The public pages: the calendar and the Shandong pack.
@@ -109,8 +121,9 @@ def world_on(base: str) -> Callable[[Callable[[], None]], Any]:
     return register
 
 
-def _bases(name: str) -> set[str]:
-    found = set()
+def _within(name: str) -> set[str]:
+    """The worlds whose rows ``name``'s rows contain: its bases, and the calendar."""
+    found = set() if name == CALENDAR else {CALENDAR}
     while name in BASES:
         name = BASES[name]
         found.add(name)
@@ -220,7 +233,7 @@ def _world_in_place(
     request: pytest.FixtureRequest, _worlds_cleared_at_the_end: None, django_db_blocker: Any
 ) -> Iterator[None]:
     asked = [name for name in BUILDERS if name in request.fixturenames]
-    wanted = [name for name in asked if not any(name in _bases(other) for other in asked)]
+    wanted = [name for name in asked if not any(name in _within(other) for other in asked)]
     if len(wanted) > 1:
         raise pytest.UsageError(f"a test can have one world, not {wanted}")
     with django_db_blocker.unblock():
@@ -236,6 +249,11 @@ def _django_db_helper(_world_in_place: None, _django_db_helper: None) -> None:
 
     The arguments are set up in their order: the world first, then the test's transaction.
     """
+
+
+@pytest.fixture
+def calendar_world(db: None) -> None:
+    """The official working-day calendar, in place before the test's transaction."""
 
 
 @pytest.fixture
