@@ -62,6 +62,12 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # 办不成事 reports.
+    PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
+    PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
+    PROBLEM_REPORT_RESOLVE = "problem.resolve", _("答复办不成事反映")
+    PROBLEM_REPORT_FEEDBACK = "problem.feedback", _("评价办不成事反映的答复")
+    PROBLEM_REPORT_ESCALATE = "problem.escalate", _("办不成事反映超期督办")
 
 
 class AuditEvent(models.Model):
