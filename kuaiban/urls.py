@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
+    path("me/authorisations/", include("kuaiban.accounts.authorisation_urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("problems/", include("kuaiban.problems.urls")),

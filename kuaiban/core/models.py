@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token.issue", _("签发接口令牌")
     TOKEN_REVOKE = "token.revoke", _("撤销接口令牌")
     IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
+    AUTHORISATION_GRANT = "authorisation.grant", _("亲情代办授权")
+    AUTHORISATION_REVOKE = "authorisation.revoke", _("撤销亲情代办授权")
     # Reads of personal data.
     SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
     APPLICATION_READ = "application.read", _("查看申请")
