@@ -22,11 +22,13 @@ HOME_URLS: dict[str, str] = {
 
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
+_PROBLEMS = ("办不成事反映", "/problems/")
 MENUS: dict[str, list[tuple[str, str]]] = {
     Role.PERSON: [
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
+        ("亲情代办", "/me/authorisations/"),
         ("承诺核查", "/me/commitments/"),
     ],
     Role.UNIT: [
@@ -35,19 +37,21 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("在线办理", "/apply/"),
         ("承诺核查", "/me/commitments/"),
     ],
-    Role.CLERK: [("一窗受理", "/window/")],
+    Role.CLERK: [("一窗受理", "/window/"), ("亲情代办登记", "/me/authorisations/"), _PROBLEMS],
     Role.OFFICER: [
         ("经办工作台", "/workbench/"),
         ("承诺核查", "/checks/"),
         ("待复核", "/checks/review/"),
         ("公示异议", "/proactive/objections/"),
         _TICKETS,
+        _PROBLEMS,
     ],
     Role.SUPERVISOR: [
         ("监督", "/supervision/"),
         ("风险防控", "/checks/dashboard/"),
         ("免申即办", "/proactive/stats/"),
         _TICKETS,
+        _PROBLEMS,
     ],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
 }
