@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
@@ -23,6 +24,7 @@ from kuaiban.catalogue.models import (
 )
 from kuaiban.riskcontrol.controlfile import controls_load
 from kuaiban.riskcontrol.models import Post
+from kuaiban.selfservice.demo import selfservice_demo
 from kuaiban.shareddata.models import (
     ECertificate,
     EmploymentRecord,
@@ -71,6 +73,7 @@ def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
     for account in accounts:
         _account(account)
     _shared_data()
+    selfservice_demo(today=timezone.localdate())
     _demo_calendar_year()
     if ServiceItem.objects.exists():
         # 告知承诺 check rules and risk points (内控) once the catalogue is loaded.
