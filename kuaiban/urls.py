@@ -13,6 +13,8 @@ urlpatterns = [
     path("kiosk/", include("kuaiban.selfservice.kiosk_urls")),
     path("", include("kuaiban.certificates.urls")),
     path("me/authorisations/", include("kuaiban.accounts.authorisation_urls")),
+    path("checks/", include("kuaiban.riskcontrol.urls")),
+    path("", include("kuaiban.commitments.urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("problems/", include("kuaiban.problems.urls")),
