@@ -12,6 +12,7 @@ from kuaiban.accounts.api import router as auth_router
 from kuaiban.applications.api import router as applications_router
 from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
+from kuaiban.appointments.api import router as appointments_router
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
@@ -19,6 +20,7 @@ from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.proactive.api import router as proactive_router
 from kuaiban.ratings.api import router as ratings_router
+from kuaiban.servicepoints.api import router as servicepoints_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -56,3 +58,5 @@ api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
+api.add_router("/", servicepoints_router)
+api.add_router("/", appointments_router)

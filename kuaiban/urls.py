@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
+    path("", include("kuaiban.servicepoints.urls")),
+    path("", include("kuaiban.appointments.urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("workbench/", include("kuaiban.workbench.urls")),
