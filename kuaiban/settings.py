@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kuaiban.proactive",
     "kuaiban.servicepoints",
     "kuaiban.appointments",
+    "kuaiban.problems",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]
@@ -265,6 +266,8 @@ KUAIBAN_FEEDBACK_WORKING_DAYS = env_int("KUAIBAN_FEEDBACK_WORKING_DAYS", 2)
 KUAIBAN_REPORT_DAYS = env_int("KUAIBAN_REPORT_DAYS", 5)
 KUAIBAN_APPEAL_DAYS = env_int("KUAIBAN_APPEAL_DAYS", 15)
 KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
+# 办不成事反映: the owner answers within this many working days, else supervisors are alerted.
+KUAIBAN_PROBLEM_REPORT_WORKING_DAYS = env_int("KUAIBAN_PROBLEM_REPORT_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 
 # The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that

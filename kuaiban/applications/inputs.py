@@ -42,6 +42,8 @@ class SubmissionInput:
     credit_commitment: bool = False
     # Channel `proactive` only: materials the bureau holds itself (a rule's `materials_held`).
     held_materials: tuple[str, ...] = ()
+    # What the receiving clerk records about where it was taken (上门办: at the person's home).
+    note: str = ""
 
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retry from a different request with the same key."""

@@ -63,6 +63,8 @@ def application_receipt(application: Application) -> Receipt:
                 mask_phone(application.applicant_phone) if application.applicant_phone else "—",
             ),
             ("受理渠道", application.get_channel_display()),
+            *([("亲情代办", application.acted_for_label)] if application.agent_id else []),
+            *([("受理说明", application.note)] if application.note else []),
             (
                 "受理时间",
                 timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日 %H:%M"),

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
@@ -63,6 +64,7 @@ class Applicant:
     credit_code: str
     phone: str
     region: Region
+    agent: User | None = None  # 亲情代办: the family member applying under an authorisation
 
 
 @dataclass(frozen=True)
@@ -221,9 +223,15 @@ def _applicant_resolve(*, actor: User, data: SubmissionInput) -> Applicant:
     own = actor.id_number if person else actor.credit_code
     named = given.id_number if person else given.credit_code
     if named and named.upper() != own.upper():
-        # Applying for somebody else is the clerk's job; from an applicant's account it is refused.
+        if person:
+            acting = _acting_for(actor=actor, id_number=named.upper(), phone=given.phone)
+            if acting is not None:
+                return acting
+        # Applying for somebody else is the clerk's job, or a family member's under an
+        # authorisation (亲情代办); otherwise it is refused.
         raise Unprocessable(
-            "只能为本人（本单位）申请", fields={"applicant": ["只能为本人（本单位）申请"]}
+            "只能为本人（本单位）或授权您代办的家人申请",
+            fields={"applicant": ["只能为本人（本单位）或授权您代办的家人申请"]},
         )
     return Applicant(
         kind=ApplicantKind.PERSON if person else ApplicantKind.UNIT,
@@ -233,6 +241,26 @@ def _applicant_resolve(*, actor: User, data: SubmissionInput) -> Applicant:
         credit_code="" if person else actor.credit_code.upper(),
         phone=given.phone or actor.phone,
         region=actor.region,
+    )
+
+
+def _acting_for(*, actor: User, id_number: str, phone: str) -> Applicant | None:
+    """The person who authorised ``actor`` to apply for them (亲情代办), today, or None."""
+    grantor = User.objects.filter(role=Role.PERSON, id_number=id_number).first()
+    found = authorisation_for(
+        agent=actor, grantor_id=grantor.pk if grantor else None, act=Act.APPLY
+    )
+    if grantor is None or found is None or grantor.region is None:
+        return None
+    return Applicant(
+        kind=ApplicantKind.PERSON,
+        account=grantor,
+        name=grantor.display_name or grantor.username,
+        id_number=grantor.id_number.upper(),
+        credit_code="",
+        phone=phone or grantor.phone,
+        region=grantor.region,
+        agent=actor,
     )
 
 
@@ -359,11 +387,20 @@ def _audit_events(
             changes={
                 "channel": data.channel,
                 "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
+                **(
+                    {"acted_for": f"{_name(applicant.agent)} 代 {applicant.name} 办理"}
+                    if applicant.agent
+                    else {}
+                ),
             },
             save=False,
         )
     )
     return events
+
+
+def _name(user: User) -> str:
+    return user.display_name or user.username
 
 
 def _application_create(
@@ -395,6 +432,8 @@ def _application_create(
         region=applicant.region,
         channel=data.channel,
         submitted_by=actor,
+        agent=applicant.agent,
+        note=data.note,
         answers=data.answers,
         items=[s.code for s in plan.subitems],
         form=form,

@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token.issue", _("签发接口令牌")
     TOKEN_REVOKE = "token.revoke", _("撤销接口令牌")
     IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
+    AUTHORISATION_GRANT = "authorisation.grant", _("亲情代办授权")
+    AUTHORISATION_REVOKE = "authorisation.revoke", _("撤销亲情代办授权")
     # Reads of personal data.
     SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
     APPLICATION_READ = "application.read", _("查看申请")
@@ -70,6 +72,12 @@ class AuditAction(models.TextChoices):
     APPOINTMENT_READ = "appointment.read", _("查看预约")
     QUEUE_TICKET_ISSUE = "queue.ticket_issue", _("取号")
     QUEUE_TICKET_CALL = "queue.ticket_call", _("叫号")
+    # 办不成事 reports.
+    PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
+    PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
+    PROBLEM_REPORT_RESOLVE = "problem.resolve", _("答复办不成事反映")
+    PROBLEM_REPORT_FEEDBACK = "problem.feedback", _("评价办不成事反映的答复")
+    PROBLEM_REPORT_ESCALATE = "problem.escalate", _("办不成事反映超期督办")
 
 
 class AuditEvent(models.Model):

@@ -17,6 +17,7 @@ class OutboxKind(models.TextChoices):
     PROACTIVE_CHUNK = "proactive.chunk", _("免申即办比对分片")
     PROACTIVE_NOTIFY = "proactive.notify", _("免申即办服务通知")
     APPOINTMENT_REMIND = "appointment.remind", _("预约提醒短信")
+    PROBLEM_NOTIFY = "problem.notify", _("办不成事反映答复通知")
 
 
 class OutboxState(models.TextChoices):
