@@ -111,6 +111,7 @@ def _submission(payload: ApplicationIn, files: dict[str, object]) -> SubmissionI
         form=dict(payload.form),
         materials=materials,
         credit_commitment=payload.commitments.credit,
+        handling_region=payload.handling_region,
     )
 
 
@@ -133,6 +134,8 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
         applicant_identifier=mask_id_number(
             application.applicant_id_number or application.applicant_credit_code
         ),
+        handled_in=application.region.name,
+        received_in=application.received_region.name if application.received_region else None,
         submitted_at=when(application.submitted_at) or "",
         promised_due_date=timezone.localtime(application.promised_due_at).date().isoformat(),
         subcases=[

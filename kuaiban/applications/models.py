@@ -88,6 +88,15 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         help_text=_("子件按此地区分派到经办机构。"),
     )
+    received_region = models.ForeignKey(
+        "catalogue.Region",
+        verbose_name=_("收件地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("跨省通办、全省通办：在此地收件、由办理地区的经办机构办理；本地办理时为空。"),
+    )
     channel = models.CharField(_("受理渠道"), max_length=12, choices=Channel.choices)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

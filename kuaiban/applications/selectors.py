@@ -16,7 +16,9 @@ from kuaiban.core.models import AuditAction
 
 def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Application]:
     """Every application ``user`` may see; the filter is in the query, not after it."""
-    queryset = Application.objects.select_related("pack", "bundle", "scenario", "region")
+    queryset = Application.objects.select_related(
+        "pack", "bundle", "scenario", "region", "received_region"
+    )
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == Role.PERSON:
@@ -32,7 +34,10 @@ def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     if user.role == Role.OFFICER and user.agency_id is not None:
         return queryset.filter(subcases__agency_id=user.agency_id).distinct()
     if user.role == Role.SUPERVISOR:
-        return queryset.filter(region_and_below(user.region_id))
+        # Both sides of a 跨省通办 case: the handling region's and the receiving region's.
+        return queryset.filter(
+            region_and_below(user.region_id) | region_and_below(user.region_id, prefix="received_")
+        )
     if user.role == Role.ADMIN:
         return queryset
     return queryset.none()

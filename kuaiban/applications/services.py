@@ -4,7 +4,7 @@ message and the audit row — or, on any error, nothing at all (files included).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
 from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
@@ -65,6 +66,8 @@ class Applicant:
     phone: str
     region: Region
     agent: User | None = None  # 亲情代办: the family member applying under an authorisation
+    # 跨省通办 / 全省通办: where it was received, when ``region`` (the 办理地) is another place.
+    received_region: Region | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ def application_submit(
         if existing is not None:
             return SubmitResult(application=existing, created=False)
     applicant = _applicant_resolve(actor=actor, data=data)
+    handling = handling_region_resolve(code=data.handling_region, received=applicant.region)
+    if handling != applicant.region:
+        # Received here, handled there: the bundle, its standards and the routes are the
+        # handling region's (同标准办理); the items are checked against its packs below.
+        applicant = replace(applicant, region=handling, received_region=applicant.region)
     lookup = (
         lookup_person(id_number=applicant.id_number)
         if applicant.kind == ApplicantKind.PERSON
@@ -137,6 +145,10 @@ def application_submit(
     agencies = routes_require(
         table=RoutingTable.cached(applicant.region, generation=generation), items=items
     )
+    if applicant.received_region is not None:
+        cross_region_require(
+            received=applicant.received_region, handling=applicant.region, items=items
+        )
     given = dict(data.form)
     errors = identity_apply(
         identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
@@ -330,7 +342,8 @@ def _store(
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
             subcases = casework().create(application=application, plan=plan, agencies=agencies)
             application.number = application_number_next(
-                region_code=applicant.region.code, day=timezone.localdate(application.submitted_at)
+                region_code=(applicant.received_region or applicant.region).code,
+                day=timezone.localdate(application.submitted_at),
             )
             Application.objects.filter(pk=application.pk).update(number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
@@ -430,6 +443,7 @@ def _application_create(
         applicant_phone=applicant.phone
         or (form.get("phone", "") if applicant.kind == ApplicantKind.PERSON else ""),
         region=applicant.region,
+        received_region=applicant.received_region,
         channel=data.channel,
         submitted_by=actor,
         agent=applicant.agent,

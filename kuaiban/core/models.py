@@ -50,6 +50,13 @@ class AuditAction(models.TextChoices):
     OFFER_DECLINE = "offer.decline", _("放弃免申即办服务")
     OFFER_OBJECTION = "offer.objection", _("对公示提出异议")
     OFFER_OBJECTION_DECIDE = "offer.objection_decide", _("处理公示异议")
+    # Self-service: certificates anyone can verify, 资格考试报名, 证书邮寄.
+    CERTIFICATE_ISSUE = "certificate.issue", _("开具证明")
+    CERTIFICATE_REVOKE = "certificate.revoke", _("作废证明")
+    EXAM_REGISTER = "exam.register", _("资格考试报名")
+    EXAM_REVIEW = "exam.review", _("资格考试报名审核")
+    MAILING_REQUEST = "mailing.request", _("申请证书邮寄")
+    MAILING_UPDATE = "mailing.update", _("更新证书邮寄状态")
     # Ratings and their rectification tickets.
     VISIT_RECORD = "visit.record", _("登记窗口服务")
     RATING_CREATE = "rating.create", _("评价")
