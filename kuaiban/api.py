@@ -22,8 +22,8 @@ from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.proactive.api import router as proactive_router
 from kuaiban.problems.api import router as problems_router
 from kuaiban.ratings.api import router as ratings_router
-from kuaiban.servicepoints.api import router as servicepoints_router
 from kuaiban.selfservice.api import router as selfservice_router
+from kuaiban.servicepoints.api import router as servicepoints_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
