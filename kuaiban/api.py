@@ -17,6 +17,7 @@ from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
 from kuaiban.certificates.api import router as certificates_router
+from kuaiban.commitments.api import router as commitments_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.proactive.api import router as proactive_router
@@ -63,6 +64,7 @@ api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
 api.add_router("/", servicepoints_router)
 api.add_router("/", appointments_router)
+api.add_router("/", commitments_router)
 api.add_router("/", selfservice_router)
 api.add_router("/", certificates_router)
 api.add_router("/", problems_router)

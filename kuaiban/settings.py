@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kuaiban.guides",
     "kuaiban.applications",
     "kuaiban.cases",
+    "kuaiban.commitments",
+    "kuaiban.riskcontrol",
     "kuaiban.integrations",
     "kuaiban.deliveries",
     "kuaiban.workbench",
