@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
+    path("", include("kuaiban.servicepoints.urls")),
+    path("", include("kuaiban.appointments.urls")),
     path("me/services/", include("kuaiban.selfservice.urls")),
     path("kiosk/", include("kuaiban.selfservice.kiosk_urls")),
     path("", include("kuaiban.certificates.urls")),

@@ -28,6 +28,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
+        ("我的预约", "/me/appointments/"),
         ("亲情代办", "/me/authorisations/"),
         ("承诺核查", "/me/commitments/"),
     ],
@@ -37,7 +38,12 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("在线办理", "/apply/"),
         ("承诺核查", "/me/commitments/"),
     ],
-    Role.CLERK: [("一窗受理", "/window/"), ("亲情代办登记", "/me/authorisations/"), _PROBLEMS],
+    Role.CLERK: [
+        ("一窗受理", "/window/"),
+        ("亲情代办登记", "/me/authorisations/"),
+        _PROBLEMS,
+        ("大厅叫号与电话预约", "/hall/"),
+    ],
     Role.OFFICER: [
         ("经办工作台", "/workbench/"),
         ("承诺核查", "/checks/"),
@@ -52,6 +58,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("免申即办", "/proactive/stats/"),
         _TICKETS,
         _PROBLEMS,
+        ("就近办覆盖", "/service-points/coverage/"),
     ],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
 }

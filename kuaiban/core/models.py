@@ -83,6 +83,14 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # Appointments and the hall's queue.
+    APPOINTMENT_BOOK = "appointment.book", _("预约")
+    APPOINTMENT_MOVE = "appointment.move", _("改约")
+    APPOINTMENT_CANCEL = "appointment.cancel", _("取消预约")
+    APPOINTMENT_CHECK_IN = "appointment.check_in", _("预约签到")
+    APPOINTMENT_READ = "appointment.read", _("查看预约")
+    QUEUE_TICKET_ISSUE = "queue.ticket_issue", _("取号")
+    QUEUE_TICKET_CALL = "queue.ticket_call", _("叫号")
     # 办不成事 reports.
     PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
     PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
