@@ -19,6 +19,7 @@ from tests.worlds import (  # noqa: E402, F401
     _world_in_place,
     _worlds_cleared_at_the_end,
     calendar_world,
+    cross_region_world,
     demo_world,
     intake_world,
     jinan_world,
