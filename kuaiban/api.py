@@ -14,6 +14,7 @@ from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
+from kuaiban.cards.api import router as cards_router
 from kuaiban.cases.api import router as cases_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
@@ -56,3 +57,4 @@ api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
+api.add_router("/", cards_router)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
+    path("", include("kuaiban.cards.urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("workbench/", include("kuaiban.workbench.urls")),

@@ -23,9 +23,14 @@ HOME_URLS: dict[str, str] = {
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
 MENUS: dict[str, list[tuple[str, str]]] = {
-    Role.PERSON: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
+    Role.PERSON: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("社保卡", "/me/card/"),
+        ("在线办理", "/apply/"),
+    ],
     Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.CLERK: [("一窗受理", "/window/")],
+    Role.CLERK: [("一窗受理", "/window/"), ("社保卡业务", "/cards/desk/")],
     Role.OFFICER: [("经办工作台", "/workbench/"), ("公示异议", "/proactive/objections/"), _TICKETS],
     Role.SUPERVISOR: [("监督", "/supervision/"), ("免申即办", "/proactive/stats/"), _TICKETS],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],

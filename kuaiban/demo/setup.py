@@ -12,6 +12,7 @@ from django.db import transaction
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
 from kuaiban.calendar.services import DayEntry, calendar_year_enter
+from kuaiban.cards.demo import cards_demo
 from kuaiban.catalogue.models import (
     Agency,
     AgencyKind,
@@ -69,6 +70,7 @@ def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
         _account(account)
     _shared_data()
     _demo_calendar_year()
+    cards_demo()
     return accounts
 
 
