@@ -6,7 +6,10 @@ Only the holder reaches their card: anyone else has none here (404, `access_card
 """
 
 # No ``from __future__ import annotations``: ninja reads the schemas' annotations.
+import datetime as dt
+
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import BaseModel, ConfigDict
 
@@ -64,6 +67,11 @@ class CardOut(Schema):
     history: list[EventOut] = Field(description="业务记录，最近的在前（最多 20 条）")
 
 
+def _local(moment: dt.datetime) -> str:
+    """Times in Beijing time, as the pages show them."""
+    return timezone.localtime(moment).isoformat()
+
+
 def card_out(view: CardView) -> CardOut:
     card = view.card
     return CardOut(
@@ -77,13 +85,13 @@ def card_out(view: CardView) -> CardOut:
         )
         if card.point
         else None,
-        due_at=card.due_at.isoformat() if card.due_at and view.in_production else None,
-        hold_until=card.hold_until.isoformat() if card.hold_until else None,
+        due_at=_local(card.due_at) if card.due_at and view.in_production else None,
+        hold_until=_local(card.hold_until) if card.hold_until else None,
         replaced_by=view.replaced_by,
         can=[str(a) for a in view.self_service],
         history=[
             EventOut(
-                at=e.at.isoformat(),
+                at=_local(e.at),
                 action=str(e.get_action_display()),
                 status=str(e.get_to_status_display()),
                 channel=str(e.get_channel_display()),
@@ -167,7 +175,7 @@ class CredentialOut(Schema):
 )
 def credentials_me(request: HttpRequest) -> list[CredentialOut]:
     user = _user(request)
-    expires = show_token_expires().isoformat()
+    expires = _local(show_token_expires())
     return [
         CredentialOut(
             kind=c.kind,
