@@ -19,6 +19,7 @@ from kuaiban.cases.api import router as cases_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.proactive.api import router as proactive_router
+from kuaiban.problems.api import router as problems_router
 from kuaiban.ratings.api import router as ratings_router
 
 
@@ -58,3 +59,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
 api.add_router("/", cards_router)
+api.add_router("/", problems_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kuaiban.supervision",
     "kuaiban.proactive",
     "kuaiban.cards",
+    "kuaiban.problems",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]
@@ -264,6 +265,8 @@ KUAIBAN_FEEDBACK_WORKING_DAYS = env_int("KUAIBAN_FEEDBACK_WORKING_DAYS", 2)
 KUAIBAN_REPORT_DAYS = env_int("KUAIBAN_REPORT_DAYS", 5)
 KUAIBAN_APPEAL_DAYS = env_int("KUAIBAN_APPEAL_DAYS", 15)
 KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
+# 办不成事反映: the owner answers within this many working days, else supervisors are alerted.
+KUAIBAN_PROBLEM_REPORT_WORKING_DAYS = env_int("KUAIBAN_PROBLEM_REPORT_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 
 # The social security card (kuaiban/cards/): a temporary hold (临时挂失, online or by phone)

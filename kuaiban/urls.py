@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kuaiban.cards.urls")),
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
+    path("problems/", include("kuaiban.problems.urls")),
     path("workbench/", include("kuaiban.workbench.urls")),
     path("supervision/", include("kuaiban.supervision.urls")),
     path("", include("kuaiban.applications.intake_urls")),

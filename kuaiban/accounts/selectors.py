@@ -22,6 +22,7 @@ HOME_URLS: dict[str, str] = {
 
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
+_PROBLEMS = ("办不成事反映", "/problems/")
 MENUS: dict[str, list[tuple[str, str]]] = {
     Role.PERSON: [
         ("我的办件", "/me/"),
@@ -30,9 +31,19 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("在线办理", "/apply/"),
     ],
     Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.CLERK: [("一窗受理", "/window/"), ("社保卡业务", "/cards/desk/")],
-    Role.OFFICER: [("经办工作台", "/workbench/"), ("公示异议", "/proactive/objections/"), _TICKETS],
-    Role.SUPERVISOR: [("监督", "/supervision/"), ("免申即办", "/proactive/stats/"), _TICKETS],
+    Role.CLERK: [("一窗受理", "/window/"), ("社保卡业务", "/cards/desk/"), _PROBLEMS],
+    Role.OFFICER: [
+        ("经办工作台", "/workbench/"),
+        ("公示异议", "/proactive/objections/"),
+        _TICKETS,
+        _PROBLEMS,
+    ],
+    Role.SUPERVISOR: [
+        ("监督", "/supervision/"),
+        ("免申即办", "/proactive/stats/"),
+        _TICKETS,
+        _PROBLEMS,
+    ],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
 }
 

@@ -66,6 +66,12 @@ class AuditAction(models.TextChoices):
     CARD_READ = "card.read", _("查看社会保障卡")
     CARD_CHANGE = "card.change", _("社会保障卡业务")
     CREDENTIAL_VERIFY = "credential.verify", _("核验亮证二维码")
+    # 办不成事 reports.
+    PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
+    PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
+    PROBLEM_REPORT_RESOLVE = "problem.resolve", _("答复办不成事反映")
+    PROBLEM_REPORT_FEEDBACK = "problem.feedback", _("评价办不成事反映的答复")
+    PROBLEM_REPORT_ESCALATE = "problem.escalate", _("办不成事反映超期督办")
 
 
 class AuditEvent(models.Model):
