@@ -33,6 +33,7 @@ from kuaiban.cards.models import (
 )
 from kuaiban.cards.rules import IN_HAND, LOST, transition_target
 from kuaiban.catalogue.models import Region
+from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, Unprocessable
 from kuaiban.core.masking import mask_card_number, mask_id_number
@@ -141,11 +142,13 @@ def _record(
 def point_default(region: Region | None) -> CardPoint | None:
     """The point a new card goes to unless the holder chooses: one in the region (a printing
     one first), else in the region above it."""
-    while region is not None:
-        point = CardPoint.objects.filter(region=region).order_by("-instant_print", "code").first()
+    if region is None:
+        return None
+    for region_id in region_and_above(region.pk):
+        points = CardPoint.objects.filter(region_id=region_id)
+        point = points.order_by("-instant_print", "code").first()
         if point is not None:
             return point
-        region = region.parent
     return None
 
 
