@@ -125,10 +125,20 @@ def _replace(actor: User | None, subcase: SubCase, application: Application) -> 
 
 
 def _cancel(actor: User | None, subcase: SubCase, application: Application) -> None:
+    """注销; a person with no card on record (nor in the card registry) has none to cancel, so
+    the approval stands (e.g. 去世 of someone who never had a card)."""
     form = application.form or {}
+    try:
+        card = card_for(actor=actor, application=application)
+    except Conflict as missing:
+        if missing.code == "card_not_found":
+            return
+        raise
+    if card.status in ("replaced", "cancelled"):
+        return  # already invalid
     card_transition(
         actor=actor,
-        card=card_for(actor=actor, application=application),
+        card=card,
         action=CardAction.CANCEL,
         channel=CardChannel.SUBCASE,
         note=str(form.get("cancel_reason", "")),

@@ -139,3 +139,33 @@ def test_after_cancellation_a_first_card_may_be_applied_for_again(world) -> None
     assert ECertificate.objects.filter(number="370100D156000005").exists()
     application = submit_card(world["zhangjianguo"], "10-1")
     assert application.subcases.count() == 2
+
+
+def test_the_card_cancelled_is_the_one_of_the_person_the_form_names(world) -> None:  # type: ignore[no-untyped-def]
+    # 去世 (9-1): a relative applies; the form's 姓名 and 公民身份号码 are the deceased's, and
+    # its 社会保障卡注销 is the same catalogue item 1.10.9 as 10-5's.
+    from kuaiban.bundles.models import BundleItem
+
+    assert BundleItem.objects.filter(
+        scenario__code="9-1", scenario__bundle__pack__code="shandong-2020", item__code="1.10.9"
+    ).exists()
+    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
+    deceased = "370102197803154526"  # 刘秀英 in the demo
+    Application.objects.filter(pk=application.pk).update(
+        form={**application.form, "id_number": deceased, "person_name": "刘秀英"}
+    )
+    application.refresh_from_db()
+    _approve(world, application)
+    assert SocialSecurityCard.objects.get(id_number=deceased).status == CardStatus.CANCELLED
+    assert _card().status == CardStatus.NORMAL  # the applicant's own card is untouched
+
+
+def test_cancelling_the_card_of_someone_without_one_lets_the_approval_stand(world) -> None:  # type: ignore[no-untyped-def]
+    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
+    Application.objects.filter(pk=application.pk).update(
+        form={**application.form, "id_number": "370102193001011234"}
+    )
+    application.refresh_from_db()
+    subcase = _approve(world, application)
+    assert subcase.status == SubCaseStatus.APPROVED
+    assert not SocialSecurityCard.objects.filter(id_number="370102193001011234").exists()
