@@ -29,9 +29,19 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("为您找到的服务", "/me/offers/"),
         ("社保卡", "/me/card/"),
         ("在线办理", "/apply/"),
+        ("亲情代办", "/me/authorisations/"),
     ],
-    Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.CLERK: [("一窗受理", "/window/"), ("社保卡业务", "/cards/desk/"), _PROBLEMS],
+    Role.UNIT: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("在线办理", "/apply/"),
+    ],
+    Role.CLERK: [
+        ("一窗受理", "/window/"),
+        ("社保卡业务", "/cards/desk/"),
+        ("亲情代办登记", "/me/authorisations/"),
+        _PROBLEMS,
+    ],
     Role.OFFICER: [
         ("经办工作台", "/workbench/"),
         ("公示异议", "/proactive/objections/"),

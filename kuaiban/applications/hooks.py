@@ -65,6 +65,26 @@ class WindowVisits(Protocol):
         """The rating link the serving clerk's printout carries, or None for anybody else."""
 
 
+class CommitmentControl(Protocol):
+    """告知承诺 checked afterwards (`kuaiban.commitments`)."""
+
+    def refusals(
+        self,
+        *,
+        id_number: str,
+        credit_code: str,
+        items: list[str],
+        materials: list[str],
+    ) -> dict[str, list[str]]:
+        """Errors by ``materials.<code>`` for commitments this person or unit may no longer
+        make (a 失信 record, on an item where the bureau stops commitments); empty when none."""
+
+    def committed(
+        self, *, application: Application, commitments: list[Any], subcases: list[Any]
+    ) -> None:
+        """Open a check for each 告知承诺 of a stored application, in its transaction."""
+
+
 class SubmissionRule(Protocol):
     """A rule an app above `applications` holds about who may ask for what (e.g. a card
     holder may not apply for a first card again)."""
@@ -75,6 +95,7 @@ class SubmissionRule(Protocol):
 
 _casework: list[Casework] = []
 _submission_rules: list[SubmissionRule] = []
+_commitment_control: list[CommitmentControl] = []
 _window_visits: list[WindowVisits] = []
 
 
@@ -100,6 +121,16 @@ def submission_refusals(*, plan: Plan, form: dict[str, str]) -> dict[str, list[s
         for key, messages in rule.refusal(plan=plan, form=form).items():
             errors.setdefault(key, []).extend(messages)
     return errors
+
+
+def commitment_control_register(implementation: CommitmentControl) -> None:
+    """Called once by `CommitmentsConfig.ready()`; registering again replaces it."""
+    _commitment_control[:] = [implementation]
+
+
+def commitment_control() -> CommitmentControl | None:
+    """None when commitments are not checked: submission then opens no checks."""
+    return _commitment_control[0] if _commitment_control else None
 
 
 def casework() -> Casework:

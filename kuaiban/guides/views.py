@@ -22,7 +22,6 @@ from kuaiban.core.errors import NotFound
 from kuaiban.core.middleware import LARGE_TEXT_COOKIE
 from kuaiban.documents.render import render_pdf
 from kuaiban.guides.content import bundle_guide, item_guide
-from kuaiban.guides.online import online_service
 from kuaiban.guides.pdf import bundle_guide_document, item_guide_document
 
 
@@ -89,8 +88,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
-    guide = item_guide(item=_item_or_404(code))
-    return render(request, "guides/item.html", {"guide": guide, "online": online_service(code)})
+    return render(request, "guides/item.html", {"guide": item_guide(item=_item_or_404(code))})
 
 
 def item_pdf(request: HttpRequest, code: str) -> HttpResponse:
