@@ -38,3 +38,39 @@ def test_several_workers_are_refused_inside_a_transaction(db: None) -> None:
         pytest.skip("PostgreSQL only")
     with pytest.raises(ValueError):
         synthetic_generate(people=10, seed=3, as_of=AS_OF, workers=2)
+
+
+@pytest.mark.django_db
+def test_copy_keeps_backslashes_tabs_and_newlines() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY: PostgreSQL only")
+    from decimal import Decimal
+
+    from kuaiban.shareddata.bulk import enterprises_write
+    from kuaiban.shareddata.models import Enterprise
+    from kuaiban.shareddata.synthetic.rows import EnterpriseRow
+
+    name = "济南\\齐鲁\t精工\n机械\r有限公司"
+    enterprises_write(
+        [
+            EnterpriseRow(
+                credit_code="91370100MA3C4X5K7L",
+                name=name,
+                legal_representative="张三",
+                address="",
+                phone="",
+                region_code="370102",
+                established=dt.date(2001, 1, 1),
+                size="小型",
+                insured_since=None,
+                employees=3,
+                layoffs_last_year=0,
+                arrears=Decimal("0"),
+                ui_paid_last_year=Decimal("1234.50"),
+                generated=True,
+            )
+        ]
+    )
+    unit = Enterprise.objects.get()
+    assert (unit.name, unit.insured_since, unit.generated) == (name, None, True)
+    assert unit.ui_paid_last_year == Decimal("1234.50")
