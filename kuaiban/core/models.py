@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token.issue", _("签发接口令牌")
     TOKEN_REVOKE = "token.revoke", _("撤销接口令牌")
     IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
+    AUTHORISATION_GRANT = "authorisation.grant", _("亲情代办授权")
+    AUTHORISATION_REVOKE = "authorisation.revoke", _("撤销亲情代办授权")
     # Reads of personal data.
     SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
     APPLICATION_READ = "application.read", _("查看申请")
@@ -48,6 +50,13 @@ class AuditAction(models.TextChoices):
     OFFER_DECLINE = "offer.decline", _("放弃免申即办服务")
     OFFER_OBJECTION = "offer.objection", _("对公示提出异议")
     OFFER_OBJECTION_DECIDE = "offer.objection_decide", _("处理公示异议")
+    # Self-service: certificates anyone can verify, 资格考试报名, 证书邮寄.
+    CERTIFICATE_ISSUE = "certificate.issue", _("开具证明")
+    CERTIFICATE_REVOKE = "certificate.revoke", _("作废证明")
+    EXAM_REGISTER = "exam.register", _("资格考试报名")
+    EXAM_REVIEW = "exam.review", _("资格考试报名审核")
+    MAILING_REQUEST = "mailing.request", _("申请证书邮寄")
+    MAILING_UPDATE = "mailing.update", _("更新证书邮寄状态")
     # Ratings and their rectification tickets.
     VISIT_RECORD = "visit.record", _("登记窗口服务")
     RATING_CREATE = "rating.create", _("评价")
@@ -62,6 +71,12 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # 办不成事 reports.
+    PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
+    PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
+    PROBLEM_REPORT_RESOLVE = "problem.resolve", _("答复办不成事反映")
+    PROBLEM_REPORT_FEEDBACK = "problem.feedback", _("评价办不成事反映的答复")
+    PROBLEM_REPORT_ESCALATE = "problem.escalate", _("办不成事反映超期督办")
 
 
 class AuditEvent(models.Model):

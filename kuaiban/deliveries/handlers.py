@@ -24,6 +24,7 @@ from kuaiban.integrations.notify import Notification, Recipient, notify_send
 from kuaiban.integrations.registry import handler_register
 from kuaiban.proactive.services.offers import offers_notify
 from kuaiban.proactive.services.runs import chunk_deliver
+from kuaiban.problems.notices import problem_alert_handle, problem_notify_handle
 from kuaiban.ratings.notices import ticket_alert_handle
 from kuaiban.ratings.pushes import rating_push_handle
 
@@ -108,6 +109,8 @@ def deadline_alert(message: OutboxMessage) -> str:
     """
     if "ticket_step" in message.payload:
         return ticket_alert_handle(message)
+    if "problem_report" in message.payload:
+        return problem_alert_handle(message)
     subcase = (
         SubCase.objects.select_related("application__region", "agency")
         .filter(pk=message.payload.get("subcase"))
@@ -164,5 +167,6 @@ def handlers_register() -> None:
         OutboxKind.RATING_PUSH: rating_push_handle,
         OutboxKind.PROACTIVE_CHUNK: chunk_deliver,
         OutboxKind.PROACTIVE_NOTIFY: offers_notify,
+        OutboxKind.PROBLEM_NOTIFY: problem_notify_handle,
     }.items():
         handler_register(kind, handler)

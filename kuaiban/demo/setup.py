@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
@@ -20,6 +21,7 @@ from kuaiban.catalogue.models import (
     Route,
     service_hall_name,
 )
+from kuaiban.selfservice.demo import selfservice_demo
 from kuaiban.shareddata.models import (
     ECertificate,
     EmploymentRecord,
@@ -68,6 +70,7 @@ def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
     for account in accounts:
         _account(account)
     _shared_data()
+    selfservice_demo(today=timezone.localdate())
     _demo_calendar_year()
     return accounts
 

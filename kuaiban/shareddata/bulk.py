@@ -26,6 +26,7 @@ from kuaiban.shareddata.models import (
     Person,
     UnemploymentRecord,
 )
+from kuaiban.shareddata.records import SELF_SERVICE_MODELS
 from kuaiban.shareddata.synthetic.producers import PERSON_PRODUCERS
 
 _BATCH = 1000  # rows per INSERT statement (SQLite)
@@ -204,7 +205,7 @@ def backend_cpu_seconds() -> float:
 def generated_models() -> list[type[models.Model]]:
     core = [Person, InsuranceRecord, EmploymentRecord, UnemploymentRecord, ECertificate]
     extra = [p.model for p in PERSON_PRODUCERS]
-    return [*core, DeathRecord, *extra, Enterprise]
+    return [*core, DeathRecord, *SELF_SERVICE_MODELS, *extra, Enterprise]
 
 
 def tables_analyze() -> None:

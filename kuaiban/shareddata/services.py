@@ -78,12 +78,17 @@ def synthetic_generate(
     as_of: dt.date | None = None,
     progress: TextIO | None = None,
     workers: int = 1,
+    history: bool = False,
 ) -> GenerateResult:
     """Add ``people`` synthetic people of ``seed`` (and the units they work for).
 
+    ``history`` adds every insured person's month-by-month contributions (`synthetic/history.py`).
+
     On PostgreSQL the people are written with COPY, by ``workers`` processes at once, each
     generating its own slice of the indexes (`bulk.py`); SQLite writes in one process."""
-    synth = Synthesizer(seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of())
+    synth = Synthesizer(
+        seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of(), history=history
+    )
     if not 0 < people <= synth.capacity:
         raise ValueError(f"人数应在 1 到 {synth.capacity:,} 之间（可增加地区代码以扩大号段）")
     if batch < 1:

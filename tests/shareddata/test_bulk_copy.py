@@ -74,3 +74,21 @@ def test_copy_keeps_backslashes_tabs_and_newlines() -> None:
     unit = Enterprise.objects.get()
     assert (unit.name, unit.insured_since, unit.generated) == (name, None, True)
     assert unit.ui_paid_last_year == Decimal("1234.50")
+
+
+@pytest.mark.django_db
+def test_copy_writes_the_month_by_month_history_too() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY: PostgreSQL only")
+    from kuaiban.shareddata.records import ContributionMonth
+
+    synthetic_generate(people=60, seed=5, as_of=AS_OF, history=True)
+    synth = Synthesizer(seed=5, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF, history=True)
+    drafts = [synth.person(i) for i in range(60)]
+    months = sum(isinstance(r, ContributionMonth) for d in drafts for r in d.extra)
+    assert months > 0 and ContributionMonth.objects.count() == months
+    # The balance and months the history settles are the ones stored.
+    stored = dict(InsuranceRecord.objects.values_list("person__id_number", "contribution_months"))
+    assert stored == {
+        d.person.id_number: d.insurance.contribution_months for d in drafts if d.insurance
+    }

@@ -13,8 +13,12 @@ of the drafted person that returns its rows for one model.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from django.db import models
 
 
 class PersonRow(NamedTuple):
@@ -88,3 +92,32 @@ class EnterpriseRow(NamedTuple):
     arrears: Decimal
     ui_paid_last_year: Decimal
     generated: bool
+
+
+class _InstanceRow(tuple[Any, ...]):
+    """A model instance's column values as a row (its `_fields` the column names)."""
+
+    _fields: tuple[str, ...]
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+
+def instances_rows(
+    instances: Iterable[models.Model],
+) -> Iterator[tuple[type[models.Model], list[_InstanceRow]]]:
+    """Records drawn as model instances (``history.py``), as rows of their tables: every
+    concrete column but the primary key and `person_id`, grouped by model."""
+    grouped: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    for instance in instances:
+        grouped[type(instance)].append(instance)
+    for model, group in grouped.items():
+        fields = [f for f in model._meta.concrete_fields if f.column not in ("id", "person_id")]
+        columns = tuple(f.column for f in fields)
+        names = [f.attname for f in fields]
+        rows = []
+        for instance in group:
+            row = _InstanceRow(getattr(instance, name) for name in names)
+            row._fields = columns
+            rows.append(row)
+        yield model, rows

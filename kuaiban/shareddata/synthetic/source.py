@@ -28,6 +28,7 @@ from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
 from kuaiban.shareddata.synthetic.dates import add_years, years_between
 from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, graduation, unit_facts
+from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
@@ -47,10 +48,11 @@ from kuaiban.shareddata.synthetic.rows import (
     InsuranceRow,
     PersonRow,
     UnemploymentRow,
+    instances_rows,
 )
 
 MIN_AGE, MAX_AGE = 16, 75
-_PEOPLE, _ENTERPRISES = 0, 1  # random streams
+_PEOPLE, _ENTERPRISES, _HISTORY = 0, 1, 4  # random streams
 
 
 @dataclass(slots=True)
@@ -63,7 +65,12 @@ class PersonDraft:
     unemployments: list[UnemploymentRow] = field(default_factory=list)
     certificates: list[CertificateRow] = field(default_factory=list)
     death: DeathRow | None = None
-    extra: list[tuple[type[models.Model], Sequence[tuple[Any, ...]]]] = field(default_factory=list)
+    # The records behind the self-service queries (``history.py``), as model instances.
+    extra: list[models.Model] = field(default_factory=list)
+    # The rows of `PERSON_PRODUCERS`, table by table.
+    produced: list[tuple[type[models.Model], Sequence[tuple[Any, ...]]]] = field(
+        default_factory=list
+    )
 
     def tables(self) -> Iterator[tuple[type[models.Model], Sequence[tuple[Any, ...]]]]:
         """Every record table with this person's rows (without `person_id`)."""
@@ -74,7 +81,8 @@ class PersonDraft:
         yield ECertificate, self.certificates
         if self.death is not None:
             yield DeathRecord, (self.death,)
-        yield from self.extra
+        yield from instances_rows(self.extra)
+        yield from self.produced
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,13 @@ def enterprises_needed(people: int) -> int:
 
 
 class Synthesizer:
-    def __init__(self, *, seed: int, region_codes: Sequence[str], as_of: dt.date) -> None:
+    def __init__(
+        self, *, seed: int, region_codes: Sequence[str], as_of: dt.date, history: bool = False
+    ) -> None:
         if seed < 0:
             raise ValueError("种子应为非负整数")
         self.seed = seed
+        self.history = history  # month-by-month contributions too (many rows a person)
         self.as_of = as_of
         self.loaded_at = timezone.now()  # a death record's 入库时间
         self.districts: tuple[District, ...] = districts_for(tuple(region_codes))
@@ -215,8 +226,9 @@ class Synthesizer:
         retired = draft.insurance is not None and draft.insurance.status == "已退休"
         if retired and rng.random() < DEATH_SHARE:
             draft.death = self._death(rng, index)
+        history_add(self._rng(_HISTORY, index), draft=draft, as_of=self.as_of, months=self.history)
         for producer in PERSON_PRODUCERS:
-            draft.extra.append((producer.model, producer.rows(self, draft, rng)))
+            draft.produced.append((producer.model, producer.rows(self, draft, rng)))
         return draft
 
     def _death(self, rng: random.Random, index: int) -> DeathRow:
