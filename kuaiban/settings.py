@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kuaiban.supervision",
     "kuaiban.proactive",
     "kuaiban.problems",
+    "kuaiban.homevisits",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]

@@ -23,19 +23,27 @@ HOME_URLS: dict[str, str] = {
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
 _PROBLEMS = ("办不成事反映", "/problems/")
+_HOME_VISITS = ("上门服务", "/home-visits/")
 MENUS: dict[str, list[tuple[str, str]]] = {
     Role.PERSON: [
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
         ("亲情代办", "/me/authorisations/"),
+        _HOME_VISITS,
     ],
     Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.CLERK: [("一窗受理", "/window/"), ("亲情代办登记", "/me/authorisations/"), _PROBLEMS],
+    Role.CLERK: [
+        ("一窗受理", "/window/"),
+        ("亲情代办登记", "/me/authorisations/"),
+        _HOME_VISITS,
+        _PROBLEMS,
+    ],
     Role.OFFICER: [
         ("经办工作台", "/workbench/"),
         ("公示异议", "/proactive/objections/"),
         _TICKETS,
+        _HOME_VISITS,
         _PROBLEMS,
     ],
     Role.SUPERVISOR: [

@@ -64,6 +64,12 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # 上门办.
+    HOME_VISIT_REQUEST = "home_visit.request", _("申请上门服务")
+    HOME_VISIT_SCHEDULE = "home_visit.schedule", _("安排上门服务")
+    HOME_VISIT_OUTCOME = "home_visit.outcome", _("记录上门结果")
+    HOME_VISIT_CANCEL = "home_visit.cancel", _("取消上门服务")
+    HOME_VISIT_READ = "home_visit.read", _("查看上门服务")
     # 办不成事 reports.
     PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
     PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
