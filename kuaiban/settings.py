@@ -61,12 +61,16 @@ INSTALLED_APPS = [
     "kuaiban.guides",
     "kuaiban.applications",
     "kuaiban.cases",
+    "kuaiban.commitments",
+    "kuaiban.riskcontrol",
     "kuaiban.integrations",
     "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
     "kuaiban.proactive",
+    "kuaiban.selfservice",
+    "kuaiban.certificates",
     "kuaiban.problems",
     "kuaiban.homevisits",
     "kuaiban.demo",
@@ -272,6 +276,15 @@ KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 # The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that
 # sends "Authorization: Bearer <this token>"; unset, the endpoint answers 404.
 KUAIBAN_METRICS_TOKEN = env_str("KUAIBAN_METRICS_TOKEN", "")
+
+# Certificates (kuaiban/certificates): the bureau's signing key and certificate (PEM files);
+# `kuaiban certificates_demo_key` writes a demo pair to these paths, production mounts its own.
+KUAIBAN_SIGNING_KEY = env_path("KUAIBAN_SIGNING_KEY", VAR_DIR / "signing" / "key.pem")
+KUAIBAN_SIGNING_CERT = env_path("KUAIBAN_SIGNING_CERT", VAR_DIR / "signing" / "cert.pem")
+KUAIBAN_SIGNING_KEY_PASSPHRASE = env_str("KUAIBAN_SIGNING_KEY_PASSPHRASE", "")
+KUAIBAN_SIGNING_SEAL_NAME = env_str("KUAIBAN_SIGNING_SEAL_NAME", "人力资源和社会保障局")
+# A kiosk session (自助终端) ends after this many seconds without a touch.
+KUAIBAN_KIOSK_IDLE_SECONDS = env_int("KUAIBAN_KIOSK_IDLE_SECONDS", 120)
 
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
 KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)

@@ -32,7 +32,11 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("亲情代办", "/me/authorisations/"),
         _HOME_VISITS,
     ],
-    Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
+    Role.UNIT: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("在线办理", "/apply/"),
+    ],
     Role.CLERK: [
         ("一窗受理", "/window/"),
         ("亲情代办登记", "/me/authorisations/"),

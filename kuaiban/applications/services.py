@@ -13,7 +13,7 @@ from django.utils import timezone
 from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
-from kuaiban.applications.hooks import casework, home_visits, window_visits
+from kuaiban.applications.hooks import casework, commitment_control, home_visits, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -165,6 +165,18 @@ def application_submit(
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:
         errors["credit_commitment"] = ["所办事项涉及资金支付，请阅读并勾选信用承诺"]
+    committed = [d.material.code for d in decisions if d.provision == "commitment"]
+    control = commitment_control()
+    if committed and control is not None:
+        # A person or unit with a 失信 record may no longer commit on the items the bureau sets.
+        errors.update(
+            control.refusals(
+                id_number=applicant.id_number,
+                credit_code=applicant.credit_code,
+                items=[s.code for s in plan.subitems],
+                materials=committed,
+            )
+        )
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     try:
@@ -348,6 +360,11 @@ def _store(
             )
             Application.objects.filter(pk=application.pk).update(number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
+            control = commitment_control()
+            if control is not None and any(c.material_code for c in commitments):
+                control.committed(
+                    application=application, commitments=commitments, subcases=subcases
+                )
             moved_on = casework().open(subcases=subcases)
             outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,

@@ -24,6 +24,7 @@ from kuaiban.shareddata.models import (
     Person,
     UnemploymentRecord,
 )
+from kuaiban.shareddata.records import SELF_SERVICE_MODELS
 
 # Columns written per model: every concrete field but the primary key, by column name.
 _SKIP = {"id"}
@@ -80,7 +81,27 @@ def people_copy(drafts: Sequence[Any]) -> int:
     _copy(UnemploymentRecord, spells)
     _copy(ECertificate, cards)
     _copy(DeathRecord, deaths)
-    return len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
+    extra = extra_by_model(drafts)
+    for model, rows in extra.items():
+        _copy(model, rows)
+    return (
+        len(insurance)
+        + len(jobs)
+        + len(spells)
+        + len(cards)
+        + len(deaths)
+        + sum(len(rows) for rows in extra.values())
+    )
+
+
+def extra_by_model(drafts: Sequence[Any]) -> dict[type[models.Model], list[models.Model]]:
+    """The drafts' self-service records (``PersonDraft.extra``) grouped by model."""
+    grouped: dict[type[models.Model], list[models.Model]] = {}
+    for draft in drafts:
+        row: models.Model
+        for row in draft.extra:
+            grouped.setdefault(type(row), []).append(row)
+    return grouped
 
 
 def in_processes(
@@ -135,14 +156,16 @@ def tables_analyze() -> None:
     millions of rows as if the tables were empty (nested loops instead of hash joins)."""
     if not copy_supported():
         return
-    models_ = (
+    models_: tuple[type[models.Model], ...] = (
         Person,
         InsuranceRecord,
         EmploymentRecord,
         UnemploymentRecord,
         ECertificate,
         DeathRecord,
+        *SELF_SERVICE_MODELS,
     )
     with connection.cursor() as cursor:
-        for model in (*models_, Enterprise):
+        tables: list[type[models.Model]] = [*models_, Enterprise]
+        for model in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

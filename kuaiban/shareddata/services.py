@@ -18,7 +18,13 @@ from typing import TextIO
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kuaiban.shareddata.bulk import copy_supported, in_processes, people_copy, tables_analyze
+from kuaiban.shareddata.bulk import (
+    copy_supported,
+    extra_by_model,
+    in_processes,
+    people_copy,
+    tables_analyze,
+)
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -70,12 +76,16 @@ def synthetic_generate(
     as_of: dt.date | None = None,
     progress: TextIO | None = None,
     workers: int = 1,
+    history: bool = False,
 ) -> GenerateResult:
     """Add ``people`` synthetic people of ``seed`` (and the units they work for).
 
     On PostgreSQL the people are written with COPY, by ``workers`` processes at once, each
-    generating its own slice of the indexes (`bulk.py`); SQLite writes in one process."""
-    synth = Synthesizer(seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of())
+    generating its own slice of the indexes (`bulk.py`); SQLite writes in one process.
+    ``history`` adds every insured person's month-by-month contributions (`synthetic/history.py`)."""
+    synth = Synthesizer(
+        seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of(), history=history
+    )
     if not 0 < people <= synth.capacity:
         raise ValueError(f"人数应在 1 到 {synth.capacity:,} 之间（可增加地区代码以扩大号段）")
     if batch < 1:
@@ -188,7 +198,11 @@ def _records_write(drafts: list[PersonDraft]) -> int:
     ECertificate.objects.bulk_create(cards, batch_size=_INSERT_BATCH)
     deaths = [d.death for d in drafts if d.death is not None]
     DeathRecord.objects.bulk_create(deaths, batch_size=_INSERT_BATCH)
-    return len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
+    extra = extra_by_model(drafts)
+    for model, rows in extra.items():
+        model._default_manager.bulk_create(rows, batch_size=_INSERT_BATCH)
+    count = len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
+    return count + sum(len(rows) for rows in extra.values())
 
 
 def _existing(

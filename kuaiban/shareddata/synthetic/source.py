@@ -13,6 +13,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -26,6 +28,7 @@ from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
 from kuaiban.shareddata.synthetic.dates import add_years, years_between
 from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, person_facts, unit_facts
+from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
@@ -41,7 +44,7 @@ MIN_AGE, MAX_AGE = 16, 75
 # Random streams. The facts the proactive rules read (graduation, wage, injury, activity,
 # death; a unit's size and contributions) draw from streams of their own, so adding them left
 # every earlier value of a seed unchanged.
-_PEOPLE, _ENTERPRISES, _PERSON_FACTS, _UNIT_FACTS = 0, 1, 2, 3
+_PEOPLE, _ENTERPRISES, _PERSON_FACTS, _UNIT_FACTS, _HISTORY = 0, 1, 2, 3, 4
 
 
 @dataclass
@@ -54,12 +57,19 @@ class PersonDraft:
     unemployments: list[UnemploymentRecord] = field(default_factory=list)
     certificates: list[ECertificate] = field(default_factory=list)
     death: DeathRecord | None = None
+    # The records behind the self-service queries (``history.py``), of several models.
+    extra: list[models.Model] = field(default_factory=list)
 
     def attach(self) -> None:
         """Point the records at the person once it is saved (it has a primary key)."""
-        for records in (self.employments, self.unemployments, self.certificates):
-            for record in records:
-                record.person_id = self.person.pk
+        records: list[models.Model] = [
+            *self.employments,
+            *self.unemployments,
+            *self.certificates,
+            *self.extra,
+        ]
+        for record in records:
+            record.person_id = self.person.pk  # type: ignore[attr-defined]
         if self.insurance is not None:
             self.insurance.person_id = self.person.pk
         if self.death is not None:
@@ -79,10 +89,13 @@ def enterprises_needed(people: int) -> int:
 
 
 class Synthesizer:
-    def __init__(self, *, seed: int, region_codes: Sequence[str], as_of: dt.date) -> None:
+    def __init__(
+        self, *, seed: int, region_codes: Sequence[str], as_of: dt.date, history: bool = False
+    ) -> None:
         if seed < 0:
             raise ValueError("种子应为非负整数")
         self.seed = seed
+        self.history = history  # month-by-month contributions too (many rows a person)
         self.as_of = as_of
         self.districts: tuple[District, ...] = districts_for(tuple(region_codes))
         # Born so that the age stays within 16–75 on every day of the as-of year.
@@ -180,6 +193,7 @@ class Synthesizer:
         retired = draft.insurance is not None and draft.insurance.status == "已退休"
         if retired and facts.random() < DEATH_SHARE:
             draft.death = self._death(facts, index)
+        history_add(self._rng(_HISTORY, index), draft=draft, as_of=self.as_of, months=self.history)
         return draft
 
     def _death(self, rng: random.Random, index: int) -> DeathRecord:
