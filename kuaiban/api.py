@@ -12,6 +12,7 @@ from kuaiban.accounts.api import router as auth_router
 from kuaiban.applications.api import router as applications_router
 from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
+from kuaiban.appointments.api import router as appointments_router
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
@@ -23,6 +24,7 @@ from kuaiban.proactive.api import router as proactive_router
 from kuaiban.problems.api import router as problems_router
 from kuaiban.ratings.api import router as ratings_router
 from kuaiban.selfservice.api import router as selfservice_router
+from kuaiban.servicepoints.api import router as servicepoints_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -60,6 +62,8 @@ api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
+api.add_router("/", servicepoints_router)
+api.add_router("/", appointments_router)
 api.add_router("/", commitments_router)
 api.add_router("/", selfservice_router)
 api.add_router("/", certificates_router)

@@ -89,6 +89,14 @@ class AuditAction(models.TextChoices):
     HOME_VISIT_OUTCOME = "home_visit.outcome", _("记录上门结果")
     HOME_VISIT_CANCEL = "home_visit.cancel", _("取消上门服务")
     HOME_VISIT_READ = "home_visit.read", _("查看上门服务")
+    # Appointments and the hall's queue.
+    APPOINTMENT_BOOK = "appointment.book", _("预约")
+    APPOINTMENT_MOVE = "appointment.move", _("改约")
+    APPOINTMENT_CANCEL = "appointment.cancel", _("取消预约")
+    APPOINTMENT_CHECK_IN = "appointment.check_in", _("预约签到")
+    APPOINTMENT_READ = "appointment.read", _("查看预约")
+    QUEUE_TICKET_ISSUE = "queue.ticket_issue", _("取号")
+    QUEUE_TICKET_CALL = "queue.ticket_call", _("叫号")
     # 办不成事 reports.
     PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
     PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
