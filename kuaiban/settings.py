@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kuaiban.selfservice",
     "kuaiban.certificates",
     "kuaiban.problems",
+    "kuaiban.homevisits",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]

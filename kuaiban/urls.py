@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", include("kuaiban.applications.urls")),
     path("ratings/", include("kuaiban.ratings.urls")),
     path("problems/", include("kuaiban.problems.urls")),
+    path("home-visits/", include("kuaiban.homevisits.urls")),
     path("workbench/", include("kuaiban.workbench.urls")),
     path("supervision/", include("kuaiban.supervision.urls")),
     path("", include("kuaiban.applications.intake_urls")),

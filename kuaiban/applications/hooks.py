@@ -65,6 +65,14 @@ class WindowVisits(Protocol):
         """The rating link the serving clerk's printout carries, or None for anybody else."""
 
 
+class HomeVisits(Protocol):
+    """上门办: an application taken at the person's home closes the visit it was taken on."""
+
+    def applied(self, *, clerk: User, application: Application, visit_id: int) -> None:
+        """Link the application to the clerk's scheduled visit, in the submission's transaction;
+        raise an `ApiError` (nothing is stored) when the visit is not the clerk's to close."""
+
+
 class CommitmentControl(Protocol):
     """告知承诺 checked afterwards (`kuaiban.commitments`)."""
 
@@ -88,6 +96,16 @@ class CommitmentControl(Protocol):
 _casework: list[Casework] = []
 _commitment_control: list[CommitmentControl] = []
 _window_visits: list[WindowVisits] = []
+_home_visits: list[HomeVisits] = []
+
+
+def home_visits_register(implementation: HomeVisits) -> None:
+    """Called once by `HomeVisitsConfig.ready()`."""
+    _home_visits[:] = [implementation]
+
+
+def home_visits() -> HomeVisits | None:
+    return _home_visits[0] if _home_visits else None
 
 
 def casework_register(implementation: Casework) -> None:
