@@ -69,6 +69,9 @@ PAGES: list[AxePage] = [
     AxePage("证明打印", "/me/services/certificates/", PERSON),
     AxePage("考试报名", "/me/services/exams/", PERSON),
     AxePage("证书邮寄", "/me/services/mailings/", PERSON),
+    AxePage("社会保障卡", "/me/card/", PERSON),
+    AxePage("社会保障卡密码", "/me/card/password/", PERSON),
+    AxePage("亮证", "/me/credentials/", PERSON),
 ]
 
 
