@@ -9,6 +9,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from kuaiban.accounts.api import router as auth_router
+from kuaiban.accounts.authorisation_api import router as authorisations_router
 from kuaiban.applications.api import router as applications_router
 from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
@@ -61,6 +62,7 @@ api.add_router("/", applications_router)
 api.add_router("/", progress_router)
 api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
+api.add_router("/", authorisations_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
 api.add_router("/", cards_router)
