@@ -23,8 +23,7 @@ from kuaiban.shareddata.models import (
     SkillCertificateKind,
     UnemploymentRecord,
 )
-from kuaiban.shareddata.synthetic.history import history_add
-from kuaiban.shareddata.synthetic.source import PersonDraft
+from kuaiban.shareddata.synthetic.history import StoredDraft, history_add
 
 RETIRED = {
     "id_number": "37010219620508122X",
@@ -113,7 +112,7 @@ def _history(person: Person, *, today: dt.date) -> None:
     for model in (ContributionMonth, Benefit, OccupationalAnnuity):
         model._default_manager.filter(person=person).delete()
     insurance = InsuranceRecord.objects.filter(person=person).first()
-    draft = PersonDraft(
+    draft = StoredDraft(
         person=person,
         insurance=insurance,
         employments=list(EmploymentRecord.objects.filter(person=person).order_by("-start_date")),
