@@ -29,8 +29,14 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
         ("亲情代办", "/me/authorisations/"),
+        ("社保自助服务", "/me/services/"),
     ],
-    Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
+    Role.UNIT: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("在线办理", "/apply/"),
+        ("职工参保", "/me/services/employees/"),
+    ],
     Role.CLERK: [("一窗受理", "/window/"), ("亲情代办登记", "/me/authorisations/"), _PROBLEMS],
     Role.OFFICER: [
         ("经办工作台", "/workbench/"),
