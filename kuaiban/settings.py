@@ -61,15 +61,21 @@ INSTALLED_APPS = [
     "kuaiban.guides",
     "kuaiban.applications",
     "kuaiban.cases",
+    "kuaiban.commitments",
+    "kuaiban.riskcontrol",
     "kuaiban.integrations",
     "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
     "kuaiban.proactive",
+    "kuaiban.cards",
+    "kuaiban.servicepoints",
+    "kuaiban.appointments",
     "kuaiban.selfservice",
     "kuaiban.certificates",
     "kuaiban.problems",
+    "kuaiban.homevisits",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]
@@ -270,6 +276,10 @@ KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
 KUAIBAN_PROBLEM_REPORT_WORKING_DAYS = env_int("KUAIBAN_PROBLEM_REPORT_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 
+# The social security card (kuaiban/cards/): a temporary hold (临时挂失, online or by phone)
+# lifts itself after this many calendar days unless it was made a formal loss at a window.
+KUAIBAN_CARD_TEMPORARY_LOSS_DAYS = env_int("KUAIBAN_CARD_TEMPORARY_LOSS_DAYS", 5)
+
 # The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that
 # sends "Authorization: Bearer <this token>"; unset, the endpoint answers 404.
 KUAIBAN_METRICS_TOKEN = env_str("KUAIBAN_METRICS_TOKEN", "")
@@ -301,6 +311,25 @@ if KUAIBAN_REDIS_URL:
         "LOCATION": KUAIBAN_REDIS_URL,
         "KEY_PREFIX": "kuaiban",
     }
+
+# 就近办 (kuaiban/servicepoints/README.md): the walking speed behind every walking time, the
+# service circles of Shandong 2023 (城区步行15分钟、乡村辐射5公里), and the map's tile server —
+# a bureau runs its own ("https://tiles.example.cn/{z}/{x}/{y}.png"); unset, the map page draws
+# the points itself (SVG) beside the list.
+KUAIBAN_WALK_SPEED_KMH = env_float("KUAIBAN_WALK_SPEED_KMH", 4.0)
+KUAIBAN_CITY_WALK_MINUTES = env_int("KUAIBAN_CITY_WALK_MINUTES", 15)
+KUAIBAN_RURAL_RADIUS_KM = env_float("KUAIBAN_RURAL_RADIUS_KM", 5.0)
+KUAIBAN_MAP_TILE_URL = env_str("KUAIBAN_MAP_TILE_URL", "")
+KUAIBAN_MAP_ATTRIBUTION = env_str("KUAIBAN_MAP_ATTRIBUTION", "")
+
+# Appointments and the hall's queue (kuaiban/appointments/README.md): 绿色通道 from this age
+# (from the ID number), no-show rule (this many no-shows within the window block booking for
+# the block days), and the SMS reminder this many hours before the slot.
+KUAIBAN_GREEN_CHANNEL_AGE = env_int("KUAIBAN_GREEN_CHANNEL_AGE", 60)
+KUAIBAN_NO_SHOW_LIMIT = env_int("KUAIBAN_NO_SHOW_LIMIT", 3)
+KUAIBAN_NO_SHOW_WINDOW_DAYS = env_int("KUAIBAN_NO_SHOW_WINDOW_DAYS", 90)
+KUAIBAN_NO_SHOW_BLOCK_DAYS = env_int("KUAIBAN_NO_SHOW_BLOCK_DAYS", 30)
+KUAIBAN_APPOINTMENT_REMIND_HOURS = env_int("KUAIBAN_APPOINTMENT_REMIND_HOURS", 24)
 
 # Policy packs shipped with the platform (loaded by `kuaiban pack load`).
 KUAIBAN_PACKS_DIR = BASE_DIR / "packs"

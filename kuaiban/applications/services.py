@@ -13,7 +13,13 @@ from django.utils import timezone
 from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
-from kuaiban.applications.hooks import casework, window_visits
+from kuaiban.applications.hooks import (
+    casework,
+    commitment_control,
+    home_visits,
+    submission_refusals,
+    window_visits,
+)
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -51,6 +57,7 @@ CREDIT_COMMITMENT_TEXT = (
     "本人（单位）承诺所填信息和提供的材料真实、准确、完整，如有虚假，愿承担相应法律责任，"
     "并退回违规领取的资金、接受失信惩戒。"
 )
+HOME_VISIT_NOTE = "上门办：综合柜员在申请人家中受理"
 NOTIFICATION_COMMITMENT_TEXT = (
     "本人（单位）已知晓该证明的要求，承诺符合条件；如承诺不实，愿承担相应责任。"
 )
@@ -156,6 +163,7 @@ def application_submit(
     form, form_errors = form_clean(fields=plan.fields, data=given)
     if not form_errors:
         form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
+        form_errors |= submission_refusals(plan=plan, form=form)
         # Only what the answers make necessary is listed, required and stored.
         plan = plan_for_answers(plan=plan, form=form, on=timezone.localdate())
     errors = form_errors | errors
@@ -164,6 +172,18 @@ def application_submit(
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:
         errors["credit_commitment"] = ["所办事项涉及资金支付，请阅读并勾选信用承诺"]
+    committed = [d.material.code for d in decisions if d.provision == "commitment"]
+    control = commitment_control()
+    if committed and control is not None:
+        # A person or unit with a 失信 record may no longer commit on the items the bureau sets.
+        errors.update(
+            control.refusals(
+                id_number=applicant.id_number,
+                credit_code=applicant.credit_code,
+                items=[s.code for s in plan.subitems],
+                materials=committed,
+            )
+        )
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     try:
@@ -347,6 +367,11 @@ def _store(
             )
             Application.objects.filter(pk=application.pk).update(number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
+            control = commitment_control()
+            if control is not None and any(c.material_code for c in commitments):
+                control.committed(
+                    application=application, commitments=commitments, subcases=subcases
+                )
             moved_on = casework().open(subcases=subcases)
             outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
@@ -354,6 +379,11 @@ def _store(
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             audit_store(_audit_events(actor, data, applicant, profile, application))
+            home = home_visits()
+            if data.home_visit is not None:
+                if home is None or actor.role != Role.CLERK:
+                    raise Unprocessable("只有综合柜员可以上门受理", fields={"home_visit": ["无效"]})
+                home.applied(clerk=actor, application=application, visit_id=data.home_visit)
             visits = window_visits()
             if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
@@ -447,7 +477,7 @@ def _application_create(
         channel=data.channel,
         submitted_by=actor,
         agent=applicant.agent,
-        note=data.note,
+        note=HOME_VISIT_NOTE if data.home_visit is not None else data.note,
         answers=data.answers,
         items=[s.code for s in plan.subitems],
         form=form,

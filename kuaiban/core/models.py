@@ -39,6 +39,18 @@ class AuditAction(models.TextChoices):
     SUBCASE_REJECTED = "subcase.rejected", _("不予办理")
     SUBCASE_CORRECTION = "subcase.correction", _("一次性告知补正（暂停计时）")
     SUBCASE_TRANSFER = "subcase.transfer", _("转办")
+    SUBCASE_REVIEW_REQUEST = "subcase.review_request", _("高风险事项提请复核")
+    SUBCASE_REVIEW_RETURN = "subcase.review_return", _("复核退回")
+    SUBCASE_REVOKE = "subcase.revoke", _("撤销办结决定")
+    SUBCASE_AMEND = "subcase.amend", _("更正办结决定")
+    # 告知承诺 事中事后核查 and 失信.
+    COMMITMENT_CHECK_READ = "commitment_check.read", _("查看承诺核查")
+    COMMITMENT_CHECK_STEP = "commitment_check.step", _("承诺核查办理")
+    COMMITMENT_CHECK_OUTCOME = "commitment_check.outcome", _("承诺核查结论")
+    COMMITMENT_OBJECTION = "commitment.objection", _("对核查结论提出异议")
+    COMMITMENT_OBJECTION_DECIDE = "commitment.objection_decide", _("处理核查结论异议")
+    CREDIT_RECORD_CREATE = "credit_record.create", _("记录告知承诺失信")
+    CREDIT_RECORD_LIFT = "credit_record.lift", _("解除告知承诺失信记录")
     OUTBOX_RESEND = "outbox.resend", _("重新发送消息")
     # 免申即办.
     PROACTIVE_RULE_LOAD = "proactive.rule_load", _("载入免申即办规则草稿")
@@ -71,6 +83,24 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # The social security card (一卡办) and 亮证.
+    CARD_READ = "card.read", _("查看社会保障卡")
+    CARD_CHANGE = "card.change", _("社会保障卡业务")
+    CREDENTIAL_VERIFY = "credential.verify", _("核验亮证二维码")
+    # 上门办.
+    HOME_VISIT_REQUEST = "home_visit.request", _("申请上门服务")
+    HOME_VISIT_SCHEDULE = "home_visit.schedule", _("安排上门服务")
+    HOME_VISIT_OUTCOME = "home_visit.outcome", _("记录上门结果")
+    HOME_VISIT_CANCEL = "home_visit.cancel", _("取消上门服务")
+    HOME_VISIT_READ = "home_visit.read", _("查看上门服务")
+    # Appointments and the hall's queue.
+    APPOINTMENT_BOOK = "appointment.book", _("预约")
+    APPOINTMENT_MOVE = "appointment.move", _("改约")
+    APPOINTMENT_CANCEL = "appointment.cancel", _("取消预约")
+    APPOINTMENT_CHECK_IN = "appointment.check_in", _("预约签到")
+    APPOINTMENT_READ = "appointment.read", _("查看预约")
+    QUEUE_TICKET_ISSUE = "queue.ticket_issue", _("取号")
+    QUEUE_TICKET_CALL = "queue.ticket_call", _("叫号")
     # 办不成事 reports.
     PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
     PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")

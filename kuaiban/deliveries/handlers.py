@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.appointments.notices import appointment_remind
 from kuaiban.cases.dispatch import subcase_dispatch
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.regions import region_and_above
+from kuaiban.commitments.assistance import assistance_deliver
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -167,6 +169,8 @@ def handlers_register() -> None:
         OutboxKind.RATING_PUSH: rating_push_handle,
         OutboxKind.PROACTIVE_CHUNK: chunk_deliver,
         OutboxKind.PROACTIVE_NOTIFY: offers_notify,
+        OutboxKind.APPOINTMENT_REMIND: appointment_remind,
+        OutboxKind.COMMITMENT_ASSIST: assistance_deliver,
         OutboxKind.PROBLEM_NOTIFY: problem_notify_handle,
     }.items():
         handler_register(kind, handler)

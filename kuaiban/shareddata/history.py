@@ -19,8 +19,7 @@ from kuaiban.shareddata.models import (
     Person,
     UnemploymentRecord,
 )
-from kuaiban.shareddata.synthetic.history import history_add
-from kuaiban.shareddata.synthetic.source import PersonDraft
+from kuaiban.shareddata.synthetic.history import StoredDraft, history_add
 
 _REDRAWN = (ContributionMonth, Benefit, OccupationalAnnuity)
 
@@ -41,7 +40,7 @@ def history_rebuild(people: Sequence[Person], *, as_of: dt.date) -> int:
         spells.setdefault(spell.person_id, []).append(spell)
     months, benefits, annuities = [], [], []
     for person in people:
-        draft = PersonDraft(
+        draft = StoredDraft(
             person=person,
             insurance=insurance.get(person.pk),
             employments=jobs.get(person.pk, []),

@@ -14,8 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Union
+
+from django.db import models
 
 from kuaiban.shareddata.rates import (
     FLEXIBLE_RATE,
@@ -40,8 +43,23 @@ from kuaiban.shareddata.synthetic.dates import add_years, first_of_next_month, m
 from kuaiban.shareddata.synthetic.regions import DISTRICTS
 
 if TYPE_CHECKING:
-    from kuaiban.shareddata.models import EmploymentRecord
-    from kuaiban.shareddata.synthetic.source import PersonDraft
+    from kuaiban.shareddata.synthetic.source import PersonDraft as GeneratedDraft
+
+
+@dataclass
+class StoredDraft:
+    """A stored person's records (model instances), to draft their history the way the
+    generator drafts a new person's (the self-service demo's people)."""
+
+    person: Any
+    insurance: Any = None
+    employments: list[Any] = field(default_factory=list)
+    unemployments: list[Any] = field(default_factory=list)
+    extra: list[models.Model] = field(default_factory=list)
+
+
+PersonDraft = Union["GeneratedDraft", StoredDraft]
+EmploymentRecord = Any  # a generated row or a stored record: the same attributes
 
 FLEXIBLE_PAYER = "个人缴费（灵活就业）"
 ANNUITY_START = dt.date(2014, 10, 1)  # 国办发〔2015〕18号: 职业年金 from 1 October 2014
@@ -72,7 +90,9 @@ def history_add(rng: random.Random, *, draft: PersonDraft, as_of: dt.date, month
         paid = _months_paid(rng, draft=draft, as_of=as_of)
         rows = _contributions(rng, draft=draft, paid=paid, as_of=as_of)
         draft.extra.extend(rows)
-        insurance.pension_account_balance = account_balance(rows, as_of=as_of)
+        insurance = _insurance_update(
+            draft, pension_account_balance=account_balance(rows, as_of=as_of)
+        )
     if insurance.status == "已退休":
         draft.extra.append(_pension(draft=draft, as_of=as_of))
     spell = next((s for s in draft.unemployments if s.status == "登记失业"), None)
@@ -82,6 +102,18 @@ def history_add(rng: random.Random, *, draft: PersonDraft, as_of: dt.date, month
         )
     if insurance.status == "正常参保" and rng.random() < 0.06:
         draft.extra.append(_annuity(rng, draft=draft, as_of=as_of))
+
+
+def _insurance_update(draft: PersonDraft, **changes: Any) -> Any:
+    """The draft's insurance record with ``changes``: a generated one is a tuple (replaced in
+    the draft), the demo's a model instance (changed in place, saved by the demo)."""
+    insurance = draft.insurance
+    if isinstance(insurance, tuple):
+        draft.insurance = insurance = insurance._replace(**changes)  # type: ignore[attr-defined]
+    else:
+        for name, value in changes.items():
+            setattr(insurance, name, value)
+    return insurance
 
 
 def _career_end(draft: PersonDraft, as_of: dt.date) -> dt.date:
@@ -137,7 +169,7 @@ def _months_paid(
             if drop and keep[i] and i:
                 keep[i] = False
                 drop -= 1
-    insurance.contribution_months = sum(keep)
+    _insurance_update(draft, contribution_months=sum(keep))
     return [m for m, k in zip(months, keep, strict=True) if k]
 
 

@@ -91,3 +91,9 @@ class Command(BaseCommand):
                 f"用时 {result.seconds:.1f} 秒，{rate:,.0f} 人/秒。"
             )
         )
+        if p.created and result.database_cpu:
+            per = (result.generator_cpu + result.database_cpu) / p.created
+            self.stdout.write(
+                f"CPU：生成进程 {result.generator_cpu:.1f} 秒，数据库 {result.database_cpu:.1f} 秒，"
+                f"每人 {per * 1e6:.0f} 微秒（两核全给本任务时约 {2 / per:,.0f} 人/秒）。"
+            )
