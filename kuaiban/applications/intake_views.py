@@ -48,7 +48,7 @@ from kuaiban.bundles.selectors import (
     pack_local_limits,
     packs_for_region,
 )
-from kuaiban.catalogue.models import Region
+from kuaiban.catalogue.models import Region, commitment_texts_current
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
@@ -550,6 +550,9 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "form_summary": form_summary,
             "material_summary": material_summary,
             "allowed": ALLOWED_LABEL,
+            "commitment_texts": commitment_texts_current(
+                [m.code for m in plan.materials if m.commitment_allowed]
+            ),
             "notice": lookup.notice,
             "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
             "progress": _progress(request, found, state, "submit"),

@@ -15,7 +15,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.catalogue.models import Agency, Region
 from tests.applications.conftest import frozen_now, settings_media  # noqa: F401
-from tests.applications.helpers import post_multipart
+from tests.applications.helpers import pdf, post_multipart
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"

@@ -208,3 +208,23 @@ def test_the_api_document_lists_the_card_operations_and_their_errors(world) -> N
         "422",
     }
     assert "/api/v1/cards/me/credentials" in paths
+
+
+def test_the_document_describes_the_card_answers_by_their_own_names(world) -> None:  # type: ignore[no-untyped-def]
+    # ninja keeps one component per class name: a same-named schema of another app would
+    # silently describe these answers (schemathesis then finds them “not as documented”).
+    document = _client(None).get("/api/v1/openapi.json").json()
+    verify = document["paths"]["/api/v1/cards/credentials/verify"]["post"]["responses"]["200"]
+    ref = verify["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/CardVerifyOut"
+    schema = document["components"]["schemas"]["CardVerifyOut"]
+    assert set(schema["properties"]) == {
+        "valid",
+        "code",
+        "reason",
+        "kind",
+        "title",
+        "number_masked",
+        "state_label",
+        "holder",
+    }

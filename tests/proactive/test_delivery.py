@@ -11,7 +11,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import ApplicationStatus, Channel, Provision
 from kuaiban.cases.models import SubCaseStatus
-from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_review
 from kuaiban.core.errors import Conflict
 from kuaiban.proactive.models import ObjectionStatus, Offer, OfferStatus
 from kuaiban.proactive.selectors import offer_explain
@@ -60,7 +60,13 @@ def test_accepting_makes_a_proactive_application_that_runs_to_done(father: Offer
     for subcase in application.subcases.all():
         officer = User.objects.filter(role="officer", agency=subcase.agency).first()
         subcase = subcase_accept(actor=officer, subcase=subcase)
-        subcase_decide(actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准")
+        subcase = subcase_decide(
+            actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准"
+        )
+        if subcase.awaiting_review:
+            # 内控: a high-risk approval (遗属待遇) takes effect once a second officer agrees.
+            reviewer = User.objects.get(username="officer-sd-review")
+            subcase_review(actor=reviewer, subcase=subcase, approve=True)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DONE
     assert set(application.subcases.values_list("status", flat=True)) == {SubCaseStatus.APPROVED}
