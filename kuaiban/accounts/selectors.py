@@ -23,24 +23,31 @@ HOME_URLS: dict[str, str] = {
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
 _PROBLEMS = ("办不成事反映", "/problems/")
+_HOME_VISITS = ("上门服务", "/home-visits/")
 MENUS: dict[str, list[tuple[str, str]]] = {
     Role.PERSON: [
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
+        ("社保卡", "/me/card/"),
         ("在线办理", "/apply/"),
         ("我的预约", "/me/appointments/"),
         ("亲情代办", "/me/authorisations/"),
+        ("社保自助服务", "/me/services/"),
         ("承诺核查", "/me/commitments/"),
+        _HOME_VISITS,
     ],
     Role.UNIT: [
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
+        ("职工参保", "/me/services/employees/"),
         ("承诺核查", "/me/commitments/"),
     ],
     Role.CLERK: [
         ("一窗受理", "/window/"),
+        ("社保卡业务", "/cards/desk/"),
         ("亲情代办登记", "/me/authorisations/"),
+        _HOME_VISITS,
         _PROBLEMS,
         ("大厅叫号与电话预约", "/hall/"),
     ],
@@ -50,6 +57,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("待复核", "/checks/review/"),
         ("公示异议", "/proactive/objections/"),
         _TICKETS,
+        _HOME_VISITS,
         _PROBLEMS,
     ],
     Role.SUPERVISOR: [

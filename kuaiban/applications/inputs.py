@@ -44,6 +44,8 @@ class SubmissionInput:
     held_materials: tuple[str, ...] = ()
     # What the receiving clerk records about where it was taken (上门办: at the person's home).
     note: str = ""
+    # 上门办: the clerk's scheduled home visit this application is taken on (window channel).
+    home_visit: int | None = None
     # 跨省通办 / 全省通办: the 办理地's region code when it is not where the application is received.
     handling_region: str = ""
 
@@ -71,6 +73,7 @@ class SubmissionInput:
             "materials": files,
             "credit": self.credit_commitment,
             "handling_region": self.handling_region,
+            "home_visit": self.home_visit,
         }
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode()).hexdigest()

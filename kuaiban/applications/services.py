@@ -13,7 +13,13 @@ from django.utils import timezone
 from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
-from kuaiban.applications.hooks import casework, commitment_control, window_visits
+from kuaiban.applications.hooks import (
+    casework,
+    commitment_control,
+    home_visits,
+    submission_refusals,
+    window_visits,
+)
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -32,7 +38,7 @@ from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.selectors import calendar_cached
-from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.models import Agency, Region, commitment_texts_current
 from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
@@ -51,6 +57,7 @@ CREDIT_COMMITMENT_TEXT = (
     "本人（单位）承诺所填信息和提供的材料真实、准确、完整，如有虚假，愿承担相应法律责任，"
     "并退回违规领取的资金、接受失信惩戒。"
 )
+HOME_VISIT_NOTE = "上门办：综合柜员在申请人家中受理"
 NOTIFICATION_COMMITMENT_TEXT = (
     "本人（单位）已知晓该证明的要求，承诺符合条件；如承诺不实，愿承担相应责任。"
 )
@@ -156,6 +163,7 @@ def application_submit(
     form, form_errors = form_clean(fields=plan.fields, data=given)
     if not form_errors:
         form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
+        form_errors |= submission_refusals(plan=plan, form=form)
         # Only what the answers make necessary is listed, required and stored.
         plan = plan_for_answers(plan=plan, form=form, on=timezone.localdate())
     errors = form_errors | errors
@@ -350,7 +358,7 @@ def _store(
     try:
         with transaction.atomic():
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
-            commitments = _commitments_create(application, applicant, decisions, plan, data)
+            commitments = _commitments_create(actor, application, applicant, decisions, plan, data)
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
             subcases = casework().create(application=application, plan=plan, agencies=agencies)
             application.number = application_number_next(
@@ -371,6 +379,11 @@ def _store(
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             audit_store(_audit_events(actor, data, applicant, profile, application))
+            home = home_visits()
+            if data.home_visit is not None:
+                if home is None or actor.role != Role.CLERK:
+                    raise Unprocessable("只有综合柜员可以上门受理", fields={"home_visit": ["无效"]})
+                home.applied(clerk=actor, application=application, visit_id=data.home_visit)
             visits = window_visits()
             if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
@@ -464,7 +477,7 @@ def _application_create(
         channel=data.channel,
         submitted_by=actor,
         agent=applicant.agent,
-        note=data.note,
+        note=HOME_VISIT_NOTE if data.home_visit is not None else data.note,
         answers=data.answers,
         items=[s.code for s in plan.subitems],
         form=form,
@@ -481,23 +494,30 @@ def _application_create(
 
 
 def _commitments_create(
+    actor: User,
     application: Application,
     applicant: Applicant,
     decisions: list[MaterialDecision],
     plan: Plan,
     data: SubmissionInput,
 ) -> list[ApplicationCommitment]:
-    rows = [
-        ApplicationCommitment(
-            application=application,
-            kind=CommitmentKind.NOTIFICATION,
-            material_code=d.material.code,
-            text=f"{d.material.name}：{NOTIFICATION_COMMITMENT_TEXT}",
-            signer=applicant.name,
+    """The signatures: who, when, and the published 告知承诺书 text and version they signed."""
+    committed = [d.material for d in decisions if d.provision == "commitment"]
+    texts = commitment_texts_current([m.code for m in committed]) if committed else {}
+    rows = []
+    for material in committed:
+        published = texts.get(material.code)
+        rows.append(
+            ApplicationCommitment(
+                application=application,
+                kind=CommitmentKind.NOTIFICATION,
+                material_code=material.code,
+                text=f"{material.name}：{published.full_text if published else NOTIFICATION_COMMITMENT_TEXT}",
+                text_version=published.version if published else "",
+                signer=applicant.name,
+                signed_by=actor,
+            )
         )
-        for d in decisions
-        if d.provision == "commitment"
-    ]
     if plan.credit_commitment_required and data.credit_commitment:
         rows.append(
             ApplicationCommitment(
@@ -505,6 +525,7 @@ def _commitments_create(
                 kind=CommitmentKind.CREDIT,
                 text=CREDIT_COMMITMENT_TEXT,
                 signer=applicant.name,
+                signed_by=actor,
             )
         )
     return ApplicationCommitment.objects.bulk_create(rows)

@@ -1,4 +1,4 @@
-"""跨省通办: 张建国, insured in 济南, replaces his lost social security card at a 南京 window; the
+"""跨省通办: 张建国, insured in 济南, reports his social security card lost at a 南京 window; the
 sub-case goes to 济南's card agency, whose officer approves it; both sides see the case and the
 receipt says where it is handled. Items the handling region's packs do not list are refused."""
 
@@ -15,7 +15,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.catalogue.models import Agency, Region
 from tests.applications.conftest import frozen_now, settings_media  # noqa: F401
-from tests.applications.helpers import post_multipart
+from tests.applications.helpers import pdf, post_multipart
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"
@@ -39,13 +39,13 @@ def nanjing_clerk(cross_region_world, settings_media) -> User:  # noqa: F811
     )
 
 
-def _card_replacement(**extra: object) -> dict[str, object]:
+def _card_loss(**extra: object) -> dict[str, object]:
     return {
         "pack": "shandong-2020",
         "bundle": "10",
-        "scenario": "10-4",
+        "scenario": "10-3",
         "items": [],
-        "form": {"card_service_reason": "遗失"},
+        "form": {"loss_report_type": "挂失"},
         "materials": {},
         "commitments": {"credit": True},
         "channel": "window",
@@ -76,7 +76,7 @@ def test_the_packs_carry_the_scopes_from_their_seeds(cross_region_world) -> None
 
 
 def test_received_in_nanjing_approved_in_jinan(nanjing_clerk: User) -> None:
-    response = _submit(nanjing_clerk, _card_replacement())
+    response = _submit(nanjing_clerk, _card_loss())
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["handled_in"] == "历下区" and body["received_in"] == "南京市"
@@ -112,7 +112,7 @@ def test_received_in_nanjing_approved_in_jinan(nanjing_clerk: User) -> None:
         actor=officer,
         subcase=subcase,
         outcome=Outcome.APPROVED,
-        results=[{"kind": "card", "name": "社会保障卡", "number": "C1"}],
+        results=[{"kind": "notice", "name": "社会保障卡正式挂失回执", "number": "G1"}],
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DONE
@@ -120,7 +120,7 @@ def test_received_in_nanjing_approved_in_jinan(nanjing_clerk: User) -> None:
 
 def test_an_item_not_listed_is_refused_and_nothing_stored(nanjing_clerk: User) -> None:
     # 7-1 retirement is 全省通办 in Shandong, not 跨省通办: not from 南京.
-    body = _card_replacement(bundle="7", scenario="7-1")
+    body = _card_loss(bundle="7", scenario="7-1")
     response = _submit(nanjing_clerk, body)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "not_cross_region"
@@ -129,13 +129,48 @@ def test_an_item_not_listed_is_refused_and_nothing_stored(nanjing_clerk: User) -
 
 
 def test_an_unknown_handling_region_is_422(nanjing_clerk: User) -> None:
-    response = _submit(nanjing_clerk, _card_replacement(handling_region="999999"))
+    response = _submit(nanjing_clerk, _card_loss(handling_region="999999"))
     assert response.status_code == 422 and "handling_region" in response.json()["error"]["fields"]
 
 
 def test_the_bureau_edits_the_list(nanjing_clerk: User) -> None:
     """Taking an item off the handling region's list stops receiving it elsewhere."""
     for provision in Provision.objects.filter(pack__code="shandong-2023", scope="cross_province"):
-        provision.items = [c for c in provision.items if c != "1.10.8"]
+        provision.items = [c for c in provision.items if c != "1.10.7"]
         provision.save()
-    assert _submit(nanjing_clerk, _card_replacement()).status_code == 422
+    assert _submit(nanjing_clerk, _card_loss()).status_code == 422
+
+
+def test_the_window_pages_take_a_cross_region_walk_in(nanjing_clerk: User) -> None:
+    """The 南京 clerk chooses 办理地 历下区 on the window page; the journey offers 山东's bundle
+    and the application goes to 济南's card agency."""
+    clerk = as_user(nanjing_clerk)
+    walk_in = {
+        "kind": "person",
+        "name": "张建国",
+        "identifier": ZHANG,
+        "phone": "13905310001",
+        "handling_region": "370102",
+    }
+    assert clerk.post("/window/", walk_in).status_code == 302
+    start = clerk.get("/apply/").content.decode()
+    assert "社会保障卡服务" in start and "异地收件" in start
+    clerk.post("/apply/shandong-2020/10/", {"scenario": "10-3"})
+    response = clerk.post("/apply/shandong-2020/10/form/", {"loss_report_type": "挂失"})
+    assert response.status_code == 302, response.content.decode()
+    page = clerk.get("/apply/shandong-2020/10/submit/").content.decode()
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+    uploads = {
+        f"file.{code}": pdf(f"{code}.pdf")
+        for code in (part.split('"', 1)[0] for part in page.split('name="file.')[1:])
+    }
+    response = clerk.post(
+        "/apply/shandong-2020/10/submit/", {"token": token, "credit_commitment": "on", **uploads}
+    )
+    assert response.status_code == 302, response.content.decode()
+    application = Application.objects.get()
+    assert application.received_region.code == "320100" and application.region.code == "370102"
+    assert application.subcases.get().agency == User.objects.get(username="officer-jn-card").agency
+    # An unknown 办理地 is refused on the window page.
+    bad = clerk.post("/window/", {**walk_in, "handling_region": "999999"})
+    assert bad.status_code == 200 and "请选择办理地" in bad.content.decode()

@@ -128,6 +128,6 @@ def decide_all(application: Any) -> None:
         subcase = subcase_decide(
             actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准"
         )
-        if subcase.review_requested_at is not None:
+        if subcase.awaiting_review:
             subcase_review(actor=reviewer, subcase=subcase, approve=True, note="复核同意")
     application.refresh_from_db()

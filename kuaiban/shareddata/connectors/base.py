@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kuaiban.shareddata.connectors.records import PersonRecords
 
 # Every value path a connector may return; catalogue fields may prefill only from these.
 PREFILL_PATHS = frozenset(
@@ -129,3 +132,7 @@ class SharedDataConnector(Protocol):
     def person(self, id_number: str) -> SharedProfile | None: ...
 
     def enterprise(self, credit_code: str) -> SharedProfile | None: ...
+
+    # The records behind the self-service queries (``records.PersonRecords``), None when the
+    # person is not on file.
+    def records(self, id_number: str) -> PersonRecords | None: ...
