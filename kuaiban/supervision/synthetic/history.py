@@ -89,9 +89,22 @@ class _Work:
 
 
 class Drawer:
-    def __init__(self, *, world: World, days: Days, seed: int, as_of: dt.datetime) -> None:
+    """Draws applications one after the other from ``seed``. A chunk of a large history has a
+    drawer of its own (`chunk_drawer`); what must be the same in every chunk — how late each
+    agency tends to be — is drawn from ``base_seed`` (default: ``seed``)."""
+
+    def __init__(
+        self,
+        *,
+        world: World,
+        days: Days,
+        seed: int | str,
+        as_of: dt.datetime,
+        base_seed: int | None = None,
+    ) -> None:
         self.world, self.days, self.as_of = world, days, as_of
         self.rng = random.Random(seed)
+        self.base_seed = seed if base_seed is None else base_seed
         self.cum_weights = list(itertools.accumulate(s.weight for s in world.scenarios))
         self.lateness: dict[int, float] = {}
         self.places_by_level = {
@@ -306,7 +319,9 @@ class Drawer:
 
     def _late_chance(self, agency_id: int, opened: dt.datetime) -> float:
         if agency_id not in self.lateness:
-            self.lateness[agency_id] = self.rng.choice((0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8))
+            # The agency's own habit, the same whichever chunk of the history draws it.
+            habit = random.Random(f"{self.base_seed}:agency:{agency_id}")
+            self.lateness[agency_id] = habit.choice((0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8))
         older = (self.as_of - opened).days > HISTORY_DAYS // 2
         return 0.06 * self.lateness[agency_id] * (1.4 if older else 0.8)
 
