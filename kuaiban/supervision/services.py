@@ -31,10 +31,11 @@ from kuaiban.supervision.synthetic.inserts import fast_insert
 from kuaiban.supervision.synthetic.timeline import Days
 from kuaiban.supervision.synthetic.world import World, world_prepare
 
-# A history is drawn in chunks of this many sub-cases (`history_generate`); the numbers of
-# generated applications (24 characters) leave room for 100 chunks.
-CHUNK_SUBCASES = 100_000
-MAX_SUBCASES = 100 * CHUNK_SUBCASES
+# A history is drawn in chunks of this many sub-cases (`history_generate`). A generated
+# application's number carries chunk × CHUNK_SUBCASES + its place in the chunk, less than the
+# sub-cases written: seven digits (24 characters) hold ten million.
+CHUNK_SUBCASES = 10_000
+MAX_SUBCASES = 10_000_000
 
 # Deadlines of the latest sub-cases and ticket steps reach this far past the reference time
 # (the longest limit is about a month; late decisions and a 20-day rectification add to it).

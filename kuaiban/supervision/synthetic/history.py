@@ -127,7 +127,9 @@ class Drawer:
         chosen = wanted[:max_subcases]
         shared = rng.random() < 0.8
         # The plan of the whole choice: a cut may leave out the one member a 必做 group needs.
-        plan = plan_summary(spec, wanted, shared=shared, profile=self.world.profile)
+        plan = plan_summary(
+            spec, wanted, shared=shared, profile=self.world.profile, calendar=self.world.calendar
+        )
         application = self._application_row(index, spec, place, channel, submitted, plan.burden)
         draft = Draft(application=application)
         withdrawn = rng.random() < 0.008
