@@ -27,8 +27,11 @@ setup-demo: $(BIN)/.installed-dev
 	$(BIN)/kuaiban calendar_seed
 	$(BIN)/kuaiban pack load
 	$(BIN)/kuaiban demo_setup
-	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1
+	$(BIN)/kuaiban certificates_demo_key
+	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1 --history
 	$(BIN)/kuaiban proactive demo
+	$(BIN)/kuaiban servicepoints_load
+	$(BIN)/kuaiban appointments_slots
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable.
 test: $(BIN)/.installed-dev

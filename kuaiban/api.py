@@ -12,13 +12,19 @@ from kuaiban.accounts.api import router as auth_router
 from kuaiban.applications.api import router as applications_router
 from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
+from kuaiban.appointments.api import router as appointments_router
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
 from kuaiban.cases.api import router as cases_router
+from kuaiban.certificates.api import router as certificates_router
+from kuaiban.commitments.api import router as commitments_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
 from kuaiban.proactive.api import router as proactive_router
+from kuaiban.problems.api import router as problems_router
 from kuaiban.ratings.api import router as ratings_router
+from kuaiban.selfservice.api import router as selfservice_router
+from kuaiban.servicepoints.api import router as servicepoints_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -56,3 +62,9 @@ api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
+api.add_router("/", servicepoints_router)
+api.add_router("/", appointments_router)
+api.add_router("/", commitments_router)
+api.add_router("/", selfservice_router)
+api.add_router("/", certificates_router)
+api.add_router("/", problems_router)

@@ -61,12 +61,20 @@ INSTALLED_APPS = [
     "kuaiban.guides",
     "kuaiban.applications",
     "kuaiban.cases",
+    "kuaiban.commitments",
+    "kuaiban.riskcontrol",
     "kuaiban.integrations",
     "kuaiban.deliveries",
     "kuaiban.workbench",
     "kuaiban.ratings",
     "kuaiban.supervision",
     "kuaiban.proactive",
+    "kuaiban.servicepoints",
+    "kuaiban.appointments",
+    "kuaiban.selfservice",
+    "kuaiban.certificates",
+    "kuaiban.problems",
+    "kuaiban.homevisits",
     "kuaiban.demo",
     "kuaiban.monitoring",
 ]
@@ -263,11 +271,22 @@ KUAIBAN_FEEDBACK_WORKING_DAYS = env_int("KUAIBAN_FEEDBACK_WORKING_DAYS", 2)
 KUAIBAN_REPORT_DAYS = env_int("KUAIBAN_REPORT_DAYS", 5)
 KUAIBAN_APPEAL_DAYS = env_int("KUAIBAN_APPEAL_DAYS", 15)
 KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
+# 办不成事反映: the owner answers within this many working days, else supervisors are alerted.
+KUAIBAN_PROBLEM_REPORT_WORKING_DAYS = env_int("KUAIBAN_PROBLEM_REPORT_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
 
 # The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that
 # sends "Authorization: Bearer <this token>"; unset, the endpoint answers 404.
 KUAIBAN_METRICS_TOKEN = env_str("KUAIBAN_METRICS_TOKEN", "")
+
+# Certificates (kuaiban/certificates): the bureau's signing key and certificate (PEM files);
+# `kuaiban certificates_demo_key` writes a demo pair to these paths, production mounts its own.
+KUAIBAN_SIGNING_KEY = env_path("KUAIBAN_SIGNING_KEY", VAR_DIR / "signing" / "key.pem")
+KUAIBAN_SIGNING_CERT = env_path("KUAIBAN_SIGNING_CERT", VAR_DIR / "signing" / "cert.pem")
+KUAIBAN_SIGNING_KEY_PASSPHRASE = env_str("KUAIBAN_SIGNING_KEY_PASSPHRASE", "")
+KUAIBAN_SIGNING_SEAL_NAME = env_str("KUAIBAN_SIGNING_SEAL_NAME", "人力资源和社会保障局")
+# A kiosk session (自助终端) ends after this many seconds without a touch.
+KUAIBAN_KIOSK_IDLE_SECONDS = env_int("KUAIBAN_KIOSK_IDLE_SECONDS", 120)
 
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
 KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)
@@ -287,6 +306,25 @@ if KUAIBAN_REDIS_URL:
         "LOCATION": KUAIBAN_REDIS_URL,
         "KEY_PREFIX": "kuaiban",
     }
+
+# 就近办 (kuaiban/servicepoints/README.md): the walking speed behind every walking time, the
+# service circles of Shandong 2023 (城区步行15分钟、乡村辐射5公里), and the map's tile server —
+# a bureau runs its own ("https://tiles.example.cn/{z}/{x}/{y}.png"); unset, the map page draws
+# the points itself (SVG) beside the list.
+KUAIBAN_WALK_SPEED_KMH = env_float("KUAIBAN_WALK_SPEED_KMH", 4.0)
+KUAIBAN_CITY_WALK_MINUTES = env_int("KUAIBAN_CITY_WALK_MINUTES", 15)
+KUAIBAN_RURAL_RADIUS_KM = env_float("KUAIBAN_RURAL_RADIUS_KM", 5.0)
+KUAIBAN_MAP_TILE_URL = env_str("KUAIBAN_MAP_TILE_URL", "")
+KUAIBAN_MAP_ATTRIBUTION = env_str("KUAIBAN_MAP_ATTRIBUTION", "")
+
+# Appointments and the hall's queue (kuaiban/appointments/README.md): 绿色通道 from this age
+# (from the ID number), no-show rule (this many no-shows within the window block booking for
+# the block days), and the SMS reminder this many hours before the slot.
+KUAIBAN_GREEN_CHANNEL_AGE = env_int("KUAIBAN_GREEN_CHANNEL_AGE", 60)
+KUAIBAN_NO_SHOW_LIMIT = env_int("KUAIBAN_NO_SHOW_LIMIT", 3)
+KUAIBAN_NO_SHOW_WINDOW_DAYS = env_int("KUAIBAN_NO_SHOW_WINDOW_DAYS", 90)
+KUAIBAN_NO_SHOW_BLOCK_DAYS = env_int("KUAIBAN_NO_SHOW_BLOCK_DAYS", 30)
+KUAIBAN_APPOINTMENT_REMIND_HOURS = env_int("KUAIBAN_APPOINTMENT_REMIND_HOURS", 24)
 
 # Policy packs shipped with the platform (loaded by `kuaiban pack load`).
 KUAIBAN_PACKS_DIR = BASE_DIR / "packs"

@@ -18,6 +18,7 @@ from tests.worlds import (  # noqa: E402, F401
     _django_db_helper,
     _world_in_place,
     _worlds_cleared_at_the_end,
+    cross_region_world,
     demo_world,
     intake_world,
     jinan_world,

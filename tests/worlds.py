@@ -73,6 +73,10 @@ BUILDERS: dict[str, Callable[[], None]] = {
     "jinan_world": _packs_build("shandong-2020", "jinan-2020", demo_accounts=True),
     # The three provincial packs as the seeds give them (tests/bundles/test_real_packs.py).
     "province_packs_world": _packs_build("shandong-2020", "shanxi-2020", "jiangsu-2021"),
+    # 跨省通办: the Shandong packs (2023 lists the items taken in elsewhere), Jiangsu, accounts.
+    "cross_region_world": _packs_build(
+        "shandong-2020", "shandong-2023", "jiangsu-2021", demo_accounts=True
+    ),
     # The demo as `make demo` sets it up: every pack and the demo accounts.
     "demo_world": _packs_build(demo_accounts=True),
 }
@@ -216,6 +220,11 @@ def jinan_world(db: None) -> None:
 @pytest.fixture
 def province_packs_world(db: None) -> None:
     """The calendar and the three provincial packs, in place before the test's transaction."""
+
+
+@pytest.fixture
+def cross_region_world(db: None) -> None:
+    """The calendar, the Shandong 2020 and 2023 and the Jiangsu packs and the demo accounts."""
 
 
 @pytest.fixture

@@ -147,3 +147,77 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ip}"
+
+
+class Authorisation(models.Model):
+    """亲情代办: a person lets a family member apply, follow and receive results for them,
+    for a time, until revoked. Every act under it names who acted for whom."""
+
+    grantor = models.ForeignKey(
+        User,
+        verbose_name=_("委托人"),
+        on_delete=models.PROTECT,
+        related_name="authorisations_given",
+        help_text=_("被代办的人（多为老年人）。"),
+    )
+    agent = models.ForeignKey(
+        User,
+        verbose_name=_("代办人"),
+        on_delete=models.PROTECT,
+        related_name="authorisations_held",
+        help_text=_("受托的家庭成员，须有本人实名账号。"),
+    )
+    relation = models.CharField(
+        _("与委托人关系"), max_length=20, help_text=_("如 子女、配偶、父母、兄弟姐妹。")
+    )
+    may_apply = models.BooleanField(_("可代为申请"), default=True)
+    may_query = models.BooleanField(
+        _("可代为查询"), default=True, help_text=_("查看委托人的办件与进度。")
+    )
+    may_receive = models.BooleanField(
+        _("可代为领取结果"), default=True, help_text=_("下载、领取办理结果通知书。")
+    )
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("截止日期"), help_text=_("含当日；过期后代办人不能再查看。"))
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("委托人本人在网上授权，或综合柜员在窗口核验后登记。"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("亲情代办授权")
+        verbose_name_plural = _("亲情代办授权")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(grantor=models.F("agent")), name="authorisation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="authorisation_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} 代 {self.grantor}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+    @property
+    def acts_label(self) -> str:
+        """“王芳 代 张建国 办理”: how audit rows and pages name an act under it."""
+        return f"{self.agent.display_name or self.agent.username} 代 {self.grantor.display_name or self.grantor.username} 办理"

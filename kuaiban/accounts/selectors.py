@@ -22,12 +22,48 @@ HOME_URLS: dict[str, str] = {
 
 # The menu links of each role, beside 一件事 and 服务事项 that everyone sees.
 _TICKETS = ("差评整改", "/ratings/tickets/")
+_PROBLEMS = ("办不成事反映", "/problems/")
+_HOME_VISITS = ("上门服务", "/home-visits/")
 MENUS: dict[str, list[tuple[str, str]]] = {
-    Role.PERSON: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.UNIT: [("我的办件", "/me/"), ("为您找到的服务", "/me/offers/"), ("在线办理", "/apply/")],
-    Role.CLERK: [("一窗受理", "/window/")],
-    Role.OFFICER: [("经办工作台", "/workbench/"), ("公示异议", "/proactive/objections/"), _TICKETS],
-    Role.SUPERVISOR: [("监督", "/supervision/"), ("免申即办", "/proactive/stats/"), _TICKETS],
+    Role.PERSON: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("在线办理", "/apply/"),
+        ("我的预约", "/me/appointments/"),
+        ("亲情代办", "/me/authorisations/"),
+        ("承诺核查", "/me/commitments/"),
+        _HOME_VISITS,
+    ],
+    Role.UNIT: [
+        ("我的办件", "/me/"),
+        ("为您找到的服务", "/me/offers/"),
+        ("在线办理", "/apply/"),
+        ("承诺核查", "/me/commitments/"),
+    ],
+    Role.CLERK: [
+        ("一窗受理", "/window/"),
+        ("亲情代办登记", "/me/authorisations/"),
+        _HOME_VISITS,
+        _PROBLEMS,
+        ("大厅叫号与电话预约", "/hall/"),
+    ],
+    Role.OFFICER: [
+        ("经办工作台", "/workbench/"),
+        ("承诺核查", "/checks/"),
+        ("待复核", "/checks/review/"),
+        ("公示异议", "/proactive/objections/"),
+        _TICKETS,
+        _HOME_VISITS,
+        _PROBLEMS,
+    ],
+    Role.SUPERVISOR: [
+        ("监督", "/supervision/"),
+        ("风险防控", "/checks/dashboard/"),
+        ("免申即办", "/proactive/stats/"),
+        _TICKETS,
+        _PROBLEMS,
+        ("就近办覆盖", "/service-points/coverage/"),
+    ],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
 }
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from pydantic import ValidationError
 
 from kuaiban.accounts.api_auth import api_auth
+from kuaiban.accounts.authorisations import Act
 from kuaiban.accounts.models import User
 from kuaiban.applications.hooks import casework
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
@@ -32,7 +33,12 @@ from kuaiban.applications.schemas import (
     CorrectionIn,
     SubCaseOut,
 )
-from kuaiban.applications.selectors import access_application, applications_visible_to
+from kuaiban.applications.selectors import (
+    access_application,
+    acting_read_audit,
+    applications_visible_to,
+    may_act,
+)
 from kuaiban.applications.services import application_submit, submitted_application
 from kuaiban.core.errors import (
     ApiError,
@@ -105,6 +111,7 @@ def _submission(payload: ApplicationIn, files: dict[str, object]) -> SubmissionI
         form=dict(payload.form),
         materials=materials,
         credit_commitment=payload.commitments.credit,
+        handling_region=payload.handling_region,
     )
 
 
@@ -127,6 +134,8 @@ def application_out(application: Application, *, notice: str = "") -> Applicatio
         applicant_identifier=mask_id_number(
             application.applicant_id_number or application.applicant_credit_code
         ),
+        handled_in=application.region.name,
+        received_in=application.received_region.name if application.received_region else None,
         submitted_at=when(application.submitted_at) or "",
         promised_due_date=timezone.localtime(application.promised_due_at).date().isoformat(),
         subcases=[
@@ -224,7 +233,9 @@ def my_applications(request: HttpRequest) -> QuerySet[Application]:
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="办件状态、子件与结果")
 def application_detail(request: HttpRequest, number: Code) -> ApplicationOut:
-    return application_out(access_application(user=request.auth, number=number))  # type: ignore[attr-defined]
+    application = access_application(user=request.auth, number=number)  # type: ignore[attr-defined]
+    acting_read_audit(request.auth, application)  # type: ignore[attr-defined]
+    return application_out(application)
 
 
 @router.post(
@@ -257,8 +268,9 @@ def correction(request: HttpRequest, number: Code) -> ApplicationOut:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     application = access_application(user=user, number=number)
-    if application.applicant_id != user.pk:
-        # Clerks and officers may read the application; only its applicant answers.
+    if not may_act(user, application, Act.APPLY):
+        # Clerks and officers may read the application; only its applicant (or a family
+        # member authorised to apply for them) answers.
         raise NotFound("办件不存在")
     note, uploads = _correction_parse(request)
     casework().correction_answer(actor=user, application=application, note=note, uploads=uploads)

@@ -65,8 +65,47 @@ class WindowVisits(Protocol):
         """The rating link the serving clerk's printout carries, or None for anybody else."""
 
 
+class HomeVisits(Protocol):
+    """上门办: an application taken at the person's home closes the visit it was taken on."""
+
+    def applied(self, *, clerk: User, application: Application, visit_id: int) -> None:
+        """Link the application to the clerk's scheduled visit, in the submission's transaction;
+        raise an `ApiError` (nothing is stored) when the visit is not the clerk's to close."""
+
+
+class CommitmentControl(Protocol):
+    """告知承诺 checked afterwards (`kuaiban.commitments`)."""
+
+    def refusals(
+        self,
+        *,
+        id_number: str,
+        credit_code: str,
+        items: list[str],
+        materials: list[str],
+    ) -> dict[str, list[str]]:
+        """Errors by ``materials.<code>`` for commitments this person or unit may no longer
+        make (a 失信 record, on an item where the bureau stops commitments); empty when none."""
+
+    def committed(
+        self, *, application: Application, commitments: list[Any], subcases: list[Any]
+    ) -> None:
+        """Open a check for each 告知承诺 of a stored application, in its transaction."""
+
+
 _casework: list[Casework] = []
+_commitment_control: list[CommitmentControl] = []
 _window_visits: list[WindowVisits] = []
+_home_visits: list[HomeVisits] = []
+
+
+def home_visits_register(implementation: HomeVisits) -> None:
+    """Called once by `HomeVisitsConfig.ready()`."""
+    _home_visits[:] = [implementation]
+
+
+def home_visits() -> HomeVisits | None:
+    return _home_visits[0] if _home_visits else None
 
 
 def casework_register(implementation: Casework) -> None:
@@ -77,6 +116,16 @@ def casework_register(implementation: Casework) -> None:
 def window_visits_register(implementation: WindowVisits) -> None:
     """Called once by `RatingsConfig.ready()`; registering again replaces the implementation."""
     _window_visits[:] = [implementation]
+
+
+def commitment_control_register(implementation: CommitmentControl) -> None:
+    """Called once by `CommitmentsConfig.ready()`; registering again replaces it."""
+    _commitment_control[:] = [implementation]
+
+
+def commitment_control() -> CommitmentControl | None:
+    """None when commitments are not checked: submission then opens no checks."""
+    return _commitment_control[0] if _commitment_control else None
 
 
 def casework() -> Casework:

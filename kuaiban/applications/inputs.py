@@ -42,6 +42,12 @@ class SubmissionInput:
     credit_commitment: bool = False
     # Channel `proactive` only: materials the bureau holds itself (a rule's `materials_held`).
     held_materials: tuple[str, ...] = ()
+    # What the receiving clerk records about where it was taken (上门办: at the person's home).
+    note: str = ""
+    # 上门办: the clerk's scheduled home visit this application is taken on (window channel).
+    home_visit: int | None = None
+    # 跨省通办 / 全省通办: the 办理地's region code when it is not where the application is received.
+    handling_region: str = ""
 
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retry from a different request with the same key."""
@@ -66,6 +72,8 @@ class SubmissionInput:
             "form": self.form,
             "materials": files,
             "credit": self.credit_commitment,
+            "handling_region": self.handling_region,
+            "home_visit": self.home_visit,
         }
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode()).hexdigest()

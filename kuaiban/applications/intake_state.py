@@ -43,13 +43,30 @@ def walk_in_load(request: HttpRequest) -> dict[str, str]:
     return dict(request.session.get("kuaiban_walk_in", {}))
 
 
-def walk_in_save(request: HttpRequest, applicant: dict[str, str]) -> None:
-    """A newly registered walk-in starts every journey afresh: nothing of the one before."""
+_HOME_VISIT_KEY = "kuaiban_home_visit"
+
+
+def walk_in_save(
+    request: HttpRequest, applicant: dict[str, str], *, home_visit: int | None = None
+) -> None:
+    """A newly registered walk-in starts every journey afresh: nothing of the one before.
+    ``home_visit``: the clerk is at the person's home on this scheduled visit (上门办)."""
     request.session.pop(_SESSION_KEY, None)
     request.session["kuaiban_walk_in"] = applicant
+    if home_visit is None:
+        request.session.pop(_HOME_VISIT_KEY, None)
+    else:
+        request.session[_HOME_VISIT_KEY] = home_visit
+
+
+def walk_in_home_visit(request: HttpRequest) -> int | None:
+    """The home visit the current walk-in is being served on, if any."""
+    value = request.session.get(_HOME_VISIT_KEY)
+    return value if isinstance(value, int) else None
 
 
 def walk_in_clear(request: HttpRequest) -> None:
     """After a submission the clerk's screen is clean: no walk-in, no answers left over."""
     request.session.pop(_SESSION_KEY, None)
     request.session.pop("kuaiban_walk_in", None)
+    request.session.pop(_HOME_VISIT_KEY, None)

@@ -27,6 +27,7 @@ from kuaiban.applications.intake_state import (
     state_load,
     state_save,
     walk_in_clear,
+    walk_in_home_visit,
     walk_in_load,
 )
 from kuaiban.applications.models import Channel, Provision
@@ -485,6 +486,7 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             form=state.form,
             materials=_material_choices(request, plan),
             credit_commitment=request.POST.get("credit_commitment") == "on",
+            home_visit=walk_in_home_visit(request) if user.role == Role.CLERK else None,
         )
         key = request.POST.get("token", "")[:64]
         try:

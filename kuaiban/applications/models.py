@@ -88,6 +88,15 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         help_text=_("子件按此地区分派到经办机构。"),
     )
+    received_region = models.ForeignKey(
+        "catalogue.Region",
+        verbose_name=_("收件地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("跨省通办、全省通办：在此地收件、由办理地区的经办机构办理；本地办理时为空。"),
+    )
     channel = models.CharField(_("受理渠道"), max_length=12, choices=Channel.choices)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,6 +104,21 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="submitted_applications",
         help_text=_("申请人本人，或代为受理的综合柜员。"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("亲情代办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications_as_agent",
+        help_text=_("家庭成员凭亲情代办授权代为申请时为代办人；本人申请或窗口受理时为空。"),
+    )
+    note = models.CharField(
+        _("受理说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("如 上门办：在申请人家中受理。"),
     )
     answers = models.JSONField(_("情形引导回答"), default=dict, blank=True)
     items = models.JSONField(_("所选事项"), default=list, help_text=_("事项编码列表。"))
@@ -136,6 +160,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def acted_for_label(self) -> str:
+        """“王芳 代 张建国 办理” when a family member applied under an authorisation."""
+        if self.agent_id is None:
+            return ""
+        agent = self.agent
+        assert agent is not None
+        return f"{agent.display_name or agent.username} 代 {self.applicant_name} 办理"
 
     @property
     def finished(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, models
 
 from kuaiban.applications.models import NumberSequence
 
@@ -23,8 +23,15 @@ def application_number_next(*, region_code: str, day: dt.date) -> str:
     submissions of one region at once wait for each other only from here to the commit,
     never take the same number, and a rolled-back submission gives its number back.
     """
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    last = sequence_next(model=NumberSequence, region_code=region_code, day=day)
+    return f"{region_code}-{day:%Y%m%d}-{last:05d}"
+
+
+def sequence_next(*, model: type[models.Model], region_code: str, day: dt.date) -> int:
+    """The day's next sequence number of a region in ``model`` (a table with ``region_code``,
+    ``day`` unique together and ``last``): one statement, the row locked until the commit."""
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(_NEXT.format(table=table), [region_code, day])
         (last,) = cursor.fetchone()
-    return f"{region_code}-{day:%Y%m%d}-{last:05d}"
+    return int(last)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kuaiban.applications.crossregion import CrossRegion, scope_needed
 from kuaiban.applications.models import Application, Provision
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.masking import mask_id_number, mask_phone
 from kuaiban.documents.model import (
     Block,
@@ -43,6 +45,19 @@ _BURDEN_LABELS = {
 }
 
 
+def handled_in_label(application: Application) -> str:
+    """办理地: the region whose agencies handle it, with the receiving place when elsewhere."""
+    received = application.received_region
+    if received is None:
+        return application.region.name
+    tree = RegionTree.load()
+    scope = scope_needed(
+        received_province=tree.ancestors(received.pk)[-1],
+        handling_province=tree.ancestors(application.region_id)[-1],
+    )
+    return CrossRegion(received=received, handling=application.region, scope=scope).label
+
+
 def application_receipt(application: Application) -> Receipt:
     materials = list(application.materials.all())
     due = timezone.localtime(application.promised_due_at)
@@ -63,6 +78,9 @@ def application_receipt(application: Application) -> Receipt:
                 mask_phone(application.applicant_phone) if application.applicant_phone else "—",
             ),
             ("受理渠道", application.get_channel_display()),
+            *([("亲情代办", application.acted_for_label)] if application.agent_id else []),
+            ("办理地", handled_in_label(application)),
+            *([("受理说明", application.note)] if application.note else []),
             (
                 "受理时间",
                 timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日 %H:%M"),

@@ -46,6 +46,13 @@ class ApplicationIn(StrictSchema):
         description="情形引导问题的回答（true / false）；键为该一件事的问题键",
     )
     applicant: ApplicantIn = Field(default_factory=ApplicantIn)
+    handling_region: Code = Field(
+        default="",
+        description=(
+            "跨省通办、全省通办：办理地的市或区县行政区划代码（如 370100）；在本地办理时不填。"
+            "所选事项须在办理地的政策包中列为可异地收件"
+        ),
+    )
     form: dict[Code, FormValue] = Field(
         default_factory=dict,
         max_length=MAX_FORM_FIELDS,
@@ -89,6 +96,10 @@ class ApplicationOut(Schema):
     channel: str
     applicant_name: str
     applicant_identifier: str = Field(description="脱敏后的身份证号或信用代码")
+    handled_in: str = Field(default="", description="办理地（子件分送该地区的经办机构）")
+    received_in: str | None = Field(
+        default=None, description="收件地（跨省通办、全省通办时；本地办理为空）"
+    )
     submitted_at: str
     promised_due_date: str
     subcases: list[SubCaseOut]

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from kuaiban.accounts.authorisations import Act, authorisation_for, authorisations_active
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application
 from kuaiban.catalogue.regions import region_and_below
+from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import NotFound
+from kuaiban.core.models import AuditAction
 
 
 def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Application]:
     """Every application ``user`` may see; the filter is in the query, not after it."""
-    queryset = Application.objects.select_related("pack", "bundle", "scenario", "region")
+    queryset = Application.objects.select_related(
+        "pack", "bundle", "scenario", "region", "received_region"
+    )
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.role in (Role.PERSON, Role.UNIT):
+    if user.role == Role.PERSON:
+        # Their own, and those of the people who authorised them to follow their cases
+        # (亲情代办) — only while the authorisation is in force.
+        grantors = authorisations_active(agent=user, act=Act.QUERY).values("grantor_id")
+        return queryset.filter(Q(applicant=user) | Q(applicant_id__in=grantors))
+    if user.role == Role.UNIT:
         return queryset.filter(applicant=user)
     if user.role == Role.CLERK and user.region_id is not None:
         # A window clerk sees what was accepted at a window of the clerk's own region.
@@ -24,7 +34,10 @@ def applications_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     if user.role == Role.OFFICER and user.agency_id is not None:
         return queryset.filter(subcases__agency_id=user.agency_id).distinct()
     if user.role == Role.SUPERVISOR:
-        return queryset.filter(region_and_below(user.region_id))
+        # Both sides of a 跨省通办 case: the handling region's and the receiving region's.
+        return queryset.filter(
+            region_and_below(user.region_id) | region_and_below(user.region_id, prefix="received_")
+        )
     if user.role == Role.ADMIN:
         return queryset
     return queryset.none()
@@ -41,6 +54,29 @@ def access_application(*, user: AbstractBaseUser | AnonymousUser, number: str) -
     if application is None:
         raise NotFound("办件不存在")
     return application
+
+
+def may_act(user: object, application: Application, act: Act) -> bool:
+    """The applicant themselves, or a family member authorised for ``act`` today (亲情代办)."""
+    if not isinstance(user, User) or application.applicant_id is None:
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    return authorisation_for(agent=user, grantor_id=application.applicant_id, act=act) is not None
+
+
+def acting_read_audit(user: object, application: Application) -> None:
+    """A family member's read of another person's application is audited: X 代 Y 查询."""
+    if isinstance(user, User) and user.role == Role.PERSON and application.applicant_id != user.pk:
+        audit_record(
+            actor=user,
+            action=AuditAction.APPLICATION_READ,
+            object_type="application",
+            object_id=application.number,
+            changes={
+                "acted_for": f"{user.display_name or user.username} 代 {application.applicant_name} 查询"
+            },
+        )
 
 
 def access_application_at_window(

@@ -4,14 +4,16 @@ message and the audit row — or, on any error, nothing at all (files included).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
-from kuaiban.applications.hooks import casework, window_visits
+from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
+from kuaiban.applications.hooks import casework, commitment_control, home_visits, window_visits
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -50,6 +52,7 @@ CREDIT_COMMITMENT_TEXT = (
     "本人（单位）承诺所填信息和提供的材料真实、准确、完整，如有虚假，愿承担相应法律责任，"
     "并退回违规领取的资金、接受失信惩戒。"
 )
+HOME_VISIT_NOTE = "上门办：综合柜员在申请人家中受理"
 NOTIFICATION_COMMITMENT_TEXT = (
     "本人（单位）已知晓该证明的要求，承诺符合条件；如承诺不实，愿承担相应责任。"
 )
@@ -64,6 +67,9 @@ class Applicant:
     credit_code: str
     phone: str
     region: Region
+    agent: User | None = None  # 亲情代办: the family member applying under an authorisation
+    # 跨省通办 / 全省通办: where it was received, when ``region`` (the 办理地) is another place.
+    received_region: Region | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,11 @@ def _submit_new(
     actor: User, data: SubmissionInput, idempotency_key: str, fingerprint: str
 ) -> SubmitResult:
     applicant = _applicant_resolve(actor=actor, data=data)
+    handling = handling_region_resolve(code=data.handling_region, received=applicant.region)
+    if handling != applicant.region:
+        # Received here, handled there: the bundle, its standards and the routes are the
+        # handling region's (同标准办理); the items are checked against its packs below.
+        applicant = replace(applicant, region=handling, received_region=applicant.region)
     lookup = (
         lookup_person(id_number=applicant.id_number)
         if applicant.kind == ApplicantKind.PERSON
@@ -153,6 +164,10 @@ def _submit_new(
     agencies = routes_require(
         table=RoutingTable.cached(applicant.region, generation=generation), items=items
     )
+    if applicant.received_region is not None:
+        cross_region_require(
+            received=applicant.received_region, handling=applicant.region, items=items
+        )
     given = dict(data.form)
     errors = identity_apply(
         identity=_identity(actor, applicant), form=given, asked={f.key for f in plan.fields}
@@ -168,6 +183,18 @@ def _submit_new(
     errors.update(material_errors)
     if plan.credit_commitment_required and not data.credit_commitment:
         errors["credit_commitment"] = ["所办事项涉及资金支付，请阅读并勾选信用承诺"]
+    committed = [d.material.code for d in decisions if d.provision == "commitment"]
+    control = commitment_control()
+    if committed and control is not None:
+        # A person or unit with a 失信 record may no longer commit on the items the bureau sets.
+        errors.update(
+            control.refusals(
+                id_number=applicant.id_number,
+                credit_code=applicant.credit_code,
+                items=[s.code for s in plan.subitems],
+                materials=committed,
+            )
+        )
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
     application, rows = _store(
@@ -230,9 +257,15 @@ def _applicant_resolve(*, actor: User, data: SubmissionInput) -> Applicant:
     own = actor.id_number if person else actor.credit_code
     named = given.id_number if person else given.credit_code
     if named and named.upper() != own.upper():
-        # Applying for somebody else is the clerk's job; from an applicant's account it is refused.
+        if person:
+            acting = _acting_for(actor=actor, id_number=named.upper(), phone=given.phone)
+            if acting is not None:
+                return acting
+        # Applying for somebody else is the clerk's job, or a family member's under an
+        # authorisation (亲情代办); otherwise it is refused.
         raise Unprocessable(
-            "只能为本人（本单位）申请", fields={"applicant": ["只能为本人（本单位）申请"]}
+            "只能为本人（本单位）或授权您代办的家人申请",
+            fields={"applicant": ["只能为本人（本单位）或授权您代办的家人申请"]},
         )
     return Applicant(
         kind=ApplicantKind.PERSON if person else ApplicantKind.UNIT,
@@ -242,6 +275,26 @@ def _applicant_resolve(*, actor: User, data: SubmissionInput) -> Applicant:
         credit_code="" if person else actor.credit_code.upper(),
         phone=given.phone or actor.phone,
         region=actor.region,
+    )
+
+
+def _acting_for(*, actor: User, id_number: str, phone: str) -> Applicant | None:
+    """The person who authorised ``actor`` to apply for them (亲情代办), today, or None."""
+    grantor = User.objects.filter(role=Role.PERSON, id_number=id_number).first()
+    found = authorisation_for(
+        agent=actor, grantor_id=grantor.pk if grantor else None, act=Act.APPLY
+    )
+    if grantor is None or found is None or grantor.region is None:
+        return None
+    return Applicant(
+        kind=ApplicantKind.PERSON,
+        account=grantor,
+        name=grantor.display_name or grantor.username,
+        id_number=grantor.id_number.upper(),
+        credit_code="",
+        phone=phone or grantor.phone,
+        region=grantor.region,
+        agent=actor,
     )
 
 
@@ -311,10 +364,16 @@ def _store(
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
             subcases = casework().create(application=application, plan=plan, agencies=agencies)
             application.number = application_number_next(
-                region_code=applicant.region.code, day=timezone.localdate(application.submitted_at)
+                region_code=(applicant.received_region or applicant.region).code,
+                day=timezone.localdate(application.submitted_at),
             )
             Application.objects.filter(pk=application.pk).update(number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
+            control = commitment_control()
+            if control is not None and any(c.material_code for c in commitments):
+                control.committed(
+                    application=application, commitments=commitments, subcases=subcases
+                )
             moved_on = casework().open(subcases=subcases)
             outbox_enqueue_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
@@ -322,6 +381,11 @@ def _store(
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
             audit_store(_audit_events(actor, data, applicant, profile, application))
+            home = home_visits()
+            if data.home_visit is not None:
+                if home is None or actor.role != Role.CLERK:
+                    raise Unprocessable("只有综合柜员可以上门受理", fields={"home_visit": ["无效"]})
+                home.applied(clerk=actor, application=application, visit_id=data.home_visit)
             visits = window_visits()
             if actor.role == Role.CLERK and visits is not None:
                 # 一次一评: the walk-in may rate this window visit as well as the case, whether
@@ -368,11 +432,20 @@ def _audit_events(
             changes={
                 "channel": data.channel,
                 "applicant": mask_id_number(applicant.id_number or applicant.credit_code),
+                **(
+                    {"acted_for": f"{_name(applicant.agent)} 代 {applicant.name} 办理"}
+                    if applicant.agent
+                    else {}
+                ),
             },
             save=False,
         )
     )
     return events
+
+
+def _name(user: User) -> str:
+    return user.display_name or user.username
 
 
 def _application_create(
@@ -404,8 +477,11 @@ def _application_create(
                 applicant_phone=applicant.phone
                 or (form.get("phone", "") if applicant.kind == ApplicantKind.PERSON else ""),
                 region=applicant.region,
+                received_region=applicant.received_region,
                 channel=data.channel,
                 submitted_by=actor,
+                agent=applicant.agent,
+                note=HOME_VISIT_NOTE if data.home_visit is not None else data.note,
                 answers=data.answers,
                 items=[s.code for s in plan.subitems],
                 form=form,

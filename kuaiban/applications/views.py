@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kuaiban.accounts.models import User
+from kuaiban.accounts.authorisations import Act
+from kuaiban.accounts.models import Role, User
 from kuaiban.applications.hooks import casework, window_visits
 from kuaiban.applications.materials import CORRECTION_FILES_MAX, material_supply
 from kuaiban.applications.models import Application
@@ -21,7 +22,12 @@ from kuaiban.applications.receipt import (
     receipt_document,
 )
 from kuaiban.applications.results import application_outcome, outcome_document
-from kuaiban.applications.selectors import access_application, applications_visible_to
+from kuaiban.applications.selectors import (
+    access_application,
+    acting_read_audit,
+    applications_visible_to,
+    may_act,
+)
 from kuaiban.applications.uploads import ALLOWED_LABEL
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.documents.render import render_pdf
@@ -29,9 +35,11 @@ from kuaiban.documents.render import render_pdf
 
 def _application_or_404(request: HttpRequest, number: str) -> Application:
     try:
-        return access_application(user=request.user, number=number)
+        application = access_application(user=request.user, number=number)
     except NotFound:
         raise Http404("办件不存在") from None
+    acting_read_audit(request.user, application)  # 亲情代办: X 代 Y 查询
+    return application
 
 
 @login_required
@@ -51,7 +59,8 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
             "receipt": application_receipt(application),
             "application": application,
             "outcome": application_outcome(application),
-            "is_owner": application.applicant_id == request.user.pk,
+            "is_owner": may_act(request.user, application, Act.APPLY),
+            "may_receive": may_act(request.user, application, Act.RECEIVE),
             "allowed": ALLOWED_LABEL,
             "max_mb": settings.KUAIBAN_UPLOAD_MAX_BYTES // 1048576,
             "max_files": CORRECTION_FILES_MAX,
@@ -87,10 +96,11 @@ def _printed_rating_link(
 
 
 def _owner_action(request: HttpRequest, number: str) -> tuple[User, Application]:
-    """Actions on an application are its applicant's (clerks act at the window, not here)."""
+    """Actions on an application are its applicant's, or a family member's authorised to apply
+    for them (clerks act at the window, not here)."""
     application = _application_or_404(request, number)
     user = request.user
-    if not isinstance(user, User) or application.applicant_id != user.pk:
+    if not isinstance(user, User) or not may_act(user, application, Act.APPLY):
         raise Http404("办件不存在")
     return user, application
 
@@ -161,6 +171,13 @@ def supply(request: HttpRequest, number: str, code: str) -> HttpResponse:
 @login_required
 def results_pdf(request: HttpRequest, number: str) -> HttpResponse:
     application = _application_or_404(request, number)
+    user = request.user
+    if (
+        isinstance(user, User)
+        and user.role == Role.PERSON
+        and not may_act(user, application, Act.RECEIVE)
+    ):
+        raise Http404("办件不存在")
     outcome = application_outcome(application)
     if not outcome.has_results:
         raise Http404("尚无办理结果，办结后可打印办理结果通知书")

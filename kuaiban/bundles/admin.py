@@ -247,5 +247,5 @@ class TargetAdmin(admin.ModelAdmin[Target]):
 
 @admin.register(Provision)
 class ProvisionAdmin(admin.ModelAdmin[Provision]):
-    list_display = ["pack", "title", "kind", "features"]
+    list_display = ["pack", "title", "kind", "scope", "features"]
     list_filter = ["pack", "kind"]

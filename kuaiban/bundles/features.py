@@ -27,5 +27,9 @@ FEATURES: dict[str, Feature] = {
     "offers": Feature(
         "免申即办：平台比对共享数据找到符合条件的人和单位，主动推送服务", "proactive:mine"
     ),
+    "cross_region": Feature(
+        "跨省通办、全省通办：在收件地窗口或网上提交，子件分送办理地经办机构办理，双方均可查看，"
+        "受理回执写明办理地"
+    ),
     "publicity": Feature("免申即享公示及异议处理（公示期满无异议即发放）", "proactive:publicity"),
 }

@@ -490,6 +490,13 @@ class ProvisionKind(models.TextChoices):
     CROSS_REGION = "cross_region", _("跨域通办")
 
 
+class ItemScope(models.TextChoices):
+    """Where an item is taken in: 全省通办 anywhere in the province, 跨省通办 in any province."""
+
+    PROVINCE_WIDE = "province_wide", _("全省通办")
+    CROSS_PROVINCE = "cross_province", _("跨省通办")
+
+
 class Provision(models.Model):
     """A provision of a policy and the platform features that serve it (none: 尚未提供)."""
 
@@ -513,6 +520,16 @@ class Provision(models.Model):
         default=list,
         blank=True,
         help_text=_("条款点名的服务事项目录代码，如 免申即享的稳岗返还。"),
+    )
+    scope = models.CharField(
+        _("通办范围"),
+        max_length=16,
+        choices=ItemScope.choices,
+        blank=True,
+        help_text=_(
+            "跨域通办条款：所列事项在本政策包地区可全省通办或跨省通办（异地收件、办理地办理）；"
+            "经办机构可在此增删事项。"
+        ),
     )
     source = models.CharField(_("政策出处"), max_length=120, help_text=_("原文位置标注。"))
     position = models.PositiveSmallIntegerField(

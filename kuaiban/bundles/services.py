@@ -256,6 +256,7 @@ def _policy_save(pack: Pack, spec: PackSpec) -> None:
             text=p.text,
             features=list(p.features),
             items=list(p.items),
+            scope=p.scope,
             source=p.source,
             position=n,
         )

@@ -7,7 +7,6 @@ is documented in ``kuaiban/integrations/README.md``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils import timezone
@@ -20,8 +19,7 @@ from kuaiban.core.masking import mask_id_number, mask_phone, mask_text
 from kuaiban.integrations import conf
 from kuaiban.integrations.errors import DeliveryFailed, DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
-from kuaiban.integrations.signing import signed_headers
-from kuaiban.integrations.transport import post_json
+from kuaiban.integrations.transport import webhook_send
 
 
 def subcase_dispatch(message: OutboxMessage) -> str:
@@ -44,15 +42,14 @@ def subcase_dispatch(message: OutboxMessage) -> str:
         return "未发送：该机构已改为在本平台工作台办理"
     if not agency.webhook_url or not agency.webhook_secret:
         raise DeliveryRefused(f"机构“{agency.code}”未配置 Webhook 地址或签名密钥")
-    body = json.dumps(
-        subcase_webhook_body(subcase, key=message.idempotency_key),
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
-    headers = signed_headers(agency_code=agency.code, secret=agency.webhook_secret, body=body)
-    headers |= {"Idempotency-Key": message.idempotency_key, "X-Kuaiban-Event": message.kind}
-    post_json(url=agency.webhook_url, body=body, headers=headers, timeout=conf.webhook_timeout())
+    webhook_send(
+        url=agency.webhook_url,
+        signer=agency.code,
+        secret=agency.webhook_secret,
+        message_key=message.idempotency_key,
+        event=message.kind,
+        payload=subcase_webhook_body(subcase, key=message.idempotency_key),
+    )
     return ""
 
 

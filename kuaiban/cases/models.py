@@ -20,6 +20,8 @@ class SubCaseStatus(models.TextChoices):
     REJECTED = "rejected", _("不予办理")
     STOPPED = "stopped", _("已终止")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # An approval found to rest on a false commitment (告知承诺不实), revoked by an officer.
+    REVOKED = "revoked", _("已撤销办结决定")
 
 
 # The clock runs only while the agency works on the sub-case; a correction request stops it.
@@ -30,6 +32,7 @@ SUBCASE_FINISHED: tuple[SubCaseStatus, ...] = (
     SubCaseStatus.REJECTED,
     SubCaseStatus.STOPPED,
     SubCaseStatus.WITHDRAWN,
+    SubCaseStatus.REVOKED,
 )
 # Still to be worked or answered: the complement of the finished set.
 SUBCASE_UNFINISHED: tuple[SubCaseStatus, ...] = tuple(
@@ -153,6 +156,43 @@ class SubCase(models.Model):
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     decision_note = models.TextField(_("办理意见"), blank=True)
     results = models.JSONField(_("办理结果"), default=list, blank=True)
+    review_requested_at = models.DateTimeField(
+        _("提请复核时间"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("高风险事项的办结须由另一名经办人复核后生效；提请后、复核前为待复核。"),
+    )
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提请复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("第一位审核人；复核人不能是同一人。系统自动审核时为空。"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("高风险事项办结时的第二位经办人（本机构或省集中审核单位）。"),
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.TextField(
+        _("撤销或更正理由"), blank=True, help_text=_("如：告知承诺经核查不实。")
+    )
 
     objects = SubCaseQuerySet.as_manager()
 
@@ -183,6 +223,11 @@ class SubCase(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in SUBCASE_FINISHED
+
+    @property
+    def awaiting_review(self) -> bool:
+        """待复核: a high-risk approval waiting for its second officer."""
+        return self.review_requested_at is not None and self.status in CLOCK_RUNNING
 
     def current_deadline_state(
         self, *, now: dt.datetime, due_soon_at: dt.datetime | None

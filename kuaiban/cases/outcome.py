@@ -41,6 +41,8 @@ def application_outcome(application: Application) -> Outcome:
             ] or [ResultLine(subcase.seed_name, "办结", "已办结", "")]
         elif subcase.status in (SubCaseStatus.REJECTED, SubCaseStatus.STOPPED):
             outcome.refused.append((subcase.seed_name, subcase.decision_note))
+        elif subcase.status == SubCaseStatus.REVOKED:
+            outcome.refused.append((subcase.seed_name, f"办结决定已撤销：{subcase.revoke_reason}"))
         elif subcase.status == SubCaseStatus.CORRECTION:
             outcome.corrections += [
                 c for c in subcase.correction_items if c not in outcome.corrections

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from kuaiban.applications.snapshot import Snapshot
+from kuaiban.cases.hooks import decision_control
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.checks import evaluate_checks
 from kuaiban.catalogue.checks.evaluate import CheckResult
@@ -48,6 +49,9 @@ def auto_review(*, subcase: SubCase) -> bool:
         return False
     if not _system_performs(subcase.item):
         return False
+    control = decision_control()
+    if control is not None and control.needs_second_officer(subcase=subcase):
+        return False  # 内控: a high-risk item is never approved by the system alone
     # Imported here: the sub-case services call this hook, so a top-level import would be circular.
     from kuaiban.cases.services import Outcome, subcase_decide
 

@@ -25,6 +25,7 @@ from kuaiban.bundles.planning import Plan
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
+from kuaiban.cases.hooks import decision_control
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.cases.outcome import WITHDRAWABLE, application_outcome
 from kuaiban.cases.review import auto_review, check_results_of
@@ -32,7 +33,7 @@ from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
 from kuaiban.core.bulk import rows_insert
-from kuaiban.core.errors import Conflict, Unprocessable
+from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
@@ -111,6 +112,7 @@ def _transition(
     *,
     allowed: Collection[SubCaseStatus],
     expected_version: int | None,
+    review_requested_at__isnull: bool | None = None,
     **changes: Any,
 ) -> SubCase:
     """Apply ``changes`` only if nobody acted since the caller looked: one winner, no lost update."""
@@ -119,9 +121,10 @@ def _transition(
             f"子件当前状态为“{subcase.get_status_display()}”，不能执行此操作", code="invalid_state"
         )
     version = subcase.version if expected_version is None else expected_version
-    updated = SubCase.objects.filter(pk=subcase.pk, version=version, status__in=allowed).update(
-        version=version + 1, **changes
-    )
+    rows = SubCase.objects.filter(pk=subcase.pk, version=version, status__in=allowed)
+    if review_requested_at__isnull is not None:
+        rows = rows.filter(review_requested_at__isnull=review_requested_at__isnull)
+    updated = rows.update(version=version + 1, **changes)
     if updated != 1:
         raise Conflict("该子件刚刚已被他人处理，请刷新后查看最新状态", code="concurrent_update")
     subcase.refresh_from_db()
@@ -153,7 +156,11 @@ def subcase_decide(
     version: int | None = None,
     system: str = "",
 ) -> SubCase:
-    """Approve (with results), reject (with a reason) or request correction (一次性告知)."""
+    """Approve (with results), reject (with a reason) or request correction (一次性告知).
+
+    The approval of a high-risk item (内控) does not take effect: it waits (待复核) for a
+    second, different officer (`subcase_review`).
+    """
     note = note.strip()
     if outcome == Outcome.REJECTED and not note:
         raise Unprocessable("不予办理须说明理由", fields={"note": ["请填写不予办理的理由"]})
@@ -162,10 +169,38 @@ def subcase_decide(
         raise Unprocessable(
             "请一次性列明需要补正的全部内容", fields={"correction_items": ["至少填写一项"]}
         )
+    control = decision_control()
+    if (
+        actor is not None
+        and control is not None
+        and not control.may_decide(actor=actor, subcase=subcase)
+    ):
+        raise ApiError("您的岗位权限不包括此类事项", code="no_post", status=403)
     now = timezone.now()
-    changes: dict[str, Any] = {"decision_note": note, "handled_by": actor}
+    changes: dict[str, Any] = {
+        "decision_note": note,
+        "handled_by": actor,
+        "review_requested_at": None,
+        "review_requested_by": None,
+    }
+    action = _DECIDED[outcome]
     if outcome == Outcome.APPROVED:
-        changes |= {"status": SubCaseStatus.APPROVED, "decided_at": now, "results": results or []}
+        if subcase.review_requested_at is not None:
+            raise Conflict("该子件已提请复核，须由另一名经办人复核", code="awaiting_review")
+        if control is not None and control.needs_second_officer(subcase=subcase):
+            # 内控: the first approval only asks for the second officer; the status stays.
+            changes |= {
+                "review_requested_at": now,
+                "review_requested_by": actor,
+                "results": results or [],
+            }
+            action = AuditAction.SUBCASE_REVIEW_REQUEST
+        else:
+            changes |= {
+                "status": SubCaseStatus.APPROVED,
+                "decided_at": now,
+                "results": results or [],
+            }
     elif outcome == Outcome.REJECTED:
         changes |= {"status": SubCaseStatus.REJECTED, "decided_at": now}
     else:
@@ -176,7 +211,108 @@ def subcase_decide(
         }
     with transaction.atomic():
         subcase = _transition(subcase, allowed=_WORKABLE, expected_version=version, **changes)
-        _after(actor, subcase, _DECIDED[outcome], {"note": note, "system": system})
+        _after(actor, subcase, action, {"note": note, "system": system})
+    return subcase
+
+
+def subcase_review(
+    *,
+    actor: User,
+    subcase: SubCase,
+    approve: bool,
+    note: str = "",
+    version: int | None = None,
+) -> SubCase:
+    """The second officer of a high-risk approval (四眼原则): agree, and the approval takes
+    effect; or return it to the first officer with a reason. Never the first officer."""
+    note = note.strip()
+    if subcase.review_requested_at is None:
+        raise Conflict("该子件没有待复核的办结决定", code="not_awaiting_review")
+    if subcase.review_requested_by_id == actor.pk:
+        raise ApiError(
+            "复核须由另一名经办人进行，提请人不能复核自己的决定", code="same_officer", status=403
+        )
+    control = decision_control()
+    if control is not None and not control.may_review(actor=actor, subcase=subcase):
+        raise ApiError("您没有复核此类事项的岗位权限", code="no_post", status=403)
+    if not approve and not note:
+        raise Unprocessable("退回须说明理由", fields={"note": ["请填写退回理由"]})
+    now = timezone.now()
+    if approve:
+        changes: dict[str, Any] = {
+            "status": SubCaseStatus.APPROVED,
+            "decided_at": now,
+            "reviewed_by": actor,
+        }
+        action = AuditAction.SUBCASE_APPROVED
+    else:
+        changes = {
+            "review_requested_at": None,
+            "review_requested_by": None,
+            "decision_note": note,
+        }
+        action = AuditAction.SUBCASE_REVIEW_RETURN
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed=_WORKABLE,
+            expected_version=version,
+            review_requested_at__isnull=False,
+            **changes,
+        )
+        _after(actor, subcase, action, {"note": note, "reviewer": actor.username})
+    return subcase
+
+
+def subcase_revoke(
+    *, actor: User, subcase: SubCase, reason: str, version: int | None = None
+) -> SubCase:
+    """撤销: an approval that rested on something false is revoked, with the reason; the
+    applicant is told through the derived status. Nothing is deleted."""
+    reason = reason.strip()
+    if not reason:
+        raise Unprocessable("撤销须说明理由", fields={"reason": ["请填写撤销理由"]})
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed={SubCaseStatus.APPROVED},
+            expected_version=version,
+            status=SubCaseStatus.REVOKED,
+            revoked_at=timezone.now(),
+            revoked_by=actor,
+            revoke_reason=reason,
+        )
+        _after(actor, subcase, AuditAction.SUBCASE_REVOKE, {"reason": reason})
+    return subcase
+
+
+def subcase_amend(
+    *,
+    actor: User,
+    subcase: SubCase,
+    reason: str,
+    results: list[dict[str, str]],
+    version: int | None = None,
+) -> SubCase:
+    """更正: the approval stands with corrected results; the old ones stay in the audit row."""
+    reason = reason.strip()
+    if not reason:
+        raise Unprocessable("更正须说明理由", fields={"reason": ["请填写更正理由"]})
+    before = list(subcase.results)
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed={SubCaseStatus.APPROVED},
+            expected_version=version,
+            results=results,
+            revoke_reason=reason,
+        )
+        _after(
+            actor,
+            subcase,
+            AuditAction.SUBCASE_AMEND,
+            {"reason": reason, "results_before": before, "results": results},
+        )
     return subcase
 
 

@@ -7,7 +7,12 @@ from collections.abc import Iterable
 from kuaiban.applications.models import ApplicationStatus
 from kuaiban.cases.models import SubCaseStatus
 
-_TERMINAL = {SubCaseStatus.APPROVED, SubCaseStatus.REJECTED, SubCaseStatus.STOPPED}
+_TERMINAL = {
+    SubCaseStatus.APPROVED,
+    SubCaseStatus.REJECTED,
+    SubCaseStatus.STOPPED,
+    SubCaseStatus.REVOKED,
+}
 
 
 def derive_status(statuses: Iterable[str]) -> ApplicationStatus:

@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token.issue", _("签发接口令牌")
     TOKEN_REVOKE = "token.revoke", _("撤销接口令牌")
     IDENTITY_PROVISION = "identity.provision", _("统一身份认证开户")
+    AUTHORISATION_GRANT = "authorisation.grant", _("亲情代办授权")
+    AUTHORISATION_REVOKE = "authorisation.revoke", _("撤销亲情代办授权")
     # Reads of personal data.
     SHARED_DATA_READ = "shareddata.read", _("读取共享数据")
     APPLICATION_READ = "application.read", _("查看申请")
@@ -37,6 +39,18 @@ class AuditAction(models.TextChoices):
     SUBCASE_REJECTED = "subcase.rejected", _("不予办理")
     SUBCASE_CORRECTION = "subcase.correction", _("一次性告知补正（暂停计时）")
     SUBCASE_TRANSFER = "subcase.transfer", _("转办")
+    SUBCASE_REVIEW_REQUEST = "subcase.review_request", _("高风险事项提请复核")
+    SUBCASE_REVIEW_RETURN = "subcase.review_return", _("复核退回")
+    SUBCASE_REVOKE = "subcase.revoke", _("撤销办结决定")
+    SUBCASE_AMEND = "subcase.amend", _("更正办结决定")
+    # 告知承诺 事中事后核查 and 失信.
+    COMMITMENT_CHECK_READ = "commitment_check.read", _("查看承诺核查")
+    COMMITMENT_CHECK_STEP = "commitment_check.step", _("承诺核查办理")
+    COMMITMENT_CHECK_OUTCOME = "commitment_check.outcome", _("承诺核查结论")
+    COMMITMENT_OBJECTION = "commitment.objection", _("对核查结论提出异议")
+    COMMITMENT_OBJECTION_DECIDE = "commitment.objection_decide", _("处理核查结论异议")
+    CREDIT_RECORD_CREATE = "credit_record.create", _("记录告知承诺失信")
+    CREDIT_RECORD_LIFT = "credit_record.lift", _("解除告知承诺失信记录")
     OUTBOX_RESEND = "outbox.resend", _("重新发送消息")
     # 免申即办.
     PROACTIVE_RULE_LOAD = "proactive.rule_load", _("载入免申即办规则草稿")
@@ -48,6 +62,13 @@ class AuditAction(models.TextChoices):
     OFFER_DECLINE = "offer.decline", _("放弃免申即办服务")
     OFFER_OBJECTION = "offer.objection", _("对公示提出异议")
     OFFER_OBJECTION_DECIDE = "offer.objection_decide", _("处理公示异议")
+    # Self-service: certificates anyone can verify, 资格考试报名, 证书邮寄.
+    CERTIFICATE_ISSUE = "certificate.issue", _("开具证明")
+    CERTIFICATE_REVOKE = "certificate.revoke", _("作废证明")
+    EXAM_REGISTER = "exam.register", _("资格考试报名")
+    EXAM_REVIEW = "exam.review", _("资格考试报名审核")
+    MAILING_REQUEST = "mailing.request", _("申请证书邮寄")
+    MAILING_UPDATE = "mailing.update", _("更新证书邮寄状态")
     # Ratings and their rectification tickets.
     VISIT_RECORD = "visit.record", _("登记窗口服务")
     RATING_CREATE = "rating.create", _("评价")
@@ -62,6 +83,26 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # 上门办.
+    HOME_VISIT_REQUEST = "home_visit.request", _("申请上门服务")
+    HOME_VISIT_SCHEDULE = "home_visit.schedule", _("安排上门服务")
+    HOME_VISIT_OUTCOME = "home_visit.outcome", _("记录上门结果")
+    HOME_VISIT_CANCEL = "home_visit.cancel", _("取消上门服务")
+    HOME_VISIT_READ = "home_visit.read", _("查看上门服务")
+    # Appointments and the hall's queue.
+    APPOINTMENT_BOOK = "appointment.book", _("预约")
+    APPOINTMENT_MOVE = "appointment.move", _("改约")
+    APPOINTMENT_CANCEL = "appointment.cancel", _("取消预约")
+    APPOINTMENT_CHECK_IN = "appointment.check_in", _("预约签到")
+    APPOINTMENT_READ = "appointment.read", _("查看预约")
+    QUEUE_TICKET_ISSUE = "queue.ticket_issue", _("取号")
+    QUEUE_TICKET_CALL = "queue.ticket_call", _("叫号")
+    # 办不成事 reports.
+    PROBLEM_REPORT_FILE = "problem.file", _("反映办不成事")
+    PROBLEM_REPORT_READ = "problem.read", _("查看办不成事反映")
+    PROBLEM_REPORT_RESOLVE = "problem.resolve", _("答复办不成事反映")
+    PROBLEM_REPORT_FEEDBACK = "problem.feedback", _("评价办不成事反映的答复")
+    PROBLEM_REPORT_ESCALATE = "problem.escalate", _("办不成事反映超期督办")
 
 
 class AuditEvent(models.Model):

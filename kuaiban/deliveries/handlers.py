@@ -15,15 +15,18 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
+from kuaiban.appointments.notices import appointment_remind
 from kuaiban.cases.dispatch import subcase_dispatch
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.regions import region_and_above
+from kuaiban.commitments.assistance import assistance_deliver
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
 from kuaiban.integrations.registry import handler_register
 from kuaiban.proactive.services.offers import offers_notify
 from kuaiban.proactive.services.runs import chunk_deliver
+from kuaiban.problems.notices import problem_alert_handle, problem_notify_handle
 from kuaiban.ratings.notices import ticket_alert_handle
 from kuaiban.ratings.pushes import rating_push_handle
 
@@ -108,6 +111,8 @@ def deadline_alert(message: OutboxMessage) -> str:
     """
     if "ticket_step" in message.payload:
         return ticket_alert_handle(message)
+    if "problem_report" in message.payload:
+        return problem_alert_handle(message)
     subcase = (
         SubCase.objects.select_related("application__region", "agency")
         .filter(pk=message.payload.get("subcase"))
@@ -164,5 +169,8 @@ def handlers_register() -> None:
         OutboxKind.RATING_PUSH: rating_push_handle,
         OutboxKind.PROACTIVE_CHUNK: chunk_deliver,
         OutboxKind.PROACTIVE_NOTIFY: offers_notify,
+        OutboxKind.APPOINTMENT_REMIND: appointment_remind,
+        OutboxKind.COMMITMENT_ASSIST: assistance_deliver,
+        OutboxKind.PROBLEM_NOTIFY: problem_notify_handle,
     }.items():
         handler_register(kind, handler)

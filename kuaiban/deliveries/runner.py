@@ -23,12 +23,14 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
+from kuaiban.commitments.online import checks_sweep
 from kuaiban.integrations.pool import DeliveryPool
 from kuaiban.integrations.wakeup import OutboxWakeup
 from kuaiban.integrations.worker import DrainResult, outbox_drain
 from kuaiban.monitoring.services import heartbeat_record
 from kuaiban.proactive.services.offers import SweepCounts, offers_sweep
 from kuaiban.proactive.services.runs import triggers_sweep
+from kuaiban.problems.services import problem_reports_escalate
 from kuaiban.supervision.rollups.refresh import RollupResult, rollup_refresh
 
 logger = logging.getLogger("kuaiban.worker")
@@ -130,6 +132,10 @@ class WorkerLoop:
                 # age) make their offers on the cycle that first sees them.
                 triggered = sum(run.created for run in triggers_sweep())
                 offers = offers_sweep()
+                # 告知承诺: online checks as soon as shared data can answer; overdue checks.
+                checks_sweep()
+                # 办不成事 reports past their due time go to the supervisors (督办), once each.
+                problem_reports_escalate()
                 self._next_sweep = time.monotonic() + self.sweep_every
             rolled = None
             every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
@@ -18,8 +19,12 @@ from kuaiban.catalogue.models import (
     Region,
     RegionLevel,
     Route,
+    ServiceItem,
     service_hall_name,
 )
+from kuaiban.riskcontrol.controlfile import controls_load
+from kuaiban.riskcontrol.models import Post
+from kuaiban.selfservice.demo import selfservice_demo
 from kuaiban.shareddata.models import (
     ECertificate,
     EmploymentRecord,
@@ -68,7 +73,11 @@ def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
     for account in accounts:
         _account(account)
     _shared_data()
+    selfservice_demo(today=timezone.localdate())
     _demo_calendar_year()
+    if ServiceItem.objects.exists():
+        # 告知承诺 check rules and risk points (内控) once the catalogue is loaded.
+        controls_load()
     return accounts
 
 
@@ -169,6 +178,10 @@ def _account(account: dict[str, Any]) -> None:
     )
     user.set_password(account["password"])
     user.save(update_fields=["password"])
+    if "posts" in account:
+        # 岗位权限 (内控): the account's posts as the file lists them.
+        Post.objects.filter(user=user).delete()
+        Post.objects.bulk_create(Post(user=user, **post) for post in account["posts"])
 
 
 # The people of the demo's shared data: (person, insurance record, employment record).

@@ -16,6 +16,9 @@ class OutboxKind(models.TextChoices):
     DEADLINE_ALERT = "deadline.alert", _("时限预警")
     PROACTIVE_CHUNK = "proactive.chunk", _("免申即办比对分片")
     PROACTIVE_NOTIFY = "proactive.notify", _("免申即办服务通知")
+    APPOINTMENT_REMIND = "appointment.remind", _("预约提醒短信")
+    COMMITMENT_ASSIST = "commitment.assist", _("告知承诺协助核查请求")
+    PROBLEM_NOTIFY = "problem.notify", _("办不成事反映答复通知")
 
 
 class OutboxState(models.TextChoices):

@@ -161,7 +161,20 @@ def _service_read(
         item = reader.text(data, "item", where=f"{where}的 service")
         if item and item not in catalogue.items:
             reader.problem(data.line_of("item"), f"{where}：事项“{item}”不在事项目录中")
-        return {"item": item}
+        out: dict[str, Any] = {"item": item}
+        if "pays" in data:
+            # The single-item bundle whose application pays a granted amount (免申即享).
+            pays = reader.mapping(data, "pays", where=f"{where}的 service")
+            out["pays"] = {
+                key: reader.text(pays, key, where=f"{where}的 service.pays")
+                for key in ("pack", "bundle", "scenario")
+            }
+            mode = (raw.get("delivery") or {}).get("mode")
+            if mode != DeliveryMode.GRANT or raw.get("amount") is None:
+                reader.problem(
+                    data.line_of("pays"), f"{where}：service.pays 只用于有金额的 grant 规则"
+                )
+        return out
     service = {
         "pack": reader.text(data, "pack", where=f"{where}的 service"),
         "bundle": reader.text(data, "bundle", where=f"{where}的 service"),

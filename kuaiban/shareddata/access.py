@@ -8,6 +8,7 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.core.errors import ApiError, NotFound, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.shareddata.connectors import SharedProfile
+from kuaiban.shareddata.models import Person
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
 
 # Roles that act for walk-in applicants (一窗通办) and may look anyone up.
@@ -45,3 +46,19 @@ def access_shared_lookup(
     if user.role not in _ACTING_ROLES and user.credit_code.upper() != credit_code.upper():
         raise NotFound("未找到该申请人")
     return lookup_enterprise(credit_code=credit_code)
+
+
+NOT_FOUND = "未查到本人的社会保险信息"
+
+
+def access_own_person(*, user: AbstractBaseUser | AnonymousUser) -> Person:
+    if not isinstance(user, User) or user.role != Role.PERSON or not user.id_number:
+        raise NotFound(NOT_FOUND)
+    return access_person_by_id_number(id_number=user.id_number)
+
+
+def access_person_by_id_number(*, id_number: str) -> Person:
+    person = Person.objects.select_related("insurance").filter(id_number=id_number.upper()).first()
+    if person is None:
+        raise NotFound(NOT_FOUND)
+    return person

@@ -40,3 +40,22 @@ def shared_data_read_audit(
         changes={"purpose": purpose, **context, "records": [r.record for r in profile.records]},
         save=save,
     )
+
+
+def records_read_audit(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    id_number: str,
+    purpose: str,
+    channel: str,
+) -> AuditEvent:
+    """``actor`` (None at a self-service kiosk: the person identified there) read the records
+    of the person ``id_number`` through a self-service query (``purpose``: the query's name;
+    ``channel``: web, api, kiosk, unit)."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.SHARED_DATA_READ,
+        object_type="person",
+        object_id=mask_id_number(id_number.upper()),
+        changes={"purpose": purpose, "channel": channel},
+    )

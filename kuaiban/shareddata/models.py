@@ -313,3 +313,33 @@ class DeathRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.died_on}"
+
+
+# The records behind the self-service queries live in their own module (one concern each).
+from kuaiban.shareddata.records import (  # noqa: E402
+    Benefit,
+    BenefitKind,
+    BenefitStatus,
+    ContributionMonth,
+    OccupationalAnnuity,
+    SkillCertificate,
+    SkillCertificateKind,
+)
+
+__all__ = [
+    "Benefit",
+    "BenefitKind",
+    "BenefitStatus",
+    "ContributionMonth",
+    "DeathRecord",
+    "ECertificate",
+    "EmploymentRecord",
+    "Enterprise",
+    "EnterpriseSize",
+    "InsuranceRecord",
+    "OccupationalAnnuity",
+    "Person",
+    "SkillCertificate",
+    "SkillCertificateKind",
+    "UnemploymentRecord",
+]

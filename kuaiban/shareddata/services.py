@@ -1,7 +1,7 @@
 """Writes to the built-in shared-data source: filling it with synthetic data, clearing that.
 
-``synthetic_generate`` streams: it makes one batch of people at a time (never all N),
-writes it with ``bulk_create`` in one transaction, and forgets it. Person ``i`` of a seed is
+``synthetic_generate`` streams: it makes one batch of people at a time (never all N) as
+tuples, writes it in one transaction (COPY on PostgreSQL, `bulk.py`), and forgets it. Person ``i`` of a seed is
 always the same person, so a second run with the same seed skips who is already there and
 adds only the rest: the same N adds nothing, a larger N continues where the last run ended.
 Rows already in the table (the demo's people, real data) are never touched: a generated
@@ -11,6 +11,7 @@ person or unit whose number is taken is skipped.
 from __future__ import annotations
 
 import datetime as dt
+import resource
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -18,22 +19,26 @@ from typing import TextIO
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kuaiban.shareddata.bulk import copy_supported, in_processes, people_copy, tables_analyze
+from kuaiban.shareddata.bulk import (
+    backend_cpu_seconds,
+    copy_supported,
+    enterprises_write,
+    fast_commit,
+    in_processes,
+    people_write,
+    tables_analyze,
+)
 from kuaiban.shareddata.models import (
-    DeathRecord,
     ECertificate,
-    EmploymentRecord,
     Enterprise,
-    InsuranceRecord,
     Person,
-    UnemploymentRecord,
 )
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.shareddata.synthetic.regions import DEFAULT_REGION_CODES
-from kuaiban.shareddata.synthetic.source import PersonDraft, Synthesizer, enterprises_needed
+from kuaiban.shareddata.synthetic.source import Synthesizer, enterprises_needed
 
 _IN_CHUNK = 900  # values per IN (...) query: under SQLite's conservative parameter limit
-_INSERT_BATCH = 1000  # rows per INSERT statement
+_IN_MEMORY = 200_000  # numbers already taken that a run reads into memory instead of asking
 
 
 @dataclass
@@ -41,6 +46,7 @@ class BatchCount:
     created: int = 0
     skipped: int = 0  # already in the table (this seed's earlier run, or another row)
     records: int = 0  # insurance, employment, unemployment and certificate rows
+    database_cpu: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class GenerateResult:
     people: BatchCount
     enterprises: BatchCount
     seconds: float
+    generator_cpu: float = 0.0  # CPU seconds of the generating processes
+    database_cpu: float = 0.0  # CPU seconds of their PostgreSQL backends (0 when unknown)
 
 
 @dataclass(frozen=True)
@@ -70,12 +78,17 @@ def synthetic_generate(
     as_of: dt.date | None = None,
     progress: TextIO | None = None,
     workers: int = 1,
+    history: bool = False,
 ) -> GenerateResult:
     """Add ``people`` synthetic people of ``seed`` (and the units they work for).
 
+    ``history`` adds every insured person's month-by-month contributions (`synthetic/history.py`).
+
     On PostgreSQL the people are written with COPY, by ``workers`` processes at once, each
     generating its own slice of the indexes (`bulk.py`); SQLite writes in one process."""
-    synth = Synthesizer(seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of())
+    synth = Synthesizer(
+        seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of(), history=history
+    )
     if not 0 < people <= synth.capacity:
         raise ValueError(f"人数应在 1 到 {synth.capacity:,} 之间（可增加地区代码以扩大号段）")
     if batch < 1:
@@ -83,57 +96,128 @@ def synthetic_generate(
     if workers < 1:
         raise ValueError("进程数应为正整数")
     started = timezone.now()
+    cpu_before = _own_cpu()
+    backend_before = backend_cpu_seconds()
+    taken = TakenNumbers.read()
     units, persons = _generate(
-        synth, people=people, batch=batch, progress=progress, workers=workers
+        synth, taken=taken, people=people, batch=batch, progress=progress, workers=workers
     )
     tables_analyze()
     seconds = (timezone.now() - started).total_seconds()
-    return GenerateResult(people=persons, enterprises=units, seconds=seconds)
+    backend = backend_cpu_seconds() - backend_before  # this process's own batches, if any
+    return GenerateResult(
+        people=persons,
+        enterprises=units,
+        seconds=seconds,
+        generator_cpu=_own_cpu() - cpu_before,
+        database_cpu=backend + persons.database_cpu + units.database_cpu,
+    )
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its finished child processes."""
+    me, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The values of one unique column that were in the table when the run started.
+
+    Rows the run writes itself never collide (every index has a slot of its own in the number
+    space), so only these need checking: read into memory once when there are few — no query
+    per batch —, else asked of the column's index batch by batch."""
+
+    model: type[models.Model]
+    column: str
+    filters: dict[str, str]
+    values: frozenset[str] | None
+
+    @classmethod
+    def read(cls, model: type[models.Model], column: str, **filters: str) -> Taken:
+        rows = model._default_manager.filter(**filters)
+        if rows.count() > _IN_MEMORY:
+            return cls(model, column, filters, None)
+        return cls(model, column, filters, frozenset(rows.values_list(column, flat=True)))
+
+    def among(self, wanted: Iterable[str]) -> set[str]:
+        if self.values is None:
+            return _existing(self.model, self.column, wanted, **self.filters)
+        return set(self.values.intersection(wanted))
+
+
+@dataclass(frozen=True)
+class TakenNumbers:
+    people: Taken
+    cards: Taken
+    units: Taken
+
+    @classmethod
+    def read(cls) -> TakenNumbers:
+        return cls(
+            people=Taken.read(Person, "id_number"),
+            cards=Taken.read(ECertificate, "number", kind="social_security_card"),
+            units=Taken.read(Enterprise, "credit_code"),
+        )
 
 
 def _generate(
-    synth: Synthesizer, *, people: int, batch: int, progress: TextIO | None, workers: int
+    synth: Synthesizer,
+    *,
+    taken: TakenNumbers,
+    people: int,
+    batch: int,
+    progress: TextIO | None,
+    workers: int,
 ) -> tuple[BatchCount, BatchCount]:
-    units = _in_batches(
-        total=enterprises_needed(people),
+    """Units first (people's jobs name them), then people; on PostgreSQL each phase in
+    ``workers`` processes, each streaming its own slice of the indexes with COPY."""
+    parallel = copy_supported() and workers > 1
+    if parallel and connection.in_atomic_block:
+        raise ValueError("多进程生成不能在事务中进行")
+    needed = enterprises_needed(people)
+    units = _phase(
+        total=needed,
         batch=batch,
-        bar=ProgressBar(label="单位", unit="个", total=enterprises_needed(people), stream=progress),
-        write=lambda start, stop: _enterprises_write(synth, range(start, stop)),
+        workers=workers if parallel else 1,
+        bar=ProgressBar(label="单位", unit="个", total=needed, stream=progress),
+        write=lambda start, stop: _enterprises_write(synth, range(start, stop), taken=taken),
     )
-    bar = ProgressBar(label="人员", unit="人", total=people, stream=progress)
-    copy = copy_supported()
-    if copy and workers > 1:
-        if connection.in_atomic_block:
-            raise ValueError("多进程生成不能在事务中进行")
-        persons = BatchCount()
-        for created, skipped, records in in_processes(
-            total=people,
-            workers=workers,
-            bar=bar,
-            batch=batch,
-            work=lambda start, stop: _people_write(synth, range(start, stop), copy=True),
-        ):
-            persons.created += created
-            persons.skipped += skipped
-            persons.records += records
-        bar.finish()
-        return units, persons
-    persons = _in_batches(
+    persons = _phase(
         total=people,
         batch=batch,
-        bar=bar,
-        write=lambda start, stop: _people_write(synth, range(start, stop), copy=copy),
+        workers=workers if parallel else 1,
+        bar=ProgressBar(label="人员", unit="人", total=people, stream=progress),
+        write=lambda start, stop: _people_write(synth, range(start, stop), taken=taken),
     )
     return units, persons
 
 
-def _in_batches(
-    *, total: int, batch: int, bar: ProgressBar, write: Callable[[int, int], BatchCount]
+def _phase(
+    *,
+    total: int,
+    batch: int,
+    workers: int,
+    bar: ProgressBar,
+    write: Callable[[int, int], BatchCount],
 ) -> BatchCount:
     count = BatchCount()
+    if workers > 1 and total > batch:
+        for created, skipped, records, cpu in in_processes(
+            total=total, workers=workers, bar=bar, batch=batch, work=write
+        ):
+            count.created += created
+            count.skipped += skipped
+            count.records += records
+            count.database_cpu += cpu
+        bar.finish()
+        return count
     for start in range(0, total, batch):
         stop = min(total, start + batch)
         with transaction.atomic():
+            fast_commit()
             done = write(start, stop)
         count.created += done.created
         count.skipped += done.skipped
@@ -143,52 +227,26 @@ def _in_batches(
     return count
 
 
-def _enterprises_write(synth: Synthesizer, indexes: range) -> BatchCount:
+def _enterprises_write(synth: Synthesizer, indexes: range, *, taken: TakenNumbers) -> BatchCount:
     # Numbers first: on a second run nothing else needs making.
     codes = {i: synth.credit_code(i) for i in indexes}
-    taken = _existing(Enterprise, "credit_code", codes.values())
-    fresh = [synth.enterprise(i) for i, code in codes.items() if code not in taken]
-    Enterprise.objects.bulk_create(fresh, batch_size=_INSERT_BATCH)
+    there = taken.units.among(codes.values())
+    fresh = [synth.enterprise(i) for i, code in codes.items() if code not in there]
+    enterprises_write(fresh)
     return BatchCount(created=len(fresh), skipped=len(codes) - len(fresh))
 
 
-def _people_write(synth: Synthesizer, indexes: range, *, copy: bool = False) -> BatchCount:
+def _people_write(synth: Synthesizer, indexes: range, *, taken: TakenNumbers) -> BatchCount:
     numbers = {i: synth.id_number(i) for i in indexes}
-    taken = _existing(Person, "id_number", numbers.values())
-    fresh = [synth.person(i) for i, number in numbers.items() if number not in taken]
-    if copy:
-        held = _existing(
-            ECertificate,
-            "number",
-            [c.number for d in fresh for c in d.certificates],
-            kind="social_security_card",
-        )
+    there = taken.people.among(numbers.values())
+    fresh = [synth.person(i) for i, number in numbers.items() if number not in there]
+    # A card number someone else already holds: that person simply has no e-card here.
+    held = taken.cards.among([c.number for d in fresh for c in d.certificates])
+    if held:
         for draft in fresh:
             draft.certificates = [c for c in draft.certificates if c.number not in held]
-        records = people_copy(fresh)
-        return BatchCount(created=len(fresh), skipped=len(numbers) - len(fresh), records=records)
-    Person.objects.bulk_create([d.person for d in fresh], batch_size=_INSERT_BATCH)
-    for draft in fresh:
-        draft.attach()
-    records = _records_write(fresh)
+    records = people_write(fresh)
     return BatchCount(created=len(fresh), skipped=len(numbers) - len(fresh), records=records)
-
-
-def _records_write(drafts: list[PersonDraft]) -> int:
-    insurance = [d.insurance for d in drafts if d.insurance is not None]
-    jobs = [job for d in drafts for job in d.employments]
-    spells = [spell for d in drafts for spell in d.unemployments]
-    cards = [card for d in drafts for card in d.certificates]
-    # A card number someone else already holds: that person simply has no e-card here.
-    held = _existing(ECertificate, "number", [c.number for c in cards], kind="social_security_card")
-    cards = [c for c in cards if c.number not in held]
-    InsuranceRecord.objects.bulk_create(insurance, batch_size=_INSERT_BATCH)
-    EmploymentRecord.objects.bulk_create(jobs, batch_size=_INSERT_BATCH)
-    UnemploymentRecord.objects.bulk_create(spells, batch_size=_INSERT_BATCH)
-    ECertificate.objects.bulk_create(cards, batch_size=_INSERT_BATCH)
-    deaths = [d.death for d in drafts if d.death is not None]
-    DeathRecord.objects.bulk_create(deaths, batch_size=_INSERT_BATCH)
-    return len(insurance) + len(jobs) + len(spells) + len(cards) + len(deaths)
 
 
 def _existing(
@@ -196,6 +254,19 @@ def _existing(
 ) -> set[str]:
     """Which of ``values`` are already in ``model.column`` (an indexed column)."""
     wanted = list(values)
+    if not wanted:
+        return set()
+    if connection.vendor == "postgresql":
+        # One array parameter: a batch of 5,000 numbers is one statement, not six IN lists.
+        table = connection.ops.quote_name(model._meta.db_table)
+        name = connection.ops.quote_name(column)
+        where = "".join(f" AND {connection.ops.quote_name(k)} = %s" for k in filters)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {name} FROM {table} WHERE {name} = ANY(%s){where}",
+                [wanted, *filters.values()],
+            )
+            return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]

@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kuaiban.applications.models import Provision
 from kuaiban.bundles.models import TargetKind
 from kuaiban.catalogue.models import item_label
 from kuaiban.catalogue.regions import RegionTree
+from kuaiban.problems.selectors import ReportTotals, problem_reports_in, problem_totals
 from kuaiban.ratings.models import RatingLevel
 from kuaiban.supervision.cache import Computed, figures_cached
 from kuaiban.supervision.filters import Filters
@@ -92,6 +95,7 @@ class Overview:
     targets: list[TargetRow]
     packs: PackFigures
     speedup_ratio: int | None  # the 提速 % the governing pack sets (speedup_items' ratio)
+    problems: ReportTotals | None = None  # 办不成事 reports filed in the period, in scope
 
     def target(self, kind: str) -> str:
         """“目标 ≥ 90%（2021年6月底前）” for a kind, or "" when no governing pack sets one."""
@@ -142,7 +146,22 @@ def overview_load(ctx: Context) -> Overview:
         targets=target_rows(targets, measured),
         packs=figures,
         speedup_ratio=next((t.ratio for t in targets if t.kind == TargetKind.SPEEDUP_ITEMS), None),
+        problems=_problems(scope, filters),
     )
+
+
+def _problems(scope: Scope, filters: Filters) -> ReportTotals:
+    regions = scope.region_ids
+    if filters.region_ids is not None:
+        regions = filters.region_ids if regions is None else regions & filters.region_ids
+    reports = problem_reports_in(
+        region_ids=regions,
+        agency_id=scope.agency_id or filters.agency_id,
+        item_id=filters.item_id,
+        since=filters.period.since,
+        until=filters.period.until,
+    )
+    return problem_totals(reports, now=timezone.now())
 
 
 def _days(value: float | Decimal | None, unit: str = " 个工作日") -> str:
@@ -226,6 +245,20 @@ def headlines(o: Overview) -> list[Headline]:
             f"超期子件 {o.overdue.subcases:,} 件；超期整改环节 {o.overdue.steps:,} 个",
             unit="件",
         ),
+        *_problem_headline(o.problems),
+    ]
+
+
+def _problem_headline(totals: ReportTotals | None) -> list[Headline]:
+    if totals is None:
+        return []
+    return [
+        Headline(
+            "办不成事反映",
+            f"{totals.total:,}",
+            f"处理中 {totals.open:,} 件，其中超期 {totals.overdue:,} 件；已督办 {totals.escalated:,} 件",
+            unit="件",
+        )
     ]
 
 

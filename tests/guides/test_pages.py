@@ -54,7 +54,8 @@ def test_bundle_page_query_count_does_not_grow_with_scenarios(
             assert client.get(f"/packs/{shandong.code}/{code}/").status_code == 200
         counts[code] = len(queries.captured_queries)
     assert len(set(counts.values())) == 1, counts
-    assert counts["5"] <= 12, counts
+    # 12 for the guide, 1 for the service points that take every required item (就近办).
+    assert counts["5"] <= 13, counts
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,8 @@ def person(id_number: str, **extra: Any) -> Person:
     return row
 
 
-def unit(credit_code: str, **extra: Any) -> Enterprise:
+def unit_values(**extra: Any) -> dict[str, Any]:
+    """A 济南 unit that the 稳岗返还 rule takes; ``extra`` changes its facts."""
     values: dict[str, Any] = {
         "name": "济南测试制造有限公司",
         "legal_representative": "王五",
@@ -96,7 +97,11 @@ def unit(credit_code: str, **extra: Any) -> Enterprise:
         "ui_paid_last_year": Decimal("50000.00"),
     }
     values.update(extra)
-    return Enterprise.objects.create(credit_code=credit_code, **values)
+    return values
 
 
-__all__ = ["CATALOGUE", "RULES", "VersionStatus", "person", "run_now", "unit"]
+def unit(credit_code: str, **extra: Any) -> Enterprise:
+    return Enterprise.objects.create(credit_code=credit_code, **unit_values(**extra))
+
+
+__all__ = ["CATALOGUE", "RULES", "VersionStatus", "person", "run_now", "unit", "unit_values"]

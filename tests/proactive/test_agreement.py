@@ -36,6 +36,7 @@ def test_sql_and_python_agree_on_generated_people_and_units(generated: dt.date) 
     for code in (
         "retirement",
         "disability-lump-sum",
+        "graduate-insurance-subsidy",
         "silent-certification",
         "certification-reminder",
         "stabilisation-refund",
@@ -55,3 +56,14 @@ def test_retirement_bound_is_the_month_after_the_last_one_that_reached_the_age(
     assert born < retirement_born_before(schedule, on=on)
     before = on - dt.timedelta(days=1)
     assert born >= retirement_born_before(schedule, on=before)
+
+
+def test_one_scan_of_all_rules_agrees_with_python_per_person(generated: dt.date) -> None:
+    from kuaiban.proactive.engine import python_eligible_many, sql_eligible_many
+
+    rules = [s.definition for s in rules_read(RULES) if s.definition["target"] == "person"]
+    sql = sql_eligible_many(rules, on=generated)
+    python = python_eligible_many(rules, on=generated)
+    assert sql == python
+    assert sql == {rule["code"]: sql_eligible(rule, on=generated) for rule in rules}
+    assert sum(map(len, sql.values())) > 0

@@ -24,7 +24,7 @@ from kuaiban.proactive.services.offers import (
 )
 from kuaiban.shareddata.models import DeathRecord
 from tests.conftest import make_credit_code
-from tests.proactive.conftest import person, run_now, unit
+from tests.proactive.conftest import person, run_now, unit, unit_values
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"  # the demo applicant, in the demo's shared data
@@ -166,3 +166,69 @@ def test_a_granted_money_benefit_becomes_the_application_that_pays_it(
     assert offer.status == OfferStatus.GRANTED and offer.application is not None
     assert offer.application.channel == Channel.PROACTIVE
     assert offer.application.subcases.filter(item__pays_money=True).exists()
+
+
+def _decide_all(application) -> None:  # type: ignore[no-untyped-def]
+    for subcase in application.subcases.all():
+        officer = User.objects.filter(role="officer", agency=subcase.agency).first()
+        subcase = subcase_accept(actor=officer, subcase=subcase)
+        subcase_decide(actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准发放")
+    application.refresh_from_db()
+
+
+def test_a_granted_refund_is_paid_through_a_case_decided_by_an_officer(published) -> None:  # type: ignore[no-untyped-def]
+    """稳岗返还 is a single item: after 公示 its own application (one sub-case, the refund item,
+    routed to the social-insurance agency) is made for the unit's account and runs to 办结."""
+    from kuaiban.shareddata.models import Enterprise
+
+    facts = unit_values(size="中型")
+    for key in ("name", "legal_representative", "region_code"):
+        facts.pop(key)
+    Enterprise.objects.filter(credit_code="91370100MA3C4X5K7L").update(**facts)  # the demo unit
+    run_now(published["stabilisation-refund"])
+    offer = Offer.objects.get(rule_code="stabilisation-refund")
+    assert offers_sweep(today=offer.publicity_until + dt.timedelta(days=1)).granted == 1
+    offer.refresh_from_db()
+    application = offer.application
+    assert offer.status == OfferStatus.GRANTED and application is not None
+    assert application.channel == Channel.PROACTIVE
+    assert application.applicant.username == "unit-qilu"
+    assert application.form["employees_count"] in (100, "100")
+    assert not application.materials.filter(provision=Provision.UPLOADED).exists()
+    [subcase] = application.subcases.select_related("item", "agency")
+    assert subcase.item.code == "1.8.9" and subcase.item.pays_money
+    assert subcase.agency.kind == "social_insurance"
+    _decide_all(application)
+    assert application.status == ApplicationStatus.DONE
+
+
+def test_a_granted_disability_grant_is_paid_through_a_case(published) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from kuaiban.shareddata.models import InsuranceRecord
+
+    # The demo applicant (with an account) assessed grade 7 while still insured.
+    InsuranceRecord.objects.filter(person__id_number=ZHANG).update(
+        injury_grade=7, monthly_wage=Decimal("6000.00"), status="正常参保"
+    )
+    run_now(published["disability-lump-sum"])
+    offer = Offer.objects.get(rule_code="disability-lump-sum")
+    assert offer.amount == 78000  # 七级：13 个月 × 6,000 元
+    offers_sweep(today=offer.publicity_until + dt.timedelta(days=1))
+    offer.refresh_from_db()
+    assert offer.application is not None
+    assert offer.application.applicant.username == "zhangjianguo"
+    assert offer.application.form["bank_account"]  # from his social security card
+    [subcase] = offer.application.subcases.select_related("item")
+    assert subcase.item.code == "L-disability-benefits"
+    _decide_all(offer.application)
+    assert offer.application.status == ApplicationStatus.DONE
+
+
+def test_a_subject_without_an_account_stays_granted_without_a_case(published) -> None:  # type: ignore[no-untyped-def]
+    unit(make_credit_code("91370100MA3C0002"))
+    run_now(published["stabilisation-refund"])
+    offer = Offer.objects.get(rule_code="stabilisation-refund")
+    offers_sweep(today=offer.publicity_until + dt.timedelta(days=1))
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.GRANTED and offer.application is None

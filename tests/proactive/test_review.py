@@ -23,6 +23,9 @@ def _copy(tmp_path: Path, text: str) -> Path:
     (tmp_path / "catalogue.yaml").write_text(
         (RULES.parent.parent / "catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    for pack in RULES.parent.glob("*.yaml"):  # the packs that pay grants, beside the rules
+        if pack.name != RULES.name:
+            (folder / pack.name).write_text(pack.read_text(encoding="utf-8"), encoding="utf-8")
     path = folder / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -116,3 +116,13 @@ def test_an_invalid_id_number_in_a_test_case_is_refused(tmp_path: Path) -> None:
     )
     problems = _read(tmp_path, text)
     assert any("rules.yaml:15:" in p and "校验位" in p for p in problems), problems
+
+
+def test_a_paying_bundle_is_only_for_a_grant_with_an_amount(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    delivery: {mode: notify}\n",
+        '    delivery: {mode: notify}\n    service: {item: "1.8.9", pays: {pack: p, bundle: b, scenario: s}}\n',
+    )
+    problems = _read(tmp_path, text)
+    assert any("service.pays 只用于有金额的 grant 规则" in p for p in problems)
+    assert all(p.startswith("rules.yaml:") for p in problems)

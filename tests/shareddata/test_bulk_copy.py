@@ -38,3 +38,57 @@ def test_several_workers_are_refused_inside_a_transaction(db: None) -> None:
         pytest.skip("PostgreSQL only")
     with pytest.raises(ValueError):
         synthetic_generate(people=10, seed=3, as_of=AS_OF, workers=2)
+
+
+@pytest.mark.django_db
+def test_copy_keeps_backslashes_tabs_and_newlines() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY: PostgreSQL only")
+    from decimal import Decimal
+
+    from kuaiban.shareddata.bulk import enterprises_write
+    from kuaiban.shareddata.models import Enterprise
+    from kuaiban.shareddata.synthetic.rows import EnterpriseRow
+
+    name = "济南\\齐鲁\t精工\n机械\r有限公司"
+    enterprises_write(
+        [
+            EnterpriseRow(
+                credit_code="91370100MA3C4X5K7L",
+                name=name,
+                legal_representative="张三",
+                address="",
+                phone="",
+                region_code="370102",
+                established=dt.date(2001, 1, 1),
+                size="小型",
+                insured_since=None,
+                employees=3,
+                layoffs_last_year=0,
+                arrears=Decimal("0"),
+                ui_paid_last_year=Decimal("1234.50"),
+                generated=True,
+            )
+        ]
+    )
+    unit = Enterprise.objects.get()
+    assert (unit.name, unit.insured_since, unit.generated) == (name, None, True)
+    assert unit.ui_paid_last_year == Decimal("1234.50")
+
+
+@pytest.mark.django_db
+def test_copy_writes_the_month_by_month_history_too() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY: PostgreSQL only")
+    from kuaiban.shareddata.records import ContributionMonth
+
+    synthetic_generate(people=60, seed=5, as_of=AS_OF, history=True)
+    synth = Synthesizer(seed=5, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF, history=True)
+    drafts = [synth.person(i) for i in range(60)]
+    months = sum(isinstance(r, ContributionMonth) for d in drafts for r in d.extra)
+    assert months > 0 and ContributionMonth.objects.count() == months
+    # The balance and months the history settles are the ones stored.
+    stored = dict(InsuranceRecord.objects.values_list("person__id_number", "contribution_months"))
+    assert stored == {
+        d.person.id_number: d.insurance.contribution_months for d in drafts if d.insurance
+    }

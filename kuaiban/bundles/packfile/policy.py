@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kuaiban.bundles.features import FEATURES
-from kuaiban.bundles.models import ProvisionKind, TargetKind
+from kuaiban.bundles.models import ItemScope, ProvisionKind, TargetKind
 from kuaiban.bundles.packfile.reader import LineDict
 from kuaiban.bundles.packfile.specs import ProvisionSpec, TargetSpec
 from kuaiban.bundles.packfile.values import ValueReader
@@ -70,10 +70,15 @@ def parse_provisions(
         for item in items:
             if item not in catalogue.items:
                 reader.problem(row.line_of("items"), f"{where}引用了目录中不存在的事项“{item}”")
+        kind = reader.choice(row, "kind", ProvisionKind.values, where=where)
+        scope = reader.choice(row, "scope", ItemScope.values, where=where, required=False)
+        if scope and kind != ProvisionKind.CROSS_REGION:
+            reader.problem(row.line_of("scope"), f"{where}不是跨域通办条款，不应有 scope")
         provisions.append(
             ProvisionSpec(
                 code=code,
-                kind=reader.choice(row, "kind", ProvisionKind.values, where=where),
+                kind=kind,
+                scope=scope,
                 title=reader.text(row, "title", where=where),
                 text=reader.text(row, "text", where=where),
                 features=features,

@@ -124,6 +124,7 @@ class ProvisionSpec:
     items: tuple[str, ...]
     source: str
     line: int
+    scope: str = ""  # cross_region only: province_wide / cross_province
 
 
 @dataclass(frozen=True)

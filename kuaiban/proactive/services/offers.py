@@ -239,18 +239,19 @@ def offers_sweep(*, today: dt.date | None = None) -> SweepCounts:
 
 
 def grants_pay(*, since: dt.datetime) -> int:
-    """A granted money benefit whose service is a bundle becomes the application whose
-    sub-cases pay it (channel `proactive`, submitted for the subject's own account). A subject
-    without an account, or a service that is a single item, stays granted for the agency to
-    pay through its own system."""
+    """A granted money benefit becomes the application whose sub-case pays it (channel
+    `proactive`, for the subject's own account): the service's bundle, or for a single item
+    the bundle its `pays` names (`packs/proactive/shandong-2023-grants.yaml`), split and routed to the
+    item's agency and decided by an officer like any other. A subject without an account
+    stays granted for the agency to pay through its own system."""
     made = 0
     granted = Offer.objects.filter(
         status=OfferStatus.GRANTED, application__isnull=True, decided_at__gte=since
     ).select_related("version")
     for offer in granted:
         rule = offer.version.definition
-        service = rule.get("service") or {}
-        if rule.get("amount") is None or "bundle" not in service:
+        service = _paying_service(rule)
+        if service is None:
             continue
         account = _account(offer)
         if account is None:
@@ -267,6 +268,17 @@ def grants_pay(*, since: dt.datetime) -> int:
             continue
         made += 1
     return made
+
+
+def _paying_service(rule: dict[str, Any]) -> dict[str, Any] | None:
+    """The bundle that pays a granted amount: the service itself, or its `pays`."""
+    service = rule.get("service") or {}
+    if rule.get("amount") is None:
+        return None
+    if "bundle" in service:
+        return service
+    pays = service.get("pays")
+    return {**pays, "items": [], "answers": {}} if pays else None
 
 
 def _account(offer: Offer) -> User | None:

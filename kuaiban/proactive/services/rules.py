@@ -12,12 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.bundles.packfile.files import CATALOGUE_FILE_NAME
+from kuaiban.bundles.services import pack_load
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.proactive.engine import preview_count
 from kuaiban.proactive.models import ProactiveRule, RuleVersion, VersionStatus
-from kuaiban.proactive.rulefile import rule_case_run, rules_read
+from kuaiban.proactive.rulefile import RuleSpec, rule_case_run, rules_read
 
 _MAY_REVIEW = (Role.ADMIN, Role.SUPERVISOR)
 
@@ -34,6 +36,7 @@ def rules_load(*, actor: User, path: Path) -> list[LoadResult]:
     specs = rules_read(path)
     results = []
     with transaction.atomic():
+        _paying_packs_load(specs, path=path)
         for spec in specs:
             rule, _ = ProactiveRule.objects.get_or_create(
                 code=spec.code,
@@ -61,6 +64,21 @@ def rules_load(*, actor: User, path: Path) -> list[LoadResult]:
             )
             results.append(LoadResult(version=version, created=True))
     return results
+
+
+def _paying_packs_load(specs: list[RuleSpec], *, path: Path) -> None:
+    """The single-item packs that pay granted amounts (`service.pays`), from the files beside
+    the rules (``<pack code>.yaml``), checked against the catalogue one level up."""
+    codes = {
+        spec.definition["service"]["pays"]["pack"]
+        for spec in specs
+        if "pays" in (spec.definition.get("service") or {})
+    }
+    for code in sorted(codes):
+        pack_load(
+            path=path.with_name(f"{code}.yaml"),
+            catalogue_path=path.parent.parent / CATALOGUE_FILE_NAME,
+        )
 
 
 def _reviewer_check(actor: User) -> None:

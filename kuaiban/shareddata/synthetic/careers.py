@@ -1,4 +1,11 @@
-"""A synthetic working life: insurance, jobs at generated units, unemployment spells."""
+"""A synthetic working life: insurance, jobs at generated units, unemployment spells, and the
+facts the 免申即办 rules read off the insurance record (wage, injury grade, recent activity).
+
+Shares are rough national orders of magnitude, enough for realistic counts: about one insured
+worker in 250 with a disability grade, one pensioner in ten with no recorded activity for half
+a year (the reminder of 静默认证), one worker in twelve insured on their own account (灵活就业,
+no unit) and one recent graduate in three.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,23 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kuaiban.shareddata.models import EmploymentRecord, InsuranceRecord, UnemploymentRecord
 from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.dates import add_years, first_of_next_month, months_between
 from kuaiban.shareddata.synthetic.regions import DISTRICTS
+from kuaiban.shareddata.synthetic.rows import EmploymentRow, InsuranceRow, UnemploymentRow
 
 if TYPE_CHECKING:
     from kuaiban.shareddata.synthetic.source import PersonDraft, Synthesizer
 
 RETIREMENT_AGE = {True: 60, False: 55}  # men, women (statutory ages before the 2025 reform)
 PEOPLE_PER_ENTERPRISE = 20
+# Person i works for one of the EMPLOYER_WINDOW units before unit i // 20: units of every age
+# and size keep hiring, and a generating process meets the same few thousand units again and
+# again (their names and codes stay in its cache instead of being drawn for each job).
+EMPLOYER_WINDOW = 2000
+FLEXIBLE_SHARE = 0.08  # insured on their own account (灵活就业人员)
+FLEXIBLE_GRADUATE_SHARE = 0.33  # among those within two years of graduating
+_CENT = Decimal("0.01")
 
 
 def career(
@@ -28,12 +42,20 @@ def career(
     index: int,
     male: bool,
     card: bool,
+    graduated_on: dt.date | None,
 ) -> None:
-    """Fill ``draft`` with insurance and employment (the person is 18 or older)."""
+    """Fill ``draft`` with insurance and employment (the person is 18 or older). A graduate
+    starts after graduating; a recent one works on their own account more often."""
     as_of, birth = synth.as_of, draft.person.birth_date
-    adult = add_years(birth, 18)
-    delay = rng.randrange(min((as_of - adult).days, 12 * 365) + 1)
-    first = first_of_next_month(adult + dt.timedelta(days=delay))
+    earliest = add_years(birth, 18)
+    if graduated_on is not None:
+        earliest = max(earliest, graduated_on + dt.timedelta(days=1))
+    if earliest >= as_of:
+        return
+    delay = rng.randrange(min((as_of - earliest).days, 12 * 365) + 1)
+    if graduated_on is not None:
+        delay = min(delay, rng.randrange(180))  # most graduates start within half a year
+    first = first_of_next_month(earliest + dt.timedelta(days=delay))
     if first >= as_of:
         return
     retire_on = add_years(birth, RETIREMENT_AGE[male])
@@ -44,7 +66,15 @@ def career(
         last_day = as_of - dt.timedelta(days=rng.randint(30, 400))
         if last_day > first + dt.timedelta(days=90):
             end, unemployed = last_day, True
-    jobs = _jobs(synth, rng, index=index, start=first, end=end, ongoing=not (retired or unemployed))
+    recent = graduated_on is not None and months_between(graduated_on, as_of) <= 24
+    flexible = rng.random() < (FLEXIBLE_GRADUATE_SHARE if recent else FLEXIBLE_SHARE)
+    jobs = (
+        []
+        if flexible
+        else _jobs(
+            synth, rng, index=index, start=first, end=end, ongoing=not (retired or unemployed)
+        )
+    )
     draft.employments = jobs
     months = months_between(first, end)
     status = "已退休" if retired else "暂停缴费" if unemployed else "正常参保"
@@ -56,6 +86,7 @@ def career(
         status=status,
         unit_name=jobs[0].unit_name if jobs else "",  # newest first; none: 灵活就业
         card=card,
+        as_of=as_of,
     )
     draft.unemployments = _unemployments(rng, jobs=jobs, end=end, as_of=as_of, now=unemployed)
 
@@ -68,15 +99,17 @@ def _jobs(
     start: dt.date,
     end: dt.date,
     ongoing: bool,
-) -> list[EmploymentRecord]:
+) -> list[EmploymentRow]:
     """1–3 consecutive jobs between ``start`` and ``end``, newest first (the model's order)."""
     span = (end - start).days
     count = 1 if span < 5 * 365 else rng.choice((1, 2, 2, 3))
     cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 else []
     bounds = [start, *(start + dt.timedelta(days=c) for c in cuts), end]
+    newest = index // PEOPLE_PER_ENTERPRISE
+    oldest = max(0, newest - EMPLOYER_WINDOW + 1)
     jobs = []
     for number, (begin, finish) in enumerate(itertools.pairwise(bounds)):
-        employer = synth.employer(rng.randrange(index // PEOPLE_PER_ENTERPRISE + 1))
+        employer = synth.employer(rng.randint(oldest, newest))
         begin = max(begin, employer.established)
         last = number == count - 1
         if not last:
@@ -84,7 +117,7 @@ def _jobs(
         if begin >= finish:
             continue  # the unit did not exist yet: this stretch stays unrecorded
         jobs.append(
-            EmploymentRecord(
+            EmploymentRow(
                 unit_name=employer.name,
                 unit_credit_code=employer.credit_code,
                 start_date=begin,
@@ -104,10 +137,20 @@ def _insurance(
     status: str,
     unit_name: str,
     card: bool,
-) -> InsuranceRecord:
+    as_of: dt.date,
+) -> InsuranceRow:
     district = DISTRICTS[region_code]
     bank, bin_ = rng.choice(vocab.BANKS) if card else ("", "")
-    return InsuranceRecord(
+    retired = status == "已退休"
+    injury = rng.randint(1, 10) if not retired and rng.random() < 0.004 else None
+    if retired:
+        days = rng.randint(0, 170) if rng.random() < 0.9 else rng.randint(200, 700)
+        active: dt.date | None = as_of - dt.timedelta(days=days)
+    elif rng.random() < 0.7:
+        active = as_of - dt.timedelta(days=rng.randint(0, 365))
+    else:
+        active = None
+    return InsuranceRow(
         unit_name=unit_name,
         first_contribution_date=first,
         contribution_months=months,
@@ -117,22 +160,25 @@ def _insurance(
         card_bank_account=(
             vocab.luhn_complete(f"{bin_}{rng.randrange(10**12):012d}") if card else ""
         ),
-        pension_account_balance=Decimal(months * rng.uniform(150, 520)).quantize(Decimal("0.01")),
+        pension_account_balance=Decimal(months * rng.uniform(150, 520)).quantize(_CENT),
+        monthly_wage=Decimal(rng.randrange(3000, 18000, 10)),
+        injury_grade=injury,
+        last_activity_on=active,
     )
 
 
 def _unemployments(
     rng: random.Random,
     *,
-    jobs: list[EmploymentRecord],
+    jobs: list[EmploymentRow],
     end: dt.date,
     as_of: dt.date,
     now: bool,
-) -> list[UnemploymentRecord]:
+) -> list[UnemploymentRow]:
     spells = []
     if now:
         spells.append(
-            UnemploymentRecord(
+            UnemploymentRow(
                 registered_on=min(as_of, end + dt.timedelta(days=rng.randint(3, 45))),
                 reason=rng.choice(vocab.UNEMPLOYMENT_REASONS),
                 status="登记失业",
@@ -143,7 +189,7 @@ def _unemployments(
         gap_start = jobs[-1].end_date + dt.timedelta(days=1)
         if gap_start < jobs[-2].start_date:
             spells.append(
-                UnemploymentRecord(
+                UnemploymentRow(
                     registered_on=gap_start,
                     reason=rng.choice(vocab.UNEMPLOYMENT_REASONS),
                     status="已就业",

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import random
 from dataclasses import dataclass
 
-from kuaiban.core.identifiers import credit_code_check_char, id_number_check_digit
+from kuaiban.core.identifiers import credit_code_check_char
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code
 SEQUENCES = 999  # the three-digit sequence of an ID number: 001 … 999
 ORG_BODIES = len(USCC_CHARS) ** 6  # six free characters after "MA"
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643
+_ID_CHECK = "10X98765432"
+_ID_ZERO = ord("0") * sum(_ID_WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,10 @@ class Permutation:
 
 def id_number(*, region: str, birth: dt.date, sequence: int) -> str:
     """居民身份证号: region, birth date, sequence (odd for men, even for women), check digit."""
-    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
-    return first17 + id_number_check_digit(first17)
+    first17 = f"{region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{sequence:03d}"
+    # The GB 11643 weighted sum over the digits' bytes, in C (a tenth of the per-digit loop).
+    total = sum(map(operator.mul, first17.encode(), _ID_WEIGHTS)) - _ID_ZERO
+    return first17 + _ID_CHECK[total % 11]
 
 
 def organisation_code(body8: str) -> str:

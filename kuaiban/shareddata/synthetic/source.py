@@ -1,8 +1,8 @@
-"""Synthesizer: (seed, index) → one synthetic person with records, or one unit.
+"""Synthesizer: (seed, index) → one synthetic person with records, or one unit, as tuples.
 
 Each person and unit draws from its own random generator seeded by (seed, index), so a
 person's data depend only on the seed, the region codes, the reference date and the index:
-not on N, on the batch size, or on what is in the database.
+not on N, on the batch size, on the process that made it, or on what is in the database.
 """
 
 from __future__ import annotations
@@ -10,22 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
 
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
     EmploymentRecord,
-    Enterprise,
     InsuranceRecord,
-    Person,
     UnemploymentRecord,
 )
 from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
 from kuaiban.shareddata.synthetic.dates import add_years, years_between
-from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, person_facts, unit_facts
+from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, graduation, unit_facts
+from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
@@ -34,36 +37,52 @@ from kuaiban.shareddata.synthetic.identity import (
     credit_code,
     id_number,
 )
+from kuaiban.shareddata.synthetic.producers import PERSON_PRODUCERS
 from kuaiban.shareddata.synthetic.rand import QuickRandom
 from kuaiban.shareddata.synthetic.regions import District, districts_for
+from kuaiban.shareddata.synthetic.rows import (
+    CertificateRow,
+    DeathRow,
+    EmploymentRow,
+    EnterpriseRow,
+    InsuranceRow,
+    PersonRow,
+    UnemploymentRow,
+    instances_rows,
+)
 
 MIN_AGE, MAX_AGE = 16, 75
-# Random streams. The facts the proactive rules read (graduation, wage, injury, activity,
-# death; a unit's size and contributions) draw from streams of their own, so adding them left
-# every earlier value of a seed unchanged.
-_PEOPLE, _ENTERPRISES, _PERSON_FACTS, _UNIT_FACTS = 0, 1, 2, 3
+_PEOPLE, _ENTERPRISES, _HISTORY = 0, 1, 4  # random streams
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonDraft:
-    """An unsaved person and the unsaved records that belong to them."""
+    """One person's rows, before the person has a primary key."""
 
-    person: Person
-    insurance: InsuranceRecord | None = None
-    employments: list[EmploymentRecord] = field(default_factory=list)
-    unemployments: list[UnemploymentRecord] = field(default_factory=list)
-    certificates: list[ECertificate] = field(default_factory=list)
-    death: DeathRecord | None = None
+    person: PersonRow
+    insurance: InsuranceRow | None = None
+    employments: list[EmploymentRow] = field(default_factory=list)
+    unemployments: list[UnemploymentRow] = field(default_factory=list)
+    certificates: list[CertificateRow] = field(default_factory=list)
+    death: DeathRow | None = None
+    # The records behind the self-service queries (``history.py``), as model instances.
+    extra: list[models.Model] = field(default_factory=list)
+    # The rows of `PERSON_PRODUCERS`, table by table.
+    produced: list[tuple[type[models.Model], Sequence[tuple[Any, ...]]]] = field(
+        default_factory=list
+    )
 
-    def attach(self) -> None:
-        """Point the records at the person once it is saved (it has a primary key)."""
-        for records in (self.employments, self.unemployments, self.certificates):
-            for record in records:
-                record.person_id = self.person.pk
+    def tables(self) -> Iterator[tuple[type[models.Model], Sequence[tuple[Any, ...]]]]:
+        """Every record table with this person's rows (without `person_id`)."""
         if self.insurance is not None:
-            self.insurance.person_id = self.person.pk
+            yield InsuranceRecord, (self.insurance,)
+        yield EmploymentRecord, self.employments
+        yield UnemploymentRecord, self.unemployments
+        yield ECertificate, self.certificates
         if self.death is not None:
-            self.death.person_id = self.person.pk
+            yield DeathRecord, (self.death,)
+        yield from instances_rows(self.extra)
+        yield from self.produced
 
 
 @dataclass(frozen=True)
@@ -79,11 +98,15 @@ def enterprises_needed(people: int) -> int:
 
 
 class Synthesizer:
-    def __init__(self, *, seed: int, region_codes: Sequence[str], as_of: dt.date) -> None:
+    def __init__(
+        self, *, seed: int, region_codes: Sequence[str], as_of: dt.date, history: bool = False
+    ) -> None:
         if seed < 0:
             raise ValueError("种子应为非负整数")
         self.seed = seed
+        self.history = history  # month-by-month contributions too (many rows a person)
         self.as_of = as_of
+        self.loaded_at = timezone.now()  # a death record's 入库时间
         self.districts: tuple[District, ...] = districts_for(tuple(region_codes))
         # Born so that the age stays within 16–75 on every day of the as-of year.
         self.first_birth = dt.date(as_of.year - MAX_AGE, 1, 1)
@@ -121,7 +144,7 @@ class Synthesizer:
 
     # -- units -------------------------------------------------------------------------------
 
-    def enterprise(self, index: int) -> Enterprise:
+    def enterprise(self, index: int) -> EnterpriseRow:
         rng = self._rng(_ENTERPRISES, index)
         district, _ = divmod(self._units(index), ORG_BODIES)
         where = self.districts[district]
@@ -130,22 +153,32 @@ class Synthesizer:
             f"{rng.choice(vocab.INDUSTRIES)}{rng.choice(vocab.COMPANY_FORMS)}"
         )
         first, last = dt.date(1992, 1, 1), self.as_of - dt.timedelta(days=30)
-        unit = Enterprise(
+        representative = vocab.person_name(rng, male=rng.random() < 0.7)
+        address = where.address(rng).split("号", 1)[0] + "号"
+        phone = where.landline(rng) if rng.random() < 0.6 else vocab.mobile(rng)
+        established = first + dt.timedelta(days=rng.randrange((last - first).days))
+        size, staff, insured, layoffs, arrears, paid = unit_facts(
+            rng, established=established, as_of=self.as_of
+        )
+        return EnterpriseRow(
             credit_code=self.credit_code(index),
             name=name,
-            legal_representative=vocab.person_name(rng, male=rng.random() < 0.7),
-            address=where.address(rng).split("号", 1)[0] + "号",
-            phone=where.landline(rng) if rng.random() < 0.6 else vocab.mobile(rng),
+            legal_representative=representative,
+            address=address,
+            phone=phone,
             region_code=where.code,
-            established=first + dt.timedelta(days=rng.randrange((last - first).days)),
+            established=established,
+            size=size,
+            insured_since=insured,
+            employees=staff,
+            layoffs_last_year=layoffs,
+            arrears=arrears,
+            ui_paid_last_year=paid,
             generated=True,
         )
-        unit_facts(self._rng(_UNIT_FACTS, index), unit=unit, as_of=self.as_of)
-        return unit
 
     def _employer(self, index: int) -> Employer:
         unit = self.enterprise(index)
-        assert unit.established is not None
         return Employer(name=unit.name, credit_code=unit.credit_code, established=unit.established)
 
     # -- people ------------------------------------------------------------------------------
@@ -156,40 +189,58 @@ class Synthesizer:
         male = sequence % 2 == 1  # GB 11643: the 17th digit is odd for men
         age = years_between(birth, self.as_of)
         home = district if rng.random() < 0.8 else rng.choice(self.districts)
+        name = vocab.person_name(rng, male=male)
+        phone = vocab.mobile(rng) if rng.random() < 0.95 else ""
+        address = home.address(rng)
+        household = district.address(rng)
+        education = vocab.education(rng, age=age)
+        graduated_on = graduation(rng, education=education, birth=birth, as_of=self.as_of)
         draft = PersonDraft(
-            person=Person(
-                id_number=id_number(region=district.code, birth=birth, sequence=sequence),
-                name=vocab.person_name(rng, male=male),
-                gender="男" if male else "女",
-                birth_date=birth,
-                phone=vocab.mobile(rng) if rng.random() < 0.95 else "",
-                address=home.address(rng),
-                household_address=district.address(rng),
-                education=vocab.education(rng, age=age),
-                region_code=district.code,
-                generated=True,
+            person=PersonRow(
+                id_number(region=district.code, birth=birth, sequence=sequence),
+                name,
+                "男" if male else "女",
+                birth,
+                phone,
+                address,
+                household,
+                education,
+                district.code,
+                graduated_on,
+                True,
             )
         )
         card = rng.random() < 0.93
         if card:
             draft.certificates.append(self._card(rng, district, birth, local))
         if age >= 18 and rng.random() < 0.88:
-            career(self, rng, draft=draft, index=index, male=male, card=card)
-        facts = self._rng(_PERSON_FACTS, index)
-        person_facts(facts, draft=draft, age=age, as_of=self.as_of)
+            career(
+                self,
+                rng,
+                draft=draft,
+                index=index,
+                male=male,
+                card=card,
+                graduated_on=graduated_on,
+            )
         retired = draft.insurance is not None and draft.insurance.status == "已退休"
-        if retired and facts.random() < DEATH_SHARE:
-            draft.death = self._death(facts, index)
+        if retired and rng.random() < DEATH_SHARE:
+            draft.death = self._death(rng, index)
+        history_add(self._rng(_HISTORY, index), draft=draft, as_of=self.as_of, months=self.history)
+        for producer in PERSON_PRODUCERS:
+            draft.produced.append((producer.model, producer.rows(self, draft, rng)))
         return draft
 
-    def _death(self, rng: random.Random, index: int) -> DeathRecord:
+    def _death(self, rng: random.Random, index: int) -> DeathRow:
         """A recent death; the next of kin is the next generated person (when there is one)."""
         kin = (index + 1) % self.capacity
-        return DeathRecord(
+        return DeathRow(
             died_on=self.as_of - dt.timedelta(days=rng.randint(1, 60)),
             next_of_kin_id_number=self.id_number(kin),
             next_of_kin_name=self.person_name(kin),
             next_of_kin_relation=rng.choice(("配偶", "子女", "子女")),
+            dependants=0,
+            recorded_at=self.loaded_at,
         )
 
     def person_name(self, index: int) -> str:
@@ -202,10 +253,10 @@ class Synthesizer:
 
     def _card(
         self, rng: random.Random, district: District, birth: dt.date, local: int
-    ) -> ECertificate:
+    ) -> CertificateRow:
         earliest = max(add_years(birth, 16), dt.date(2010, 1, 1))
         span = max(1, (self.as_of - earliest).days)
-        return ECertificate(
+        return CertificateRow(
             kind="social_security_card",
             number=card_number(region=district.code, local=local),
             issued_on=min(self.as_of, earliest + dt.timedelta(days=rng.randrange(span))),

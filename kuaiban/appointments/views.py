@@ -1,0 +1,191 @@
+"""The person's pages: book a slot (phone-sized), their appointments, move, cancel."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kuaiban.accounts.models import User
+from kuaiban.appointments.forms import (
+    BOOKING_DAYS,
+    booking_days,
+    day_or_none,
+    number_qr,
+    posted_slot,
+)
+from kuaiban.appointments.models import AppointmentChannel, AppointmentStatus, Slot, WindowType
+from kuaiban.appointments.selectors import access_appointment, appointments_of
+from kuaiban.appointments.services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_move,
+)
+from kuaiban.catalogue.models import ServiceItem
+from kuaiban.core.audit import audit_record
+from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.core.models import AuditAction
+from kuaiban.servicepoints.models import ServicePoint
+from kuaiban.servicepoints.selectors import point_by_code
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _point(code: str) -> ServicePoint:
+    try:
+        return point_by_code(code)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _upcoming_slots(point: ServicePoint, now: dt.datetime) -> list[Slot]:
+    return list(
+        Slot.objects.filter(
+            point=point, starts_at__gt=now, starts_at__lt=now + dt.timedelta(days=BOOKING_DAYS)
+        ).order_by("starts_at")
+    )
+
+
+def _slot_choices(
+    point: ServicePoint, day: dt.date | None, item: ServiceItem | None, now: dt.datetime
+) -> tuple[list[dt.date], dt.date | None, list[Slot]]:
+    upcoming = _upcoming_slots(point, now)
+    if item is not None:
+        upcoming = [s for s in upcoming if WindowType.serves(s.window_type, item.category)]
+    days = booking_days(slots=upcoming)
+    chosen = day if day in days else (days[0] if days else None)
+    slots = [s for s in upcoming if chosen and timezone.localdate(s.starts_at) == chosen]
+    return days, chosen, slots
+
+
+@login_required
+def book(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    point = _point(code)
+    now = timezone.now()
+    items = list(ServiceItem.objects.current().filter(accepting_points=point).order_by("code"))
+    source = request.POST if request.method == "POST" else request.GET
+    item = next((i for i in items if i.code == source.get("item", "")), None)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        slot, errors = posted_slot(point, request.POST, item)
+        if not user.id_number:
+            errors["id_number"] = ["网上预约需要实名账号；也可以拨打网点电话预约"]
+        if not errors and item is not None and slot is not None:
+            try:
+                appointment = appointment_book(
+                    actor=user,
+                    slot=slot,
+                    item=item,
+                    id_number=user.id_number,
+                    name=user.display_name or user.username,
+                    phone=request.POST.get("phone", "")[:20],
+                    channel=AppointmentChannel.WEB,
+                )
+            except ApiError as error:
+                errors = error.fields or {"slot": [error.message]}
+            else:
+                return HttpResponseRedirect(reverse("appointments:detail", args=[appointment.pk]))
+    days, day, slots = _slot_choices(point, day_or_none(source.get("date")), item, now)
+    return render(
+        request,
+        "appointments/book.html",
+        {
+            "point": point,
+            "items": items,
+            "item": item,
+            "days": days,
+            "day": day,
+            "slots": slots,
+            "errors": errors,
+            "phone": request.POST.get("phone", user.phone)
+            if request.method == "POST"
+            else user.phone,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    rows = (
+        appointments_of(user)
+        .select_related("slot__point", "item")
+        .order_by("-slot__starts_at", "-pk")
+    )
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(request, "appointments/mine.html", {"page": page})
+
+
+def _access(request: HttpRequest, appointment_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return access_appointment(user=_user(request), appointment_id=appointment_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _access(request, appointment_id)
+    user = _user(request)
+    if appointment.applicant_id != user.pk and appointment.id_number != user.id_number:
+        audit_record(  # a clerk reading someone's appointment
+            actor=user,
+            action=AuditAction.APPOINTMENT_READ,
+            object_type="appointment",
+            object_id=str(appointment.pk),
+        )
+    return render(
+        request,
+        "appointments/detail.html",
+        {
+            "a": appointment,
+            "qr": number_qr(appointment.number),
+            "booked": appointment.status == AppointmentStatus.BOOKED,
+        },
+    )
+
+
+@login_required
+def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _access(request, appointment_id)
+    point = appointment.slot.point
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        slot, errors = posted_slot(point, request.POST, None, item_needed=False)
+        if slot is not None:
+            try:
+                appointment_move(actor=_user(request), appointment=appointment, slot=slot)
+            except ApiError as error:
+                errors = error.fields or {"slot": [error.message]}
+            else:
+                return HttpResponseRedirect(reverse("appointments:detail", args=[appointment.pk]))
+    source = request.POST if request.method == "POST" else request.GET
+    days, day, slots = _slot_choices(point, day_or_none(source.get("date")), appointment.item, now)
+    return render(
+        request,
+        "appointments/move.html",
+        {"a": appointment, "days": days, "day": day, "slots": slots, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _access(request, appointment_id)
+    with contextlib.suppress(ApiError):  # already cancelled or checked in: the page says so
+        appointment_cancel(actor=_user(request), appointment=appointment)
+    return HttpResponseRedirect(reverse("appointments:detail", args=[appointment.pk]))

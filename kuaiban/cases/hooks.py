@@ -1,0 +1,40 @@
+"""内控 (risk control) as the apps above `cases` decide it, registered by them at start-up.
+
+Which items are high-risk, who may decide which kind of item (岗位权限) and who may review a
+high-risk approval (the same agency or the province's 集中审核 unit) are the risk-control app's
+data (`kuaiban/riskcontrol`); the sub-case services only ask through this interface, so
+`cases` imports nothing above it. With nothing registered every officer may decide every item
+of their agency and no approval waits for a second officer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kuaiban.accounts.models import User
+    from kuaiban.cases.models import SubCase
+
+
+class DecisionControl(Protocol):
+    def needs_second_officer(self, *, subcase: SubCase) -> bool:
+        """True when an approval of ``subcase`` takes effect only once a second officer agrees."""
+
+    def may_decide(self, *, actor: User, subcase: SubCase) -> bool:
+        """The officer's post (岗位) covers the kind of item ``subcase`` is."""
+
+    def may_review(self, *, actor: User, subcase: SubCase) -> bool:
+        """The officer may be the second pair of eyes on ``subcase`` (same agency with a review
+        post, or the province's central review unit)."""
+
+
+_controls: list[DecisionControl] = []
+
+
+def decision_control_register(implementation: DecisionControl) -> None:
+    """Called once by the risk-control app's ``ready()``; registering again replaces it."""
+    _controls[:] = [implementation]
+
+
+def decision_control() -> DecisionControl | None:
+    return _controls[0] if _controls else None

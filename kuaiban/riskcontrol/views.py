@@ -1,0 +1,70 @@
+"""Pages: 待复核 (`/checks/review/`) and the risk dashboard (`/checks/dashboard/`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.cases.services import subcase_review
+from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.riskcontrol.models import ItemRisk
+from kuaiban.riskcontrol.selectors import access_review, reviews_visible_to, risk_figures
+
+
+def _user(request: HttpRequest, *roles: str) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.role not in roles:
+        raise Http404("页面不存在")
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviews(request: HttpRequest) -> HttpResponse:
+    """High-risk approvals waiting for a second, different officer (四眼原则, 集中审核)."""
+    officer = _user(request, Role.OFFICER)
+    if request.method == "POST":
+        raw = request.POST.get("subcase", "")
+        version = request.POST.get("version", "")
+        try:
+            subcase = access_review(
+                user=officer, subcase_id=int(raw) if raw.isdigit() and len(raw) < 10 else 0
+            )
+            subcase_review(
+                actor=officer,
+                subcase=subcase,
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+                version=int(version) if version.isdigit() and len(version) < 10 else None,
+            )
+            messages.success(request, "复核已完成。")
+        except NotFound:
+            raise Http404("子件不存在") from None
+        except ApiError as exc:
+            problems = [m for ms in (exc.fields or {}).values() for m in ms]
+            messages.error(request, "；".join([exc.message, *problems]))
+        return HttpResponseRedirect(reverse("riskcontrol:reviews"))
+    rows = reviews_visible_to(officer).order_by("review_requested_at", "pk")
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    risks = {
+        r.item_id: r.point_labels()
+        for r in ItemRisk.objects.filter(item_id__in=[s.item_id for s in page])
+    }
+    items = [(s, "、".join(risks.get(s.item_id, []))) for s in page]
+    return render(request, "riskcontrol/reviews.html", {"page": page, "items": items})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request, Role.SUPERVISOR, Role.OFFICER)
+    try:
+        figures = risk_figures(user=user)
+    except NotFound:
+        raise Http404("页面不存在") from None
+    return render(request, "riskcontrol/dashboard.html", {"figures": figures})

@@ -1,0 +1,50 @@
+"""Reads of the small services: open exams, the caller's registrations and mailings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kuaiban.accounts.models import Role, User
+from kuaiban.core.errors import NotFound
+from kuaiban.selfservice.models import CertificateMailing, ExamRegistration, ExamSession
+
+
+def exam_sessions_open() -> QuerySet[ExamSession]:
+    today = timezone.localdate()
+    return ExamSession.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by(
+        "exam_on", "pk"
+    )
+
+
+def registrations_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ExamRegistration]:
+    if not isinstance(user, User) or user.role != Role.PERSON:
+        return ExamRegistration.objects.none()
+    return ExamRegistration.objects.filter(applicant=user).select_related("session").order_by("-pk")
+
+
+def mailings_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CertificateMailing]:
+    if not isinstance(user, User) or user.role != Role.PERSON:
+        return CertificateMailing.objects.none()
+    return (
+        CertificateMailing.objects.filter(applicant=user)
+        .select_related("certificate")
+        .order_by("-pk")
+    )
+
+
+def access_mailing(
+    *, user: AbstractBaseUser | AnonymousUser, mailing_id: int
+) -> CertificateMailing:
+    """The applicant's own mailing, or any for an officer of a 人事考试机构; else 404."""
+    if isinstance(user, User) and user.role == Role.OFFICER and user.agency is not None:
+        if user.agency.kind == "personnel_exam":
+            found = CertificateMailing.objects.filter(pk=mailing_id).first()
+            if found is not None:
+                return found
+        raise NotFound("邮寄申请不存在")
+    found = mailings_of(user).filter(pk=mailing_id).first()
+    if found is None:
+        raise NotFound("邮寄申请不存在")
+    return found

@@ -1,0 +1,52 @@
+"""Whose records a page shows, and how: a logged-in person on the web, or the person who
+identified at a self-service kiosk. The same pages serve both; only the layout differs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from kuaiban.core.errors import NotFound
+from kuaiban.selfservice.kiosk_session import kiosk_person
+from kuaiban.shareddata.access import access_own_person
+from kuaiban.shareddata.models import Person
+
+
+@dataclass(frozen=True)
+class Subject:
+    person: Person
+    channel: str  # "web" or "kiosk"
+    actor: AbstractBaseUser | AnonymousUser | None  # None at a kiosk
+    layout: str  # the template the page extends
+    prefix: str  # URL namespace of the pages: "selfservice" or "kiosk"
+
+
+View = Callable[[HttpRequest, Subject], HttpResponse]
+
+
+def web_or_kiosk(view: View) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """The web page (log-in needed; another account's data is never reachable) and the kiosk page."""
+
+    @functools.wraps(view)
+    def web(request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
+        try:
+            person = access_own_person(user=request.user)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        return view(request, Subject(person, "web", request.user, "base.html", "selfservice"))
+
+    @functools.wraps(view)
+    def kiosk(request: HttpRequest) -> HttpResponse:
+        person = kiosk_person(request)
+        if person is None:
+            return HttpResponseRedirect(reverse("kiosk:start"))
+        return view(request, Subject(person, "kiosk", None, "selfservice/kiosk_base.html", "kiosk"))
+
+    return web, kiosk

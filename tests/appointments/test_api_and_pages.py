@@ -1,0 +1,202 @@
+"""The API (`/api/v1/service-points`, `/api/v1/appointments/slots`, `/api/v1/appointments`) and the
+pages over HTTP: the owner only (404 for others), 4xx for bad input, the document lists them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kuaiban.accounts.models import User
+from kuaiban.appointments.models import Appointment, AppointmentStatus, QueueTicket
+from kuaiban.servicepoints.models import ServicePoint
+from tests.appointments.conftest import TOMORROW, slot_at
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_service_points_nearest_first_with_distance(hall, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/service-points", {"item": "1.10.8", "address": "历下区泉城路"})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert items[0]["code"] == "jn-icbc-quancheng" and items[0]["decides_item"] is True
+    distances = [i["distance_m"] for i in items]
+    assert distances == sorted(distances) and all(i["walk_minutes"] >= 1 for i in items)
+    near = client.get("/api/v1/service-points", {"near": "37.8635,112.5590", "page_size": 1})
+    assert (
+        near.json()["items"][0]["code"] == "ty-icbc-yingze"
+        and near.json()["items"][0]["distance_m"] == 0
+    )
+    detail = client.get(f"/api/v1/service-points/{items[0]['id']}").json()
+    assert "1.10.8" in detail["accepts"] and "1.10.8" in detail["decides"]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"near": "91,117"}, "near"),
+        ({"near": "abc"}, "near"),
+        ({"item": "no-such"}, "item"),
+        ({"address": "火星某路"}, "address"),
+        ({"region": "999999"}, "region"),
+    ],
+)
+def test_bad_searches_are_422_by_field(hall, client, query, field) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/service-points", query)
+    assert response.status_code == 422
+    assert field in response.json()["error"]["fields"]
+
+
+def test_slots_book_move_cancel_over_the_api(hall, person) -> None:  # type: ignore[no-untyped-def]
+    user = person()
+    api = as_user(user)
+    slots = api.get("/api/v1/appointments/slots", {"point": hall.pk, "date": TOMORROW.isoformat()})
+    assert slots.status_code == 200 and len(slots.json()) == 4
+    card = slot_at(hall, 9, 0)
+    booked = api.post(
+        "/api/v1/appointments",
+        {"point": hall.pk, "item": "1.10.8", "slot": card.pk},
+        content_type="application/json",
+    )
+    assert booked.status_code == 201, booked.content
+    body = booked.json()
+    assert body["status"] == "booked" and "*" in body["id_number"] and body["channel"] == "api"
+    moved = api.post(
+        f"/api/v1/appointments/{body['id']}/move",
+        {"slot": slot_at(hall, 9, 30).pk},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["slot"]["id"] == slot_at(hall, 9, 30).pk
+    assert api.get("/api/v1/appointments").json()["items"][0]["id"] == body["id"]
+    cancelled = api.post(f"/api/v1/appointments/{body['id']}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = api.post(f"/api/v1/appointments/{body['id']}/cancel")
+    assert again.status_code == 409
+
+
+def test_the_api_refuses_bad_bookings_without_storing(hall, person) -> None:  # type: ignore[no-untyped-def]
+    api = as_user(person())
+    other_point = ServicePoint.objects.get(code="jn-city-hall")
+    for payload, status in [
+        ({"point": other_point.pk, "item": "1.10.8", "slot": slot_at(hall, 9, 0).pk}, 422),
+        ({"point": hall.pk, "item": "nope", "slot": slot_at(hall, 9, 0).pk}, 422),
+        ({"point": hall.pk, "item": "1.10.8", "slot": 999999}, 422),
+        ({"point": hall.pk, "item": "1.10.8"}, 422),
+    ]:
+        response = api.post("/api/v1/appointments", payload, content_type="application/json")
+        assert response.status_code == status, (payload, response.content)
+    assert not Appointment.objects.exists()
+    assert (
+        Client().post("/api/v1/appointments", {}, content_type="application/json").status_code
+        == 401
+    )
+
+
+def test_another_persons_appointment_is_404_everywhere(hall, person) -> None:  # type: ignore[no-untyped-def]
+    owner, stranger = person(), person()
+    response = as_user(owner).post(
+        "/api/v1/appointments",
+        {"point": hall.pk, "item": "1.10.8", "slot": slot_at(hall, 9, 0).pk},
+        content_type="application/json",
+    )
+    pk = response.json()["id"]
+    other = as_user(stranger)
+    assert other.get(f"/api/v1/appointments/{pk}").status_code == 404
+    assert other.post(f"/api/v1/appointments/{pk}/cancel").status_code == 404
+    assert (
+        other.post(
+            f"/api/v1/appointments/{pk}/move",
+            {"slot": slot_at(hall, 9, 30).pk},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert other.get(f"/me/appointments/{pk}/").status_code == 404
+    assert other.post(f"/me/appointments/{pk}/cancel/").status_code == 404
+    assert other.get("/api/v1/appointments").json()["items"] == []
+    assert Appointment.objects.get(pk=pk).status == AppointmentStatus.BOOKED
+
+
+def test_the_document_lists_the_new_operations(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/service-points",
+        "/api/v1/service-points/{point_id}",
+        "/api/v1/appointments/slots",
+        "/api/v1/appointments",
+        "/api/v1/appointments/{appointment_id}",
+        "/api/v1/appointments/{appointment_id}/move",
+        "/api/v1/appointments/{appointment_id}/cancel",
+    ):
+        assert path in paths, path
+    booking = paths["/api/v1/appointments"]["post"]["responses"]
+    assert {"201", "401", "403", "409", "422"} <= set(booking)
+    assert "404" in paths["/api/v1/appointments/{appointment_id}"]["get"]["responses"]
+
+
+def test_pages_book_on_the_web_and_the_hall_calls(hall, person) -> None:  # type: ignore[no-untyped-def]
+    user = person()
+    web = as_user(user)
+    page = web.get(f"/appointments/book/{hall.code}/", {"item": "1.10.8"})
+    assert page.status_code == 200 and "确认预约" in page.content.decode()
+    response = web.post(
+        f"/appointments/book/{hall.code}/",
+        {"item": "1.10.8", "slot": slot_at(hall, 9, 0).pk, "phone": "13812345678"},
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    detail = web.get(response["Location"]).content.decode()
+    assert appointment.number in detail and "<svg" in detail
+    # The clerk of the district checks the person in, calls, and the screen shows it.
+    clerk = as_user(User.objects.get(username="clerk-lixia"))
+    assert as_user(user).get(f"/hall/{hall.code}/counter/").status_code == 404  # not a clerk
+    ticket_page = clerk.post(
+        f"/hall/{hall.code}/check-in/", {"action": "walk_in", "window_type": "card"}
+    )
+    assert ticket_page.status_code == 200 and "A001" in ticket_page.content.decode()
+    clerk.post(
+        f"/hall/{hall.code}/counter/",
+        {"action": "next", "window_type": "card", "window": "2号窗口"},
+    )
+    screen = Client().get(f"/hall/{hall.code}/screen/").content.decode()
+    assert "A001" in screen and "2号窗口" in screen
+    assert QueueTicket.objects.get().window_label == "2号窗口"
+
+
+def test_phone_booking_by_a_clerk(hall) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_id_number
+
+    clerk = as_user(User.objects.get(username="clerk-lixia"))
+    response = clerk.post(
+        "/hall/phone-booking/",
+        {
+            "point": hall.code,
+            "item": "1.10.8",
+            "date": TOMORROW.isoformat(),
+            "slot": slot_at(hall, 9, 0).pk,
+            "name": "王大爷",
+            "id_number": make_id_number(birth="19480101", seq="211"),
+            "phone": "13912345678",
+        },
+    )
+    assert response.status_code == 200, response.content.decode()
+    appointment = Appointment.objects.get()
+    assert appointment.channel == "phone" and appointment.applicant is None
+    assert appointment.booked_by.username == "clerk-lixia"
+    assert appointment.number in response.content.decode()
+
+
+def test_the_points_page_and_the_guides_list_nearest_points(hall, client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(
+        "/service-points/", {"item": "1.10.8", "address": "历下区泉城路"}
+    ).content.decode()
+    assert "工商银行济南泉城路支行" in page and "<svg" in page and "步行约" in page
+    guide = client.get("/items/1.10.8/", {"address": "历下区泉城路"}).content.decode()
+    assert "就近可办的网点" in guide and "工商银行济南泉城路支行" in guide
+    bundle = client.get("/packs/shandong-2020/7/").content.decode()
+    assert "就近可办的网点" in bundle and "人社服务大厅" in bundle

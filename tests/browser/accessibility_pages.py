@@ -1,0 +1,94 @@
+"""The pages the accessibility check (axe-core) opens: every public and applicant page.
+
+Add a page here when you add one: a path, who opens it (None: nobody logged in) and a name for
+the report. ``{number}`` is an application of ``zhangjianguo`` (submitted by the check's
+fixture), ``{problem}`` a 办不成事 report he filed, ``{tail}`` the last 4 of his ID number. Pages reached only by a journey (the intake
+steps) are in ``JOURNEYS`` as a list of steps, each run in the page the previous step left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PERSON = "zhangjianguo"
+
+
+@dataclass(frozen=True)
+class AxePage:
+    name: str
+    path: str
+    who: str | None = None
+
+
+PAGES: list[AxePage] = [
+    # Public: anyone, no log-in.
+    AxePage("首页", "/"),
+    AxePage("政策包", "/packs/shandong-2020/"),
+    AxePage("政策包（补充）", "/packs/shandong-2023/"),
+    AxePage("一件事办事指南", "/packs/shandong-2020/7/"),
+    AxePage("一件事办事指南（山西）", "/packs/shanxi-2020/1/"),
+    AxePage("服务事项", "/items/"),
+    AxePage("服务事项查询", "/items/?q=失业保险金"),
+    AxePage("事项办事指南", "/items/1.6.1/"),
+    AxePage("进度查询", "/progress/"),
+    AxePage("进度查询结果", "/progress/?number={number}&id_tail={tail}"),
+    AxePage("公示", "/proactive/publicity/"),
+    AxePage("登录", "/accounts/login/"),
+    AxePage("找不到页面", "/no-such-page/"),
+    # The applicant's own pages.
+    AxePage("在线办理", "/apply/", PERSON),
+    AxePage("一件事：选择场景", "/apply/shandong-2020/7/", PERSON),
+    AxePage("我的办件", "/me/", PERSON),
+    AxePage("办件详情", "/me/applications/{number}/", PERSON),
+    AxePage("受理回执", "/me/applications/{number}/receipt/", PERSON),
+    AxePage("撤回确认", "/me/applications/{number}/withdraw", PERSON),
+    AxePage("为您找到的服务", "/me/offers/", PERSON),
+    AxePage("评价", "/ratings/", PERSON),
+    AxePage("反映办不成的事", "/problems/new/", PERSON),
+    AxePage("我反映的问题", "/problems/", PERSON),
+    AxePage("反映详情", "/problems/{problem}/", PERSON),
+]
+
+
+def _answer_no_and_continue(page: Any) -> None:
+    if "/questions/" in page.url:
+        for radio in page.locator("input[type=radio][value=no]").all():
+            radio.check()
+        page.get_by_role("button", name="继续").click()
+
+
+def _retirement_scenario(page: Any) -> None:
+    page.get_by_label("7-1 正常退休").check()
+    page.get_by_role("button", name="继续").click()
+
+
+def _questions(page: Any) -> None:
+    _answer_no_and_continue(page)
+
+
+def _items_continue(page: Any) -> None:
+    page.get_by_role("button", name="继续").click()
+
+
+def _form_errors(page: Any) -> None:
+    page.get_by_role("button", name="继续").click()  # empty required fields: the error summary
+    page.wait_for_selector(".error-summary")
+
+
+Step = tuple[str, Callable[[Any], None]]
+
+# (who, start path, steps): axe runs on the start page and after every step.
+JOURNEYS: list[tuple[str, str, list[Step]]] = [
+    (
+        PERSON,
+        "/apply/shandong-2020/7/",
+        [
+            ("情形问题或可选事项", _retirement_scenario),
+            ("可选事项", _questions),
+            ("一张表单", _items_continue),
+            ("一张表单（有错误）", _form_errors),
+        ],
+    ),
+]

@@ -1,0 +1,53 @@
+"""The control file: loaded by the demo set-up, every problem reported with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kuaiban.commitments.models import CheckMethod, CheckRule, ItemPolicy
+from kuaiban.riskcontrol.controlfile import ControlFileError, controls_load, controls_read
+from kuaiban.riskcontrol.models import ItemRisk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_shipped_file_is_loaded_with_sources(world) -> None:
+    rule = CheckRule.objects.get(material_code="termination_proof")
+    assert (rule.method, rule.online_path, rule.false_without_value) == (
+        CheckMethod.ONLINE,
+        "employment.end_date",
+        True,
+    )
+    assert ItemRisk.objects.get(item__code="1.2.3").points == ["bank_account"]
+    # 7-1's required items carry no risk point: the retirement journey needs one officer each.
+    assert not ItemRisk.objects.filter(item__code__in=["1.6.1", "L-retire-qualification"]).exists()
+    assert ItemRisk.objects.get(item__code="1.6.10").high_risk
+    assert all(r.source for r in CheckRule.objects.all())
+
+
+def test_a_bureau_set_rate_survives_a_reload(world) -> None:
+    ItemPolicy.objects.filter(item__code="1.6.10").update(sample_rate="0.2")
+    controls_load()
+    assert str(ItemPolicy.objects.get(item__code="1.6.10").sample_rate) == "0.200"
+
+
+def test_every_problem_is_reported_with_its_line_and_nothing_stored(world, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'version: "1"\n'
+        "checks:\n"
+        '  - {material: id_card, method: online, path: person.name, source: "001 正文 四（四）"}\n'
+        '  - {material: dependant_proof, method: by_post, source: "nowhere"}\n'
+        "items:\n"
+        '  - {item: "9.9.9", risk_points: [fun], sample_rate: 2, source: "004 正文 三（四）15"}\n',
+        encoding="utf-8",
+    )
+    before = CheckRule.objects.count()
+    with pytest.raises(ControlFileError) as error:
+        controls_read(bad)
+    lines = sorted({p.line for p in error.value.problems})
+    assert lines == [3, 4, 6]
+    assert len(error.value.problems) >= 6
+    assert CheckRule.objects.count() == before
