@@ -9,12 +9,14 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from kuaiban.accounts.api import router as auth_router
+from kuaiban.accounts.authorisation_api import router as authorisations_router
 from kuaiban.applications.api import router as applications_router
 from kuaiban.applications.progress_api import router as progress_router
 from kuaiban.applications.schemas import ApplicationIn
 from kuaiban.appointments.api import router as appointments_router
 from kuaiban.bundles.api import router as bundles_router
 from kuaiban.calendar.api import router as calendar_router
+from kuaiban.cards.api import router as cards_router
 from kuaiban.cases.api import router as cases_router
 from kuaiban.certificates.api import router as certificates_router
 from kuaiban.commitments.api import router as commitments_router
@@ -60,8 +62,10 @@ api.add_router("/", applications_router)
 api.add_router("/", progress_router)
 api.add_router("/", cases_router)
 api.add_router("/auth", auth_router)
+api.add_router("/", authorisations_router)
 api.add_router("/", ratings_router)
 api.add_router("/", proactive_router)
+api.add_router("/", cards_router)
 api.add_router("/", servicepoints_router)
 api.add_router("/", appointments_router)
 api.add_router("/", commitments_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kuaiban.ratings",
     "kuaiban.supervision",
     "kuaiban.proactive",
+    "kuaiban.cards",
     "kuaiban.servicepoints",
     "kuaiban.appointments",
     "kuaiban.selfservice",
@@ -274,6 +275,10 @@ KUAIBAN_REVIEW_WORKING_DAYS = env_int("KUAIBAN_REVIEW_WORKING_DAYS", 5)
 # 办不成事反映: the owner answers within this many working days, else supervisors are alerted.
 KUAIBAN_PROBLEM_REPORT_WORKING_DAYS = env_int("KUAIBAN_PROBLEM_REPORT_WORKING_DAYS", 5)
 KUAIBAN_VISIT_RATING_LINK_DAYS = env_int("KUAIBAN_VISIT_RATING_LINK_DAYS", 15)
+
+# The social security card (kuaiban/cards/): a temporary hold (临时挂失, online or by phone)
+# lifts itself after this many calendar days unless it was made a formal loss at a window.
+KUAIBAN_CARD_TEMPORARY_LOSS_DAYS = env_int("KUAIBAN_CARD_TEMPORARY_LOSS_DAYS", 5)
 
 # The Prometheus metrics at /metrics (kuaiban/monitoring/README.md) answer only a scraper that
 # sends "Authorization: Bearer <this token>"; unset, the endpoint answers 404.

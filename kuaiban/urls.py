@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kuaiban.monitoring.urls")),
     path("accounts/", include("kuaiban.accounts.urls")),
     path("", include("kuaiban.proactive.urls")),
+    path("", include("kuaiban.cards.urls")),
     path("", include("kuaiban.servicepoints.urls")),
     path("", include("kuaiban.appointments.urls")),
     path("me/services/", include("kuaiban.selfservice.urls")),

@@ -18,6 +18,7 @@ from tests.worlds import (  # noqa: E402, F401
     _django_db_helper,
     _world_in_place,
     _worlds_cleared_at_the_end,
+    calendar_world,
     cross_region_world,
     demo_world,
     intake_world,
@@ -46,11 +47,9 @@ def make_credit_code(body: str = "91370100MA3C0000") -> str:
 
 
 @pytest.fixture
-def seeded_calendar(db):
-    """The working-day calendar loaded from the maintained package (all the years it covers)."""
-    from kuaiban.calendar.services import calendar_seed_from_package
-
-    return calendar_seed_from_package()
+def seeded_calendar(calendar_world: None) -> None:  # noqa: F811
+    """The working-day calendar loaded from the maintained package (all the years it covers):
+    built once per session (tests/worlds.py), in place before the test's transaction."""
 
 
 @pytest.fixture

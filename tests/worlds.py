@@ -11,6 +11,11 @@ expects and committed:
   gets that world;
 - every other test gets the database as it was after the migrations, as pytest-django gives it.
 
+A package can add its own world on top of one of these (``world_on`` below: the supervision
+tests' generated year of history, for instance): it is built once from its base's rows, kept
+and put back the same way, so data that takes seconds to write is written once per session
+however many tests read it.
+
 Nothing is done when the database already holds those rows. A test runs in its own transaction,
 rolled back at its end, so the rows are still there for the next test; only a transactional test
 (live server, worker threads) ends with Django's flush, and the next test puts the rows back —
@@ -61,8 +66,20 @@ def _packs_build(*codes: str, demo_accounts: bool = False) -> Callable[[], None]
     return build
 
 
+def _calendar_build() -> None:
+    from kuaiban.calendar.services import calendar_seed_from_package
+
+    calendar_seed_from_package()
+
+
+# Every world holds the official calendar: a test asking for it and for another world gets
+# the other one.
+CALENDAR = "calendar_world"
+
 # The fixture name a test requests → how its world is built.
 BUILDERS: dict[str, Callable[[], None]] = {
+    # The official working-day calendar alone (every year the maintained package covers).
+    CALENDAR: _calendar_build,
     # The intake tests: the calendar, the two packs they use, the demo accounts.
     "intake_world": _packs_build("shandong-2020", "shanxi-2020", demo_accounts=True),
     # The public pages: the calendar and the Shandong pack.
@@ -80,6 +97,42 @@ BUILDERS: dict[str, Callable[[], None]] = {
     # The demo as `make demo` sets it up: every pack and the demo accounts.
     "demo_world": _packs_build(demo_accounts=True),
 }
+
+# A world built on another one (``world_on``) → the world it starts from.
+BASES: dict[str, str] = {}
+
+
+def world_on(base: str) -> Callable[[Callable[[], None]], Any]:
+    """Decorate a function that writes a world on top of ``base``'s rows; the function's name
+    becomes the fixture a test requests, and the world is built once per session.
+
+    The function runs in one transaction, after ``base`` is in place; a test that asks for the
+    new world and (through other fixtures) for its base gets the new world."""
+
+    def register(build: Callable[[], None]) -> Any:
+        name = build.__name__
+        if name in BUILDERS or base not in BUILDERS:
+            raise ValueError(f"world {name!r} on {base!r}: a new name on a known world")
+        BUILDERS[name] = build
+        BASES[name] = base
+
+        def in_place(db: None) -> None:
+            pass
+
+        in_place.__doc__ = build.__doc__
+        return pytest.fixture(name=name)(in_place)
+
+    return register
+
+
+def _within(name: str) -> set[str]:
+    """The worlds whose rows ``name``'s rows contain: its bases, and the calendar."""
+    found = set() if name == CALENDAR else {CALENDAR}
+    while name in BASES:
+        name = BASES[name]
+        found.add(name)
+    return found
+
 
 Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
@@ -146,7 +199,11 @@ class Worlds:
         if EMPTY not in self.rows:
             self.rows[EMPTY] = rows_take()  # the first database test: just migrated
         if name not in self.rows:
-            rows_restore(self.rows[EMPTY])
+            if name in BASES:
+                self.enter(BASES[name])
+            else:
+                rows_restore(self.rows[EMPTY])
+            self.current = None  # written to from here on
             with transaction.atomic():
                 BUILDERS[name]()
             self.rows[name] = rows_take()
@@ -179,7 +236,8 @@ def _worlds_cleared_at_the_end(django_db_setup: None, django_db_blocker: Any) ->
 def _world_in_place(
     request: pytest.FixtureRequest, _worlds_cleared_at_the_end: None, django_db_blocker: Any
 ) -> Iterator[None]:
-    wanted = [name for name in BUILDERS if name in request.fixturenames]
+    asked = [name for name in BUILDERS if name in request.fixturenames]
+    wanted = [name for name in asked if not any(name in _within(other) for other in asked)]
     if len(wanted) > 1:
         raise pytest.UsageError(f"a test can have one world, not {wanted}")
     with django_db_blocker.unblock():
@@ -195,6 +253,11 @@ def _django_db_helper(_world_in_place: None, _django_db_helper: None) -> None:
 
     The arguments are set up in their order: the world first, then the test's transaction.
     """
+
+
+@pytest.fixture
+def calendar_world(db: None) -> None:
+    """The official working-day calendar, in place before the test's transaction."""
 
 
 @pytest.fixture

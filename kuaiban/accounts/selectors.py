@@ -28,6 +28,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
     Role.PERSON: [
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
+        ("社保卡", "/me/card/"),
         ("在线办理", "/apply/"),
         ("我的预约", "/me/appointments/"),
         ("亲情代办", "/me/authorisations/"),
@@ -42,6 +43,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [
         ("一窗受理", "/window/"),
+        ("社保卡业务", "/cards/desk/"),
         ("亲情代办登记", "/me/authorisations/"),
         _HOME_VISITS,
         _PROBLEMS,

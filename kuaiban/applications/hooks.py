@@ -2,9 +2,9 @@
 
 Sub-cases (`kuaiban.cases`) and window visits (`kuaiban.ratings`) point at applications, so
 applications cannot import them. Submission and the applicant's pages still need them: this
-module declares what they need as two small interfaces, and `CasesConfig.ready()` /
+module declares what they need as small interfaces, and `CasesConfig.ready()` /
 `RatingsConfig.ready()` register the implementations (`cases/casework.py`,
-`ratings/window.py`). Dependencies then point one way only (`tests/core/test_app_graph.py`).
+`ratings/window.py`); `CardsConfig.ready()` registers a `SubmissionRule` (`cards/casework.py`). Dependencies then point one way only (`tests/core/test_app_graph.py`).
 """
 
 from __future__ import annotations
@@ -93,7 +93,16 @@ class CommitmentControl(Protocol):
         """Open a check for each 告知承诺 of a stored application, in its transaction."""
 
 
+class SubmissionRule(Protocol):
+    """A rule an app above `applications` holds about who may ask for what (e.g. a card
+    holder may not apply for a first card again)."""
+
+    def refusal(self, *, plan: Plan, form: dict[str, str]) -> dict[str, list[str]]:
+        """Errors by field key (as `application_submit` reports them), empty when allowed."""
+
+
 _casework: list[Casework] = []
+_submission_rules: list[SubmissionRule] = []
 _commitment_control: list[CommitmentControl] = []
 _window_visits: list[WindowVisits] = []
 _home_visits: list[HomeVisits] = []
@@ -116,6 +125,20 @@ def casework_register(implementation: Casework) -> None:
 def window_visits_register(implementation: WindowVisits) -> None:
     """Called once by `RatingsConfig.ready()`; registering again replaces the implementation."""
     _window_visits[:] = [implementation]
+
+
+def submission_rule_register(rule: SubmissionRule) -> None:
+    """Called once per app; registering a rule of the same type again replaces it."""
+    _submission_rules[:] = [r for r in _submission_rules if type(r) is not type(rule)] + [rule]
+
+
+def submission_refusals(*, plan: Plan, form: dict[str, str]) -> dict[str, list[str]]:
+    """What the registered rules refuse in this submission, by field key."""
+    errors: dict[str, list[str]] = {}
+    for rule in _submission_rules:
+        for key, messages in rule.refusal(plan=plan, form=form).items():
+            errors.setdefault(key, []).extend(messages)
+    return errors
 
 
 def commitment_control_register(implementation: CommitmentControl) -> None:

@@ -13,7 +13,13 @@ from django.utils import timezone
 from kuaiban.accounts.authorisations import Act, authorisation_for
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.crossregion import cross_region_require, handling_region_resolve
-from kuaiban.applications.hooks import casework, commitment_control, home_visits, window_visits
+from kuaiban.applications.hooks import (
+    casework,
+    commitment_control,
+    home_visits,
+    submission_refusals,
+    window_visits,
+)
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.inputs import SubmissionInput
 from kuaiban.applications.materials import MaterialDecision, materials_decide, materials_store
@@ -175,6 +181,7 @@ def _submit_new(
     form, form_errors = form_clean(fields=plan.fields, data=given)
     if not form_errors:
         form_errors = form_crosscheck(plan=plan, clean=form, on=timezone.localdate())
+        form_errors |= submission_refusals(plan=plan, form=form)
         # Only what the answers make necessary is listed, required and stored.
         plan = plan_for_answers(plan=plan, form=form, on=timezone.localdate())
     errors = form_errors | errors

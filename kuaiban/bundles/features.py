@@ -31,5 +31,17 @@ FEATURES: dict[str, Feature] = {
         "跨省通办、全省通办：在收件地窗口或网上提交，子件分送办理地经办机构办理，双方均可查看，"
         "受理回执写明办理地"
     ),
+    "nearby": Feature(
+        "就近办：按事项和地址查找最近的人社服务大厅、银行、邮政和街道（社区、村）服务网点，"
+        "列出距离、步行时间和延时、错时服务时间，并在地图上标出",
+        "servicepoints:list",
+    ),
+    "appointments": Feature(
+        "预约办理：网上或电话预约时段，短信提醒，到大厅凭预约号或二维码签到取号、叫号",
+        "servicepoints:list",
+    ),
+    "green_channel": Feature(
+        "绿色通道：达到人社部门设定年龄的老年人（按身份证号计算）和持证残疾人取号后优先叫号"
+    ),
     "publicity": Feature("免申即享公示及异议处理（公示期满无异议即发放）", "proactive:publicity"),
 }

@@ -5,6 +5,9 @@ high-risk approval (the same agency or the province's 集中审核 unit) are the
 data (`kuaiban/riskcontrol`); the sub-case services only ask through this interface, so
 `cases` imports nothing above it. With nothing registered every officer may decide every item
 of their agency and no approval waits for a second officer.
+
+The social security card (`kuaiban.cards`) changes state when an officer approves a 10-x item:
+`CardsConfig.ready()` registers a `DecisionListener` here too.
 """
 
 from __future__ import annotations
@@ -38,3 +41,21 @@ def decision_control_register(implementation: DecisionControl) -> None:
 
 def decision_control() -> DecisionControl | None:
     return _controls[0] if _controls else None
+
+
+class DecisionListener(Protocol):
+    def approved(self, *, actor: User | None, subcase: SubCase) -> None:
+        """Called in the approval's transaction, before later stages open. Raising an
+        `ApiError` (e.g. a 409 saying why the card cannot change) refuses the approval."""
+
+
+_listeners: list[DecisionListener] = []
+
+
+def decision_listener_register(listener: DecisionListener) -> None:
+    """Called once per app; registering a listener of the same type again replaces it."""
+    _listeners[:] = [x for x in _listeners if type(x) is not type(listener)] + [listener]
+
+
+def decision_listeners() -> list[DecisionListener]:
+    return list(_listeners)

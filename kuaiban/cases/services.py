@@ -25,7 +25,7 @@ from kuaiban.bundles.planning import Plan
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
-from kuaiban.cases.hooks import decision_control
+from kuaiban.cases.hooks import decision_control, decision_listeners
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.cases.outcome import WITHDRAWABLE, application_outcome
 from kuaiban.cases.review import auto_review, check_results_of
@@ -431,6 +431,9 @@ def _after(
     """What every action implies: next stage or stop, derived status, audit."""
     application = Application.objects.select_for_update().get(pk=subcase.application_id)
     if subcase.status == SubCaseStatus.APPROVED:
+        if action == AuditAction.SUBCASE_APPROVED:  # the approval itself, not a 更正 of it
+            for listener in decision_listeners():  # e.g. the card changes (may refuse: 409)
+                listener.approved(actor=actor, subcase=subcase)
         _stage_advance(application)
     elif subcase.status == SubCaseStatus.REJECTED and _is_serial(application):
         _stages_stop(application, after=subcase.stage, reason=subcase.decision_note)

@@ -83,6 +83,10 @@ class AuditAction(models.TextChoices):
     TICKET_APPEAL = "ticket.appeal", _("申诉")
     TICKET_REVIEW = "ticket.review", _("申诉复核")
     TICKET_STEP_OVERDUE = "ticket.step_overdue", _("整改环节超期")
+    # The social security card (一卡办) and 亮证.
+    CARD_READ = "card.read", _("查看社会保障卡")
+    CARD_CHANGE = "card.change", _("社会保障卡业务")
+    CREDENTIAL_VERIFY = "credential.verify", _("核验亮证二维码")
     # 上门办.
     HOME_VISIT_REQUEST = "home_visit.request", _("申请上门服务")
     HOME_VISIT_SCHEDULE = "home_visit.schedule", _("安排上门服务")

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kuaiban.cards.sweeper import HoldSweep, temporary_holds_sweep
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.commitments.online import checks_sweep
 from kuaiban.integrations.pool import DeliveryPool
@@ -54,6 +55,7 @@ class PassResult:
     # 免申即办 on the same cycle: offers made by event triggers, lapsed and granted offers.
     triggered: int = 0
     offers: SweepCounts | None = None
+    holds: HoldSweep | None = None  # temporary card holds lifted on this cycle
 
     @property
     def offers_acted(self) -> bool:
@@ -63,7 +65,8 @@ class PassResult:
     def did_work(self) -> bool:
         swept = self.sweep and (self.sweep.changed or self.sweep.lost)
         rolled = self.rollup and self.rollup.days
-        return bool(self.drain.claimed or swept or rolled or self.offers_acted)
+        holds = self.holds and (self.holds.lifted or self.holds.lost)
+        return bool(self.drain.claimed or swept or rolled or self.offers_acted or holds)
 
     def __str__(self) -> str:
         sweep = f"；巡检：{self.sweep}" if self.sweep else ""
@@ -71,7 +74,8 @@ class PassResult:
         offers = (
             f"；免申即办：事件新生成 {self.triggered}，{self.offers}" if self.offers_acted else ""
         )
-        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}{offers}"
+        holds = f"；{self.holds}" if self.holds and self.holds.lifted else ""
+        return f"第 {self.number} 轮：发件箱 {self.drain}{sweep}{rollup}{offers}{holds}"
 
 
 class WorkerLoop:
@@ -125,9 +129,10 @@ class WorkerLoop:
                 should_stop=self.stop.is_set,
                 pool=self._pool,
             )
-            swept, offers, triggered = None, None, 0
+            swept, offers, triggered, holds = None, None, 0, None
             if sweep or (sweep is None and time.monotonic() >= self._next_sweep):
                 swept = deadline_sweep()
+                holds = temporary_holds_sweep()
                 # Life events in shared data (a death record, a birthday reaching retirement
                 # age) make their offers on the cycle that first sees them.
                 triggered = sum(run.created for run in triggers_sweep())
@@ -155,6 +160,7 @@ class WorkerLoop:
             rollup=rolled,
             triggered=triggered,
             offers=offers,
+            holds=holds,
         )
 
     def _beat(self, *, force: bool) -> None:

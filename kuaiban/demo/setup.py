@@ -13,6 +13,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
 from kuaiban.calendar.services import DayEntry, calendar_year_enter
+from kuaiban.cards.demo import cards_demo
 from kuaiban.catalogue.models import (
     Agency,
     AgencyKind,
@@ -78,6 +79,7 @@ def demo_setup(*, accounts_file: Path) -> list[dict[str, Any]]:
     if ServiceItem.objects.exists():
         # 告知承诺 check rules and risk points (内控) once the catalogue is loaded.
         controls_load()
+    cards_demo()
     return accounts
 
 

@@ -19,6 +19,7 @@ SERVICE_LINKS: dict[str, tuple[str, str]] = {
     "L-pro-exam-registration": ("资格考试网上报名", "selfservice:exams"),
     "L-pro-cert-mailing": ("申请证书邮寄", "selfservice:mailings"),
     "L-skill-cert-query": ("职业技能证书查询", "selfservice:skills"),
+    "L-card-status-query": ("社会保障卡应用状态查询", "cards:mine"),
 }
 
 

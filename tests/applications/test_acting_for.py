@@ -167,3 +167,45 @@ def test_a_clerk_registers_it_at_the_window(world) -> None:  # type: ignore[no-u
     assert response.status_code == 302
     found = Authorisation.objects.get()
     assert found.grantor == world["zhangjianguo"] and found.created_by == world["clerk-lixia"]
+
+
+def test_the_api_grants_lists_and_revokes(world) -> None:  # type: ignore[no-untyped-def]
+    zhang = as_user(world["zhangjianguo"])
+    body = {
+        "agent_id_number": WANG,
+        "relation": "子女",
+        "acts": ["may_apply", "may_query", "may_receive"],
+        "valid_from": "2025-03-03",
+        "valid_until": "2026-03-02",
+    }
+    created = zhang.post("/api/v1/authorisations", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    given = created.json()
+    assert given["active"] and given["agent_id_number"] != WANG  # masked
+    wang = as_user(world["wangfang"])
+    assert [a["id"] for a in wang.get("/api/v1/authorisations").json()["items"]] == [given["id"]]
+    # Nobody else sees or revokes it.
+    other = as_user(world["unit-qilu"])
+    assert other.get("/api/v1/authorisations").json()["count"] == 0
+    assert other.post(f"/api/v1/authorisations/{given['id']}/revoke").status_code == 404
+    revoked = zhang.post(f"/api/v1/authorisations/{given['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["active"] is False
+    assert zhang.post(f"/api/v1/authorisations/{given['id']}/revoke").status_code == 409
+    # Bad input: 422, nothing stored.
+    for bad in (
+        {**body, "acts": []},
+        {**body, "agent_id_number": ZHANG},
+        {**body, "valid_until": "2024-01-01"},
+        {**body, "unknown": 1},
+    ):
+        assert (
+            zhang.post("/api/v1/authorisations", bad, content_type="application/json").status_code
+            == 422
+        )
+    assert Authorisation.objects.count() == 1
+    assert (
+        as_user(world["officer-jn-si"])
+        .post("/api/v1/authorisations", body, content_type="application/json")
+        .status_code
+        == 403
+    )

@@ -2,7 +2,7 @@
 
 Add a page here when you add one: a path, who opens it (None: nobody logged in) and a name for
 the report. ``{number}`` is an application of ``zhangjianguo`` (submitted by the check's
-fixture), ``{problem}`` a 办不成事 report he filed, ``{tail}`` the last 4 of his ID number. Pages reached only by a journey (the intake
+fixture), ``{problem}`` a 办不成事 report he filed, ``{tail}`` the last 4 of his ID number, ``{visit}`` a home visit he asked for. Pages reached only by a journey (the intake
 steps) are in ``JOURNEYS`` as a list of steps, each run in the page the previous step left.
 """
 
@@ -20,6 +20,7 @@ class AxePage:
     name: str
     path: str
     who: str | None = None
+    status: int = 200  # what the page answers; anything else fails the check
 
 
 PAGES: list[AxePage] = [
@@ -28,7 +29,7 @@ PAGES: list[AxePage] = [
     AxePage("政策包", "/packs/shandong-2020/"),
     AxePage("政策包（补充）", "/packs/shandong-2023/"),
     AxePage("一件事办事指南", "/packs/shandong-2020/7/"),
-    AxePage("一件事办事指南（山西）", "/packs/shanxi-2020/1/"),
+    AxePage("一件事办事指南（江苏）", "/packs/jiangsu-2021/9/"),
     AxePage("服务事项", "/items/"),
     AxePage("服务事项查询", "/items/?q=失业保险金"),
     AxePage("事项办事指南", "/items/1.6.1/"),
@@ -36,7 +37,11 @@ PAGES: list[AxePage] = [
     AxePage("进度查询结果", "/progress/?number={number}&id_tail={tail}"),
     AxePage("公示", "/proactive/publicity/"),
     AxePage("登录", "/accounts/login/"),
-    AxePage("找不到页面", "/no-such-page/"),
+    AxePage("找不到页面", "/no-such-page/", status=404),
+    AxePage("就近服务网点", "/service-points/"),
+    AxePage("服务网点覆盖情况", "/service-points/coverage/"),
+    AxePage("证明核验", "/verify/"),
+    AxePage("自助终端", "/kiosk/"),
     # The applicant's own pages.
     AxePage("在线办理", "/apply/", PERSON),
     AxePage("一件事：选择场景", "/apply/shandong-2020/7/", PERSON),
@@ -49,6 +54,24 @@ PAGES: list[AxePage] = [
     AxePage("反映办不成的事", "/problems/new/", PERSON),
     AxePage("我反映的问题", "/problems/", PERSON),
     AxePage("反映详情", "/problems/{problem}/", PERSON),
+    AxePage("亲情代办", "/me/authorisations/", PERSON),
+    AxePage("申请上门服务", "/home-visits/new/", PERSON),
+    AxePage("上门服务", "/home-visits/", PERSON),
+    AxePage("上门服务详情", "/home-visits/{visit}/", PERSON),
+    AxePage("我的预约", "/me/appointments/", PERSON),
+    AxePage("承诺核查", "/me/commitments/", PERSON),
+    AxePage("自助查询", "/me/services/", PERSON),
+    AxePage("社保查询", "/me/services/insurance/", PERSON),
+    AxePage("个人权益记录", "/me/services/rights-record/", PERSON),
+    AxePage("退休待遇查询", "/me/services/pension/", PERSON),
+    AxePage("职业年金查询", "/me/services/annuity/", PERSON),
+    AxePage("职业技能证书查询", "/me/services/skills/", PERSON),
+    AxePage("证明打印", "/me/services/certificates/", PERSON),
+    AxePage("考试报名", "/me/services/exams/", PERSON),
+    AxePage("证书邮寄", "/me/services/mailings/", PERSON),
+    AxePage("社会保障卡", "/me/card/", PERSON),
+    AxePage("社会保障卡密码", "/me/card/password/", PERSON),
+    AxePage("亮证", "/me/credentials/", PERSON),
 ]
 
 

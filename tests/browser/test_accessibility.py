@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from kuaiban.accounts.models import User
+from kuaiban.homevisits.services import VisitRequest, home_visit_request
 from kuaiban.problems.services import ReportInput, problem_report_file
 from tests.browser.accessibility_pages import JOURNEYS, PAGES, AxePage
 from tests.browser_helpers import log_in, shot
@@ -42,7 +43,7 @@ RUN = """async () => {
 
 
 @pytest.fixture
-def objects(intake_world: None, settings, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """An application and a 办不成事 report of zhangjianguo, for the pages about them."""
     from tests.applications.helpers import pdf, post_multipart, retirement_body
     from tests.ratings.helpers import as_user
@@ -56,9 +57,21 @@ def objects(intake_world: None, settings, tmp_path: Path) -> dict[str, str]:  # 
             actor=person,
             data=ReportInput(description="社保卡补换跑了两次没办成", contact="13905310001"),
         )
+        visit = home_visit_request(
+            actor=person,
+            data=VisitRequest(
+                person_name="张建国",
+                person_id_number=person.id_number,
+                phone="13905310001",
+                address="历下区文化东路 1 号",
+                region="370102",
+                need="卧床，办理退休",
+                reason="ill",
+            ),
+        )
     number = response.json()["number"]
     tail = person.id_number[-4:]
-    return {"number": number, "problem": report.number, "tail": tail}
+    return {"number": number, "problem": report.number, "tail": tail, "visit": str(visit.pk)}
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
@@ -97,14 +110,17 @@ def _check(page: Any, name: str, problems: list[str], label: str) -> None:
     shot(page, f"axe-{label}-{name}")
 
 
-def _open(page: Any, base: str, item: AxePage, objects: dict[str, str], who: list[str]) -> None:
+def _open(
+    page: Any, base: str, item: AxePage, objects: dict[str, str], who: list[str]
+) -> int | None:
     if item.who != (who[0] if who else None):
         page.context.clear_cookies()
         who.clear()
         if item.who:
             log_in(page, base, item.who)
             who.append(item.who)
-    page.goto(base + item.path.format(**objects))
+    response = page.goto(base + item.path.format(**objects))
+    return response.status if response else None
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
@@ -130,7 +146,9 @@ def test_no_serious_or_critical_violations(
     try:
         large_text()
         for item in PAGES:
-            _open(page, base, item, objects, who)
+            status = _open(page, base, item, objects, who)
+            if status != item.status:
+                problems.append(f"[{label}] {item.name} {item.path}: answered {status}")
             large_text()
             if large and not page.evaluate(
                 "document.documentElement.classList.contains('large-text')"
@@ -151,4 +169,7 @@ def test_no_serious_or_critical_violations(
                 _check(page, name, problems, label)
     finally:
         context.close()
-    assert not problems, f"{len(problems)} serious/critical violations:\n" + "\n".join(problems)
+    assert not problems, (
+        f"{len(problems)} problems (serious/critical violations, wrong answers, overflow):\n"
+        + "\n".join(problems)
+    )

@@ -189,8 +189,13 @@ def test_shandong_2023_provisions_quote_the_seed_and_say_what_serves_them():
     assert by_code["front-back-office"].features == ("window_intake", "routing", "progress")
     assert "15分钟" in by_code["service-circle"].text and "5公里" in by_code["service-circle"].text
     # Not served yet, and said so.
-    for code in ("cannot-do-window", "service-circle", "bank-direct", "reduced-premium-rates"):
+    for code in ("cannot-do-window", "bank-direct", "reduced-premium-rates"):
         assert by_code[code].features == ()
+    # Served by the service points and the hall's queue (kuaiban/servicepoints, appointments).
+    assert by_code["service-circle"].features == ("nearby",)
+    assert by_code["extended-hours"].features == ("nearby",)
+    assert by_code["green-channel"].features == ("green_channel",)
+    assert by_code["home-service"].features == ("appointments",)
     # Served by the proactive rules (packs/proactive/rules.yaml).
     assert by_code["silent-certification"].features == ("offers",)
     for code in ("job-retention-refund", "disability-lump-sum"):

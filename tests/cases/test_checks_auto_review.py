@@ -18,10 +18,13 @@ from kuaiban.applications.inputs import ApplicantInput, SubmissionInput
 from kuaiban.applications.models import Application, ApplicationStatus, Channel
 from kuaiban.applications.services import application_submit
 from kuaiban.bundles.models import SpeedUp
+from kuaiban.cards.models import CardAction, CardChannel, SocialSecurityCard
+from kuaiban.cards.services import card_transition
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.cases.review import AUTO_APPROVAL_NOTE, auto_review
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.models import AuditEvent
+from kuaiban.shareddata.models import ECertificate
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,15 @@ def card_system() -> None:
     ServiceItem.objects.filter(code__in=["1.10.1", "1.10.2", "1.10.6", "1.10.7"]).update(
         system_performs=True
     )
+
+
+@pytest.fixture
+def without_card() -> None:
+    """张建国 as if he had never had a card: 申领 (10-1) is refused to a card holder."""
+    SocialSecurityCard.objects.filter(id_number="370102196503121234").delete()
+    ECertificate.objects.filter(
+        person__id_number="370102196503121234", kind="social_security_card"
+    ).delete()
 
 
 def submit_card(user: User, scenario: str, **form: str) -> Application:
@@ -158,7 +170,7 @@ def test_an_item_that_pays_money_is_never_done_by_the_system(
 
 
 def test_serial_instant_items_are_done_stage_after_stage(
-    world: dict[str, User], card_system: None
+    world: dict[str, User], card_system: None, without_card: None
 ) -> None:
     # 10-1: apply for the card (stage 1), then activate it (stage 2). 1.10.1 is 即办 where the
     # bureau issues cards on the spot: “70%以上区县零星制发实现立等可取” is a coverage target,
@@ -168,10 +180,20 @@ def test_serial_instant_items_are_done_stage_after_stage(
     )
     application = submit_card(world["zhangjianguo"], "10-1")
     review_open(application)
-    subcases = list(application.subcases.order_by("stage"))
-    assert [(s.item.code, s.stage) for s in subcases] == [("1.10.1", 1), ("1.10.2", 2)]
-    for subcase in subcases:
-        assert_done_by_the_system(subcase)
+    first, second = application.subcases.order_by("stage")
+    assert [(s.item.code, s.stage) for s in (first, second)] == [("1.10.1", 1), ("1.10.2", 2)]
+    assert_done_by_the_system(first)
+    # 启用 needs the card in hand: stage 2 is open but waits until the card is collected.
+    second.refresh_from_db()
+    assert second.status == SubCaseStatus.OPEN
+    card = SocialSecurityCard.objects.get(id_number="370102196503121234")
+    for action in (CardAction.PRODUCE, CardAction.FINISH, CardAction.COLLECT):
+        card = card_transition(actor=None, card=card, action=action, channel=CardChannel.WINDOW)
+    second = application.subcases.select_related("item", "application").get(pk=second.pk)
+    assert auto_review(subcase=second) is True
+    assert_done_by_the_system(second)
+    card.refresh_from_db()
+    assert card.status == "normal"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DONE
 
@@ -318,7 +340,7 @@ def test_no_or_broken_checks_never_approve(
 
 
 def test_a_waiting_stage_gets_results_but_is_not_approved(
-    world: dict[str, User], card_system: None
+    world: dict[str, User], card_system: None, without_card: None
 ) -> None:
     ServiceItem.objects.filter(code="1.10.1").update(checks=[])  # keep stage 1 with the officer
     application = submit_card(world["zhangjianguo"], "10-1")

@@ -1,1 +1,1 @@
-from tests.bundles.conftest import loaded_pack  # noqa: F401
+from tests.bundles.conftest import fixture_pack_world, loaded_pack  # noqa: F401

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from tests.supervision.ledger import NOW, Ledger, ledger_build
+from tests.worlds import world_on
 
 
 @pytest.fixture(autouse=True)
@@ -21,23 +22,28 @@ def frozen_now():  # type: ignore[no-untyped-def]
         yield NOW
 
 
-@pytest.fixture
-def world(intake_world: None) -> dict[str, User]:
+@world_on("intake_world")
+def supervision_world() -> None:
     """The intake world (tests/worlds.py), and two supervisors of a province and of a city."""
-    users = {u.username: u for u in User.objects.all()}
-    users["supervisor-sx"] = User.objects.create_user(
+    officers = {u.username: u for u in User.objects.filter(username__startswith="officer-")}
+    User.objects.create_user(
         username="supervisor-sx",
         password="kuaiban-demo",
         role=Role.SUPERVISOR,
-        region=users["officer-ty-si"].agency.region.parent,  # 山西省
+        region=officers["officer-ty-si"].agency.region.parent,  # 山西省
     )
-    users["supervisor-jn"] = User.objects.create_user(
+    User.objects.create_user(
         username="supervisor-jn",
         password="kuaiban-demo",
         role=Role.SUPERVISOR,
-        region=users["officer-jn-si"].agency.region,  # 济南市
+        region=officers["officer-jn-si"].agency.region,  # 济南市
     )
-    return users
+
+
+@pytest.fixture
+def world(supervision_world: None) -> dict[str, User]:
+    """The supervision world's accounts by username (built once per session)."""
+    return {u.username: u for u in User.objects.all()}
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.supervision import services
+from kuaiban.supervision.models import SubCaseDaily
 from kuaiban.supervision.services import history_clear, history_generate
 from kuaiban.supervision.synthetic.history import NUMBER_MARK
 from tests.supervision.ledger import NOW
@@ -132,8 +133,10 @@ def test_command(world) -> None:
     assert "子件 150 件" in out.getvalue() and "150/150" in err.getvalue()
     with pytest.raises(CommandError, match="--clear"):
         call_command("supervision_generate", *args, stdout=out, stderr=err)
-    call_command("supervision_generate", "--clear", *args, stdout=out, stderr=err)
+    assert SubCaseDaily.objects.filter(day__lt=NOW.date()).exists()  # rolled up by default
+    call_command("supervision_generate", "--clear", "--no-rollups", *args, stdout=out, stderr=err)
     assert SubCase.objects.count() == 150
+    assert not SubCaseDaily.objects.exists()  # cleared with the history, and not rebuilt
     call_command("supervision_generate", "--clear", stdout=out, stderr=err)
     assert not SubCase.objects.exists()
     with pytest.raises(CommandError, match="--subcases"):

@@ -1,0 +1,171 @@
+"""The 10-x sub-cases drive the card: the card service officer's approval changes the card,
+a change the rules refuse refuses the approval (409, nothing changes), and 申领 is refused to a
+card holder at submission."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kuaiban.accounts.models import User
+from kuaiban.applications.models import Application
+from kuaiban.cards.models import CardAction, CardChannel, CardStatus, SocialSecurityCard
+from kuaiban.cards.services import card_report_loss, card_transition
+from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.cases.services import Outcome, subcase_decide
+from kuaiban.core.errors import Conflict
+from tests.cases.test_checks_auto_review import PASSWORD_RESET, submit_card
+
+pytestmark = pytest.mark.django_db
+
+ZHANG = "370102196503121234"
+
+
+def _approve(world: dict[str, User], application: Application) -> SubCase:
+    [subcase] = application.subcases.filter(status=SubCaseStatus.OPEN)
+    return subcase_decide(actor=world["officer-jn-card"], subcase=subcase, outcome=Outcome.APPROVED)
+
+
+def _card(number: str = "370100D156000005") -> SocialSecurityCard:
+    return SocialSecurityCard.objects.get(number=number)
+
+
+def test_loss_at_the_card_service_is_a_formal_loss_and_unloss_lifts_it(world) -> None:  # type: ignore[no-untyped-def]
+    _approve(world, submit_card(world["zhangjianguo"], "10-3", loss_report_type="挂失"))
+    card = _card()
+    assert card.status == CardStatus.FORMAL_LOSS
+    event = card.events.get(action=CardAction.LOSS_FORMAL)
+    assert event.actor == world["officer-jn-card"] and event.channel == CardChannel.SUBCASE
+    assert event.application_number.startswith("370102-")
+    _approve(world, submit_card(world["zhangjianguo"], "10-3", loss_report_type="解挂"))
+    assert _card().status == CardStatus.NORMAL
+
+
+def test_reissue_needs_a_formal_loss_else_the_approval_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    card_report_loss(actor=None, card=_card(), temporary=True, channel=CardChannel.ONLINE)
+    application = submit_card(world["zhangjianguo"], "10-4", card_service_reason="遗失")
+    [subcase] = application.subcases.all()
+    with pytest.raises(Conflict, match="补领须先将原卡正式挂失或注销"):
+        subcase_decide(actor=world["officer-jn-card"], subcase=subcase, outcome=Outcome.APPROVED)
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN  # nothing was decided
+    assert _card().status == CardStatus.TEMPORARY_LOSS
+
+    card_report_loss(actor=None, card=_card(), temporary=False, channel=CardChannel.WINDOW)
+    _approve(world, application)
+    old = _card()
+    new = SocialSecurityCard.objects.get(replaces=old)
+    assert old.status == CardStatus.REPLACED
+    assert new.status == CardStatus.APPLIED and new.number != old.number
+    assert new.application_number == application.number
+
+
+def test_a_damaged_card_is_exchanged(world) -> None:  # type: ignore[no-untyped-def]
+    _approve(world, submit_card(world["zhangjianguo"], "10-4", card_service_reason="损坏"))
+    assert _card().status == CardStatus.REPLACED
+    assert SocialSecurityCard.objects.get(replaces=_card()).status == CardStatus.APPLIED
+
+
+def test_cancel_and_the_password_are_recorded(world) -> None:  # type: ignore[no-untyped-def]
+    _approve(world, submit_card(world["zhangjianguo"], "10-2", **PASSWORD_RESET))
+    event = _card().events.get(action=CardAction.PASSWORD_RESET)
+    assert event.note == "到社会保障卡服务网点窗口办理"
+    assert _card().pin_hash == ""  # keyed on the window's PIN pad, never known to the platform
+    _approve(world, submit_card(world["zhangjianguo"], "10-5", cancel_reason="出国（境）定居"))
+    card = _card()
+    assert card.status == CardStatus.CANCELLED
+    assert card.events.get(action=CardAction.CANCEL).note == "出国（境）定居"
+
+
+def test_a_card_only_the_registry_knows_is_taken_in_by_the_decision(world) -> None:  # type: ignore[no-untyped-def]
+    SocialSecurityCard.objects.filter(id_number=ZHANG).delete()
+    _approve(world, submit_card(world["zhangjianguo"], "10-3", loss_report_type="挂失"))
+    card = _card()
+    assert card.status == CardStatus.FORMAL_LOSS
+    assert list(card.events.order_by("pk").values_list("action", flat=True)) == [
+        "adopt",
+        "loss_formal",
+    ]
+
+
+def test_enabling_needs_the_card_in_hand(world) -> None:  # type: ignore[no-untyped-def]
+    SocialSecurityCard.objects.filter(id_number=ZHANG).delete()
+    from kuaiban.shareddata.models import ECertificate
+
+    ECertificate.objects.filter(person__id_number=ZHANG, kind="social_security_card").delete()
+    application = submit_card(world["zhangjianguo"], "10-1")
+    first = application.subcases.get(stage=1)
+    subcase_decide(actor=world["officer-jn-card"], subcase=first, outcome=Outcome.APPROVED)
+    card = SocialSecurityCard.objects.get(id_number=ZHANG)
+    assert card.status == CardStatus.APPLIED and card.application_number == application.number
+    second = application.subcases.get(stage=2)
+    assert second.status == SubCaseStatus.OPEN
+    with pytest.raises(Conflict, match="启用社会保障功能须先领取社会保障卡"):
+        subcase_decide(actor=world["officer-jn-card"], subcase=second, outcome=Outcome.APPROVED)
+    for action in (CardAction.PRODUCE, CardAction.FINISH, CardAction.COLLECT):
+        card = card_transition(actor=None, card=card, action=action, channel=CardChannel.WINDOW)
+    second.refresh_from_db()
+    subcase_decide(actor=world["officer-jn-card"], subcase=second, outcome=Outcome.APPROVED)
+    card.refresh_from_db()
+    assert card.status == CardStatus.NORMAL
+
+
+def test_a_card_holder_cannot_submit_a_first_card_application(world) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    body = {
+        "pack": "shandong-2020",
+        "bundle": "10",
+        "scenario": "10-1",
+        "items": [],
+        "form": {},
+        "materials": {},
+        "channel": "web",
+    }
+    before = Application.objects.count()
+    response = client.post("/api/v1/applications", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    message = response.json()["error"]["fields"]["scenario"][0]
+    assert message.startswith("您已持有社会保障卡（卡号 ************0005，正常），不能再次申领")
+    assert "挂失社保卡" in message and "补换社保卡" in message
+    assert Application.objects.count() == before
+
+
+def test_after_cancellation_a_first_card_may_be_applied_for_again(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.shareddata.models import ECertificate
+
+    card_transition(actor=None, card=_card(), action=CardAction.CANCEL, channel=CardChannel.WINDOW)
+    # Our record says cancelled; the registry's copy still lists the card but ours wins.
+    assert ECertificate.objects.filter(number="370100D156000005").exists()
+    application = submit_card(world["zhangjianguo"], "10-1")
+    assert application.subcases.count() == 2
+
+
+def test_the_card_cancelled_is_the_one_of_the_person_the_form_names(world) -> None:  # type: ignore[no-untyped-def]
+    # 去世 (9-1): a relative applies; the form's 姓名 and 公民身份号码 are the deceased's, and
+    # its 社会保障卡注销 is the same catalogue item 1.10.9 as 10-5's.
+    from kuaiban.bundles.models import BundleItem
+
+    assert BundleItem.objects.filter(
+        scenario__code="9-1", scenario__bundle__pack__code="shandong-2020", item__code="1.10.9"
+    ).exists()
+    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
+    deceased = "370102197803154526"  # 刘秀英 in the demo
+    Application.objects.filter(pk=application.pk).update(
+        form={**application.form, "id_number": deceased, "person_name": "刘秀英"}
+    )
+    application.refresh_from_db()
+    _approve(world, application)
+    assert SocialSecurityCard.objects.get(id_number=deceased).status == CardStatus.CANCELLED
+    assert _card().status == CardStatus.NORMAL  # the applicant's own card is untouched
+
+
+def test_cancelling_the_card_of_someone_without_one_lets_the_approval_stand(world) -> None:  # type: ignore[no-untyped-def]
+    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
+    Application.objects.filter(pk=application.pk).update(
+        form={**application.form, "id_number": "370102193001011234"}
+    )
+    application.refresh_from_db()
+    subcase = _approve(world, application)
+    assert subcase.status == SubCaseStatus.APPROVED
+    assert not SocialSecurityCard.objects.filter(id_number="370102193001011234").exists()
