@@ -61,6 +61,7 @@ STEP_DAYS = {
     StepKind.REPORT: 5,
 }
 _HOUR = dt.timedelta(hours=1)
+_HABITS = (0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8)  # how late an agency tends to be, as a factor
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Drawer:
     ) -> None:
         self.world, self.days, self.as_of = world, days, as_of
         self.rng = random.Random(seed)
+        self.seed = seed
         self.base_seed = seed if base_seed is None else base_seed
         self.cum_weights = list(itertools.accumulate(s.weight for s in world.scenarios))
         self.lateness: dict[int, float] = {}
@@ -321,9 +323,15 @@ class Drawer:
 
     def _late_chance(self, agency_id: int, opened: dt.datetime) -> float:
         if agency_id not in self.lateness:
-            # The agency's own habit, the same whichever chunk of the history draws it.
-            habit = random.Random(f"{self.base_seed}:agency:{agency_id}")
-            self.lateness[agency_id] = habit.choice((0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8))
+            # The agency's habit. Chunk 0 draws it from its own stream, as every history did
+            # before chunks (so a small history is the same as then); the other chunks from
+            # the base seed, the same in each of them whichever process draws it.
+            habits = (
+                self.rng
+                if self.base_seed == self.seed
+                else random.Random(f"{self.base_seed}:agency:{agency_id}")
+            )
+            self.lateness[agency_id] = habits.choice(_HABITS)
         older = (self.as_of - opened).days > HISTORY_DAYS // 2
         return 0.06 * self.lateness[agency_id] * (1.4 if older else 0.8)
 
