@@ -38,7 +38,7 @@ from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
 from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.selectors import calendar_cached
-from kuaiban.catalogue.models import Agency, Region
+from kuaiban.catalogue.models import Agency, Region, commitment_texts_current
 from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record, audit_store
 from kuaiban.core.bulk import rows_insert
@@ -367,7 +367,7 @@ def _store(
     try:
         with transaction.atomic():
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
-            commitments = _commitments_create(application, applicant, decisions, plan, data)
+            commitments = _commitments_create(actor, application, applicant, decisions, plan, data)
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
             subcases = casework().create(application=application, plan=plan, agencies=agencies)
             application.number = application_number_next(
@@ -508,23 +508,30 @@ def _application_create(
 
 
 def _commitments_create(
+    actor: User,
     application: Application,
     applicant: Applicant,
     decisions: list[MaterialDecision],
     plan: Plan,
     data: SubmissionInput,
 ) -> list[ApplicationCommitment]:
-    rows = [
-        ApplicationCommitment(
-            application=application,
-            kind=CommitmentKind.NOTIFICATION,
-            material_code=d.material.code,
-            text=f"{d.material.name}：{NOTIFICATION_COMMITMENT_TEXT}",
-            signer=applicant.name,
+    """The signatures: who, when, and the published 告知承诺书 text and version they signed."""
+    committed = [d.material for d in decisions if d.provision == "commitment"]
+    texts = commitment_texts_current([m.code for m in committed]) if committed else {}
+    rows = []
+    for material in committed:
+        published = texts.get(material.code)
+        rows.append(
+            ApplicationCommitment(
+                application=application,
+                kind=CommitmentKind.NOTIFICATION,
+                material_code=material.code,
+                text=f"{material.name}：{published.full_text if published else NOTIFICATION_COMMITMENT_TEXT}",
+                text_version=published.version if published else "",
+                signer=applicant.name,
+                signed_by=actor,
+            )
         )
-        for d in decisions
-        if d.provision == "commitment"
-    ]
     if plan.credit_commitment_required and data.credit_commitment:
         rows.append(
             ApplicationCommitment(
@@ -532,6 +539,7 @@ def _commitments_create(
                 kind=CommitmentKind.CREDIT,
                 text=CREDIT_COMMITMENT_TEXT,
                 signer=applicant.name,
+                signed_by=actor,
             )
         )
     return rows_insert(rows)

@@ -17,8 +17,7 @@ from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import Role, User
 from kuaiban.cards.models import CardChannel, SocialSecurityCard
 from kuaiban.cards.presenting import CardView, card_view, read_audit, verify_audit
-from kuaiban.cards.selectors import access_card
-from kuaiban.cards.services import card_report_loss, card_unloss
+from kuaiban.cards.services import card_for_holder, card_report_loss, card_unloss
 from kuaiban.cards.showing import (
     CredentialRefused,
     credentials_for,
@@ -109,7 +108,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _mine(request: HttpRequest) -> SocialSecurityCard:
-    return access_card(user=_user(request))
+    return card_for_holder(_user(request))
 
 
 @router.get(
@@ -119,7 +118,7 @@ def _mine(request: HttpRequest) -> SocialSecurityCard:
 )
 def card_me(request: HttpRequest) -> CardOut:
     user = _user(request)
-    card = access_card(user=user)
+    card = card_for_holder(user)
     read_audit(user, card, channel="api")
     return card_out(card_view(card))
 
