@@ -32,6 +32,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("在线办理", "/apply/"),
         ("我的预约", "/me/appointments/"),
         ("亲情代办", "/me/authorisations/"),
+        ("社保自助服务", "/me/services/"),
         ("承诺核查", "/me/commitments/"),
         _HOME_VISITS,
     ],
@@ -39,6 +40,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("我的办件", "/me/"),
         ("为您找到的服务", "/me/offers/"),
         ("在线办理", "/apply/"),
+        ("职工参保", "/me/services/employees/"),
         ("承诺核查", "/me/commitments/"),
     ],
     Role.CLERK: [

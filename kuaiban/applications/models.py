@@ -256,7 +256,22 @@ class ApplicationCommitment(models.Model):
     kind = models.CharField(_("承诺类型"), max_length=12, choices=CommitmentKind.choices)
     material_code = models.CharField(_("替代的材料"), max_length=60, blank=True)
     text = models.TextField(_("承诺内容"))
+    text_version = models.CharField(
+        _("承诺书文本版本"),
+        max_length=20,
+        blank=True,
+        help_text=_("签署时公布的告知承诺书文本版本；信用承诺为空。"),
+    )
     signer = models.CharField(_("承诺人"), max_length=120)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签署账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("申请人本人，或窗口代为受理时的综合柜员（当面签署）。"),
+    )
     signed_at = models.DateTimeField(_("承诺时间"), auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kuaiban.applications.crossregion import CrossRegion, scope_needed
-from kuaiban.applications.models import Application, Provision
+from kuaiban.applications.models import Application, ApplicationCommitment, Provision
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.core.masking import mask_id_number, mask_phone
 from kuaiban.documents.model import (
@@ -91,7 +91,7 @@ def application_receipt(application: Application) -> Receipt:
         shared=[
             m.name for m in materials if m.provision in (Provision.SHARED, Provision.ONLINE_FORM)
         ],
-        committed=[c.text for c in application.commitments.all()],
+        committed=[_signed(c) for c in application.commitments.all()],
         owed=[
             (m.name, m.due_date.strftime("%Y年%m月%d日") if m.due_date else "")
             for m in materials
@@ -169,3 +169,10 @@ def receipt_document(receipt: Receipt, *, rating_link: PrintedRatingLink | None 
         blocks=blocks,
         footer="请妥善保存本回执；凭办件编号和证件号码后4位可在“办件进度查询”随时查询。咨询电话 12333",
     )
+
+
+def _signed(commitment: ApplicationCommitment) -> str:
+    """The text as signed, with the version of the published 告知承诺书 and when."""
+    when = timezone.localtime(commitment.signed_at)
+    version = f"告知承诺书 {commitment.text_version} 版，" if commitment.text_version else ""
+    return f"{commitment.text}（{version}{commitment.signer} 于 {when:%Y-%m-%d %H:%M} 签署）"

@@ -17,8 +17,7 @@ from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import Role, User
 from kuaiban.cards.models import CardChannel, SocialSecurityCard
 from kuaiban.cards.presenting import CardView, card_view, read_audit, verify_audit
-from kuaiban.cards.selectors import access_card
-from kuaiban.cards.services import card_report_loss, card_unloss
+from kuaiban.cards.services import card_for_holder, card_report_loss, card_unloss
 from kuaiban.cards.showing import (
     CredentialRefused,
     credentials_for,
@@ -33,13 +32,13 @@ from kuaiban.core.text import Line
 router = Router(tags=["社会保障卡"], auth=api_auth)
 
 
-class PointOut(Schema):
+class CardPointOut(Schema):
     name: str
     address: str
     instant_print: bool = Field(description="立等可取：网点可当场制卡")
 
 
-class EventOut(Schema):
+class CardEventOut(Schema):
     at: str
     action: str = Field(description="业务名称，如 临时挂失、解挂、领卡")
     status: str = Field(description="办理后的卡状态（中文）")
@@ -59,12 +58,12 @@ class CardOut(Schema):
         description="电子社保卡：valid / not_issued / pending / suspended / invalid"
     )
     ecard_label: str
-    point: PointOut | None = Field(description="领卡网点")
+    point: CardPointOut | None = Field(description="领卡网点")
     due_at: str | None = Field(description="制卡期限（立等可取为当天）")
     hold_until: str | None = Field(description="临时挂失自动解除时间")
     replaced_by: str | None = Field(description="原卡补换后新卡的卡号")
     can: list[str] = Field(description="本人现在可办理的业务：loss_temporary、unloss 等")
-    history: list[EventOut] = Field(description="业务记录，最近的在前（最多 20 条）")
+    history: list[CardEventOut] = Field(description="业务记录，最近的在前（最多 20 条）")
 
 
 def _local(moment: dt.datetime) -> str:
@@ -80,7 +79,7 @@ def card_out(view: CardView) -> CardOut:
         status_label=str(card.get_status_display()),
         ecard_state=view.ecard_state,
         ecard_label=view.ecard_label,
-        point=PointOut(
+        point=CardPointOut(
             name=card.point.name, address=card.point.address, instant_print=card.point.instant_print
         )
         if card.point
@@ -90,7 +89,7 @@ def card_out(view: CardView) -> CardOut:
         replaced_by=view.replaced_by,
         can=[str(a) for a in view.self_service],
         history=[
-            EventOut(
+            CardEventOut(
                 at=_local(e.at),
                 action=str(e.get_action_display()),
                 status=str(e.get_to_status_display()),
@@ -109,7 +108,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _mine(request: HttpRequest) -> SocialSecurityCard:
-    return access_card(user=_user(request))
+    return card_for_holder(_user(request))
 
 
 @router.get(
@@ -119,12 +118,12 @@ def _mine(request: HttpRequest) -> SocialSecurityCard:
 )
 def card_me(request: HttpRequest) -> CardOut:
     user = _user(request)
-    card = access_card(user=user)
+    card = card_for_holder(user)
     read_audit(user, card, channel="api")
     return card_out(card_view(card))
 
 
-class LossIn(BaseModel):
+class CardLossIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     temporary: bool = Field(
         description="true 临时挂失（网上即时生效，到期未正式挂失的自动解除）；"
@@ -137,7 +136,7 @@ class LossIn(BaseModel):
     response={200: CardOut, 404: ErrorOut, 409: ErrorOut},
     summary="挂失本人的社会保障卡（网上为临时挂失）",
 )
-def card_me_loss(request: HttpRequest, payload: LossIn) -> CardOut:
+def card_me_loss(request: HttpRequest, payload: CardLossIn) -> CardOut:
     user = _user(request)
     card = card_report_loss(
         actor=user, card=_mine(request), temporary=payload.temporary, channel=CardChannel.ONLINE
@@ -156,7 +155,7 @@ def card_me_unloss(request: HttpRequest) -> CardOut:
     return card_out(card_view(card))
 
 
-class CredentialOut(Schema):
+class CardCredentialOut(Schema):
     kind: str = Field(
         description="card 电子社会保障卡 / employment_card 就业创业证 / graduation 技工院校毕业证书"
     )
@@ -170,14 +169,14 @@ class CredentialOut(Schema):
 
 @router.get(
     "/cards/me/credentials",
-    response=list[CredentialOut],
+    response=list[CardCredentialOut],
     summary="亮证：本人的电子证照及其亮证码（二维码内容，每分钟更新，截图无效）",
 )
-def credentials_me(request: HttpRequest) -> list[CredentialOut]:
+def credentials_me(request: HttpRequest) -> list[CardCredentialOut]:
     user = _user(request)
     expires = _local(show_token_expires())
     return [
-        CredentialOut(
+        CardCredentialOut(
             kind=c.kind,
             title=c.title,
             number_masked=c.number_masked,
@@ -190,17 +189,17 @@ def credentials_me(request: HttpRequest) -> list[CredentialOut]:
     ]
 
 
-class VerifyIn(BaseModel):
+class CardVerifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     token: Line = Field(description="扫描亮证二维码得到的亮证码")
 
 
-class HolderOut(Schema):
+class CardHolderOut(Schema):
     name: str = Field(description="持证人姓名（脱敏）")
     id_number: str = Field(description="公民身份号码（脱敏）")
 
 
-class VerifyOut(Schema):
+class CardVerifyOut(Schema):
     valid: bool = Field(description="亮证码真实、未过期，且证照当前有效")
     code: str = Field(
         description="ok / expired 已过期 / forged 非本平台签发或被改动 / not_found / not_valid 证照当前无效"
@@ -210,15 +209,15 @@ class VerifyOut(Schema):
     title: str | None
     number_masked: str | None
     state_label: str | None
-    holder: HolderOut | None
+    holder: CardHolderOut | None
 
 
 @router.post(
     "/cards/credentials/verify",
-    response={200: VerifyOut},
+    response={200: CardVerifyOut},
     summary="核验亮证二维码（柜员、经办人员）",
 )
-def credential_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
+def credential_verify(request: HttpRequest, payload: CardVerifyIn) -> CardVerifyOut:
     user = _user(request)
     if user.role not in (Role.CLERK, Role.OFFICER):
         raise ApiError("只有柜员和经办人员可以核验亮证", code="forbidden", status=403)
@@ -226,7 +225,7 @@ def credential_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
         credential = show_token_check(payload.token)
     except CredentialRefused as refused:
         verify_audit(user, None, outcome=refused.code)
-        return VerifyOut(
+        return CardVerifyOut(
             valid=False,
             code=refused.code,
             reason=refused.reason,
@@ -237,7 +236,7 @@ def credential_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
             holder=None,
         )
     verify_audit(user, credential, outcome="ok" if credential.valid else "not_valid")
-    return VerifyOut(
+    return CardVerifyOut(
         valid=credential.valid,
         code="ok" if credential.valid else "not_valid",
         reason="证照真实有效" if credential.valid else f"证照当前{credential.state_label}",
@@ -245,5 +244,5 @@ def credential_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
         title=credential.title,
         number_masked=credential.number_masked,
         state_label=credential.state_label,
-        holder=HolderOut(**holder_masked(credential)),
+        holder=CardHolderOut(**holder_masked(credential)),
     )

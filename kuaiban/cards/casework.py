@@ -17,17 +17,17 @@ from kuaiban.bundles.planning import Plan
 from kuaiban.cards.models import CardAction, CardChannel, SocialSecurityCard
 from kuaiban.cards.selectors import card_current
 from kuaiban.cards.services import (
-    card_adopt,
+    REGISTRY_KIND,
     card_create,
+    card_from_registry,
     card_replace,
     card_transition,
 )
 from kuaiban.cases.models import SubCase
 from kuaiban.core.errors import Conflict
 from kuaiban.core.masking import mask_card_number
-from kuaiban.shareddata.selectors import lookup_person
 
-CARD = "social_security_card"  # the catalogue's material code of the card (first_issue)
+CARD = REGISTRY_KIND  # the catalogue's material code of the card (first_issue)
 
 
 def card_for(*, actor: User | None, application: Application) -> SocialSecurityCard:
@@ -35,21 +35,15 @@ def card_for(*, actor: User | None, application: Application) -> SocialSecurityC
     去世 bundle the deceased's): ours, or the one the card registry shows, taken in."""
     form = application.form or {}
     id_number = str(form.get("id_number") or application.applicant_id_number).upper()
-    card = card_current(id_number)
-    if card is not None:
-        return card
-    lookup = lookup_person(id_number=id_number)
-    values = lookup.profile.values if lookup.profile else {}
-    number = values.get(f"e_certificate.{CARD}", "").strip()
-    if not number or SocialSecurityCard.objects.filter(number=number).exists():
-        raise Conflict("没有查到该人员的社会保障卡记录，请核实身份证号", code="card_not_found")
-    return card_adopt(
+    card = card_current(id_number) or card_from_registry(
         actor=actor,
         id_number=id_number,
-        name=values.get("person.name", "") or str(form.get("person_name", "")),
-        number=number,
+        name=str(form.get("person_name", "")),
         region=application.region,
     )
+    if card is None:
+        raise Conflict("没有查到该人员的社会保障卡记录，请核实身份证号", code="card_not_found")
+    return card
 
 
 def _apply(actor: User | None, subcase: SubCase, application: Application) -> None:

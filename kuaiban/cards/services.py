@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kuaiban.accounts.models import User
+from kuaiban.accounts.models import Role, User
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
@@ -32,12 +32,14 @@ from kuaiban.cards.models import (
     SocialSecurityCard,
 )
 from kuaiban.cards.rules import IN_HAND, LOST, transition_target
+from kuaiban.cards.selectors import access_card, card_current
 from kuaiban.catalogue.models import Region
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict, Unprocessable
 from kuaiban.core.masking import mask_card_number, mask_id_number
 from kuaiban.core.models import AuditAction
+from kuaiban.shareddata.selectors import lookup_person
 
 # 判断: 零星制发 5 个工作日（000 附件2 序号8 “社会保障卡申领”承诺时限）；有制卡设备的网点立等可取，当天制成。
 SMALL_BATCH_LIMIT = TimeLimit(LimitUnit.WORKING_DAYS, 5)
@@ -248,6 +250,36 @@ def card_adopt(
             at=now,
         )
     return card
+
+
+REGISTRY_KIND = "social_security_card"  # the card's e-certificate kind in shared data
+
+
+def card_from_registry(
+    *, actor: User | None, id_number: str, name: str = "", region: Region | None = None
+) -> SocialSecurityCard | None:
+    """The card the card registry (shared data) shows for a person without a card record,
+    taken in (`card_adopt`); None when the registry shows none, or shows a number we already
+    hold (replaced or cancelled here: our record wins)."""
+    lookup = lookup_person(id_number=id_number)
+    values = lookup.profile.values if lookup.profile else {}
+    number = values.get(f"e_certificate.{REGISTRY_KIND}", "").strip()
+    if not number or SocialSecurityCard.objects.filter(number=number).exists():
+        return None
+    return card_adopt(
+        actor=actor,
+        id_number=id_number,
+        name=values.get("person.name", "") or name,
+        number=number,
+        region=region,
+    )
+
+
+def card_for_holder(user: User) -> SocialSecurityCard:
+    """The holder's own card (`access_card`), the registry's card taken in on first sight."""
+    if user.role == Role.PERSON and user.id_number and card_current(user.id_number) is None:
+        card_from_registry(actor=user, id_number=user.id_number, region=user.region)
+    return access_card(user=user)
 
 
 def card_replace(

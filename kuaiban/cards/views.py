@@ -20,13 +20,13 @@ from kuaiban.cards.models import CardAction, CardChannel, CardPoint, SocialSecur
 from kuaiban.cards.presenting import card_view, read_audit, verify_audit
 from kuaiban.cards.rules import allowed_actions
 from kuaiban.cards.selectors import (
-    access_card,
     card_current,
     points_for,
     points_selectable,
     print_queue,
 )
 from kuaiban.cards.services import (
+    card_for_holder,
     card_password_set,
     card_point_choose,
     card_report_loss,
@@ -55,7 +55,7 @@ def _user(request: HttpRequest, *roles: str) -> User:
 
 def _own_card(user: User) -> SocialSecurityCard | None:
     try:
-        return access_card(user=user)
+        return card_for_holder(user)
     except NotFound:
         return None
 

@@ -245,6 +245,56 @@ class Material(CatalogueRow):
         return self.name
 
 
+class CommitmentText(models.Model):
+    """告知承诺书: what the applicant promises instead of a material, the consequence of a false
+    promise and how it is checked (Jiangsu 2021 二（三）1 “规范编制告知承诺书文本……公示”). Versioned:
+    a signature records the version it was made on; a changed text is a new version."""
+
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("替代的材料"),
+        on_delete=models.CASCADE,
+        related_name="commitment_texts",
+    )
+    version = models.CharField(_("文本版本"), max_length=20, help_text=_("如 2026.1。"))
+    promise = models.TextField(_("承诺事项"), help_text=_("申请人承诺的具体内容。"))
+    consequence = models.TextField(_("承诺不实的后果"), help_text=_("法律责任与失信记录。"))
+    verification = models.TextField(_("核查方式"), help_text=_("办理后如何核查。"))
+    source = models.CharField(_("政策依据"), max_length=200, help_text=_("种子文件中的位置。"))
+    published_at = models.DateTimeField(_("公布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("告知承诺书文本")
+        verbose_name_plural = _("告知承诺书文本")
+        ordering = ["material", "-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "version"], name="unique_commitment_text_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}@{self.version}"
+
+    @property
+    def full_text(self) -> str:
+        """The text as it is shown and signed."""
+        return f"{self.promise}{self.consequence}{self.verification}"
+
+
+def commitment_texts_current(
+    codes: list[str] | None = None, *, rows: models.QuerySet[CommitmentText] | None = None
+) -> dict[str, CommitmentText]:
+    """The latest published text of each material named by ``codes`` (or among ``rows``), in
+    one query."""
+    if rows is None:
+        rows = CommitmentText.objects.filter(material__code__in=codes or [])
+    found: dict[str, CommitmentText] = {}
+    for text in rows.select_related("material").distinct():
+        found.setdefault(text.material.code, text)  # ordered newest first per material
+    return found
+
+
 class FieldType(models.TextChoices):
     TEXT = "text", _("文本")
     ID_NUMBER = "id_number", _("居民身份证号")

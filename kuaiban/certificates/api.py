@@ -73,7 +73,7 @@ def _issued(request: HttpRequest, c: Certificate) -> IssuedOut:
     response={201: IssuedOut, 404: ErrorOut, 503: ErrorOut},
     summary="开具证明（PDF，带数字签名、电子印章和验真二维码）",
     description="为本人开具。无参保记录、无待遇（待遇领取证明）或无失业保险缴费（转移证明）时 422；"
-    "无参保信息 404；签章服务不可用 503。",
+    "无参保信息 404；签章服务或社会保险信息系统不可用 503。",
 )
 def certificate_create(
     request: HttpRequest, body: CertificateIn

@@ -13,7 +13,6 @@ from kuaiban.documents.model import Block, Heading, KeyValue, Paragraph, Table
 from kuaiban.shareddata.models import Person
 from kuaiban.shareddata.rights import (
     RightsRecord,
-    benefits_for,
     rights_record_for,
     unemployment_months_paid,
 )
@@ -222,16 +221,12 @@ def _benefit_proof(record: RightsRecord, person: Person) -> Content:
 
 
 def _unemployment_transfer(record: RightsRecord, person: Person) -> Content:
-    from kuaiban.shareddata.rights import contribution_rows
-
-    months = [
-        m for m in contribution_rows(person) if m.unemployment_unit or m.unemployment_personal
-    ]
+    months = [m for m in record.months if m.unemployment_unit or m.unemployment_personal]
     if not months:
         raise Unprocessable(
             "未查到您缴纳失业保险的记录，无法开具失业保险关系转移证明", code="no_record"
         )
-    benefit = next((b for b in benefits_for(person) if b.kind == "unemployment"), None)
+    benefit = next((b for b in record.benefits if b.kind == "unemployment"), None)
     paid = benefit.months_paid if benefit else 0
     left = (benefit.months_total or 0) - paid if benefit else 0
     last = months[-1]

@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from pyhanko.keys import load_certs_from_pemder, load_private_key_from_pemder
@@ -27,6 +27,10 @@ from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+# Bytes kept in the PDF for the CMS signature: a 4096-bit RSA signature with a three-certificate
+# chain takes under 8 KB.
+_SIGNATURE_ROOM = 16 * 1024
 
 
 class SigningUnavailable(Exception):
@@ -60,11 +64,31 @@ def _signer(key: Path, cert: Path, passphrase: bytes | None) -> signers.SimpleSi
         raise SigningUnavailable(f"签名密钥或证书无法读取：{error}") from error
     if not chain:
         raise SigningUnavailable("证书文件中没有证书")
-    return signers.SimpleSigner(
+    return _KeptKeySigner(
         signing_cert=chain[0],
         signing_key=private,
         cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
+
+
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko loads the private key into ``cryptography`` for every signature, and loading an
+    RSA key validates it (about 0.1 s); this signer loads it once and keeps it."""
+
+    @functools.cached_property
+    def _loaded(self) -> Any:
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism != "rsassa_pkcs1v15" or not isinstance(self._loaded, rsa.RSAPrivateKey):
+            return bytes(super().sign_raw(data, digest_algorithm))
+        algorithm = {
+            "sha256": hashes.SHA256(),
+            "sha384": hashes.SHA384(),
+            "sha512": hashes.SHA512(),
+        }
+        return bytes(self._loaded.sign(data, padding.PKCS1v15(), algorithm[digest_algorithm]))
 
 
 def signer() -> signers.SimpleSigner:
@@ -83,7 +107,8 @@ def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name="BureauSignature", reason=reason, location=location, md_algorithm="sha256"
     )
-    out = signers.sign_pdf(writer, meta, signer=signer())
+    # A fixed room for the signature container skips pyHanko's trial signature that sizes it.
+    out = signers.sign_pdf(writer, meta, signer=signer(), bytes_reserved=_SIGNATURE_ROOM)
     return bytes(out.getvalue())
 
 

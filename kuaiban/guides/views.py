@@ -17,7 +17,7 @@ from kuaiban.bundles.selectors import (
     pack_provisions,
     pack_targets,
 )
-from kuaiban.catalogue.models import ServiceItem
+from kuaiban.catalogue.models import CommitmentText, ServiceItem, commitment_texts_current
 from kuaiban.core.errors import NotFound
 from kuaiban.core.middleware import LARGE_TEXT_COOKIE
 from kuaiban.documents.render import render_pdf
@@ -58,7 +58,12 @@ def _bundle_or_404(pack: str, bundle: str) -> Bundle:
 
 def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     guide = bundle_guide(bundle=_bundle_or_404(pack, bundle))
-    return render(request, "guides/bundle.html", {"guide": guide})
+    # One query whatever the bundle: the texts of every material its items ask for.
+    rows = CommitmentText.objects.filter(
+        material__items__bundle_items__scenario__bundle=guide.bundle
+    )
+    texts = list(commitment_texts_current(rows=rows).values())
+    return render(request, "guides/bundle.html", {"guide": guide, "commitment_texts": texts})
 
 
 def bundle_pdf(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
@@ -88,7 +93,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "guides/item.html", {"guide": item_guide(item=_item_or_404(code))})
+    item = _item_or_404(code)
+    codes = [m.code for m in item.materials.all() if m.commitment_allowed]
+    texts = list(commitment_texts_current(codes).values())
+    return render(
+        request, "guides/item.html", {"guide": item_guide(item=item), "commitment_texts": texts}
+    )
 
 
 def item_pdf(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 """`packs/controls/commitments.yaml`: how each committed material is checked, and per item the
 sampling rate, whether a 失信 record stops commitments, and the risk points (内控).
 
+Also the 告知承诺书 texts (`texts:`), each a published version that is never changed.
 Read in full first (every problem with its line), then written in one transaction. Check rules
 and risk points take the file's values; an item's sampling rate, seed and 失信 setting are the
 bureau's (admin): the file only gives the default of an item that has none yet.
@@ -18,10 +19,12 @@ from django.db import transaction
 
 from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem, read_yaml
-from kuaiban.catalogue.models import Material, ServiceItem
+from kuaiban.catalogue.models import CommitmentText, Material, ServiceItem
 from kuaiban.commitments.models import CheckMethod, CheckRule, ItemPolicy
 from kuaiban.riskcontrol.models import ItemRisk, RiskPoint
 from kuaiban.shareddata.connectors.base import PREFILL_PATHS
+
+_TEXT_KEYS = ("version", "promise", "consequence", "verification", "source")
 
 
 class ControlFileError(Exception):
@@ -34,6 +37,7 @@ class ControlFileError(Exception):
 class ControlFile:
     rules: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    texts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def default_path() -> Path:
@@ -51,6 +55,25 @@ def controls_read(path: Path) -> ControlFile:
     def bad(row: LineDict, key: str, message: str) -> None:
         problems.append(Problem(name, row.line_of(key) if key in row else row.line_of(""), message))
 
+    texts = raw.get("texts")
+    if not isinstance(texts, LineDict):
+        texts = LineDict()
+    for code, row in texts.items():
+        if code.startswith("_"):
+            continue  # an anchor shared by the texts, not a material
+        if not isinstance(row, LineDict):
+            problems.append(Problem(name, texts.line_of(code), "告知承诺书文本应为映射"))
+            continue
+        if materials.get(code) is not True:
+            problems.append(
+                Problem(name, texts.line_of(code), f"材料“{code}”不在目录中或不允许告知承诺")
+            )
+        for key in ("version", "promise", "consequence", "verification"):
+            if not str(row.get(key) or "").strip():
+                bad(row, key, f"告知承诺书缺少 {key}")
+        if problem := citation_problem(str(row.get("source", ""))):
+            bad(row, "source", problem)
+        out.texts.append({"code": code} | {k: str(row.get(k) or "") for k in _TEXT_KEYS})
     for row in raw.get("checks") or []:
         if not isinstance(row, LineDict):
             problems.append(Problem(name, 0, "checks 的每一项应为映射"))
@@ -122,6 +145,14 @@ def controls_load(*, path: Path | None = None) -> ControlFile:
     """Read, then write everything in one transaction; a bad file stores nothing."""
     data = controls_read(path or default_path())
     with transaction.atomic():
+        ids = dict(Material.objects.values_list("code", "pk"))
+        for text in data.texts:
+            # A published version is what people signed: a changed text needs a new version.
+            CommitmentText.objects.get_or_create(
+                material_id=ids[text["code"]],
+                version=text["version"],
+                defaults={k: text[k] for k in _TEXT_KEYS if k != "version"},
+            )
         for rule in data.rules:
             code = rule.pop("material_code")
             CheckRule.objects.update_or_create(material_code=code, defaults=rule)

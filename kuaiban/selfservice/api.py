@@ -15,9 +15,9 @@ from kuaiban.selfservice.selectors import exam_sessions_open, mailings_of, regis
 from kuaiban.selfservice.services import exam_register, mailing_request
 from kuaiban.shareddata.access import access_own_person
 from kuaiban.shareddata.audit import records_read_audit
+from kuaiban.shareddata.connectors.records import BenefitLine
 from kuaiban.shareddata.models import Person
 from kuaiban.shareddata.rights import (
-    BenefitLine,
     annuity_for,
     insurance_overview_for,
     pension_for,
@@ -27,7 +27,7 @@ from kuaiban.shareddata.rights import (
 
 router = Router(tags=["自助查询（热门事项）"], auth=api_auth)
 
-_NOT_FOUND = {404: ErrorOut}
+_NOT_FOUND = {404: ErrorOut, 503: ErrorOut}  # 503: the records' source cannot answer now
 
 
 class RegistrationOut(Schema):
@@ -132,7 +132,8 @@ class AnnuityAnswer(Schema):
 
 
 class SkillCertificateOut(Schema):
-    kind: str
+    id: int | None = Field(description="证书 id（申请邮寄时使用）；来自省级平台时为空")
+    kind: str = Field(description="skill_level / vocational / professional")
     kind_label: str
     number: str
     occupation: str
@@ -293,7 +294,8 @@ def skill_certificates(request: HttpRequest) -> list[SkillCertificateOut]:
     return [
         SkillCertificateOut(
             kind=c.kind,
-            kind_label=str(c.get_kind_display()),
+            id=c.pk,
+            kind_label=c.kind_label,
             number=c.number,
             occupation=c.occupation,
             level=c.level,

@@ -5,25 +5,21 @@ qualification certificates, and an exam open for registration."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from decimal import Decimal
 
 from django.db import transaction
 
 from kuaiban.catalogue.models import Region
 from kuaiban.selfservice.models import ExamSession
+from kuaiban.shareddata.history import history_rebuild
 from kuaiban.shareddata.models import (
-    Benefit,
-    ContributionMonth,
     EmploymentRecord,
     InsuranceRecord,
-    OccupationalAnnuity,
     Person,
     SkillCertificate,
     SkillCertificateKind,
     UnemploymentRecord,
 )
-from kuaiban.shareddata.synthetic.history import StoredDraft, history_add
 
 RETIRED = {
     "id_number": "37010219620508122X",
@@ -64,10 +60,14 @@ def selfservice_demo(*, today: dt.date) -> None:
             "end_date": dt.date(2017, 5, 8),
         },
     )
-    for person in Person.objects.filter(
-        id_number__in=["370102196503121234", "320102198807150421", RETIRED["id_number"]]
-    ):
-        _history(person, today=today)
+    people = list(
+        Person.objects.filter(
+            id_number__in=["370102196503121234", "320102198807150421", RETIRED["id_number"]]
+        )
+    )
+    for person in people:
+        _unemployed_registered(person, today=today)
+    history_rebuild(people, as_of=today)
     zhang = Person.objects.get(id_number="370102196503121234")
     SkillCertificate.objects.update_or_create(
         person=zhang,
@@ -107,39 +107,18 @@ def selfservice_demo(*, today: dt.date) -> None:
         )
 
 
-def _history(person: Person, *, today: dt.date) -> None:
-    """Replace the person's self-service records with ones drawn from their career on file."""
-    for model in (ContributionMonth, Benefit, OccupationalAnnuity):
-        model._default_manager.filter(person=person).delete()
+def _unemployed_registered(person: Person, *, today: dt.date) -> None:
+    """王芳 lost her job last month and registered as unemployed (the 失业一件事's case)."""
     insurance = InsuranceRecord.objects.filter(person=person).first()
-    draft = StoredDraft(
+    if insurance is None or insurance.status != "暂停缴费":
+        return
+    if UnemploymentRecord.objects.filter(person=person).exists():
+        return
+    job = EmploymentRecord.objects.filter(person=person).order_by("-start_date").first()
+    ended = job.end_date if job is not None and job.end_date else today
+    UnemploymentRecord.objects.create(
         person=person,
-        insurance=insurance,
-        employments=list(EmploymentRecord.objects.filter(person=person).order_by("-start_date")),
-        unemployments=list(UnemploymentRecord.objects.filter(person=person)),
+        registered_on=min(today, ended + dt.timedelta(days=5)),
+        reason="劳动合同期满",
+        status="登记失业",
     )
-    if insurance is not None and insurance.status == "暂停缴费" and not draft.unemployments:
-        # 王芳 lost her job last month and registered as unemployed.
-        ended = draft.employments[0].end_date if draft.employments else None
-        draft.unemployments = [
-            UnemploymentRecord(
-                person=person,
-                registered_on=(ended or today) + dt.timedelta(days=5),
-                reason="劳动合同期满",
-                status="登记失业",
-            )
-        ]
-        UnemploymentRecord.objects.bulk_create(draft.unemployments)
-    history_add(random.Random(person.id_number), draft=draft, as_of=today, months=True)
-    draft.extra = [r for r in draft.extra if not isinstance(r, SkillCertificate)]
-    for row in draft.extra:
-        row.person_id = person.pk  # type: ignore[attr-defined]
-    ContributionMonth.objects.bulk_create(
-        [r for r in draft.extra if isinstance(r, ContributionMonth)], batch_size=1000
-    )
-    Benefit.objects.bulk_create([r for r in draft.extra if isinstance(r, Benefit)])
-    OccupationalAnnuity.objects.bulk_create(
-        [r for r in draft.extra if isinstance(r, OccupationalAnnuity)]
-    )
-    if insurance is not None:
-        insurance.save(update_fields=["contribution_months", "pension_account_balance"])

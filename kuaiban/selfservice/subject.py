@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from kuaiban.core.errors import NotFound
 from kuaiban.selfservice.kiosk_session import kiosk_person
 from kuaiban.shareddata.access import access_own_person
 from kuaiban.shareddata.models import Person
+from kuaiban.shareddata.rights import RecordsUnavailable
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,15 @@ class Subject:
 View = Callable[[HttpRequest, Subject], HttpResponse]
 
 
+def _answered(view: View, request: HttpRequest, subject: Subject) -> HttpResponse:
+    """The page, or the notice that the records cannot be read now (503)."""
+    try:
+        return view(request, subject)
+    except RecordsUnavailable as exc:
+        context = {"layout": subject.layout, "message": exc.message}
+        return render(request, "selfservice/unavailable.html", context, status=503)
+
+
 def web_or_kiosk(view: View) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
     """The web page (log-in needed; another account's data is never reachable) and the kiosk page."""
 
@@ -40,13 +51,16 @@ def web_or_kiosk(view: View) -> tuple[Callable[..., HttpResponse], Callable[...,
             person = access_own_person(user=request.user)
         except NotFound as exc:
             raise Http404(exc.message) from None
-        return view(request, Subject(person, "web", request.user, "base.html", "selfservice"))
+        return _answered(
+            view, request, Subject(person, "web", request.user, "base.html", "selfservice")
+        )
 
     @functools.wraps(view)
     def kiosk(request: HttpRequest) -> HttpResponse:
         person = kiosk_person(request)
         if person is None:
             return HttpResponseRedirect(reverse("kiosk:start"))
-        return view(request, Subject(person, "kiosk", None, "selfservice/kiosk_base.html", "kiosk"))
+        layout = "selfservice/kiosk_base.html"
+        return _answered(view, request, Subject(person, "kiosk", None, layout, "kiosk"))
 
     return web, kiosk

@@ -38,7 +38,7 @@ def _page(request: HttpRequest, subject: Subject, template: str, **context: obje
         template,
         {
             "layout": subject.layout,
-            "links": links,
+            "pages": links,
             "kiosk": subject.channel == "kiosk",
             "pdf_url": f"{subject.prefix}:certificate-pdf",
             "kiosk_idle_seconds": settings.KUAIBAN_KIOSK_IDLE_SECONDS,

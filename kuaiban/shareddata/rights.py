@@ -8,19 +8,24 @@ audits the read (``shareddata/audit.py``).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kuaiban.core.errors import ApiError
 from kuaiban.core.masking import mask_id_number
-from kuaiban.shareddata.models import (
-    Benefit,
-    InsuranceRecord,
-    OccupationalAnnuity,
-    Person,
-    SkillCertificate,
+from kuaiban.shareddata.connectors import SharedDataUnavailable, default_connector
+from kuaiban.shareddata.connectors.records import (
+    AnnuityLine,
+    BenefitLine,
+    MonthLine,
+    PersonRecords,
+    SkillLine,
 )
+from kuaiban.shareddata.models import InsuranceRecord, Person
 from kuaiban.shareddata.rates import account_year
 
+logger = logging.getLogger("kuaiban.shareddata")
 ZERO = Decimal(0)
 RECENT_MONTHS = 13
 
@@ -51,42 +56,12 @@ class YearLine:
 
 
 @dataclass(frozen=True)
-class MonthLine:
-    month: dt.date
-    payer: str
-    base: Decimal
-    pension_unit: Decimal
-    pension_personal: Decimal
-    unemployment_unit: Decimal
-    unemployment_personal: Decimal
-    injury_unit: Decimal
-
-
-@dataclass(frozen=True)
 class AccountLine:
     year: int
     opening: Decimal
     credited: Decimal
     interest: Decimal
     closing: Decimal
-
-
-@dataclass(frozen=True)
-class BenefitLine:
-    kind: str
-    kind_label: str
-    status_label: str
-    started_on: dt.date
-    ends_on: dt.date | None
-    monthly_amount: Decimal
-    basic_part: Decimal
-    account_part: Decimal
-    transitional_part: Decimal
-    months_total: int | None
-    months_paid: int
-    paid_total: Decimal
-    bank: str
-    region_name: str
 
 
 @dataclass
@@ -106,6 +81,7 @@ class RightsRecord:
     account: list[AccountLine] = field(default_factory=list)
     account_balance: Decimal = ZERO
     benefits: list[BenefitLine] = field(default_factory=list)
+    months: list[MonthLine] = field(default_factory=list)  # every month paid, oldest first
 
     @property
     def contribution_years_label(self) -> str:
@@ -113,22 +89,23 @@ class RightsRecord:
         return f"{years}年{months}个月" if months else f"{years}年"
 
 
-_MONTH_COLUMNS = (
-    "month",
-    "payer_name",
-    "base",
-    "pension_unit",
-    "pension_personal",
-    "unemployment_unit",
-    "unemployment_personal",
-    "injury_unit",
-)
+class RecordsUnavailable(ApiError):
+    """The source could not answer: 503, and the person is told to try later or call 12333."""
+
+    status = 503
+    code = "shared_data_unavailable"
 
 
-def contribution_rows(person: Person) -> list[MonthLine]:
-    """Every month paid, oldest first: one query down the (person, month) index."""
-    rows = person.contribution_months.order_by("month").values_list(*_MONTH_COLUMNS)
-    return [MonthLine(*row) for row in rows]
+def records_for(person: Person) -> PersonRecords:
+    """The person's records from the configured source (``connectors``): the local tables in
+    four indexed queries, or one request to the platform."""
+    try:
+        return default_connector().records(person.id_number) or PersonRecords()
+    except SharedDataUnavailable as error:
+        logger.warning("自助查询读取记录失败（%s）：%s", mask_id_number(person.id_number), error)
+        raise RecordsUnavailable(
+            "社会保险信息系统暂时无法访问，请稍后再试；也可拨打12333咨询"
+        ) from error
 
 
 def insurance_of(person: Person) -> InsuranceRecord | None:
@@ -138,32 +115,11 @@ def insurance_of(person: Person) -> InsuranceRecord | None:
         return None
 
 
-def benefits_for(person: Person) -> list[BenefitLine]:
-    return [
-        BenefitLine(
-            kind=b.kind,
-            kind_label=str(b.get_kind_display()),
-            status_label=str(b.get_status_display()),
-            started_on=b.started_on,
-            ends_on=b.ends_on,
-            monthly_amount=b.monthly_amount,
-            basic_part=b.basic_part,
-            account_part=b.account_part,
-            transitional_part=b.transitional_part,
-            months_total=b.months_total,
-            months_paid=b.months_paid,
-            paid_total=b.paid_total,
-            bank=b.bank,
-            region_name=b.region_name,
-        )
-        for b in Benefit.objects.filter(person=person).order_by("kind", "-started_on")
-    ]
-
-
 def rights_record_for(person: Person, *, today: dt.date) -> RightsRecord:
-    """The 权益记录单 as of ``today``: three queries (insurance, months, benefits)."""
+    """The 权益记录单 as of ``today``, from one read of the person's records."""
     insurance = insurance_of(person)
-    months = contribution_rows(person)
+    records = records_for(person)
+    months = records.months
     record = RightsRecord(
         name=person.name,
         id_number_masked=mask_id_number(person.id_number),
@@ -182,7 +138,8 @@ def rights_record_for(person: Person, *, today: dt.date) -> RightsRecord:
         if record.account
         else (insurance.pension_account_balance if insurance else ZERO)
     )
-    record.benefits = benefits_for(person)
+    record.benefits = records.benefits
+    record.months = months
     return record
 
 
@@ -268,7 +225,7 @@ class InsuranceOverview:
 
 def insurance_overview_for(person: Person) -> InsuranceOverview:
     insurance = insurance_of(person)
-    months = contribution_rows(person)
+    months = records_for(person).months
     return InsuranceOverview(
         name=person.name,
         id_number_masked=mask_id_number(person.id_number),
@@ -279,15 +236,15 @@ def insurance_overview_for(person: Person) -> InsuranceOverview:
 
 
 def pension_for(person: Person) -> BenefitLine | None:
-    return next((b for b in benefits_for(person) if b.kind == "pension"), None)
+    return next((b for b in records_for(person).benefits if b.kind == "pension"), None)
 
 
-def annuity_for(person: Person) -> OccupationalAnnuity | None:
-    return OccupationalAnnuity.objects.filter(person=person).first()
+def annuity_for(person: Person) -> AnnuityLine | None:
+    return records_for(person).annuity
 
 
-def skill_certificates_for(person: Person) -> list[SkillCertificate]:
-    return list(SkillCertificate.objects.filter(person=person).order_by("-issued_on", "pk"))
+def skill_certificates_for(person: Person) -> list[SkillLine]:
+    return records_for(person).skills
 
 
 def unemployment_months_paid(months: list[MonthLine]) -> int:

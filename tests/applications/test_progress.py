@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application
-from kuaiban.cases.services import Outcome, subcase_decide
+from kuaiban.cases.services import Outcome, subcase_decide, subcase_review
 from tests.applications.helpers import pdf, post_multipart
 from tests.applications.test_submit_api import _survivor_body
 from tests.cases.test_flow import _officer
@@ -104,7 +105,7 @@ def test_wrong_guesses_are_throttled_per_address_like_log_ins(app) -> None:
 def _decide_all(app: Application, outcome: Outcome) -> None:
     """Decide every item, stage after stage, as its officer would."""
     while subcase := app.subcases.filter(status="open").order_by("stage", "pk").first():
-        subcase_decide(
+        decided = subcase_decide(
             actor=_officer(subcase),
             subcase=subcase,
             outcome=outcome,
@@ -113,6 +114,10 @@ def _decide_all(app: Application, outcome: Outcome) -> None:
             if outcome == Outcome.APPROVED
             else None,
         )
+        if decided.awaiting_review:
+            # 内控: a high-risk approval (遗属待遇) takes effect once a second officer agrees.
+            reviewer = User.objects.get(username="officer-sd-review")
+            subcase_review(actor=reviewer, subcase=decided, approve=True)
 
 
 def test_a_finished_case_names_its_results_and_where_to_get_them(app) -> None:

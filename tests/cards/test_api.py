@@ -208,3 +208,36 @@ def test_the_api_document_lists_the_card_operations_and_their_errors(world) -> N
         "422",
     }
     assert "/api/v1/cards/me/credentials" in paths
+
+
+def test_the_document_describes_the_card_answers_by_their_own_names(world) -> None:  # type: ignore[no-untyped-def]
+    # ninja keeps one component per class name: a same-named schema of another app would
+    # silently describe these answers (schemathesis then finds them “not as documented”).
+    document = _client(None).get("/api/v1/openapi.json").json()
+    verify = document["paths"]["/api/v1/cards/credentials/verify"]["post"]["responses"]["200"]
+    ref = verify["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/CardVerifyOut"
+    schema = document["components"]["schemas"]["CardVerifyOut"]
+    assert set(schema["properties"]) == {
+        "valid",
+        "code",
+        "reason",
+        "kind",
+        "title",
+        "number_masked",
+        "state_label",
+        "holder",
+    }
+
+
+def test_a_card_only_the_registry_knows_is_taken_in_when_its_holder_looks(world) -> None:  # type: ignore[no-untyped-def]
+    SocialSecurityCard.objects.filter(number="370100D156000005").delete()
+    client = _client(world["zhangjianguo"])
+    body = client.get("/api/v1/cards/me").json()
+    assert body["number"] == "370100D156000005" and body["status"] == "normal"
+    assert body["history"][0]["action"] == "从持卡库导入"
+    client.get("/api/v1/cards/me")
+    assert SocialSecurityCard.objects.filter(number="370100D156000005").count() == 1
+    # A card replaced here is not taken in again from the registry's stale copy.
+    SocialSecurityCard.objects.filter(number="370100D156000005").update(status="replaced")
+    assert client.get("/api/v1/cards/me").json()["status"] == "replaced"

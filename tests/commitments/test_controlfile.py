@@ -51,3 +51,44 @@ def test_every_problem_is_reported_with_its_line_and_nothing_stored(world, tmp_p
     assert lines == [3, 4, 6]
     assert len(error.value.problems) >= 6
     assert CheckRule.objects.count() == before
+
+
+def test_the_commitment_text_is_published_shown_and_signed_with_its_version(world) -> None:
+    from django.test import Client
+
+    from kuaiban.applications.models import ApplicationCommitment
+    from kuaiban.catalogue.models import CommitmentText
+    from tests.commitments.helpers import submitted, survivor_body
+
+    text = CommitmentText.objects.get(material__code="dependant_proof")
+    assert text.version == "2026.1" and text.source == "003 正文 二（三）1"
+    assert "追回" in text.consequence and "现场核查" in text.verification
+    guide = Client().get("/packs/shandong-2020/9/").content.decode()
+    assert text.promise in guide
+    app = submitted(world["zhangjianguo"], survivor_body(dependant_proof="commitment"))
+    signed = ApplicationCommitment.objects.get(application=app, material_code="dependant_proof")
+    assert signed.text == f"供养亲属生活来源证明：{text.full_text}"
+    assert (signed.text_version, signed.signer, signed.signed_by) == (
+        "2026.1",
+        "张建国",
+        world["zhangjianguo"],
+    )
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    receipt = client.get(f"/me/applications/{app.number}/receipt/").content.decode()
+    assert "告知承诺书 2026.1 版" in receipt and text.promise in receipt
+
+
+def test_the_command_loads_and_reports_problems_by_line(world, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("controls_load", stdout=out)
+    assert "核查规则" in out.getvalue()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('checks:\n  - {material: id_card, method: online, source: "x"}\n', "utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("controls_load", str(bad))
+    assert f"{bad}:2:" in str(error.value)

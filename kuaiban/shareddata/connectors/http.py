@@ -19,13 +19,15 @@ from urllib.parse import quote
 from kuaiban.shareddata.connectors.base import (
     ENTERPRISE_PATHS,
     PERSON_PATHS,
-    SHARED_SOURCES,
+    RECORD_SOURCES,
     RecordRef,
     SharedDataUnavailable,
     SharedProfile,
 )
+from kuaiban.shareddata.connectors.records import PersonRecords, records_parse
 
-MAX_ANSWER_BYTES = 1 << 20  # a profile is a few kilobytes; more is a broken or hostile answer
+# A profile is a few kilobytes, 45 years of months about 250; more is a broken or hostile answer.
+MAX_ANSWER_BYTES = 1 << 20
 _CHUNK = 64 * 1024
 
 
@@ -74,6 +76,14 @@ class HttpConnector:
             key_path="enterprise.credit_code",
             key=key,
         )
+
+    def records(self, id_number: str) -> PersonRecords | None:
+        """``GET {url}/persons/{id_number}/records``: months, benefits, 职业年金, certificates."""
+        key = id_number.strip().upper()
+        body = self._get(f"persons/{quote(key, safe='')}/records")
+        if body is None:
+            return None
+        return records_parse(_json_object(body))
 
     def _get(self, path: str) -> bytes | None:
         """The body of a 200 answer, None for 404; anything else raises SharedDataUnavailable."""
@@ -176,7 +186,7 @@ def _records(raw: object, connector: str) -> list[RecordRef]:
         if not isinstance(item, dict):
             raise _malformed("records 的每一项应为对象")
         source, record = item.get("source"), item.get("record")
-        if source not in SHARED_SOURCES or not isinstance(source, str):
+        if source not in RECORD_SOURCES or not isinstance(source, str):
             raise _malformed(f"未约定的记录来源 {str(source)[:30]}")
         if not isinstance(record, str) or not record or len(record) > 200:
             raise _malformed("记录标识应为不超过200字的非空字符串")

@@ -17,6 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from kuaiban.shareddata.connectors.base import RecordRef, SharedProfile
+from kuaiban.shareddata.connectors.local_records import local_records
+from kuaiban.shareddata.connectors.records import PersonRecords
 from kuaiban.shareddata.models import (
     ECertificate,
     EmploymentRecord,
@@ -207,6 +209,9 @@ class LocalConnector:
     def enterprise(self, credit_code: str) -> SharedProfile | None:
         row = _ENTERPRISE_QUERY.row(credit_code.strip().upper())
         return None if row is None else self._profile(row, [_ENTERPRISE])
+
+    def records(self, id_number: str) -> PersonRecords | None:
+        return local_records(id_number)
 
     def _profile(self, row: dict[str, Any], sources: list[_Source]) -> SharedProfile:
         profile = SharedProfile()
