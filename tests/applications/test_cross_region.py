@@ -174,3 +174,9 @@ def test_the_window_pages_take_a_cross_region_walk_in(nanjing_clerk: User) -> No
     # An unknown 办理地 is refused on the window page.
     bad = clerk.post("/window/", {**walk_in, "handling_region": "999999"})
     assert bad.status_code == 200 and "请选择办理地" in bad.content.decode()
+
+
+def test_jiangsus_target_of_30_cross_province_items_is_measured(cross_region_world) -> None:
+    supervisor = as_user(User.objects.get(username="supervisor-jiangsu"))
+    page = supervisor.get("/supervision/").content.decode()
+    assert "政策包列为可跨省通办的事项 7 项" in page
