@@ -28,7 +28,7 @@ setup-demo: $(BIN)/.installed-dev
 	$(BIN)/kuaiban pack load
 	$(BIN)/kuaiban demo_setup
 	$(BIN)/kuaiban certificates_demo_key
-	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1 --history
+	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1 --history --as-of $$(date +%F)
 	$(BIN)/kuaiban proactive demo
 	$(BIN)/kuaiban servicepoints_load
 	$(BIN)/kuaiban appointments_slots

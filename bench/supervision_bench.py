@@ -1,7 +1,7 @@
 """Benchmark of the supervision pages: generation rate, then the time of every page and query.
 
     .venv/bin/python bench/supervision_bench.py [--subcases 200000] [--seed 1] [--batch 5000]
-                                                [--runs 3] [--keep]
+                                                [--workers N] [--runs 3] [--keep]
 
 The database is a scratch SQLite file under /tmp (removed afterwards unless --keep), or
 DATABASE_URL when it is set (migrated, packs and demo accounts loaded; afterwards the generated
@@ -49,6 +49,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--subcases", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="生成的并行进程数（PostgreSQL）"
+    )
     parser.add_argument("--runs", type=int, default=3, help="每项计时的次数（取中位数）")
     parser.add_argument("--keep", action="store_true", help="保留数据库与生成的数据")
     parser.add_argument(
@@ -204,6 +207,7 @@ def _generate(args: argparse.Namespace) -> None:
         batch=args.batch,
         progress=sys.stderr,
         rollups=True,
+        workers=args.workers,
     )
     print(
         f"生成：办件 {result.applications:,} 件，子件 {result.subcases:,} 件，共 {result.rows:,} 行，"
@@ -211,7 +215,8 @@ def _generate(args: argparse.Namespace) -> None:
     )
     rate = result.subcases / result.seconds
     print(
-        f"  {rate:,.0f} 子件/秒，{result.rows / result.seconds:,.0f} 行/秒（批大小 {args.batch}）；"
+        f"  {rate:,.0f} 子件/秒，{result.rows / result.seconds:,.0f} 行/秒"
+        f"（批大小 {args.batch}，{args.workers} 个进程）；"
         f"按此速率 1,000 万子件约 {10_000_000 / rate / 60:,.0f} 分钟"
     )
     print(f"  日汇总（全部历史）用时 {result.rollup_seconds:.1f} 秒")

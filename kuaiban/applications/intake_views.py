@@ -48,7 +48,7 @@ from kuaiban.bundles.selectors import (
     pack_local_limits,
     packs_for_region,
 )
-from kuaiban.catalogue.models import commitment_texts_current
+from kuaiban.catalogue.models import Region, commitment_texts_current
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.selectors import LookupResult, lookup_enterprise, lookup_person
@@ -93,13 +93,26 @@ def _target(user: User, walk_in: dict[str, str] | None = None) -> set[str]:
     return {"person" if user.role == Role.PERSON else "unit", "both"}
 
 
-def _packs_for(user: User) -> list[Pack]:
-    """The policy packs that apply where the user is (a clerk's: where the window is): the most
-    local pack covering the region, not the province's pack it extends.
+def _packs_for(user: User, region_id: int | None) -> list[Pack]:
+    """The policy packs that apply where the application is handled (the user's region; a
+    clerk's: where the window is, or the walk-in's 办理地): the most local pack covering the
+    region, not the province's pack it extends.
 
     Without a region on the account every province's pack is offered, rather than none.
     """
-    return packs_for_region(region_id=user.region_id)
+    return packs_for_region(region_id=region_id)
+
+
+def _handling_region_id(request: HttpRequest) -> int | None:
+    """Where the application will be handled: the walk-in's 办理地 (跨省通办 / 全省通办) when the
+    clerk chose one, else the user's own region."""
+    user = _user(request)
+    code = _walk_in(request).get("handling_region", "")
+    if code:
+        found = Region.objects.filter(code=code).first()
+        if found is not None:
+            return found.pk
+    return user.region_id
 
 
 def _user(request: HttpRequest) -> User:
@@ -111,6 +124,12 @@ def _user(request: HttpRequest) -> User:
 def _walk_in(request: HttpRequest) -> dict[str, str]:
     """The walk-in applicant a clerk is serving; nobody for anyone else."""
     return walk_in_load(request) if _user(request).role == Role.CLERK else {}
+
+
+def _walk_in_applicant(walk_in: dict[str, str]) -> ApplicantInput:
+    """The walk-in as the submission names them (the 办理地 travels beside it)."""
+    keys = ("id_number", "credit_code", "name", "phone")
+    return ApplicantInput(**{k: walk_in[k] for k in keys if k in walk_in})
 
 
 def _url(name: str, pack: str, bundle: str) -> str:
@@ -205,7 +224,7 @@ def start(request: HttpRequest) -> HttpResponse:
             [b for b in p.bundles.order_by("position") if b.target in targets],
             pack_local_limits(pack=p),
         )
-        for p in _packs_for(user)
+        for p in _packs_for(user, _handling_region_id(request))
     ]
     return render(request, "intake/start.html", {"packs": packs, "walk_in": walk_in})
 
@@ -213,7 +232,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @applying
 def scenario(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     found = bundle_get(pack_code=pack, bundle_code=bundle)
-    user_region = _user(request).region_id
+    user_region = _handling_region_id(request)
     if user_region is not None:
         local = pack_for_region(pack=found.pack, region_id=user_region)
         if local.pk != found.pack_id:  # the applicant's own place has its pack: use it
@@ -483,7 +502,8 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             else web_channel(request.headers.get("User-Agent", "")),
             items=state.items,
             answers=state.answers,
-            applicant=ApplicantInput(**walk_in) if walk_in else ApplicantInput(),
+            applicant=_walk_in_applicant(walk_in),
+            handling_region=walk_in.get("handling_region", "") if walk_in else "",
             form=state.form,
             materials=_material_choices(request, plan),
             credit_commitment=request.POST.get("credit_commitment") == "on",

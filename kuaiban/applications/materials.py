@@ -20,6 +20,7 @@ from kuaiban.bundles.planning import Plan, PlanMaterial
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import due_at
 from kuaiban.core.audit import audit_record
+from kuaiban.core.bulk import rows_insert
 from kuaiban.core.errors import Conflict, NotFound, Unprocessable
 from kuaiban.core.models import AuditAction
 
@@ -130,7 +131,7 @@ def materials_store(
         if decision.upload is not None:
             stored.append(_file_attach(row, decision.upload))
         rows.append(row)
-    return ApplicationMaterial.objects.bulk_create(rows), stored
+    return rows_insert(rows), stored
 
 
 def _file_attach(row: ApplicationMaterial, upload: CheckedUpload) -> str:

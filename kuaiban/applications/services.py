@@ -41,6 +41,7 @@ from kuaiban.calendar.selectors import calendar_cached
 from kuaiban.catalogue.models import Agency, Region, commitment_texts_current
 from kuaiban.catalogue.routing import RoutingTable, routes_require
 from kuaiban.core.audit import audit_record, audit_store
+from kuaiban.core.bulk import rows_insert
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
@@ -100,12 +101,29 @@ class SubmitResult:
 def application_submit(
     *, actor: User, data: SubmissionInput, idempotency_key: str = ""
 ) -> SubmitResult:
-    """Validate everything first, then store everything in one transaction."""
+    """Validate everything first, then store everything in one transaction.
+
+    A retry with the first request's ``Idempotency-Key`` is answered with the first
+    application (or a 409 when the key came with another request). It is not looked up
+    beforehand — a new submission spends no query on it — but when the submission cannot be
+    stored: the key's unique constraint refuses the row, or the retry no longer validates (the
+    first one did). Two retries at the same moment end the same way: the loser hits the
+    constraint and answers with the winner's application."""
     fingerprint = data.fingerprint()
-    if idempotency_key:
-        existing = _idempotent_replay(actor, idempotency_key, fingerprint)
-        if existing is not None:
-            return SubmitResult(application=existing, created=False)
+    try:
+        return _submit_new(actor, data, idempotency_key, fingerprint)
+    except (ApiError, IntegrityError):
+        replay = (
+            _idempotent_replay(actor, idempotency_key, fingerprint) if idempotency_key else None
+        )
+        if replay is None:
+            raise
+        return SubmitResult(application=replay, created=False)
+
+
+def _submit_new(
+    actor: User, data: SubmissionInput, idempotency_key: str, fingerprint: str
+) -> SubmitResult:
     applicant = _applicant_resolve(actor=actor, data=data)
     handling = handling_region_resolve(code=data.handling_region, received=applicant.region)
     if handling != applicant.region:
@@ -186,29 +204,20 @@ def application_submit(
         )
     if errors:
         raise Unprocessable("申请内容有误，请按提示修改", fields=errors)
-    try:
-        application, rows = _store(
-            actor,
-            data,
-            applicant,
-            plan,
-            agencies,
-            form,
-            decisions,
-            lookup.profile,
-            lookup.connector,
-            policy.prefill_paths,
-            idempotency_key,
-            fingerprint,
-        )
-    except IntegrityError:
-        # Two retries with one key at the same moment: the other one won; answer with it.
-        replay = (
-            _idempotent_replay(actor, idempotency_key, fingerprint) if idempotency_key else None
-        )
-        if replay is None:
-            raise
-        return SubmitResult(application=replay, created=False)
+    application, rows = _store(
+        actor,
+        data,
+        applicant,
+        plan,
+        agencies,
+        form,
+        decisions,
+        lookup.profile,
+        lookup.connector,
+        policy.prefill_paths,
+        idempotency_key,
+        fingerprint,
+    )
     submission_count(pack=data.pack, channel=str(application.channel))
     return SubmitResult(
         application=application, created=True, shared_data_notice=lookup.notice, held=rows
@@ -456,41 +465,46 @@ def _application_create(
     fingerprint: str,
 ) -> Application:
     assert plan.promised_due_at is not None  # strict plans always have dates
-    return Application.objects.create(
-        # Replaced by the day's number before the commit (`_store`); never seen outside.
-        number=f"~{uuid.uuid4().hex[:23]}",
-        pack=plan.bundle.pack,
-        bundle=plan.bundle,
-        scenario=plan.scenario,
-        snapshot=plan_snapshot(plan).to_dict(),
-        applicant_kind=applicant.kind,
-        applicant=applicant.account,
-        applicant_name=applicant.name,
-        applicant_id_number=applicant.id_number,
-        applicant_credit_code=applicant.credit_code,
-        # A person's own form gives their phone when the account or the window has none, so
-        # notices and the window-visit rating link reach them; a unit's form names an employee.
-        applicant_phone=applicant.phone
-        or (form.get("phone", "") if applicant.kind == ApplicantKind.PERSON else ""),
-        region=applicant.region,
-        received_region=applicant.received_region,
-        channel=data.channel,
-        submitted_by=actor,
-        agent=applicant.agent,
-        note=HOME_VISIT_NOTE if data.home_visit is not None else data.note,
-        answers=data.answers,
-        items=[s.code for s in plan.subitems],
-        form=form,
-        burden={
-            k: {"separate": v.separate, "bundled": v.bundled}
-            for k, v in burden_as_submitted(
-                plan.burden, visited=data.channel == Channel.WINDOW
-            ).items()
-        },
-        promised_due_at=plan.promised_due_at,
-        idempotency_key=key,
-        request_hash=fingerprint,
+    (application,) = rows_insert(
+        [
+            Application(
+                # Replaced by the day's number before the commit (`_store`); never seen outside.
+                number=f"~{uuid.uuid4().hex[:23]}",
+                pack=plan.bundle.pack,
+                bundle=plan.bundle,
+                scenario=plan.scenario,
+                snapshot=plan_snapshot(plan).to_dict(),
+                applicant_kind=applicant.kind,
+                applicant=applicant.account,
+                applicant_name=applicant.name,
+                applicant_id_number=applicant.id_number,
+                applicant_credit_code=applicant.credit_code,
+                # A person's own form gives their phone when the account or the window has none, so
+                # notices and the window-visit rating link reach them; a unit's form names an employee.
+                applicant_phone=applicant.phone
+                or (form.get("phone", "") if applicant.kind == ApplicantKind.PERSON else ""),
+                region=applicant.region,
+                received_region=applicant.received_region,
+                channel=data.channel,
+                submitted_by=actor,
+                agent=applicant.agent,
+                note=HOME_VISIT_NOTE if data.home_visit is not None else data.note,
+                answers=data.answers,
+                items=[s.code for s in plan.subitems],
+                form=form,
+                burden={
+                    k: {"separate": v.separate, "bundled": v.bundled}
+                    for k, v in burden_as_submitted(
+                        plan.burden, visited=data.channel == Channel.WINDOW
+                    ).items()
+                },
+                promised_due_at=plan.promised_due_at,
+                idempotency_key=key,
+                request_hash=fingerprint,
+            )
+        ]
     )
+    return application
 
 
 def _commitments_create(
@@ -528,7 +542,7 @@ def _commitments_create(
                 signed_by=actor,
             )
         )
-    return ApplicationCommitment.objects.bulk_create(rows)
+    return rows_insert(rows)
 
 
 def _shared_uses_create(
@@ -559,7 +573,7 @@ def _shared_uses_create(
                     used_for={"fields": fields, "materials": materials},
                 )
             )
-    return SharedDataUse.objects.bulk_create(uses)
+    return rows_insert(uses)
 
 
 def submitted_application(result: SubmitResult) -> Application | None:

@@ -14,6 +14,7 @@ from kuaiban.applications.materials import material_supply
 from kuaiban.applications.models import Provision
 from kuaiban.applications.selectors import access_application_at_window
 from kuaiban.applications.uploads import ALLOWED_LABEL
+from kuaiban.catalogue.models import Region, RegionLevel
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.identifiers import credit_code_error, id_number_error
@@ -34,7 +35,14 @@ def _clean(post: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     if kind in ("person", "unit") and problem:
         errors["identifier"] = problem
     key = "id_number" if kind == "person" else "credit_code"
-    return {key: identifier, "name": name, "phone": phone}, errors
+    applicant = {key: identifier, "name": name, "phone": phone}
+    handling = post.get("handling_region", "").strip()
+    if handling:
+        # 跨省通办 / 全省通办: received at this window, handled by the agencies of that region.
+        if not Region.objects.filter(code=handling).exclude(level=RegionLevel.PROVINCE).exists():
+            errors["handling_region"] = "请选择办理地"
+        applicant["handling_region"] = handling
+    return applicant, errors
 
 
 @login_required
@@ -48,7 +56,10 @@ def window(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     errors: dict[str, str] = {}
-    values = {k: request.POST.get(k, "") for k in ("kind", "name", "identifier", "phone")}
+    values = {
+        k: request.POST.get(k, "")
+        for k in ("kind", "name", "identifier", "phone", "handling_region")
+    }
     if request.method == "POST":
         applicant, errors = _clean(values)
         if not errors:
@@ -57,7 +68,14 @@ def window(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/window.html",
-        {"errors": errors, "values": values, "current": walk_in_load(request)},
+        {
+            "errors": errors,
+            "values": values,
+            "current": walk_in_load(request),
+            "regions": Region.objects.exclude(level=RegionLevel.PROVINCE)
+            .exclude(pk__in=[user.region_id] if user.region_id else [])
+            .order_by("code"),
+        },
     )
 
 

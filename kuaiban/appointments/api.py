@@ -18,6 +18,7 @@ from kuaiban.appointments.services import (
     appointment_book,
     appointment_cancel,
     appointment_move,
+    appointment_read_audit,
 )
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.errors import ApiError, ErrorOut, NotFound, Unprocessable
@@ -59,7 +60,7 @@ class SlotFilter(Schema):
 
 @router.get(
     "/appointments/slots",
-    response=list[SlotOut],
+    response={200: list[SlotOut], 404: ErrorOut},
     summary="一个网点某天的预约时段与余量",
     auth=None,
 )
@@ -129,7 +130,7 @@ def _access(request: HttpRequest, appointment_id: int) -> Appointment:
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 403: ErrorOut, 409: ErrorOut},
+    response={201: AppointmentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="预约：本人在某网点某时段办理某事项（约满 409，爽约过多 403）",
     auth=api_auth,
 )
@@ -176,7 +177,9 @@ def mine(request: HttpRequest) -> object:
     "/appointments/{appointment_id}", response=AppointmentOut, summary="一个预约", auth=api_auth
 )
 def detail(request: HttpRequest, appointment_id: ObjectId) -> AppointmentOut:
-    return appointment_out(_access(request, appointment_id))
+    appointment = _access(request, appointment_id)
+    appointment_read_audit(actor=_user(request), appointment=appointment)
+    return appointment_out(appointment)
 
 
 @router.post(

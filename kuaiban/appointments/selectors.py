@@ -63,12 +63,15 @@ def access_appointment(*, user: User, appointment_id: int) -> Appointment:
     )
     if appointment is None:
         raise NotFound("预约不存在")
-    own = appointment.applicant_id == user.pk or (
-        bool(user.id_number) and appointment.id_number == user.id_number
-    )
-    if not own and not clerk_serves(user, appointment.slot.point):
+    if not is_own(user, appointment) and not clerk_serves(user, appointment.slot.point):
         raise NotFound("预约不存在")
     return appointment
+
+
+def is_own(user: User, appointment: Appointment) -> bool:
+    return appointment.applicant_id == user.pk or (
+        bool(user.id_number) and appointment.id_number == user.id_number
+    )
 
 
 def booking_blocked_until(*, id_number: str, now: dt.datetime) -> dt.datetime | None:

@@ -27,7 +27,7 @@ from kuaiban.appointments.models import (
     WindowType,
 )
 from kuaiban.appointments.rules import check_in_open, green_reason
-from kuaiban.appointments.selectors import booking_blocked_until
+from kuaiban.appointments.selectors import booking_blocked_until, is_own
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, Conflict, NotFound, Unprocessable
@@ -171,6 +171,18 @@ def appointment_book(
 def _booked_or_conflict(appointment: Appointment) -> None:
     if appointment.status != AppointmentStatus.BOOKED:
         raise Conflict(f"预约{appointment.get_status_display()}，不能再改约或取消")
+
+
+def appointment_read_audit(*, actor: User, appointment: Appointment) -> None:
+    """A clerk reading someone's appointment (name, ID number, phone) leaves an audit row; the
+    person reading their own does not."""
+    if not is_own(actor, appointment):
+        audit_record(
+            actor=actor,
+            action=AuditAction.APPOINTMENT_READ,
+            object_type="appointment",
+            object_id=str(appointment.pk),
+        )
 
 
 def appointment_move(

@@ -27,11 +27,10 @@ from kuaiban.appointments.services import (
     appointment_book,
     appointment_cancel,
     appointment_move,
+    appointment_read_audit,
 )
 from kuaiban.catalogue.models import ServiceItem
-from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound
-from kuaiban.core.models import AuditAction
 from kuaiban.servicepoints.models import ServicePoint
 from kuaiban.servicepoints.selectors import point_by_code
 
@@ -138,14 +137,7 @@ def _access(request: HttpRequest, appointment_id: int):  # type: ignore[no-untyp
 @login_required
 def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _access(request, appointment_id)
-    user = _user(request)
-    if appointment.applicant_id != user.pk and appointment.id_number != user.id_number:
-        audit_record(  # a clerk reading someone's appointment
-            actor=user,
-            action=AuditAction.APPOINTMENT_READ,
-            object_type="appointment",
-            object_id=str(appointment.pk),
-        )
+    appointment_read_audit(actor=_user(request), appointment=appointment)
     return render(
         request,
         "appointments/detail.html",

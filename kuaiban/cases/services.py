@@ -32,6 +32,7 @@ from kuaiban.cases.review import auto_review, check_results_of
 from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
+from kuaiban.core.bulk import rows_insert
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
@@ -65,7 +66,7 @@ def subcases_create(
             # Stored with the row, so opening it writes nothing unless it is approved at once.
             row.check_results = check_results_of(subcase=row)
         rows.append(row)
-    return SubCase.objects.bulk_create(rows)
+    return rows_insert(rows)
 
 
 def subcases_open(*, subcases: list[SubCase]) -> bool:

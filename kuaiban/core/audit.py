@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from kuaiban.core.bulk import rows_insert
 from kuaiban.core.models import AuditAction, AuditEvent
 
 
@@ -37,4 +38,4 @@ def audit_record(
 
 def audit_store(events: list[AuditEvent]) -> list[AuditEvent]:
     """Several audit rows of one change in one INSERT, in the order given."""
-    return AuditEvent.objects.bulk_create(events)
+    return rows_insert(events)

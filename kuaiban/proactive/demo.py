@@ -31,6 +31,22 @@ _FATHER = {
 }
 
 
+# A pensioner who has not seen a doctor nor used her card for nine months: she is reminded to
+# certify (静默认证's other side); 李秀英 (the self-service demo's pensioner, with an account)
+# saw a doctor last month and is certified from her data.
+_REMINDED = {
+    "id_number": "370102195608201228",
+    "name": "赵桂兰",
+    "gender": "女",
+    "birth_date": dt.date(1956, 8, 20),
+    "region_code": "370102",
+    "phone": "13905310003",
+    "address": "山东省济南市历下区历山路12号",
+    "household_address": "山东省济南市历下区历山路12号",
+}
+_CERTIFIED = "37010219620508122X"
+
+
 def rules_path() -> Path:
     return Path(settings.KUAIBAN_PACKS_DIR) / RULES_FILE
 
@@ -47,18 +63,11 @@ def demo_facts(*, today: dt.date) -> None:
     InsuranceRecord.objects.filter(person__id_number="370102196503121234").update(
         monthly_wage=Decimal("7800.00"), last_activity_on=today - dt.timedelta(days=20)
     )
-    values = dict(_FATHER)
-    father, _ = Person.objects.update_or_create(id_number=values.pop("id_number"), defaults=values)
-    InsuranceRecord.objects.update_or_create(
-        person=father,
-        defaults={
-            "unit_name": "",
-            "first_contribution_date": dt.date(1958, 9, 1),
-            "contribution_months": 420,
-            "status": "已退休",
-            "region_name": "济南市",
-        },
+    InsuranceRecord.objects.filter(person__id_number=_CERTIFIED).update(
+        last_activity_on=today - dt.timedelta(days=26)
     )
+    _pensioner(_REMINDED, since=dt.date(1976, 3, 1), months=396, active=today - dt.timedelta(270))
+    father = _pensioner(_FATHER, since=dt.date(1958, 9, 1), months=420, active=None)
     DeathRecord.objects.update_or_create(
         person=father,
         defaults={
@@ -69,6 +78,26 @@ def demo_facts(*, today: dt.date) -> None:
             "dependants": 0,
         },
     )
+
+
+def _pensioner(
+    person: dict[str, object], *, since: dt.date, months: int, active: dt.date | None
+) -> Person:
+    """A 济南 pensioner of the demo's shared data (insured on their own account)."""
+    values = dict(person)
+    row, _ = Person.objects.update_or_create(id_number=values.pop("id_number"), defaults=values)
+    InsuranceRecord.objects.update_or_create(
+        person=row,
+        defaults={
+            "unit_name": "",
+            "first_contribution_date": since,
+            "contribution_months": months,
+            "status": "已退休",
+            "region_name": "济南市",
+            "last_activity_on": active,
+        },
+    )
+    return row
 
 
 def proactive_demo(*, author: User, reviewer: User) -> list[ProactiveRun]:

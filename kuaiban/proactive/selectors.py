@@ -165,3 +165,21 @@ def offer_stats(*, region: Region | None) -> list[dict[str, Any]]:
 def _city() -> Concat:
     """The city of a region code: its first four digits and 00."""
     return Concat(Substr("region_code", 1, 4), Value("00"), output_field=CharField())
+
+
+CERTIFICATION_GROUP = "pension-certification"  # 静默认证 and its reminder (rules.yaml)
+
+
+def certification_list(*, region_code: str, period: str) -> QuerySet[Offer]:
+    """The year's 养老保险待遇资格认证 outcomes of the pensioners of ``region_code`` (a district,
+    or every district of a city or province): certified from their data (静默认证) or reminded."""
+    prefix = region_code
+    while prefix.endswith("00") and len(prefix) > 2:
+        prefix = prefix[:-2]
+    return (
+        Offer.objects.filter(
+            exclusion_group=CERTIFICATION_GROUP, period=period, region_code__startswith=prefix
+        )
+        .select_related("version__rule")
+        .order_by("rule_code", "region_code", "pk")
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/offers/<int:offer_id>/decline", views.offer_decline_view, name="decline"),
     path("proactive/publicity/", views.publicity, name="publicity"),
     path("proactive/objections/", views.objections, name="objections"),
+    path("proactive/certification/", views.certification, name="certification"),
     path("proactive/stats/", views.stats, name="stats"),
     path("proactive/stats.xlsx", views.stats_xlsx, name="stats-xlsx"),
 ]

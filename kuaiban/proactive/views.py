@@ -8,9 +8,11 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -22,6 +24,7 @@ from kuaiban.proactive.models import Offer, OfferStatus, ProactiveRule
 from kuaiban.proactive.selectors import (
     STAT_COLUMNS,
     access_offer,
+    certification_list,
     objection_get,
     objections_open,
     offer_explain,
@@ -154,6 +157,32 @@ def objections(request: HttpRequest) -> HttpResponse:
     page = Paginator(objections_open(), 20).get_page(request.GET.get("page"))
     rows = [(o, _masked(o.offer), mask_phone(o.contact)) for o in page]
     return render(request, "proactive/objections.html", {"page": page, "rows": rows})
+
+
+@login_required
+def certification(request: HttpRequest) -> HttpResponse:
+    """An officer's 静默认证 page: this year's pensioners of the officer's region certified from
+    their data without a face scan, and those reminded to certify (identifiers masked)."""
+    officer = _user(request, Role.OFFICER, Role.SUPERVISOR)
+    if officer.region is None:
+        raise Http404("账号未设置所属地区")
+    year = str(timezone.localdate().year)
+    found = certification_list(region_code=officer.region.code, period=year)
+    counts = dict(found.order_by().values_list("rule_code").annotate(n=Count("pk")))
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    rows = [(offer, _masked(offer)) for offer in page]
+    return render(
+        request,
+        "proactive/certification.html",
+        {
+            "page": page,
+            "rows": rows,
+            "year": year,
+            "region": officer.region,
+            "certified": counts.get("silent-certification", 0),
+            "reminded": counts.get("certification-reminder", 0),
+        },
+    )
 
 
 def _stats_rows(request: HttpRequest) -> tuple[list[str], list[list[object]]]:

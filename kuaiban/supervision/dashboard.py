@@ -49,6 +49,7 @@ from kuaiban.supervision.selectors.targets import (
     Measured,
     PackFigures,
     TargetRow,
+    cross_province_items,
     governing_packs,
     governing_targets,
     instant_within,
@@ -133,6 +134,7 @@ def overview_load(ctx: Context) -> Overview:
         callback=ratings.callback,
         instant=lambda minutes: instant_within(scope, filters, minutes=minutes),
         reports=lambda days: reports_within(scope, filters, days=days),
+        cross_province=lambda: cross_province_items(packs),
     )
     return Overview(
         applications=applications,

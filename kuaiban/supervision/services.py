@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import multiprocessing
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -28,7 +29,13 @@ from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
 from kuaiban.supervision.synthetic.history import HISTORY_DAYS, NUMBER_MARK, Draft, Drawer
 from kuaiban.supervision.synthetic.inserts import fast_insert
 from kuaiban.supervision.synthetic.timeline import Days
-from kuaiban.supervision.synthetic.world import world_prepare
+from kuaiban.supervision.synthetic.world import World, world_prepare
+
+# A history is drawn in chunks of this many sub-cases (`history_generate`). A generated
+# application's number carries chunk × CHUNK_SUBCASES + its place in the chunk, less than the
+# sub-cases written: seven digits (24 characters) hold ten million.
+CHUNK_SUBCASES = 10_000
+MAX_SUBCASES = 10_000_000
 
 # Deadlines of the latest sub-cases and ticket steps reach this far past the reference time
 # (the longest limit is about a month; late decisions and a 20-day rectification add to it).
@@ -56,31 +63,35 @@ def history_generate(
     as_of: dt.datetime | None = None,
     progress: TextIO | None = None,
     rollups: bool = False,
+    workers: int = 1,
 ) -> GenerateResult:
     """Write ``subcases`` sub-cases of synthetic history (with their applications and the
     rest), in batches of about ``batch`` sub-cases, each batch one transaction; with
-    ``rollups``, then roll up every past day of it (`rollups/refresh.py`)."""
-    if subcases < 1 or batch < 1:
-        raise ValueError("子件数和批大小应为正整数")
+    ``rollups``, then roll up every past day of it (`rollups/refresh.py`).
+
+    The history is drawn in chunks of `CHUNK_SUBCASES`, each from a seed of its own, so on
+    PostgreSQL ``workers`` processes draw and write chunks side by side (drawing in Python is
+    the cost, not the COPY); the same seed gives the same history whatever their number.
+    SQLite takes one writer at a time: one process there."""
+    if subcases < 1 or batch < 1 or workers < 1:
+        raise ValueError("子件数、批大小和进程数应为正整数")
+    if subcases > MAX_SUBCASES:
+        raise ValueError(f"一次最多生成 {MAX_SUBCASES:,} 个子件")
     if generated_applications():
         raise ValueError("数据库中已有生成的历史数据，请先用 --clear 删除")
     as_of = as_of or timezone.now()
     started = time.monotonic()
-    drawer = _drawer(seed=seed, as_of=as_of)
+    plan = _Chunks(drawing=_drawing(seed=seed, as_of=as_of), seed=seed, as_of=as_of, batch=batch)
+    chunks = [
+        (number, min(CHUNK_SUBCASES, subcases - number * CHUNK_SUBCASES))
+        for number in range(-(-subcases // CHUNK_SUBCASES))
+    ]
+    workers = min(workers, len(chunks)) if connection.vendor == "postgresql" else 1
     bar = ProgressBar(label="子件", unit="件", total=subcases, stream=progress)
-    made = applications = rows = 0
-    with _large_page_cache():
-        while made < subcases:
-            drafts: list[Draft] = []
-            in_batch = 0
-            while in_batch < batch and made + in_batch < subcases:
-                draft = drawer.application(applications, max_subcases=subcases - made - in_batch)
-                applications += 1
-                in_batch += len(draft.subcases)
-                drafts.append(draft)
-            rows += _write(drafts)
-            made += in_batch
-            bar.advance(in_batch)
+    if workers == 1:
+        applications, made, rows = plan.write(chunks, bar.advance)
+    else:
+        applications, made, rows = _in_processes(plan, chunks, workers, bar)
     bar.finish()
     seconds = time.monotonic() - started
     rolled = 0.0
@@ -93,7 +104,8 @@ def history_generate(
     return GenerateResult(applications, made, rows, seconds, rolled)
 
 
-def _drawer(*, seed: int, as_of: dt.datetime) -> Drawer:
+def _drawing(*, seed: int, as_of: dt.datetime) -> tuple[World, Days]:
+    """What every chunk's drawer shares: the packs' scenarios and places, the calendar."""
     import random
 
     world = world_prepare(rng=random.Random(seed))
@@ -107,7 +119,95 @@ def _drawer(*, seed: int, as_of: dt.datetime) -> Drawer:
             f"工作日历未配置{exc.year}年：生成的历史需要{first.year}年至{last.year}年的日历"
             "（运行 kuaiban calendar_seed，或在管理后台录入该年的放假安排）"
         ) from exc
-    return Drawer(world=world, days=days, seed=seed, as_of=as_of)
+    return world, days
+
+
+@dataclass(frozen=True)
+class _Chunks:
+    drawing: tuple[World, Days]
+    seed: int
+    as_of: dt.datetime
+    batch: int
+
+    def write(
+        self, chunks: Sequence[tuple[int, int]], advance: Callable[[int], object]
+    ) -> tuple[int, int, int]:
+        """Draw and write ``chunks`` ((number, sub-cases) each); applications, sub-cases and
+        rows written. Chunk 0 is drawn from the seed itself, chunk n from "seed:n"; an
+        application's number carries n × `CHUNK_SUBCASES` + its place in the chunk."""
+        world, days = self.drawing
+        applications = made = rows = 0
+        with _large_page_cache():
+            for number, size in chunks:
+                drawer = Drawer(
+                    world=world,
+                    days=days,
+                    seed=self.seed if number == 0 else f"{self.seed}:{number}",
+                    as_of=self.as_of,
+                    base_seed=self.seed,
+                )
+                done = index = 0
+                while done < size:
+                    drafts: list[Draft] = []
+                    in_batch = 0
+                    while in_batch < self.batch and done + in_batch < size:
+                        draft = drawer.application(
+                            number * CHUNK_SUBCASES + index,
+                            max_subcases=size - done - in_batch,
+                        )
+                        index += 1
+                        in_batch += len(draft.subcases)
+                        drafts.append(draft)
+                    rows += _write(drafts)
+                    done += in_batch
+                    advance(in_batch)
+                applications += index
+                made += done
+        return applications, made, rows
+
+
+def _in_processes(
+    plan: _Chunks, chunks: list[tuple[int, int]], workers: int, bar: ProgressBar
+) -> tuple[int, int, int]:
+    """``workers`` forked processes, each writing every ``workers``-th chunk on its own
+    connection; the bar follows a shared counter of sub-cases written."""
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+    results = context.Queue()
+    connections.close_all()  # each child opens its own connection
+    children = [
+        context.Process(target=_child, args=(plan, chunks[n::workers], counter, results))
+        for n in range(workers)
+    ]
+    for child in children:
+        child.start()
+    shown = 0
+    while any(child.is_alive() for child in children):
+        time.sleep(0.25)
+        now = counter.value
+        bar.advance(now - shown)
+        shown = now
+    bar.advance(counter.value - shown)
+    failed = [child.exitcode for child in children if child.exitcode]
+    if failed:
+        raise ValueError(f"生成进程异常退出（退出码 {failed}），可用 --clear 删除已写入的部分")
+    totals = [results.get() for _ in children]
+    return (
+        sum(t[0] for t in totals),
+        sum(t[1] for t in totals),
+        sum(t[2] for t in totals),
+    )
+
+
+def _child(plan: _Chunks, chunks: list[tuple[int, int]], counter: Any, results: Any) -> None:
+    def advance(count: int) -> None:
+        with counter.get_lock():
+            counter.value += count
+
+    try:
+        results.put(plan.write(chunks, advance))
+    finally:
+        connections.close_all()
 
 
 def _write(drafts: list[Draft]) -> int:

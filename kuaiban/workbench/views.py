@@ -36,7 +36,7 @@ from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.reads import material_download_record, subcase_read_record
 from kuaiban.cases.selectors import access_subcase
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_transfer
-from kuaiban.core.errors import Conflict, NotFound, Unprocessable
+from kuaiban.core.errors import ApiError, Conflict, NotFound, Unprocessable
 from kuaiban.workbench import inputs
 from kuaiban.workbench.selectors import (
     QUEUE_STATUSES,
@@ -159,7 +159,7 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
     results = inputs.results_parse(post, errors)
     note = inputs.text_parse(post, "approve_note", errors)
     _refuse_if(errors)
-    subcase_decide(
+    decided = subcase_decide(
         actor=user,
         subcase=subcase,
         outcome=Outcome.APPROVED,
@@ -167,6 +167,9 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
         results=results,
         version=version,
     )
+    if decided.awaiting_review:
+        # 内控: a high-risk item's approval takes effect once a second officer agrees.
+        return Done("高风险事项已提请复核，由另一名经办人复核后办结生效。", _subcase_url(subcase))
     return Done("已办结。", _subcase_url(subcase))
 
 
@@ -247,6 +250,10 @@ def act(request: HttpRequest, user: User, subcase_id: int, action: str) -> HttpR
         errors = {_FIELD_IDS.get((action, k), k): v for k, v in (exc.fields or {}).items()}
         failed = Failed(action, errors or {"__all__": [exc.message]}, request.POST.dict())
         return _detail_render(request, user, subcase, failed=failed, status=422)
+    except ApiError as exc:
+        # 内控: no post for this kind of item (岗位权限), or reviewing one's own approval.
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_subcase_url(subcase))
     messages.success(request, done.message)
     return HttpResponseRedirect(done.next_url)
 

@@ -15,7 +15,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.catalogue.models import Agency, Region
 from tests.applications.conftest import frozen_now, settings_media  # noqa: F401
-from tests.applications.helpers import post_multipart
+from tests.applications.helpers import pdf, post_multipart
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"
@@ -139,3 +139,44 @@ def test_the_bureau_edits_the_list(nanjing_clerk: User) -> None:
         provision.items = [c for c in provision.items if c != "1.10.7"]
         provision.save()
     assert _submit(nanjing_clerk, _card_loss()).status_code == 422
+
+
+def test_the_window_pages_take_a_cross_region_walk_in(nanjing_clerk: User) -> None:
+    """The 南京 clerk chooses 办理地 历下区 on the window page; the journey offers 山东's bundle
+    and the application goes to 济南's card agency."""
+    clerk = as_user(nanjing_clerk)
+    walk_in = {
+        "kind": "person",
+        "name": "张建国",
+        "identifier": ZHANG,
+        "phone": "13905310001",
+        "handling_region": "370102",
+    }
+    assert clerk.post("/window/", walk_in).status_code == 302
+    start = clerk.get("/apply/").content.decode()
+    assert "社会保障卡服务" in start and "异地收件" in start
+    clerk.post("/apply/shandong-2020/10/", {"scenario": "10-3"})
+    response = clerk.post("/apply/shandong-2020/10/form/", {"loss_report_type": "挂失"})
+    assert response.status_code == 302, response.content.decode()
+    page = clerk.get("/apply/shandong-2020/10/submit/").content.decode()
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+    uploads = {
+        f"file.{code}": pdf(f"{code}.pdf")
+        for code in (part.split('"', 1)[0] for part in page.split('name="file.')[1:])
+    }
+    response = clerk.post(
+        "/apply/shandong-2020/10/submit/", {"token": token, "credit_commitment": "on", **uploads}
+    )
+    assert response.status_code == 302, response.content.decode()
+    application = Application.objects.get()
+    assert application.received_region.code == "320100" and application.region.code == "370102"
+    assert application.subcases.get().agency == User.objects.get(username="officer-jn-card").agency
+    # An unknown 办理地 is refused on the window page.
+    bad = clerk.post("/window/", {**walk_in, "handling_region": "999999"})
+    assert bad.status_code == 200 and "请选择办理地" in bad.content.decode()
+
+
+def test_jiangsus_target_of_30_cross_province_items_is_measured(cross_region_world) -> None:
+    supervisor = as_user(User.objects.get(username="supervisor-jiangsu"))
+    page = supervisor.get("/supervision/").content.decode()
+    assert "政策包列为可跨省通办的事项 7 项" in page

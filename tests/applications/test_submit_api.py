@@ -105,17 +105,42 @@ def test_retry_with_the_same_idempotency_key_returns_the_same_application(world)
     assert len(_media_files()) == 1
 
 
-def test_same_key_with_a_different_request_is_a_conflict(world) -> None:
+@pytest.mark.parametrize("base", ["9000", "abc"], ids=["valid", "invalid"])
+def test_same_key_with_a_different_request_is_a_conflict(world, base: str) -> None:
+    """Valid or not, another request under a used key is answered 409, not stored or checked."""
     client = _client(world["zhangjianguo"])
     post_multipart(
         client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-2"}
     )
-    other = retirement_body(form={**retirement_body()["form"], "contribution_base": "9000"})
+    other = retirement_body(form={**retirement_body()["form"], "contribution_base": base})
     response = post_multipart(
         client, other, {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-2"}
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "idempotency_key_reused"
+    if base == "abc":  # the same body without the key is refused as invalid
+        assert post_multipart(client, other, {"personnel_archive": pdf()}).status_code == 422
+    assert Application.objects.count() == 1
+
+
+def test_a_retry_that_would_no_longer_validate_still_gets_the_first_application(world) -> None:
+    """The key is not looked up before a new submission: it is found when the retry fails."""
+    person = world["zhangjianguo"]
+    client = _client(person)
+    first = post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-3"}
+    )
+    person.region = None  # a new submission from this account would now be refused (422)
+    person.save(update_fields=["region"])
+    again = post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-3"}
+    )
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["number"] == first.json()["number"]
+    fresh = post_multipart(
+        client, retirement_body(), {"personnel_archive": pdf()}, **{"Idempotency-Key": "k-4"}
+    )
+    assert fresh.status_code == 422
     assert Application.objects.count() == 1
 
 

@@ -200,3 +200,53 @@ def test_the_points_page_and_the_guides_list_nearest_points(hall, client) -> Non
     assert "就近可办的网点" in guide and "工商银行济南泉城路支行" in guide
     bundle = client.get("/packs/shandong-2020/7/").content.decode()
     assert "就近可办的网点" in bundle and "人社服务大厅" in bundle
+
+
+def test_a_clerk_reading_an_appointment_is_audited_the_owner_is_not(hall, person) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.core.models import AuditEvent
+
+    owner = person()
+    pk = (
+        as_user(owner)
+        .post(
+            "/api/v1/appointments",
+            {"point": hall.pk, "item": "1.10.8", "slot": slot_at(hall, 9, 0).pk},
+            content_type="application/json",
+        )
+        .json()["id"]
+    )
+    assert as_user(owner).get(f"/api/v1/appointments/{pk}").status_code == 200
+    assert not AuditEvent.objects.filter(action="appointment.read").exists()
+    clerk = as_user(User.objects.get(username="clerk-lixia"))
+    assert clerk.get(f"/api/v1/appointments/{pk}").status_code == 200
+    assert clerk.get(f"/me/appointments/{pk}/").status_code == 200
+    reads = AuditEvent.objects.filter(action="appointment.read", object_id=str(pk))
+    assert [e.actor_label for e in reads] == ["clerk-lixia", "clerk-lixia"]
+
+
+def test_the_points_page_runs_the_same_queries_for_more_points(hall, client) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kuaiban.catalogue.models import ServiceItem
+
+    query = {"item": "1.10.8", "address": "历下区泉城路"}
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/service-points/", query).status_code == 200
+    card = ServiceItem.objects.get(code="1.10.8")
+    for n in range(12):  # a dozen more points near by: a full page of new ones
+        point = ServicePoint.objects.create(
+            code=f"extra-{n}",
+            name=f"网点{n}",
+            kind="bank",
+            region=hall.region,
+            address="泉城路",
+            latitude=36.665 + n * 0.0001,
+            longitude=117.023,
+            opening_hours="9:00—17:00",
+        )
+        point.accepts.add(card)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get("/service-points/", query).content.decode()
+    assert "网点0" in page
+    assert len(before.captured_queries) == len(after.captured_queries) <= 8

@@ -40,6 +40,21 @@ def world(intake_world: None) -> None:
         )
 
 
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+AXE_RUN = """async () => (await axe.run(document, {
+  runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+  resultTypes: ["violations"],
+})).violations.filter(v => ["serious", "critical"].includes(v.impact))
+  .map(v => v.id + ": " + v.nodes.slice(0, 2).map(n => n.target.join(" ")).join(", "))"""
+
+
+def _axe(page: Any, problems: list[str]) -> None:
+    """axe-core over the page as it is now (with its data): serious or critical findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    problems.extend(f"{page.url}: {v}" for v in page.evaluate(AXE_RUN))
+
+
 def _watch(page: Any) -> list[str]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -63,12 +78,15 @@ def test_find_the_nearest_point_for_a_card_replacement_and_book_on_a_phone(
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     shot(page, "nearby-phone-list")
+    _axe(page, problems)
     first.get_by_role("link").first.click()
+    _axe(page, problems)
     page.get_by_role("link", name="预约办理").click()
     assert page.get_by_label("要办理的事项").input_value() == "1.10.8"
     page.locator("ul.slot-list label").first.click()
     page.get_by_label("接收提醒短信的手机号").fill("13912345678")
     shot(page, "nearby-phone-book")
+    _axe(page, problems)
     page.get_by_role("button", name="确认预约").click()
     page.wait_for_selector("#ap-number")
     appointment = Appointment.objects.get()
@@ -79,6 +97,9 @@ def test_find_the_nearest_point_for_a_card_replacement_and_book_on_a_phone(
     )
     assert page.locator(".qr-code svg").count() == 1
     shot(page, "nearby-phone-booked")
+    _axe(page, problems)
+    page.get_by_role("link", name="改约其他时段").click()
+    _axe(page, problems)
     assert problems == []
 
 
@@ -95,10 +116,12 @@ def test_the_hall_screen_calls_the_next_ticket(live_server, browser, world) -> N
     clerk.get_by_label("身份证号（选填）").fill("370102195001011233")  # 76 years old: 绿色通道
     clerk.get_by_role("button", name="取号").click()
     label = clerk.locator("#ticket-label").inner_text()
+    _axe(clerk, problems)
     assert label == "L001" and "老年人" in clerk.locator("[role=status]").inner_text()
     clerk.get_by_role("link", name="叫号窗口").click()
     clerk.get_by_role("button", name="下一位").click()
     assert clerk.locator("#ct-label").inner_text() == "L001"
+    _axe(clerk, problems)
 
     # The screen shows it by itself (it refreshes its board every few seconds).
     from playwright.sync_api import expect
@@ -106,4 +129,5 @@ def test_the_hall_screen_calls_the_next_ticket(live_server, browser, world) -> N
     expect(screen.locator("#hall-latest")).to_contain_text("L001", timeout=15000)
     assert "1号窗口" in screen.locator("#hall-latest").inner_text()
     shot(screen, "hall-screen")
+    _axe(screen, problems)
     assert problems == []

@@ -169,3 +169,19 @@ def test_cancelling_the_card_of_someone_without_one_lets_the_approval_stand(worl
     subcase = _approve(world, application)
     assert subcase.status == SubCaseStatus.APPROVED
     assert not SocialSecurityCard.objects.filter(id_number="370102193001011234").exists()
+
+
+def test_the_officer_s_workbench_says_why_the_card_refuses_the_approval(world) -> None:  # type: ignore[no-untyped-def]
+    application = submit_card(world["zhangjianguo"], "10-4", card_service_reason="遗失")
+    [subcase] = application.subcases.all()
+    client = Client()
+    client.force_login(world["officer-jn-card"])
+    response = client.post(
+        f"/workbench/subcases/{subcase.pk}/approve/", {"version": str(subcase.version)}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "社会保障卡当前状态为“正常”，不能补领：补领须先将原卡正式挂失或注销" in page
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.OPEN
+    assert _card().status == CardStatus.NORMAL

@@ -201,3 +201,36 @@ def test_the_dashboard_figures_equal_counts_from_the_raw_rows(world) -> None:
     # Other provinces' supervisors see none of it.
     assert risk_figures(user=world["supervisor-shanxi"]).by_item == []
     assert not rows.filter(~Q(region__code__startswith="37")).exists()
+
+
+def test_the_workbench_says_an_approval_waits_for_review(world) -> None:
+    app = submitted(world["zhangjianguo"], survivor_body(dependant_proof="gap"))
+    subcase = app.subcases.get(item__code="1.6.10")
+    officer = _client(world["officer-jn-si"])
+    url = f"/workbench/subcases/{subcase.pk}/"
+    officer.post(url + "accept/", {"version": subcase.version})
+    subcase.refresh_from_db()
+    response = officer.post(
+        url + "approve/", {"version": subcase.version, "result1_name": "核定通知"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已提请复核" in page and "待复核" in page
+    subcase.refresh_from_db()
+    assert subcase.awaiting_review and subcase.status == SubCaseStatus.ACCEPTED
+
+
+def test_an_officer_without_the_post_is_told_why_on_the_workbench(world) -> None:
+    from kuaiban.riskcontrol.models import Post
+
+    app = submitted(world["zhangjianguo"], survivor_body(dependant_proof="gap"))
+    subcase = app.subcases.get(item__code="1.6.10")
+    Post.objects.create(user=world["officer-jn-si"], category="就业创业")
+    officer = _client(world["officer-jn-si"])
+    url = f"/workbench/subcases/{subcase.pk}/"
+    officer.post(url + "accept/", {"version": subcase.version})
+    subcase.refresh_from_db()
+    response = officer.post(url + "approve/", {"version": subcase.version}, follow=True)
+    assert response.status_code == 200
+    assert "岗位权限" in response.content.decode()
+    subcase.refresh_from_db()
+    assert subcase.review_requested_at is None

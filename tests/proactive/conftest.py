@@ -104,4 +104,30 @@ def unit(credit_code: str, **extra: Any) -> Enterprise:
     return Enterprise.objects.create(credit_code=credit_code, **unit_values(**extra))
 
 
-__all__ = ["CATALOGUE", "RULES", "VersionStatus", "person", "run_now", "unit", "unit_values"]
+__all__ = [
+    "CATALOGUE",
+    "RULES",
+    "VersionStatus",
+    "decide_all",
+    "person",
+    "run_now",
+    "unit",
+    "unit_values",
+]
+
+
+def decide_all(application: Any) -> None:
+    """Every sub-case accepted and approved by an officer of its agency, and a high-risk
+    approval (内控) agreed by the reviewing officer, as in the back office."""
+    from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_review
+
+    reviewer = User.objects.get(username="officer-sd-review")
+    for subcase in application.subcases.all():
+        officer = User.objects.filter(role="officer", agency=subcase.agency).first()
+        subcase = subcase_accept(actor=officer, subcase=subcase)
+        subcase = subcase_decide(
+            actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准"
+        )
+        if subcase.awaiting_review:
+            subcase_review(actor=reviewer, subcase=subcase, approve=True, note="复核同意")
+    application.refresh_from_db()

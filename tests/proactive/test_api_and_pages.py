@@ -164,3 +164,34 @@ def test_supervisors_see_counts_and_export_them(offers) -> None:  # type: ignore
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "规则" and len(rows) >= 3
     assert as_user("zhangjianguo").get("/proactive/stats/").status_code == 404
+
+
+def test_the_demo_shows_silent_certification_to_the_pensioner_and_the_officer(
+    demo_world: None,
+) -> None:
+    """`make demo` (`kuaiban proactive demo`): 李秀英 is certified from her data without a face
+    scan and sees it; 赵桂兰 is reminded; a 济南 officer sees both, masked; others do not."""
+    from kuaiban.proactive.demo import proactive_demo
+
+    proactive_demo(
+        author=User.objects.get(username="admin"),
+        reviewer=User.objects.get(username="supervisor-sd"),
+    )
+    year = str(timezone.localdate().year)
+    certified = Offer.objects.get(
+        rule_code="silent-certification", subject_key="37010219620508122X"
+    )
+    reminded = Offer.objects.get(
+        rule_code="certification-reminder", subject_key="370102195608201228"
+    )
+    assert certified.status == OfferStatus.GRANTED and certified.period == year
+    assert reminded.period == year
+    mine = as_user("lixiuying").get("/me/offers/").content.decode()
+    assert "养老保险待遇资格静默认证" in mine and "近6个月内有本人活动记录" in mine
+    page = as_user("officer-jn-si").get("/proactive/certification/").content.decode()
+    assert "已静默认证" in page and "已提醒认证" in page
+    assert "370102********122X" in page and "370102********1228" in page
+    assert "37010219620508122X" not in page
+    taiyuan = as_user("officer-ty-si").get("/proactive/certification/").content.decode()
+    assert "370102********122X" not in taiyuan
+    assert as_user("lixiuying").get("/proactive/certification/").status_code == 404

@@ -11,7 +11,6 @@ from django.utils import timezone
 from kuaiban.accounts.models import User
 from kuaiban.applications.models import ApplicationStatus, Channel, Provision
 from kuaiban.cases.models import SubCaseStatus
-from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_review
 from kuaiban.core.errors import Conflict
 from kuaiban.proactive.models import ObjectionStatus, Offer, OfferStatus
 from kuaiban.proactive.selectors import offer_explain
@@ -24,7 +23,7 @@ from kuaiban.proactive.services.offers import (
 )
 from kuaiban.shareddata.models import DeathRecord
 from tests.conftest import make_credit_code
-from tests.proactive.conftest import person, run_now, unit, unit_values
+from tests.proactive.conftest import decide_all, person, run_now, unit, unit_values
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"  # the demo applicant, in the demo's shared data
@@ -57,17 +56,7 @@ def test_accepting_makes_a_proactive_application_that_runs_to_done(father: Offer
     assert application.burden["fields"]["bundled"] >= 0
     provisions = set(application.materials.values_list("provision", flat=True))
     assert Provision.UPLOADED not in provisions
-    for subcase in application.subcases.all():
-        officer = User.objects.filter(role="officer", agency=subcase.agency).first()
-        subcase = subcase_accept(actor=officer, subcase=subcase)
-        subcase = subcase_decide(
-            actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准"
-        )
-        if subcase.awaiting_review:
-            # 内控: a high-risk approval (遗属待遇) takes effect once a second officer agrees.
-            reviewer = User.objects.get(username="officer-sd-review")
-            subcase_review(actor=reviewer, subcase=subcase, approve=True)
-    application.refresh_from_db()
+    decide_all(application)
     assert application.status == ApplicationStatus.DONE
     assert set(application.subcases.values_list("status", flat=True)) == {SubCaseStatus.APPROVED}
 
@@ -174,14 +163,6 @@ def test_a_granted_money_benefit_becomes_the_application_that_pays_it(
     assert offer.application.subcases.filter(item__pays_money=True).exists()
 
 
-def _decide_all(application) -> None:  # type: ignore[no-untyped-def]
-    for subcase in application.subcases.all():
-        officer = User.objects.filter(role="officer", agency=subcase.agency).first()
-        subcase = subcase_accept(actor=officer, subcase=subcase)
-        subcase_decide(actor=officer, subcase=subcase, outcome=Outcome.APPROVED, note="核准发放")
-    application.refresh_from_db()
-
-
 def test_a_granted_refund_is_paid_through_a_case_decided_by_an_officer(published) -> None:  # type: ignore[no-untyped-def]
     """稳岗返还 is a single item: after 公示 its own application (one sub-case, the refund item,
     routed to the social-insurance agency) is made for the unit's account and runs to 办结."""
@@ -204,7 +185,7 @@ def test_a_granted_refund_is_paid_through_a_case_decided_by_an_officer(published
     [subcase] = application.subcases.select_related("item", "agency")
     assert subcase.item.code == "1.8.9" and subcase.item.pays_money
     assert subcase.agency.kind == "social_insurance"
-    _decide_all(application)
+    decide_all(application)
     assert application.status == ApplicationStatus.DONE
 
 
@@ -227,7 +208,7 @@ def test_a_granted_disability_grant_is_paid_through_a_case(published) -> None:  
     assert offer.application.form["bank_account"]  # from his social security card
     [subcase] = offer.application.subcases.select_related("item")
     assert subcase.item.code == "L-disability-benefits"
-    _decide_all(offer.application)
+    decide_all(offer.application)
     assert offer.application.status == ApplicationStatus.DONE
 
 

@@ -168,3 +168,47 @@ def test_run_period_must_fit_the_rule(jinan) -> None:  # type: ignore[no-untyped
         run_start(actor=None, version=jinan["stabilisation-refund"], period="2026-13")
     assert period_for("month", dt.date(2026, 3, 9)) == "2026-03"
     assert not ProactiveRun.objects.exists()
+
+
+def test_a_death_record_committed_after_the_cycle_that_passed_its_stamp_is_still_found(
+    jinan,
+) -> None:  # type: ignore[no-untyped-def]
+    """The data exchange stamps a record, the worker's cycle runs, then the exchange commits:
+    the next cycle finds the record although its stamp is older than the last event run."""
+    triggers_sweep()
+    father = person("37010219380405123X", status="已退休")
+    stamped = timezone.now()
+    later = stamped + dt.timedelta(seconds=30)
+    triggers_sweep(now=later)  # the cycle that ran while the record was not yet committed
+    record = DeathRecord.objects.create(
+        person=father,
+        died_on=timezone.localdate() - dt.timedelta(days=3),
+        next_of_kin_id_number=RETIRING,
+        next_of_kin_relation="子女",
+    )
+    DeathRecord.objects.filter(pk=record.pk).update(recorded_at=stamped)
+    runs = triggers_sweep(now=later + dt.timedelta(seconds=30))
+    assert Offer.objects.filter(rule_code="survivors", about_key="37010219380405123X").count() == 1
+    assert [r.created for r in runs if r.version.rule.code == "survivors"] == [1]
+    assert triggers_sweep(now=later + dt.timedelta(seconds=60)) == []  # offered: not again
+
+
+def test_the_worker_cycle_makes_event_offers(jinan) -> None:  # type: ignore[no-untyped-def]
+    """Through the worker itself: one pass with its sweep sees a new death record and a
+    birthday that reached the retirement age."""
+    from kuaiban.deliveries.runner import WorkerLoop
+
+    loop = WorkerLoop(worker_id="test:cycle")
+    first = loop.run_pass(sweep=True)
+    assert Offer.objects.filter(rule_code="retirement", subject_key=RETIRING).exists()
+    assert first.triggered >= 1
+    father = person("37010219380405123X", status="已退休")
+    DeathRecord.objects.create(
+        person=father,
+        died_on=timezone.localdate() - dt.timedelta(days=1),
+        next_of_kin_id_number=RETIRING,
+        next_of_kin_relation="子女",
+    )
+    second = loop.run_pass(sweep=True)
+    assert second.triggered == 1
+    assert Offer.objects.get(rule_code="survivors").subject_key == RETIRING

@@ -7,11 +7,13 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Q
 
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
+from kuaiban.supervision import services
 from kuaiban.supervision.models import SubCaseDaily
 from kuaiban.supervision.services import history_clear, history_generate
 from kuaiban.supervision.synthetic.history import NUMBER_MARK
@@ -149,3 +151,34 @@ def test_needs_packs_and_a_calendar(db) -> None:
 def test_refuses_when_the_calendar_does_not_cover_the_year(world) -> None:
     with pytest.raises(ValueError, match=r"工作日历未配置20\d\d年"):
         history_generate(subcases=10, as_of=NOW.replace(year=2030))
+
+
+def test_chunks_drawn_in_any_order_give_the_same_history(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What lets processes draw chunks side by side: a chunk depends on its number only."""
+    monkeypatch.setattr(services, "CHUNK_SUBCASES", 150)
+    result = history_generate(subcases=400, seed=5, as_of=NOW)
+    assert result.subcases == SubCase.objects.count() == 400
+    in_order = digest()
+    history_clear()
+    chunks = services._Chunks(
+        drawing=services._drawing(seed=5, as_of=NOW), seed=5, as_of=NOW, batch=5000
+    )
+    chunks.write([(2, 100), (0, 150)], lambda count: None)  # as two processes would split them
+    chunks.write([(1, 150)], lambda count: None)
+    assert digest() == in_order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_write_the_history_one_process_writes(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer: one process")
+    monkeypatch.setattr(services, "CHUNK_SUBCASES", 150)
+    history_generate(subcases=400, seed=6, as_of=NOW, workers=1)
+    one = digest()
+    history_clear()
+    progress = io.StringIO()
+    result = history_generate(subcases=400, seed=6, as_of=NOW, workers=3, progress=progress)
+    assert result.subcases == SubCase.objects.count() == 400
+    assert result.applications == Application.objects.count()
+    assert digest() == one
+    assert "400/400" in progress.getvalue()

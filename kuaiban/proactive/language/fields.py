@@ -8,8 +8,11 @@ in its test cases' data and in the explanation shown to the person.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 PERSON, UNIT = "person", "unit"
 
@@ -91,3 +94,33 @@ SUBJECT_REGION = {PERSON: "person.region_code", UNIT: "enterprise.region_code"}
 SUBJECT_NAME = {PERSON: "person.name", UNIT: "enterprise.name"}
 # A rule for the next of kin reads the deceased's data and offers to the person named here.
 NEXT_OF_KIN_KEY = "death.next_of_kin_id_number"
+
+
+def values_from_text(values: Mapping[str, str], *, target: str) -> dict[str, Any]:
+    """A connector's answer (path → text, `kuaiban/shareddata/README.md`) as a rule reads
+    values: dates, whole numbers and money typed, paths the rule language does not know left
+    out. A value that is not of its type raises ValueError naming the path."""
+    typed: dict[str, Any] = {}
+    for path, text in values.items():
+        field = FIELDS[target].get(path)
+        if field is None:
+            continue
+        try:
+            typed[path] = _PARSE.get(field.field_type, str)(text)
+        except (ValueError, ArithmeticError) as error:
+            raise ValueError(f"{path}：{text!r} 不是{field.label}的有效值") from error
+    return typed
+
+
+def _money(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+_PARSE: Mapping[str, Callable[[str], Any]] = {
+    "date": dt.date.fromisoformat,
+    "integer": int,
+    "money": _money,
+}

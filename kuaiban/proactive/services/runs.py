@@ -24,6 +24,7 @@ from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.proactive.engine import offer_terms, offers_insert, subject_model
 from kuaiban.proactive.models import (
+    Offer,
     ProactiveRun,
     RuleVersion,
     RunChunk,
@@ -35,6 +36,11 @@ from kuaiban.proactive.periods import period_as_of, period_for, period_hint
 from kuaiban.shareddata.models import DeathRecord
 
 DEFAULT_CHUNK = 50_000
+# How far before the last event run a death record may be stamped and still be committed after
+# it: longer than a transaction of the data exchange that writes death records. (A record in
+# this window that no rule takes is looked at again by the cycles within it: a run adding 0.)
+TRIGGER_OVERLAP = dt.timedelta(minutes=2)
+_EVENT_BATCH = 50_000  # death records one event run takes (the rest: the next cycle)
 
 
 def _chunk_size() -> int:
@@ -170,7 +176,10 @@ def _event_run(version: RuleVersion, *, now: dt.datetime, where: Q) -> Proactive
 def triggers_sweep(*, now: dt.datetime | None = None) -> list[ProactiveRun]:
     """Run the event-triggered rules on what changed since their last event run.
 
-    `death_record`: the people whose death record arrived since then (by `recorded_at`).
+    `death_record`: the people whose death record arrived since then (by `recorded_at`),
+    looking `TRIGGER_OVERLAP` further back: a record stamped before the last run's time but
+    committed after it (a long transaction at the data exchange) is still found, and one that
+    already has its offer is left out, so a late commit is never missed and nothing repeats.
     `retirement_age`: once a day, the whole rule — who reaches the age changes with the date,
     and the set-based run with its unique constraint adds only the newcomers.
     """
@@ -183,11 +192,21 @@ def triggers_sweep(*, now: dt.datetime | None = None) -> list[ProactiveRun]:
             continue
         last = version.runs.filter(trigger=RunTrigger.EVENT).order_by("-data_as_of").first()
         if trigger == "death_record":
-            since = last.data_as_of if last else version.published_at
-            fresh = DeathRecord.objects.filter(recorded_at__gt=since, recorded_at__lte=now)
-            if fresh.exists():
-                where = Q(death__recorded_at__gt=since, death__recorded_at__lte=now)
-                runs.append(_event_run(version, now=now, where=where))
+            since = (last.data_as_of if last else version.published_at or now) - TRIGGER_OVERLAP
+            fresh = _deaths_without_offer(version, since=since, now=now)
+            if fresh:
+                runs.append(_event_run(version, now=now, where=Q(death__pk__in=fresh)))
         elif last is None or last.as_of < timezone.localdate(now):
             runs.append(_event_run(version, now=now, where=Q()))
     return runs
+
+
+def _deaths_without_offer(
+    version: RuleVersion, *, since: dt.datetime, now: dt.datetime
+) -> list[int]:
+    offered = Offer.objects.filter(rule_code=version.rule.code).values("about_key")
+    return list(
+        DeathRecord.objects.filter(recorded_at__gt=since, recorded_at__lte=now)
+        .exclude(person__id_number__in=offered)
+        .values_list("pk", flat=True)[:_EVENT_BATCH]
+    )

@@ -56,9 +56,48 @@ PREFILL_PATHS = frozenset(
 # The kinds of record (catalogue.SharedSource values): the part of a path before the dot.
 SHARED_SOURCES = frozenset(path.split(".", 1)[0] for path in PREFILL_PATHS)
 
+# The facts the 免申即办 rules read beyond the prefill paths (`kuaiban/proactive/language/
+# fields.py`): a connector may return them too, so a subject's eligibility can be explained
+# from the platform's answer; no catalogue field prefills from them.
+FACT_PATHS = frozenset(
+    {
+        "person.region_code",
+        "person.graduated_on",
+        *(
+            f"insurance.{k}"
+            for k in ("monthly_wage", "injury_grade", "last_activity_on", "pension_account_balance")
+        ),
+        *(
+            f"death.{k}"
+            for k in (
+                "died_on",
+                "next_of_kin_id_number",
+                "next_of_kin_name",
+                "next_of_kin_relation",
+                "dependants",
+            )
+        ),
+        *(
+            f"enterprise.{k}"
+            for k in (
+                "region_code",
+                "size",
+                "insured_since",
+                "employees",
+                "layoffs_last_year",
+                "arrears",
+                "ui_paid_last_year",
+            )
+        ),
+    }
+)
+CONNECTOR_PATHS = PREFILL_PATHS | FACT_PATHS
+# The kinds of record an answer may cite: the shared sources and the death register (死亡信息).
+RECORD_SOURCES = frozenset(path.split(".", 1)[0] for path in CONNECTOR_PATHS)
+
 # What a person lookup may return, and what an enterprise lookup may return.
-PERSON_PATHS = frozenset(p for p in PREFILL_PATHS if not p.startswith("enterprise."))
-ENTERPRISE_PATHS = PREFILL_PATHS - PERSON_PATHS
+PERSON_PATHS = frozenset(p for p in CONNECTOR_PATHS if not p.startswith("enterprise."))
+ENTERPRISE_PATHS = CONNECTOR_PATHS - PERSON_PATHS
 
 
 class SharedDataUnavailable(Exception):

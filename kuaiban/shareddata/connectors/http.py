@@ -19,7 +19,7 @@ from urllib.parse import quote
 from kuaiban.shareddata.connectors.base import (
     ENTERPRISE_PATHS,
     PERSON_PATHS,
-    SHARED_SOURCES,
+    RECORD_SOURCES,
     RecordRef,
     SharedDataUnavailable,
     SharedProfile,
@@ -186,7 +186,7 @@ def _records(raw: object, connector: str) -> list[RecordRef]:
         if not isinstance(item, dict):
             raise _malformed("records 的每一项应为对象")
         source, record = item.get("source"), item.get("record")
-        if source not in SHARED_SOURCES or not isinstance(source, str):
+        if source not in RECORD_SOURCES or not isinstance(source, str):
             raise _malformed(f"未约定的记录来源 {str(source)[:30]}")
         if not isinstance(record, str) or not record or len(record) > 200:
             raise _malformed("记录标识应为不超过200字的非空字符串")

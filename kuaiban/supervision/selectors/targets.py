@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from kuaiban.bundles.models import BundleItem, Pack, SpeedUp, Target, TargetKind
+from kuaiban.bundles.models import (
+    BundleItem,
+    ItemScope,
+    Pack,
+    Provision,
+    ProvisionKind,
+    SpeedUp,
+    Target,
+    TargetKind,
+)
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.bundles.targets import target_label, target_met
 from kuaiban.calendar.arithmetic import WorkCalendar, local_date
@@ -226,6 +235,17 @@ class Measured:
     callback: Rate
     instant: Callable[[int], Rate]
     reports: Callable[[int], Rate]
+    # Items the governing packs take in from other provinces (跨省通办); read only when a
+    # target asks for it.
+    cross_province: Callable[[], int | None] = field(default=lambda: None)
+
+
+def cross_province_items(packs: list[Pack]) -> int:
+    """Distinct items listed 跨省通办 by the `cross_region` provisions of ``packs``."""
+    rows = Provision.objects.filter(
+        pack__in=packs, kind=ProvisionKind.CROSS_REGION, scope=ItemScope.CROSS_PROVINCE
+    ).values_list("items", flat=True)
+    return len({code for items in rows for code in items})
 
 
 def target_rows(targets: list[Target], measured: Measured) -> list[TargetRow]:
@@ -273,4 +293,6 @@ def _figure(t: Target, m: Measured) -> tuple[str, bool | None]:
         # A time limit is kept when every case in the sample kept it.
         rate = m.reports(t.value) if t.kind == TargetKind.REPORT_DAYS else m.instant(t.value)
         return f"在时限内 {_percent(rate)}", None if not rate.whole else rate.part == rate.whole
+    if t.kind == TargetKind.CROSS_PROVINCE_ITEMS and (listed := m.cross_province()) is not None:
+        return f"政策包列为可跨省通办的事项 {listed} 项", met(listed)
     return "平台尚未统计", None

@@ -61,6 +61,7 @@ STEP_DAYS = {
     StepKind.REPORT: 5,
 }
 _HOUR = dt.timedelta(hours=1)
+_HABITS = (0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8)  # how late an agency tends to be, as a factor
 
 
 @dataclass
@@ -89,9 +90,23 @@ class _Work:
 
 
 class Drawer:
-    def __init__(self, *, world: World, days: Days, seed: int, as_of: dt.datetime) -> None:
+    """Draws applications one after the other from ``seed``. A chunk of a large history has a
+    drawer of its own (`chunk_drawer`); what must be the same in every chunk — how late each
+    agency tends to be — is drawn from ``base_seed`` (default: ``seed``)."""
+
+    def __init__(
+        self,
+        *,
+        world: World,
+        days: Days,
+        seed: int | str,
+        as_of: dt.datetime,
+        base_seed: int | None = None,
+    ) -> None:
         self.world, self.days, self.as_of = world, days, as_of
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.base_seed = seed if base_seed is None else base_seed
         self.cum_weights = list(itertools.accumulate(s.weight for s in world.scenarios))
         self.lateness: dict[int, float] = {}
         self.places_by_level = {
@@ -114,7 +129,9 @@ class Drawer:
         chosen = wanted[:max_subcases]
         shared = rng.random() < 0.8
         # The plan of the whole choice: a cut may leave out the one member a 必做 group needs.
-        plan = plan_summary(spec, wanted, shared=shared, profile=self.world.profile)
+        plan = plan_summary(
+            spec, wanted, shared=shared, profile=self.world.profile, calendar=self.world.calendar
+        )
         application = self._application_row(index, spec, place, channel, submitted, plan.burden)
         draft = Draft(application=application)
         withdrawn = rng.random() < 0.008
@@ -306,7 +323,15 @@ class Drawer:
 
     def _late_chance(self, agency_id: int, opened: dt.datetime) -> float:
         if agency_id not in self.lateness:
-            self.lateness[agency_id] = self.rng.choice((0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8))
+            # The agency's habit. Chunk 0 draws it from its own stream, as every history did
+            # before chunks (so a small history is the same as then); the other chunks from
+            # the base seed, the same in each of them whichever process draws it.
+            habits = (
+                self.rng
+                if self.base_seed == self.seed
+                else random.Random(f"{self.base_seed}:agency:{agency_id}")
+            )
+            self.lateness[agency_id] = habits.choice(_HABITS)
         older = (self.as_of - opened).days > HISTORY_DAYS // 2
         return 0.06 * self.lateness[agency_id] * (1.4 if older else 0.8)
 

@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.bundles.models import Bundle, Pack
+from kuaiban.bundles.models import Bundle, Pack, SpeedUp
 from kuaiban.bundles.planning import PlanMaterial, bundle_plan, required_groups_unchosen
 from kuaiban.bundles.selectors import ItemLimits, bundle_get, item_limits, pack_speedups
+from kuaiban.calendar.arithmetic import WorkCalendar
+from kuaiban.calendar.selectors import calendar_load
 from kuaiban.catalogue.models import (
     CASE_AGENCY_KINDS,
     Agency,
@@ -102,6 +105,8 @@ class ScenarioSpec:
     # The members of each 必做 item group that no required member satisfies: one is chosen.
     required_groups: list[list[ItemSpec]] = field(default_factory=list)
     plans: dict[tuple[tuple[str, ...], bool], PlanSummary] = field(default_factory=dict)
+    # The pack's speed-ups, read once: each new choice of items is planned with them.
+    speedups: dict[int, SpeedUp] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,9 @@ class World:
     scenarios: list[ScenarioSpec]
     places: dict[int, list[Place]]  # pack id → the regions its applications come from
     profile: SharedProfile
+    # Loaded once for every plan of a choice of items (a load per plan was most of the
+    # drawing's time while the choices were new).
+    calendar: WorkCalendar
 
 
 @transaction.atomic
@@ -145,7 +153,13 @@ def world_prepare(*, rng: random.Random) -> World:
         defaults={"role": Role.PERSON, "display_name": "合成历史数据", "is_active": False},
     )
     scenarios = [spec for pack in packs for spec in _scenarios(pack, rng)]
-    return World(system_user=user, scenarios=scenarios, places=places, profile=_profile())
+    return World(
+        system_user=user,
+        scenarios=scenarios,
+        places=places,
+        profile=_profile(),
+        calendar=calendar_load(since=timezone.localdate()),
+    )
 
 
 def _regions_ensure(provinces: set[str]) -> None:
@@ -232,6 +246,7 @@ def _scenarios(pack: Pack, rng: random.Random) -> list[ScenarioSpec]:
                     optional=optional,
                     weight=weight,
                     required_groups=list(groups.values()),
+                    speedups=speedups,
                 )
             )
     return out
@@ -258,7 +273,12 @@ def _profile() -> SharedProfile:
 
 
 def plan_summary(
-    spec: ScenarioSpec, chosen: Sequence[ItemSpec], *, shared: bool, profile: SharedProfile
+    spec: ScenarioSpec,
+    chosen: Sequence[ItemSpec],
+    *,
+    shared: bool,
+    profile: SharedProfile,
+    calendar: WorkCalendar | None = None,
 ) -> PlanSummary:
     """The plan of one choice of items (cached: the same choice always has the same plan)."""
     optional = tuple(s.code for s in chosen if s in spec.optional)
@@ -270,6 +290,8 @@ def plan_summary(
             optional_items=list(optional),
             profile=profile if shared else None,
             strict=False,
+            speedups=spec.speedups,
+            calendar=calendar,
         )
         spec.plans[key] = PlanSummary(
             burden={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from typing import Any
 
@@ -49,6 +50,13 @@ class Command(BaseCommand):
             default=None,
             help="历史截止时间 YYYY-MM-DD[THH:MM]（北京时间，默认现在）；同一种子与截止时间生成相同数据",
         )
+        parser.add_argument(
+            "--workers",
+            type=_positive,
+            default=os.cpu_count() or 1,
+            help="并行生成的进程数（PostgreSQL；默认为 CPU 核数，SQLite 总是 1）；"
+            "同一种子不论进程数生成相同数据",
+        )
         parser.add_argument("--clear", action="store_true", help="先删除以前生成的数据")
         parser.add_argument(
             "--no-rollups",
@@ -73,6 +81,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 progress=progress,
                 rollups=not options["no_rollups"],
+                workers=options["workers"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,71 @@
+"""`rows_insert` stores what `bulk_create` stores, in one statement, and sets the new keys."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kuaiban.core.bulk import rows_insert
+from kuaiban.core.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+_COMPARED = ("actor_id", "actor_label", "action", "object_type", "object_id", "changes")
+
+
+def _events(prefix: str, count: int) -> list[AuditEvent]:
+    return [
+        AuditEvent(
+            actor_label="system",
+            action=AuditAction.APPLICATION_SUBMIT,
+            object_type="application",
+            object_id=f"{prefix}-{n}",
+            changes={"n": n, "名称": "失业保险金", "nested": [n, None, True]},
+        )
+        for n in range(count)
+    ]
+
+
+def _stored(prefix: str) -> list[tuple[object, ...]]:
+    """The rows of one batch, their object ids without the batch's prefix."""
+    rows = AuditEvent.objects.filter(object_id__startswith=f"{prefix}-").values_list(*_COMPARED)
+    return sorted((*row[:4], row[4].removeprefix(f"{prefix}-"), *row[5:]) for row in rows)
+
+
+def test_the_rows_and_their_keys_are_those_bulk_create_gives() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        ours = rows_insert(_events("a", 7))
+    AuditEvent.objects.bulk_create(_events("b", 7))
+    assert len(queries.captured_queries) == 1
+    assert _stored("a") == _stored("b")
+    assert len(_stored("a")) == 7
+    stored = dict(
+        AuditEvent.objects.filter(object_id__startswith="a-").values_list("pk", "object_id")
+    )
+    assert {e.pk: e.object_id for e in ours} == stored  # each object got its own row's key
+    assert all(not e._state.adding for e in ours)
+    # auto_now_add is stamped as bulk_create stamps it
+    assert all(e.at is not None for e in ours)
+    assert AuditEvent.objects.filter(object_id__startswith="a-", at=None).count() == 0
+
+
+def test_the_statement_is_reused_for_another_batch_of_the_same_size() -> None:
+    rows_insert(_events("c", 3))
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(_events("d", 3))
+    assert len(queries.captured_queries) == 1
+    assert _stored("c") == _stored("d")
+
+
+def test_objects_with_their_own_keys_and_empty_lists_go_the_usual_way() -> None:
+    assert rows_insert([]) == []
+    given = _events("e", 2)
+    given[0].pk, given[1].pk = 900_001, 900_002
+    rows_insert(given)
+    assert set(
+        AuditEvent.objects.filter(object_id__startswith="e-").values_list("pk", flat=True)
+    ) == {
+        900_001,
+        900_002,
+    }
