@@ -29,7 +29,7 @@ from kuaiban.commitments.selectors import (
     credit_record_of,
 )
 from kuaiban.core.audit import audit_record
-from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.core.errors import ApiError, NotFound, error_text
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.models import AuditAction
 
@@ -149,8 +149,7 @@ def _step(request: HttpRequest, officer: User, check: CommitmentCheck) -> None:
     except NotFound:
         raise Http404("异议不存在") from None
     except ApiError as exc:
-        problems = [m for ms in (exc.fields or {}).values() for m in ms]
-        messages.error(request, "；".join([exc.message, *problems]))
+        messages.error(request, error_text(exc))
 
 
 @login_required
@@ -165,8 +164,7 @@ def my_checks(request: HttpRequest) -> HttpResponse:
             objection_submit(actor=user, check=check, text=request.POST.get("text", ""))
             messages.success(request, "异议已提交，经办机构将核实后答复您。")
         except ApiError as exc:
-            problems = [m for ms in (exc.fields or {}).values() for m in ms]
-            messages.error(request, "；".join([exc.message, *problems]))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("commitments:mine"))
     rows = checks_visible_to(user).prefetch_related("objections").order_by("-created_at", "-pk")
     page = Paginator(rows, 20).get_page(request.GET.get("page"))

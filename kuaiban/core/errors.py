@@ -47,6 +47,12 @@ class ApiError(Exception):
             self.status = status
 
 
+def error_text(exc: ApiError) -> str:
+    """The error and every field's message in one line, for a page's flash message."""
+    problems = [m for messages in (exc.fields or {}).values() for m in messages]
+    return "；".join([exc.message, *problems])
+
+
 class NotFound(ApiError):
     status = 404
     code = "not_found"

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kuaiban.appointments.services import appointments_sweep
 from kuaiban.cards.sweeper import HoldSweep, temporary_holds_sweep
 from kuaiban.cases.sweeper import SweepResult, deadline_sweep
 from kuaiban.commitments.online import checks_sweep
@@ -141,6 +142,9 @@ class WorkerLoop:
                 checks_sweep()
                 # 办不成事 reports past their due time go to the supervisors (督办), once each.
                 problem_reports_escalate()
+                # Appointments whose slot ended without a check-in are marked 爽约 (the no-show
+                # rule counts them the same before), so the person's list says so.
+                appointments_sweep()
                 self._next_sweep = time.monotonic() + self.sweep_every
             rolled = None
             every = settings.KUAIBAN_SUPERVISION_ROLLUP_SECONDS

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.cases.services import subcase_review
-from kuaiban.core.errors import ApiError, NotFound
+from kuaiban.core.errors import ApiError, NotFound, error_text
 from kuaiban.riskcontrol.models import ItemRisk
 from kuaiban.riskcontrol.selectors import access_review, reviews_visible_to, risk_figures
 
@@ -47,8 +47,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         except NotFound:
             raise Http404("子件不存在") from None
         except ApiError as exc:
-            problems = [m for ms in (exc.fields or {}).values() for m in ms]
-            messages.error(request, "；".join([exc.message, *problems]))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("riskcontrol:reviews"))
     rows = reviews_visible_to(officer).order_by("review_requested_at", "pk")
     page = Paginator(rows, 20).get_page(request.GET.get("page"))

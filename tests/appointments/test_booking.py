@@ -193,3 +193,19 @@ def test_another_persons_appointment_is_not_found(hall, card_item, person) -> No
     )
     with pytest.raises(NotFound):
         access_appointment(user=taiyuan, appointment_id=appointment.pk)
+
+
+def test_the_worker_cycle_marks_missed_appointments(hall, card_item, person) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.deliveries.runner import WorkerLoop
+
+    slot = slot_at(hall, 9, 0)
+    missed = _book(person(), slot, card_item)
+    kept = _book(person(), slot_at(hall, 9, 30), card_item)
+    # The first slot is over, the second has not started.
+    type(slot).objects.filter(pk=slot.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    WorkerLoop(worker_id="test").run_pass(sweep=True)
+    missed.refresh_from_db(), kept.refresh_from_db()
+    assert (missed.status, kept.status) == (AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED)

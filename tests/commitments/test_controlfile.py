@@ -77,3 +77,18 @@ def test_the_commitment_text_is_published_shown_and_signed_with_its_version(worl
     client.force_login(world["zhangjianguo"])
     receipt = client.get(f"/me/applications/{app.number}/receipt/").content.decode()
     assert "告知承诺书 2026.1 版" in receipt and text.promise in receipt
+
+
+def test_the_command_loads_and_reports_problems_by_line(world, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("controls_load", stdout=out)
+    assert "核查规则" in out.getvalue()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('checks:\n  - {material: id_card, method: online, source: "x"}\n', "utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("controls_load", str(bad))
+    assert f"{bad}:2:" in str(error.value)
