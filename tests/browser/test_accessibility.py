@@ -17,6 +17,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import User
 from kuaiban.homevisits.services import VisitRequest, home_visit_request
 from kuaiban.problems.services import ReportInput, problem_report_file
+from kuaiban.servicepoints.services import servicepoints_load
 from tests.browser.accessibility_pages import JOURNEYS, PAGES, AxePage
 from tests.browser_helpers import log_in, shot
 from tests.worlds import NOW
@@ -49,6 +50,8 @@ def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str
     from tests.ratings.helpers import as_user
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    for path in sorted((Path(settings.KUAIBAN_PACKS_DIR) / "servicepoints").glob("*.yaml")):
+        servicepoints_load(path=path)  # the 就近办 pages list real points
     person = User.objects.get(username="zhangjianguo")
     with mock.patch.object(timezone, "now", return_value=NOW):
         response = post_multipart(as_user(person), retirement_body(), {"personnel_archive": pdf()})
