@@ -13,6 +13,7 @@ from kuaiban.accounts.authorisations import Act, authorisation_grant, authorisat
 from kuaiban.accounts.models import Authorisation, User
 from kuaiban.applications.models import Application
 from kuaiban.core.models import AuditEvent
+from kuaiban.demo.setup import demo_authorisations
 from tests.applications.helpers import submit_page_post
 from tests.worlds import NOW
 
@@ -109,3 +110,13 @@ def test_after_revocation_the_choice_is_gone_and_the_submission_refused(world) -
     assert "为谁办理" not in start and "您正在为" not in start
     assert "kuaiban_acting_for" not in wang.session
     assert wang.post("/apply/", {"acting_for": str(zhang.pk)}).status_code == 403
+
+
+def test_the_demo_grants_one_authorisation_however_often_it_runs(world) -> None:  # type: ignore[no-untyped-def]
+    first = demo_authorisations(today=NOW.date())
+    again = demo_authorisations(today=NOW.date())
+    assert [a.pk for a in first] == [a.pk for a in again] and Authorisation.objects.count() == 1
+    found = Authorisation.objects.get()
+    assert (found.grantor.username, found.agent.username) == ("zhangjianguo", "wangfang")
+    assert found.may_apply and found.may_query and found.may_receive
+    assert found.valid_until == NOW.date() + dt.timedelta(days=365)
