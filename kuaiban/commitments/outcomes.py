@@ -36,6 +36,8 @@ FINDINGS_MAX = 2000
 
 def check_assignable_officers(check: CommitmentCheck) -> QuerySet[User]:
     """Who may carry out an on-site check: the active officers of the check's agency."""
+    if check.agency_id is None:
+        return User.objects.none()
     return User.objects.filter(
         role=Role.OFFICER, agency_id=check.agency_id, is_active=True
     ).order_by("username")
