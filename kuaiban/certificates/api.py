@@ -21,6 +21,7 @@ from kuaiban.certificates.signing import SigningUnavailable
 from kuaiban.core.errors import ErrorOut, error_body
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.text import Code
 from kuaiban.shareddata.access import access_own_person
 
 router = Router(tags=["电子证明与验真"])
@@ -113,8 +114,8 @@ def certificate_list(request: HttpRequest) -> object:
         }
     },
 )
-def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    found = access_certificate(user=request.user, code=code[:40])
+def certificate_pdf(request: HttpRequest, code: Code) -> HttpResponse:
+    found = access_certificate(user=request.user, code=code)
     response = HttpResponse(bytes(found.file.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{found.code}.pdf"'
     return response
@@ -123,16 +124,16 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @router.get(
     "/certificates/verify/{code}",
     auth=None,
-    response={200: VerifyOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: VerifyOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="证明验真（公开）",
     description="凭验证码查验证明是否真实、是否作废，返回脱敏的主要内容。验证码不存在 404；"
     "同一地址 15 分钟内查错 5 次后暂停 15 分钟，期间 429（带 Retry-After）。",
 )
 def certificate_verify_api(
-    request: HttpRequest, response: HttpResponse, code: str
+    request: HttpRequest, response: HttpResponse, code: Code
 ) -> Status[VerifyOut | dict[str, object]]:
     try:
-        c = certificate_verify(code=code[:40], ip=client_ip(request))
+        c = certificate_verify(code=code, ip=client_ip(request))
     except Throttled as exc:
         wait = (exc.until - timezone.now()).total_seconds()
         response["Retry-After"] = str(max(1, math.ceil(wait)))

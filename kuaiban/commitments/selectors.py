@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.catalogue.regions import region_and_below
@@ -12,7 +12,7 @@ from kuaiban.core.errors import NotFound
 
 
 def checks_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[CommitmentCheck]:
-    """Officers: their agency's checks in their region and below; applicants: their own;
+    """Officers: their agency's checks; applicants: their own;
     supervisors: their region and below. Nobody else sees any."""
     rows = CommitmentCheck.objects.select_related(
         "application", "agency", "region", "owner", "subcase__item", "partner"
@@ -22,7 +22,9 @@ def checks_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet
     if user.role == Role.OFFICER:
         if user.agency_id is None:
             return rows.none()
-        return rows.filter(Q(agency_id=user.agency_id) & region_and_below(user.region_id))
+        # The agency is the officer's; its checks are those of applications routed to it,
+        # which lie in its region (a transferred sub-case's check stays with the first agency).
+        return rows.filter(agency_id=user.agency_id)
     if user.role in (Role.PERSON, Role.UNIT):
         return rows.filter(application__applicant=user)
     if user.role == Role.SUPERVISOR:
@@ -57,3 +59,11 @@ def access_objection(
 
 def credit_record_of(check: CommitmentCheck) -> CreditRecord | None:
     return CreditRecord.objects.filter(commitment_check=check).first()
+
+
+def open_check_counts(user: User) -> dict[str, int]:
+    """The officer's open checks and how many are overdue (one query), for the workbench."""
+    return checks_visible_to(user).aggregate(
+        open=Count("pk", filter=Q(status__in=CommitmentCheck.OPEN)),
+        overdue=Count("pk", filter=Q(status__in=CommitmentCheck.OPEN, overdue=True)),
+    )

@@ -2,6 +2,8 @@
 (`/api/v1/exam-registrations`, `/api/v1/certificate-mailings`). Every query read is audited."""
 
 # No ``from __future__ import annotations``: ninja reads the paginated list's parameters.
+from typing import Literal
+
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -10,9 +12,16 @@ from ninja.pagination import paginate
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.core.errors import ErrorOut
 from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.text import Code
 from kuaiban.selfservice.models import CertificateMailing, ExamRegistration
-from kuaiban.selfservice.selectors import exam_sessions_open, mailings_of, registrations_of
-from kuaiban.selfservice.services import exam_register, mailing_request
+from kuaiban.selfservice.selectors import (
+    access_mailing_by_number,
+    access_registration,
+    exam_sessions_open,
+    mailings_of,
+    registrations_of,
+)
+from kuaiban.selfservice.services import exam_register, exam_review, mailing_move, mailing_request
 from kuaiban.shareddata.access import access_own_person
 from kuaiban.shareddata.audit import records_read_audit
 from kuaiban.shareddata.connectors.records import BenefitLine
@@ -322,6 +331,7 @@ class ExamRegistrationIn(Schema):
 
 class ExamRegistrationOut(Schema):
     number: str
+    version: int
     session: str
     status: str
     status_label: str
@@ -331,6 +341,7 @@ class ExamRegistrationOut(Schema):
 def _registration(r: ExamRegistration) -> ExamRegistrationOut:
     return ExamRegistrationOut(
         number=r.number,
+        version=r.version,
         session=r.session.name,
         status=r.status,
         status_label=str(r.get_status_display()),
@@ -387,6 +398,7 @@ class MailingIn(Schema):
 
 class MailingOut(Schema):
     number: str
+    version: int
     certificate: str
     status: str
     status_label: str
@@ -397,6 +409,7 @@ class MailingOut(Schema):
 def _mailing(m: CertificateMailing) -> MailingOut:
     return MailingOut(
         number=m.number,
+        version=m.version,
         certificate=m.certificate.occupation,
         status=m.status,
         status_label=str(m.get_status_display()),
@@ -428,3 +441,57 @@ def certificate_mailing_create(request: HttpRequest, body: MailingIn) -> Status[
         address=body.address,
     )
     return Status(201, _mailing(done))
+
+
+class ReviewIn(Schema):
+    approve: bool = Field(description="true 审核通过；false 审核未通过（须写 note）")
+    note: str = Field("", max_length=200, description="审核意见")
+    version: int = Field(ge=1, le=2**31 - 1, description="报名的版本（并发保护，不符 409）")
+
+
+@router.post(
+    "/exam-registrations/{number}/review",
+    response={200: ExamRegistrationOut, 404: ErrorOut, 409: ErrorOut},
+    summary="资格审核（人事考试机构经办人员）",
+    description="只有本省人事考试机构的经办人员可审核；他人 404；已审核或版本不符 409。",
+)
+def exam_registration_review(
+    request: HttpRequest, number: Code, body: ReviewIn
+) -> ExamRegistrationOut:
+    found = access_registration(user=request.user, number=number)
+    done = exam_review(
+        actor=request.user,  # type: ignore[arg-type]
+        registration=found,
+        approve=body.approve,
+        note=body.note,
+        version=body.version,
+    )
+    return _registration(done)
+
+
+class MailingMoveIn(Schema):
+    status: Literal["shipped", "delivered", "cancelled"] = Field(
+        description="shipped 已寄出（经办人员，须 carrier 与 tracking_number）/ delivered 已签收（经办人员）/ cancelled 取消（申请人，寄出前）"
+    )
+    version: int = Field(ge=1, le=2**31 - 1, description="申请的版本（并发保护，不符 409）")
+    carrier: str = Field("", max_length=40)
+    tracking_number: str = Field("", max_length=40)
+
+
+@router.post(
+    "/certificate-mailings/{number}/status",
+    response={200: MailingOut, 404: ErrorOut, 409: ErrorOut},
+    summary="更新证书邮寄状态",
+    description="人事考试机构经办人员：寄出、签收；申请人：寄出前取消。不能进行的变更 409，他人 404。",
+)
+def certificate_mailing_move(request: HttpRequest, number: Code, body: MailingMoveIn) -> MailingOut:
+    found = access_mailing_by_number(user=request.user, number=number)
+    done = mailing_move(
+        actor=request.user,  # type: ignore[arg-type]
+        mailing=found,
+        to=body.status,
+        version=body.version,
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+    )
+    return _mailing(done)

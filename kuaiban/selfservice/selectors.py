@@ -48,3 +48,34 @@ def access_mailing(
     if found is None:
         raise NotFound("邮寄申请不存在")
     return found
+
+
+def _exam_officer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return (
+        isinstance(user, User)
+        and user.role == Role.OFFICER
+        and user.agency is not None
+        and user.agency.kind == "personnel_exam"
+    )
+
+
+def access_registration(*, user: AbstractBaseUser | AnonymousUser, number: str) -> ExamRegistration:
+    """An officer of a 人事考试机构 reviews registrations of exams in their province; the
+    applicant sees their own; anyone else gets 404."""
+    found = ExamRegistration.objects.select_related("session__region").filter(number=number).first()
+    if found is not None and _exam_officer(user):
+        assert isinstance(user, User) and user.agency is not None
+        if user.agency.region.code[:2] == found.session.region.code[:2]:
+            return found
+    elif found is not None and isinstance(user, User) and found.applicant_id == user.pk:
+        return found
+    raise NotFound("报名不存在")
+
+
+def access_mailing_by_number(
+    *, user: AbstractBaseUser | AnonymousUser, number: str
+) -> CertificateMailing:
+    found = CertificateMailing.objects.filter(number=number).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound("邮寄申请不存在")
+    return access_mailing(user=user, mailing_id=found)

@@ -88,7 +88,7 @@ def exam_register(*, actor: User, person: Person, session_id: int) -> ExamRegist
 def exam_review(
     *, actor: User, registration: ExamRegistration, approve: bool, note: str, version: int
 ) -> ExamRegistration:
-    """The 人事考试机构's 资格审核: approve, or reject with a reason."""
+    """The 人事考试机构's 资格审核 (the caller checked access): approve, or reject with a reason."""
     if actor.role != Role.OFFICER:
         raise NotFound("报名不存在")
     if not approve and not note.strip():

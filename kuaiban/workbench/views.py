@@ -36,6 +36,7 @@ from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.reads import material_download_record, subcase_read_record
 from kuaiban.cases.selectors import access_subcase
 from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_transfer
+from kuaiban.commitments.selectors import open_check_counts
 from kuaiban.core.errors import ApiError, Conflict, NotFound, Unprocessable
 from kuaiban.workbench import inputs
 from kuaiban.workbench.selectors import (
@@ -82,6 +83,8 @@ def queue(request: HttpRequest, user: User) -> HttpResponse:
             "filters": filters,
             "statuses": [(s.value, s.label) for s in QUEUE_STATUSES],
             "deadlines": DeadlineState.choices,
+            # 告知承诺 事中事后核查 of the agency, worked at /checks/.
+            "checks": open_check_counts(user),
         },
     )
 

@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from kuaiban.accounts.models import User
 from kuaiban.accounts.services import token_issue
 from kuaiban.applications.models import Application
+from kuaiban.certificates.signing import _signer, demo_key_write
 from kuaiban.wsgi import application
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.worlds import NOW
@@ -66,6 +67,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def callers(intake_world: None, settings, tmp_path: Path) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     """The headers of each caller: none, or a bearer token of the user."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The bureau's signing key, so that issuing a certificate works as in production.
+    settings.KUAIBAN_SIGNING_KEY, settings.KUAIBAN_SIGNING_CERT = (
+        tmp_path / "k.pem",
+        tmp_path / "c.pem",
+    )
+    demo_key_write(key=tmp_path / "k.pem", cert=tmp_path / "c.pem", bureau="人力资源和社会保障局")
+    _signer.cache_clear()
     headers: list[dict[str, str]] = []
     for username in CALLERS:
         if username == "anonymous":

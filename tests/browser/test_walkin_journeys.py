@@ -29,6 +29,27 @@ def _page(browser):  # type: ignore[no-untyped-def]
     return browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
 
 
+class Desks:
+    """The officers' desktops: each officer logs in once, through the log-in page, and keeps
+    the tab open for the rest of the journey, as at work."""
+
+    def __init__(self, browser, base: str) -> None:  # type: ignore[no-untyped-def]
+        self.browser, self.base, self.pages = browser, base, {}
+
+    def open(self, username: str, path: str):  # type: ignore[no-untyped-def]
+        page = self.pages.get(username)
+        if page is None:
+            page = self.pages[username] = _page(self.browser)
+            log_in(page, self.base, username, then=path)
+        else:
+            page.goto(self.base + path)
+        return page
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
 def _officer_of(subcase: SubCase) -> str:
     return str(
         User.objects.filter(role="officer", agency=subcase.agency)
@@ -47,16 +68,14 @@ def _submitted_retirement() -> Application:
     return Application.objects.get(number=response.json()["number"])
 
 
-def _decide(browser, base: str, subcase: SubCase, action: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
-    page = _page(browser)
-    log_in(page, base, _officer_of(subcase), then=f"/workbench/subcases/{subcase.pk}/")
+def _decide(desks: Desks, subcase: SubCase, action: str, **fields: str) -> None:
+    page = desks.open(_officer_of(subcase), f"/workbench/subcases/{subcase.pk}/")
     page.locator(f"#{action} summary").click()
     for name, value in fields.items():
         page.fill(f"#{name}", value)
     page.locator(f"#{action} button[type=submit]").click()
     page.wait_for_load_state()
     shot(page, f"walkin-officer-{action}-{subcase.pk}")
-    page.context.close()
 
 
 def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # type: ignore[no-untyped-def]
@@ -66,11 +85,11 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     world,  # noqa: F811
 ) -> None:
     base = live_server.url
+    desks = Desks(browser, base)
     app = _submitted_retirement()
     first = app.subcases.get(status=SubCaseStatus.OPEN)
     _decide(
-        browser,
-        base,
+        desks,
         first,
         "correction",
         correction_items="人事档案第3页（重新拍照）",
@@ -94,12 +113,10 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     )
     shot(page, "walkin-correction-answered-phone")
     # The officer sees the file among the materials, and can download it.
-    officer = _page(browser)
-    log_in(officer, base, _officer_of(first), then=f"/workbench/subcases/{first.pk}/")
+    officer = desks.open(_officer_of(first), f"/workbench/subcases/{first.pk}/")
     row = officer.locator("tr", has_text="补正材料1：scan.pdf")
     assert row.count() == 1 and row.get_by_role("link", name="下载").count() == 1
     shot(officer, "walkin-correction-officer-sees-file")
-    officer.context.close()
     assert app.materials.filter(provision=Provision.CORRECTION).count() == 1
 
     # Stage by stage the officers finish; while any sub-case is open there is no rating link.
@@ -110,7 +127,7 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
         if not open_now:
             break
         for subcase in open_now:
-            _decide(browser, base, subcase, "approve", result1_name="核准通知书")
+            _decide(desks, subcase, "approve", result1_name="核准通知书")
             subcase.refresh_from_db()
             assert subcase.status == SubCaseStatus.APPROVED
         app.refresh_from_db()
@@ -130,6 +147,7 @@ def test_correction_with_a_file_on_a_phone_then_the_rating_only_at_the_end(  # t
     page.wait_for_load_state()
     assert "感谢您的评价" in page.content()
     assert Rating.objects.get(application=app).level == 5
+    desks.close()
 
 
 def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_elsewhere(  # type: ignore[no-untyped-def]

@@ -234,3 +234,10 @@ def test_an_officer_without_the_post_is_told_why_on_the_workbench(world) -> None
     assert "岗位权限" in response.content.decode()
     subcase.refresh_from_db()
     assert subcase.review_requested_at is None
+
+
+def test_the_workbench_counts_the_agencys_open_checks(world, check) -> None:
+    page = _client(world["officer-jn-si"]).get("/workbench/").content.decode()
+    assert '<span class="wb-count">1</span>告知承诺待核查' in page
+    other = _client(world["officer-ty-si"]).get("/workbench/").content.decode()
+    assert '<span class="wb-count">0</span>告知承诺待核查' in other

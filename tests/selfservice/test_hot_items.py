@@ -197,7 +197,7 @@ def test_certificate_mailing(intake_world: None) -> None:
     )
     assert other.status_code == 404
     mailing = CertificateMailing.objects.get()
-    officer = User.objects.get(username="officer-jn-si")
+    officer = User.objects.create(username="exam-officer", role="officer")
     mailing = mailing_move(
         actor=officer, mailing=mailing, to="shipped", version=mailing.version,
         carrier="中国邮政EMS", tracking_number="EMS1234567890",
@@ -234,3 +234,98 @@ def test_unit_sees_only_its_own_employees(intake_world: None) -> None:
         as_user("unit-jinyang").get(reverse("selfservice:employee", args=[zhang.pk])).status_code
         == 404
     )
+
+
+def _exam_officer() -> Client:
+    from kuaiban.accounts.models import Role, User
+    from kuaiban.catalogue.models import Agency
+
+    agency = Agency.objects.get(code="370100-personnel_exam")
+    User.objects.create(
+        username="officer-jn-exam", role=Role.OFFICER, agency=agency, region=agency.region
+    )
+    return as_user("officer-jn-exam")
+
+
+def test_exam_review_and_mailing_by_the_exam_officer(intake_world: None) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kuaiban.selfservice.models import ExamSession
+    from kuaiban.shareddata.models import SkillCertificate
+
+    today = timezone.localdate()
+    ExamSession.objects.update(
+        opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=9)
+    )
+    person = as_user("zhangjianguo")
+    person.post(  # 中等职业教育: below 大学专科, refused
+        "/api/v1/exam-registrations",
+        {"session": ExamSession.objects.get().pk},
+        content_type="application/json",
+    )
+    wang = as_user("wangfang")
+    made = wang.post(
+        "/api/v1/exam-registrations",
+        {"session": ExamSession.objects.get().pk},
+        content_type="application/json",
+    ).json()
+    officer = _exam_officer()
+    review = {"approve": False, "note": "", "version": made["version"]}
+    url = f"/api/v1/exam-registrations/{made['number']}/review"
+    assert officer.post(url, review, content_type="application/json").status_code == 422
+    assert (
+        as_user("officer-jn-si").post(url, review, content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        wang.post(url, {**review, "approve": True}, content_type="application/json").status_code
+        == 404
+    )
+    done = officer.post(url, {**review, "approve": True}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "approved"
+    again = officer.post(url, {**review, "approve": True}, content_type="application/json")
+    assert again.status_code == 409
+
+    pk = SkillCertificate.objects.get(number="1900320100000123").pk
+    mailing = wang.post(
+        "/api/v1/certificate-mailings",
+        {
+            "certificate": pk,
+            "recipient": "王芳",
+            "phone": "13905250001",
+            "address": "江苏省南京市玄武区中山路18号",
+        },
+        content_type="application/json",
+    ).json()
+    move = f"/api/v1/certificate-mailings/{mailing['number']}/status"
+    shipped = {
+        "status": "shipped",
+        "version": mailing["version"],
+        "carrier": "中国邮政EMS",
+        "tracking_number": "EMS1234567890",
+    }
+    assert wang.post(move, shipped, content_type="application/json").status_code == 404
+    assert (
+        as_user("officer-jn-si").post(move, shipped, content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        officer.post(
+            move, {**shipped, "status": "delivered"}, content_type="application/json"
+        ).status_code
+        == 409
+    )
+    sent = officer.post(move, shipped, content_type="application/json").json()
+    assert sent["status"] == "shipped" and sent["tracking_number"] == "EMS1234567890"
+    got = officer.post(
+        move, {"status": "delivered", "version": sent["version"]}, content_type="application/json"
+    )
+    assert got.json()["status"] == "delivered"
+    cancel = wang.post(
+        move,
+        {"status": "cancelled", "version": got.json()["version"]},
+        content_type="application/json",
+    )
+    assert cancel.status_code == 409

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from kuaiban.servicepoints.services import servicepoints_load
+from tests.worlds import world_on
 
 DATA = Path(settings.KUAIBAN_PACKS_DIR) / "servicepoints"
 
 
-@pytest.fixture
-def points_world(intake_world: None) -> None:
+@world_on("intake_world")
+def points_world() -> None:
+    """The intake world and the service points as shipped: loaded once per session
+    (tests/worlds.py), in place before each test that asks."""
     for path in sorted(DATA.glob("*.yaml")):
         servicepoints_load(path=path)
