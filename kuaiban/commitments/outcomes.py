@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from kuaiban.accounts.models import User
+from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import SubCaseStatus
 from kuaiban.cases.services import subcase_amend, subcase_revoke
 from kuaiban.commitments.models import (
@@ -31,6 +32,15 @@ from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 
 FINDINGS_MAX = 2000
+
+
+def check_assignable_officers(check: CommitmentCheck) -> QuerySet[User]:
+    """Who may carry out an on-site check: the active officers of the check's agency."""
+    if check.agency_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.OFFICER, agency_id=check.agency_id, is_active=True
+    ).order_by("username")
 
 
 def _text(value: str, *, field: str, label: str, required: bool = True) -> str:
@@ -63,13 +73,24 @@ def _claim(
 
 
 def check_schedule(
-    *, actor: User, check: CommitmentCheck, day: Any, version: int | None = None
+    *,
+    actor: User,
+    check: CommitmentCheck,
+    day: Any,
+    owner: User | None = None,
+    version: int | None = None,
 ) -> CommitmentCheck:
-    """现场核查: assign it to the acting officer and fix the day."""
+    """现场核查: fix the day and assign it to an officer of the check's agency (by default the
+    acting officer)."""
     if check.method != CheckMethod.ON_SITE:
         raise Unprocessable("只有现场核查需要安排日期", fields={"day": ["该核查不是现场核查"]})
     if day < timezone.localdate():
         raise Unprocessable("核查日期不能早于今天", fields={"day": ["请选择今天或以后的日期"]})
+    owner = actor if owner is None else owner
+    if owner.pk not in set(check_assignable_officers(check).values_list("pk", flat=True)):
+        raise Unprocessable(
+            "现场核查只能交给本单位的工作人员", fields={"owner": ["请选择本单位的工作人员"]}
+        )
     with transaction.atomic():
         check = _claim(
             check,
@@ -77,9 +98,14 @@ def check_schedule(
             allowed=(CheckStatus.PENDING, CheckStatus.SCHEDULED),
             status=CheckStatus.SCHEDULED,
             scheduled_for=day,
-            owner=actor,
+            owner=owner,
         )
-        _audit(actor, check, AuditAction.COMMITMENT_CHECK_STEP, {"scheduled_for": day.isoformat()})
+        _audit(
+            actor,
+            check,
+            AuditAction.COMMITMENT_CHECK_STEP,
+            {"scheduled_for": day.isoformat(), "owner": owner.username},
+        )
     return check
 
 

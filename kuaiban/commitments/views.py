@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from kuaiban.accounts.models import Role, User
 from kuaiban.commitments.models import CommitmentCheck, ObjectionStatus
 from kuaiban.commitments.outcomes import (
+    check_assignable_officers,
     check_decision_review,
     check_outcome_record,
     check_schedule,
@@ -29,7 +30,7 @@ from kuaiban.commitments.selectors import (
     credit_record_of,
 )
 from kuaiban.core.audit import audit_record
-from kuaiban.core.errors import ApiError, NotFound, error_text
+from kuaiban.core.errors import ApiError, NotFound, Unprocessable, error_text
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.models import AuditAction
 
@@ -102,8 +103,26 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
             "record": credit_record_of(check),
             "objections": list(check.objections.order_by("-submitted_at")),
             "today": dt.date.today().isoformat(),
+            "assignable": list(check_assignable_officers(check)) if check.is_open else [],
         },
     )
+
+
+def _owner(request: HttpRequest, officer: User, check: CommitmentCheck) -> User:
+    """The officer chosen to carry out an on-site check (the acting officer when none is)."""
+    raw = request.POST.get("owner", "")
+    if not raw:
+        return officer
+    chosen = (
+        check_assignable_officers(check)
+        .filter(pk=int(raw) if raw.isdigit() and len(raw) < 10 else 0)
+        .first()
+    )
+    if chosen is None:
+        raise Unprocessable(
+            "现场核查只能交给本单位的工作人员", fields={"owner": ["请选择本单位的工作人员"]}
+        )
+    return chosen
 
 
 def _step(request: HttpRequest, officer: User, check: CommitmentCheck) -> None:
@@ -111,7 +130,13 @@ def _step(request: HttpRequest, officer: User, check: CommitmentCheck) -> None:
     try:
         if action == "schedule":
             day = dt.date.fromisoformat(request.POST.get("day", "")[:10])
-            check_schedule(actor=officer, check=check, day=day, version=_version(request))
+            check_schedule(
+                actor=officer,
+                check=check,
+                day=day,
+                owner=_owner(request, officer, check),
+                version=_version(request),
+            )
             messages.success(request, "已安排现场核查。")
         elif action == "outcome":
             check_outcome_record(

@@ -53,12 +53,30 @@ def _map_response(request: HttpRequest, template: str, context: dict[str, object
     return response
 
 
+def _home_city(request: HttpRequest, cities: list[Region]) -> str:
+    """The code of the city among `cities` that holds the signed-in person's own region, or ""."""
+    region = getattr(request.user, "region", None) if request.user.is_authenticated else None
+    codes = {city.pk: city.code for city in cities}
+    while region is not None:
+        if region.pk in codes:
+            return codes[region.pk]
+        region = region.parent
+    return ""
+
+
 def point_list(request: HttpRequest) -> HttpResponse:
+    cities = regions_with_points()
+    # A first visit with nothing asked lists the person's own city first, not the first city
+    # by code: the account already says where they live. Choosing 全部 shows every city.
+    region = request.GET.get("region")
+    asked = any(key in request.GET for key in ("region", "item", "near", "address"))
+    if not asked:
+        region = _home_city(request, cities)
     search = search_parse(
         item=request.GET.get("item", ""),
         near=request.GET.get("near", ""),
         address=request.GET.get("address", ""),
-        region=request.GET.get("region", ""),
+        region=region or "",
     )
     points = points_for(item=search.item, region=search.region)
     if search.origin is not None:
@@ -77,6 +95,8 @@ def point_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    if search.region is not None:
+        query["region"] = search.region.code
     return _map_response(
         request,
         "servicepoints/list.html",
@@ -87,7 +107,7 @@ def point_list(request: HttpRequest) -> HttpResponse:
             "first_number": page.start_index(),
             "plot": plot,
             "items": _items_offered(),
-            "regions": regions_with_points(),
+            "regions": cities,
             "query": query.urlencode(),
             "deciding": set(search.item.deciding_points.values_list("pk", flat=True))
             if search.item

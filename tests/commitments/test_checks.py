@@ -77,6 +77,50 @@ def test_on_site_check_is_scheduled_then_recorded_to_its_end(world) -> None:
     assert actions == {"commitment_check.step", "commitment_check.outcome"}
 
 
+def test_on_site_check_is_assigned_to_a_colleague_of_the_same_agency_only(world) -> None:
+    from kuaiban.accounts.models import Role, User
+    from kuaiban.core.errors import Unprocessable
+
+    _all_drawn()
+    app = submitted(world["zhangjianguo"], survivor_body(dependant_proof="commitment"))
+    check = check_of(app, "dependant_proof")
+    officer = world["officer-jn-si"]
+    colleague = User.objects.create_user(
+        username="officer-jn-si-2", role=Role.OFFICER, agency=officer.agency, region=officer.region
+    )
+    elsewhere = User.objects.exclude(agency=officer.agency).filter(role=Role.OFFICER).first()
+    assert elsewhere is not None
+    with pytest.raises(Unprocessable):
+        check_schedule(actor=officer, check=check, day=dt.date(2025, 3, 5), owner=elsewhere)
+    check.refresh_from_db()
+    assert (check.status, check.owner) == (CheckStatus.PENDING, None)
+
+    client = Client()
+    client.force_login(officer)
+    page = client.get(f"/checks/{check.pk}/")
+    assert (
+        "officer-jn-si-2" in page.content.decode()
+        or colleague.display_name in page.content.decode()
+    )
+    client.post(
+        f"/checks/{check.pk}/",
+        {
+            "action": "schedule",
+            "day": "2025-03-06",
+            "owner": str(colleague.pk),
+            "version": check.version,
+        },
+    )
+    check.refresh_from_db()
+    assert (check.status, check.owner, check.scheduled_for) == (
+        CheckStatus.SCHEDULED,
+        colleague,
+        dt.date(2025, 3, 6),
+    )
+    step = AuditEvent.objects.filter(object_type="commitment_check", object_id=str(check.pk)).last()
+    assert step is not None and step.actor == officer
+
+
 def test_sampling_is_reproducible_from_its_seed_and_rate(world) -> None:
     ItemPolicy.objects.filter(item__code="1.6.10").update(
         sample_rate=Decimal("0.5"), sample_seed="s1"

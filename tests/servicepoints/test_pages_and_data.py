@@ -96,3 +96,19 @@ def test_reloading_keeps_an_admin_edit_of_an_unchanged_entry(points_world) -> No
     )
     assert result.points_created == result.points_updated == 0
     assert ServicePoint.objects.get(code="jn-lixia-hall").phone == "0531-88888888"
+
+
+def test_a_first_visit_lists_the_persons_own_city_and_全部_lists_every_city(points_world) -> None:  # type: ignore[no-untyped-def]
+    person = Client()
+    person.force_login(User.objects.get(username="zhangjianguo"))  # lives in 历下区, 济南市
+    first = person.get("/service-points/").content.decode()
+    assert '<option value="370100" selected>' in first
+    listed = first.split("<ol")[1].split("</ol>")[0]
+    assert "济南" in listed and "太原" not in listed
+    every = person.get("/service-points/", {"region": ""}).content.decode()
+    assert "太原" in every.split("<ol")[1].split("</ol>")[0]
+    anonymous = Client().get("/service-points/").content.decode()
+    assert (
+        '<option value="" selected>' not in anonymous
+        and "selected>" not in anonymous.split('id="sp-region"')[1].split("</select>")[0]
+    )
