@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kuaiban.appointments.urls")),
     path("me/services/", include("kuaiban.selfservice.urls")),
     path("kiosk/", include("kuaiban.selfservice.kiosk_urls")),
+    path("exam-office/", include("kuaiban.selfservice.office_urls")),
     path("", include("kuaiban.certificates.urls")),
     path("me/authorisations/", include("kuaiban.accounts.authorisation_urls")),
     path("checks/", include("kuaiban.riskcontrol.urls")),

@@ -70,6 +70,11 @@ MENUS: dict[str, list[tuple[str, str]]] = {
     ],
     Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
 }
+# Added for the officers of a 人事考试机构: the two small services they work.
+EXAM_OFFICE_MENU = [
+    ("考试报名审核", "/exam-office/registrations/"),
+    ("证书邮寄", "/exam-office/mailings/"),
+]
 
 
 def menu_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str]]:
@@ -78,7 +83,12 @@ def menu_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str]]:
         return []
     if getattr(user, "is_superuser", False):
         return MENUS[Role.ADMIN]
-    return MENUS.get(str(getattr(user, "role", "")), [])
+    menu = MENUS.get(str(getattr(user, "role", "")), [])
+    if getattr(user, "role", "") == Role.OFFICER and getattr(user, "agency_id", None):
+        agency = getattr(user, "agency", None)
+        if agency is not None and agency.kind == "personnel_exam":
+            return [*menu, *EXAM_OFFICE_MENU]
+    return menu
 
 
 # Log-in throttle: this many failures for one username from one address within the window

@@ -79,3 +79,30 @@ def access_mailing_by_number(
     if found is None:
         raise NotFound("邮寄申请不存在")
     return access_mailing(user=user, mailing_id=found)
+
+
+def exam_office_of(user: AbstractBaseUser | AnonymousUser) -> User:
+    """The officer of a 人事考试机构 working the staff pages; anyone else gets 404."""
+    if not _exam_officer(user):
+        raise NotFound("页面不存在")
+    assert isinstance(user, User)
+    return user
+
+
+def registrations_for_office(user: User, *, status: str = "") -> QuerySet[ExamRegistration]:
+    """The registrations of exams held in the officer's province, the oldest waiting first."""
+    assert user.agency is not None
+    found = ExamRegistration.objects.filter(
+        session__region__code__startswith=user.agency.region.code[:2]
+    ).select_related("session")
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("created_at", "pk")
+
+
+def mailings_for_office(user: User, *, status: str = "") -> QuerySet[CertificateMailing]:
+    """The mailing requests an officer of a 人事考试机构 handles, the oldest first."""
+    found = CertificateMailing.objects.select_related("certificate")
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("created_at", "pk")

@@ -237,14 +237,7 @@ def test_unit_sees_only_its_own_employees(intake_world: None) -> None:
 
 
 def _exam_officer() -> Client:
-    from kuaiban.accounts.models import Role, User
-    from kuaiban.catalogue.models import Agency
-
-    agency = Agency.objects.get(code="370100-personnel_exam")
-    User.objects.create(
-        username="officer-jn-exam", role=Role.OFFICER, agency=agency, region=agency.region
-    )
-    return as_user("officer-jn-exam")
+    return as_user("officer-jn-exam")  # the demo officer of 济南人事考试中心
 
 
 def test_exam_review_and_mailing_by_the_exam_officer(intake_world: None) -> None:
