@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.acting import acting_choices, acting_choose, acting_for
 from kuaiban.applications.channels import web_channel
 from kuaiban.applications.identity import identity_of
 from kuaiban.applications.inputs import ApplicantInput, MaterialChoice, SubmissionInput
@@ -112,7 +113,14 @@ def _handling_region_id(request: HttpRequest) -> int | None:
         found = Region.objects.filter(code=code).first()
         if found is not None:
             return found.pk
-    return user.region_id
+    grantor = _acting(request)
+    return grantor.region_id if grantor is not None else user.region_id
+
+
+def _acting(request: HttpRequest) -> User | None:
+    """The family member this person is applying for (亲情代办), or None for themselves."""
+    user = _user(request)
+    return acting_for(request, user) if user.role == Role.PERSON else None
 
 
 def _user(request: HttpRequest) -> User:
@@ -140,7 +148,9 @@ def _lookup(request: HttpRequest) -> LookupResult:
     user = request.user
     assert isinstance(user, User)
     walk_in = walk_in_load(request) if user.role == Role.CLERK else {}
-    id_number = walk_in.get("id_number", "") if walk_in else user.id_number
+    grantor = _acting(request)
+    own = grantor.id_number if grantor is not None else user.id_number
+    id_number = walk_in.get("id_number", "") if walk_in else own
     credit_code = walk_in.get("credit_code", "") if walk_in else user.credit_code
     result = (
         lookup_person(id_number=id_number)
@@ -204,9 +214,10 @@ def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
     """The form fields the registered identity answers: shown filled in and read-only."""
     user = request.user
     assert isinstance(user, User)
+    grantor = _acting(request)
     identity = identity_of(
         person=user.role == Role.PERSON,
-        id_number=user.id_number,
+        id_number=grantor.id_number if grantor is not None else user.id_number,
         credit_code=user.credit_code,
         walk_in=walk_in_load(request) if user.role == Role.CLERK else {},
     )
@@ -217,6 +228,11 @@ def _identity_values(request: HttpRequest, plan: Plan) -> dict[str, str]:
 def start(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     walk_in = _walk_in(request)
+    choices = acting_choices(user)
+    if request.method == "POST":  # 为谁办理 (亲情代办): the choice is checked, then kept
+        acting_choose(request, user, request.POST.get("acting_for", "self"))
+        return HttpResponseRedirect(reverse("intake:start"))
+    acting = _acting(request)
     targets = _target(user, walk_in)
     packs = [
         (
@@ -226,7 +242,11 @@ def start(request: HttpRequest) -> HttpResponse:
         )
         for p in _packs_for(user, _handling_region_id(request))
     ]
-    return render(request, "intake/start.html", {"packs": packs, "walk_in": walk_in})
+    return render(
+        request,
+        "intake/start.html",
+        {"packs": packs, "walk_in": walk_in, "acting_choices": choices, "acting": acting},
+    )
 
 
 @applying
@@ -447,6 +467,7 @@ def form_page(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             "settled": _settled(plan, clean),
             "locked": locked,
             "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
+            "acting": _acting(request),
             "progress": _progress(request, found, state, "form"),
         },
     )
@@ -493,6 +514,14 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         walk_in = walk_in_load(request) if user.role == Role.CLERK else {}
+        grantor = _acting(request)
+        # 亲情代办: the grantor is named as the API names them; the service checks the
+        # authorisation again and records who acted for whom.
+        applicant = (
+            ApplicantInput(id_number=grantor.id_number)
+            if grantor is not None
+            else _walk_in_applicant(walk_in)
+        )
         data = SubmissionInput(
             pack=pack,
             bundle=bundle,
@@ -502,7 +531,7 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             else web_channel(request.headers.get("User-Agent", "")),
             items=state.items,
             answers=state.answers,
-            applicant=_walk_in_applicant(walk_in),
+            applicant=applicant,
             handling_region=walk_in.get("handling_region", "") if walk_in else "",
             form=state.form,
             materials=_material_choices(request, plan),
@@ -555,6 +584,7 @@ def submit(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
             ),
             "notice": lookup.notice,
             "walk_in": walk_in_load(request) if user.role == Role.CLERK else {},
+            "acting": _acting(request),
             "progress": _progress(request, found, state, "submit"),
         },
     )

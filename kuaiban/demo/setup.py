@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kuaiban.accounts.models import Role, User
+from kuaiban.accounts.authorisations import Act, authorisation_grant, authorisations_active
+from kuaiban.accounts.models import Authorisation, Role, User
 from kuaiban.calendar.models import CalendarDayKind, CalendarYear
 from kuaiban.calendar.services import DayEntry, calendar_year_enter
 from kuaiban.cards.demo import cards_demo
@@ -288,3 +289,35 @@ def _shared_data() -> None:
                 "established": dt.date(2015, 6, 1),
             },
         )
+
+
+# 亲情代办 in the demo: 张建国 (济南, retiring) has authorised his daughter 王芳 to apply, follow
+# and receive results for him for one year. Kept out of `demo_setup` so that the tests' shared
+# world starts without an authorisation; `kuaiban demo_setup` runs both.
+DEMO_AUTHORISATIONS = [("zhangjianguo", "wangfang", "子女")]
+
+
+@transaction.atomic
+def demo_authorisations(*, today: dt.date) -> list[Authorisation]:
+    """Idempotent: an authorisation in force between the pair is kept, none is added twice."""
+    made = []
+    for grantor_name, agent_name, relation in DEMO_AUTHORISATIONS:
+        grantor = User.objects.filter(username=grantor_name).first()
+        agent = User.objects.filter(username=agent_name).first()
+        if grantor is None or agent is None:
+            continue
+        current = authorisations_active(agent=agent, act=Act.APPLY, on=today).filter(
+            grantor=grantor
+        )
+        found = current.first()
+        if found is None:
+            found = authorisation_grant(
+                actor=grantor,
+                agent_id_number=agent.id_number,
+                relation=relation,
+                valid_from=today,
+                valid_until=today + dt.timedelta(days=365),
+                acts=set(Act),
+            )
+        made.append(found)
+    return made

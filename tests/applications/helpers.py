@@ -91,3 +91,15 @@ UNEMPLOYMENT: dict[str, Any] = {
         "training_course": "电工",
     },
 }
+
+
+def submit_page_post(client: Client, path: str):  # type: ignore[no-untyped-def]
+    """The submit page (``path``, e.g. /apply/shandong-2020/10/submit/) as a browser posts it:
+    its token, a scan for every material it asks to upload, the credit commitment ticked."""
+    page = client.get(path).content.decode()
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+    uploads = {
+        f"file.{code}": pdf(f"{code}.pdf")
+        for code in (part.split('"', 1)[0] for part in page.split('name="file.')[1:])
+    }
+    return client.post(path, {"token": token, "credit_commitment": "on", **uploads})

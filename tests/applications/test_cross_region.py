@@ -15,7 +15,7 @@ from kuaiban.cases.models import SubCase
 from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.catalogue.models import Agency, Region
 from tests.applications.conftest import frozen_now, settings_media  # noqa: F401
-from tests.applications.helpers import pdf, post_multipart
+from tests.applications.helpers import post_multipart, submit_page_post
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"
@@ -158,15 +158,7 @@ def test_the_window_pages_take_a_cross_region_walk_in(nanjing_clerk: User) -> No
     clerk.post("/apply/shandong-2020/10/", {"scenario": "10-3"})
     response = clerk.post("/apply/shandong-2020/10/form/", {"loss_report_type": "挂失"})
     assert response.status_code == 302, response.content.decode()
-    page = clerk.get("/apply/shandong-2020/10/submit/").content.decode()
-    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
-    uploads = {
-        f"file.{code}": pdf(f"{code}.pdf")
-        for code in (part.split('"', 1)[0] for part in page.split('name="file.')[1:])
-    }
-    response = clerk.post(
-        "/apply/shandong-2020/10/submit/", {"token": token, "credit_commitment": "on", **uploads}
-    )
+    response = submit_page_post(clerk, "/apply/shandong-2020/10/submit/")
     assert response.status_code == 302, response.content.decode()
     application = Application.objects.get()
     assert application.received_region.code == "320100" and application.region.code == "370102"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from kuaiban.applications.identity import Identity, identity_apply
 from kuaiban.applications.models import Application
 from kuaiban.bundles.planning import bundle_plan
-from tests.applications.helpers import pdf, post_multipart, retirement_body
+from tests.applications.helpers import pdf, post_multipart, retirement_body, submit_page_post
 
 pytestmark = pytest.mark.django_db
 
@@ -93,15 +93,7 @@ def _walk_in_submitted(clerk: Client) -> str:
     form = {"address": "山东省济南市历下区解放路1号", "bank_name": "中国银行济南分行"}
     response = clerk.post("/apply/shandong-2020/10/form/", form)
     assert response.status_code == 302, response.content.decode()
-    page = clerk.get("/apply/shandong-2020/10/submit/").content.decode()
-    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
-    uploads = {
-        f"file.{code}": pdf(f"{code}.pdf")
-        for code in (part.split('"', 1)[0] for part in page.split('name="file.')[1:])
-    }
-    response = clerk.post(
-        "/apply/shandong-2020/10/submit/", {"token": token, "credit_commitment": "on", **uploads}
-    )
+    response = submit_page_post(clerk, "/apply/shandong-2020/10/submit/")
     assert response.status_code == 302, response.content.decode()
     return response["Location"].rstrip("/").split("/")[-2]
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from kuaiban.applications.models import Application, Provision
+from kuaiban.demo.setup import demo_authorisations
 from tests.applications.helpers import PDF
 from tests.browser_helpers import log_in, shot
 
@@ -188,3 +189,39 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
     assert application.submitted_by.username == "clerk-lixia"
     assert application.applicant_id_number == "370102195808204028"
     shot(page, "intake-window-receipt")
+
+
+def test_a_daughter_applies_for_her_father_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
+    """亲情代办: 王芳 holds the demo's authorisation from 张建国; she chooses him on /apply/, the
+    form is his, and the receipt says who acted for whom."""
+    demo_authorisations(today=timezone.localdate())
+    page, base = phone, live_server.url
+    log_in(page, base, "wangfang", then="/apply/")
+    page.get_by_label("为 张建国 代办", exact=False).check()
+    page.get_by_role("button", name="确定").click()
+    assert "您正在为 张建国 代办" in page.locator(".acting-now").inner_text()
+    _no_horizontal_scroll(page)
+    shot(page, "acting-for-start-phone")
+    page.locator('a[href$="/apply/shandong-2020/10/"]').first.click()  # his place's pack
+    page.locator('input[name=scenario][value="10-3"]').check()
+    page.get_by_role("button", name="继续").click()
+    _answer_no_and_continue(page)
+    if "/items/" in page.url:
+        page.get_by_role("button", name="继续").click()
+    assert "亲情代办：申请人 张建国" in page.locator(".acting-now").inner_text()
+    _fill(page, {"loss_report_type": "挂失"})
+    page.get_by_role("button", name="继续").click()
+    assert "核对信息" in page.locator("h1").inner_text()
+    _upload_remaining(page, world)
+    if page.locator("#credit").count():
+        page.locator("#credit").check()
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("h1").inner_text() == "申请已受理"
+    number = page.locator(".number").inner_text()
+    application = Application.objects.get(number=number)
+    assert application.applicant.username == "zhangjianguo"
+    assert application.agent is not None and application.agent.username == "wangfang"
+    page.goto(f"{base}/me/applications/{number}/receipt/")
+    assert "王芳 代 张建国 办理" in page.locator("main").inner_text()
+    _no_horizontal_scroll(page)
+    shot(page, "acting-for-receipt-phone")
