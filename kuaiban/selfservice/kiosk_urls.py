@@ -14,5 +14,7 @@ urlpatterns = [
     path("annuity/", views.kiosk_annuity, name="annuity"),
     path("skills/", views.kiosk_skills, name="skills"),
     path("certificates/", views.kiosk_certificates, name="certificates"),
+    path("card/", kiosk_views.card, name="card"),
+    path("items/<str:code>/", kiosk_views.item, name="item"),
     path("certificates/<str:code>.pdf", kiosk_views.certificate_pdf, name="certificate-pdf"),
 ]

@@ -118,8 +118,15 @@ def test_another_persons_appointment_is_404_everywhere(hall, person) -> None:  #
     )
     assert other.get(f"/me/appointments/{pk}/").status_code == 404
     assert other.post(f"/me/appointments/{pk}/cancel/").status_code == 404
+    own = as_user(owner).get(f"/me/appointments/{pk}/").content.decode()
+    assert "<h1>预约详情</h1>" in own and '<span class="tag">已预约</span>' in own
+    assert "重新预约" not in own
     assert other.get("/api/v1/appointments").json()["items"] == []
     assert Appointment.objects.get(pk=pk).status == AppointmentStatus.BOOKED
+    as_user(owner).post(f"/me/appointments/{pk}/cancel/")
+    cancelled = as_user(owner).get(f"/me/appointments/{pk}/").content.decode()
+    assert '<span class="tag">已取消</span>' in cancelled
+    assert f"/appointments/book/{hall.code}/?item=1.10.8" in cancelled  # 重新预约, not a dead end
 
 
 def test_the_document_lists_the_new_operations(client) -> None:  # type: ignore[no-untyped-def]

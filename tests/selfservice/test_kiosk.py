@@ -49,3 +49,43 @@ def test_kiosk_idle_ends_session(intake_world: None, settings, monkeypatch) -> N
     assert client.get("/kiosk/menu/")["Location"] == "/kiosk/"
     monkeypatch.undo()
     assert client.get("/kiosk/menu/")["Location"] == "/kiosk/"  # ended, not just paused
+
+
+def test_every_web_hub_item_is_reachable_at_the_kiosk(intake_world: None) -> None:
+    import re
+
+    from tests.selfservice.conftest import as_user
+
+    web = as_user("zhangjianguo").get("/me/services/").content.decode()
+    kiosk_client = _identified()
+    kiosk = kiosk_client.get("/kiosk/menu/").content.decode()
+
+    def tiles(page: str) -> dict[str, str]:
+        return {
+            label: href for href, label in re.findall(r'class="tile" href="([^"]+)">([^<]+)<', page)
+        }
+
+    web_tiles, kiosk_tiles = tiles(web), tiles(kiosk)
+    assert set(web_tiles) == set(kiosk_tiles) and "社会保障卡应用状态查询" in web_tiles
+    assert web_tiles["社会保障卡应用状态查询"] == "/me/card/"
+    for label, href in kiosk_tiles.items():
+        assert href.startswith("/kiosk/"), label
+        answer = kiosk_client.get(href)
+        assert answer.status_code == 200 and "kiosk-main" in answer.content.decode(), label
+
+
+def test_kiosk_item_leads_into_the_bundle(intake_world: None) -> None:
+    client = _identified()
+    page = client.get("/kiosk/items/1.8.1/").content.decode()
+    assert "失业保险金" in page and "<svg" in page and "kiosk-main" in page
+    assert "一件事" in page
+    assert client.get("/kiosk/items/1.1.1/").status_code == 404  # not a kiosk item
+    assert Client().get("/kiosk/items/1.8.1/")["Location"] == "/kiosk/"
+
+
+def test_kiosk_card_status_is_read_only_and_audited(intake_world: None) -> None:
+    client = _identified()
+    page = client.get("/kiosk/card/").content.decode()
+    assert 'id="card-status"' in page and '<form method="post" action="/me/card' not in page
+    assert AuditEvent.objects.filter(action="card.read", changes__channel="kiosk").exists()
+    assert Client().get("/kiosk/card/")["Location"] == "/kiosk/"
