@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,3 +27,20 @@ def log_in(page: Any, base: str, username: str, *, fresh: bool = False, then: st
     page.fill("#id_password", "kuaiban-demo")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+AXE = (Path(__file__).parent / "browser" / "vendor" / "axe-core" / "axe.min.js").read_text(
+    encoding="utf-8"
+)
+AXE_RUN = """async () => (await axe.run(document, {
+  runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+  resultTypes: ["violations"],
+})).violations.filter(v => ["serious", "critical"].includes(v.impact))
+  .map(v => v.id + ": " + v.nodes.slice(0, 2).map(n => n.target.join(" ")).join(", "))"""
+
+
+def axe_serious(page: Any, problems: list[str]) -> None:
+    """axe-core over the page as it is now (with its data): serious or critical findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    problems.extend(f"{page.url}: {v}" for v in page.evaluate(AXE_RUN))

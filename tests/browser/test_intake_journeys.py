@@ -12,7 +12,7 @@ from django.utils import timezone
 from kuaiban.applications.models import Application, Provision
 from kuaiban.demo.setup import demo_authorisations
 from tests.applications.helpers import PDF
-from tests.browser_helpers import log_in, shot
+from tests.browser_helpers import axe_serious, log_in, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -201,6 +201,9 @@ def test_a_daughter_applies_for_her_father_on_a_phone(live_server, phone, world)
     page.get_by_role("button", name="确定").click()
     assert "您正在为 张建国 代办" in page.locator(".acting-now").inner_text()
     _no_horizontal_scroll(page)
+    problems: list[str] = []
+    axe_serious(page, problems)  # the 为谁办理 choice: no serious or critical finding
+    assert problems == []
     shot(page, "acting-for-start-phone")
     page.locator('a[href$="/apply/shandong-2020/10/"]').first.click()  # his place's pack
     page.locator('input[name=scenario][value="10-3"]').check()

@@ -16,6 +16,7 @@ from kuaiban.appointments.models import Appointment, AppointmentChannel, WindowT
 from kuaiban.appointments.services import slots_generate
 from kuaiban.servicepoints.models import ServicePoint
 from kuaiban.servicepoints.services import servicepoints_load
+from tests.browser_helpers import axe_serious as _axe
 from tests.browser_helpers import log_in, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,21 +39,6 @@ def world(intake_world: None) -> None:
             times=[(dt.time(9, 0), dt.time(9, 30)), (dt.time(9, 30), dt.time(10, 0))],
             capacity=3,
         )
-
-
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
-AXE_RUN = """async () => (await axe.run(document, {
-  runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-  resultTypes: ["violations"],
-})).violations.filter(v => ["serious", "critical"].includes(v.impact))
-  .map(v => v.id + ": " + v.nodes.slice(0, 2).map(n => n.target.join(" ")).join(", "))"""
-
-
-def _axe(page: Any, problems: list[str]) -> None:
-    """axe-core over the page as it is now (with its data): serious or critical findings."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    problems.extend(f"{page.url}: {v}" for v in page.evaluate(AXE_RUN))
 
 
 def _watch(page: Any) -> list[str]:
