@@ -31,6 +31,7 @@ setup-demo: $(BIN)/.installed-dev
 	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1 --history --as-of $$(date +%F)
 	$(BIN)/kuaiban proactive demo
 	$(BIN)/kuaiban servicepoints_load
+	$(BIN)/kuaiban servicepoints_demo_rural
 	$(BIN)/kuaiban appointments_slots
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable.

@@ -209,3 +209,14 @@ def test_the_api_grants_lists_and_revokes(world) -> None:  # type: ignore[no-unt
         .status_code
         == 403
     )
+
+
+def test_the_family_members_page_leads_on_to_applying_for_him(world) -> None:  # type: ignore[no-untyped-def]
+    authorisation = _grant(world)
+    wang = as_user(world["wangfang"]).get("/me/authorisations/").content.decode()
+    assert '<a href="/apply/">代张建国申请办理</a>' in wang and "查看代办的办件" in wang
+    zhang = as_user(world["zhangjianguo"])
+    assert "代张建国申请办理" not in zhang.get("/me/authorisations/").content.decode()
+    zhang.post(f"/me/authorisations/{authorisation.pk}/revoke")
+    after = as_user(world["wangfang"]).get("/me/authorisations/").content.decode()
+    assert "代张建国申请办理" not in after and "已撤销" in after

@@ -1,40 +1,22 @@
-"""`kuaiban appointments_slots`: appointment slots for the coming working days at the halls and
-bank branches (or the points named), half an hour each, in the office hours; existing slots are
-kept as they are. `make demo` runs it so booking works out of the box."""
+"""`kuaiban appointments_slots`: appointment slots at the halls and bank branches (or the points
+named) for the days up to the N-th coming working day, half an hour each, inside each point's
+own opening hours with its 延时/错时 hours (`servicepoints.hours`); existing slots are kept as
+they are. `make demo` runs it so booking works out of the box."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from kuaiban.appointments.models import WindowType
-from kuaiban.appointments.services import appointments_sweep, slots_generate
-from kuaiban.calendar.errors import CalendarNotConfigured
-from kuaiban.calendar.selectors import is_working_day
+from kuaiban.appointments.services import appointments_sweep
+from kuaiban.appointments.slotting import slots_for_hours
 from kuaiban.servicepoints.models import PointKind, ServicePoint
-
-MORNING = [
-    (dt.time(9, 0), dt.time(9, 30)),
-    (dt.time(9, 30), dt.time(10, 0)),
-    (dt.time(10, 0), dt.time(10, 30)),
-    (dt.time(10, 30), dt.time(11, 0)),
-    (dt.time(11, 0), dt.time(11, 30)),
-]
-AFTERNOON = [
-    (dt.time(13, 30), dt.time(14, 0)),
-    (dt.time(14, 0), dt.time(14, 30)),
-    (dt.time(14, 30), dt.time(15, 0)),
-    (dt.time(15, 0), dt.time(15, 30)),
-    (dt.time(15, 30), dt.time(16, 0)),
-    (dt.time(16, 0), dt.time(16, 30)),
-]
 
 
 class Command(BaseCommand):
-    help = "为大厅和银行网点生成今后若干个工作日的预约时段（已有的时段不变），并把已过时段的未签到预约记为爽约"
+    help = "按各网点的办理时间（含延时、错时服务）为大厅和银行网点生成今后若干个工作日的预约时段（已有的时段不变），并把已过时段的未签到预约记为爽约"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=10, help="工作日数（含今天），默认 10")
@@ -51,34 +33,18 @@ class Command(BaseCommand):
             if codes
             else points.filter(kind__in=[PointKind.HALL, PointKind.BANK])
         )
-        days: list[dt.date] = []
-        day = timezone.localdate()
-        while len(days) < max(0, options["days"]) and day < timezone.localdate() + dt.timedelta(
-            days=60
-        ):
-            try:
-                working = is_working_day(day)
-            except CalendarNotConfigured:
-                working = day.weekday() < 5  # past the calendar: Monday to Friday
-            if working:
-                days.append(day)
-            day += dt.timedelta(days=1)
-        added = 0
-        for point in points:
-            windows = (
-                [WindowType.CARD]
-                if point.kind == PointKind.BANK
-                else [WindowType.GENERAL, WindowType.CARD]
+        result = slots_for_hours(
+            points=list(points.order_by("code")),
+            today=timezone.localdate(),
+            working_days=max(0, options["days"]),
+            capacity=options["capacity"],
+        )
+        for point, clauses in result.unread.items():
+            self.stdout.write(
+                f"{point}：未能识别的办理时间说明，未据此生成时段：{'；'.join(clauses)}"
             )
-            for window in windows:
-                added += slots_generate(
-                    point=point,
-                    days=days,
-                    window_type=window,
-                    times=MORNING + AFTERNOON,
-                    capacity=options["capacity"],
-                )
         swept = appointments_sweep()
         self.stdout.write(
-            f"新增预约时段 {added} 个（{len(days)} 个工作日，{points.count()} 个网点）；记为爽约 {swept} 个"
+            f"新增预约时段 {result.added} 个（{result.working_days} 个工作日，"
+            f"{len(result.points)} 个网点）；记为爽约 {swept} 个"
         )

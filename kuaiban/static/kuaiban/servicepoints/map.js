@@ -16,10 +16,16 @@
     var number = (parseInt(entry.parentNode.getAttribute("start") || "1", 10) || 1) + index;
     var name = entry.getAttribute("data-name") || "";
     var marker = window.L.marker(at, { title: number + ". " + name, alt: number + ". " + name, keyboard: true });
-    marker.on("click", function () {
+    var go = function () {
       entry.scrollIntoView();
       var link = entry.querySelector("a");
       if (link) { link.focus(); }
+    };
+    marker.on("click", go);
+    // Leaflet turns Enter on a focused marker into a popup only: the keyboard goes to the entry too.
+    marker.on("keypress", function (e) {
+      var key = e.originalEvent && (e.originalEvent.key || e.originalEvent.keyCode);
+      if (key === "Enter" || key === 13) { go(); }
     });
     marker.addTo(map);
     bounds.push(at);
