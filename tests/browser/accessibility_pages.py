@@ -2,7 +2,7 @@
 
 Add a page here when you add one: a path, who opens it (None: nobody logged in) and a name for
 the report. ``{number}`` is an application of ``zhangjianguo`` (submitted by the check's
-fixture), ``{problem}`` a 办不成事 report he filed, ``{tail}`` the last 4 of his ID number, ``{visit}`` a home visit he asked for. Pages reached only by a journey (the intake
+fixture), ``{problem}`` a 办不成事 report he filed, ``{tail}`` the last 4 of his ID number, ``{visit}`` a home visit he asked for, ``{certificate}`` the code of a 参保缴费证明 issued to him. Pages reached only by a journey (the intake
 steps) are in ``JOURNEYS`` as a list of steps, each run in the page the previous step left.
 """
 
@@ -44,6 +44,8 @@ PAGES: list[AxePage] = [
     AxePage("服务网点覆盖情况", "/service-points/coverage/"),
     AxePage("证明核验", "/verify/"),
     AxePage("自助终端", "/kiosk/"),
+    AxePage("证明核验结果", "/verify/{certificate}"),
+    AxePage("证明核验（伪造的验证码）", "/verify/ABCDEFGHJKMN", status=404),
     # The applicant's own pages.
     AxePage("在线办理", "/apply/", PERSON),
     AxePage("一件事：选择场景", "/apply/shandong-2020/7/", PERSON),
@@ -75,6 +77,9 @@ PAGES: list[AxePage] = [
     AxePage("社会保障卡", "/me/card/", PERSON),
     AxePage("社会保障卡密码", "/me/card/password/", PERSON),
     AxePage("亮证", "/me/credentials/", PERSON),
+    # The 人事考试机构's officer.
+    AxePage("考试报名审核", "/exam-office/registrations/", "officer-jn-exam"),
+    AxePage("证书邮寄（经办）", "/exam-office/mailings/", "officer-jn-exam"),
 ]
 
 
@@ -98,6 +103,23 @@ def _items_continue(page: Any) -> None:
     page.get_by_role("button", name="继续").click()
 
 
+def _kiosk_identify(page: Any) -> None:
+    page.get_by_label("身份证号").fill("370102196503121234")
+    page.get_by_label("手机号后4位").fill("0001")
+    page.get_by_role("button", name="确定").click()
+    page.wait_for_url("**/kiosk/menu/")
+
+
+def _kiosk_tile(label: str) -> Callable[[Any], None]:
+    def step(page: Any) -> None:
+        if not page.url.endswith("/kiosk/menu/"):
+            page.get_by_role("link", name="返回首页").click()
+        page.get_by_role("link", name=label).click()
+        page.wait_for_load_state("load")
+
+    return step
+
+
 def _form_errors(page: Any) -> None:
     page.get_by_role("button", name="继续").click()  # empty required fields: the error summary
     page.wait_for_selector(".error-summary")
@@ -106,7 +128,7 @@ def _form_errors(page: Any) -> None:
 Step = tuple[str, Callable[[Any], None]]
 
 # (who, start path, steps): axe runs on the start page and after every step.
-JOURNEYS: list[tuple[str, str, list[Step]]] = [
+JOURNEYS: list[tuple[str | None, str, list[Step]]] = [
     (
         PERSON,
         "/apply/shandong-2020/7/",
@@ -115,6 +137,18 @@ JOURNEYS: list[tuple[str, str, list[Step]]] = [
             ("可选事项", _questions),
             ("一张表单", _items_continue),
             ("一张表单（有错误）", _form_errors),
+        ],
+    ),
+    (
+        None,
+        "/kiosk/",
+        [
+            ("自助终端首页", _kiosk_identify),
+            ("自助终端：社保查询", _kiosk_tile("社保查询")),
+            ("自助终端：权益记录单", _kiosk_tile("个人权益记录单查询打印")),
+            ("自助终端：社保卡状态", _kiosk_tile("社会保障卡应用状态查询")),
+            ("自助终端：失业保险金申领", _kiosk_tile("失业保险金网上申领")),
+            ("自助终端：证书邮寄", _kiosk_tile("职业资格证书邮寄发放")),
         ],
     ),
 ]

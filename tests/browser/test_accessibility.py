@@ -74,7 +74,42 @@ def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str
         )
     number = response.json()["number"]
     tail = person.id_number[-4:]
-    return {"number": number, "problem": report.number, "tail": tail, "visit": str(visit.pk)}
+    # A real issued certificate for the verification page, signed with a key made here.
+    from kuaiban.certificates.services import certificate_issue
+    from kuaiban.certificates.signing import _signer, demo_key_write
+    from kuaiban.shareddata.access import access_own_person
+
+    demo_key_write(
+        key=tmp_path / "key.pem", cert=tmp_path / "cert.pem", bureau="人力资源和社会保障局"
+    )
+    settings.KUAIBAN_SIGNING_KEY = tmp_path / "key.pem"
+    settings.KUAIBAN_SIGNING_CERT = tmp_path / "cert.pem"
+    _signer.cache_clear()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def issue() -> str:  # in its own thread: the signer runs its own event loop
+        try:
+            return certificate_issue(
+                actor=person,
+                person=access_own_person(user=person),
+                kind="contribution_proof",
+                channel="web",
+                base_url="http://testserver/",
+            ).code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        code = pool.submit(issue).result()
+    return {
+        "number": number,
+        "problem": report.number,
+        "tail": tail,
+        "visit": str(visit.pk),
+        "certificate": code,
+    }
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
