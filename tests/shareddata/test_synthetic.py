@@ -114,3 +114,23 @@ def test_a_log_gets_a_line_every_few_seconds():
     assert len(lines) == 3  # at 5 s, at 10 s, and the final line at 12.5 s
     assert "\r" not in out.getvalue()
     assert lines[-1].startswith("人员 [########################] 100/100 100.0%")
+
+
+def test_a_person_registered_with_no_month_paid_gets_no_months_and_the_draw_ends():
+    import datetime as dt
+    import random
+    from types import SimpleNamespace
+
+    from kuaiban.shareddata.synthetic.history import StoredDraft, _months_paid
+
+    person = SimpleNamespace(birth_date=dt.date(2003, 5, 1), gender="女")
+    for months in (0, 1, 2):
+        insurance = SimpleNamespace(
+            first_contribution_date=dt.date(2024, 7, 1),
+            contribution_months=months,
+            status="正常参保",
+            monthly_wage=None,
+        )
+        draft = StoredDraft(person=person, insurance=insurance, employments=[], unemployments=[])
+        paid = _months_paid(random.Random(1), draft=draft, as_of=dt.date(2026, 12, 2))
+        assert len(paid) == months == insurance.contribution_months

@@ -156,6 +156,11 @@ def _months_paid(
         )
         months.append((month, job))
     want = min(insurance.contribution_months, span)
+    if want <= 0:
+        # Registered but nothing paid yet (a graduate insured this month): no months, and the
+        # loop below could never drop the first month it always keeps.
+        _insurance_update(draft, contribution_months=0)
+        return []
     keep = [True] * span
     # Interruptions: first between jobs (months no job covers), then stretches of up to two years.
     gaps = [i for i in range(1, span) if months[i][1] is None]
