@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from kuaiban.accounts.models import User
-from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.masking import mask_id_number
-from kuaiban.core.models import AuditAction
 from kuaiban.selfservice.models import ExamRegistrationStatus, MailingStatus
 from kuaiban.selfservice.selectors import (
     access_mailing_by_number,
@@ -25,6 +23,7 @@ from kuaiban.selfservice.selectors import (
     registrations_for_office,
 )
 from kuaiban.selfservice.services import exam_review, mailing_move
+from kuaiban.shareddata.audit import records_read_audit
 
 
 def _officer(request: HttpRequest) -> User:
@@ -47,12 +46,14 @@ def _status(
 
 
 def _read_audit(user: User, object_type: str, number: str, id_number: str) -> None:
-    audit_record(
+    """The officer opened a registration or mailing: a read of the person's records, audited in
+    the one shape every shared-data read has, naming the record it was read for."""
+    label = {"exam_registration": "考试报名", "certificate_mailing": "证书邮寄"}[object_type]
+    records_read_audit(
         actor=user,
-        action=AuditAction.SHARED_DATA_READ,
-        object_type=object_type,
-        object_id=number,
-        changes={"purpose": "人事考试机构经办", "person": mask_id_number(id_number)},
+        id_number=id_number,
+        purpose=f"人事考试机构经办：{label} {number}",
+        channel="web",
     )
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 
 from kuaiban.accounts.models import Role
 from kuaiban.catalogue.models import Region, ServiceItem
-from kuaiban.catalogue.regions import RegionTree
+from kuaiban.catalogue.regions import RegionTree, region_and_above
 from kuaiban.core.errors import NotFound
 from kuaiban.core.security_headers import content_security_policy
 from kuaiban.servicepoints.coverage import coverage_report
@@ -55,13 +55,11 @@ def _map_response(request: HttpRequest, template: str, context: dict[str, object
 
 def _home_city(request: HttpRequest, cities: list[Region]) -> str:
     """The code of the city among `cities` that holds the signed-in person's own region, or ""."""
-    region = getattr(request.user, "region", None) if request.user.is_authenticated else None
+    region_id = getattr(request.user, "region_id", None) if request.user.is_authenticated else None
+    if region_id is None:
+        return ""
     codes = {city.pk: city.code for city in cities}
-    while region is not None:
-        if region.pk in codes:
-            return codes[region.pk]
-        region = region.parent
-    return ""
+    return next((codes[pk] for pk in region_and_above(region_id) if pk in codes), "")
 
 
 def point_list(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from kuaiban.core.masking import mask_id_number
 from kuaiban.core.models import AuditEvent
 from kuaiban.selfservice.models import CertificateMailing, ExamRegistration, ExamSession
 from kuaiban.shareddata.models import SkillCertificate
@@ -66,7 +67,9 @@ def test_review_with_optimistic_locking(intake_world: None) -> None:
     listed = officer.get("/exam-office/registrations/?status=submitted").content.decode()
     assert registration.number in listed and registration.id_number not in listed
     url = f"/exam-office/registrations/{registration.number}/"
-    before = AuditEvent.objects.filter(object_id=registration.number, action="shareddata.read")
+    before = AuditEvent.objects.filter(
+        object_id=mask_id_number(registration.id_number), action="shareddata.read"
+    )
     count = before.count()
     assert "审核通过" in officer.get(url).content.decode()
     assert before.count() == count + 1
