@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kuaiban.applications.models import Application, Provision
 from kuaiban.demo.setup import demo_authorisations
@@ -70,7 +71,7 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     settled_shown = page.locator(".settled > div").count()
     _no_horizontal_scroll(page)
     page.get_by_role("button", name="继续").click()  # empty required fields → the error summary
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()  # waits for the answer to the post
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     _fill(
         page,
