@@ -27,7 +27,7 @@ from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, Wind
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
 from kuaiban.supervision.synthetic.history import HISTORY_DAYS, NUMBER_MARK, Draft, Drawer
-from kuaiban.supervision.synthetic.inserts import fast_insert
+from kuaiban.supervision.synthetic.rows import Row, rows_write
 from kuaiban.supervision.synthetic.timeline import Days
 from kuaiban.supervision.synthetic.world import World, world_prepare
 
@@ -211,9 +211,15 @@ def _child(plan: _Chunks, chunks: list[tuple[int, int]], counter: Any, results: 
 
 
 def _write(drafts: list[Draft]) -> int:
-    """Parents first, so that the children's foreign keys are known (bulk_create sets pks)."""
+    """Parents first, so that the children's foreign keys are known (each table's ids are
+    taken before its rows are written)."""
     with transaction.atomic():
-        groups: list[tuple[type[Model], Sequence[Model]]] = [
+        if connection.vendor == "postgresql":
+            # Generated rows can be drawn again: no wait for the disk at each commit (a crash
+            # loses the last batches, never consistency).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        groups: list[tuple[type[Model], Sequence[Row]]] = [
             (Application, [d.application for d in drafts]),
             (SubCase, [s for d in drafts for s in d.subcases]),
             (ApplicationMaterial, [m for d in drafts for m in d.materials]),
@@ -223,7 +229,7 @@ def _write(drafts: list[Draft]) -> int:
             (TicketStep, [s for d in drafts for s in d.steps]),
         ]
         for model, objects in groups:
-            fast_insert(model, objects)
+            rows_write(model, objects)
     return sum(len(objects) for _, objects in groups)
 
 
