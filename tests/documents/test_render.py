@@ -342,7 +342,9 @@ def test_an_image_block_is_drawn_at_its_width_and_a_non_png_is_refused() -> None
 def _embedded_outlines(pdf: bytes) -> dict[str, list[tuple[int, int]]]:
     """Each character drawn → the points of its glyph in the embedded font."""
     font = next(fonts(read(pdf)))
-    embedded = TTFont(io.BytesIO(stream_data(obj(descendant(font)["/FontDescriptor"])["/FontFile2"])))
+    embedded = TTFont(
+        io.BytesIO(stream_data(obj(descendant(font)["/FontDescriptor"])["/FontFile2"]))
+    )
     order = embedded.getGlyphOrder()
     glyf = embedded["glyf"]
     return {
