@@ -25,6 +25,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTFont, newTable  # type: ignore[import-untyped]
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable  # type: ignore[import-untyped]
@@ -42,7 +43,7 @@ _lock = threading.Lock()
 @dataclass(frozen=True)
 class Shipped:
     path: Path
-    parsed: TTFFont  # fontTools, every table decompiled; read only
+    parsed: Any  # fontTools' TTFont (untyped), every table decompiled; read only
     template: TTFFont  # fpdf2's parsed font (widths, cmap, glyph ids); read only
     charset: frozenset[int]  # the code points the font draws
     codepoints: dict[str, tuple[int, ...]]  # glyph name → the code points mapped to it
@@ -62,7 +63,7 @@ class Shipped:
         pdf.fonts[font.fontkey] = font
         return font
 
-    def small_font(self, glyph_names: list[str]) -> TTFFont:
+    def small_font(self, glyph_names: list[str]) -> Any:  # a fontTools TTFont
         """A font of ``.notdef`` and ``glyph_names`` only, in the shipped font's glyph order,
         sharing the parsed glyphs' bytes. fpdf2 subsets and embeds it instead of the whole
         font; its tables are fresh, so that subsetting changes nothing shared."""
@@ -109,7 +110,7 @@ def _cmap(mapping: dict[int, str]) -> object:
 @functools.lru_cache(maxsize=2)
 def _parse(path: Path) -> Shipped:
     parsed = TTFont(path, recalcBBoxes=False, recalcTimestamp=False)
-    for tag in parsed.keys():  # every table read now (glyph outlines stay bytes), none later
+    for tag in list(parsed.keys()):  # every table read now (glyph outlines stay bytes), none later
         parsed[tag]
     parsed.close()
     if any(glyph.isComposite() for glyph in parsed["glyf"].glyphs.values()):
