@@ -85,7 +85,7 @@ def test_copy_writes_the_month_by_month_history_too() -> None:
     synthetic_generate(people=60, seed=5, as_of=AS_OF, history=True)
     synth = Synthesizer(seed=5, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF, history=True)
     drafts = [synth.person(i) for i in range(60)]
-    months = sum(isinstance(r, ContributionMonth) for d in drafts for r in d.extra)
+    months = sum(r.model is ContributionMonth for d in drafts for r in d.extra)
     assert months > 0 and ContributionMonth.objects.count() == months
     # The balance and months the history settles are the ones stored.
     stored = dict(InsuranceRecord.objects.values_list("person__id_number", "contribution_months"))
