@@ -16,6 +16,7 @@ from django.utils import timezone
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.appointments.notices import appointment_remind
+from kuaiban.cards.notices import card_notify_handle
 from kuaiban.cases.dispatch import subcase_dispatch
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.regions import region_and_above
@@ -176,5 +177,6 @@ def handlers_register() -> None:
         OutboxKind.APPOINTMENT_REMIND: appointment_remind,
         OutboxKind.COMMITMENT_ASSIST: assistance_deliver,
         OutboxKind.PROBLEM_NOTIFY: problem_notify_handle,
+        OutboxKind.CARD_NOTIFY: card_notify_handle,
     }.items():
         handler_register(kind, handler)
