@@ -30,6 +30,7 @@ setup-demo: $(BIN)/.installed-dev
 	$(BIN)/kuaiban certificates_demo_key
 	$(BIN)/kuaiban shareddata_generate --people 1000 --seed 1 --history --as-of $$(date +%F)
 	$(BIN)/kuaiban proactive demo
+	$(BIN)/kuaiban commitments_demo
 	$(BIN)/kuaiban servicepoints_load
 	$(BIN)/kuaiban servicepoints_demo_rural
 	$(BIN)/kuaiban appointments_slots

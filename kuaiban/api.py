@@ -22,6 +22,7 @@ from kuaiban.certificates.api import router as certificates_router
 from kuaiban.commitments.api import router as commitments_router
 from kuaiban.core.errors import install_error_handlers
 from kuaiban.core.openapi import openapi_components, openapi_error_responses
+from kuaiban.homevisits.api import router as homevisits_router
 from kuaiban.proactive.api import router as proactive_router
 from kuaiban.problems.api import router as problems_router
 from kuaiban.ratings.api import router as ratings_router
@@ -72,3 +73,4 @@ api.add_router("/", commitments_router)
 api.add_router("/", selfservice_router)
 api.add_router("/", certificates_router)
 api.add_router("/", problems_router)
+api.add_router("/", homevisits_router)

@@ -6,3 +6,12 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuaiban.settings")
 application = get_wsgi_application()
+
+# Every PDF (certificates, receipts, guides) borrows the font parsed once per process; parse it
+# now, so the first person to ask for one does not wait the second it takes (with
+# `gunicorn --preload` the workers share this copy).
+from kuaiban.documents.render import FONT_PATH  # noqa: E402
+from kuaiban.documents.shipped_font import shipped_font  # noqa: E402
+
+if FONT_PATH.is_file():
+    shipped_font(FONT_PATH)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kuaiban.bundles.field_choices import field_choices
 from kuaiban.bundles.models import Bundle, BundleItem, Mode, Scenario, SpeedUp
 from kuaiban.bundles.selectors import (
     ItemLimits,
@@ -27,7 +28,7 @@ from kuaiban.calendar.limits import TimeLimit
 from kuaiban.calendar.selectors import calendar_load, due_at
 from kuaiban.catalogue.checks.evaluate import check_holds
 from kuaiban.catalogue.checks.validate import ON_SUBMIT_REFUSE
-from kuaiban.catalogue.models import AgencyKind, FormField, Material
+from kuaiban.catalogue.models import AgencyKind, FieldType, FormField, Material
 from kuaiban.catalogue.values import field_value_error
 from kuaiban.core.errors import Unprocessable
 from kuaiban.core.masking import mask_card_number
@@ -520,6 +521,9 @@ def _plan_field(
     # A field about somebody else (the deceased) is never filled from the applicant's own records.
     paths = [] if about else [p for p in (rule.get("from", ""), form_field.prefill) if p]
     entry.source = paths[0] if paths else ""
+    if form_field.field_type == FieldType.CARD_POINT:
+        entry.choices, nearest = field_choices(form_field.field_type, None if about else profile)
+        entry.prefill = nearest  # the applicant may choose another
     if profile is None:
         return entry
     for path in paths:

@@ -15,6 +15,7 @@ from kuaiban.accounts.models import User
 from kuaiban.applications.models import Application
 from kuaiban.bundles.planning import Plan
 from kuaiban.cards.models import CardAction, CardChannel, SocialSecurityCard
+from kuaiban.cards.pickup import point_chosen
 from kuaiban.cards.selectors import card_current
 from kuaiban.cards.services import (
     REGISTRY_KIND,
@@ -56,6 +57,7 @@ def _apply(actor: User | None, subcase: SubCase, application: Application) -> No
         channel=CardChannel.SUBCASE,
         bank_name=str(form.get("bank_name", "")),
         application_number=application.number,
+        point=point_chosen(form),  # None: the region's default point
     )
 
 

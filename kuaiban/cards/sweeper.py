@@ -2,7 +2,9 @@
 
 A hold's end is stored in the indexed ``hold_until`` column. Each due hold is claimed like
 the sub-cases' deadlines are: the change is a conditional UPDATE on the card's version and
-state (`card_transition`), so of several workers sweeping at once only one records it.
+state (`card_transition`), so of several workers sweeping at once only one records it — and
+only that one tells the holder (a ``card.notify`` message in the outbox, written in the same
+transaction as the change; delivered by `notices.py`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from kuaiban.cards.models import CardAction, CardChannel, CardStatus, SocialSecurityCard
 from kuaiban.cards.services import card_transition
 from kuaiban.core.errors import Conflict
+from kuaiban.integrations.models import OutboxKind
+from kuaiban.integrations.services import outbox_enqueue_new
 
 
 @dataclass
@@ -35,13 +40,19 @@ def temporary_holds_sweep(*, now: dt.datetime | None = None, limit: int = 1000) 
     result = HoldSweep()
     for card in due:
         try:
-            card_transition(
-                actor=None,
-                card=card,
-                action=CardAction.HOLD_LAPSE,
-                channel=CardChannel.SYSTEM,
-                note="临时挂失期满未转正式挂失，自动解除",
-            )
+            with transaction.atomic():
+                lifted = card_transition(
+                    actor=None,
+                    card=card,
+                    action=CardAction.HOLD_LAPSE,
+                    channel=CardChannel.SYSTEM,
+                    note="临时挂失期满未转正式挂失，自动解除",
+                )
+                outbox_enqueue_new(
+                    kind=OutboxKind.CARD_NOTIFY,
+                    key=f"card.hold_lapse:{lifted.pk}:{lifted.version}",
+                    payload={"card": lifted.pk, "action": CardAction.HOLD_LAPSE.value},
+                )
         except Conflict:
             result.lost += 1
         else:

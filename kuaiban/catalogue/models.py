@@ -307,6 +307,8 @@ class FieldType(models.TextChoices):
     BOOL = "bool", _("是/否")
     TEXTAREA = "textarea", _("多行文本")
     BANK_ACCOUNT = "bank_account", _("银行账号")
+    # One of the bureau's card service points (the choices come from the cards app).
+    CARD_POINT = "card_point", _("社保卡领卡网点")
 
 
 class FormField(CatalogueRow):

@@ -64,7 +64,7 @@ def field_value_error(
     # "Infinity", "1e9" and full-width digits, which no form field should hold.
     if kind == FieldType.MONEY and (not _MONEY.fullmatch(value) or Decimal(value) > _MONEY_MAX):
         return "金额应为不超过两位小数的非负数，如 3500 或 3500.50，最多一亿元"
-    if kind == FieldType.CHOICE and value not in choices:
+    if kind in (FieldType.CHOICE, FieldType.CARD_POINT) and value not in choices:
         return f"请从以下选项中选择：{'、'.join(choices)}"
     if kind == FieldType.BOOL and value not in ("true", "false"):
         return "请选择“是”或“否”"

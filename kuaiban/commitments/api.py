@@ -21,7 +21,7 @@ from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, ErrorOut, NotFound
 from kuaiban.core.models import AuditAction
 from kuaiban.core.openapi import ObjectId
-from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.pagination import BoundedPageNumberPagination, LazyPage
 from kuaiban.core.text import Note
 from kuaiban.integrations.signing import is_signed
 
@@ -53,7 +53,7 @@ def check_out(check: CommitmentCheck) -> CheckOut:
         status=check.status,
         status_label=str(CheckStatus(check.status).label),
         due_at=timezone.localtime(check.due_at).isoformat(),
-        overdue=check.overdue,
+        overdue=check.is_overdue(timezone.now()),
         findings=check.findings,
     )
 
@@ -85,21 +85,7 @@ def checks(request: HttpRequest, filters: Query[ListFilter]) -> object:
         rows = rows.filter(status__in=CommitmentCheck.OPEN)
     elif filters.status:
         rows = rows.filter(status=filters.status)
-    return _Page(rows.order_by("due_at", "pk"))
-
-
-class _Page(list):  # type: ignore[type-arg]
-    """Rendered lazily, page by page: only the served slice is read and turned into output."""
-
-    def __init__(self, rows: object) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return self.rows.count()  # type: ignore[attr-defined,no-any-return]
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        return [check_out(c) for c in self.rows[index]]  # type: ignore[index]
+    return LazyPage(rows.order_by("due_at", "pk"), check_out)
 
 
 class OutcomeIn(BaseModel):

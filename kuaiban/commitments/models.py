@@ -6,6 +6,7 @@ Jiangsu 2021 三.1: “采取在线核查、现场核查、行政机关协助核
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -35,6 +36,12 @@ CHECK_OPEN: tuple[CheckStatus, ...] = (
     CheckStatus.REQUESTED,
     CheckStatus.SCHEDULED,
 )
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open checks past their due time: overdue from that moment, whether or not the sweeper
+    has marked (and alerted) them yet."""
+    return Q(status__in=CHECK_OPEN, due_at__lt=now)
 
 
 class Recovery(models.TextChoices):
@@ -272,6 +279,9 @@ class CommitmentCheck(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in CHECK_OPEN
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        return self.is_open and self.due_at < now
 
 
 class CreditRecord(models.Model):

@@ -1,5 +1,6 @@
 """在线核查: a commitment checked against shared data, as soon as the source can answer and
-again while the data has not arrived; and the sweeper that runs them and marks overdue checks.
+again while the data has not arrived; and the sweeper that runs them, marks overdue checks and
+alerts their owners and the supervisors once (`deadline.alert`).
 
 A run is claimed like a deadline change (`filter(pk=…, next_try_at=old).update(…)`): of several
 workers only one runs each check.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +23,11 @@ from kuaiban.commitments.models import (
     CommitmentCheck,
 )
 from kuaiban.commitments.outcomes import check_outcome_record
+from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import Conflict
+from kuaiban.core.models import AuditAction
+from kuaiban.integrations.models import OutboxKind
+from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedDataConnector
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
@@ -129,7 +135,50 @@ def checks_sweep(
         check = check_online_run(check=check, connector=connector)
         result.ran += 1
         result.decided += check.status != CheckStatus.PENDING
-    result.overdue = CommitmentCheck.objects.filter(
-        Q(status__in=CHECK_OPEN), due_at__lt=now, overdue=False
-    ).update(overdue=True)
+    result.overdue = checks_overdue_alert(now=now, limit=limit)
     return result
+
+
+def checks_overdue_alert(*, now: dt.datetime, limit: int = 200) -> int:
+    """Mark open checks past their due time overdue and alert once each: the check's owner (or
+    its agency's officers) and the supervisors of its region and above (``deadline.alert``).
+
+    Each check is claimed by a conditional UPDATE (``overdue=False`` → ``True``), so two
+    workers sweeping at once alert once."""
+    alerted = 0
+    candidates = list(
+        CommitmentCheck.objects.filter(Q(status__in=CHECK_OPEN), due_at__lt=now, overdue=False)
+        .select_related("application", "agency")
+        .order_by("due_at", "pk")[:limit]
+    )
+    for check in candidates:
+        with transaction.atomic():
+            claimed = CommitmentCheck.objects.filter(
+                pk=check.pk, status__in=CHECK_OPEN, overdue=False
+            ).update(overdue=True)
+            if claimed != 1:
+                continue
+            due = timezone.localtime(check.due_at)
+            where = check.agency.name if check.agency else "经办机构"
+            outbox_enqueue(
+                kind=OutboxKind.DEADLINE_ALERT,
+                key=f"commitment_check.overdue:{check.pk}",
+                payload={
+                    "commitment_check": check.pk,
+                    "subject": "告知承诺核查超期",
+                    "text": (
+                        f"{where}对办件 {check.application.number} 的告知承诺"
+                        f"（{check.material_name}，{check.get_method_display()}）"
+                        f"已超过核查期限 {due:%Y-%m-%d %H:%M}，请尽快核查。"
+                    ),
+                },
+            )
+            audit_record(
+                actor=None,
+                action=AuditAction.COMMITMENT_CHECK_OVERDUE,
+                object_type="commitment_check",
+                object_id=str(check.pk),
+                changes={"due_at": due.isoformat()},
+            )
+        alerted += 1
+    return alerted

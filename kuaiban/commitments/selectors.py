@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.catalogue.regions import region_and_below
-from kuaiban.commitments.models import CheckObjection, CommitmentCheck, CreditRecord
+from kuaiban.commitments.models import (
+    CheckObjection,
+    CommitmentCheck,
+    CreditRecord,
+    overdue_q,
+)
 from kuaiban.core.errors import NotFound
 
 
@@ -65,5 +71,5 @@ def open_check_counts(user: User) -> dict[str, int]:
     """The officer's open checks and how many are overdue (one query), for the workbench."""
     return checks_visible_to(user).aggregate(
         open=Count("pk", filter=Q(status__in=CommitmentCheck.OPEN)),
-        overdue=Count("pk", filter=Q(status__in=CommitmentCheck.OPEN, overdue=True)),
+        overdue=Count("pk", filter=overdue_q(timezone.now())),
     )

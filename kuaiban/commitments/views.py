@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.commitments.models import CommitmentCheck, ObjectionStatus
+from kuaiban.commitments.models import CommitmentCheck, ObjectionStatus, overdue_q
 from kuaiban.commitments.outcomes import (
     check_assignable_officers,
     check_decision_review,
@@ -62,18 +63,27 @@ def check_list(request: HttpRequest) -> HttpResponse:
     officer = _user(request, Role.OFFICER)
     shown = request.GET.get("show", "open")
     shown = shown if shown in _FILTERS else "open"
-    rows = checks_visible_to(officer)
+    now = timezone.now()
+    visible = checks_visible_to(officer)
+    rows = visible
     if shown == "open":
         rows = rows.filter(status__in=CommitmentCheck.OPEN)
     elif shown == "overdue":
-        rows = rows.filter(status__in=CommitmentCheck.OPEN, overdue=True)
+        rows = rows.filter(overdue_q(now))
     elif shown == "false":
         rows = rows.filter(status="false")
     page = Paginator(rows.order_by("due_at", "pk"), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "commitments/list.html",
-        {"page": page, "filters": _FILTERS, "shown": shown},
+        {
+            "page": page,
+            "filters": _FILTERS,
+            "shown": shown,
+            "overdue": visible.filter(overdue_q(now)).count(),
+            "mine_overdue": visible.filter(overdue_q(now), owner=officer).count(),
+            "rows": [(c, c.is_overdue(now)) for c in page],
+        },
     )
 
 

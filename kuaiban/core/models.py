@@ -47,6 +47,7 @@ class AuditAction(models.TextChoices):
     COMMITMENT_CHECK_READ = "commitment_check.read", _("查看承诺核查")
     COMMITMENT_CHECK_STEP = "commitment_check.step", _("承诺核查办理")
     COMMITMENT_CHECK_OUTCOME = "commitment_check.outcome", _("承诺核查结论")
+    COMMITMENT_CHECK_OVERDUE = "commitment_check.overdue", _("承诺核查超期提醒")
     COMMITMENT_OBJECTION = "commitment.objection", _("对核查结论提出异议")
     COMMITMENT_OBJECTION_DECIDE = "commitment.objection_decide", _("处理核查结论异议")
     CREDIT_RECORD_CREATE = "credit_record.create", _("记录告知承诺失信")

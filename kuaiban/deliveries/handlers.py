@@ -16,10 +16,12 @@ from django.utils import timezone
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.models import Application, ApplicationStatus
 from kuaiban.appointments.notices import appointment_remind
+from kuaiban.cards.notices import card_notify_handle
 from kuaiban.cases.dispatch import subcase_dispatch
 from kuaiban.cases.models import DeadlineState, SubCase
 from kuaiban.catalogue.regions import region_and_above
 from kuaiban.commitments.assistance import assistance_deliver
+from kuaiban.commitments.notices import check_alert_handle
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -107,12 +109,15 @@ def applicant_status(message: OutboxMessage) -> str:
 def deadline_alert(message: OutboxMessage) -> str:
     """deadline.alert → the agency's officers and the supervisors of the region and above.
 
-    The ratings' overdue rectification steps use the same kind with a ``ticket_step``.
+    The ratings' overdue rectification steps use the same kind with a ``ticket_step``, 办不成事
+    reports with a ``problem_report`` and overdue 告知承诺 checks with a ``commitment_check``.
     """
     if "ticket_step" in message.payload:
         return ticket_alert_handle(message)
     if "problem_report" in message.payload:
         return problem_alert_handle(message)
+    if "commitment_check" in message.payload:
+        return check_alert_handle(message)
     subcase = (
         SubCase.objects.select_related("application__region", "agency")
         .filter(pk=message.payload.get("subcase"))
@@ -172,5 +177,6 @@ def handlers_register() -> None:
         OutboxKind.APPOINTMENT_REMIND: appointment_remind,
         OutboxKind.COMMITMENT_ASSIST: assistance_deliver,
         OutboxKind.PROBLEM_NOTIFY: problem_notify_handle,
+        OutboxKind.CARD_NOTIFY: card_notify_handle,
     }.items():
         handler_register(kind, handler)

@@ -31,10 +31,9 @@ from typing import Literal, TypeAlias
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
-from fpdf.fonts import TTFFont
 
-from .common_font import common_font
 from .model import Block, Bullets, Document, Heading, Image, KeyValue, Paragraph, Table
+from .shipped_font import shipped_font
 
 __all__ = ["FONT_FAMILY", "FONT_PATH", "render_pdf"]
 
@@ -702,37 +701,6 @@ def _paint(pdf: FPDF, pages: Sequence[Sequence[_Op]]) -> None:
                 pdf.text(op.x, op.baseline, op.text)
 
 
-def _font_for(document: Document) -> Path:
-    """The common-characters copy when it covers every character of ``document``, else the
-    full font (``common_font.py``): the same glyphs either way, parsed much faster."""
-    path, covered = common_font(FONT_PATH)
-    used = {ord(c) for c in _document_text(document)}
-    return path if used <= covered else FONT_PATH
-
-
-def _document_text(document: Document) -> str:
-    parts = [
-        document.title,
-        document.subtitle,
-        document.footer,
-        "第页共/□•0123456789（续表）无数据",
-    ]
-    parts += [f"{k}{v}" for k, v in document.meta]
-    for block in document.blocks:
-        if isinstance(block, Heading | Paragraph):
-            parts.append(block.text)
-        elif isinstance(block, Bullets):
-            parts += block.items
-        elif isinstance(block, Table):
-            parts += block.headers
-            parts += ["".join(row) for row in block.rows]
-        elif isinstance(block, KeyValue):
-            parts += [f"{k}{v}" for k, v in block.pairs]
-        elif isinstance(block, Image):
-            parts.append(block.caption)
-    return "".join(parts).replace("\n", "")
-
-
 def render_pdf(document: Document) -> bytes:
     """Lay ``document`` out on A4 pages and return the PDF file's bytes.
 
@@ -751,14 +719,13 @@ def render_pdf(document: Document) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_X, MARGIN_TOP, MARGIN_X)
     pdf.alias_nb_pages("")  # "{nb}" in user text is not a page-count alias here
-    pdf.add_font(FONT_FAMILY, "", _font_for(document))
+    shipped = shipped_font(FONT_PATH)
+    font = shipped.lend(pdf, FONT_FAMILY)
     pdf.set_title(_clean(document.title).replace("\n", " ").strip())
     pdf.set_lang("zh-CN")
     pdf.set_creator("Kuaiban 快办")
 
-    font = pdf.fonts[FONT_FAMILY.lower()]
-    assert isinstance(font, TTFFont)
-    layout = _Layout(pdf, frozenset(font.cmap))
+    layout = _Layout(pdf, shipped.charset)
     layout.document(document)
     layout.footers(document.footer)
     if layout.missing:
@@ -769,4 +736,5 @@ def render_pdf(document: Document) -> bytes:
             MISSING_GLYPH,
         )
     _paint(pdf, layout.pages)
+    font.ttfont = shipped.small_font(list(font.subset.get_all_glyph_names()))
     return bytes(pdf.output())

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from kuaiban.catalogue.models import CommitmentText
 from kuaiban.documents.model import Bullets, Document, Heading, KeyValue, Paragraph, Table
 from kuaiban.guides.content import BundleGuide, GuideOffice, ItemGuide
 
+Block = Heading | Paragraph | Bullets | Table | KeyValue
 
-def bundle_guide_document(guide: BundleGuide) -> Document:
+
+def _commitment_texts(texts: Sequence[CommitmentText]) -> list[Block]:
+    """告知承诺书 as published (Jiangsu 2021 二（三）1 “规范编制告知承诺书文本……公示”): for each
+    material marked 可承诺, what is promised, the consequence of a false promise and the check —
+    the same texts the page shows and the applicant signs."""
+    if not texts:
+        return []
+    blocks: list[Block] = [
+        Heading("告知承诺书（公示文本）"),
+        Paragraph("标注“可承诺”的证明可签署以下告知承诺书代替；办理后将按所列方式核查。"),
+    ]
+    for text in texts:
+        blocks += [
+            Paragraph(f"{text.material.name}（{text.version} 版）"),
+            Bullets(
+                [
+                    f"承诺事项：{text.promise}",
+                    f"承诺不实的后果：{text.consequence}",
+                    f"核查方式：{text.verification}",
+                ]
+            ),
+        ]
+    return blocks
+
+
+def bundle_guide_document(
+    guide: BundleGuide, commitment_texts: Sequence[CommitmentText] = ()
+) -> Document:
     bundle = guide.bundle
-    blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
+    blocks: list[Block] = [
         KeyValue(
             pairs=[
                 ("政策依据", guide.pack.basis),
@@ -57,6 +88,7 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
         if scenario.notes:
             blocks += [Paragraph("本场景备注（政策原文）："), Bullets(scenario.notes)]
     blocks += [Heading("材料说明"), Paragraph(guide.materials_note)]
+    blocks += _commitment_texts(commitment_texts)
     if guide.notes:
         blocks += [Heading("备注（政策原文）"), Bullets(guide.notes)]
     return Document(
@@ -68,7 +100,7 @@ def bundle_guide_document(guide: BundleGuide) -> Document:
     )
 
 
-def _offices(offices: list[GuideOffice]) -> list[Heading | Paragraph | Bullets | Table | KeyValue]:
+def _offices(offices: list[GuideOffice]) -> list[Block]:
     if not offices:
         return [
             Heading("办理地点、时间和咨询电话"),
@@ -97,9 +129,11 @@ def _material_line(material: object) -> str:
     return f"{getattr(m, 'name', '')}{suffix}"
 
 
-def item_guide_document(guide: ItemGuide) -> Document:
+def item_guide_document(
+    guide: ItemGuide, commitment_texts: Sequence[CommitmentText] = ()
+) -> Document:
     item = guide.item
-    blocks: list[Heading | Paragraph | Bullets | Table | KeyValue] = [
+    blocks: list[Block] = [
         KeyValue(
             pairs=[
                 *([("事项编码", item.public_code)] if item.public_code else []),
@@ -123,6 +157,7 @@ def item_guide_document(guide: ItemGuide) -> Document:
         ),
         Heading("申请材料"),
         Bullets([_material_line(m) for m in item.materials.all()] or ["无需提交材料"]),
+        *_commitment_texts(commitment_texts),
         Heading("办理渠道"),
         Bullets(guide.channels),
         Heading("办理流程"),

@@ -21,7 +21,7 @@ from kuaiban.catalogue.models import CommitmentText, ServiceItem, commitment_tex
 from kuaiban.core.errors import NotFound
 from kuaiban.core.middleware import LARGE_TEXT_COOKIE
 from kuaiban.documents.render import render_pdf
-from kuaiban.guides.content import bundle_guide, item_guide
+from kuaiban.guides.content import BundleGuide, bundle_guide, item_guide
 from kuaiban.guides.pdf import bundle_guide_document, item_guide_document
 
 
@@ -56,19 +56,25 @@ def _bundle_or_404(pack: str, bundle: str) -> Bundle:
         raise Http404(exc.message) from None
 
 
-def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
-    guide = bundle_guide(bundle=_bundle_or_404(pack, bundle))
-    # One query whatever the bundle: the texts of every material its items ask for.
+def _bundle_texts(guide: BundleGuide) -> list[CommitmentText]:
+    """One query whatever the bundle: the texts of every material its items ask for."""
     rows = CommitmentText.objects.filter(
         material__items__bundle_items__scenario__bundle=guide.bundle
     )
-    texts = list(commitment_texts_current(rows=rows).values())
-    return render(request, "guides/bundle.html", {"guide": guide, "commitment_texts": texts})
+    return list(commitment_texts_current(rows=rows).values())
+
+
+def bundle_detail(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
+    guide = bundle_guide(bundle=_bundle_or_404(pack, bundle))
+    return render(
+        request, "guides/bundle.html", {"guide": guide, "commitment_texts": _bundle_texts(guide)}
+    )
 
 
 def bundle_pdf(request: HttpRequest, pack: str, bundle: str) -> HttpResponse:
     guide = bundle_guide(bundle=_bundle_or_404(pack, bundle))
-    return _pdf(render_pdf(bundle_guide_document(guide)), f"guide-{pack}-{bundle}.pdf")
+    document = bundle_guide_document(guide, _bundle_texts(guide))
+    return _pdf(render_pdf(document), f"guide-{pack}-{bundle}.pdf")
 
 
 def _item_or_404(code: str) -> ServiceItem:
@@ -92,18 +98,24 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(request, "guides/items.html", {"page": page, "query": query})
 
 
+def _item_texts(item: ServiceItem) -> list[CommitmentText]:
+    codes = [m.code for m in item.materials.all() if m.commitment_allowed]
+    return list(commitment_texts_current(codes).values())
+
+
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     item = _item_or_404(code)
-    codes = [m.code for m in item.materials.all() if m.commitment_allowed]
-    texts = list(commitment_texts_current(codes).values())
     return render(
-        request, "guides/item.html", {"guide": item_guide(item=item), "commitment_texts": texts}
+        request,
+        "guides/item.html",
+        {"guide": item_guide(item=item), "commitment_texts": _item_texts(item)},
     )
 
 
 def item_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    guide = item_guide(item=_item_or_404(code))
-    return _pdf(render_pdf(item_guide_document(guide)), f"guide-item-{code}.pdf")
+    item = _item_or_404(code)
+    document = item_guide_document(item_guide(item=item), _item_texts(item))
+    return _pdf(render_pdf(document), f"guide-item-{code}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -19,6 +19,7 @@ class OutboxKind(models.TextChoices):
     APPOINTMENT_REMIND = "appointment.remind", _("预约提醒短信")
     COMMITMENT_ASSIST = "commitment.assist", _("告知承诺协助核查请求")
     PROBLEM_NOTIFY = "problem.notify", _("办不成事反映答复通知")
+    CARD_NOTIFY = "card.notify", _("社保卡状态变化通知")
 
 
 class OutboxState(models.TextChoices):

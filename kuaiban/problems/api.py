@@ -18,7 +18,7 @@ from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ErrorOut
 from kuaiban.core.masking import mask_phone
 from kuaiban.core.models import AuditAction
-from kuaiban.core.pagination import BoundedPageNumberPagination
+from kuaiban.core.pagination import BoundedPageNumberPagination, LazyPage
 from kuaiban.core.text import Code, Line, Note
 from kuaiban.problems.models import ProblemReport
 from kuaiban.problems.selectors import (
@@ -143,20 +143,9 @@ def report_file(request: HttpRequest, payload: ReportIn) -> Status[FiledOut]:
 @router.get("/problem-reports", response=list[ReportOut], summary="可查看的办不成事反映")
 @paginate(BoundedPageNumberPagination, page_size=20)
 def reports(request: HttpRequest) -> object:
-    return _ReportPage(problem_reports_visible_to(_user(request)).order_by("-filed_at", "-pk"))
-
-
-class _ReportPage:
-    """The reports of the served page only are turned into answers."""
-
-    def __init__(self, queryset: object) -> None:
-        self.queryset = queryset
-
-    def __len__(self) -> int:
-        return self.queryset.count()  # type: ignore[attr-defined, no-any-return]
-
-    def __getitem__(self, index: slice) -> list[ReportOut]:
-        return [report_out(r) for r in self.queryset[index]]  # type: ignore[index]
+    return LazyPage(
+        problem_reports_visible_to(_user(request)).order_by("-filed_at", "-pk"), report_out
+    )
 
 
 class ItemCountOut(Schema):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kuaiban.accounts.models import Role, User
-from kuaiban.catalogue.regions import region_and_above
+from kuaiban.accounts.models import Role
+from kuaiban.integrations.alerts import staff_alert
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.integrations.notify import Notification, Recipient, notify_send
@@ -29,20 +29,12 @@ def problem_alert_handle(message: OutboxMessage) -> str:
     report = _report(message)
     if report.status != ReportStatus.OPEN:
         return "未发送：该反映已答复"
-    regions = region_and_above(report.region_id)
-    users = User.objects.filter(is_active=True).filter(
-        Q(role=Role.SUPERVISOR, region_id__in=regions)
-        | Q(role__in=[Role.OFFICER, Role.CLERK], agency_id=report.owner_agency_id)
-    )
     notify_send(
-        Notification(
-            key=message.idempotency_key,
-            subject=str(message.payload.get("subject", "办不成事反映超期未答复")),
-            text=str(message.payload.get("text", "")),
-            recipients=tuple(
-                Recipient(name=u.display_name or u.username, phone=u.phone, email=u.email)
-                for u in users.order_by("pk")
-            ),
+        staff_alert(
+            message,
+            default_subject="办不成事反映超期未答复",
+            staff=Q(role__in=[Role.OFFICER, Role.CLERK], agency_id=report.owner_agency_id),
+            region_id=report.region_id,
         )
     )
     return ""

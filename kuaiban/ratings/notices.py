@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kuaiban.accounts.models import Role, User
-from kuaiban.catalogue.regions import region_and_above
+from kuaiban.integrations.alerts import staff_alert
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage
-from kuaiban.integrations.notify import Notification, Recipient, notify_send
+from kuaiban.integrations.notify import notify_send
 from kuaiban.ratings.models import TicketStep
 
 
@@ -29,19 +28,12 @@ def ticket_alert_handle(message: OutboxMessage) -> str:
         raise DeliveryRefused(f"整改环节 {message.payload.get('ticket_step')} 不存在")
     if step.done_at is not None:
         return f"未发送：“{step.get_kind_display()}”环节已完成"
-    regions = region_and_above(step.ticket.rating.region_id)
-    users = User.objects.filter(is_active=True).filter(
-        Q(role=Role.SUPERVISOR, region_id__in=regions) | Q(pk=step.owner_id)
-    )
     notify_send(
-        Notification(
-            key=message.idempotency_key,
-            subject=str(message.payload.get("subject", "差评整改环节超期")),
-            text=str(message.payload.get("text", "")),
-            recipients=tuple(
-                Recipient(name=u.display_name or u.username, phone=u.phone, email=u.email)
-                for u in users.order_by("pk")
-            ),
+        staff_alert(
+            message,
+            default_subject="差评整改环节超期",
+            staff=Q(pk=step.owner_id),
+            region_id=step.ticket.rating.region_id,
         )
     )
     return ""

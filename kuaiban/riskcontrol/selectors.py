@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.regions import region_and_below
-from kuaiban.commitments.models import CHECK_OPEN, CheckStatus, CommitmentCheck
+from kuaiban.commitments.models import CHECK_OPEN, CheckStatus, CommitmentCheck, overdue_q
 from kuaiban.core.errors import NotFound
 from kuaiban.riskcontrol.models import Post
 
@@ -56,19 +58,25 @@ class RiskFigures:
     by_item: list[RiskRow] = field(default_factory=list)
     by_region: list[RiskRow] = field(default_factory=list)
     overdue: int = 0
+    overdue_checks: list[CommitmentCheck] = field(default_factory=list)
     reviews_pending: int = 0
     revoked: int = 0
     recovery_flagged: int = 0
     discredited: int = 0
 
 
-_COUNTS = {
-    "made": Count("pk"),
-    "checked": Count("pk", filter=Q(status__in=[CheckStatus.CONFIRMED, CheckStatus.FALSE])),
-    "false": Count("pk", filter=Q(status=CheckStatus.FALSE)),
-    "open": Count("pk", filter=Q(status__in=CHECK_OPEN)),
-    "overdue": Count("pk", filter=Q(status__in=CHECK_OPEN, overdue=True)),
-}
+def _counts(now: dt.datetime) -> dict[str, Count]:
+    return {
+        "made": Count("pk"),
+        "checked": Count("pk", filter=Q(status__in=[CheckStatus.CONFIRMED, CheckStatus.FALSE])),
+        "false": Count("pk", filter=Q(status=CheckStatus.FALSE)),
+        "open": Count("pk", filter=Q(status__in=CHECK_OPEN)),
+        "overdue": Count("pk", filter=overdue_q(now)),
+    }
+
+
+# The overdue checks listed on the dashboard, longest overdue first; the count says how many.
+OVERDUE_LISTED = 20
 
 
 def risk_figures(*, user: User) -> RiskFigures:
@@ -82,17 +90,24 @@ def risk_figures(*, user: User) -> RiskFigures:
         subcases = SubCase.objects.filter(agency_id=user.agency_id)
     else:
         raise NotFound("页面不存在")
+    now = timezone.now()
+    counts = _counts(now)
     figures = RiskFigures()
     for row in (
-        checks.values("subcase__seed_name").annotate(**_COUNTS).order_by("subcase__seed_name")
+        checks.values("subcase__seed_name").annotate(**counts).order_by("subcase__seed_name")
     ):
         figures.by_item.append(
-            RiskRow(row["subcase__seed_name"] or "（未关联事项）", *(row[k] for k in _COUNTS))
+            RiskRow(row["subcase__seed_name"] or "（未关联事项）", *(row[k] for k in counts))
         )
-    for row in checks.values("region__name").annotate(**_COUNTS).order_by("region__name"):
-        figures.by_region.append(RiskRow(row["region__name"], *(row[k] for k in _COUNTS)))
+    for row in checks.values("region__name").annotate(**counts).order_by("region__name"):
+        figures.by_region.append(RiskRow(row["region__name"], *(row[k] for k in counts)))
+    figures.overdue_checks = list(
+        checks.filter(overdue_q(now))
+        .select_related("application", "agency", "owner")
+        .order_by("due_at", "pk")[:OVERDUE_LISTED]
+    )
     totals = checks.aggregate(
-        overdue=_COUNTS["overdue"],
+        overdue=counts["overdue"],
         recovery=Count("pk", filter=Q(recovery="flagged")),
         discredited=Count("pk", filter=Q(credit_record__active=True)),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kuaiban.selfservice import kiosk_views, views
+from kuaiban.selfservice import kiosk_views, service_views, views
 
 app_name = "kiosk"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("skills/", views.kiosk_skills, name="skills"),
     path("certificates/", views.kiosk_certificates, name="certificates"),
     path("card/", kiosk_views.card, name="card"),
+    path("exams/", service_views.kiosk_exams, name="exams"),
+    path("mailings/", service_views.kiosk_mailings, name="mailings"),
     path("items/<str:code>/", kiosk_views.item, name="item"),
     path("certificates/<str:code>.pdf", kiosk_views.certificate_pdf, name="certificate-pdf"),
 ]

@@ -77,9 +77,9 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_response(found.file.pdf, found.code)
 
 
-# The hot items that need an account or lead into a bundle (`views.MORE_ITEMS`): at the kiosk their
-# guide in the kiosk layout, and a QR code to go on on the phone where the web hub links to.
-KIOSK_ITEMS: dict[str, str] = {code: name for _, code, name in MORE_ITEMS}
+# The hot items that lead into a bundle (`views.MORE_ITEMS` without a kiosk page): at the kiosk
+# their guide in the kiosk layout, and a QR code to go on on the phone where the web hub links to.
+KIOSK_ITEMS: dict[str, str] = {code: web for _, code, web, kiosk in MORE_ITEMS if not kiosk}
 
 
 def item(request: HttpRequest, code: str) -> HttpResponse:

@@ -66,8 +66,16 @@ class ExamRegistration(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("报名人账号"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="exam_registrations",
-        help_text=_("提交报名的个人账号。"),
+        help_text=_("提交报名的个人账号；在自助终端凭身份证报名的为空。"),
+    )
+    channel = models.CharField(
+        _("报名渠道"),
+        max_length=10,
+        default="web",
+        help_text=_("web 网上、api 移动端、kiosk 自助终端。"),
     )
     id_number = models.CharField(
         _("居民身份证号"), max_length=18, help_text=_("报名人的证件号码。")
@@ -132,8 +140,16 @@ class CertificateMailing(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人账号"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="certificate_mailings",
-        help_text=_("提出邮寄申请的个人账号（证书持有人）。"),
+        help_text=_("提出邮寄申请的个人账号（证书持有人）；在自助终端申请的为空。"),
+    )
+    channel = models.CharField(
+        _("申请渠道"),
+        max_length=10,
+        default="web",
+        help_text=_("web 网上、api 移动端、kiosk 自助终端。"),
     )
     recipient = models.CharField(_("收件人"), max_length=40, help_text=_("收件人姓名。"))
     phone = models.CharField(_("收件人电话"), max_length=20, help_text=_("11位手机号。"))

@@ -19,16 +19,30 @@ def exam_sessions_open() -> QuerySet[ExamSession]:
 
 
 def registrations_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ExamRegistration]:
-    if not isinstance(user, User) or user.role != Role.PERSON:
+    """A person's registrations, made with this account or with their ID at a kiosk."""
+    if not isinstance(user, User) or user.role != Role.PERSON or not user.id_number:
         return ExamRegistration.objects.none()
-    return ExamRegistration.objects.filter(applicant=user).select_related("session").order_by("-pk")
+    return registrations_for(user.id_number)
+
+
+def registrations_for(id_number: str) -> QuerySet[ExamRegistration]:
+    return (
+        ExamRegistration.objects.filter(id_number=id_number)
+        .select_related("session")
+        .order_by("-pk")
+    )
 
 
 def mailings_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CertificateMailing]:
-    if not isinstance(user, User) or user.role != Role.PERSON:
+    """The mailings of a person's certificates, asked for on the web, in the app or at a kiosk."""
+    if not isinstance(user, User) or user.role != Role.PERSON or not user.id_number:
         return CertificateMailing.objects.none()
+    return mailings_for(user.id_number)
+
+
+def mailings_for(id_number: str) -> QuerySet[CertificateMailing]:
     return (
-        CertificateMailing.objects.filter(applicant=user)
+        CertificateMailing.objects.filter(certificate__person__id_number=id_number)
         .select_related("certificate")
         .order_by("-pk")
     )
@@ -67,7 +81,13 @@ def access_registration(*, user: AbstractBaseUser | AnonymousUser, number: str) 
         assert isinstance(user, User) and user.agency is not None
         if user.agency.region.code[:2] == found.session.region.code[:2]:
             return found
-    elif found is not None and isinstance(user, User) and found.applicant_id == user.pk:
+    elif (
+        found is not None
+        and isinstance(user, User)
+        and user.role == Role.PERSON
+        and user.id_number
+        and found.id_number == user.id_number
+    ):
         return found
     raise NotFound("报名不存在")
 

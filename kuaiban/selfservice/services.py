@@ -42,7 +42,11 @@ def _number(prefix: str, model: type[ExamRegistration] | type[CertificateMailing
     return f"{prefix}-{year}-{count + 1:06d}"
 
 
-def exam_register(*, actor: User, person: Person, session_id: int) -> ExamRegistration:
+def exam_register(
+    *, actor: User | None, person: Person, session_id: int, channel: str = "web"
+) -> ExamRegistration:
+    """Register ``person`` (the caller checked who it is: their account, or their ID at a
+    kiosk, where there is no account and ``actor`` is None) for the exam session."""
     session = ExamSession.objects.filter(pk=session_id).first()
     if session is None:
         raise NotFound("考试不存在")
@@ -68,6 +72,7 @@ def exam_register(*, actor: User, person: Person, session_id: int) -> ExamRegist
                 number=_number("KS", ExamRegistration),
                 session=session,
                 applicant=actor,
+                channel=channel,
                 id_number=person.id_number,
                 name=person.name,
                 phone=person.phone,
@@ -78,7 +83,11 @@ def exam_register(*, actor: User, person: Person, session_id: int) -> ExamRegist
                 action=AuditAction.EXAM_REGISTER,
                 object_type="exam_registration",
                 object_id=registration.number,
-                changes={"session": session.pk, "person": mask_id_number(person.id_number)},
+                changes={
+                    "session": session.pk,
+                    "person": mask_id_number(person.id_number),
+                    "channel": channel,
+                },
             )
     except IntegrityError:
         raise Conflict("您已报名该考试") from None
@@ -115,13 +124,15 @@ def exam_review(
 
 def mailing_request(
     *,
-    actor: User,
+    actor: User | None,
     person: Person,
     certificate_id: int,
     recipient: str,
     phone: str,
     address: str,
+    channel: str = "web",
 ) -> CertificateMailing:
+    """Mail one of ``person``'s certificates (``actor`` None at a kiosk, as for 报名)."""
     certificate = SkillCertificate.objects.filter(
         pk=certificate_id, person=person, kind=SkillCertificateKind.PROFESSIONAL
     ).first()
@@ -143,6 +154,7 @@ def mailing_request(
                 number=_number("YJ", CertificateMailing),
                 certificate=certificate,
                 applicant=actor,
+                channel=channel,
                 recipient=recipient,
                 phone=phone,
                 address=address,
@@ -152,7 +164,7 @@ def mailing_request(
                 action=AuditAction.MAILING_REQUEST,
                 object_type="certificate_mailing",
                 object_id=mailing.number,
-                changes={"certificate": certificate.pk},
+                changes={"certificate": certificate.pk, "channel": channel},
             )
     except IntegrityError:
         raise Conflict("该证书已申请邮寄") from None
@@ -179,7 +191,10 @@ def mailing_move(
     target = MailingStatus(to)
     if target not in _MOVES.get(MailingStatus(mailing.status), set()):
         raise Conflict(f"“{mailing.get_status_display()}”的邮寄申请不能改为“{target.label}”")
-    if target == MailingStatus.CANCELLED and actor.pk != mailing.applicant_id:
+    if (
+        target == MailingStatus.CANCELLED
+        and actor.id_number != mailing.certificate.person.id_number
+    ):
         raise NotFound("邮寄申请不存在")
     if target in (MailingStatus.SHIPPED, MailingStatus.DELIVERED) and actor.role != Role.OFFICER:
         raise NotFound("邮寄申请不存在")

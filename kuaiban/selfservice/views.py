@@ -47,29 +47,29 @@ def _page(request: HttpRequest, subject: Subject, template: str, **context: obje
     )
 
 
-# The hot items served by other pages: (label, item code, web URL name); at the kiosk each
-# leads to `kiosk:item` (its guide and a QR code to go on on the phone), the card to `kiosk:card`.
+# The hot items served by other pages: (label, item code, web URL name, kiosk URL name); at the
+# kiosk an item without a kiosk page leads to `kiosk:item` (its guide and a QR code to go on on
+# the phone), the card to `kiosk:card`.
 MORE_ITEMS = (
-    ("专业技术人员资格考试报名", "L-pro-exam-registration", "selfservice:exams"),
-    ("职业资格证书邮寄发放", "L-pro-cert-mailing", "selfservice:mailings"),
-    ("失业保险金网上申领", "1.8.1", ""),
-    ("省内企业职工养老保险关系转移接续", "1.6.12", ""),
+    ("专业技术人员资格考试报名", "L-pro-exam-registration", "selfservice:exams", "kiosk:exams"),
+    ("职业资格证书邮寄发放", "L-pro-cert-mailing", "selfservice:mailings", "kiosk:mailings"),
+    ("失业保险金网上申领", "1.8.1", "", ""),
+    ("省内企业职工养老保险关系转移接续", "1.6.12", "", ""),
 )
 
 
+def _link(code: str, name: str) -> str:
+    return reverse(name) if name else reverse("guides:item", args=[code])
+
+
 def _more(channel: str) -> list[tuple[str, str]]:
-    kiosk = channel == "kiosk"
-    card = reverse("kiosk:card") if kiosk else reverse("cards:mine")
-    return [("社会保障卡应用状态查询", card)] + [
-        (
-            label,
-            reverse("kiosk:item", args=[code])
-            if kiosk
-            else reverse(name)
-            if name
-            else reverse("guides:item", args=[code]),
-        )
-        for label, code, name in MORE_ITEMS
+    if channel == "kiosk":
+        return [("社会保障卡应用状态查询", reverse("kiosk:card"))] + [
+            (label, reverse(kiosk) if kiosk else reverse("kiosk:item", args=[code]))
+            for label, code, _web, kiosk in MORE_ITEMS
+        ]
+    return [("社会保障卡应用状态查询", reverse("cards:mine"))] + [
+        (label, _link(code, web)) for label, code, web, _kiosk in MORE_ITEMS
     ]
 
 

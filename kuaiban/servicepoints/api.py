@@ -12,7 +12,13 @@ from kuaiban.core.openapi import ObjectId
 from kuaiban.core.pagination import BoundedPageNumberPagination
 from kuaiban.servicepoints.models import ServicePoint
 from kuaiban.servicepoints.search import search_parse
-from kuaiban.servicepoints.selectors import access_point, near_point, points_by_distance, points_for
+from kuaiban.servicepoints.selectors import (
+    access_point,
+    home_region,
+    near_point,
+    points_for,
+    points_in_order,
+)
 
 router = Router(tags=["就近办"])
 
@@ -104,11 +110,11 @@ def service_points(request: HttpRequest, filters: Query[PointFilter]) -> object:
         raise Unprocessable(
             "查询条件不正确", fields={name: [message] for name, message in search.errors.items()}
         )
-    points = points_for(item=search.item, region=search.region)
-    if search.origin is not None:
-        points = points_by_distance(search.origin, points=points)
-    else:
-        points = points.order_by("region__code", "kind", "name", "pk")
+    points = points_in_order(
+        points_for(item=search.item, region=search.region),
+        origin=search.origin,
+        home=home_region(request.user),
+    )
     deciding = (
         set(search.item.deciding_points.values_list("pk", flat=True)) if search.item else None
     )

@@ -21,10 +21,11 @@ from kuaiban.servicepoints.geo import Position
 from kuaiban.servicepoints.plot import plot_make
 from kuaiban.servicepoints.search import search_parse
 from kuaiban.servicepoints.selectors import (
+    home_region,
     near_point,
     point_by_code,
-    points_by_distance,
     points_for,
+    points_in_order,
     regions_with_points,
 )
 
@@ -76,11 +77,11 @@ def point_list(request: HttpRequest) -> HttpResponse:
         address=request.GET.get("address", ""),
         region=region or "",
     )
-    points = points_for(item=search.item, region=search.region)
-    if search.origin is not None:
-        points = points_by_distance(search.origin, points=points)
-    else:
-        points = points.order_by("region__code", "kind", "name")
+    points = points_in_order(
+        points_for(item=search.item, region=search.region),
+        origin=search.origin,
+        home=home_region(request.user),
+    )
     page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [near_point(p) for p in page.object_list]
     plot = plot_make(

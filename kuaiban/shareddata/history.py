@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import models, transaction
 
 from kuaiban.shareddata.models import (
     Benefit,
@@ -21,7 +21,7 @@ from kuaiban.shareddata.models import (
 )
 from kuaiban.shareddata.synthetic.history import StoredDraft, history_add
 
-_REDRAWN = (ContributionMonth, Benefit, OccupationalAnnuity)
+_REDRAWN: tuple[type[models.Model], ...] = (ContributionMonth, Benefit, OccupationalAnnuity)
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def history_rebuild(people: Sequence[Person], *, as_of: dt.date) -> int:
     spells: dict[int, list[UnemploymentRecord]] = {}
     for spell in UnemploymentRecord.objects.filter(person_id__in=ids):
         spells.setdefault(spell.person_id, []).append(spell)
-    months, benefits, annuities = [], [], []
+    drawn: dict[type[models.Model], list[models.Model]] = {model: [] for model in _REDRAWN}
     for person in people:
         draft = StoredDraft(
             person=person,
@@ -48,13 +48,10 @@ def history_rebuild(people: Sequence[Person], *, as_of: dt.date) -> int:
         )
         history_add(random.Random(person.id_number), draft=draft, as_of=as_of, months=True)
         for row in draft.extra:
-            row.person_id = person.pk  # type: ignore[attr-defined]
-        months += [r for r in draft.extra if isinstance(r, ContributionMonth)]
-        benefits += [r for r in draft.extra if isinstance(r, Benefit)]
-        annuities += [r for r in draft.extra if isinstance(r, OccupationalAnnuity)]
+            if row.model in _REDRAWN:  # skill certificates stay as they are on file
+                drawn[row.model].append(row.model(person_id=person.pk, **row._asdict()))
         if draft.insurance is not None:
             draft.insurance.save(update_fields=["contribution_months", "pension_account_balance"])
-    ContributionMonth.objects.bulk_create(months, batch_size=2000)
-    Benefit.objects.bulk_create(benefits)
-    OccupationalAnnuity.objects.bulk_create(annuities)
-    return len(months) + len(benefits) + len(annuities)
+    for model, instances in drawn.items():
+        model._default_manager.bulk_create(instances, batch_size=2000)
+    return sum(len(instances) for instances in drawn.values())

@@ -25,6 +25,8 @@ from kuaiban.shareddata.bulk import (
     enterprises_write,
     fast_commit,
     in_processes,
+    indexes_defer,
+    indexes_restore,
     people_write,
     tables_analyze,
 )
@@ -38,6 +40,8 @@ from kuaiban.shareddata.synthetic.regions import DEFAULT_REGION_CODES
 from kuaiban.shareddata.synthetic.source import Synthesizer, enterprises_needed
 
 _IN_CHUNK = 900  # values per IN (...) query: under SQLite's conservative parameter limit
+# A load of this many people into an empty people table builds the secondary indexes after it.
+DEFER_INDEXES_FROM = 500_000
 _IN_MEMORY = 200_000  # numbers already taken that a run reads into memory instead of asking
 
 
@@ -54,6 +58,7 @@ class GenerateResult:
     people: BatchCount
     enterprises: BatchCount
     seconds: float
+    index_seconds: float = 0.0  # of ``seconds``: building the indexes set aside for the load
     generator_cpu: float = 0.0  # CPU seconds of the generating processes
     database_cpu: float = 0.0  # CPU seconds of their PostgreSQL backends (0 when unknown)
 
@@ -79,13 +84,19 @@ def synthetic_generate(
     progress: TextIO | None = None,
     workers: int = 1,
     history: bool = False,
+    defer_indexes: bool | None = None,
 ) -> GenerateResult:
     """Add ``people`` synthetic people of ``seed`` (and the units they work for).
 
     ``history`` adds every insured person's month-by-month contributions (`synthetic/history.py`).
 
     On PostgreSQL the people are written with COPY, by ``workers`` processes at once, each
-    generating its own slice of the indexes (`bulk.py`); SQLite writes in one process."""
+    generating its own slice of the indexes (`bulk.py`); SQLite writes in one process.
+
+    ``defer_indexes``: load into the people's tables without their secondary indexes and
+    build those afterwards (`bulk.indexes_defer`); by default when PostgreSQL's people table
+    is empty and at least `DEFER_INDEXES_FROM` people are asked for. Indexes an interrupted
+    load left aside are built first, whatever is asked."""
     synth = Synthesizer(
         seed=seed, region_codes=region_codes, as_of=as_of or synthetic_as_of(), history=history
     )
@@ -95,13 +106,22 @@ def synthetic_generate(
         raise ValueError("批大小应为正整数")
     if workers < 1:
         raise ValueError("进程数应为正整数")
+    if workers > 1 and copy_supported() and connection.in_atomic_block:
+        raise ValueError("多进程生成不能在事务中进行")
     started = timezone.now()
     cpu_before = _own_cpu()
     backend_before = backend_cpu_seconds()
+    indexes_restore(progress)
+    if defer_indexes is None:
+        defer_indexes = people >= DEFER_INDEXES_FROM and not Person.objects.exists()
+    deferred = copy_supported() and defer_indexes and indexes_defer() > 0
     taken = TakenNumbers.read()
     units, persons = _generate(
         synth, taken=taken, people=people, batch=batch, progress=progress, workers=workers
     )
+    loaded = timezone.now()
+    if deferred:
+        indexes_restore(progress)
     tables_analyze()
     seconds = (timezone.now() - started).total_seconds()
     backend = backend_cpu_seconds() - backend_before  # this process's own batches, if any
@@ -109,6 +129,7 @@ def synthetic_generate(
         people=persons,
         enterprises=units,
         seconds=seconds,
+        index_seconds=(timezone.now() - loaded).total_seconds() if deferred else 0.0,
         generator_cpu=_own_cpu() - cpu_before,
         database_cpu=backend + persons.database_cpu + units.database_cpu,
     )

@@ -40,7 +40,6 @@ from kuaiban.supervision.selectors.figures import (
     rating_figures,
 )
 from kuaiban.supervision.selectors.items import (
-    SAMPLE_PER_ITEM,
     ItemRow,
     ItemStats,
     item_stats,
@@ -427,7 +426,7 @@ def item_table(rows: list[ItemRow], *, total: int | None = None) -> Table:
             Column("按时办结率", Kind.RATE),
             Column("用时中位数", Kind.DAYS),
             Column("平均用时", Kind.DAYS),
-            Column("用时样本", Kind.INT),
+            Column("计入用时", Kind.INT),
             Column("法定时限", width=1.6),
             Column("承诺时限", width=1.6),
             Column("承诺提速", Kind.RATE),
@@ -441,14 +440,14 @@ def item_table(rows: list[ItemRow], *, total: int | None = None) -> Table:
                 r.on_time_rate,
                 r.median,
                 r.mean,
-                len(r.sample),
+                r.measured,
                 r.limits.legal.label() if r.limits.legal else "无",
                 r.limits.promised.label(),
                 r.speedup,
             ]
             for r in rows
         ],
-        note=f"用时单位为工作日；样本为统计期内每个事项最近办结的至多 {SAMPLE_PER_ITEM} 件。",
+        note="用时单位为工作日；计入统计期内办结的全部子件，中位数精确到 0.1 个工作日。",
         total_rows=total,
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM
-
 DEFINITIONS: list[tuple[str, str]] = [
     (
         "统计范围",
@@ -23,8 +21,8 @@ DEFINITIONS: list[tuple[str, str]] = [
     ),
     (
         "办理用时",
-        "子件从开始办理到办结经过的工作日（按工作日历，扣除补正暂停时间），取统计期内办结的子件。"
-        f"每个事项取最近办结的至多 {SAMPLE_PER_ITEM} 件计算，超过时为抽样估计；合计按各事项办结件数加权。",
+        "子件从开始办理到办结经过的工作日（按工作日历，扣除补正暂停时间），取统计期内办结的全部子件。"
+        "平均用时按确切用时计算；中位数按精确到 0.1 个工作日（四舍五入）的用时计算。",
     ),
     (
         "法定/承诺时限与提速",

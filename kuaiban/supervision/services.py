@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -25,9 +24,10 @@ from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.shareddata.progress import ProgressBar
+from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
 from kuaiban.supervision.synthetic.history import HISTORY_DAYS, NUMBER_MARK, Draft, Drawer
-from kuaiban.supervision.synthetic.inserts import fast_insert
+from kuaiban.supervision.synthetic.rows import Row, rows_write
 from kuaiban.supervision.synthetic.timeline import Days
 from kuaiban.supervision.synthetic.world import World, world_prepare
 
@@ -100,7 +100,9 @@ def history_generate(
             cursor.execute("ANALYZE")  # planner statistics for the rows just written
         first = local_date(as_of) - dt.timedelta(days=HISTORY_DAYS + 1)
         yesterday = timezone.localdate() - dt.timedelta(days=1)
-        rolled = rollup_rebuild(first=first, last=yesterday, progress=progress).seconds
+        rolled = rollup_rebuild(
+            first=first, last=yesterday, progress=progress, workers=workers
+        ).seconds
     return GenerateResult(applications, made, rows, seconds, rolled)
 
 
@@ -171,27 +173,10 @@ def _in_processes(
 ) -> tuple[int, int, int]:
     """``workers`` forked processes, each writing every ``workers``-th chunk on its own
     connection; the bar follows a shared counter of sub-cases written."""
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("q", 0)
-    results = context.Queue()
-    connections.close_all()  # each child opens its own connection
-    children = [
-        context.Process(target=_child, args=(plan, chunks[n::workers], counter, results))
-        for n in range(workers)
-    ]
-    for child in children:
-        child.start()
-    shown = 0
-    while any(child.is_alive() for child in children):
-        time.sleep(0.25)
-        now = counter.value
-        bar.advance(now - shown)
-        shown = now
-    bar.advance(counter.value - shown)
-    failed = [child.exitcode for child in children if child.exitcode]
-    if failed:
-        raise ValueError(f"生成进程异常退出（退出码 {failed}），可用 --clear 删除已写入的部分")
-    totals = [results.get() for _ in children]
+    try:
+        totals = in_processes(plan.write, chunks, workers, bar)
+    except ValueError as exc:
+        raise ValueError(f"{exc}，可用 --clear 删除已写入的部分") from exc
     return (
         sum(t[0] for t in totals),
         sum(t[1] for t in totals),
@@ -199,21 +184,16 @@ def _in_processes(
     )
 
 
-def _child(plan: _Chunks, chunks: list[tuple[int, int]], counter: Any, results: Any) -> None:
-    def advance(count: int) -> None:
-        with counter.get_lock():
-            counter.value += count
-
-    try:
-        results.put(plan.write(chunks, advance))
-    finally:
-        connections.close_all()
-
-
 def _write(drafts: list[Draft]) -> int:
-    """Parents first, so that the children's foreign keys are known (bulk_create sets pks)."""
+    """Parents first, so that the children's foreign keys are known (each table's ids are
+    taken before its rows are written)."""
     with transaction.atomic():
-        groups: list[tuple[type[Model], Sequence[Model]]] = [
+        if connection.vendor == "postgresql":
+            # Generated rows can be drawn again: no wait for the disk at each commit (a crash
+            # loses the last batches, never consistency).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        groups: list[tuple[type[Model], Sequence[Row]]] = [
             (Application, [d.application for d in drafts]),
             (SubCase, [s for d in drafts for s in d.subcases]),
             (ApplicationMaterial, [m for d in drafts for m in d.materials]),
@@ -223,7 +203,7 @@ def _write(drafts: list[Draft]) -> int:
             (TicketStep, [s for d in drafts for s in d.steps]),
         ]
         for model, objects in groups:
-            fast_insert(model, objects)
+            rows_write(model, objects)
     return sum(len(objects) for _, objects in groups)
 
 

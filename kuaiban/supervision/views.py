@@ -39,7 +39,7 @@ from kuaiban.supervision.filters import Choices, FilterResult, filter_choices, f
 from kuaiban.supervision.report import report_document
 from kuaiban.supervision.scope import NotAllowed, Scope, scope_for
 from kuaiban.supervision.selectors.contact_points import contact_point_packs
-from kuaiban.supervision.selectors.items import SAMPLE_PER_ITEM, Processing
+from kuaiban.supervision.selectors.items import Processing
 from kuaiban.supervision.selectors.lists import (
     overdue_step_list,
     overdue_subcase_list,
@@ -166,7 +166,7 @@ def _shown(tables: list[Table]) -> list[dict[str, Any]]:
 
 
 def _processing_note(processing: Processing) -> str:
-    return f"{processing.decided:,} 件，按其中 {processing.sampled:,} 件计算"
+    return f"{processing.decided:,} 件，计入用时 {processing.sampled:,} 件"
 
 
 @supervision_view()
@@ -182,7 +182,6 @@ def overview(request: HttpRequest, page: Page) -> HttpResponse:
             "tables": _shown(overview_tables(data, summary=False)),
             "processing": data.items.processing,
             "processing_note": _processing_note(data.items.processing),
-            "sample_per_item": SAMPLE_PER_ITEM,
             "definitions": DEFINITIONS,
             "computed_at": computed.at,
         },

@@ -34,6 +34,7 @@ from kuaiban.accounts.models import User
 from kuaiban.accounts.services import token_issue
 from kuaiban.applications.models import Application
 from kuaiban.certificates.signing import _signer, demo_key_write
+from kuaiban.homevisits.services import VisitRequest, home_visit_request
 from kuaiban.wsgi import application
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.worlds import NOW
@@ -96,7 +97,21 @@ def known(callers: list[dict[str, str]]) -> dict[str, str]:
     subcase = application.subcases.filter(status="open").order_by("pk").first()
     material = application.materials.exclude(file="").order_by("pk").first()
     assert subcase is not None and material is not None
+    # A 上门办 visit the applicant asked for, which the window clerk of the district may take.
+    visit = home_visit_request(
+        actor=User.objects.get(username="zhangjianguo"),
+        data=VisitRequest(
+            person_name="张建国",
+            person_id_number="370102196503121234",
+            phone="13905310001",
+            address="历下区文化东路 56 号",
+            region="370102",
+            need="行动不便，办理退休",
+            reason="elderly",
+        ),
+    )
     return {
+        "visit_id": str(visit.pk),
         "pack": "shandong-2020",
         "bundle": "7",
         "number": application.number,

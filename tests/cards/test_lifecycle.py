@@ -272,3 +272,69 @@ def test_passwords_are_hashed_never_shown_and_changed_with_the_old_one(world) ->
     assert "258036" not in everything and "147025" not in everything
     with pytest.raises(Unprocessable, match="连续数字"):
         card_password_set(actor=None, card=card, new_pin="123456", channel=CardChannel.ONLINE)
+
+
+def test_the_holder_is_told_once_when_the_temporary_hold_lifts_itself(  # type: ignore[no-untyped-def]
+    world, settings, caplog
+) -> None:
+    import logging
+
+    from kuaiban.core.masking import mask_phone
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+    from kuaiban.integrations.worker import outbox_drain
+
+    settings.KUAIBAN_CARD_TEMPORARY_LOSS_DAYS = 3
+    settings.KUAIBAN_NOTIFY_CHANNELS = ["console"]
+    holder = world["zhangjianguo"]
+    card = card_report_loss(actor=holder, card=_card(), temporary=True, channel=CardChannel.ONLINE)
+    later = NOW + dt.timedelta(days=3, minutes=1)
+    with mock.patch.object(timezone, "now", return_value=later):
+        assert temporary_holds_sweep().lifted == 1
+        assert temporary_holds_sweep().lifted == 0  # claimed once: told once
+    (message,) = OutboxMessage.objects.filter(kind=OutboxKind.CARD_NOTIFY, payload__card=card.pk)
+    assert message.payload == {"card": card.pk, "action": "hold_lapse"}
+    with caplog.at_level(logging.INFO, logger="kuaiban.notify"):
+        due = message.next_attempt_at
+        assert outbox_drain(limit=10, now=due, worker_id="w1").delivered == 1
+    [line] = [r.getMessage() for r in caplog.records if r.name == "kuaiban.notify"]
+    assert "社保卡临时挂失已自动解除" in line and f"尾号{card.number[-4:]}" in line
+    assert "已满3天" in line and timezone.localtime(later).strftime("%Y年%m月%d日 %H:%M") in line
+    assert holder.phone and mask_phone(holder.phone) in line and holder.phone not in line
+    message.refresh_from_db()
+    assert message.state == OutboxState.DELIVERED
+
+
+def test_a_hold_lifted_by_the_holder_or_made_formal_sends_no_lapse_notice(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage
+
+    card = card_report_loss(actor=None, card=_card(), temporary=True, channel=CardChannel.PHONE)
+    card_unloss(actor=world["zhangjianguo"], card=card, channel=CardChannel.ONLINE)
+    temporary_holds_sweep(now=NOW + dt.timedelta(days=60))  # lifts other people's holds only
+    assert OutboxMessage.objects.filter(kind=OutboxKind.CARD_NOTIFY).exists()
+    assert not OutboxMessage.objects.filter(
+        kind=OutboxKind.CARD_NOTIFY, payload__card=card.pk
+    ).exists()
+
+
+def test_a_holder_without_an_account_is_told_on_the_phone_on_file(world, settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from kuaiban.core.masking import mask_phone
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage
+    from kuaiban.integrations.worker import outbox_drain
+    from kuaiban.shareddata.models import Person
+
+    settings.KUAIBAN_NOTIFY_CHANNELS = ["console"]
+    User.objects.filter(id_number=ZHANG).update(id_number="")  # reported through 12333 only
+    card = card_report_loss(actor=None, card=_card(), temporary=True, channel=CardChannel.PHONE)
+    later = card.hold_until + dt.timedelta(minutes=1)
+    with mock.patch.object(timezone, "now", return_value=later):
+        temporary_holds_sweep()
+    (message,) = OutboxMessage.objects.filter(kind=OutboxKind.CARD_NOTIFY, payload__card=card.pk)
+    with caplog.at_level(logging.INFO, logger="kuaiban.notify"):
+        outbox_drain(limit=10, now=message.next_attempt_at, worker_id="w1")
+    on_file = Person.objects.get(id_number=ZHANG).phone
+    [line] = [r.getMessage() for r in caplog.records if r.name == "kuaiban.notify"]
+    assert "社保卡临时挂失已自动解除" in line and mask_phone(on_file) in line
+    read = AuditEvent.objects.filter(action="shareddata.read", changes__channel="system").last()
+    assert read is not None and read.changes["purpose"] == "社保卡状态变化通知"

@@ -185,3 +185,67 @@ def test_the_officer_s_workbench_says_why_the_card_refuses_the_approval(world) -
     subcase.refresh_from_db()
     assert subcase.status == SubCaseStatus.OPEN
     assert _card().status == CardStatus.NORMAL
+
+
+def _first_card_application(world, **form: str) -> Application:  # type: ignore[no-untyped-def]
+    card_transition(actor=None, card=_card(), action=CardAction.CANCEL, channel=CardChannel.WINDOW)
+    return submit_card(world["zhangjianguo"], "10-1", **form)
+
+
+def _new_card() -> SocialSecurityCard:
+    return SocialSecurityCard.objects.get(id_number=ZHANG, status=CardStatus.APPLIED)
+
+
+def test_the_pickup_point_chosen_on_the_application_form_is_where_the_card_goes(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cards.models import CardPoint
+    from kuaiban.cards.pickup import point_label
+
+    city = CardPoint.objects.get(code="370100-card")  # no card printer: the 零星制发 time limit
+    application = _first_card_application(world, card_point=point_label(city))
+    assert application.form["card_point"] == point_label(city)
+    assert _new_card_after(world, application).point == city
+
+
+def _new_card_after(world, application: Application) -> SocialSecurityCard:  # type: ignore[no-untyped-def]
+    first = application.subcases.filter(status=SubCaseStatus.OPEN).order_by("pk").first()
+    assert first is not None and first.item.code == "1.10.1"
+    subcase_decide(actor=world["officer-jn-card"], subcase=first, outcome=Outcome.APPROVED)
+    return _new_card()
+
+
+def test_the_form_offers_the_nearest_printing_point_of_the_applicant_s_district(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cards.models import CardPoint
+    from kuaiban.cards.pickup import point_label
+
+    hall = CardPoint.objects.get(code="370102-hall")  # 历下区, prints while you wait
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    card_transition(actor=None, card=_card(), action=CardAction.CANCEL, channel=CardChannel.WINDOW)
+    plan = client.post(
+        "/api/v1/bundles/shandong-2020/10/plan",
+        {"scenario": "10-1", "applicant": {"id_number": ZHANG}},
+        content_type="application/json",
+    )
+    assert plan.status_code == 200, plan.content
+    [field] = [f for f in plan.json()["fields"] if f["key"] == "card_point"]
+    assert field["prefill"] == point_label(hall)
+    assert set(field["choices"]) == {point_label(p) for p in CardPoint.objects.all()}
+    application = submit_card(world["zhangjianguo"], "10-1")  # left as offered
+    card = _new_card_after(world, application)
+    assert card.point == hall and card.due_at is not None
+    assert timezone_local_date(card.due_at) == timezone_local_date(card.applied_at)  # 立等可取
+
+
+def timezone_local_date(at):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localtime(at).date()
+
+
+def test_a_pickup_point_that_is_not_offered_is_refused_at_submission(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.core.errors import Unprocessable
+
+    with pytest.raises(Unprocessable) as refused:
+        _first_card_application(world, card_point="不存在的网点")
+    assert "form.card_point" in (refused.value.fields or {})
+    assert not SocialSecurityCard.objects.filter(status=CardStatus.APPLIED).exists()

@@ -43,7 +43,7 @@ def submit_all(
     plan = bundle_plan(bundle=found, scenario_code=scenario, optional_items=items or [])
     form = {}
     for field in plan.fields:
-        if field.field_type == "choice":
+        if field.field_type in ("choice", "card_point"):
             form[field.key] = field.choices[0]
         elif field.field_type == "id_number":
             form[field.key] = user.id_number or make_id_number(region="320102")

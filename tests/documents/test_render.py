@@ -337,3 +337,52 @@ def test_an_image_block_is_drawn_at_its_width_and_a_non_png_is_refused() -> None
         Image(b"GIF89a" + b"\x00" * 30)
     with pytest.raises(ValueError):
         Image(buffer.getvalue(), width=0)
+
+
+def _embedded_outlines(pdf: bytes) -> dict[str, list[tuple[int, int]]]:
+    """Each character drawn → the points of its glyph in the embedded font."""
+    font = next(fonts(read(pdf)))
+    embedded = TTFont(
+        io.BytesIO(stream_data(obj(descendant(font)["/FontDescriptor"])["/FontFile2"]))
+    )
+    order = embedded.getGlyphOrder()
+    glyf = embedded["glyf"]
+    return {
+        char: list(glyf[order[gid]].getCoordinates(glyf)[0])
+        for char, gid in _char_to_glyph(font).items()
+    }
+
+
+def test_documents_share_the_parsed_font_and_each_embeds_the_true_outlines_of_its_own_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The font is parsed once per process; a document drawing a character outside GB 2312 (堃,
+    喆 in a name) embeds the shipped outline for it, and the next document, lent the same parsed
+    font, embeds only its own characters with their outlines — the first changed nothing shared."""
+    render_pdf(Document(title="预热"))
+    import fpdf.fonts
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the font was parsed again for a document")
+
+    monkeypatch.setattr(fpdf.fonts.TTFFont, "__init__", no_parsing)
+    shipped = TTFont(FONT_PATH)
+    shipped_glyf = shipped["glyf"]
+    cmap = shipped.getBestCmap()
+
+    def shipped_points(char: str) -> list[tuple[int, int]]:
+        return list(shipped_glyf[cmap[ord(char)]].getCoordinates(shipped_glyf)[0])
+
+    first = render_pdf(Document(title="个人权益记录单", meta=[("姓名", "李堃喆")]))
+    second = render_pdf(Document(title="参保缴费证明", meta=[("姓名", "王玥")]))
+    third = render_pdf(Document(title="个人权益记录单", meta=[("姓名", "李堃喆")]))
+    assert "姓名：李堃喆" in squeeze("".join(page_texts(first)))
+    assert "姓名：王玥" in squeeze("".join(page_texts(second)))
+    first_glyphs, second_glyphs = _embedded_outlines(first), _embedded_outlines(second)
+    for char in "堃喆李权":
+        assert first_glyphs[char] == shipped_points(char), char
+        assert char not in second_glyphs
+    for char in "玥王缴":
+        assert second_glyphs[char] == shipped_points(char), char
+        assert char not in first_glyphs
+    assert _embedded_outlines(third) == first_glyphs

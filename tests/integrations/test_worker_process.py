@@ -30,7 +30,11 @@ from tests.integrations.conftest import Receiver, build_world
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
-LEASE_SECONDS = 3
+# The killed worker's claims come back a second after it claimed them (it is killed before:
+# with every delivery thread held it claims nothing more, so nothing of it runs out early);
+# the worker that finishes holds its claims for longer than the test can last.
+KILLED_LEASE_SECONDS = 1.0
+FINISHING_LEASE_SECONDS = 120.0
 
 
 def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
@@ -83,7 +87,7 @@ class SharedDatabase:
 
 
 def _start_worker(
-    url: str, name: str, log: Path, *, concurrency: int = 1
+    url: str, name: str, log: Path, *, lease: float, concurrency: int = 1
 ) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "kuaiban.settings_test",
@@ -92,7 +96,7 @@ def _start_worker(
         "KUAIBAN_LOG_LEVEL": "INFO",
     }
     command = [sys.executable, str(MANAGE), "worker", "--worker-id", name]
-    command += ["--lease", str(LEASE_SECONDS), "--sleep", "0.1"]
+    command += ["--lease", str(lease), "--sleep", "0.1"]
     command += ["--concurrency", str(concurrency)]
     return subprocess.Popen(
         command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=MANAGE.parent
@@ -120,7 +124,13 @@ def _second_worker_delivers_everything(
     *,
     concurrency: int = 1,
 ) -> None:
-    second = _start_worker(database.url, "B", tmp_path / "b.log", concurrency=concurrency)
+    second = _start_worker(
+        database.url,
+        "B",
+        tmp_path / "b.log",
+        lease=FINISHING_LEASE_SECONDS,
+        concurrency=concurrency,
+    )
     processes.append(second)
     _wait_for(
         lambda: {state for _, state, _, _ in database.rows()} == {"delivered"},
@@ -140,7 +150,7 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(receiver, tm
     database.publish()
 
     with _workers(receiver) as processes:
-        first = _start_worker(database.url, "A", tmp_path / "a.log")
+        first = _start_worker(database.url, "A", tmp_path / "a.log", lease=KILLED_LEASE_SECONDS)
         processes.append(first)
         assert receiver.stalled.wait(60), (tmp_path / "a.log").read_text()
         first.send_signal(signal.SIGKILL)  # mid-delivery: no chance to record anything
@@ -172,7 +182,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_its_claims_come_back_after_the_
     database.publish()
 
     with _workers(receiver) as processes:
-        first = _start_worker(database.url, "A", tmp_path / "a.log", concurrency=4)
+        first = _start_worker(
+            database.url, "A", tmp_path / "a.log", lease=KILLED_LEASE_SECONDS, concurrency=4
+        )
         processes.append(first)
         _wait_for(
             lambda: len(receiver.arrivals) == 4,

@@ -85,10 +85,51 @@ def test_copy_writes_the_month_by_month_history_too() -> None:
     synthetic_generate(people=60, seed=5, as_of=AS_OF, history=True)
     synth = Synthesizer(seed=5, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF, history=True)
     drafts = [synth.person(i) for i in range(60)]
-    months = sum(isinstance(r, ContributionMonth) for d in drafts for r in d.extra)
+    months = sum(r.model is ContributionMonth for d in drafts for r in d.extra)
     assert months > 0 and ContributionMonth.objects.count() == months
     # The balance and months the history settles are the ones stored.
     stored = dict(InsuranceRecord.objects.values_list("person__id_number", "contribution_months"))
     assert stored == {
         d.person.id_number: d.insurance.contribution_months for d in drafts if d.insurance
     }
+
+
+def _indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'shareddata%%'"
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_a_load_without_indexes_builds_them_again_and_writes_the_same_people() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    before = _indexes()
+    result = synthetic_generate(people=300, seed=7, as_of=AS_OF, defer_indexes=True)
+    assert result.people.created == 300 and result.index_seconds > 0
+    assert _indexes() == before
+    synth = Synthesizer(seed=7, region_codes=DEFAULT_REGION_CODES, as_of=AS_OF)
+    assert set(Person.objects.values_list("id_number", flat=True)) == {
+        synth.id_number(i) for i in range(300)
+    }
+    # The unique constraints hold again: a second person with a taken number is refused.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(id_number=synth.id_number(0), name="重号", birth_date=AS_OF)
+
+
+@pytest.mark.django_db
+def test_indexes_a_killed_load_left_aside_are_built_before_the_next_one() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from kuaiban.shareddata.bulk import indexes_defer, indexes_restore
+
+    before = _indexes()
+    assert indexes_defer() > 5
+    assert _indexes() < before  # as a load killed halfway leaves them: on record, not built
+    synthetic_generate(people=20, seed=7, as_of=AS_OF, defer_indexes=False)
+    assert _indexes() == before
+    assert indexes_restore() == 0  # nothing left on record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 
@@ -15,6 +16,8 @@ from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.supervision import services
 from kuaiban.supervision.models import SubCaseDaily
+from kuaiban.supervision.rollups.build import ROLLUPS
+from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
 from kuaiban.supervision.services import history_clear, history_generate
 from kuaiban.supervision.synthetic.history import NUMBER_MARK
 from tests.supervision.ledger import NOW
@@ -182,3 +185,18 @@ def test_processes_write_the_history_one_process_writes(world, monkeypatch) -> N
     assert result.applications == Application.objects.count()
     assert digest() == one
     assert "400/400" in progress.getvalue()
+    # The roll-ups of that history, rebuilt in processes (each every n-th day): the same rows.
+    first, last = NOW.date() - dt.timedelta(days=400), NOW.date() - dt.timedelta(days=1)
+    rollup_rebuild(first=first, last=last, workers=1)
+    alone = _rollup_rows()
+    rollups_clear()
+    rollup_rebuild(first=first, last=last, workers=3, progress=io.StringIO())
+    assert _rollup_rows() == alone and sum(len(rows) for rows in alone) > 100
+
+
+def _rollup_rows() -> list[list[tuple[object, ...]]]:
+    found = []
+    for model in ROLLUPS:
+        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        found.append(sorted(model.objects.values_list(*names), key=repr))
+    return found

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from django.db import connection, reset_queries
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -14,9 +14,10 @@ from pypdf import PdfReader
 
 from kuaiban.accounts.models import Role
 from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.ratings.models import Rating, RectificationTicket, StepKind, TicketStatus, TicketStep
 from kuaiban.supervision import views
 from tests.supervision.conftest import client_for
-from tests.supervision.ledger import MARCH, at, end_of
+from tests.supervision.ledger import MARCH, Ledger, at, end_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,8 @@ def test_overdue_list_drills_down_to_the_case(world, ledger) -> None:
     assert "共 1 行" in page
 
 
-def test_overdue_lists_stay_in_scope(world, ledger) -> None:
+def _shanxi_overdue_subcase(ledger: Ledger) -> None:
+    """An open sub-case of A6 (迎泽区) due on 13 March: overdue now."""
     SubCase.objects.create(
         application=ledger.apps["A6"],
         item=ledger.items["NOLEGAL"],
@@ -160,6 +162,10 @@ def test_overdue_lists_stay_in_scope(world, ledger) -> None:
         opened_at=at(10, 9),
         due_at=end_of(13),
     )
+
+
+def test_overdue_lists_stay_in_scope(world, ledger) -> None:
+    _shanxi_overdue_subcase(ledger)
     shandong = client_for(world["supervisor-sd"]).get("/supervision/overdue/").content.decode()
     shanxi = client_for(world["supervisor-sx"]).get("/supervision/overdue/").content.decode()
     assert "SV-A2" in shandong and "SV-A6" not in shandong
@@ -281,40 +287,66 @@ def test_report_defaults_to_last_month(world, ledger) -> None:
     assert "下载 2025年2月 通报（PDF）" in page and "month=2025-02" in page
 
 
-def _queries(client: Client, url: str) -> int:
-    reset_queries()
+def _queries(client: Client, url: str) -> tuple[int, bytes]:
+    """The number of queries the page runs, and the page."""
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content
 
 
-BOUNDED_URLS = [f"{u}?from=2024-03-21&to=2025-03-20" for u in PAGES] + [
+PAGES_BOUNDED = [f"{u}?from=2024-03-21&to=2025-03-20" for u in PAGES]
+BOUNDED_URLS = [
+    *PAGES_BOUNDED,
     f"{PDF}?month=2025-03",
     "/supervision/export/overview.xlsx?from=2024-03-21&to=2025-03-20",
     "/supervision/export/overdue-subcases.xlsx",
     "/supervision/export/items.xlsx?from=2024-03-21&to=2025-03-20",
 ]
 # The overview measures the governing packs' targets too: a fixed handful of queries (packs,
-# targets, the packs' figures, the 即办 and 报告单 timing samples and their calendar).
-QUERY_BOUND = 52
+# targets, the packs' figures, the 即办 and 报告单 timing samples and their calendar). The
+# monthly PDF, with overdue sub-cases and open tickets to list, is the largest (56; an earlier
+# bound of 52 was never enforced: the count was reset inside the context that checked it).
+QUERY_BOUND = 56
 
 
-def test_pages_run_a_bounded_number_of_queries(
-    world, ledger, django_assert_max_num_queries
-) -> None:
-    """The same number of queries for 4,000 and for 12,000 sub-cases, and never more than the bound.
+def _shanxi_lists_filled(ledger: Ledger) -> None:
+    """An overdue sub-case and an open ticket in Shanxi, so that every list the Shanxi
+    supervisor opens has rows (and their prefetches) whatever the generated history holds."""
+    _shanxi_overdue_subcase(ledger)
+    rating = Rating.objects.get(application=ledger.apps["A6"])
+    rating.level = 1  # A6's own rating, 非常不满意 now: a ticket follows it
+    rating.save(update_fields=["level"])
+    ticket = RectificationTicket.objects.create(
+        rating=rating,
+        agency=ledger.agencies["TY"],
+        status=TicketStatus.CALLBACK,
+        opened_at=at(14, 11),
+    )
+    TicketStep.objects.create(
+        ticket=ticket, kind=StepKind.CALLBACK, owner_agency=ledger.agencies["TY"], due_at=end_of(17)
+    )
 
-    An empty list skips its prefetch queries: a few thousand sub-cases can leave Shanxi with no
-    overdue sub-case at all (seed 5), which would compare an empty page with a full one.
+
+def test_pages_run_a_bounded_number_of_queries(world, ledger) -> None:
+    """The same number of queries for 200 and for 800 generated sub-cases (four times the
+    rows, the same queries), and never more than the bound.
+
+    Every list has rows at both sizes (`_shanxi_lists_filled`, checked below): an empty list
+    skips its prefetch queries, which would compare an empty page with a full one.
     """
     from kuaiban.supervision.services import history_clear, history_generate
 
+    _shanxi_lists_filled(ledger)
     client = client_for(world["supervisor-sx"])
-    counts = {}
-    for size in (4000, 12000):
+    counts: dict[str, set[int]] = {}
+    for size in (200, 800):
         history_clear()
         history_generate(subcases=size, seed=5, as_of=at(20, 12))
         for url in BOUNDED_URLS:
-            with django_assert_max_num_queries(QUERY_BOUND):
-                counts.setdefault(url, set()).add(_queries(client, url))
+            found, content = _queries(client, url)
+            assert found <= QUERY_BOUND, (url, found)
+            counts.setdefault(url, set()).add(found)
+            if url in PAGES_BOUNDED:
+                assert "没有符合条件的数据" not in content.decode(), (size, url)
     assert all(len(found) == 1 for found in counts.values()), counts

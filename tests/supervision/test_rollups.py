@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import models
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -23,13 +23,20 @@ from kuaiban.applications.models import (
     ApplicationStatus,
     Provision,
 )
+from kuaiban.calendar.arithmetic import start_of_day
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.deliveries.runner import WorkerLoop
 from kuaiban.ratings.models import Rating, RatingSubject
 from kuaiban.supervision.dashboard import Context, overview_load
 from kuaiban.supervision.filters import Filters, Period, filter_choices, filters_parse
-from kuaiban.supervision.models import ApplicationDaily, RatingDaily, RollupRange, SubCaseDaily
+from kuaiban.supervision.models import (
+    ApplicationDaily,
+    ProcessingDaily,
+    RatingDaily,
+    RollupRange,
+    SubCaseDaily,
+)
 from kuaiban.supervision.rollups.read import day_condition, months_within
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollup_refresh
 from kuaiban.supervision.scope import scope_for
@@ -134,7 +141,7 @@ def _filter_values(user: User) -> dict[str, str]:
 def test_the_history_fills_every_count_and_kind_of_row(history) -> None:
     """What the comparison below compares is not zero: every count of every roll-up table, on
     days and on whole months, rows with and without an item or an agency, every channel."""
-    for model in (ApplicationDaily, SubCaseDaily, RatingDaily):
+    for model in (ApplicationDaily, SubCaseDaily, RatingDaily, ProcessingDaily):
         counts = [f.name for f in model._meta.fields if isinstance(f, models.BigIntegerField)]
         for whole_month in (False, True):
             rows = model.objects.filter(whole_month=whole_month)
@@ -150,6 +157,24 @@ def test_the_history_fills_every_count_and_kind_of_row(history) -> None:
         "kiosk",
         "api",
     }
+
+
+def test_the_processing_histogram_counts_each_decided_subcase_once(history) -> None:
+    """Day rows: every sub-case decided before today (opened, not decided before it) once,
+    in the tenth of a working day its exact time rounds to; month rows: their days' sums."""
+    decided = SubCase.objects.filter(
+        decided_at__lt=start_of_day(TODAY), opened_at__isnull=False, decided_at__gte=F("opened_at")
+    )
+    days = ProcessingDaily.objects.filter(whole_month=False)
+    assert days.aggregate(n=Sum("decided"))["n"] == decided.count() > 100
+    assert days.values("tenths").distinct().count() > 20  # a histogram, not a few buckets
+    months = ProcessingDaily.objects.filter(whole_month=True)
+    for first in months.values_list("day", flat=True).distinct()[:3]:
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        in_days = days.filter(day__gte=first, day__lt=following)
+        assert months.filter(day=first).aggregate(n=Sum("decided"), s=Sum("days_sum")) == (
+            in_days.aggregate(n=Sum("decided"), s=Sum("days_sum"))
+        )
 
 
 def test_every_figure_read_through_the_rollups_equals_the_raw_count(history) -> None:

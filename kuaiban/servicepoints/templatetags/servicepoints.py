@@ -12,7 +12,12 @@ from django.http import HttpRequest
 
 from kuaiban.catalogue.models import Region, ServiceItem
 from kuaiban.servicepoints.search import search_parse
-from kuaiban.servicepoints.selectors import near_point, points_active, points_by_distance
+from kuaiban.servicepoints.selectors import (
+    home_region,
+    near_point,
+    points_active,
+    points_in_order,
+)
 
 register = template.Library()
 
@@ -38,14 +43,12 @@ def nearest_points(
         single = None
     address = request.GET.get("address", "")
     search = search_parse(address=address)
-    if search.origin is not None:
-        points = points_by_distance(search.origin, points=points)
-    else:
-        if region is not None:  # province → city → district: at most two levels below
-            points = points.filter(
-                Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
-            )
-        points = points.order_by("kind", "name")
+    if search.origin is None and region is not None:
+        # province → city → district: at most two levels below
+        points = points.filter(
+            Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
+        )
+    points = points_in_order(points, origin=search.origin, home=home_region(request.user))
     rows = [near_point(p) for p in points[:SHOWN]]
     return {
         "rows": rows,

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union
 
-from django.db import models
-
 from kuaiban.shareddata.rates import (
     FLEXIBLE_RATE,
     INJURY_RATES,
@@ -41,6 +39,7 @@ from kuaiban.shareddata.records import (
 from kuaiban.shareddata.synthetic.careers import RETIREMENT_AGE
 from kuaiban.shareddata.synthetic.dates import add_years, first_of_next_month, months_between
 from kuaiban.shareddata.synthetic.regions import DISTRICTS
+from kuaiban.shareddata.synthetic.rows import model_row
 
 if TYPE_CHECKING:
     from kuaiban.shareddata.synthetic.source import PersonDraft as GeneratedDraft
@@ -49,13 +48,13 @@ if TYPE_CHECKING:
 @dataclass
 class StoredDraft:
     """A stored person's records (model instances), to draft their history the way the
-    generator drafts a new person's (the self-service demo's people)."""
+    generator drafts a new person's (the self-service demo's people); ``extra`` gets rows."""
 
     person: Any
     insurance: Any = None
     employments: list[Any] = field(default_factory=list)
     unemployments: list[Any] = field(default_factory=list)
-    extra: list[models.Model] = field(default_factory=list)
+    extra: list[Any] = field(default_factory=list)
 
 
 PersonDraft = Union["GeneratedDraft", StoredDraft]
@@ -78,6 +77,15 @@ def average_wage(year: int) -> Decimal:
     """A yearly average monthly wage (元) for the synthetic bases: about 6,800 in 2025,
     growing 9% a year before that."""
     return max(Decimal(100), money(Decimal(6800) / Decimal("1.09") ** (2025 - year)))
+
+
+# The records are drawn as rows of their tables' columns (`rows.model_row`), not as model
+# instances: making an instance costs more than drawing it. The demo's redraw
+# (`shareddata/history.py`) turns them into instances.
+_MonthRow = model_row(ContributionMonth)
+_BenefitRow = model_row(Benefit)
+_AnnuityRow = model_row(OccupationalAnnuity)
+_SkillRow = model_row(SkillCertificate)
 
 
 def history_add(rng: random.Random, *, draft: PersonDraft, as_of: dt.date, months: bool) -> None:
@@ -184,7 +192,7 @@ def _contributions(
     draft: PersonDraft,
     paid: list[tuple[dt.date, EmploymentRecord | None]],
     as_of: dt.date,
-) -> list[ContributionMonth]:
+) -> list[Any]:
     insurance = draft.insurance
     assert insurance is not None
     wage = insurance.monthly_wage or Decimal(rng.randrange(3000, 12000, 10))
@@ -193,24 +201,36 @@ def _contributions(
     rows = []
     for month, job in paid:
         base = money(average_wage(month.year) * ratio)
-        row = ContributionMonth(month=month, base=base)
         if job is None:
-            row.payer_name = FLEXIBLE_PAYER
-            row.pension_unit = money(base * (FLEXIBLE_RATE - Decimal("0.08")))
-            row.pension_personal = money(base * Decimal("0.08"))
-        else:
-            row.payer_name, row.payer_credit_code = job.unit_name, job.unit_credit_code
-            unit, personal = pension_rates(month)
-            row.pension_unit, row.pension_personal = money(base * unit), money(base * personal)
-            unit, personal = unemployment_rates(month)
-            row.unemployment_unit = money(base * unit)
-            row.unemployment_personal = money(base * personal)
-            row.injury_unit = money(base * injury) if month >= INJURY_START else Decimal(0)
-        rows.append(row)
+            rows.append(
+                _MonthRow(
+                    month=month,
+                    base=base,
+                    payer_name=FLEXIBLE_PAYER,
+                    pension_unit=money(base * (FLEXIBLE_RATE - Decimal("0.08"))),
+                    pension_personal=money(base * Decimal("0.08")),
+                )
+            )
+            continue
+        pension_unit, pension_personal = pension_rates(month)
+        unemployment_unit, unemployment_personal = unemployment_rates(month)
+        rows.append(
+            _MonthRow(
+                month=month,
+                base=base,
+                payer_name=job.unit_name,
+                payer_credit_code=job.unit_credit_code,
+                pension_unit=money(base * pension_unit),
+                pension_personal=money(base * pension_personal),
+                unemployment_unit=money(base * unemployment_unit),
+                unemployment_personal=money(base * unemployment_personal),
+                injury_unit=money(base * injury) if month >= INJURY_START else Decimal(0),
+            )
+        )
     return rows
 
 
-def account_balance(rows: list[ContributionMonth], *, as_of: dt.date) -> Decimal:
+def account_balance(rows: list[Any], *, as_of: dt.date) -> Decimal:
     """The personal account at the end of the last full year: personal contributions with interest."""
     by_year: dict[int, Decimal] = {}
     for row in rows:
@@ -224,7 +244,7 @@ def account_balance(rows: list[ContributionMonth], *, as_of: dt.date) -> Decimal
     return balance
 
 
-def _pension(*, draft: PersonDraft, as_of: dt.date) -> Benefit:
+def _pension(*, draft: PersonDraft, as_of: dt.date) -> Any:
     """基本养老金 by 国发〔2005〕38号: 基础 + 个人账户 + 过渡性, raised about 3% a year since."""
     person, insurance = draft.person, draft.insurance
     assert insurance is not None
@@ -244,7 +264,7 @@ def _pension(*, draft: PersonDraft, as_of: dt.date) -> Benefit:
     factor = Decimal("1.03") ** raises
     paid = months_between(start, as_of)
     monthly = money((basic + account + transitional) * factor)
-    return Benefit(
+    return _BenefitRow(
         kind=BenefitKind.PENSION,
         status=BenefitStatus.PAYING,
         started_on=start,
@@ -264,14 +284,14 @@ def unemployment_months(contribution_months: int) -> int:
     return 24 if contribution_months >= 120 else 18 if contribution_months >= 60 else 12
 
 
-def _unemployment_benefit(*, draft: PersonDraft, registered: dt.date, as_of: dt.date) -> Benefit:
+def _unemployment_benefit(*, draft: PersonDraft, registered: dt.date, as_of: dt.date) -> Any:
     insurance = draft.insurance
     assert insurance is not None
     total = unemployment_months(insurance.contribution_months)
     start = first_of_next_month(registered)
     paid = min(total, months_between(start, as_of))
     monthly = money(MINIMUM_WAGE.get(draft.person.region_code[:2], Decimal(2000)) * Decimal("0.9"))
-    return Benefit(
+    return _BenefitRow(
         kind=BenefitKind.UNEMPLOYMENT,
         status=BenefitStatus.PAYING if paid < total else BenefitStatus.ENDED,
         started_on=start,
@@ -285,7 +305,7 @@ def _unemployment_benefit(*, draft: PersonDraft, registered: dt.date, as_of: dt.
     )
 
 
-def _annuity(rng: random.Random, *, draft: PersonDraft, as_of: dt.date) -> OccupationalAnnuity:
+def _annuity(rng: random.Random, *, draft: PersonDraft, as_of: dt.date) -> Any:
     insurance = draft.insurance
     assert insurance is not None
     district = DISTRICTS[draft.person.region_code]
@@ -297,7 +317,7 @@ def _annuity(rng: random.Random, *, draft: PersonDraft, as_of: dt.date) -> Occup
         money(wage * Decimal("0.04") * count),
     )
     earnings = money((unit_total + personal_total) * Decimal(rng.uniform(0.03, 0.12)))
-    return OccupationalAnnuity(
+    return _AnnuityRow(
         unit_name=f"{district.city}{district.name}{rng.choice(_PUBLIC_UNITS)}",
         joined_on=joined,
         unit_total=unit_total,
@@ -314,9 +334,7 @@ def _number(prefix: str, id_number: str, n: int, digits: int) -> str:
     return f"{prefix}{int.from_bytes(digest) % 10**digits:0{digits}d}"
 
 
-def _skill_certificates(
-    rng: random.Random, *, draft: PersonDraft, as_of: dt.date
-) -> list[SkillCertificate]:
+def _skill_certificates(rng: random.Random, *, draft: PersonDraft, as_of: dt.date) -> list[Any]:
     person = draft.person
     district = DISTRICTS[person.region_code]
     earliest = add_years(person.birth_date, 18)
@@ -326,7 +344,7 @@ def _skill_certificates(
         # 2020 起技能人员职业资格退出目录，改发职业技能等级证书（人社部发〔2020〕96号前后）。
         skill_level = issued >= dt.date(2020, 1, 1)
         certificates.append(
-            SkillCertificate(
+            _SkillRow(
                 kind=SkillCertificateKind.SKILL_LEVEL
                 if skill_level
                 else SkillCertificateKind.VOCATIONAL,
@@ -346,7 +364,7 @@ def _skill_certificates(
     if person.education in {"大学本科", "硕士研究生", "博士研究生"} and rng.random() < 0.15:
         issued = max(earliest, as_of - dt.timedelta(days=rng.randrange(1, 3650)))
         certificates.append(
-            SkillCertificate(
+            _SkillRow(
                 kind=SkillCertificateKind.PROFESSIONAL,
                 number=_number("", person.id_number, 9, 10),
                 occupation=rng.choice(_PROFESSIONAL),

@@ -9,6 +9,9 @@ draws stay reproducible from the seed.
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from collections.abc import Sequence
+from typing import Any
 
 
 class QuickRandom(random.Random):
@@ -22,3 +25,22 @@ class QuickRandom(random.Random):
 
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
+
+    # The same draws as random.Random's, from the same single random() each, without its
+    # Python-level checks: the values of a seed do not change.
+    def choice(self, seq: Sequence[Any]) -> Any:  # type: ignore[override]
+        return seq[int(self.random() * len(seq))]
+
+    def choices(  # type: ignore[override]
+        self,
+        population: Sequence[Any],
+        weights: Sequence[float] | None = None,
+        *,
+        cum_weights: Sequence[float] | None = None,
+        k: int = 1,
+    ) -> list[Any]:
+        if weights is not None or cum_weights is None:
+            return super().choices(population, weights, cum_weights=cum_weights, k=k)
+        total = cum_weights[-1] + 0.0
+        hi = len(population) - 1
+        return [population[bisect(cum_weights, self.random() * total, 0, hi)] for _ in range(k)]

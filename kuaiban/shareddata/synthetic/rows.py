@@ -12,6 +12,7 @@ of the drafted person that returns its rows for one model.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -94,30 +95,36 @@ class EnterpriseRow(NamedTuple):
     generated: bool
 
 
-class _InstanceRow(tuple[Any, ...]):
-    """A model instance's column values as a row (its `_fields` the column names)."""
+def model_row(model: type[models.Model]) -> Any:
+    """A `NamedTuple` type of ``model``'s columns but the primary key and `person_id`, each
+    defaulting to the field's default (what a new model instance would hold), with ``model``
+    as its attribute: the self-service records (``history.py``) are drawn as these rows,
+    never as model instances, and written with the core rows."""
+    cached = _MODEL_ROWS.get(model)
+    if cached is not None:
+        return cached
+    fields = [f for f in model._meta.concrete_fields if f.column not in ("id", "person_id")]
+    if any(f.attname != f.column for f in fields):
+        raise ValueError(f"{model.__name__}: 列名与属性名不同，生成的行无法按列写入")
+    make: Any = collections.namedtuple
+    row = make(
+        f"{model.__name__}Row",
+        [f.attname for f in fields],
+        defaults=[f.get_default() for f in fields],
+    )
+    row.model = model
+    _MODEL_ROWS[model] = row
+    return row
 
-    _fields: tuple[str, ...]
 
-    def _asdict(self) -> dict[str, Any]:
-        return dict(zip(self._fields, self, strict=True))
+_MODEL_ROWS: dict[type[models.Model], type[Any]] = {}
 
 
-def instances_rows(
-    instances: Iterable[models.Model],
-) -> Iterator[tuple[type[models.Model], list[_InstanceRow]]]:
-    """Records drawn as model instances (``history.py``), as rows of their tables: every
-    concrete column but the primary key and `person_id`, grouped by model."""
-    grouped: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-    for instance in instances:
-        grouped[type(instance)].append(instance)
-    for model, group in grouped.items():
-        fields = [f for f in model._meta.concrete_fields if f.column not in ("id", "person_id")]
-        columns = tuple(f.column for f in fields)
-        names = [f.attname for f in fields]
-        rows = []
-        for instance in group:
-            row = _InstanceRow(getattr(instance, name) for name in names)
-            row._fields = columns
-            rows.append(row)
-        yield model, rows
+def rows_by_model(
+    rows: Iterable[Any],
+) -> Iterator[tuple[type[models.Model], list[Any]]]:
+    """Rows of `model_row` types grouped by their model, in the order the models first occur."""
+    grouped: dict[type[models.Model], list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.model].append(row)
+    yield from grouped.items()

@@ -48,7 +48,7 @@ from kuaiban.shareddata.synthetic.rows import (
     InsuranceRow,
     PersonRow,
     UnemploymentRow,
-    instances_rows,
+    rows_by_model,
 )
 
 MIN_AGE, MAX_AGE = 16, 75
@@ -65,8 +65,8 @@ class PersonDraft:
     unemployments: list[UnemploymentRow] = field(default_factory=list)
     certificates: list[CertificateRow] = field(default_factory=list)
     death: DeathRow | None = None
-    # The records behind the self-service queries (``history.py``), as model instances.
-    extra: list[models.Model] = field(default_factory=list)
+    # The records behind the self-service queries (``history.py``), as `rows.model_row` rows.
+    extra: list[Any] = field(default_factory=list)
     # The rows of `PERSON_PRODUCERS`, table by table.
     produced: list[tuple[type[models.Model], Sequence[tuple[Any, ...]]]] = field(
         default_factory=list
@@ -81,7 +81,7 @@ class PersonDraft:
         yield ECertificate, self.certificates
         if self.death is not None:
             yield DeathRecord, (self.death,)
-        yield from instances_rows(self.extra)
+        yield from rows_by_model(self.extra)
         yield from self.produced
 
 

@@ -128,10 +128,16 @@ UNEMPLOYMENT_REASONS = [
 ]
 
 
+# Given names draw mostly gendered characters, some shared ones.
+_NAME_POOLS = {
+    male: own * 3 + SHARED_CHARS for male, own in ((True, MALE_CHARS), (False, FEMALE_CHARS))
+}
+
+
 def person_name(rng: random.Random, *, male: bool) -> str:
     surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
     own = MALE_CHARS if male else FEMALE_CHARS
-    pool = own * 3 + SHARED_CHARS  # mostly gendered characters, some shared ones
+    pool = _NAME_POOLS[male]
     if rng.random() < 0.25:
         return surname + rng.choice(own)
     return surname + rng.choice(pool) + rng.choice(own)

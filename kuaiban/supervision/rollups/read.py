@@ -20,7 +20,12 @@ from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce
 
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ApplicationDaily, RatingDaily, SubCaseDaily
+from kuaiban.supervision.models import (
+    ApplicationDaily,
+    ProcessingDaily,
+    RatingDaily,
+    SubCaseDaily,
+)
 from kuaiban.supervision.scope import Scope
 
 M = TypeVar("M", bound=Model)
@@ -82,7 +87,7 @@ def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) 
     if filters.bundle_id is not None:
         rows = rows.filter(bundle_id=filters.bundle_id)
     agencies = {a for a in (scope.agency_id, filters.agency_id) if a is not None}
-    if model is SubCaseDaily:
+    if model is SubCaseDaily or model is ProcessingDaily:
         if filters.item_id is not None:
             rows = rows.filter(item_id=filters.item_id)
         for agency in agencies:

@@ -14,11 +14,11 @@ the pages read it live.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kuaiban.applications.models import Application
@@ -27,6 +27,7 @@ from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.models import RollupRange
+from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.build import ROLLUPS, day_rollup, month_rollup
 
 NEW_DAYS_PER_PASS = 31
@@ -67,15 +68,33 @@ def _months_complete(days: Iterable[dt.date], first: dt.date, until: dt.date) ->
     return found
 
 
-def _roll(days: list[dt.date], *, first: dt.date, until: dt.date, progress: TextIO | None) -> int:
+def _roll(
+    days: list[dt.date],
+    *,
+    first: dt.date,
+    until: dt.date,
+    progress: TextIO | None,
+    workers: int = 1,
+) -> int:
+    """Roll up ``days`` (on PostgreSQL in ``workers`` processes, each every n-th day), then
+    the whole months among them."""
     bar = ProgressBar(label="汇总", unit="天", total=len(days), stream=progress)
-    rows = 0
-    for day in days:
-        rows += day_rollup(day)
-        bar.advance(1)
+    workers = min(workers, len(days)) if connection.vendor == "postgresql" else 1
+    if workers > 1:
+        rows = sum(in_processes(_days_rollup, days, workers, bar))
+    else:
+        rows = _days_rollup(days, bar.advance)
     for month in _months_complete(days, first, until):
         month_rollup(month)
     bar.finish()
+    return rows
+
+
+def _days_rollup(days: Sequence[dt.date], advance: Callable[[int], object]) -> int:
+    rows = 0
+    for day in days:
+        rows += day_rollup(day)
+        advance(1)
     return rows
 
 
@@ -95,10 +114,10 @@ def _save(
 
 
 def rollup_rebuild(
-    *, first: dt.date, last: dt.date, progress: TextIO | None = None
+    *, first: dt.date, last: dt.date, progress: TextIO | None = None, workers: int = 1
 ) -> RollupResult:
     """Roll up ``first``…``last`` again (at most up to yesterday), extended so that the
-    roll-ups stay one run of days."""
+    roll-ups stay one run of days; on PostgreSQL in ``workers`` processes."""
     started = timezone.now()
     today = timezone.localdate()
     until = min(last + dt.timedelta(days=1), today)
@@ -110,7 +129,7 @@ def rollup_rebuild(
         days |= set(_days(first, until)) - held  # the gap between, if any
     if first >= until:
         return RollupResult(0, 0, 0.0, None)
-    rows = _roll(sorted(days), first=first, until=until, progress=progress)
+    rows = _roll(sorted(days), first=first, until=until, progress=progress, workers=workers)
     # A rebuild does not move the refresh's change watermark: other days may have changed.
     _save(
         first,

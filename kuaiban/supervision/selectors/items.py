@@ -1,51 +1,39 @@
 """Time limits per item (提速办): volumes, on-time rate, working-day processing time, limits.
 
 Counting is done by the database, grouped by (pack, item) — a number of rows bounded by the
-catalogue, not by the data. Processing time in working days cannot be computed in portable SQL
-(it needs the holiday calendar), so it is computed in Python over a bounded sample: for each
-(pack, item), the latest `SAMPLE_PER_ITEM` sub-cases decided in the period (window-function
-queries over the period's last days first, then further back for the items still short; only
-the columns needed). When an item has more decided sub-cases than that, its figures
-are estimates from the sample; the totals weight each item's sample by its decided count.
+catalogue, not by the data. Processing time in working days needs the holiday calendar: it is
+read as a histogram (per tenth of a working day: how many sub-cases, their exact days added
+up) from the roll-up `ProcessingDaily` for whole past days and computed from the raw
+sub-cases decided today (`selectors/processing.py`). Every sub-case decided in the period
+counts: the mean is exact, the median is that of the days rounded to a tenth.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import statistics
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, QuerySet, Sum
 
 from kuaiban.bundles.models import Pack, SpeedUp
 from kuaiban.bundles.selectors import ItemLimits, item_limits
-from kuaiban.calendar.arithmetic import local_date
-from kuaiban.calendar.errors import CalendarNotConfigured
-from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import SubCaseDaily
+from kuaiban.supervision.models import ProcessingDaily, SubCaseDaily
 from kuaiban.supervision.rollups.read import rollup_groups
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import in_period, subcases_in
 from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
 from kuaiban.supervision.selectors.figures import Rate
-from kuaiban.supervision.workdays import WorkingClock, pauses_parse
-
-SAMPLE_PER_ITEM = 50
-# The sample is looked for in the period's last week, then back to these many days, then in
-# the whole period (each step only for the items still short of a full sample).
-SAMPLE_REACH_DAYS = (7, 35, 120)
+from kuaiban.supervision.selectors.processing import processing_groups
 
 Key = tuple[int, int]  # (pack id, item id)
-# (pack, item, opened, decided, pauses) of one decided sub-case
-Decided = tuple[int, int, dt.datetime, dt.datetime, Any]
+_TEN_THOUSAND = Decimal(10_000)
+_CENT = Decimal("0.01")
 
 
 @dataclass
@@ -60,7 +48,10 @@ class ItemRow:
     decided: int = 0  # decided in the period
     on_time: int = 0  # decided in the period by their deadline
     overdue_open: int = 0  # still running, deadline in the period and passed
-    sample: list[Decimal] = field(default_factory=list)  # working days, net of pauses
+    # Processing time of the sub-cases decided in the period (working days, net of pauses):
+    # tenths of a working day → how many; the exact days of all of them, ×10,000.
+    histogram: Counter[int] = field(default_factory=Counter)
+    days_sum: int = 0
 
     @property
     def on_time_rate(self) -> Rate:
@@ -83,14 +74,18 @@ class ItemRow:
         return self.limits.promised.approx_working_days()
 
     @property
+    def measured(self) -> int:
+        """Sub-cases decided in the period whose processing time is counted."""
+        return sum(self.histogram.values())
+
+    @property
     def median(self) -> Decimal | None:
-        return statistics.median(self.sample) if self.sample else None
+        return histogram_median(self.histogram)
 
     @property
     def mean(self) -> Decimal | None:
-        if not self.sample:
-            return None
-        return (sum(self.sample, Decimal(0)) / len(self.sample)).quantize(Decimal("0.01"))
+        measured = self.measured
+        return _mean(self.days_sum, measured) if measured else None
 
 
 @dataclass(frozen=True)
@@ -160,7 +155,8 @@ def item_stats(scope: Scope, filters: Filters) -> ItemStats:
     outcomes = subcase_outcomes(
         scope, filters, {"pack_id": "application__pack_id", "item_id": "item_id"}
     )
-    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*received, *outcomes]})
+    times, problem = _processing_times(scope, filters, base)
+    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*received, *outcomes, *times]})
     for r in received:
         rows[(r["pack_id"], r["item_id"])].received += r["received"]
     for o in outcomes:
@@ -168,7 +164,10 @@ def item_stats(scope: Scope, filters: Filters) -> ItemStats:
         row.decided += o["decided"]
         row.on_time += o["on_time"]
         row.overdue_open += o["overdue_open"]
-    problem = _sample(base, filters.period, rows)
+    for t in times:
+        row = rows[(t["pack_id"], t["item_id"])]
+        row.histogram[t["tenths"]] += t["decided"]
+        row.days_sum += t["days_sum"]
     ordered = sorted(rows.values(), key=lambda r: (r.pack_name, r.item_code))
     return ItemStats(rows=ordered, processing=_processing(ordered, problem))
 
@@ -206,103 +205,62 @@ def _rows(keys: set[Key]) -> dict[Key, ItemRow]:
     return rows
 
 
-def _latest(subcases: QuerySet[SubCase], period: Period, keys: Iterable[Key]) -> list[Decided]:
-    """The latest `SAMPLE_PER_ITEM` sub-cases decided in the period per (pack, item), by time
-    of decision (then id), newest first.
+def _processing_times(
+    scope: Scope, filters: Filters, base: QuerySet[SubCase]
+) -> tuple[list[Mapping[str, Any]], str]:
+    """Processing-time histogram rows per (pack, item, tenths); a calendar problem as text."""
+    problems: list[str] = []
 
-    Read from the period's last days first (`SAMPLE_REACH_DAYS`), and further back only for
-    the items still short of a full sample: a busy item's sample lies in its last days, and
-    the older, larger part of a long period is read through the item's own index for the few
-    rare items alone. The result is the same as ranking the whole period at once."""
-    found: dict[Key, list[Decided]] = defaultdict(list)
-    wanted = set(keys)
-    until = period.until
-    bounds = [until - dt.timedelta(days=d) for d in SAMPLE_REACH_DAYS]
-    for since in [b for b in bounds if b > period.since] + [period.since]:
-        short = {item for key in wanted if len(found[key]) < SAMPLE_PER_ITEM for item in key[1:2]}
-        if not short:
-            break
-        ranked = (
-            subcases.filter(
-                item_id__in=short,
-                decided_at__gte=since,
-                decided_at__lt=until,
-                opened_at__isnull=False,
-            )
-            .filter(decided_at__gte=F("opened_at"))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("application__pack_id"), F("item_id")],
-                    order_by=[F("decided_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=SAMPLE_PER_ITEM)
-            .values_list(
-                "application__pack_id", "item_id", "opened_at", "decided_at", "pauses", "pk"
-            )
+    def live(part: Period) -> list[dict[str, Any]]:
+        found, problem = processing_groups(
+            base, part, {"pack_id": "application__pack_id", "item_id": "item_id"}
         )
-        newest_first = sorted(ranked, key=lambda r: (r[3], r[5]), reverse=True)
-        for pack_id, item_id, opened, done, pauses, _ in newest_first:
-            key = (pack_id, item_id)
-            full = key not in wanted or len(found[key]) >= SAMPLE_PER_ITEM
-            if not full and opened is not None and done is not None:  # (set, by the filter)
-                found[key].append((pack_id, item_id, opened, done, pauses))
-        until = since
-    return [row for key in wanted for row in found[key]]
+        problems.append(problem)
+        return found
+
+    groups = rollup_groups(
+        ProcessingDaily,
+        scope,
+        filters,
+        keys=["pack_id", "item_id", "tenths"],
+        sums={"decided": Sum("decided"), "days_sum": Sum("days_sum")},
+        live=live,
+    )
+    return groups, "".join(problems)
 
 
-def _sample(subcases: QuerySet[SubCase], period: Period, rows: dict[Key, ItemRow]) -> str:
-    """Fill each row's sample of processing times; a calendar problem, if any, as text."""
-    sample = _latest(subcases, period, rows)
-    if not sample:
-        return ""
-    first = min(local_date(opened) for _, _, opened, _, _ in sample)
-    last = max(local_date(done) for _, _, _, done, _ in sample)
-    clock = WorkingClock(calendar_load(since=first, until=last), first=first, last=last)
-    missing: set[int] = set()
-    for pack_id, item_id, opened, done, pauses in sample:
-        try:
-            days = clock.working_days_between(start=opened, end=done, pauses=pauses_parse(pauses))
-        except CalendarNotConfigured as exc:
-            missing.add(exc.year)
-            continue
-        row = rows.get((pack_id, item_id))
-        if row is not None:
-            row.sample.append(days)
-    if not missing:
-        return ""
-    years = "、".join(str(y) for y in sorted(missing))
-    return f"工作日历未配置{years}年，涉及这些年份的子件未计入办理用时。"
+def _mean(days_sum: int, count: int) -> Decimal:
+    return (Decimal(days_sum) / _TEN_THOUSAND / count).quantize(_CENT)
+
+
+def histogram_median(histogram: Mapping[int, int]) -> Decimal | None:
+    """The median of the histogram's values (tenths of a working day), in working days."""
+    return weighted_median([(Decimal(t) / 10, float(n)) for t, n in histogram.items() if n])
 
 
 def _processing(rows: list[ItemRow], problem: str) -> Processing:
-    """Totals over the items, each item's sample weighted by its decided count."""
-    weighted: list[tuple[Decimal, float]] = []
+    """Totals over the items: every sub-case decided in the period counts once."""
+    histogram: Counter[int] = Counter()
+    days_sum = 0
     actual = legal = promised = legal_weight = promised_weight = 0.0
     for row in rows:
-        if not row.sample or not row.decided:
+        histogram.update(row.histogram)
+        days_sum += row.days_sum
+        mean = row.mean
+        if mean is None or not row.decided:
             continue
-        weight = row.decided / len(row.sample)
-        weighted.extend((days, weight) for days in row.sample)
-        mean = float(sum(row.sample, Decimal(0))) / len(row.sample)
         promised += row.promised_days * row.decided
         promised_weight += row.decided
         if row.legal_days:
-            actual += mean * row.decided
+            actual += float(mean) * row.decided
             legal += row.legal_days * row.decided
             legal_weight += row.decided
     with_legal = [r for r in rows if r.legal_days and (r.received or r.decided)]
-    total_weight = sum(w for _, w in weighted)
-    mean_days = (
-        Decimal(sum(float(d) * w for d, w in weighted) / total_weight).quantize(Decimal("0.01"))
-        if weighted
-        else None
-    )
+    measured = sum(histogram.values())
     return Processing(
-        median=weighted_median(weighted),
-        mean=mean_days,
-        sampled=len(weighted),
+        median=histogram_median(histogram),
+        mean=_mean(days_sum, measured) if measured else None,
+        sampled=measured,
         decided=sum(r.decided for r in rows),
         legal_mean=legal / legal_weight if legal_weight else None,
         promised_mean=promised / promised_weight if promised_weight else None,

@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass, field
 
 from kuaiban.applications.models import (
+    APPLICATION_FINISHED,
     Application,
     ApplicationMaterial,
     Channel,
@@ -44,6 +45,7 @@ from kuaiban.ratings.models import (
     WindowVisit,
 )
 from kuaiban.shareddata.synthetic.vocab import MALE_CHARS, SURNAMES
+from kuaiban.supervision.synthetic.rows import Row, rows_of
 from kuaiban.supervision.synthetic.timeline import Days
 from kuaiban.supervision.synthetic.world import ItemSpec, Place, ScenarioSpec, World, plan_summary
 
@@ -66,15 +68,16 @@ _HABITS = (0.3, 0.6, 1.0, 1.0, 1.0, 1.6, 2.8)  # how late an agency tends to be,
 
 @dataclass
 class Draft:
-    """One application and everything that hangs from it, unsaved."""
+    """One application and everything that hangs from it, unsaved: plain rows of each model
+    (`synthetic/rows.py`), not model instances."""
 
-    application: Application
-    subcases: list[SubCase] = field(default_factory=list)
-    materials: list[ApplicationMaterial] = field(default_factory=list)
-    visit: WindowVisit | None = None
-    ratings: list[Rating] = field(default_factory=list)
-    tickets: list[RectificationTicket] = field(default_factory=list)
-    steps: list[TicketStep] = field(default_factory=list)
+    application: Row
+    subcases: list[Row] = field(default_factory=list)
+    materials: list[Row] = field(default_factory=list)
+    visit: Row | None = None
+    ratings: list[Row] = field(default_factory=list)
+    tickets: list[Row] = field(default_factory=list)
+    steps: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -142,7 +145,7 @@ class Drawer:
         self._materials(draft, plan.materials)
         if channel == Channel.WINDOW:
             self._visit(draft, place)
-        if application.finished:
+        if application.status in APPLICATION_FINISHED:
             self._case_rating(draft, place)
         return draft
 
@@ -200,11 +203,11 @@ class Drawer:
         channel: str,
         submitted: dt.datetime,
         burden: dict[str, dict[str, int]],
-    ) -> Application:
+    ) -> Row:
         person = spec.bundle.target != "unit" and (
             spec.bundle.target == "person" or self.rng.random() < 0.5
         )
-        return Application(
+        return rows_of(Application)(
             number=f"{place.code}-{local_date(submitted):%Y%m%d}{NUMBER_MARK}{index:06d}",
             pack_id=spec.pack_id,
             bundle_id=spec.bundle_id,
@@ -262,7 +265,7 @@ class Drawer:
             finished: list[dt.datetime] = []
             all_approved = True
             for item in in_stage:
-                row = SubCase(
+                row = rows_of(SubCase)(
                     application=draft.application,
                     item_id=item.item_id,
                     seed_name=item.seed_name,
@@ -291,7 +294,7 @@ class Drawer:
                 else:
                     opens = max(finished)
 
-    def _life(self, row: SubCase, item: ItemSpec, opened: dt.datetime) -> None:
+    def _life(self, row: Row, item: ItemSpec, opened: dt.datetime) -> None:
         work = self._work(item, opened, row.agency_id or 0)
         as_of = self.as_of
         row.opened_at = opened
@@ -394,7 +397,7 @@ class Drawer:
         rng = self.rng
         application = draft.application
         for m in materials:
-            row = ApplicationMaterial(
+            row = rows_of(ApplicationMaterial)(
                 application=application, code=m.code, name=m.name, provision=Provision.UPLOADED
             )
             if m.from_shared_data:
@@ -412,7 +415,7 @@ class Drawer:
 
     def _visit(self, draft: Draft, place: Place) -> None:
         application = draft.application
-        visit = WindowVisit(
+        visit = rows_of(WindowVisit)(
             applicant_name=application.applicant_name,
             clerk=self.world.system_user,
             region_id=place.region_id,
@@ -448,7 +451,7 @@ class Drawer:
     ) -> None:
         rng = self.rng
         level = rng.choices((1, 2, 3, 4, 5), weights=LEVEL_WEIGHTS[late])[0]
-        rating = Rating(
+        rating = rows_of(Rating)(
             subject=subject,
             application=draft.application if subject == RatingSubject.CASE else None,
             visit=draft.visit if subject == RatingSubject.VISIT else None,
@@ -463,7 +466,7 @@ class Drawer:
         if level <= 2 and agency_id is not None:
             self._ticket(draft, rating, agency_id)
 
-    def _ticket(self, draft: Draft, rating: Rating, agency_id: int) -> None:
+    def _ticket(self, draft: Draft, rating: Row, agency_id: int) -> None:
         """回访 → 核实 → 整改 → 反馈 → 报告单; a mistaken or malicious rating skips 整改."""
         rng = self.rng
         verdict = rng.choices(list(Verification), weights=(85, 10, 5))[0]
@@ -473,13 +476,17 @@ class Drawer:
             kinds += [StepKind.RECTIFY, StepKind.FEEDBACK, StepKind.REPORT]
         else:
             kinds.append(StepKind.FEEDBACK)
-        ticket = RectificationTicket(rating=rating, agency_id=agency_id, opened_at=rating.rated_at)
+        ticket = rows_of(RectificationTicket)(
+            rating=rating, agency_id=agency_id, opened_at=rating.rated_at
+        )
         ticket.status = TicketStatus.CLOSED
         start = rating.rated_at
         for kind in kinds:
             days = STEP_DAYS[kind] * (4 if kind == StepKind.RECTIFY and rng.random() < 0.3 else 1)
             due = end_of_day(self.days.add_working(local_date(start), days))
-            step = TicketStep(ticket=ticket, kind=kind, owner_agency_id=agency_id, due_at=due)
+            step = rows_of(TicketStep)(
+                ticket=ticket, kind=kind, owner_agency_id=agency_id, due_at=due
+            )
             draw = rng.random()
             done = None
             if draw < 0.86:

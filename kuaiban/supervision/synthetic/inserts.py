@@ -25,7 +25,7 @@ _MAX_ROWS = 1_000
 Adapter = Callable[[Any], Any]
 
 
-def _adapter(field: Field[Any, Any]) -> Adapter:
+def value_adapter(field: Field[Any, Any]) -> Adapter:
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "DateTimeField":
@@ -84,7 +84,7 @@ def fast_insert(model: type[Model], objects: Sequence[Model]) -> None:
     meta = model._meta
     fields: list[Field[Any, Any]] = [f for f in meta.concrete_fields if not f.primary_key]
     _link_parents(objects, fields)
-    adapters = [(f.attname, _adapter(f)) for f in fields]
+    adapters = [(f.attname, value_adapter(f)) for f in fields]
     if connection.vendor == "postgresql":
         _copy(model, objects, fields, adapters)
         return

@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from kuaiban.certificates.signing import demo_key_write
-from kuaiban.documents.common_font import common_font
-from kuaiban.documents.render import FONT_PATH
 
 
 class Command(BaseCommand):
@@ -27,4 +25,3 @@ class Command(BaseCommand):
             key=key, cert=cert, bureau=settings.KUAIBAN_SIGNING_SEAL_NAME, force=options["force"]
         )
         self.stdout.write(f"{'已生成' if written else '已存在'}演示签章证书：{cert}")
-        common_font(FONT_PATH)  # the first certificate need not wait for the font copy

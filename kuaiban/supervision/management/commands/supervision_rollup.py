@@ -1,4 +1,5 @@
-"""`kuaiban supervision_rollup [--from D --to D] [--clear]`: the supervision roll-ups."""
+"""`kuaiban supervision_rollup [--from D --to D [--workers N]] [--clear]`: the supervision
+roll-ups."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ class Command(BaseCommand):
             "--to", dest="last", type=_date, help="重建的最后一天（默认昨天）YYYY-MM-DD"
         )
         parser.add_argument("--clear", action="store_true", help="删除全部汇总")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="重建时的并行进程数（PostgreSQL；每个进程汇总其中的部分日期）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = options.get("stderr") or sys.stderr
@@ -41,6 +48,8 @@ class Command(BaseCommand):
             self.stdout.write("已删除全部汇总。")
             return
         first, last = options["first"], options["last"]
+        if options["workers"] < 1:
+            raise CommandError("--workers 应为正整数")
         if last is not None and first is None:
             raise CommandError("给出 --to 时请同时给出 --from")
         if first is None:
@@ -50,5 +59,7 @@ class Command(BaseCommand):
             last = min(last or yesterday, yesterday)
             if last < first:
                 raise CommandError("--to 不能早于 --from，且只能汇总到昨天（今天实时读取）")
-            result = rollup_rebuild(first=first, last=last, progress=progress)
+            result = rollup_rebuild(
+                first=first, last=last, progress=progress, workers=options["workers"]
+            )
         self.stdout.write(self.style.SUCCESS(str(result)))

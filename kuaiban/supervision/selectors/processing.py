@@ -1,0 +1,75 @@
+"""Processing time in working days (net of pauses) as a histogram, from the raw sub-cases.
+
+Working days need the holiday calendar, so they are counted in Python (`WorkingClock`), per
+sub-case decided in a period, and kept as a histogram: per group, per tenth of a working day
+(``tenths``), how many sub-cases and their exact working days added up (``days_sum``, in
+ten-thousandths: `as_days` keeps four places, so the sum is exact). The roll-up
+`ProcessingDaily` stores the same histogram per day (`rollups/build.py`); the pages read it
+from there and only today's sub-cases through here, so medians and means cost the same
+whatever the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import F, Min, QuerySet
+
+from kuaiban.calendar.arithmetic import local_date
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.calendar.selectors import calendar_load
+from kuaiban.cases.models import SubCase
+from kuaiban.supervision.filters import Period
+from kuaiban.supervision.selectors.base import in_period
+from kuaiban.supervision.workdays import WorkingClock, pauses_parse
+
+_ONE = Decimal(1)
+
+
+def tenths_of(days: Decimal) -> int:
+    """The histogram's bucket of ``days`` working days."""
+    return int((days * 10).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+def processing_groups(
+    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], str]:
+    """The sub-cases decided in ``part`` (opened, decided not before opened) grouped by
+    ``keys`` (name → the sub-case's path) and ``tenths``, each group with ``decided`` and
+    ``days_sum``; and a calendar problem as text (its sub-cases are left out)."""
+    decided = subcases.filter(in_period("decided_at", part), opened_at__isnull=False).filter(
+        decided_at__gte=F("opened_at")
+    )
+    earliest = decided.aggregate(first=Min("opened_at"))["first"]
+    if earliest is None:
+        return [], ""
+    first = min(local_date(earliest), part.start)
+    clock = WorkingClock(calendar_load(since=first, until=part.end), first=first, last=part.end)
+    # Streamed: without roll-ups (before the worker's first passes) a long period is read
+    # here whole, and only the histogram stays in memory.
+    rows = decided.values_list(
+        "opened_at", "decided_at", "pauses", *(F(path) for path in keys.values())
+    ).iterator(chunk_size=5000)
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    missing: set[int] = set()
+    for start, done, pauses, *group in rows:
+        try:
+            days = clock.working_days_between(start=start, end=done, pauses=pauses_parse(pauses))
+        except CalendarNotConfigured as exc:
+            missing.add(exc.year)
+            continue
+        target = sums[(*group, tenths_of(days))]
+        target[0] += 1
+        target[1] += int(days * 10000)
+    names = list(keys)
+    found = [
+        {**dict(zip(names, key[:-1], strict=True)), "tenths": key[-1], "decided": n, "days_sum": s}
+        for key, (n, s) in sums.items()
+    ]
+    if not missing:
+        return found, ""
+    years = "、".join(str(y) for y in sorted(missing))
+    return found, f"工作日历未配置{years}年，涉及这些年份的子件未计入办理用时。"
