@@ -186,7 +186,7 @@ def _selectors(runs: int) -> None:
     for label, action in [
         ("办件汇总", lambda: figures.application_figures(scope, f)),
         ("材料提供方式", lambda: figures.material_figures(scope, f)),
-        ("事项时限与用时抽样", lambda: items.item_stats(scope, f)),
+        ("事项时限与办理用时", lambda: items.item_stats(scope, f)),
         ("评价汇总", lambda: figures.rating_figures(scope, f)),
         ("当前超期计数", lambda: figures.overdue_counts(scope, f)),
         ("按地区", lambda: breakdowns.region_breakdown(scope, f, tree=tree)),
@@ -219,7 +219,11 @@ def _generate(args: argparse.Namespace) -> None:
         f"（批大小 {args.batch}，{args.workers} 个进程）；"
         f"按此速率 1,000 万子件约 {10_000_000 / rate / 60:,.0f} 分钟"
     )
-    print(f"  日汇总（全部历史）用时 {result.rollup_seconds:.1f} 秒")
+    print(
+        f"  日汇总（全部历史，{args.workers} 个进程）用时 {result.rollup_seconds:.1f} 秒；"
+        f"生成与汇总合计 {result.seconds + result.rollup_seconds:.1f} 秒"
+    )
+    _load("生成后")
 
 
 def _handwritten(runs: int) -> None:
@@ -336,6 +340,12 @@ def _statements(scope, f, period_parts, trend_period):  # type: ignore[no-untype
     ]
 
 
+def _load(when: str) -> None:
+    """The machine's load average (1, 5, 15 minutes): the figures depend on it."""
+    one, five, fifteen = os.getloadavg()
+    print(f"{when}时负载（1/5/15 分钟）：{one:.2f} {five:.2f} {fifteen:.2f}（{os.cpu_count()} 核）")
+
+
 def main() -> int:
     args = _arguments()
     scratch = _database()
@@ -350,6 +360,7 @@ def main() -> int:
     if args.reuse and scratch is not None:
         raise SystemExit("--reuse 需要 DATABASE_URL 指向已生成历史的数据库")
     print(f"数据库：{connection.vendor} {connection.settings_dict['NAME']}")
+    _load("开始")
     _world()
     try:
         if args.reuse:
@@ -364,6 +375,7 @@ def main() -> int:
         _handwritten(args.runs)
         _pages(args.runs)
         _selectors(args.runs)
+        _load("结束")
     finally:
         if scratch is not None and not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)

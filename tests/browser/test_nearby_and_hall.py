@@ -117,3 +117,37 @@ def test_the_hall_screen_calls_the_next_ticket(live_server, browser, world) -> N
     shot(screen, "hall-screen")
     _axe(screen, problems)
     assert problems == []
+
+
+def test_a_phone_set_to_english_still_reads_the_weekdays_in_chinese(
+    live_server, browser, world
+) -> None:  # type: ignore[no-untyped-def]
+    """The days to book are named server-side (星期一…), not by the browser's language."""
+    from kuaiban.core.templatetags.kuaiban_dates import WEEKDAYS
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        extra_http_headers={"Accept-Language": "en-US,en;q=0.9"},
+    )
+    try:
+        page = context.new_page()
+        problems = _watch(page)
+        log_in(
+            page,
+            live_server.url,
+            "zhangjianguo",
+            then="/appointments/book/jn-icbc-quancheng/?item=1.10.8",
+        )
+        days = page.locator("nav.ap-days").inner_text()
+        assert f"{TOMORROW.month}月{TOMORROW.day}日 {WEEKDAYS[TOMORROW.weekday()]}" in days
+        english = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        assert not any(name in days for name in english)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+        shot(page, "booking-days-english-phone")
+        _axe(page, problems)
+        assert problems == []
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Min, QuerySet
 
 from kuaiban.calendar.arithmetic import local_date
 from kuaiban.calendar.errors import CalendarNotConfigured
@@ -40,23 +40,24 @@ def processing_groups(
     """The sub-cases decided in ``part`` (opened, decided not before opened) grouped by
     ``keys`` (name → the sub-case's path) and ``tenths``, each group with ``decided`` and
     ``days_sum``; and a calendar problem as text (its sub-cases are left out)."""
-    rows = list(
-        subcases.filter(in_period("decided_at", part), opened_at__isnull=False)
-        .filter(decided_at__gte=F("opened_at"))
-        .values_list("opened_at", "decided_at", "pauses", *(F(path) for path in keys.values()))
+    decided = subcases.filter(in_period("decided_at", part), opened_at__isnull=False).filter(
+        decided_at__gte=F("opened_at")
     )
-    if not rows:
+    earliest = decided.aggregate(first=Min("opened_at"))["first"]
+    if earliest is None:
         return [], ""
-    first = min(local_date(r[0]) for r in rows)
-    last = max(local_date(r[1]) for r in rows)
-    clock = WorkingClock(calendar_load(since=first, until=last), first=first, last=last)
+    first = min(local_date(earliest), part.start)
+    clock = WorkingClock(calendar_load(since=first, until=part.end), first=first, last=part.end)
+    # Streamed: without roll-ups (before the worker's first passes) a long period is read
+    # here whole, and only the histogram stays in memory.
+    rows = decided.values_list(
+        "opened_at", "decided_at", "pauses", *(F(path) for path in keys.values())
+    ).iterator(chunk_size=5000)
     sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     missing: set[int] = set()
-    for opened, decided, pauses, *group in rows:
+    for start, done, pauses, *group in rows:
         try:
-            days = clock.working_days_between(
-                start=opened, end=decided, pauses=pauses_parse(pauses)
-            )
+            days = clock.working_days_between(start=start, end=done, pauses=pauses_parse(pauses))
         except CalendarNotConfigured as exc:
             missing.add(exc.year)
             continue
