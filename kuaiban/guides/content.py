@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
 from kuaiban.bundles.field_choices import ChoicesMemo
+from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
 from kuaiban.bundles.planning import Burden, Plan, bundle_plan, required_group_picks
 from kuaiban.bundles.selectors import ItemLimits, item_limits, pack_speedups
 from kuaiban.calendar.selectors import calendar_load
