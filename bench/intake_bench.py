@@ -1,7 +1,7 @@
 """Benchmark of intake: the platform under gunicorn against the raw-database ceiling.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_intake_bench \\
-        .venv/bin/python bench/intake_bench.py [--clients 1,8,32] [--seconds 6] [--rounds 2]
+        .venv/bin/python bench/intake_bench.py [--clients 1,8,32] [--seconds 6] [--rounds 3]
                                                [--workers 4] [--background 0]
 
 A person's submission of one bundle with seven sub-cases (Shandong 3 失业, scenario 3-1 with the
@@ -11,7 +11,10 @@ client threads. The platform (A) is served by gunicorn with the production setti
 bare psycopg script writing the same rows (those of a real submission of this bench) in the same
 transactions, in the same order, from as many connections as there are clients: the cost of
 the database alone. A and B run in turn, A B A B …, for ``--seconds`` each, ``--rounds``
-times; each figure is the median over the rounds and the ratio is taken pair by pair.
+times; each round is printed, then each figure's median over the rounds with its range, the
+ratio taken pair by pair. Beside them the CPU per submission of gunicorn's workers and of this
+client process (the same threads drive both sides, so the client's share of the two cores is
+seen, and is the same model for both).
 
 Before the load, one client submits in-process (Django's test client, same settings) and the
 bench prints the SQL statements of one submission and its median time; with ``--background N``
@@ -63,7 +66,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--clients", default="1,8,32", help="并发客户端数，逗号分隔")
     parser.add_argument("--seconds", type=float, default=6.0, help="每段负载的秒数")
-    parser.add_argument("--rounds", type=int, default=2, help="A/B 交替的轮数")
+    parser.add_argument("--rounds", type=int, default=3, help="A/B 交替的轮数")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn 工作进程数")
     parser.add_argument("--background", type=int, default=0, help="加压前追加的背景办件数")
     parser.add_argument("--samples", type=int, default=20, help="单次提交计时的次数")
@@ -283,10 +286,30 @@ class Ceiling:
 # ------------------------------------------------------------------------------------------
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _load(
-    clients: int, seconds: float, one: Callable[[Any], None], opener: Callable[[], Any]
+    clients: int,
+    seconds: float,
+    one: Callable[[Any], None],
+    opener: Callable[[], Any],
+    server_pids: list[int] | None = None,
 ) -> dict[str, float]:
-    """``clients`` threads calling ``one`` until the time is up: rate, p50, p99, errors."""
+    """``clients`` threads calling ``one`` until the time is up: rate, p50, p99, errors, and
+    the CPU per submission of this client process (``client_ms``: both sides are driven by the
+    same threads, so this shows what the load generator itself takes of the two cores) and of
+    ``server_pids`` (``server_ms``)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -314,10 +337,15 @@ def _load(
         thread.start()
     deadline[0] = time.perf_counter() + seconds
     started = time.perf_counter()
+    client_before = time.process_time()
+    server_before = _cpu_seconds(server_pids or [])
     barrier.wait()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_before
+    server_cpu = _cpu_seconds(server_pids or []) - server_before
+    done = max(1, len(latencies))
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -330,6 +358,9 @@ def _load(
         "p50": pct(0.50),
         "p99": pct(0.99),
         "errors": float(errors[0]),
+        "client_ms": 1000 * client_cpu / done,
+        # A worker replaced during the load (its counter restarts): no figure.
+        "server_ms": 1000 * server_cpu / done if server_cpu >= 0 else float("nan"),
     }
 
 
@@ -358,6 +389,43 @@ def _platform_client(port: int, token: str) -> tuple[Callable[[], Any], Callable
             raise RuntimeError(response.status)
 
     return opener, one
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _row(a: dict[str, float], b: dict[str, float], ratio: float) -> str:
+    return (
+        f"{a['rate']:>10.1f} {b['rate']:>10.1f} {ratio:>6.2f} {a['p50']:>7.0f}ms "
+        f"{a['p99']:>7.0f}ms {b['p50']:>7.0f}ms {b['p99']:>7.0f}ms {int(a['errors'] + b['errors']):>4} "
+        f"{a['server_ms']:>8.1f} {a['client_ms']:>6.1f}/{b['client_ms']:<6.1f}"
+    )
+
+
+def _summary(
+    a_runs: list[dict[str, float]], b_runs: list[dict[str, float]], ratios: list[float]
+) -> str:
+    def med(values: list[float], digits: int = 0) -> str:
+        return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+    errors = int(sum(r["errors"] for r in a_runs + b_runs))
+    return (
+        f"中位数：平台 {med([r['rate'] for r in a_runs], 1)} 件/s，上限 {med([r['rate'] for r in b_runs], 1)} 件/s，"
+        f"比值 {med(ratios, 2)}；平台 p99 {med([r['p99'] for r in a_runs])} ms，"
+        f"上限 p99 {med([r['p99'] for r in b_runs])} ms；平台 CPU {med([r['server_ms'] for r in a_runs], 1)} ms/件；"
+        f"客户端 CPU {med([r['client_ms'] for r in a_runs], 1)} / {med([r['client_ms'] for r in b_runs], 1)} ms/件；错误 {errors}"
+    )
 
 
 def _gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
@@ -420,17 +488,20 @@ def main() -> None:
         opener, one = _platform_client(port, token)
         for _ in range(3):  # every worker builds its policy cache before the clock runs
             _load(args.workers, 1.0, one, opener)
+        workers = _children(server.pid)
         print(
             f"gunicorn {args.workers} 个工作进程；每段 {args.seconds:g} s，A/B 交替 {args.rounds} 轮"
+            "（每轮一行；末行为中位数，括号内为范围；CPU 为每件的毫秒数：平台工作进程、压测客户端进程）"
         )
         print(
             f"{'客户端':>6} {'平台 件/s':>10} {'上限 件/s':>10} {'比值':>6} "
-            f"{'平台 p50':>9} {'平台 p99':>9} {'上限 p50':>9} {'上限 p99':>9} {'错误':>4}"
+            f"{'平台 p50':>9} {'平台 p99':>9} {'上限 p50':>9} {'上限 p99':>9} {'错误':>4} "
+            f"{'平台CPU':>8} {'客户端CPU A/B':>14}"
         )
         for clients in args.clients:
             a_runs, b_runs, ratios = [], [], []
             for _ in range(args.rounds):
-                a = _load(clients, args.seconds, one, opener)
+                a = _load(clients, args.seconds, one, opener, server_pids=workers)
                 b = _load(
                     clients,
                     args.seconds,
@@ -440,16 +511,8 @@ def main() -> None:
                 a_runs.append(a)
                 b_runs.append(b)
                 ratios.append(a["rate"] / b["rate"] if b["rate"] else 0.0)
-
-            def med(runs: list[dict[str, float]], key: str) -> float:
-                return statistics.median(r[key] for r in runs)
-
-            print(
-                f"{clients:>6} {med(a_runs, 'rate'):>10.1f} {med(b_runs, 'rate'):>10.1f} "
-                f"{statistics.median(ratios):>6.2f} {med(a_runs, 'p50'):>7.0f}ms "
-                f"{med(a_runs, 'p99'):>7.0f}ms {med(b_runs, 'p50'):>7.0f}ms "
-                f"{med(b_runs, 'p99'):>7.0f}ms {int(sum(r['errors'] for r in a_runs + b_runs)):>4}"
-            )
+                print(f"{'':>6} {_row(a, b, ratios[-1])}")
+            print(f"{clients:>6} {_summary(a_runs, b_runs, ratios)}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -39,8 +39,23 @@ AXE_RUN = """async () => (await axe.run(document, {
   .map(v => v.id + ": " + v.nodes.slice(0, 2).map(n => n.target.join(" ")).join(", "))"""
 
 
+def axe_injected(page: Any) -> None:
+    """axe-core in the page, and in every page the same browser context opens from now on.
+
+    The first time, the script is evaluated in the page and registered with the context as an
+    init script: Chromium then puts it into each new document itself, before the page's own
+    scripts, instead of the test sending its 550 KB over the wire and compiling it again on
+    every page. Either way it is the test that adds it, not a script tag: the pages' CSP stays
+    on and the page's own code is unchanged."""
+    context = page.context
+    if not getattr(context, "_kuaiban_axe", False):
+        context.add_init_script(AXE)
+        context._kuaiban_axe = True
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)  # a page opened before the context had the init script
+
+
 def axe_serious(page: Any, problems: list[str]) -> None:
     """axe-core over the page as it is now (with its data): serious or critical findings."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
+    axe_injected(page)
     problems.extend(f"{page.url}: {v}" for v in page.evaluate(AXE_RUN))

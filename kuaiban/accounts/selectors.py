@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max
 
 from kuaiban.accounts.models import ApiToken, LoginFailure, Role, User
+from kuaiban.core.kept_query import KeptQuery
 
 # Where each role starts after logging in. The pages themselves belong to other apps.
 HOME_URLS: dict[str, str] = {
@@ -127,13 +128,20 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+# Every API request runs it: compiled once per process (``KeptQuery``), not per request.
+_TOKEN_BY_HASH: KeptQuery[ApiToken] = KeptQuery(
+    lambda key_hash: (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=key_hash)
+        .order_by("pk")[:1]
+    ),
+    arguments=1,
+)
+
+
 def token_find(*, raw: str) -> ApiToken | None:
     """The token (with its user) whose hash matches ``raw``, whatever its state."""
-    return (
-        ApiToken.objects.select_related("user", "user__region")
-        .filter(key_hash=token_hash(raw))
-        .first()
-    )
+    return _TOKEN_BY_HASH.first(token_hash(raw))
 
 
 def staffed_agency_ids() -> set[int]:

@@ -117,6 +117,7 @@ def _replace(actor: User | None, subcase: SubCase, application: Application) -> 
         channel=CardChannel.SUBCASE,
         reason=reason,
         application_number=application.number,
+        point=point_chosen(form),
     )
 
 

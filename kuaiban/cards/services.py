@@ -290,9 +290,11 @@ def card_replace(
     channel: CardChannel,
     reason: str,
     application_number: str = "",
+    point: CardPoint | None = None,
 ) -> SocialSecurityCard:
     """补领 (REISSUE) or 换领/换发 (EXCHANGE): the old card becomes invalid, a new card with a
-    new number is made. Returns the new card."""
+    new number is made, collected at ``point`` (else where the old one was). Returns the new
+    card."""
     if action not in (CardAction.REISSUE, CardAction.EXCHANGE):
         raise ValueError(action)
     if SocialSecurityCard.objects.filter(replaces=card).exists():
@@ -315,7 +317,7 @@ def card_replace(
             bank_name=old.bank_name,
             application_number=application_number,
             replaces=old,
-            point=old.point,
+            point=point or old.point,
         )
 
 

@@ -14,7 +14,12 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from kuaiban.accounts.api_auth import api_auth
 from kuaiban.accounts.models import Role, User
 from kuaiban.commitments.assistance import partner_verify_request
-from kuaiban.commitments.models import AssistancePartner, CheckStatus, CommitmentCheck
+from kuaiban.commitments.models import (
+    AssistancePartner,
+    CheckStatus,
+    CommitmentCheck,
+    overdue_q,
+)
 from kuaiban.commitments.outcomes import FINDINGS_MAX, check_outcome_record
 from kuaiban.commitments.selectors import access_commitment_check, checks_visible_to
 from kuaiban.core.audit import audit_record
@@ -67,9 +72,18 @@ def _officer(request: HttpRequest) -> User:
 
 class ListFilter(Schema):
     status: (
-        Literal["open", "not_drawn", "pending", "requested", "scheduled", "confirmed", "false"]
+        Literal[
+            "open",
+            "overdue",
+            "not_drawn",
+            "pending",
+            "requested",
+            "scheduled",
+            "confirmed",
+            "false",
+        ]
         | None
-    ) = Field(None, description="按状态筛选；open 为全部未结核查")
+    ) = Field(None, description="按状态筛选；open 为全部未结核查，overdue 为超过核查期限的未结核查")
 
 
 @router.get(
@@ -83,6 +97,8 @@ def checks(request: HttpRequest, filters: Query[ListFilter]) -> object:
     rows = checks_visible_to(user)
     if filters.status == "open":
         rows = rows.filter(status__in=CommitmentCheck.OPEN)
+    elif filters.status == "overdue":
+        rows = rows.filter(overdue_q(timezone.now()))
     elif filters.status:
         rows = rows.filter(status=filters.status)
     return LazyPage(rows.order_by("due_at", "pk"), check_out)

@@ -10,22 +10,67 @@ stamps ``auto_now_add``; ``get_db_prep_save``), and the new primary keys are set
 objects, so callers use them as they used ``bulk_create``'s. Anything this does not cover (a
 primary key given, a database default, a generated column, a batch too large for one
 statement, a database without ``RETURNING`` from a multi-row INSERT) goes to ``bulk_create``.
+
+On PostgreSQL several rows go as one JSON document, ``INSERT … SELECT … FROM
+jsonb_to_recordset(%s)``: one parameter whatever the number of rows. psycopg parses anew
+every statement of more than 50 parameters and quotes each value in Python; the seven
+sub-cases of a submission (over 200 values) cost more client CPU that way than anything else
+in the request (docs/ARCHITECTURE.md, "Intake"). The document carries each value as the
+field prepared it: JSON columns as the text their own encoder gives (cast back to ``jsonb``),
+dates and times in ISO 8601, decimals and UUIDs as text — what PostgreSQL reads from a
+literal. A column of another type, or a value JSON cannot carry, keeps the ``VALUES`` form.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import json
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections, models
-from django.db.models.expressions import DatabaseDefault
+from psycopg.types.json import Json, Jsonb
 
 M = TypeVar("M", bound=models.Model)
 
 # SQLite's limit on host parameters was 999 before 3.32: bigger batches go to bulk_create.
 MAX_PARAMETERS = 999
 
-_statements: dict[tuple[type[models.Model], int, str], tuple[str, list[Any]]] = {}
+# Field types whose prepared values a JSON document carries exactly (by ``get_internal_type``;
+# a foreign key by its target's).
+_JSON_CARRIED = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "IntegerField",
+    "JSONField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallAutoField",
+    "SmallIntegerField",
+    "TextField",
+    "UUIDField",
+}
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    fields: list[Any]
+    as_json: bool  # one parameter: the rows as a JSON document (PostgreSQL)
+
+
+_statements: dict[tuple[type[models.Model], int, str], _Statement] = {}
 
 
 def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
@@ -38,14 +83,24 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     statement = _statement(model, len(rows), connection)
     if statement is None or any(obj.pk is not None for obj in rows):
         return model._default_manager.using(using).bulk_create(rows)
-    sql, fields = statement
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+    fields = statement.fields
+    values = [
+        [
+            field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+            for field in fields
+        ]
         for obj in rows
-        for field in fields
     ]
-    if any(isinstance(value, DatabaseDefault) for value in params):
+    # A database default or an expression among the values: bulk_create knows how to write it.
+    if any(hasattr(value, "as_sql") for row in values for value in row):
         return model._default_manager.using(using).bulk_create(rows)
+    sql, params = statement.sql, None
+    if statement.as_json:
+        params = _document(fields, values)
+        if params is None:  # a value JSON cannot carry as it is
+            sql = _values_sql(model, fields, len(rows), connection)
+    if params is None:
+        params = [value for row in values for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()
@@ -56,9 +111,7 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     return rows
 
 
-def _statement(
-    model: type[models.Model], count: int, connection: Any
-) -> tuple[str, list[Any]] | None:
+def _statement(model: type[models.Model], count: int, connection: Any) -> _Statement | None:
     """The INSERT for ``count`` rows of ``model`` and the fields of its parameters, in order;
     None when it must be ``bulk_create``'s."""
     key = (model, count, connection.alias)
@@ -75,11 +128,86 @@ def _statement(
         or count * len(fields) > MAX_PARAMETERS
     ):
         return None
+    as_json = (
+        count > 1
+        and connection.vendor == "postgresql"
+        and all(_stored_type(f) in _JSON_CARRIED for f in fields)
+    )
+    sql = (
+        _json_sql(model, fields, connection)
+        if as_json
+        else _values_sql(model, fields, count, connection)
+    )
+    statement = _Statement(sql=sql, fields=fields, as_json=as_json)
+    _statements[key] = statement
+    return statement
+
+
+def _stored_type(field: models.Field[Any, Any]) -> str:
+    """The field's internal type; a foreign key's is its target's."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return target.get_internal_type()
+
+
+def _values_sql(model: type[models.Model], fields: list[Any], count: int, connection: Any) -> str:
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
     )
-    _statements[key] = (sql, fields)
-    return sql, fields
+
+
+def _json_sql(model: type[models.Model], fields: list[Any], connection: Any) -> str:
+    """The rows from one JSON document; JSON columns come as text and are cast back, so
+    they hold exactly what their field's encoder wrote."""
+    quote = connection.ops.quote_name
+    is_json = [f.get_internal_type() == "JSONField" for f in fields]
+    columns = ", ".join(
+        # The type without its length (varchar, not varchar(200)): the INSERT's own
+        # assignment checks the length, as it does for VALUES.
+        f"{quote(f.column)} {'text' if j else f.db_type(connection).split('(')[0]}"
+        for f, j in zip(fields, is_json, strict=True)
+    )
+    picked = ", ".join(
+        f"r.{quote(f.column)}{'::jsonb' if j else ''}" for f, j in zip(fields, is_json, strict=True)
+    )
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {picked} FROM jsonb_to_recordset((%s)::jsonb) AS r({columns}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+
+
+def _document(fields: list[Any], values: list[list[Any]]) -> list[str] | None:
+    """The rows as one JSON array of objects keyed by column (the statement's parameter),
+    or None when a value is of a type JSON does not carry here."""
+    columns = [f.column for f in fields]
+    try:
+        text = json.dumps(
+            [
+                {
+                    column: (value.dumps or json.dumps)(value.obj)
+                    if isinstance(value, Json | Jsonb)
+                    else value
+                    for column, value in zip(columns, row, strict=True)
+                }
+                for row in values
+            ],
+            ensure_ascii=False,
+            default=_json_default,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError):
+        return None
+    return [text]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(type(value).__name__)

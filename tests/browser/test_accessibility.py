@@ -19,12 +19,11 @@ from kuaiban.homevisits.services import VisitRequest, home_visit_request
 from kuaiban.problems.services import ReportInput, problem_report_file
 from kuaiban.servicepoints.services import servicepoints_load
 from tests.browser.accessibility_pages import JOURNEYS, PAGES, AxePage
-from tests.browser_helpers import log_in, shot
+from tests.browser_helpers import axe_injected, log_in, shot
 from tests.worlds import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING = ("serious", "critical")
 SIZES = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -113,8 +112,7 @@ def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)  # evaluated by the test, not a script tag: the page's CSP stays on
+    axe_injected(page)  # added by the test, not a script tag: the page's CSP stays on
     found: list[dict[str, Any]] = page.evaluate(RUN)
     return [v for v in found if v["impact"] in BLOCKING]
 

@@ -249,3 +249,16 @@ def test_a_pickup_point_that_is_not_offered_is_refused_at_submission(world) -> N
         _first_card_application(world, card_point="不存在的网点")
     assert "form.card_point" in (refused.value.fields or {})
     assert not SocialSecurityCard.objects.filter(status=CardStatus.APPLIED).exists()
+
+
+def test_a_replacement_card_goes_to_the_point_chosen_on_its_application(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cards.models import CardPoint
+    from kuaiban.cards.pickup import point_label
+
+    city = CardPoint.objects.get(code="370100-card")
+    application = submit_card(
+        world["zhangjianguo"], "10-4", card_service_reason="损坏", card_point=point_label(city)
+    )
+    _approve(world, application)
+    new = SocialSecurityCard.objects.get(replaces=_card())
+    assert new.point == city and new.status == CardStatus.APPLIED

@@ -107,3 +107,18 @@ def test_the_list_and_the_dashboard_show_overdue_checks(world) -> None:
         assert risk_figures(user=world["supervisor-shanxi"]).overdue_checks == []
         other = _client(world["officer-jn-emp"]).get("/checks/").content.decode()
         assert 'id="overdue-alert"' not in other
+
+
+def test_the_api_lists_overdue_checks(world) -> None:  # type: ignore[no-untyped-def]
+    check = _committed(world)
+    api = _client(world["officer-jn-si"])
+    url = "/api/v1/commitment-checks"
+    assert api.get(url, {"status": "overdue"}).json()["items"] == []
+    with mock.patch.object(timezone, "now", return_value=check.due_at + dt.timedelta(days=1)):
+        api = _client(world["officer-jn-si"])  # a session of that day
+        (shown,) = api.get(url, {"status": "overdue"}).json()["items"]
+        assert shown["id"] == check.pk and shown["overdue"] is True
+        assert (
+            _client(world["officer-jn-emp"]).get(url, {"status": "overdue"}).json()["items"] == []
+        )
+    assert api.get(url, {"status": "late"}).status_code == 422

@@ -30,7 +30,10 @@ def _events(prefix: str, count: int) -> list[AuditEvent]:
 def _stored(prefix: str) -> list[tuple[object, ...]]:
     """The rows of one batch, their object ids without the batch's prefix."""
     rows = AuditEvent.objects.filter(object_id__startswith=f"{prefix}-").values_list(*_COMPARED)
-    return sorted((*row[:4], row[4].removeprefix(f"{prefix}-"), *row[5:]) for row in rows)
+    return sorted(
+        ((*row[:4], row[4].removeprefix(f"{prefix}-"), *row[5:]) for row in rows),
+        key=lambda row: str(row[4]),
+    )
 
 
 def test_the_rows_and_their_keys_are_those_bulk_create_gives() -> None:
@@ -69,3 +72,33 @@ def test_objects_with_their_own_keys_and_empty_lists_go_the_usual_way() -> None:
         900_001,
         900_002,
     }
+
+
+def test_values_of_every_kind_arrive_as_written(make_user) -> None:
+    """Text with quotes, line breaks and characters outside the BMP, JSON of every shape, a
+    foreign key set and unset: the rows are those bulk_create writes, on SQLite as VALUES and
+    on PostgreSQL as one JSON document (one parameter, whatever the number of rows)."""
+    alice = make_user(username="alice")
+    awkward = ['it\'s "quoted"', "两行\n文字\t制表", "𠮷野家 🎉", "\\ backslash %s %(x)s", ""]
+
+    def events(prefix: str) -> list[AuditEvent]:
+        return [
+            AuditEvent(
+                actor=alice if n % 2 else None,
+                actor_label=text,
+                action=AuditAction.APPLICATION_SUBMIT,
+                object_type="application",
+                object_id=f"{prefix}-{n}",
+                changes={"text": text, "list": [1.5, None, False, {"深": [text]}], "n": n},
+            )
+            for n, text in enumerate(awkward)
+        ]
+
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(events("f"))
+    AuditEvent.objects.bulk_create(events("g"))
+    assert len(queries.captured_queries) == 1
+    if connection.vendor == "postgresql":
+        assert "jsonb_to_recordset" in queries.captured_queries[0]["sql"]
+    assert _stored("f") == _stored("g")
+    assert len(_stored("f")) == len(awkward)
