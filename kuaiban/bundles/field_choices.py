@@ -12,6 +12,10 @@ from kuaiban.shareddata.connectors import SharedProfile
 # profile of the applicant (None when nothing is on file) → (choices, the one to offer first)
 Provider = Callable[[SharedProfile | None], tuple[list[str], str | None]]
 
+# What the providers gave while planning for one applicant (or none), by (field type, whether
+# the applicant's records were asked): several scenarios planned at once read them once.
+ChoicesMemo = dict[tuple[str, bool], tuple[list[str], str | None]]
+
 _providers: dict[str, Provider] = {}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kuaiban.bundles.field_choices import field_choices
+from kuaiban.bundles.field_choices import ChoicesMemo, field_choices
 from kuaiban.bundles.models import Bundle, BundleItem, Mode, Scenario, SpeedUp
 from kuaiban.bundles.selectors import (
     ItemLimits,
@@ -282,6 +282,7 @@ def bundle_plan(
     calendar: WorkCalendar | None = None,
     applicant_kind: str = "",
     assume_shared: bool = False,
+    choices_memo: ChoicesMemo | None = None,
 ) -> Plan:
     """Plan a scenario for an applicant of ``applicant_kind`` (person / unit; by default a
     person where the scenario allows one).
@@ -294,7 +295,9 @@ def bundle_plan(
     with ``strict=False`` (service guides) the plan has no dates and says why instead.
 
     Whoever plans several scenarios of one pack at once passes the pack's ``speedups`` and a
-    ``calendar`` loaded from the start date, so the queries do not grow with the scenarios."""
+    ``calendar`` loaded from the start date, and one ``choices_memo`` (for one applicant, or
+    none) for the fields whose choices are the bureau's records, so the queries do not grow
+    with the scenarios."""
     scenario = scenario_get(bundle=bundle, code=scenario_code)
     chosen = selected_bundle_items(
         scenario=scenario,
@@ -319,7 +322,13 @@ def bundle_plan(
         subitems = _schedule(bundle, scenario, chosen, speedups, start, None)
         promised_due_at = None
     kind = applicant_kind or ("unit" if scenario.target == "unit" else "person")
-    fields = _merge_fields(chosen, profile, scenario=scenario, applicant_kind=kind)
+    fields = _merge_fields(
+        chosen,
+        profile,
+        scenario=scenario,
+        applicant_kind=kind,
+        choices_memo={} if choices_memo is None else choices_memo,
+    )
     materials = _merge_materials(chosen, profile, assume_shared=assume_shared)
     return Plan(
         bundle=bundle,
@@ -468,6 +477,7 @@ def _merge_fields(
     *,
     scenario: Scenario,
     applicant_kind: str,
+    choices_memo: ChoicesMemo,
 ) -> list[PlanField]:
     rules: Mapping[str, Mapping[str, str]] = scenario.field_rules or {}
     gender = profile.values.get("person.gender", "") if profile else ""
@@ -477,7 +487,12 @@ def _merge_fields(
             entry = merged.get(form_field.key)
             if entry is None:
                 entry = merged[form_field.key] = _plan_field(
-                    form_field, rules.get(form_field.key, {}), profile, applicant_kind, gender
+                    form_field,
+                    rules.get(form_field.key, {}),
+                    profile,
+                    applicant_kind,
+                    gender,
+                    choices_memo,
                 )
             entry.required = entry.required or form_field.required
             entry.items.append(bi.item.code)
@@ -497,6 +512,7 @@ def _plan_field(
     profile: SharedProfile | None,
     applicant_kind: str,
     gender: str,
+    choices_memo: ChoicesMemo,
 ) -> PlanField:
     """One field as this applicant meets it: settled, prefilled, not asked, or asked."""
     about = rule.get("about", "")
@@ -522,7 +538,12 @@ def _plan_field(
     paths = [] if about else [p for p in (rule.get("from", ""), form_field.prefill) if p]
     entry.source = paths[0] if paths else ""
     if form_field.field_type == FieldType.CARD_POINT:
-        entry.choices, nearest = field_choices(form_field.field_type, None if about else profile)
+        asked_of = None if about else profile
+        memo_key = (form_field.field_type, asked_of is not None)
+        if memo_key not in choices_memo:
+            choices_memo[memo_key] = field_choices(form_field.field_type, asked_of)
+        choices, nearest = choices_memo[memo_key]
+        entry.choices = list(choices)
         entry.prefill = nearest  # the applicant may choose another
     if profile is None:
         return entry

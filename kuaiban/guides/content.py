@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from kuaiban.bundles.field_choices import ChoicesMemo
 from kuaiban.bundles.models import Bundle, HotItem, Mode, Pack, SpeedUp
 from kuaiban.bundles.planning import Burden, Plan, bundle_plan, required_group_picks
 from kuaiban.bundles.selectors import ItemLimits, item_limits, pack_speedups
@@ -149,6 +150,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
     start = timezone.now()
     calendar = calendar_load(since=timezone.localtime(start).date())
     scenarios = []
+    choices_memo: ChoicesMemo = {}
     for scenario in bundle.scenarios.all():
         rows = []
         for bi in scenario.bundle_items.all():
@@ -178,6 +180,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
             start=start,
             speedups=speedups,
             calendar=calendar,
+            choices_memo=choices_memo,
         )
         required_only = any(r.required for r in rows)
         burden = bundle_plan(
@@ -191,6 +194,7 @@ def bundle_guide(*, bundle: Bundle) -> BundleGuide:
             speedups=speedups,
             calendar=calendar,
             assume_shared=True,
+            choices_memo=choices_memo,
         ).burden
         scenarios.append(
             GuideScenario(

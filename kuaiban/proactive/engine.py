@@ -47,10 +47,11 @@ def subject_model(rule: Mapping[str, Any]) -> type[models.Model]:
     return Person if rule["target"] == PERSON else Enterprise
 
 
-def rule_q(rule: Mapping[str, Any], *, on: dt.date) -> Q:
-    """Every condition, the rule's region, and (for the next of kin) a kin to offer to."""
+def rule_q(rule: Mapping[str, Any], *, on: dt.date, absent_joined: bool = False) -> Q:
+    """Every condition, the rule's region, and (for the next of kin) a kin to offer to.
+    ``absent_joined``: see `conditions.condition_q` (several rules in one scan)."""
     fields = FIELDS[rule["target"]]
-    q = conditions_q(rule["conditions"], fields=fields, on=on)
+    q = conditions_q(rule["conditions"], fields=fields, on=on, absent_joined=absent_joined)
     if rule.get("region"):
         q &= Q(**{f"{fields[SUBJECT_REGION[rule['target']]].lookup}__startswith": rule["region"]})
     return q
@@ -78,7 +79,7 @@ def preview_counts(rules: Sequence[Mapping[str, Any]], *, on: dt.date) -> dict[s
     if len({r["target"] for r in rules}) != 1:
         raise ValueError("preview_counts: rules of one target only")
     counts = {
-        f"n{i}": Count("pk", filter=rule_q(rule, on=on) & _has_subject(rule))
+        f"n{i}": Count("pk", filter=rule_q(rule, on=on, absent_joined=True) & _has_subject(rule))
         for i, rule in enumerate(rules)
     }
     row = subject_model(rules[0])._default_manager.aggregate(**counts)
@@ -259,7 +260,7 @@ def sql_eligible_many(
     if len({r["target"] for r in rules}) != 1:
         raise ValueError("sql_eligible_many: rules of one target only")
     names = {f"r{i}": rule for i, rule in enumerate(rules)}
-    wanted = {name: rule_q(rule, on=on) for name, rule in names.items()}
+    wanted = {name: rule_q(rule, on=on, absent_joined=True) for name, rule in names.items()}
     anyone = Q()
     for q in wanted.values():
         anyone |= q

@@ -58,6 +58,13 @@ def _read_audit(user: User, object_type: str, number: str, id_number: str) -> No
 
 
 @login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The office's own address leads to its first page, the registrations to review."""
+    _officer(request)
+    return HttpResponseRedirect(reverse("exam-office:registrations"))
+
+
+@login_required
 def registrations(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     status = _status(request, ExamRegistrationStatus)

@@ -18,6 +18,7 @@ from kuaiban.proactive.periods import period_for
 from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
 from kuaiban.proactive.services.runs import chunk_execute, run_start
 from kuaiban.shareddata.models import DeathRecord, Enterprise, InsuranceRecord, Person
+from tests.worlds import world_on
 
 RULES = Path(settings.KUAIBAN_PACKS_DIR) / "proactive" / "rules.yaml"
 CATALOGUE = Path(settings.KUAIBAN_PACKS_DIR) / "catalogue.yaml"
@@ -28,17 +29,23 @@ def people() -> dict[str, User]:
     return {u.username: u for u in User.objects.all()}
 
 
-@pytest.fixture
-def published(demo_world: None) -> dict[str, RuleVersion]:
-    """Every shipped rule, loaded by the administrator and approved and published by the
-    Shandong supervisor."""
+@world_on("demo_world")
+def published_rules_world() -> None:
+    """The demo world with every shipped rule loaded by the administrator and approved and
+    published by the Shandong supervisor: built once per session (tests/worlds.py)."""
     admin = User.objects.get(username="admin")
     reviewer = User.objects.get(username="supervisor-sd")
-    versions = {}
     for loaded in rules_load(actor=admin, path=RULES):
         version = rule_approve(actor=reviewer, version=loaded.version)
-        versions[version.rule.code] = rule_publish(actor=reviewer, version=version)
-    return versions
+        rule_publish(actor=reviewer, version=version)
+
+
+@pytest.fixture
+def published(published_rules_world: None) -> dict[str, RuleVersion]:
+    """Every shipped rule, loaded by the administrator and approved and published by the
+    Shandong supervisor: the published version by rule code."""
+    versions = RuleVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("rule")
+    return {version.rule.code: version for version in versions}
 
 
 def run_now(version: RuleVersion, *, chunk_size: int = 1000) -> ProactiveRun:

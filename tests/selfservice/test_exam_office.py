@@ -52,9 +52,11 @@ def test_menu_and_strangers(intake_world: None) -> None:
     home = officer.get("/workbench/").content.decode()
     assert "/exam-office/registrations/" in home and "/exam-office/mailings/" in home
     assert "/exam-office/" not in as_user("officer-jn-si").get("/workbench/").content.decode()
+    assert officer.get("/exam-office/").url == "/exam-office/registrations/"
     registration = _registration()
     for who in ("officer-jn-si", "wangfang", "clerk-lixia"):
         client = as_user(who)
+        assert client.get("/exam-office/").status_code == 404
         assert client.get("/exam-office/registrations/").status_code == 404
         assert client.get(f"/exam-office/registrations/{registration.number}/").status_code == 404
     assert officer.get("/exam-office/registrations/NOPE/").status_code == 404

@@ -112,3 +112,25 @@ SEED_1 = {
 @pytest.mark.parametrize(("history", "people"), [(False, 600), (True, 60)])
 def test_a_seed_draws_the_same_rows_as_before(history: bool, people: int) -> None:
     assert _digests(history=history, people=people) == SEED_1[history]
+
+
+@pytest.mark.django_db
+def test_the_demo_redraw_writes_the_drawn_rows_as_records() -> None:
+    """`history_rebuild` draws a stored person's history as rows and stores them as records."""
+    from kuaiban.shareddata.history import history_rebuild
+    from kuaiban.shareddata.records import Benefit, ContributionMonth, OccupationalAnnuity
+    from kuaiban.shareddata.services import synthetic_generate
+
+    synthetic_generate(people=60, seed=4, as_of=AS_OF)
+    people = list(shared.Person.objects.filter(insurance__isnull=False)[:30])
+    written = history_rebuild(people, as_of=AS_OF)
+    months = ContributionMonth.objects.filter(person__in=people)
+    stored = (
+        months.count()
+        + Benefit.objects.filter(person__in=people).count()
+        + OccupationalAnnuity.objects.filter(person__in=people).count()
+    )
+    assert written == stored and months.count() > 100
+    insurance = shared.InsuranceRecord.objects.get(person=people[0])
+    assert insurance.contribution_months == months.filter(person=people[0]).count()
+    assert history_rebuild(people, as_of=AS_OF) == written  # redrawn, not added
