@@ -22,16 +22,27 @@ def point_label(point: CardPoint) -> str:
 
 
 def point_choices(profile: SharedProfile | None) -> tuple[list[str], str | None]:
-    """`bundles.field_choices` provider: every point, and the one nearest the applicant's
-    registered region to offer first."""
-    labels = [point_label(p) for p in points_selectable()]
+    """`bundles.field_choices` provider: the points of the applicant's province, nearest
+    their registered region first (the district's, the city's, then the rest), and the one to
+    offer first. A card is collected where the province's card system makes it: another
+    province's points are not offered. Where the records tell no region, every point."""
     values = profile.values if profile else {}
     # The 户籍 region when the platform gives it, else the region that issued the ID number
     # (its first six digits): where the applicant lives, as far as the records tell.
     code = values.get("person.region_code", "") or values.get("person.id_number", "")[:6]
     region = Region.objects.filter(code=code).first() if len(code) == 6 else None
+    points = list(points_selectable())
+    if region is not None:
+        own = [p for p in points if p.region.code[:2] == region.code[:2]]
+        # Region codes nest by prefix (37 省, 3701 市, 370102 区): the longer the shared
+        # prefix, the nearer; a stable sort keeps the points' own order within each rank.
+        points = sorted(own or points, key=lambda p: -_shared_prefix(p.region.code, region.code))
     nearest = point_default(region)
-    return labels, point_label(nearest) if nearest is not None else None
+    return [point_label(p) for p in points], point_label(nearest) if nearest is not None else None
+
+
+def _shared_prefix(one: str, other: str) -> int:
+    return next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), len(one))
 
 
 def point_chosen(form: dict[str, object]) -> CardPoint | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kuaiban.integrations.alerts import staff_alert
+from kuaiban.accounts.alerts import staff_alert
 from kuaiban.integrations.errors import DeliveryRefused
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.integrations.notify import notify_send

@@ -46,6 +46,9 @@ def test_the_pickup_point_is_chosen_when_applying_on_a_phone(  # type: ignore[no
     page.get_by_role("button", name="继续").click()  # the items page
     chooser = page.get_by_label("领卡网点（选填）")
     assert chooser.input_value() == point_label(hall)  # the district's printing point, offered
+    # Only the points of the applicant's province, the nearest first: no 太原 or 南京 hall.
+    offered = [o for o in chooser.locator("option").all_inner_texts() if o != "请选择"]
+    assert offered == [point_label(hall), point_label(city)]
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     chooser.select_option(point_label(city))
     shot(page, "card-apply-pickup-point-phone")
