@@ -153,6 +153,10 @@ def test_exam_registration(intake_world: None) -> None:
         "/api/v1/exam-registrations", {"session": session["id"]}, content_type="application/json"
     )
     assert low.status_code == 422
+    # The page names the closing day with its year: a window may run across the new year.
+    page = client.get(reverse("selfservice:exams")).content.decode()
+    closes = today + dt.timedelta(days=30)
+    assert f"报名至 {closes.year}年{closes.month}月{closes.day}日" in page
 
 
 def test_certificate_mailing(intake_world: None) -> None:
