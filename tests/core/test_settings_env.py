@@ -153,6 +153,7 @@ NOT_SETTINGS = {
     "DJANGO_SECRET_KEY",
     "KUAIBAN_TEST_SEQUENTIAL",
     "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (tests/api_fuzz), not a setting
+    "KUAIBAN_PREFILL_EVERY_PERSON",  # the prefilled-form test checks all 1,000 people, not a setting
 }
 # Debug mode turns secure cookies off by itself, and a pool turns persistent connections off
 # (Django allows only one of them): each is checked on its own.
