@@ -122,8 +122,10 @@ def _window(now: dt.datetime) -> tuple[int, int]:
 
 
 def show_token(*, user: User, kind: str, now: dt.datetime | None = None) -> str:
+    """The same token all through its minute (the minute is in it; no second-stamp), so the
+    phone's QR does not change on each refresh and a scanner can compare it."""
     window, _second = _window(now or timezone.now())
-    return signing.dumps({"u": user.pk, "k": kind, "w": window}, salt=SALT)
+    return signing.Signer(salt=SALT).sign_object({"u": user.pk, "k": kind, "w": window})
 
 
 def show_token_expires(now: dt.datetime | None = None) -> dt.datetime:
@@ -135,7 +137,7 @@ def show_token_expires(now: dt.datetime | None = None) -> dt.datetime:
 def show_token_check(token: str, *, now: dt.datetime | None = None) -> Credential:
     """The credential a fresh, genuine token stands for, in its state now; else refused."""
     try:
-        data = signing.loads(token.strip(), salt=SALT)
+        data = signing.Signer(salt=SALT).unsign_object(token.strip())
     except signing.BadSignature:
         raise CredentialRefused(
             "二维码无效：不是本平台签发的亮证码，或内容已被改动", code="forged"

@@ -4,17 +4,17 @@ encodes, and refuses a QR from minutes ago (a screenshot)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from pathlib import Path
 
 import pytest
 import segno
-from django.core import signing
 
 from kuaiban.accounts.models import User
 from kuaiban.cards.models import CardStatus, SocialSecurityCard
-from kuaiban.cards.showing import SALT, WINDOW_SECONDS
+from kuaiban.cards.showing import WINDOW_SECONDS, show_token
 from tests.browser_helpers import log_in, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,9 @@ def _qr_svg(url: str) -> bytes:
 
 
 def _token(user: User, window: int) -> str:
-    return signing.dumps({"u": user.pk, "k": "card", "w": window}, salt=SALT)
+    return show_token(
+        user=user, kind="card", now=dt.datetime.fromtimestamp(window * WINDOW_SECONDS, tz=dt.UTC)
+    )
 
 
 def _decoded(svg: bytes, base: str, user: User) -> str:
