@@ -159,11 +159,11 @@ NOT_SETTINGS = {
 # (Django allows only one of them): each is checked on its own.
 ALONE = {"DJANGO_DEBUG", "DATABASE_CONN_MAX_AGE"}
 
+# The settings module alone, as Django reads it at start-up (before any app is loaded: no
+# AppConfig.ready() changes a setting), so each probe is a bare interpreter, not a whole start.
 _PROBE = """
 import json, sys
-import django
 from django.conf import settings
-django.setup()
 out = {}
 for path in sys.argv[1:]:
     value = settings
