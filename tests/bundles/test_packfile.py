@@ -88,6 +88,24 @@ def test_fixture_catalogue_is_valid():
     assert catalogue.fields["retire_type"].choices == ("正常退休", "提前退休")
 
 
+def test_a_catalogue_changed_on_disk_is_read_again_and_each_reader_has_its_own(tmp_path):
+    """The catalogue is parsed once per text: an edit of the file is seen at the next read, a
+    broken edit is reported, and what one caller does to its spec is not what the next gets."""
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(CATALOGUE_TEXT, encoding="utf-8")
+    first = read_catalogue(path)
+    first.items.clear()
+    again = read_catalogue(path)
+    assert again is not first and len(again.items) == len(read_catalogue(CATALOGUE_PATH).items)
+
+    path.write_text(replace_once(CATALOGUE_TEXT, 'version: "test-1"', 'version: "test-2"'), "utf-8")
+    assert read_catalogue(path).version == "test-2"
+    path.write_text(replace_once(CATALOGUE_TEXT, 'version: "test-1"', "version: [1"), "utf-8")
+    assert catalogue_problems(path)
+    path.write_text(CATALOGUE_TEXT, encoding="utf-8")
+    assert read_catalogue(path).version == "test-1"
+
+
 def test_a_catalogue_passed_explicitly_is_used(tmp_path):
     pack = tmp_path / "packs" / "test-2020.yaml"
     pack.parent.mkdir()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kuaiban.bundles.packfile.catalogue_file import parse_catalogue
 from kuaiban.bundles.packfile.pack_file import parse_pack
-from kuaiban.bundles.packfile.reader import LineDict, PackFileError, Problem, read_yaml
+from kuaiban.bundles.packfile.reader import (
+    LineDict,
+    PackFileError,
+    Problem,
+    parse_yaml,
+    read_text,
+    read_yaml,
+)
 from kuaiban.bundles.packfile.specs import PackSpec
 from kuaiban.catalogue.specs import CatalogueSpec
 
@@ -35,14 +43,28 @@ def is_catalogue_file(path: Path) -> bool:
 
 
 def read_catalogue(path: Path) -> CatalogueSpec:
+    """The catalogue file, checked. Every pack is read with it (a city pack twice, with the
+    pack it extends), and it is the largest file (≈ 100 KB of YAML): its text is read each time,
+    parsed once per process for each path and text (``_catalogue_parsed``), and each caller gets
+    its own spec (its dictionaries copied; their values are frozen)."""
     try:
-        data = read_yaml(path)
+        catalogue, problems = _catalogue_parsed(str(path), read_text(path))
     except PackFileError as exc:
         raise PackInvalid([exc.problem]) from None
-    catalogue, problems = parse_catalogue(data, file=str(path))
     if problems:
-        raise PackInvalid(problems)
-    return catalogue
+        raise PackInvalid(list(problems))
+    return replace(
+        catalogue,
+        materials=dict(catalogue.materials),
+        fields=dict(catalogue.fields),
+        items=dict(catalogue.items),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue_parsed(name: str, text: str) -> tuple[CatalogueSpec, tuple[Problem, ...]]:
+    catalogue, problems = parse_catalogue(parse_yaml(text, name=name), file=name)
+    return catalogue, tuple(problems)
 
 
 def read_pack(

@@ -86,17 +86,21 @@ class PackFileError(Exception):
         self.problem = problem
 
 
-def read_yaml(path: Path) -> LineDict:
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8), or a PackFileError that says why it cannot be read."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackFileError(Problem(name, 0, "文件不存在")) from None
     except UnicodeDecodeError as exc:
         raise PackFileError(Problem(name, 0, f"文件不是 UTF-8 编码：{exc.reason}")) from None
     except OSError as exc:
         raise PackFileError(Problem(name, 0, f"无法读取文件：{exc.strerror}")) from None
-    return parse_yaml(text, name=name)
+
+
+def read_yaml(path: Path) -> LineDict:
+    return parse_yaml(read_text(path), name=str(path))
 
 
 def parse_yaml(text: str, *, name: str) -> LineDict:
