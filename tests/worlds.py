@@ -18,8 +18,9 @@ however many tests read it.
 
 Nothing is done when the database already holds those rows. A test runs in its own transaction,
 rolled back at its end, so the rows are still there for the next test; only a transactional test
-(live server, worker threads) ends with Django's flush, and the next test puts the rows back —
-a few thousand inserts in one transaction, milliseconds on SQLite. With pytest-xdist every
+(live server, worker threads) ends with Django's flush (without its post_migrate signal: the
+content types and permissions it would write are in the rows put back), and the next test puts
+the rows back — a few thousand inserts in one transaction, milliseconds on SQLite. With pytest-xdist every
 worker has its own test database and builds its own worlds.
 """
 
@@ -242,9 +243,16 @@ def _world_in_place(
         raise pytest.UsageError(f"a test can have one world, not {wanted}")
     with django_db_blocker.unblock():
         _worlds.enter(wanted[0] if wanted else EMPTY)
-    yield
-    if _transactional(request):
-        _worlds.current = None  # Django has flushed the tables at the end of the test
+    if not _transactional(request):
+        yield
+        return
+    # Django's flush at the end of the test then empties every table; the next database test
+    # puts its world's rows back (content types and permissions included, as migrated), so
+    # the content types and permissions that the flush's post_migrate signal would write again
+    # for every model are not written, only to be deleted.
+    with mock.patch("django.core.management.commands.flush.emit_post_migrate_signal"):
+        yield
+    _worlds.current = None  # Django has flushed the tables at the end of the test
 
 
 @pytest.fixture
