@@ -5,6 +5,7 @@ here, so they always agree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,11 +52,10 @@ from kuaiban.supervision.selectors.targets import (
     cross_province_items,
     governing_packs,
     governing_targets,
-    instant_within,
     pack_figures,
-    reports_within,
     target_rows,
 )
+from kuaiban.supervision.selectors.timing import instant_histogram, report_histogram, within
 from kuaiban.supervision.tables import Chart, Column, Kind, Table, rate_text
 
 
@@ -127,12 +127,15 @@ def overview_load(ctx: Context) -> Overview:
     packs = governing_packs(scope, filters, tree=ctx.tree)
     targets = governing_targets(packs)
     figures = pack_figures(packs)
+    # Read once, only when a target asks for them; each target compares its own limit.
+    instant_read = functools.cache(lambda: instant_histogram(scope, filters))
+    reports_read = functools.cache(lambda: report_histogram(scope, filters))
     measured = Measured(
         packs=figures,
         online_by_application=applications.online,
         callback=ratings.callback,
-        instant=lambda minutes: instant_within(scope, filters, minutes=minutes),
-        reports=lambda days: reports_within(scope, filters, days=days),
+        instant=lambda minutes: within(instant_read(), minutes),
+        reports=lambda days: within(reports_read(), days),
         cross_province=lambda: cross_province_items(packs),
     )
     return Overview(
