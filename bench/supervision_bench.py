@@ -184,13 +184,14 @@ def _selectors(runs: int) -> None:
     f = result.filters
     print("各项查询（山西省监督人员 · 近12个月）：")
     for label, action in [
-        ("办件汇总", lambda: figures.application_figures(scope, f)),
-        ("材料提供方式", lambda: figures.material_figures(scope, f)),
+        ("办件汇总、材料、地区与渠道（一次分组）", lambda: figures.application_groups(scope, f)),
         ("事项时限与办理用时", lambda: items.item_stats(scope, f)),
         ("评价汇总", lambda: figures.rating_figures(scope, f)),
         ("当前超期计数", lambda: figures.overdue_counts(scope, f)),
-        ("按地区", lambda: breakdowns.region_breakdown(scope, f, tree=tree)),
-        ("按渠道", lambda: breakdowns.channel_breakdown(scope, f)),
+        (
+            "按地区（子件）",
+            lambda: breakdowns.subcase_outcomes(scope, f, {"region_id": "application__region_id"}),
+        ),
         ("近12个月趋势", lambda: breakdowns.month_breakdown(scope, f)),
         ("联系点", lambda: contact_points.contact_point_rows(scope, f, tree=tree)),
     ]:

@@ -34,11 +34,14 @@ from kuaiban.supervision.selectors.figures import (
     OverdueCounts,
     Rate,
     RatingFigures,
-    application_figures,
-    material_figures,
+    application_figures_from,
+    application_groups,
+    application_measures,
+    material_measures,
     materials_cut,
     overdue_counts,
     rating_figures,
+    totals_of,
 )
 from kuaiban.supervision.selectors.items import (
     ItemRow,
@@ -122,7 +125,9 @@ def items_cached(ctx: Context, *, refresh: bool = False) -> Computed[ItemStats]:
 
 def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
-    applications = application_figures(scope, filters)
+    groups = application_groups(scope, filters)
+    totals = totals_of(groups, [*application_measures(), *material_measures()])
+    applications = application_figures_from(totals)
     ratings = rating_figures(scope, filters)
     packs = governing_packs(scope, filters, tree=ctx.tree)
     targets = governing_targets(packs)
@@ -140,12 +145,12 @@ def overview_load(ctx: Context) -> Overview:
     )
     return Overview(
         applications=applications,
-        materials=material_figures(scope, filters),
+        materials={p.value: totals[f"provision_{p.value}"] for p in Provision},
         items=item_stats(scope, filters),
         ratings=ratings,
         overdue=overdue_counts(scope, filters),
-        regions=region_breakdown(scope, filters, tree=ctx.tree),
-        channels=channel_breakdown(scope, filters),
+        regions=region_breakdown(scope, filters, tree=ctx.tree, applications=groups),
+        channels=channel_breakdown(groups),
         months=month_breakdown(scope, filters),
         targets=target_rows(targets, measured),
         packs=figures,
