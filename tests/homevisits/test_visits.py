@@ -103,6 +103,7 @@ def test_the_application_taken_at_home_is_a_window_application_noted_and_closes_
     assert visit.application == application
     receipt = as_user(clerk).get(f"/me/applications/{application.number}/receipt/").content.decode()
     assert "受理说明" in receipt and HOME_VISIT_NOTE in receipt
+    assert "职工退休（正常退休）" in receipt  # the situation by name, without its number
     # The same visit cannot close a second application.
     with pytest.raises(ApiError):
         _at_home(clerk, visit.pk)
