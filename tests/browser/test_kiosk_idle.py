@@ -57,6 +57,7 @@ def test_the_idle_notice_leaves_the_keypad_usable(live_server, browser, width, h
     assert main is not None and box is not None
     assert box["y"] + box["height"] <= main["y"] + 0.5  # above the content, not over it
     assert calm_box is not None and box["height"] == calm_box["height"]  # nothing moves
+    assert main["y"] <= 0.3 * height  # the header and the notice leave the page most of the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     # Every field and every key can be reached and touched while the warning shows: tapping
