@@ -34,6 +34,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=500_000)
+    parser.add_argument(
+        "--run-workers", type=int, default=2, help="同时执行分片的进程数（如同几个发件箱进程）"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="Python/SQL 成对比较的轮数")
     parser.add_argument("--keep", action="store_true")
     return parser.parse_args()
@@ -57,8 +60,62 @@ def _timed(label: str, work):  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     result = work()
     seconds = time.perf_counter() - started
-    print(f"{label}: {seconds:.2f} s")
+    print(f"{label}: {seconds:.2f} s（负载 {_load()}）", flush=True)
     return result, seconds
+
+
+def _load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
+def _chunks_in_processes(chunks: list[int], *, workers: int) -> None:
+    """Execute the chunks on ``workers`` forked processes, each taking every workers-th."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from kuaiban.proactive.services.runs import chunk_execute
+
+    if workers <= 1:
+        for chunk in chunks:
+            chunk_execute(chunk_id=chunk)
+        return
+    connections.close_all()
+
+    def take(share: list[int]) -> None:
+        for chunk in share:
+            chunk_execute(chunk_id=chunk)
+        connections.close_all()
+
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=take, args=(chunks[i::workers],)) for i in range(workers)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    if any(child.exitcode for child in children):
+        raise SystemExit("比对进程异常退出")
+
+
+def _sizes() -> str:
+    from django.db import connection
+
+    from kuaiban.proactive.models import Offer
+    from kuaiban.shareddata.models import DeathRecord, InsuranceRecord, Person
+
+    parts = []
+    with connection.cursor() as cursor:
+        for model in (Person, InsuranceRecord, DeathRecord, Offer):
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT reltuples::bigint, pg_total_relation_size(oid) FROM pg_class "
+                "WHERE oid = %s::regclass",
+                [table],
+            )
+            rows, size = cursor.fetchone()
+            parts.append(f"{table} ≈{max(rows, 0):,} 行 {size / 2**20:,.0f} MB")
+    return "；".join(parts)
 
 
 def main() -> None:
@@ -76,7 +133,7 @@ def main() -> None:
     from kuaiban.proactive.models import Offer, ProactiveRun, RuleVersion, VersionStatus
     from kuaiban.proactive.periods import period_for
     from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
-    from kuaiban.proactive.services.runs import chunk_execute, run_start
+    from kuaiban.proactive.services.runs import run_start
     from kuaiban.shareddata.bulk import tables_analyze
     from kuaiban.shareddata.models import Person
     from kuaiban.shareddata.services import synthetic_generate
@@ -100,7 +157,7 @@ def main() -> None:
         )
     tables_analyze()  # as the bulk load does: plans need the tables' real sizes
     total = Person.objects.count()
-    print(f"人员 {total:,} 人")
+    print(f"人员 {total:,} 人；{_sizes()}")
 
     author, _ = User.objects.get_or_create(username="bench-author", defaults={"role": Role.ADMIN})
     reviewer, _ = User.objects.get_or_create(
@@ -128,18 +185,26 @@ def main() -> None:
     Offer.objects.filter(rule_code__in=[r["code"] for r in rules]).delete()
 
     def run_all() -> int:
-        created = 0
+        # Every rule's run is started, then their chunks are taken by --run-workers processes
+        # at once, as that many outbox workers would take them (`chunk_deliver`).
+        runs = []
         for version in versions:
             period = period_for(version.definition["period"], today)
-            run = run_start(actor=author, version=version, period=period, chunk_size=args.chunk)
-            for chunk in run.chunks.all():
-                chunk_execute(chunk_id=chunk.pk)
+            runs.append(
+                run_start(actor=author, version=version, period=period, chunk_size=args.chunk)
+            )
+        chunks = [c.pk for run in runs for c in run.chunks.order_by("number")]
+        _chunks_in_processes(chunks, workers=args.run_workers)
+        created = 0
+        for run in runs:
             run.refresh_from_db()
+            if run.chunks_done != run.chunks_total:
+                raise SystemExit(f"比对未完成：{run.pk} {run.chunks_done}/{run.chunks_total}")
             created += run.created
         return created
 
     created, full = _timed("全量比对（写入去重的服务）", run_all)
-    print(f"  新生成 {created:,}")
+    print(f"  新生成 {created:,}；{_sizes()}")
     again, rerun = _timed("重跑（无新增）", run_all)
     print(f"  新生成 {again:,}")
 

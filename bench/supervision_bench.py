@@ -184,13 +184,14 @@ def _selectors(runs: int) -> None:
     f = result.filters
     print("各项查询（山西省监督人员 · 近12个月）：")
     for label, action in [
-        ("办件汇总", lambda: figures.application_figures(scope, f)),
-        ("材料提供方式", lambda: figures.material_figures(scope, f)),
+        ("办件汇总、材料、地区与渠道（一次分组）", lambda: figures.application_groups(scope, f)),
         ("事项时限与办理用时", lambda: items.item_stats(scope, f)),
         ("评价汇总", lambda: figures.rating_figures(scope, f)),
         ("当前超期计数", lambda: figures.overdue_counts(scope, f)),
-        ("按地区", lambda: breakdowns.region_breakdown(scope, f, tree=tree)),
-        ("按渠道", lambda: breakdowns.channel_breakdown(scope, f)),
+        (
+            "按地区（子件）",
+            lambda: breakdowns.subcase_outcomes(scope, f, {"region_id": "application__region_id"}),
+        ),
         ("近12个月趋势", lambda: breakdowns.month_breakdown(scope, f)),
         ("联系点", lambda: contact_points.contact_point_rows(scope, f, tree=tree)),
     ]:
@@ -227,24 +228,28 @@ def _generate(args: argparse.Namespace) -> None:
 
 
 def _handwritten(runs: int) -> None:
-    """Each page's first look (cache off, through the roll-ups) against hand-written SQL over
-    the same roll-up rows: the bound is page ≤ 2 × SQL."""
+    """Each page's first look (cache off, through the roll-ups) against hand-written SQL that
+    computes the same figures: per page, plain SQL over the same roll-up rows (panels of one
+    table merged with GROUPING SETS), plus the page's own statements for what the roll-ups
+    do not hold (today's raw rows, reference data, current overdue counts, the session),
+    replayed as captured. Timed in turns (SQL, page, SQL, page …); the bound is page ≤ 2 × SQL."""
     import datetime as dt
+    import re
 
     from django.db import connection
     from django.http import QueryDict
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from kuaiban.catalogue.regions import RegionTree
     from kuaiban.supervision.filters import filter_choices, filters_parse
-    from kuaiban.supervision.rollups.read import period_parts
     from kuaiban.supervision.scope import scope_for
-    from kuaiban.supervision.selectors.breakdowns import trend_period
 
+    rolled = re.compile(r'"supervision_[a-z]+daily"')
     today = timezone.localdate()
     tree = RegionTree.load()
-    print("首次查看（不用缓存，经日汇总） 对 手写 SQL（同一汇总表、同一范围与期间）：")
+    print("首次查看（不用缓存，经日汇总） 对 手写 SQL（同样的数字：汇总表手写，其余语句照录）：")
     for who, user in _users():
         client = Client()
         client.force_login(user)  # type: ignore[arg-type]
@@ -261,45 +266,74 @@ def _handwritten(runs: int) -> None:
             )
             assert result.filters is not None
             f = result.filters
-            statements = _statements(scope, f, period_parts, trend_period)
-
-            def handwritten(statements: list[tuple[str, list[object]]] = statements) -> None:
-                with connection.cursor() as cursor:
-                    for sql, params in statements:
-                        cursor.execute(sql, params)
-                        cursor.fetchall()
-
-            sql_ms = _median_ms(handwritten, runs)
-            for label, path in (
-                ("总览", "/supervision/"),
-                ("事项时限", "/supervision/items/"),
-                ("联系点", "/supervision/contact-points/"),
+            for label, path, page in (
+                ("总览", "/supervision/", "overview"),
+                ("事项时限", "/supervision/items/", "items"),
+                ("联系点", "/supervision/contact-points/", "contact_points"),
             ):
                 url = f"{path}?{period}"
 
                 def get(url: str = url, client: Client = client) -> None:
                     assert client.get(url).status_code == 200
 
-                page_ms = _median_ms(get, runs)
+                get()
+                with CaptureQueriesContext(connection) as captured:
+                    get()
+                page_sql = [q["sql"] for q in captured.captured_queries]
+                replayed = [
+                    sql
+                    for sql in page_sql
+                    if sql.lstrip().upper().startswith("SELECT") and not rolled.search(sql)
+                ]
+                tables = set(rolled.findall(" ".join(page_sql)))
+                statements = _statements(page, scope, f, tables) + [(sql, None) for sql in replayed]
+
+                def handwritten(
+                    statements: list[tuple[str, list[object] | None]] = statements,
+                ) -> None:
+                    with connection.cursor() as cursor:
+                        for sql, params in statements:
+                            cursor.execute(sql, params)
+                            cursor.fetchall()
+
+                page_ms, sql_ms, ratios = _paired(get, handwritten, runs)
                 print(
-                    f"  {who} · {period_label} · {label:<6} 页面 {page_ms:8.1f} ms  "
-                    f"手写 SQL {sql_ms:8.1f} ms（{len(statements)} 条）  比值 {page_ms / sql_ms:5.2f}"
+                    f"  {who} · {period_label} · {label:<6} 页面 {page_ms:8.1f} ms（{len(page_sql)} 条）"
+                    f"  手写 SQL {sql_ms:8.1f} ms（汇总 {len(statements) - len(replayed)} 条 + "
+                    f"照录 {len(replayed)} 条）  比值（逐对中位数） {statistics.median(ratios):5.2f}"
                 )
 
 
-def _statements(scope, f, period_parts, trend_period):  # type: ignore[no-untyped-def]
-    """The overview's roll-up reads as plain SQL: totals, by region, channel and month."""
-    from kuaiban.supervision.rollups.read import day_condition
+def _paired(
+    page: Callable[[], object], sql: Callable[[], object], runs: int
+) -> tuple[float, float, list[float]]:
+    """Medians of the page and of the SQL timed in turns, and each pair's ratio."""
+    page()
+    sql()
+    pages, sqls = [], []
+    for _ in range(max(runs, 3)):
+        for action, found in ((sql, sqls), (page, pages)):
+            started = time.perf_counter()
+            action()
+            found.append((time.perf_counter() - started) * 1000)
+    ratios = [p / s for p, s in zip(pages, sqls, strict=True)]
+    return statistics.median(pages), statistics.median(sqls), ratios
+
+
+def _statements(page, scope, f, tables):  # type: ignore[no-untyped-def]
+    """The page's roll-up reads as plain SQL (PostgreSQL): the same sums, grouped as the page
+    needs them, one statement per table and period where GROUPING SETS allow."""
+    from kuaiban.supervision.models import SubCaseDaily
+    from kuaiban.supervision.rollups.read import day_condition, period_parts
+    from kuaiban.supervision.selectors.breakdowns import trend_period
 
     def where(period) -> tuple[str, list[object]]:  # type: ignore[no-untyped-def]
         parts = period_parts(period, f.covered)
         if parts.rolled is None:
             return "FALSE", []
-        from kuaiban.supervision.models import SubCaseDaily
-
         query = SubCaseDaily.objects.filter(day_condition(parts.rolled)).query
         sql, params = query.get_compiler("default").compile(query.where)
-        clauses, values = [sql], list(params)
+        clauses, values = [sql.replace('"supervision_subcasedaily".', "")], list(params)
         if scope.region_ids is not None:
             clauses.append(f"region_id IN ({', '.join(str(r) for r in scope.region_ids)})")
         if scope.agency_id is not None:
@@ -308,36 +342,91 @@ def _statements(scope, f, period_parts, trend_period):  # type: ignore[no-untype
 
     app = "supervision_applicationdaily"
     sub = "supervision_subcasedaily"
-    rate = "supervision_ratingdaily"
     w, p = where(f.period)
     tw, tp = where(trend_period(f.period))
     any_item = "item_id IS NULL" + ("" if scope.agency_id is not None else " AND agency_id IS NULL")
-    app_sums = (
-        'SUM(received), SUM(withdrawn), SUM(online), SUM("window"), SUM(finished), SUM(rated), '
-        + ", ".join(
-            f"SUM({k}_{side})"
-            for k in ("fields", "materials", "applications", "visits")
-            for side in ("separate", "bundled")
+    app_sums = ", ".join(
+        f'SUM("{c}")'
+        for c in (
+            "received", "withdrawn", "online", "window", "finished", "rated",
+            *(f"{k}_{side}" for k in ("fields", "materials", "applications", "visits")
+              for side in ("separate", "bundled")),
+            *(f"provision_{v}" for v in (
+                "uploaded", "shared", "online_form", "commitment", "gap", "correction")),
         )
-        + ", SUM(provision_commitment), SUM(provision_shared)"
-    )
+    )  # fmt: skip
     outcomes = "SUM(received), SUM(decided), SUM(on_time), SUM(overdue_open)"
-    w = w.replace('"supervision_subcasedaily".', "")
-    tw = tw.replace('"supervision_subcasedaily".', "")
-    return [
-        (f"SELECT {app_sums} FROM {app} WHERE {w} AND {any_item}", p),
-        (f"SELECT region_id, {app_sums} FROM {app} WHERE {w} AND {any_item} GROUP BY region_id", p),
-        (f"SELECT channel, {app_sums} FROM {app} WHERE {w} AND {any_item} GROUP BY channel", p),
-        (f"SELECT day, {app_sums} FROM {app} WHERE {tw} AND {any_item} GROUP BY day", tp),
-        (f"SELECT region_id, {outcomes} FROM {sub} WHERE {w} GROUP BY region_id", p),
-        (f"SELECT pack_id, item_id, {outcomes} FROM {sub} WHERE {w} GROUP BY pack_id, item_id", p),
-        (f"SELECT day, {outcomes} FROM {sub} WHERE {tw} GROUP BY day", tp),
+    month = "date_trunc('month', day)"
+    processing = (
+        "SELECT pack_id, item_id, tenths, SUM(decided), SUM(days_sum) "
+        f"FROM supervision_processingdaily WHERE {w} GROUP BY pack_id, item_id, tenths",
+        p,
+    )
+    if page == "items":
+        return [
+            (
+                f"SELECT pack_id, item_id, {outcomes} FROM {sub} WHERE {w} GROUP BY pack_id, item_id",
+                p,
+            ),
+            processing,
+        ]
+    if page == "contact_points":
+        return [
+            (
+                "SELECT region_id, pack_id, bundle_id, SUM(received), "
+                "SUM(materials_separate) - SUM(materials_bundled), SUM(provision_commitment) "
+                f"FROM {app} WHERE {w} AND {any_item} GROUP BY region_id, pack_id, bundle_id",
+                p,
+            ),
+            (
+                f"SELECT region_id, pack_id, item_id, {outcomes} FROM {sub} WHERE {w} "
+                "GROUP BY GROUPING SETS ((region_id, pack_id, item_id), (region_id, pack_id))",
+                p,
+            ),
+        ]
+    levels = ", ".join(f"SUM(level_{n})" for n in range(1, 6))
+    found = [
         (
-            f"SELECT SUM(total), SUM(counted), SUM(good), SUM(bad), SUM(called_back), "
-            f"SUM(rectified) FROM {rate} WHERE {w} AND item_id IS NULL",
+            f"SELECT region_id, channel, {app_sums} FROM {app} WHERE {w} AND {any_item} "
+            "GROUP BY GROUPING SETS ((), (region_id), (channel))",
+            p,
+        ),
+        (
+            f"SELECT {month}, SUM(received), SUM(withdrawn), SUM(online) FROM {app} "
+            f"WHERE {tw} AND {any_item} GROUP BY 1",
+            tp,
+        ),
+        (
+            f"SELECT region_id, pack_id, item_id, {outcomes} FROM {sub} WHERE {w} "
+            "GROUP BY GROUPING SETS ((region_id), (pack_id, item_id))",
+            p,
+        ),
+        (
+            f"SELECT {month}, SUM(decided), SUM(on_time), SUM(overdue_open) FROM {sub} "
+            f"WHERE {tw} GROUP BY 1",
+            tp,
+        ),
+        processing,
+        (
+            "SELECT SUM(total), SUM(counted), SUM(good), SUM(bad), SUM(bad_real_name), "
+            f"SUM(called_back), SUM(bad_counted), SUM(rectified), {levels} "
+            f"FROM supervision_ratingdaily WHERE {w} AND item_id IS NULL",
             p,
         ),
     ]
+    if '"supervision_instantdaily"' in tables:
+        found.append(
+            (f"SELECT minutes, SUM(decided) FROM supervision_instantdaily WHERE {w} GROUP BY 1", p)
+        )
+    if '"supervision_reportdaily"' in tables:
+        found.append(
+            (
+                "SELECT days, SUM(reports) FROM supervision_reportdaily "
+                f"WHERE {w} AND item_id IS NULL GROUP BY 1",
+                p,
+            )
+        )
+    return found
 
 
 def _load(when: str) -> None:

@@ -70,7 +70,7 @@ def application_receipt(application: Application) -> Receipt:
             ("办件编号", application.number),
             (
                 "一件事",
-                f"{application.bundle.name}（{application.scenario.code} {application.scenario.name}）",
+                f"{application.bundle.name}（{application.scenario.name}）",
             ),
             ("申请人", f"{application.applicant_name}（{mask_id_number(identifier)}）"),
             (

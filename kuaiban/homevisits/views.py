@@ -30,6 +30,8 @@ from kuaiban.homevisits.services import (
     home_visit_request,
     home_visit_schedule,
 )
+from kuaiban.shareddata.access import access_own_person
+from kuaiban.shareddata.audit import records_read_audit
 
 _FIELDS = (
     "person_name",
@@ -63,6 +65,23 @@ def _version(request: HttpRequest) -> int:
         return 0
 
 
+def _address_on_file(user: User) -> tuple[str, str]:
+    """Where the person lives by the shared data, to prefill the visit's address: (which
+    address, the address), the 常住地址 before the 户籍地址; ("", "") when neither is on file.
+    Reading it is a read of the person's records, audited as every such read is."""
+    try:
+        person = access_own_person(user=user)
+    except NotFound:
+        return "", ""
+    records_read_audit(
+        actor=user, id_number=person.id_number, purpose="上门服务申请：地址", channel="web"
+    )
+    for label, address in (("常住地址", person.address), ("户籍地址", person.household_address)):
+        if address.strip():
+            return label, address.strip()
+    return "", ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest) -> HttpResponse:
@@ -70,6 +89,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     if user.role not in (Role.PERSON, Role.CLERK):
         raise Http404("上门服务由本人、家属申请，或由综合柜员登记")
     values = {k: request.POST.get(k, "") for k in _FIELDS}
+    address_from = ""
     if request.method == "GET" and user.role == Role.PERSON:
         region = user.region
         values |= {
@@ -78,6 +98,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             "phone": user.phone,
             "region": region.code if region else "",
         }
+        address_from, values["address"] = _address_on_file(user)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -95,6 +116,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         {
             "values": values,
             "errors": errors,
+            "address_from": address_from,
             "reasons": VisitReason.choices,
             "regions": Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"),
             "items": ServiceItem.objects.current().only("code", "name").order_by("code"),

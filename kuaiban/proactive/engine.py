@@ -22,8 +22,10 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Value,
 )
@@ -31,7 +33,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kuaiban.proactive.language.amounts import amount_expression
-from kuaiban.proactive.language.conditions import conditions_q
+from kuaiban.proactive.language.conditions import ABSENT, ANY, condition_paths, conditions_q
 from kuaiban.proactive.language.fields import (
     FIELDS,
     NEXT_OF_KIN_KEY,
@@ -47,14 +49,49 @@ def subject_model(rule: Mapping[str, Any]) -> type[models.Model]:
     return Person if rule["target"] == PERSON else Enterprise
 
 
-def rule_q(rule: Mapping[str, Any], *, on: dt.date, absent_joined: bool = False) -> Q:
+def rule_q(
+    rule: Mapping[str, Any],
+    *,
+    on: dt.date,
+    absent_joined: bool = False,
+    span: tuple[int, int] | None = None,
+) -> Q:
     """Every condition, the rule's region, and (for the next of kin) a kin to offer to.
-    ``absent_joined``: see `conditions.condition_q` (several rules in one scan)."""
+    ``absent_joined``: see `conditions.condition_q` (several rules in one scan).
+
+    ``span``: only the subjects of this primary-key range (a run's chunk), and the same range
+    written on every related table the conditions join, so that PostgreSQL reads only the
+    chunk's records there too: it does not carry a range across a join, and hashed every
+    insurance record of the source for each chunk of each rule."""
     fields = FIELDS[rule["target"]]
-    q = conditions_q(rule["conditions"], fields=fields, on=on, absent_joined=absent_joined)
+    q = conditions_q(
+        rule["conditions"], fields=fields, on=on, absent_joined=absent_joined, span=span
+    )
     if rule.get("region"):
         q &= Q(**{f"{fields[SUBJECT_REGION[rule['target']]].lookup}__startswith": rule["region"]})
+    if span is not None:
+        low, high = span
+        q &= Q(pk__gte=low, pk__lt=high)
+        for relation in sorted(_joined_relations(rule)):
+            key = subject_model(rule)._meta.get_field(relation).field.name  # type: ignore[union-attr]
+            q &= Q(**{f"{relation}__{key}__gte": low, f"{relation}__{key}__lt": high})
     return q
+
+
+def _joined_relations(rule: Mapping[str, Any]) -> set[str]:
+    """The related tables a rule's conditions join and require a record of: those read by a
+    condition at the top level other than `absent` (a missing record fails it in both
+    readings, so requiring the record in the chunk's range changes nothing)."""
+    fields = FIELDS[rule["target"]]
+    relations = set()
+    for condition in rule["conditions"]:
+        if ANY in condition or condition["kind"] == ABSENT:
+            continue
+        for path in condition_paths(condition):
+            lookup = fields[path].lookup
+            if "__" in lookup:
+                relations.add(lookup.split("__", 1)[0])
+    return relations
 
 
 def _subject_lookup(rule: Mapping[str, Any]) -> str:
@@ -64,8 +101,12 @@ def _subject_lookup(rule: Mapping[str, Any]) -> str:
     return fields[SUBJECT_KEY[rule["target"]]].lookup
 
 
-def eligible_queryset(rule: Mapping[str, Any], *, on: dt.date) -> models.QuerySet[Any]:
-    return subject_model(rule)._default_manager.filter(rule_q(rule, on=on), _has_subject(rule))
+def eligible_queryset(
+    rule: Mapping[str, Any], *, on: dt.date, span: tuple[int, int] | None = None
+) -> models.QuerySet[Any]:
+    return subject_model(rule)._default_manager.filter(
+        rule_q(rule, on=on, span=span), _has_subject(rule)
+    )
 
 
 def preview_count(rule: Mapping[str, Any], *, on: dt.date) -> int:
@@ -138,7 +179,17 @@ _COLUMNS = (
 )
 
 
-def _select(rule: Mapping[str, Any], terms: OfferTerms, where: Q) -> models.QuerySet[Any]:
+def _select(
+    rule: Mapping[str, Any],
+    terms: OfferTerms,
+    where: Q,
+    *,
+    span: tuple[int, int] | None = None,
+    flag_offered: bool = False,
+) -> models.QuerySet[Any]:
+    """The offers' columns (``offer_<column>``) of the eligible subjects in ``where``; with
+    ``flag_offered`` also ``offer_done``: the subject already has this rule's offer for the
+    period (an index probe of the unique constraint per eligible subject)."""
     fields = FIELDS[rule["target"]]
     text: CharField[str, str] = CharField()
     date: DateField[dt.date, dt.date] = DateField()
@@ -174,35 +225,66 @@ def _select(rule: Mapping[str, Any], terms: OfferTerms, where: Q) -> models.Quer
         ),
     }
     names = {column: f"offer_{column}" for column in _COLUMNS}
-    queryset = eligible_queryset(rule, on=terms.eligible_on).filter(where)
-    selected: models.QuerySet[Any] = queryset.annotate(
-        **{names[c]: values[c] for c in _COLUMNS}
-    ).values(*(names[c] for c in _COLUMNS))
+    queryset = eligible_queryset(rule, on=terms.eligible_on, span=span).filter(where)
+    annotations = {names[c]: values[c] for c in _COLUMNS}
+    if flag_offered:
+        annotations["offer_done"] = Exists(
+            Offer.objects.filter(
+                rule_code=rule["code"],
+                period=terms.period,
+                subject_key=OuterRef(_subject_lookup(rule)),
+                about_key=(
+                    OuterRef(fields[SUBJECT_KEY[PERSON]].lookup)
+                    if rule.get("subject") == "next_of_kin"
+                    else ""
+                ),
+            )
+        )
+    selected: models.QuerySet[Any] = queryset.annotate(**annotations).values(*annotations)
     return selected
 
 
-def offers_insert(rule: Mapping[str, Any], *, terms: OfferTerms, where: Q) -> tuple[int, int]:
-    """Write the offers of the subjects in ``where``: (eligible, newly created).
+def offers_insert(
+    rule: Mapping[str, Any],
+    *,
+    terms: OfferTerms,
+    where: Q,
+    span: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """Write the offers of the subjects in ``where`` (and ``span``, a chunk's primary-key
+    range): (eligible, newly created).
 
     PostgreSQL does it in one scan (a data-modifying CTE counts what it selected and what it
-    inserted); SQLite inserts, then counts."""
-    selected = _select(rule, terms, where)
-    sql, params = selected.query.sql_with_params()
+    inserted). Subjects that already have the offer are left out before the insert (a re-run
+    then writes nothing and resolves no conflicts; ON CONFLICT still covers a concurrent
+    writer and the exclusion groups), and the rest are inserted in the order of their
+    identifier, so each index of the offers takes them in order instead of at random places.
+    SQLite inserts, then counts."""
     table = connection.ops.quote_name(Offer._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    insert = f"INSERT INTO {table} ({columns}) SELECT * FROM chosen ON CONFLICT DO NOTHING"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        selected = _select(rule, terms, where, span=span, flag_offered=True)
+        sql, params = selected.query.sql_with_params()
+        chosen = ", ".join(quote(f"offer_{c}") for c in _COLUMNS)
+        insert = (
+            f"INSERT INTO {table} ({columns}) SELECT {chosen} FROM chosen "
+            f"WHERE NOT {quote('offer_done')} ORDER BY {quote('offer_subject_key')} "
+            "ON CONFLICT DO NOTHING"
+        )
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH chosen AS MATERIALIZED ({sql}), added AS ({insert} RETURNING 1) "
                 "SELECT (SELECT count(*) FROM chosen), (SELECT count(*) FROM added)",
                 params,
             )
             eligible, created = cursor.fetchone()
-            return int(eligible), int(created)
+        return int(eligible), int(created)
+    sql, params = _select(rule, terms, where, span=span).query.sql_with_params()
+    with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
         created = max(cursor.rowcount, 0)
-    eligible = eligible_queryset(rule, on=terms.eligible_on).filter(where).count()
+    eligible = eligible_queryset(rule, on=terms.eligible_on, span=span).filter(where).count()
     return eligible, created
 
 

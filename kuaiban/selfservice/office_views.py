@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from kuaiban.accounts.models import User
 from kuaiban.core.errors import ApiError, NotFound
-from kuaiban.core.masking import mask_id_number
+from kuaiban.core.masking import mask_id_number, mask_phone
 from kuaiban.selfservice.models import ExamRegistrationStatus, MailingStatus
 from kuaiban.selfservice.selectors import (
     access_mailing_by_number,
@@ -45,16 +45,27 @@ def _status(
     return raw if raw in choices.values else ""
 
 
-def _read_audit(user: User, object_type: str, number: str, id_number: str) -> None:
+def _read_audit(
+    user: User, object_type: str, number: str, id_number: str, *, phone_shown: bool = False
+) -> None:
     """The officer opened a registration or mailing: a read of the person's records, audited in
-    the one shape every shared-data read has, naming the record it was read for."""
+    the one shape every shared-data read has, naming the record it was read for (and that the
+    full phone number was asked for, when it was)."""
     label = {"exam_registration": "考试报名", "certificate_mailing": "证书邮寄"}[object_type]
     records_read_audit(
         actor=user,
         id_number=id_number,
-        purpose=f"人事考试机构经办：{label} {number}",
+        purpose=f"人事考试机构经办：{label} {number}"
+        + ("（显示完整手机号）" if phone_shown else ""),
         channel="web",
     )
+
+
+def _phone(request: HttpRequest, phone: str) -> tuple[str, bool]:
+    """The phone number as the page shows it, and whether it is shown in full: masked, unless
+    the officer asked for it in full (显示完整号码: ``?show=phone``) to call the person."""
+    shown = request.method == "GET" and request.GET.get("show") == "phone" and bool(phone)
+    return (phone if shown else mask_phone(phone) if phone else ""), shown
 
 
 @login_required
@@ -103,12 +114,15 @@ def registration(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, f"报名 {found.number} 已审核：{found.get_status_display()}")
             return HttpResponseRedirect(reverse("exam-office:registration", args=[found.number]))
-    _read_audit(user, "exam_registration", found.number, found.id_number)
+    phone, phone_shown = _phone(request, found.phone)
+    _read_audit(user, "exam_registration", found.number, found.id_number, phone_shown=phone_shown)
     return render(
         request,
         "selfservice/office_registration.html",
         {
             "r": found,
+            "phone": phone,
+            "phone_shown": phone_shown,
             "masked": mask_id_number(found.id_number),
             "open": found.status == ExamRegistrationStatus.SUBMITTED,
             "note": note,
@@ -149,12 +163,21 @@ def mailing(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, f"邮寄申请 {found.number}：{found.get_status_display()}")
             return HttpResponseRedirect(reverse("exam-office:mailing", args=[found.number]))
-    _read_audit(user, "certificate_mailing", found.number, found.certificate.person.id_number)
+    phone, phone_shown = _phone(request, found.phone)
+    _read_audit(
+        user,
+        "certificate_mailing",
+        found.number,
+        found.certificate.person.id_number,
+        phone_shown=phone_shown,
+    )
     return render(
         request,
         "selfservice/office_mailing.html",
         {
             "m": found,
+            "phone": phone,
+            "phone_shown": phone_shown,
             "masked": mask_id_number(found.certificate.person.id_number),
             "form": form,
             "can_ship": found.status == MailingStatus.REQUESTED,

@@ -5,6 +5,7 @@ here, so they always agree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,11 +34,14 @@ from kuaiban.supervision.selectors.figures import (
     OverdueCounts,
     Rate,
     RatingFigures,
-    application_figures,
-    material_figures,
+    application_figures_from,
+    application_groups,
+    application_measures,
+    material_measures,
     materials_cut,
     overdue_counts,
     rating_figures,
+    totals_of,
 )
 from kuaiban.supervision.selectors.items import (
     ItemRow,
@@ -51,11 +55,10 @@ from kuaiban.supervision.selectors.targets import (
     cross_province_items,
     governing_packs,
     governing_targets,
-    instant_within,
     pack_figures,
-    reports_within,
     target_rows,
 )
+from kuaiban.supervision.selectors.timing import instant_histogram, report_histogram, within
 from kuaiban.supervision.tables import Chart, Column, Kind, Table, rate_text
 
 
@@ -122,27 +125,32 @@ def items_cached(ctx: Context, *, refresh: bool = False) -> Computed[ItemStats]:
 
 def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
-    applications = application_figures(scope, filters)
+    groups = application_groups(scope, filters)
+    totals = totals_of(groups, [*application_measures(), *material_measures()])
+    applications = application_figures_from(totals)
     ratings = rating_figures(scope, filters)
     packs = governing_packs(scope, filters, tree=ctx.tree)
     targets = governing_targets(packs)
     figures = pack_figures(packs)
+    # Read once, only when a target asks for them; each target compares its own limit.
+    instant_read = functools.cache(lambda: instant_histogram(scope, filters))
+    reports_read = functools.cache(lambda: report_histogram(scope, filters))
     measured = Measured(
         packs=figures,
         online_by_application=applications.online,
         callback=ratings.callback,
-        instant=lambda minutes: instant_within(scope, filters, minutes=minutes),
-        reports=lambda days: reports_within(scope, filters, days=days),
+        instant=lambda minutes: within(instant_read(), minutes),
+        reports=lambda days: within(reports_read(), days),
         cross_province=lambda: cross_province_items(packs),
     )
     return Overview(
         applications=applications,
-        materials=material_figures(scope, filters),
+        materials={p.value: totals[f"provision_{p.value}"] for p in Provision},
         items=item_stats(scope, filters),
         ratings=ratings,
         overdue=overdue_counts(scope, filters),
-        regions=region_breakdown(scope, filters, tree=ctx.tree),
-        channels=channel_breakdown(scope, filters),
+        regions=region_breakdown(scope, filters, tree=ctx.tree, applications=groups),
+        channels=channel_breakdown(groups),
         months=month_breakdown(scope, filters),
         targets=target_rows(targets, measured),
         packs=figures,

@@ -147,6 +147,51 @@ class ProcessingDaily(RollupBase):
         indexes = [models.Index(fields=["whole_month", "day"], name="sup_procdaily_day")]
 
 
+class InstantDaily(RollupBase):
+    """即办 sub-cases decided that day, per combination of dimensions (as `SubCaseDaily`) and
+    per the least whole number of office minutes they met (``minutes``): the 即办 target of
+    any N minutes counts the rows with ``minutes`` ≤ N (`selectors/timing.py`)."""
+
+    pack = _dimension("bundles.Pack", _("政策包"), _("子件所属办件的政策包。"))
+    bundle = _dimension("bundles.Bundle", _("一件事"), _("子件所属办件的一件事。"))
+    item = _dimension("catalogue.ServiceItem", _("事项"), _("子件的服务事项（即办事项）。"))
+    agency = _dimension("catalogue.Agency", _("经办机构"), _("子件的经办机构。"), null=True)
+    minutes = models.PositiveIntegerField(
+        _("用时（分钟）"), help_text=_("从受理到办结的工作时间，取整到满足即办时限的最少分钟数。")
+    )
+    decided = _count(_("办结子件"), _("当日办结、用时在此档的即办子件数。"))
+
+    class Meta:
+        verbose_name = _("即办用时日汇总")
+        verbose_name_plural = _("即办用时日汇总")
+        indexes = [models.Index(fields=["whole_month", "day"], name="sup_instdaily_day")]
+
+
+class ReportDaily(RollupBase):
+    """报告单 (the rectification report step) handed in that day, per combination of the rated
+    case's dimensions (as `RatingDaily`; ``agency`` is the ticket's) and per calendar days from
+    the rectification's day (``days``)."""
+
+    agency = _dimension("catalogue.Agency", _("责任机构"), _("整改工单的责任机构。"), null=True)
+    pack = _dimension("bundles.Pack", _("政策包"), _("所评办件的政策包。"), null=True)
+    bundle = _dimension("bundles.Bundle", _("一件事"), _("所评办件的一件事。"), null=True)
+    item = _dimension(
+        "catalogue.ServiceItem",
+        _("事项"),
+        _("空为不限事项；否则为所评办件含该事项的报告单。"),
+        null=True,
+    )
+    days = models.PositiveIntegerField(
+        _("用时（自然日）"), help_text=_("从整改之日到报送之日的自然日数。")
+    )
+    reports = _count(_("报告单"), _("当日报送、用时在此档的报告单数。"))
+
+    class Meta:
+        verbose_name = _("报告单用时日汇总")
+        verbose_name_plural = _("报告单用时日汇总")
+        indexes = [models.Index(fields=["whole_month", "item", "day"], name="sup_repdaily_day")]
+
+
 class RatingDaily(RollupBase):
     """Ratings by the day they were given; ``item`` empty means “any” (see `ApplicationDaily`)."""
 

@@ -77,6 +77,9 @@ def test_every_step_says_where_the_applicant_is_and_links_back(world) -> None:  
     first = client.get("/apply/shandong-2020/7/").content.decode()
     assert "第 1 步，共 5 步：选择情形" in first
     assert '<a class="back-link" href="/packs/shandong-2020/7/">返回办事指南</a>' in first
+    # The situations by name: the policy's numbering (7-1…) means nothing to the person.
+    labels = re.findall(r'<label for="scenario-[^"]+">([^<]+)</label>', first)
+    assert "正常退休" in labels and not any(re.match(r"\w+-\d", x) for x in labels), labels
     client.post("/apply/shandong-2020/7/", {"scenario": "7-1"})
     second = client.get("/apply/shandong-2020/7/questions/").content.decode()
     assert "第 2 步，共 5 步：回答问题" in second

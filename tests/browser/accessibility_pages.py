@@ -91,7 +91,7 @@ def _answer_no_and_continue(page: Any) -> None:
 
 
 def _retirement_scenario(page: Any) -> None:
-    page.get_by_label("7-1 正常退休").check()
+    page.get_by_label("正常退休", exact=True).check()
     page.get_by_role("button", name="继续").click()
 
 

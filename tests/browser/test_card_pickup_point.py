@@ -37,7 +37,7 @@ def test_the_pickup_point_is_chosen_when_applying_on_a_phone(  # type: ignore[no
 
     page, base = phone390.new_page(), live_server.url
     log_in(page, base, "zhangjianguo", then="/apply/shandong-2020/10/")
-    page.get_by_label("10-1 申领社会保障卡").check()
+    page.get_by_label("申领社会保障卡", exact=True).check()
     page.get_by_role("button", name="继续").click()
     if "/questions/" in page.url:
         for radio in page.locator("input[type=radio][value=no]").all():

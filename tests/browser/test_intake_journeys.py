@@ -62,7 +62,7 @@ def _upload_remaining(page, scan: Path) -> None:  # type: ignore[no-untyped-def]
 def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
     page, base = phone, live_server.url
     log_in(page, base, "zhangjianguo", then="/apply/shandong-2020/7/")
-    page.get_by_label("7-1 正常退休").check()
+    page.get_by_label("正常退休", exact=True).check()
     page.get_by_role("button", name="继续").click()
     _answer_no_and_continue(page)
     page.get_by_role("button", name="继续").click()  # the items page: required items only
@@ -163,7 +163,7 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
     page.fill("#w-identifier", "370102195808204028")
     page.get_by_role("button", name="开始受理").click()
     page.get_by_role("link", name="社会保障卡服务").first.click()
-    page.get_by_label("10-1 申领社会保障卡").check()
+    page.get_by_label("申领社会保障卡", exact=True).check()
     page.get_by_role("button", name="继续").click()
     _answer_no_and_continue(page)
     page.get_by_role("button", name="继续").click()

@@ -43,7 +43,7 @@ def _next_month_start() -> dt.date:
 
 def _apply(page, base: str, scan: Path) -> Application:  # type: ignore[no-untyped-def]
     log_in(page, base, "zhangjianguo", fresh=True, then="/apply/shandong-2020/7/")
-    page.get_by_label("7-1 正常退休").check()
+    page.get_by_label("正常退休", exact=True).check()
     page.get_by_role("button", name="继续").click()
     for radio in page.locator("input[type=radio][value=no]").all():
         radio.check()

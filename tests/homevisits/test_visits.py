@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.test import Client
@@ -15,9 +17,11 @@ from kuaiban.applications.api import _submission
 from kuaiban.applications.models import Application
 from kuaiban.applications.schemas import ApplicationIn
 from kuaiban.applications.services import HOME_VISIT_NOTE, application_submit
+from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.errors import ApiError
 from kuaiban.core.models import AuditEvent
 from kuaiban.homevisits.models import HomeVisit, RequestedAs, VisitOutcome, VisitStatus
+from kuaiban.shareddata.models import Person
 from tests.applications.helpers import pdf, retirement_body
 from tests.worlds import NOW
 
@@ -99,6 +103,7 @@ def test_the_application_taken_at_home_is_a_window_application_noted_and_closes_
     assert visit.application == application
     receipt = as_user(clerk).get(f"/me/applications/{application.number}/receipt/").content.decode()
     assert "受理说明" in receipt and HOME_VISIT_NOTE in receipt
+    assert "职工退休（正常退休）" in receipt  # the situation by name, without its number
     # The same visit cannot close a second application.
     with pytest.raises(ApiError):
         _at_home(clerk, visit.pk)
@@ -163,3 +168,49 @@ def test_everyone_else_gets_404(world, username: str) -> None:  # type: ignore[n
         assert client.post(f"/home-visits/{visit.pk}/{action}").status_code == 404
     visit.refresh_from_db()
     assert visit.status == VisitStatus.SCHEDULED
+
+
+def _address_field(page: str) -> str:
+    found = re.search(r'<input[^>]*id="id_address"[^>]*value="([^"]*)"', page)
+    assert found, "the address field is on the form"
+    return html.unescape(found.group(1))
+
+
+def test_the_form_is_prefilled_with_the_address_on_file_and_the_read_is_audited(world) -> None:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(id_number=ZHANG)
+    person.address, person.household_address = "山东省济南市历下区泉城路180号", "文化东路56号"
+    person.save()
+    page = as_user(world["zhangjianguo"]).get("/home-visits/new/").content.decode()
+    assert _address_field(page) == "山东省济南市历下区泉城路180号"
+    assert "已按您登记的常住地址填写" in page
+    read = AuditEvent.objects.get(action="shareddata.read")
+    assert read.changes["purpose"] == "上门服务申请：地址" and ZHANG not in read.object_id
+    # No 常住地址 on file: the 户籍地址; neither: an empty field and no hint.
+    person.address = ""
+    person.save()
+    page = as_user(world["zhangjianguo"]).get("/home-visits/new/").content.decode()
+    assert _address_field(page) == "文化东路56号" and "已按您登记的户籍地址填写" in page
+    person.household_address = ""
+    person.save()
+    page = as_user(world["zhangjianguo"]).get("/home-visits/new/").content.decode()
+    assert _address_field(page) == "" and "已按您登记的" not in page
+    # The address stays editable: what is posted is what is stored.
+    assert (
+        _request(as_user(world["zhangjianguo"]), address="历下区某小区 9 号楼 101").status_code
+        == 302
+    )
+    assert HomeVisit.objects.get().address == "历下区某小区 9 号楼 101"
+
+
+def test_a_clerk_form_is_not_prefilled_with_anyone(world) -> None:  # type: ignore[no-untyped-def]
+    page = as_user(world["clerk-lixia"]).get("/home-visits/new/").content.decode()
+    assert _address_field(page) == "" and not AuditEvent.objects.filter(action="shareddata.read")
+
+
+def test_the_items_are_named_without_codes(world) -> None:  # type: ignore[no-untyped-def]
+    page = as_user(world["zhangjianguo"]).get("/home-visits/new/").content.decode()
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', page)
+    items = [(code, label) for code, label in options if ServiceItem.objects.filter(code=code)]
+    assert items and any(label == "职工正常退休（职）申请" for _, label in items)
+    for code, label in items:
+        assert code not in label and not re.match(r"^[\dA-Z][\d.A-Z-]*\s", label), label

@@ -61,6 +61,18 @@ def test_a_re_run_adds_nothing(jinan) -> None:  # type: ignore[no-untyped-def]
     assert Offer.objects.filter(rule_code="retirement", subject_key=RETIRING).count() == 1
 
 
+def test_a_re_run_writes_only_the_offers_that_are_missing(jinan) -> None:  # type: ignore[no-untyped-def]
+    version = jinan["silent-certification"]
+    first = run_now(version, chunk_size=2)
+    assert first.created == first.eligible >= 1
+    Offer.objects.filter(rule_code=version.rule.code, subject_key="370102195001010054").delete()
+    person("370102195201010012", status="已退休", last_activity_on=timezone.localdate())
+    again = run_now(version, chunk_size=2)
+    assert again.eligible == first.eligible + 1 and again.created == 2
+    assert run_now(version, chunk_size=2).created == 0
+    assert Offer.objects.filter(rule_code=version.rule.code).count() == first.eligible + 1
+
+
 def test_the_database_refuses_a_second_offer_for_the_same_rule_period_and_subject(jinan) -> None:  # type: ignore[no-untyped-def]
     run_now(jinan["retirement"])
     offer = Offer.objects.get(subject_key=RETIRING)

@@ -242,3 +242,21 @@ def test_the_web_form_files_and_shows_errors(world) -> None:
     number = ProblemReport.objects.get().number
     assert good["Location"] == f"/problems/{number}/"
     assert number in client.get("/problems/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "link", "text"),
+    [
+        ("zhangjianguo", "/problems/new/", "反映办不成的事"),
+        ("clerk-lixia", "/problems/new/", "反映办不成的事"),
+        ("officer-jn-emp", "/problems/", "办不成事反映"),
+        ("supervisor-sd", "/problems/", "办不成事反映"),
+        ("", "/problems/new/", "反映办不成的事"),
+    ],
+)
+def test_the_footer_leads_each_to_a_page_they_may_open(world, username, link, text) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(username) if username else Client()
+    page = client.get("/items/").content.decode()
+    assert f'<a href="{link}">{text}</a>' in page
+    if username:  # the page the link leads to opens for them, not a 404
+        assert client.get(link).status_code == 200

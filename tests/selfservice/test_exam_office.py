@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kuaiban.core.masking import mask_id_number
+from kuaiban.core.masking import mask_id_number, mask_phone
 from kuaiban.core.models import AuditEvent
 from kuaiban.selfservice.models import CertificateMailing, ExamRegistration, ExamSession
 from kuaiban.shareddata.models import SkillCertificate
@@ -134,3 +134,33 @@ def test_lists_paginate(intake_world: None) -> None:
     first = officer.get("/exam-office/registrations/").content.decode()
     assert "第 1 页 / 共 2 页" in first
     assert "第 2 页" in officer.get("/exam-office/registrations/?page=2").content.decode()
+
+
+@pytest.mark.parametrize("kind", ["registration", "mailing"])
+def test_the_phone_is_masked_and_shown_in_full_only_when_asked_audited(
+    intake_world: None, kind: str
+) -> None:
+    found = _registration() if kind == "registration" else _mailing()
+    url = f"/exam-office/{kind}s/{found.number}/"
+    officer = as_user("officer-jn-exam")
+
+    def asked_in_full() -> list[AuditEvent]:
+        return [
+            e
+            for e in AuditEvent.objects.filter(
+                action="shareddata.read", actor__username="officer-jn-exam"
+            )
+            if "完整手机号" in e.changes["purpose"]
+        ]
+
+    page = officer.get(url).content.decode()
+    assert found.phone not in page and mask_phone(found.phone) in page
+    assert "显示完整号码" in page and "?show=phone" not in page  # a form, not a link to follow
+    assert not asked_in_full()
+    shown = officer.get(url, {"show": "phone"}).content.decode()
+    assert f'href="tel:{found.phone}"' in shown and "显示完整号码" not in shown
+    [asked] = asked_in_full()
+    assert found.number in asked.changes["purpose"] and found.phone not in str(asked.changes)
+    # Another agency's officer gets nothing, in full or not.
+    assert as_user("officer-jn-si").get(url, {"show": "phone"}).status_code == 404
+    assert len(asked_in_full()) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+from collections import Counter
 from unittest import mock
 
 import pytest
@@ -24,16 +25,20 @@ from kuaiban.applications.models import (
     Provision,
 )
 from kuaiban.calendar.arithmetic import start_of_day
+from kuaiban.calendar.limits import LimitUnit, TimeLimit
+from kuaiban.calendar.selectors import calendar_load, due_at, instant_due
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.deliveries.runner import WorkerLoop
-from kuaiban.ratings.models import Rating, RatingSubject
+from kuaiban.ratings.models import Rating, RatingSubject, StepKind, TicketStep
 from kuaiban.supervision.dashboard import Context, overview_load
 from kuaiban.supervision.filters import Filters, Period, filter_choices, filters_parse
 from kuaiban.supervision.models import (
     ApplicationDaily,
+    InstantDaily,
     ProcessingDaily,
     RatingDaily,
+    ReportDaily,
     RollupRange,
     SubCaseDaily,
 )
@@ -41,6 +46,13 @@ from kuaiban.supervision.rollups.read import day_condition, months_within
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollup_refresh
 from kuaiban.supervision.scope import scope_for
 from kuaiban.supervision.selectors.contact_points import contact_point_rows
+from kuaiban.supervision.selectors.figures import Rate
+from kuaiban.supervision.selectors.timing import (
+    instant_condition,
+    instant_histogram,
+    report_histogram,
+    within,
+)
 from kuaiban.supervision.services import history_generate
 from kuaiban.supervision.synthetic.history import NUMBER_MARK
 from tests.supervision.ledger import NOW, ledger_build
@@ -76,6 +88,11 @@ def _filters(user: User, query: str) -> tuple[Context, Context]:
 def _assert_same(user: User, query: str) -> None:
     rolled, live = _filters(user, query)
     assert overview_load(rolled) == overview_load(live), query
+    for histogram in (instant_histogram, report_histogram):
+        assert histogram(rolled.scope, rolled.filters) == histogram(live.scope, live.filters), (
+            histogram,
+            query,
+        )
     tree = rolled.tree
     assert contact_point_rows(rolled.scope, rolled.filters, tree=tree) == contact_point_rows(
         live.scope, live.filters, tree=tree
@@ -141,7 +158,14 @@ def _filter_values(user: User) -> dict[str, str]:
 def test_the_history_fills_every_count_and_kind_of_row(history) -> None:
     """What the comparison below compares is not zero: every count of every roll-up table, on
     days and on whole months, rows with and without an item or an agency, every channel."""
-    for model in (ApplicationDaily, SubCaseDaily, RatingDaily, ProcessingDaily):
+    for model in (
+        ApplicationDaily,
+        SubCaseDaily,
+        RatingDaily,
+        ProcessingDaily,
+        InstantDaily,
+        ReportDaily,
+    ):
         counts = [f.name for f in model._meta.fields if isinstance(f, models.BigIntegerField)]
         for whole_month in (False, True):
             rows = model.objects.filter(whole_month=whole_month)
@@ -175,6 +199,40 @@ def test_the_processing_histogram_counts_each_decided_subcase_once(history) -> N
         assert months.filter(day=first).aggregate(n=Sum("decided"), s=Sum("days_sum")) == (
             in_days.aggregate(n=Sum("decided"), s=Sum("days_sum"))
         )
+
+
+def test_the_timing_histograms_give_what_each_case_checked_against_its_deadline_gives(
+    history,
+) -> None:
+    """即办 within N minutes and 报告单 within N days, read from the roll-up's histogram, equal
+    the count of cases whose own deadline (`instant_due`, `due_at`) they kept, for several N."""
+    rolled, _ = _filters(history["admin"], f"from={TODAY - dt.timedelta(days=364)}&to={TODAY}")
+    since, until = rolled.filters.period.since, start_of_day(TODAY)
+    instant = SubCase.objects.filter(
+        instant_condition(), decided_at__gte=since, decided_at__lt=until, opened_at__isnull=False
+    ).values_list("opened_at", "decided_at")
+    steps = TicketStep.objects.filter(
+        kind=StepKind.REPORT,
+        done_at__gte=since,
+        done_at__lt=until,
+        ticket__rectified_at__isnull=False,
+    ).values_list("ticket__rectified_at", "done_at")
+    calendar = calendar_load()
+    rows = InstantDaily.objects.filter(whole_month=False, day__lt=TODAY)
+    histogram = Counter(dict(rows.values_list("minutes").annotate(n=Sum("decided")).order_by()))
+    for minutes in (0, 15, 30, 120):
+        kept = sum(
+            done <= instant_due(start=s, calendar=calendar, minutes=minutes) for s, done in instant
+        )
+        assert within(histogram, minutes) == Rate(kept, len(instant)), minutes
+    assert len(instant) > 20 and 0 < within(histogram, 30).part < len(instant)
+    report_rows = ReportDaily.objects.filter(whole_month=False, day__lt=TODAY, item=None)
+    reports = Counter(dict(report_rows.values_list("days").annotate(n=Sum("reports")).order_by()))
+    for days in (1, 5, 7):
+        limit = TimeLimit(LimitUnit.CALENDAR_DAYS, days)
+        kept = sum(done <= due_at(start=s, limit=limit) for s, done in steps)
+        assert within(reports, days) == Rate(kept, len(steps)), days
+    assert len(steps) > 5
 
 
 def test_every_figure_read_through_the_rollups_equals_the_raw_count(history) -> None:

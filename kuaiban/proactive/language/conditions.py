@@ -191,8 +191,12 @@ def condition_q(
     fields: Mapping[str, DataField],
     on: dt.date,
     absent_joined: bool = False,
+    span: tuple[int, int] | None = None,
 ) -> Q:
     """The condition as a `Q` over the subject's table, as of ``on``.
+
+    ``span``: the subjects are known to lie in this primary-key range (a run's chunk); an
+    `absent` on a related table then reads only that range's records.
 
     ``absent_joined``: `absent` on a related table as a LEFT JOIN and ``IS NULL`` instead of
     ``NOT EXISTS`` — for one aggregate or select list evaluating several rules at once, where
@@ -200,14 +204,16 @@ def condition_q(
     if ANY in condition:
         combined = Q(pk__in=[])
         for member in condition[ANY]:
-            combined |= condition_q(member, fields=fields, on=on, absent_joined=absent_joined)
+            combined |= condition_q(
+                member, fields=fields, on=on, absent_joined=absent_joined, span=span
+            )
         return combined
     field = fields[condition["field"]]
     lookup, kind = field.lookup, condition["kind"]
     text = field.field_type in _TEXT
     if kind == ABSENT:
         if "__" in lookup and not absent_joined:
-            return _absent_related(fields, lookup, text=text)
+            return _absent_related(fields, lookup, text=text, span=span)
         return Q(**{f"{lookup}__isnull": True}) | (Q(**{lookup: ""}) if text else Q(pk__in=[]))
     present = Q(**{f"{lookup}__isnull": False}) & (~Q(**{lookup: ""}) if text else Q())
     if kind == "present":
@@ -259,7 +265,9 @@ def _retirement_q(
     return Q(**{gender: "男", f"{birth}__lt": men}) | Q(**{gender: "女", f"{birth}__lt": women})
 
 
-def _absent_related(fields: Mapping[str, DataField], lookup: str, *, text: bool) -> Q:
+def _absent_related(
+    fields: Mapping[str, DataField], lookup: str, *, text: bool, span: tuple[int, int] | None
+) -> Q:
     """No record of the related table holding the value, as ``NOT EXISTS``: the same as a
     LEFT JOIN and ``IS NULL``, but an anti-join whose rows PostgreSQL estimates well. (It took
     ``LEFT JOIN death … WHERE died_on IS NULL`` for one row, and then probed the insurance
@@ -270,10 +278,12 @@ def _absent_related(fields: Mapping[str, DataField], lookup: str, *, text: bool)
     relation, column = lookup.split("__", 1)
     rel = subject._meta.get_field(relation)
     held = Q(**{f"{column}__isnull": False}) & (~Q(**{column: ""}) if text else Q())
+    key = rel.field.name  # type: ignore[union-attr]
     records = rel.related_model._default_manager.filter(  # type: ignore[union-attr]
-        held,
-        **{rel.field.name: OuterRef("pk")},  # type: ignore[union-attr]
+        held, **{key: OuterRef("pk")}
     )
+    if span is not None:  # else PostgreSQL hashes the whole table's records for every chunk
+        records = records.filter(**{f"{key}__gte": span[0], f"{key}__lt": span[1]})
     return ~Q(Exists(records))
 
 
@@ -283,10 +293,13 @@ def conditions_q(
     fields: Mapping[str, DataField],
     on: dt.date,
     absent_joined: bool = False,
+    span: tuple[int, int] | None = None,
 ) -> Q:
     combined = Q()
     for condition in conditions:
-        combined &= condition_q(condition, fields=fields, on=on, absent_joined=absent_joined)
+        combined &= condition_q(
+            condition, fields=fields, on=on, absent_joined=absent_joined, span=span
+        )
     return combined
 
 

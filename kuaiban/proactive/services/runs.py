@@ -111,7 +111,7 @@ def chunk_execute(*, chunk_id: int) -> str:
             version_id=run.version_id, run_id=run.pk, period=run.period, eligible_on=run.as_of
         )
         eligible, created = offers_insert(
-            run.version.definition, terms=terms, where=Q(pk__gte=chunk.low, pk__lt=chunk.high)
+            run.version.definition, terms=terms, where=Q(), span=(chunk.low, chunk.high)
         )
         marked = RunChunk.objects.filter(pk=chunk.pk, done=False).update(
             done=True, eligible=eligible, created=created, done_at=timezone.now()

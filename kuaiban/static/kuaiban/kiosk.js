@@ -5,10 +5,31 @@
   var body = document.body;
   var idle = parseInt(body.getAttribute("data-idle-seconds") || "120", 10);
   var left = idle;
-  var shown = document.querySelector("[data-countdown]");
+  // The last seconds are a warning (at most 30, a quarter of the idle time for a short one).
+  var warnFrom = Math.max(1, Math.min(30, Math.ceil(idle / 4)));
+  var notice = document.getElementById("kiosk-idle");
+  var counts = document.querySelectorAll("[data-countdown]");
+  var calm = document.querySelector("[data-idle-calm]");
+  var warning = document.querySelector("[data-idle-warning]");
+  var said = document.querySelector("[data-idle-said]");
   var target = document.querySelector("[data-keypad]");
-  function reset() { left = idle; if (shown) { shown.textContent = String(left); } }
-  ["click", "touchstart", "keydown"].forEach(function (e) { document.addEventListener(e, reset, true); });
+  function show() {
+    var warn = left <= warnFrom;
+    counts.forEach(function (c) { c.textContent = String(Math.max(0, left)); });
+    if (!notice || !calm || !warning) { return; }
+    if (warn !== notice.classList.contains("kiosk-idle-warning")) {
+      notice.classList.toggle("kiosk-idle-warning", warn);
+      calm.classList.toggle("kiosk-idle-off", warn);
+      warning.classList.toggle("kiosk-idle-off", !warn);
+      // Said once when the warning comes, not every second.
+      if (said) { said.textContent = warn ? "即将自动退出，触摸屏幕任意位置继续使用" : ""; }
+    }
+  }
+  function reset() { left = idle; show(); }
+  // Any touch, key or scroll counts as use.
+  ["click", "touchstart", "pointerdown", "keydown", "input", "wheel", "scroll"].forEach(function (e) {
+    document.addEventListener(e, reset, { capture: true, passive: true });
+  });
   document.querySelectorAll("[data-keypad]").forEach(function (input) {
     input.addEventListener("focus", function () { target = input; });
   });
@@ -30,7 +51,7 @@
   reset();
   setInterval(function () {
     left -= 1;
-    if (shown) { shown.textContent = String(Math.max(0, left)); }
+    show();
     if (left <= 0) {
       var form = document.getElementById("kiosk-end");
       if (form) { form.submit(); } else { window.location.reload(); }

@@ -1,45 +1,58 @@
-"""Writing the roll-ups of one day, and of one whole month from its days.
+"""Writing the roll-ups of a run of days, and of one whole month from its days.
 
-A day is rolled up from the raw rows with the very measures the pages use live
-(`application_measures`, `material_measures`, `rating_measures`, `outcome_counts`), grouped
-per application or rating and added up here by dimensions, so a figure read from the
-roll-ups equals the one computed from the raw rows. A day's rows are replaced whole.
+A run of days is rolled up set-based: per roll-up one ``WITH … INSERT … SELECT … GROUP BY``
+over the raw rows of the whole run (the measures the pages use live — `application_measures`,
+`material_measures`, `rating_measures` — grouped per application or rating, then added up by
+day and dimensions in SQL), so a figure read from the roll-ups equals the one computed from
+the raw rows and a year costs a few statements, not a few per day. Processing time needs the
+holiday calendar: its histogram is one streamed read counted in Python and one bulk write.
+The run's day rows are replaced whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Field, Model
+from django.db.models import Count, F, Field, Model, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from kuaiban.applications.models import Application, ApplicationMaterial, ApplicationStatus
+from kuaiban.calendar.arithmetic import SHANGHAI
 from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating
 from kuaiban.supervision.filters import Period
 from kuaiban.supervision.models import (
     ApplicationDaily,
+    InstantDaily,
     ProcessingDaily,
     RatingDaily,
+    ReportDaily,
     SubCaseDaily,
 )
-from kuaiban.supervision.selectors.base import in_period, outcome_counts, outcome_filter
+from kuaiban.supervision.selectors.base import in_period
 from kuaiban.supervision.selectors.figures import (
     application_measures,
     material_measures,
     rating_measures,
 )
 from kuaiban.supervision.selectors.processing import processing_groups
+from kuaiban.supervision.selectors.timing import instant_groups, report_groups, report_steps
 from kuaiban.supervision.synthetic.inserts import fast_insert
 
-ROLLUPS: tuple[type[ApplicationDaily | SubCaseDaily | RatingDaily | ProcessingDaily], ...] = (
+Rollup = (
+    ApplicationDaily | SubCaseDaily | RatingDaily | ProcessingDaily | InstantDaily | ReportDaily
+)
+ROLLUPS: tuple[type[Rollup], ...] = (
     ApplicationDaily,
     SubCaseDaily,
     RatingDaily,
     ProcessingDaily,
+    InstantDaily,
+    ReportDaily,
 )
 # The sub-case's path to each dimension of `ProcessingDaily` (its column order).
 _PROCESSING_KEYS = {
@@ -49,10 +62,6 @@ _PROCESSING_KEYS = {
     "item_id": "item_id",
     "agency_id": "agency_id",
 }
-_CHUNK = 500
-
-Key = tuple[Any, ...]
-Sums = dict[Key, dict[str, int]]
 
 
 def dimensions(model: type[Model]) -> list[str]:
@@ -72,176 +81,257 @@ def _is_measure(field: Field[Any, Any]) -> bool:
     return field.get_internal_type() == "BigIntegerField"
 
 
-def _add(sums: Sums, key: Key, values: Mapping[str, Any], names: Iterable[str]) -> None:
-    target = sums[key]
-    for name in names:
-        target[name] = target.get(name, 0) + (values.get(name) or 0)
+def _sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
 
 
-def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+def _day(path: str) -> TruncDate:
+    """The Beijing-time date of a moment, in SQL."""
+    return TruncDate(path, tzinfo=SHANGHAI)
 
 
-def _items_of(application_ids: Sequence[int]) -> dict[int, list[tuple[int, int | None]]]:
-    """(item, agency) of every sub-case of these applications."""
-    found: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for chunk in _chunks(application_ids):
-        for application_id, item_id, agency_id in SubCase.objects.filter(
-            application_id__in=chunk
-        ).values_list("application_id", "item_id", "agency_id"):
-            found[application_id].append((item_id, agency_id))
-    return found
+def _insert(
+    cursor: Any,
+    model: type[Model],
+    ctes: Sequence[tuple[str, tuple[str, list[Any]]]],
+    select: str,
+    params: Sequence[Any],
+    columns: Sequence[str],
+) -> int:
+    """``WITH <ctes> INSERT INTO <model> (day, whole_month, *columns) <select>``."""
+    quote = connection.ops.quote_name
+    with_sql = ", ".join(f"{name} AS ({sql})" for name, (sql, _) in ctes)
+    all_params = [p for _, (_, ps) in ctes for p in ps] + list(params)
+    names = ", ".join(quote(c) for c in ("day", "whole_month", *columns))
+    cursor.execute(
+        f"WITH {with_sql} INSERT INTO {quote(model._meta.db_table)} ({names}) {select}",
+        all_params,
+    )
+    return int(cursor.rowcount or 0)
 
 
-def _application_sums(period: Period) -> tuple[Sums, Sums]:
-    """(application roll-up, sub-cases received) of the applications submitted that day."""
+def _sum_list(names: Iterable[str], prefix: str) -> str:
+    return ", ".join(f"COALESCE(SUM({prefix}{n}), 0)" for n in names)
+
+
+def _application_rows(cursor: Any, period: Period) -> int:
+    """Each application's measures (grouped per application, with the live measures'
+    expressions), fanned out to its keys — any item and agency, each distinct item, agency
+    and (item, agency) of its sub-cases — and added up per day and dimensions."""
     applications = Application.objects.filter(in_period("submitted_at", period))
-    names = list(application_measures())
-    per_application = list(
-        applications.values("pk", "region_id", "pack_id", "bundle_id", "channel")
+    per_application = (
+        applications.values(
+            a_id=F("pk"),
+            a_day=_day("submitted_at"),
+            a_region=F("region_id"),
+            a_pack=F("pack_id"),
+            a_bundle=F("bundle_id"),
+            a_channel=F("channel"),
+        )
         .annotate(**application_measures())
         .order_by()
     )
-    materials = {
-        m["application_id"]: m
-        for m in ApplicationMaterial.objects.filter(
+    materials = (
+        ApplicationMaterial.objects.filter(
             application__in=applications.exclude(status=ApplicationStatus.WITHDRAWN).values("pk")
         )
-        .values("application_id")
+        .values(m_id=F("application_id"))
         .annotate(**material_measures())
         .order_by()
-    }
+    )
+    subcases = SubCase.objects.filter(in_period("application__submitted_at", period)).values(
+        s_id=F("application_id"), s_item=F("item_id"), s_agency=F("agency_id")
+    )
+    keys = (
+        "SELECT a_id AS k_id, CAST(NULL AS bigint) AS k_item, CAST(NULL AS bigint) AS k_agency"
+        " FROM a UNION SELECT s_id, s_item, CAST(NULL AS bigint) FROM s"
+        " UNION SELECT s_id, CAST(NULL AS bigint), s_agency FROM s WHERE s_agency IS NOT NULL"
+        " UNION SELECT s_id, s_item, s_agency FROM s WHERE s_agency IS NOT NULL"
+    )
+    names = list(application_measures())
     material_names = list(material_measures())
-    subcases: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for application_id, item_id, agency_id in SubCase.objects.filter(
-        in_period("application__submitted_at", period)
-    ).values_list("application_id", "item_id", "agency_id"):
-        subcases[application_id].append((item_id, agency_id))
-    rolled: Sums = defaultdict(dict)
-    received: Sums = defaultdict(dict)
-    for a in per_application:
-        where = (a["region_id"], a["pack_id"], a["bundle_id"], a["channel"])
-        pairs = subcases.get(a["pk"], [])
-        keys: set[tuple[int | None, int | None]] = {(None, None)}
-        keys |= {(item, None) for item, _ in pairs}
-        keys |= {(None, agency) for _, agency in pairs if agency is not None}
-        keys |= {(item, agency) for item, agency in pairs if agency is not None}
-        for item, agency in keys:
-            key: Key = (*where, item, agency)
-            _add(rolled, key, a, names)
-            _add(rolled, key, materials.get(a["pk"], {}), material_names)
-        for item, agency in pairs:
-            key = (a["region_id"], a["pack_id"], a["bundle_id"], item, agency)
-            _add(received, key, {"received": 1}, ["received"])
-    return rolled, received
+    select = (
+        "SELECT a_day, %s, a_region, a_pack, a_bundle, a_channel, k_item, k_agency, "
+        f"{_sum_list(names, 'a.')}, {_sum_list(material_names, 'm.')} "
+        "FROM a JOIN k ON k_id = a_id LEFT JOIN m ON m_id = a_id "
+        "GROUP BY a_day, a_region, a_pack, a_bundle, a_channel, k_item, k_agency"
+    )
+    columns = [
+        "region_id",
+        "pack_id",
+        "bundle_id",
+        "channel",
+        "item_id",
+        "agency_id",
+        *names,
+        *material_names,
+    ]
+    ctes = [
+        ("a", _sql(per_application)),
+        ("m", _sql(materials)),
+        ("s", _sql(subcases)),
+        ("k", (keys, [])),
+    ]
+    return _insert(cursor, ApplicationDaily, ctes, select, [False], columns)
 
 
-def _outcome_sums(period: Period, sums: Sums) -> None:
-    """Decided that day, and running past a deadline that fell that day."""
-    decided, running = outcome_filter(period)
-    rows = (
-        SubCase.objects.filter(due_at__isnull=False)
-        .filter(decided | running)
-        .values(
-            "item_id",
-            "agency_id",
-            region_id=F("application__region_id"),
-            pack_id=F("application__pack_id"),
-            bundle_id=F("application__bundle_id"),
-        )
-        .annotate(**outcome_counts(decided, running))
+_SUBCASE_KEYS = {
+    "s_region": F("application__region_id"),
+    "s_pack": F("application__pack_id"),
+    "s_bundle": F("application__bundle_id"),
+    "s_item": F("item_id"),
+    "s_agency": F("agency_id"),
+}
+
+
+def _subcase_rows(cursor: Any, period: Period) -> int:
+    """Received by the application's day, decided by the decision's day, running past a
+    deadline by the deadline's day: three grouped reads added up."""
+    received = (
+        SubCase.objects.filter(in_period("application__submitted_at", period))
+        .values(s_day=_day("application__submitted_at"), **_SUBCASE_KEYS)
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    for o in rows:
-        key = (o["region_id"], o["pack_id"], o["bundle_id"], o["item_id"], o["agency_id"])
-        _add(sums, key, o, ("decided", "on_time", "overdue_open"))
+    decided = (
+        SubCase.objects.filter(in_period("decided_at", period), due_at__isnull=False)
+        .values(s_day=_day("decided_at"), **_SUBCASE_KEYS)
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+        .order_by()
+    )
+    until = min(period.until, timezone.now())
+    running = (
+        SubCase.objects.filter(
+            status__in=SubCase.RUNNING, due_at__gte=period.since, due_at__lt=until
+        )
+        .annotate(due_day=_day("due_at"), decided_day=_day("decided_at"))
+        .filter(Q(decided_at__isnull=True) | ~Q(decided_day=F("due_day")))
+        .values(s_day=F("due_day"), **_SUBCASE_KEYS)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = "s_day, s_region, s_pack, s_bundle, s_item, s_agency"
+    parts = (
+        f"SELECT {keys}, n AS received, 0 AS decided, 0 AS on_time, 0 AS overdue_open FROM r "
+        f"UNION ALL SELECT {keys}, 0, n, on_time, 0 FROM d "
+        f"UNION ALL SELECT {keys}, 0, 0, 0, n FROM o"
+    )
+    names = ["received", "decided", "on_time", "overdue_open"]
+    select = (
+        f"SELECT s_day, %s, s_region, s_pack, s_bundle, s_item, s_agency, {_sum_list(names, '')} "
+        f"FROM u GROUP BY {keys}"
+    )
+    ctes = [("r", _sql(received)), ("d", _sql(decided)), ("o", _sql(running)), ("u", (parts, []))]
+    columns = ["region_id", "pack_id", "bundle_id", "item_id", "agency_id", *names]
+    return _insert(cursor, SubCaseDaily, ctes, select, [False], columns)
 
 
-def _rating_sums(period: Period) -> Sums:
-    names = list(rating_measures())
-    per_rating = list(
+def _rating_rows(cursor: Any, period: Period) -> int:
+    """Each rating's measures, fanned out to any item and each distinct item of the
+    application it belongs to (its own, or that of the window visit)."""
+    per_rating = (
         Rating.objects.filter(in_period("rated_at", period))
         .values(
-            "pk",
-            "region_id",
-            "agency_id",
-            "application_id",
-            "application__pack_id",
-            "application__bundle_id",
-            "visit__application_id",
-            "visit__application__pack_id",
-            "visit__application__bundle_id",
+            r_id=F("pk"),
+            r_day=_day("rated_at"),
+            r_region=F("region_id"),
+            r_agency=F("agency_id"),
+            r_pack=Coalesce("application__pack_id", "visit__application__pack_id"),
+            r_bundle=Coalesce("application__bundle_id", "visit__application__bundle_id"),
+            r_application=Coalesce("application_id", "visit__application_id"),
         )
         .annotate(**rating_measures())
         .order_by()
     )
-    # The application a rating belongs to: its own, or that of the window visit.
-    application_of = {
-        r["pk"]: r["application_id"] or r["visit__application_id"] for r in per_rating
-    }
-    items = _items_of(sorted({a for a in application_of.values() if a is not None}))
-    sums: Sums = defaultdict(dict)
-    for r in per_rating:
-        own = r["application_id"] is not None
-        pack = r["application__pack_id"] if own else r["visit__application__pack_id"]
-        bundle = r["application__bundle_id"] if own else r["visit__application__bundle_id"]
-        application = application_of[r["pk"]]
-        of_items = {item for item, _ in items.get(application, [])} if application else set()
-        for item in {None, *of_items}:
-            _add(sums, (r["region_id"], r["agency_id"], pack, bundle, item), r, names)
-    return sums
+    keys = (
+        "SELECT r_id AS k_id, CAST(NULL AS bigint) AS k_item FROM r "
+        f"UNION SELECT r_id, s.{connection.ops.quote_name('item_id')} FROM r "
+        f"JOIN {connection.ops.quote_name(SubCase._meta.db_table)} s "
+        f"ON s.{connection.ops.quote_name('application_id')} = r_application"
+    )
+    names = list(rating_measures())
+    select = (
+        f"SELECT r_day, %s, r_region, r_agency, r_pack, r_bundle, k_item, {_sum_list(names, 'r.')} "
+        "FROM r JOIN k ON k_id = r_id GROUP BY r_day, r_region, r_agency, r_pack, r_bundle, k_item"
+    )
+    ctes = [("r", _sql(per_rating)), ("k", (keys, []))]
+    columns = ["region_id", "agency_id", "pack_id", "bundle_id", "item_id", *names]
+    return _insert(cursor, RatingDaily, ctes, select, [False], columns)
 
 
-def _processing_sums(period: Period) -> Sums:
-    """The processing-time histogram of the sub-cases decided that day."""
-    groups, _ = processing_groups(SubCase.objects.all(), period, _PROCESSING_KEYS)
-    sums: Sums = {}
-    for g in groups:
-        key = (*(g[name] for name in _PROCESSING_KEYS), g["tenths"])
-        sums[key] = {"decided": g["decided"], "days_sum": g["days_sum"]}
-    return sums
+def _processing_rows(period: Period) -> int:
+    """The processing-time histogram of the sub-cases decided in the period, per day: one
+    streamed read (working days need the calendar, counted in Python), then one bulk write."""
+    groups, _ = processing_groups(SubCase.objects.all(), period, _PROCESSING_KEYS, by_day=True)
+    rows = [
+        ProcessingDaily(
+            day=g["day"],
+            whole_month=False,
+            **{name: g[name] for name in _PROCESSING_KEYS},
+            tenths=g["tenths"],
+            decided=g["decided"],
+            days_sum=g["days_sum"],
+        )
+        for g in groups
+    ]
+    fast_insert(ProcessingDaily, rows)
+    return len(rows)
 
 
-def _rows(model: type[Model], day: dt.date, sums: Sums) -> list[Model]:
-    columns = dimensions(model)
-    names = measures(model)
-    return [
-        model(
+def _timing_rows(period: Period) -> int:
+    """The 即办 and 报告单 histograms of the period, per day: streamed reads counted in Python
+    (office minutes need the calendar), then bulk writes."""
+    instant = instant_groups(SubCase.objects.all(), period, _PROCESSING_KEYS, by_day=True)
+    keys = list(_PROCESSING_KEYS)
+    rows: list[Model] = [
+        InstantDaily(
+            **dict(zip(keys, key[:-2], strict=True)),
+            day=key[-2],
+            whole_month=False,
+            minutes=key[-1],
+            decided=n,
+        )
+        for key, n in instant.items()
+    ]
+    fast_insert(InstantDaily, rows)
+    reports: list[Model] = [
+        ReportDaily(
+            region_id=region,
+            agency_id=agency,
+            pack_id=pack,
+            bundle_id=bundle,
+            item_id=item,
             day=day,
             whole_month=False,
-            **dict(zip(columns, key, strict=True)),
-            **{n: values.get(n, 0) for n in names},
+            days=days,
+            reports=n,
         )
-        for key, values in sums.items()
+        for (region, agency, pack, bundle, item, day, days), n in report_groups(
+            report_steps(period), by_day=True
+        ).items()
     ]
+    fast_insert(ReportDaily, reports)
+    return len(rows) + len(reports)
 
 
-def day_rollup(day: dt.date) -> int:
-    """Replace the day's roll-up rows; the number of rows written."""
-    period = Period(day, day)
-    applications, subcases = _application_sums(period)
-    _outcome_sums(period, subcases)
-    ratings = _rating_sums(period)
-    processing = _processing_sums(period)
+def period_rollup(first: dt.date, last: dt.date) -> int:
+    """Replace the day rows of ``first``…``last`` by set-based reads over the raw rows (one
+    grouped ``INSERT … SELECT`` per roll-up, whatever the number of days); the rows written."""
+    period = Period(first, last)
     written = 0
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Derived rows, rebuilt at will: no wait for the disk at each day's commit (a
-            # crash loses the last commits in order, never one before another).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
+            # Derived rows, rebuilt at will: no wait for the disk at the commit (a crash
+            # loses the last commits in order, never one before another).
+            cursor.execute("SET LOCAL synchronous_commit = off")
         for model in ROLLUPS:
-            model.objects.filter(whole_month=False, day=day).delete()
-        for model, sums in (
-            (ApplicationDaily, applications),
-            (SubCaseDaily, subcases),
-            (RatingDaily, ratings),
-            (ProcessingDaily, processing),
-        ):
-            rows = _rows(model, day, sums)
-            fast_insert(model, rows)
-            written += len(rows)
+            model.objects.filter(whole_month=False, day__gte=first, day__lte=last).delete()
+        written += _application_rows(cursor, period)
+        written += _subcase_rows(cursor, period)
+        written += _rating_rows(cursor, period)
+        written += _processing_rows(period)
+        written += _timing_rows(period)
     return written
 
 

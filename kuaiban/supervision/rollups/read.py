@@ -22,8 +22,10 @@ from django.db.models.functions import Coalesce
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import (
     ApplicationDaily,
+    InstantDaily,
     ProcessingDaily,
     RatingDaily,
+    ReportDaily,
     SubCaseDaily,
 )
 from kuaiban.supervision.scope import Scope
@@ -87,7 +89,7 @@ def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) 
     if filters.bundle_id is not None:
         rows = rows.filter(bundle_id=filters.bundle_id)
     agencies = {a for a in (scope.agency_id, filters.agency_id) if a is not None}
-    if model is SubCaseDaily or model is ProcessingDaily:
+    if model in (SubCaseDaily, ProcessingDaily, InstantDaily):
         if filters.item_id is not None:
             rows = rows.filter(item_id=filters.item_id)
         for agency in agencies:
@@ -95,7 +97,7 @@ def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) 
         return rows
     # Applications and ratings: the rows of “any item” or of the chosen item.
     rows = rows.filter(item_id=filters.item_id) if filters.item_id else rows.filter(item=None)
-    if model is RatingDaily:
+    if model in (RatingDaily, ReportDaily):
         for agency in agencies:
             rows = rows.filter(agency_id=agency)
         return rows

@@ -28,7 +28,7 @@ from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.models import RollupRange
 from kuaiban.supervision.parallel import in_processes
-from kuaiban.supervision.rollups.build import ROLLUPS, day_rollup, month_rollup
+from kuaiban.supervision.rollups.build import ROLLUPS, month_rollup, period_rollup
 
 NEW_DAYS_PER_PASS = 31
 RECHECK_DAYS = 7
@@ -68,6 +68,23 @@ def _months_complete(days: Iterable[dt.date], first: dt.date, until: dt.date) ->
     return found
 
 
+# Days rolled up by one set-based build (`period_rollup`): a month of history at a time.
+RUN_DAYS = 31
+
+
+def _runs(days: Sequence[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The days as runs of consecutive days, each at most ``RUN_DAYS`` long."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs:
+            first, last = runs[-1]
+            if day == last + dt.timedelta(days=1) and (day - first).days < RUN_DAYS:
+                runs[-1] = (first, day)
+                continue
+        runs.append((day, day))
+    return runs
+
+
 def _roll(
     days: list[dt.date],
     *,
@@ -76,25 +93,26 @@ def _roll(
     progress: TextIO | None,
     workers: int = 1,
 ) -> int:
-    """Roll up ``days`` (on PostgreSQL in ``workers`` processes, each every n-th day), then
-    the whole months among them."""
+    """Roll up ``days`` run by run (on PostgreSQL in ``workers`` processes, each every n-th
+    run), then the whole months among them."""
     bar = ProgressBar(label="汇总", unit="天", total=len(days), stream=progress)
-    workers = min(workers, len(days)) if connection.vendor == "postgresql" else 1
+    runs = _runs(days)
+    workers = min(workers, len(runs)) if connection.vendor == "postgresql" else 1
     if workers > 1:
-        rows = sum(in_processes(_days_rollup, days, workers, bar))
+        rows = sum(in_processes(_runs_rollup, runs, workers, bar))
     else:
-        rows = _days_rollup(days, bar.advance)
+        rows = _runs_rollup(runs, bar.advance)
     for month in _months_complete(days, first, until):
         month_rollup(month)
     bar.finish()
     return rows
 
 
-def _days_rollup(days: Sequence[dt.date], advance: Callable[[int], object]) -> int:
+def _runs_rollup(runs: Sequence[tuple[dt.date, dt.date]], advance: Callable[[int], object]) -> int:
     rows = 0
-    for day in days:
-        rows += day_rollup(day)
-        advance(1)
+    for first, last in runs:
+        rows += period_rollup(first, last)
+        advance((last - first).days + 1)
     return rows
 
 

@@ -73,24 +73,16 @@ _APPLICATION_SUMS = {
 _OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
 
 
-def _applications_by(
-    scope: Scope, filters: Filters, key: str, *, window: Period | None = None
-) -> list[Mapping[str, Any]]:
-    """Application counts grouped by a column both the applications and the roll-up have."""
-    within = filters.within(window) if window else filters
-    return rollup_groups(
-        ApplicationDaily,
-        scope,
-        within,
-        keys=[key],
-        sums=_APPLICATION_SUMS,
-        live=lambda part: (
-            applications_in(scope, within.within(part))
-            .values(key)
-            .annotate(**_application_counts())
-            .order_by()
-        ),
-    )
+def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dict[str, Any]]:
+    """The three application counts of the overview's panel groups (`application_groups`)."""
+    for g in groups:
+        received = g.get("received") or 0
+        yield {
+            key: g[key],
+            "n": received,
+            "live": received - (g.get("withdrawn") or 0),
+            "online": g.get("online") or 0,
+        }
 
 
 def subcase_outcomes(
@@ -119,8 +111,15 @@ def subcase_outcomes(
     )
 
 
-def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> list[Row]:
-    """One row for the focus region itself (本级) and one per region directly below it."""
+def region_breakdown(
+    scope: Scope,
+    filters: Filters,
+    *,
+    tree: RegionTree,
+    applications: Iterable[Mapping[str, Any]],
+) -> list[Row]:
+    """One row for the focus region itself (本级) and one per region directly below it;
+    ``applications``: the panel groups (`application_groups`)."""
     focus = filters.region_id or scope.focus_region_id
     if focus is not None and focus in tree.nodes:
         keys = [focus, *tree.children.get(focus, [])]
@@ -137,7 +136,7 @@ def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> lis
                 return rows[ancestor]
         return None
 
-    for a in _applications_by(scope, filters, "region_id"):
+    for a in _panel_counts(applications, "region_id"):
         if row := row_for(a["region_id"]):
             row.applications += a["n"]
             row.live += a["live"]
@@ -150,9 +149,10 @@ def region_breakdown(scope: Scope, filters: Filters, *, tree: RegionTree) -> lis
     return [rows[key] for key in keys]
 
 
-def channel_breakdown(scope: Scope, filters: Filters) -> list[Row]:
+def channel_breakdown(applications: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """``applications``: the panel groups (`application_groups`)."""
     rows = {c.value: Row(label=str(c.label)) for c in Channel}
-    for a in _applications_by(scope, filters, "channel"):
+    for a in _panel_counts(applications, "channel"):
         row = rows.setdefault(a["channel"], Row(label=a["channel"]))
         row.applications += a["n"]
         row.live += a["live"]

@@ -11,9 +11,12 @@ Definitions (also shown on the pages, see `kuaiban/supervision/definitions.py`):
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.expressions import Func
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -28,7 +31,7 @@ from kuaiban.applications.models import (
 from kuaiban.ratings.models import StepKind, TicketStatus, TicketStep
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import ApplicationDaily, RatingDaily
-from kuaiban.supervision.rollups.read import rollup_total
+from kuaiban.supervision.rollups.read import rollup_groups, rollup_total, sums_of
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     BAD_LEVEL,
@@ -115,17 +118,6 @@ def application_measures() -> dict[str, Func]:
     }
 
 
-def application_figures(scope: Scope, filters: Filters) -> ApplicationFigures:
-    row = rollup_total(
-        ApplicationDaily,
-        scope,
-        filters,
-        measures=application_measures(),
-        live=lambda part: applications_in(scope, filters.within(part)),
-    )
-    return application_figures_from(row)
-
-
 def application_figures_from(row: dict[str, int]) -> ApplicationFigures:
     live_count = row["received"] - row["withdrawn"]
     return ApplicationFigures(
@@ -142,21 +134,54 @@ def application_figures_from(row: dict[str, int]) -> ApplicationFigures:
     )
 
 
+# The overview's application panel: its totals, materials, regions and channels are all read
+# from one grouping of the application roll-up by these columns (`application_groups`).
+PANEL_KEYS = ("region_id", "channel")
+
+
+def application_groups(scope: Scope, filters: Filters) -> list[Mapping[str, Any]]:
+    """Every application and material measure grouped by region and channel: one read of the
+    roll-up, two of the rest of the period (applications, then their materials), to be added
+    up by the caller (`totals_of`, the region and channel breakdowns)."""
+
+    def live(part: Period) -> list[Mapping[str, Any]]:
+        applications = applications_in(scope, filters.within(part))
+        materials = (
+            ApplicationMaterial.objects.filter(
+                application__in=applications.exclude(status=ApplicationStatus.WITHDRAWN).values(
+                    "pk"
+                )
+            )
+            .values(region_id=F("application__region_id"), channel=F("application__channel"))
+            .annotate(**material_measures())
+            .order_by()
+        )
+        return [
+            *applications.values(*PANEL_KEYS).annotate(**application_measures()).order_by(),
+            *materials,
+        ]
+
+    measures = {**application_measures(), **material_measures()}
+    return rollup_groups(
+        ApplicationDaily,
+        scope,
+        filters,
+        keys=list(PANEL_KEYS),
+        sums=sums_of(measures),
+        live=live,
+    )
+
+
+def totals_of(groups: Iterable[Mapping[str, Any]], names: Iterable[str]) -> dict[str, int]:
+    names = list(names)
+    total: Counter[str] = Counter(dict.fromkeys(names, 0))
+    for group in groups:
+        total.update({name: group.get(name) or 0 for name in names})
+    return dict(total)
+
+
 def material_measures() -> dict[str, Func]:
     return {f"provision_{p.value}": Count("pk", filter=Q(provision=p.value)) for p in Provision}
-
-
-def material_figures(scope: Scope, filters: Filters) -> dict[str, int]:
-    """Materials of the period's live applications, by how they were provided."""
-
-    def live(part: Period) -> QuerySet[ApplicationMaterial]:
-        applications = applications_in(scope, filters.within(part)).exclude(
-            status=ApplicationStatus.WITHDRAWN
-        )
-        return ApplicationMaterial.objects.filter(application__in=applications.values("pk"))
-
-    row = rollup_total(ApplicationDaily, scope, filters, measures=material_measures(), live=live)
-    return {p.value: row[f"provision_{p.value}"] for p in Provision}
 
 
 def materials_cut(burden: dict[str, BurdenFigure], materials: dict[str, int]) -> int:

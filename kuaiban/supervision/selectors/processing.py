@@ -35,11 +35,12 @@ def tenths_of(days: Decimal) -> int:
 
 
 def processing_groups(
-    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, str]
+    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, str], *, by_day: bool = False
 ) -> tuple[list[dict[str, Any]], str]:
     """The sub-cases decided in ``part`` (opened, decided not before opened) grouped by
-    ``keys`` (name → the sub-case's path) and ``tenths``, each group with ``decided`` and
-    ``days_sum``; and a calendar problem as text (its sub-cases are left out)."""
+    ``keys`` (name → the sub-case's path), the day of the decision if ``by_day``, and
+    ``tenths``, each group with ``decided`` and ``days_sum``; and a calendar problem as text
+    (its sub-cases are left out)."""
     decided = subcases.filter(in_period("decided_at", part), opened_at__isnull=False).filter(
         decided_at__gte=F("opened_at")
     )
@@ -61,10 +62,12 @@ def processing_groups(
         except CalendarNotConfigured as exc:
             missing.add(exc.year)
             continue
+        if by_day:
+            group.append(local_date(done))
         target = sums[(*group, tenths_of(days))]
         target[0] += 1
         target[1] += int(days * 10000)
-    names = list(keys)
+    names = [*keys, "day"] if by_day else list(keys)
     found = [
         {**dict(zip(names, key[:-1], strict=True)), "tenths": key[-1], "decided": n, "days_sum": s}
         for key, (n, s) in sums.items()

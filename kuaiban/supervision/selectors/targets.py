@@ -8,11 +8,10 @@ the targets of the pack chosen in the filter (none until one is chosen: province
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from kuaiban.bundles.models import (
     BundleItem,
@@ -26,25 +25,12 @@ from kuaiban.bundles.models import (
 )
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.bundles.targets import target_label, target_met
-from kuaiban.calendar.arithmetic import WorkCalendar, local_date
-from kuaiban.calendar.errors import CalendarNotConfigured
-from kuaiban.calendar.limits import LimitUnit, TimeLimit
-from kuaiban.calendar.selectors import calendar_load, due_at, instant_due
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.catalogue.regions import RegionTree
-from kuaiban.ratings.models import StepKind, TicketStep
 from kuaiban.supervision.filters import Filters
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import (
-    in_period,
-    rating_condition,
-    subcases_in,
-)
 from kuaiban.supervision.selectors.figures import Rate
-
-# The latest cases a timing figure (即办 minutes, 报告单 days) is measured on: the check needs
-# the calendar per case, so it runs in Python over a bounded sample, like processing time.
-TIMING_SAMPLE = 500
+from kuaiban.supervision.selectors.timing import instant_histogram, report_histogram, within
 
 
 @dataclass(frozen=True)
@@ -146,76 +132,13 @@ def pack_figures(packs: list[Pack]) -> PackFigures:
 
 def instant_within(scope: Scope, filters: Filters, *, minutes: int) -> Rate:
     """即办 sub-cases decided in the period within ``minutes`` of office time from their start
-    (the latest `TIMING_SAMPLE`)."""
-    rows = list(
-        subcases_in(scope, filters)
-        .filter(
-            _instant_q(),
-            in_period("decided_at", filters.period),
-            opened_at__isnull=False,
-        )
-        .order_by("-decided_at")
-        .values_list("opened_at", "decided_at")[:TIMING_SAMPLE]
-    )
-    return _within(rows, lambda start, cal: instant_due(start=start, calendar=cal, minutes=minutes))
-
-
-def _instant_q() -> Q:
-    """Sub-cases of items that are 即办 in their application's pack (its 提速办 list wins over
-    the catalogue), as one condition: a few packs, each a list of item ids."""
-    catalogue_instant = set(
-        ServiceItem.objects.filter(promised_limit_unit=LimitUnit.INSTANT).values_list(
-            "pk", flat=True
-        )
-    )
-    listed: dict[int, dict[int, bool]] = {}
-    for pack_id, item_id, unit in SpeedUp.objects.values_list(
-        "pack_id", "item_id", "promised_limit_unit"
-    ):
-        listed.setdefault(pack_id, {})[item_id] = unit == LimitUnit.INSTANT
-    condition = Q(pk__in=[])
-    for pack_id in Pack.objects.values_list("pk", flat=True):
-        own = listed.get(pack_id, {})
-        ids = {i for i in catalogue_instant if i not in own} | {i for i, x in own.items() if x}
-        condition |= Q(application__pack_id=pack_id, item_id__in=sorted(ids))
-    return condition
+    (every one: `selectors/timing.py`)."""
+    return within(instant_histogram(scope, filters), minutes)
 
 
 def reports_within(scope: Scope, filters: Filters, *, days: int) -> Rate:
-    """报告单 submitted in the period within ``days`` calendar days of the rectification."""
-    rows = list(
-        TicketStep.objects.filter(
-            rating_condition(
-                scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
-            ),
-            in_period("done_at", filters.period),
-            kind=StepKind.REPORT,
-            ticket__rectified_at__isnull=False,
-        )
-        .order_by("-done_at")
-        .values_list("ticket__rectified_at", "done_at")[:TIMING_SAMPLE]
-    )
-    limit = TimeLimit(LimitUnit.CALENDAR_DAYS, days)
-    return _within(rows, lambda start, cal: due_at(start=start, limit=limit, calendar=cal))
-
-
-Due = Callable[[dt.datetime, WorkCalendar], dt.datetime]
-
-
-def _within(found: list[tuple[dt.datetime | None, dt.datetime | None]], due: Due) -> Rate:
-    rows = [(start, done) for start, done in found if start is not None and done is not None]
-    if not rows:
-        return Rate(0, 0)
-    calendar = calendar_load(since=min(local_date(start) for start, _ in rows))
-    met = counted = 0
-    for start, done in rows:
-        try:
-            deadline = due(start, calendar)
-        except CalendarNotConfigured:
-            continue  # a year with no calendar: left out, as in processing time
-        counted += 1
-        met += done <= deadline
-    return Rate(met, counted)
+    """报告单 handed in during the period within ``days`` calendar days of the rectification."""
+    return within(report_histogram(scope, filters), days)
 
 
 def _percent(rate: Rate) -> str:

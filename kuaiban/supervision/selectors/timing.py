@@ -1,0 +1,215 @@
+"""The timing targets' figures — 即办 sub-cases decided within N minutes of office time, 报告单
+handed in within N calendar days of the rectification — as histograms.
+
+A target's N is the pack's, so what is kept per case is the least N it met: for a 即办
+sub-case the minutes of office time (``minutes``: the least whole number of minutes whose
+`instant_due` is not before the decision), for a 报告单 the calendar days from the
+rectification's day to the report's (``days``). A case met a target of N when its value is ≤ N.
+The roll-ups `InstantDaily` and `ReportDaily` hold these histograms per day and dimensions
+(`rollups/build.py`); the pages read them there, and only the part of a period not rolled up
+(today) from the raw rows through here, every case counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from kuaiban.bundles.models import Pack, SpeedUp
+from kuaiban.calendar import conf
+from kuaiban.calendar.arithmetic import SHANGHAI, WorkCalendar, local_date
+from kuaiban.calendar.errors import CalendarNotConfigured
+from kuaiban.calendar.limits import LimitUnit
+from kuaiban.calendar.selectors import calendar_load, instant_due
+from kuaiban.cases.models import SubCase
+from kuaiban.catalogue.models import ServiceItem
+from kuaiban.ratings.models import StepKind, TicketStep
+from kuaiban.supervision.filters import Filters, Period
+from kuaiban.supervision.models import InstantDaily, ReportDaily
+from kuaiban.supervision.rollups.read import period_parts, rollup_rows
+from kuaiban.supervision.scope import Scope
+from kuaiban.supervision.selectors.base import in_period, rating_condition, subcases_in
+from kuaiban.supervision.selectors.figures import Rate
+
+_CHUNK = 500
+
+
+def instant_condition() -> Q:
+    """Sub-cases of items that are 即办 in their application's pack (its 提速办 list wins over
+    the catalogue), as one condition: a few packs, each a list of item ids."""
+    catalogue_instant = set(
+        ServiceItem.objects.filter(promised_limit_unit=LimitUnit.INSTANT).values_list(
+            "pk", flat=True
+        )
+    )
+    listed: dict[int, dict[int, bool]] = {}
+    for pack_id, item_id, unit in SpeedUp.objects.values_list(
+        "pack_id", "item_id", "promised_limit_unit"
+    ):
+        listed.setdefault(pack_id, {})[item_id] = unit == LimitUnit.INSTANT
+    condition = Q(pk__in=[])
+    for pack_id in Pack.objects.values_list("pk", flat=True):
+        own = listed.get(pack_id, {})
+        ids = {i for i in catalogue_instant if i not in own} | {i for i, x in own.items() if x}
+        condition |= Q(application__pack_id=pack_id, item_id__in=sorted(ids))
+    return condition
+
+
+def instant_minutes(start: dt.datetime, done: dt.datetime, calendar: WorkCalendar) -> int:
+    """The least whole number of minutes m with ``done`` ≤ `instant_due`(start, m): the
+    office time elapsed, rounded up, and one more when the decision came after a closing."""
+    periods = conf.office_periods()
+    start, done = start.astimezone(SHANGHAI), done.astimezone(SHANGHAI)
+    seconds = 0.0
+    day = start.date()
+    while day <= done.date():
+        if calendar.is_working_day(day):
+            for opens, closes in periods:
+                begin = max(start, dt.datetime.combine(day, opens, tzinfo=SHANGHAI))
+                end = min(done, dt.datetime.combine(day, closes, tzinfo=SHANGHAI))
+                if end > begin:
+                    seconds += (end - begin).total_seconds()
+        day += dt.timedelta(days=1)
+    minutes = math.ceil(seconds / 60)
+    while done > instant_due(start=start, calendar=calendar, minutes=minutes):
+        minutes += 1
+    return minutes
+
+
+def report_days(rectified: dt.datetime, done: dt.datetime) -> int:
+    """The least N with ``done`` within N calendar days of ``rectified`` (end of that day)."""
+    return max(0, (local_date(done) - local_date(rectified)).days)
+
+
+Key = tuple[Any, ...]
+
+
+def instant_groups(
+    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, Any], *, by_day: bool = False
+) -> Counter[Key]:
+    """The 即办 sub-cases decided in ``part``, counted per (``keys``' values…, [day,] minutes);
+    a sub-case in a year without a calendar is left out, as in processing time."""
+    rows = (
+        subcases.filter(instant_condition(), in_period("decided_at", part), opened_at__isnull=False)
+        .values_list("opened_at", "decided_at", *keys.values())
+        .order_by()
+    )
+    found: Counter[Key] = Counter()
+    calendar: WorkCalendar | None = None
+    since = part.start
+    for start, done, *group in rows.iterator(chunk_size=5000):
+        if calendar is None or local_date(start) < since:
+            # The special days from a little before the earliest start met so far.
+            since = min(local_date(start), part.start) - dt.timedelta(days=31)
+            calendar = calendar_load(since=since)
+        try:
+            minutes = instant_minutes(start, done, calendar)
+        except CalendarNotConfigured:
+            continue
+        day = [local_date(done)] if by_day else []
+        found[(*group, *day, minutes)] += 1
+    return found
+
+
+def report_steps(part: Period) -> QuerySet[TicketStep]:
+    return TicketStep.objects.filter(
+        in_period("done_at", part), kind=StepKind.REPORT, ticket__rectified_at__isnull=False
+    )
+
+
+def report_groups(steps: QuerySet[TicketStep], *, by_day: bool = False) -> Counter[Key]:
+    """The 报告单 steps, counted per (region, agency, pack, bundle, item or None, [day,] days):
+    each once with item None and once per distinct item of the rated application (its own or
+    the window visit's), as the ratings' roll-up."""
+    rating = "ticket__rating__"
+    rows = list(
+        steps.values_list(
+            "ticket__rectified_at",
+            "done_at",
+            f"{rating}region_id",
+            "ticket__agency_id",
+            Coalesce(f"{rating}application__pack_id", f"{rating}visit__application__pack_id"),
+            Coalesce(f"{rating}application__bundle_id", f"{rating}visit__application__bundle_id"),
+            Coalesce(f"{rating}application_id", f"{rating}visit__application_id"),
+        ).order_by()
+    )
+    items = _items_of(sorted({r[-1] for r in rows if r[-1] is not None}))
+    found: Counter[Key] = Counter()
+    for rectified, done, region, agency, pack, bundle, application in rows:
+        day = [local_date(done)] if by_day else []
+        days = report_days(rectified, done)
+        for item in {None, *items.get(application, ())}:
+            found[(region, agency, pack, bundle, item, *day, days)] += 1
+    return found
+
+
+def _items_of(application_ids: Sequence[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(application_ids), _CHUNK):
+        chunk = application_ids[start : start + _CHUNK]
+        for application_id, item_id in SubCase.objects.filter(application_id__in=chunk).values_list(
+            "application_id", "item_id"
+        ):
+            found[application_id].add(item_id)
+    return found
+
+
+def within(histogram: Counter[int], limit: int) -> Rate:
+    """The cases of a histogram whose value is at most ``limit``, of all of them."""
+    met = counted = 0
+    for value, count in histogram.items():
+        counted += count
+        met += count if value <= limit else 0
+    return Rate(met, counted)
+
+
+def _histogram(
+    model: type[InstantDaily | ReportDaily],
+    scope: Scope,
+    filters: Filters,
+    live: Callable[[Period], Counter[int]],
+) -> Counter[int]:
+    """The histogram of the period: the roll-up's rows for the whole days it holds, plus the
+    value of each case of the rest (``live``)."""
+    parts = period_parts(filters.period, filters.covered)
+    found: Counter[int] = Counter()
+    if parts.rolled is not None:
+        value, count = ("minutes", "decided") if model is InstantDaily else ("days", "reports")
+        rows = rollup_rows(model, scope, filters, parts.rolled)
+        found.update(dict(rows.values_list(value).annotate(n=Sum(count)).order_by()))
+    if parts.live is not None:
+        found.update(live(parts.live))
+    return found
+
+
+def instant_histogram(scope: Scope, filters: Filters) -> Counter[int]:
+    """Minutes → 即办 sub-cases decided in the period, in scope and filters."""
+
+    def live(part: Period) -> Counter[int]:
+        groups = instant_groups(subcases_in(scope, filters), part, {})
+        return Counter({minutes: n for (minutes,), n in groups.items()})
+
+    return _histogram(InstantDaily, scope, filters, live)
+
+
+def report_histogram(scope: Scope, filters: Filters) -> Counter[int]:
+    """Days → 报告单 handed in during the period, in scope and filters."""
+    condition = rating_condition(
+        scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
+    )
+
+    def live(part: Period) -> Counter[int]:
+        steps = report_steps(part).filter(condition)
+        return Counter(
+            report_days(rectified, done)
+            for rectified, done in steps.values_list("ticket__rectified_at", "done_at")
+            if rectified is not None and done is not None  # as the filters require
+        )
+
+    return _histogram(ReportDaily, scope, filters, live)
