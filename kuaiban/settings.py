@@ -124,6 +124,10 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kuaiban.sqlite3'}
 # only, and CONN_MAX_AGE must then be 0, as Django requires).
 DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+# PostgreSQL keeps a submission's fixed statements (kuaiban/core/kept_query.py) prepared from
+# their Nth run on a connection; 0 never prepares them (PgBouncer before 1.21 in transaction
+# mode, which cannot carry prepared statements).
+DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
 # A read replica of the PostgreSQL database: the supervision pages read there when it is set
 # (kuaiban/core/db_router.py); everything else reads and writes the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
@@ -136,9 +140,12 @@ def _database(url: str) -> dict[str, Any]:
         # Several threads (web + in-process worker) share the file: wait instead of failing, and
         # take the write lock at BEGIN so a read-then-write transaction cannot fail half-way.
         options.update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
-    elif DATABASE_POOL_SIZE > 0:
-        database["CONN_MAX_AGE"] = 0
-        options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 10}
+    else:
+        # psycopg's own setting; only server-bound cursors (kept_cursor) ever prepare.
+        options["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD or None
+        if DATABASE_POOL_SIZE > 0:
+            database["CONN_MAX_AGE"] = 0
+            options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 10}
     return database
 
 

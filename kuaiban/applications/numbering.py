@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.db import connection, models
 
-from kuaiban.applications.models import NumberSequence
+from kuaiban.applications.models import Application, NumberSequence
+from kuaiban.core.kept_query import kept_cursor
 
 # One statement creates the day's row or counts it on, and returns the count: the row is
 # locked from this statement to the commit only (SQLite ≥ 3.35 and PostgreSQL alike).
@@ -27,11 +28,24 @@ def application_number_next(*, region_code: str, day: dt.date) -> str:
     return f"{region_code}-{day:%Y%m%d}-{last:05d}"
 
 
+def application_number_write(*, pk: int, number: str) -> None:
+    """Put the day's number on the application stored under a placeholder: one UPDATE, its
+    text kept (the ORM would compile it anew for every submission)."""
+    meta = Application._meta
+    quote = connection.ops.quote_name
+    with kept_cursor(connection) as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('number').column)} = %s "
+            f"WHERE {quote(meta.pk.column)} = %s",
+            [number, pk],
+        )
+
+
 def sequence_next(*, model: type[models.Model], region_code: str, day: dt.date) -> int:
     """The day's next sequence number of a region in ``model`` (a table with ``region_code``,
     ``day`` unique together and ``last``): one statement, the row locked until the commit."""
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    with kept_cursor(connection) as cursor:
         cursor.execute(_NEXT.format(table=table), [region_code, day])
         (last,) = cursor.fetchone()
     return int(last)

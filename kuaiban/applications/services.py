@@ -32,7 +32,7 @@ from kuaiban.applications.models import (
     CommitmentKind,
     SharedDataUse,
 )
-from kuaiban.applications.numbering import application_number_next
+from kuaiban.applications.numbering import application_number_next, application_number_write
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
@@ -374,7 +374,7 @@ def _store(
                 region_code=(applicant.received_region or applicant.region).code,
                 day=timezone.localdate(application.submitted_at),
             )
-            Application.objects.filter(pk=application.pk).update(number=application.number)
+            application_number_write(pk=application.pk, number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
             control = commitment_control()
             if control is not None and any(c.material_code for c in commitments):

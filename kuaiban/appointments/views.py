@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kuaiban.accounts.models import User
+from kuaiban.accounts.models import Role, User
 from kuaiban.appointments.forms import (
     BOOKING_DAYS,
     booking_days,
@@ -72,7 +72,13 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     point = _point(code)
     now = timezone.now()
-    items = list(ServiceItem.objects.current().filter(accepting_points=point).order_by("code"))
+    # A person is offered the items a person can have done; a unit, a unit's (办事对象).
+    kind = user.role if user.role in (Role.PERSON, Role.UNIT) else ""
+    items = [
+        i
+        for i in ServiceItem.objects.current().filter(accepting_points=point).order_by("code")
+        if i.serves(kind)
+    ]
     source = request.POST if request.method == "POST" else request.GET
     item = next((i for i in items if i.code == source.get("item", "")), None)
     errors: dict[str, list[str]] = {}

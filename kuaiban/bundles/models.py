@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
-from kuaiban.catalogue.models import ItemTarget, ServiceItem
+from kuaiban.catalogue.models import ItemTarget, ServiceItem, target_serves
 
 
 class Mode(models.TextChoices):
@@ -306,7 +306,7 @@ class BundleItem(models.Model):
         """Whether an applicant of ``kind`` (person / unit; "" unknown) is offered the item: its
         own 办事对象 decides where the seed gives one (Jiangsu 序号2: 用人单位退工停保登记 is the
         unit's only); otherwise the scenario's, which the application checks."""
-        return not kind or self.target in ("", ItemTarget.BOTH, kind)
+        return target_serves(self.target, kind)
 
 
 class SpeedUp(models.Model):

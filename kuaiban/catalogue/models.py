@@ -355,6 +355,12 @@ class ItemTarget(models.TextChoices):
     BOTH = "both", _("个人或单位")
 
 
+def target_serves(target: str, kind: str) -> bool:
+    """Whether a 办事对象 of ``target`` ("" none given) admits an applicant of ``kind`` (person /
+    unit; "" unknown, e.g. staff acting for someone)."""
+    return not kind or target in ("", ItemTarget.BOTH, kind)
+
+
 class ServiceItem(CatalogueRow):
     code = models.CharField(
         _("事项编码"),
@@ -488,6 +494,10 @@ class ServiceItem(CatalogueRow):
     @property
     def fee_text(self) -> str:
         return self.fee or "不收费"
+
+    def serves(self, kind: str) -> bool:
+        """Whether an applicant of ``kind`` can have this item done, by its 办事对象."""
+        return target_serves(self.target, kind)
 
 
 LOCAL_CODE_PREFIX = "L-"

@@ -34,6 +34,8 @@ from typing import Any, TypeVar
 from django.db import connections, models
 from psycopg.types.json import Json, Jsonb
 
+from kuaiban.core.kept_query import kept_cursor
+
 M = TypeVar("M", bound=models.Model)
 
 # SQLite's limit on host parameters was 999 before 3.32: bigger batches go to bulk_create.
@@ -101,7 +103,7 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
             sql = _values_sql(model, fields, len(rows), connection)
     if params is None:
         params = [value for row in values for value in row]
-    with connection.cursor() as cursor:
+    with kept_cursor(connection) as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()
     for obj, (key,) in zip(rows, keys, strict=True):

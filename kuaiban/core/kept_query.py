@@ -10,6 +10,15 @@ turning the rows into model instances exactly as the queryset does: Django's own
 
 Only plain querysets qualify: no annotations, ``only``/``defer``, ``values`` or prefetching —
 the constructor refuses anything else rather than answer differently from the ORM.
+
+``kept_cursor`` is the cursor for such kept statements — this module's, the bulk INSERTs of
+``kuaiban/core/bulk.py`` and the other fixed statements of a submission. On PostgreSQL it binds
+the values on the server: they travel beside the statement's text instead of being quoted into
+it in Python, and psycopg has PostgreSQL keep the statement prepared from its
+``DATABASE_PREPARE_THRESHOLD``-th run on a connection, so the server no longer parses and plans
+it each time (a third of the database's CPU per submission, docs/ARCHITECTURE.md, "Intake").
+Django's other queries keep its client-side binding. The cursor is Django's, wrapped as usual:
+the statements are logged, counted and pass through the connection's execute wrappers.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import query as django_query
 from django.db.models.query import ModelIterable, QuerySet
 
@@ -28,6 +39,22 @@ from django.db.models.query import ModelIterable, QuerySet
 get_related_populators: Callable[..., list[Any]] = django_query.get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=models.Model)
+
+
+def kept_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor of ``connection`` for statements whose text stays the same from run to run:
+    bound on the server, and so prepared, on PostgreSQL; the usual cursor elsewhere."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    # What BaseDatabaseWrapper.cursor() does, with the server-binding cursor class.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # type: ignore[attr-defined,no-any-return]
 
 
 @dataclass(frozen=True)
@@ -63,7 +90,7 @@ class KeptQuery(Generic[M]):
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = value
-        with connections[alias].cursor() as cursor:
+        with kept_cursor(connections[alias]) as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         found: list[M] = []

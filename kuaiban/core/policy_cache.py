@@ -22,6 +22,7 @@ from typing import TypeVar
 from django.db import connections, router
 from django.db.models import F
 
+from kuaiban.core.kept_query import kept_cursor
 from kuaiban.core.models import PolicyGeneration
 
 POLICY = "policy"
@@ -39,7 +40,7 @@ def policy_generation() -> int:
     than built by the ORM each time — a third of the CPU)."""
     alias = router.db_for_read(PolicyGeneration)
     connection = connections[alias]
-    with connection.cursor() as cursor:
+    with kept_cursor(connection) as cursor:
         cursor.execute(_generation_sql(connection.alias), [POLICY])
         row = cursor.fetchone()
     return int(row[0]) if row else 0

@@ -42,7 +42,14 @@ def test_each_role_has_its_pages_in_the_menu(
 
 
 def test_an_anonymous_visitor_sees_only_the_public_links(client: Client) -> None:
-    assert set(_menu(client)) == {"一件事", "服务事项", "就近办", "进度查询", "接口文档", "登录"}
+    assert set(_menu(client)) == {"一件事", "服务事项", "就近办", "进度查询", "登录"}
+
+
+def test_the_api_document_is_linked_from_the_footer_not_the_people_s_menu(client: Client) -> None:
+    page = client.get("/items/").content.decode()
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert '<a href="/api/v1/docs">开放接口文档</a>' in footer
+    assert "/api/v1/docs" not in page[: page.index("<footer")]
 
 
 def test_a_superuser_made_from_the_command_line_gets_the_admin(make_user) -> None:  # type: ignore[no-untyped-def]

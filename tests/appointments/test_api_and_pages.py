@@ -8,6 +8,7 @@ from django.test import Client
 
 from kuaiban.accounts.models import User
 from kuaiban.appointments.models import Appointment, AppointmentStatus, QueueTicket
+from kuaiban.catalogue.models import ItemTarget, ServiceItem
 from kuaiban.servicepoints.models import ServicePoint
 from tests.appointments.conftest import TOMORROW, slot_at
 
@@ -257,3 +258,20 @@ def test_the_points_page_runs_the_same_queries_for_more_points(hall, client) -> 
         page = client.get("/service-points/", query).content.decode()
     assert "网点0" in page
     assert len(before.captured_queries) == len(after.captured_queries) <= 8
+
+
+def test_a_person_is_offered_only_the_items_a_person_can_have_done(hall, person) -> None:  # type: ignore[no-untyped-def]
+    accepted = list(ServiceItem.objects.current().filter(accepting_points=hall))
+    units_only = [i for i in accepted if i.target == ItemTarget.UNIT]
+    for_people = [i for i in accepted if i.target in (ItemTarget.PERSON, ItemTarget.BOTH)]
+    assert units_only and for_people  # the hall accepts both kinds
+    web = as_user(person())
+    page = web.get(f"/appointments/book/{hall.code}/").content.decode()
+    assert all(f'value="{i.code}"' in page for i in for_people)
+    assert not any(f'value="{i.code}"' in page for i in units_only)
+    # Nor can a unit's item be booked by posting its code.
+    response = web.post(
+        f"/appointments/book/{hall.code}/",
+        {"item": units_only[0].code, "slot": slot_at(hall, 9, 0).pk, "phone": "13812345678"},
+    )
+    assert response.status_code == 422 and not Appointment.objects.exists()

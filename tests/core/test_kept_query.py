@@ -72,3 +72,31 @@ def test_querysets_it_cannot_answer_as_the_orm_are_refused() -> None:
         annotated.rows("x")
     with pytest.raises(TypeError):
         _BY_HASH.rows()
+
+
+def test_kept_statements_are_counted_and_on_postgresql_prepared_after_their_threshold(
+    make_user,
+) -> None:
+    """The token look-up runs through `kept_cursor`: each run is one logged statement, the
+    answer stays the ORM's, and on PostgreSQL the connection keeps the statement prepared once
+    it has run `DATABASE_PREPARE_THRESHOLD` times (the parsing and planning done once)."""
+    from django.conf import settings
+
+    alice = make_user(username="alice")
+    token_issue(user=alice)
+    key_hash = ApiToken.objects.get(user=alice).key_hash
+    threshold = settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold") or 0
+    runs = threshold + 2
+    with CaptureQueriesContext(connection) as queries:
+        found = [_BY_HASH.first(key_hash) for _ in range(runs)]
+    assert len(queries.captured_queries) == runs
+    assert {token.user.username for token in found if token} == {"alice"}
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%accounts_apitoken%key_hash%"],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared == (1 if threshold else 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
@@ -130,10 +130,23 @@ def chunk_execute(*, chunk_id: int) -> str:
     return f"分片 {chunk.number}：符合条件 {eligible}，新生成 {created}"
 
 
+# A run that wrote at least this many offers refreshes the offers' planner statistics.
+_ANALYZE_FROM = 10_000
+
+
 def _run_finish(run_id: int) -> None:
     finished = ProactiveRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.DONE, finished_at=timezone.now()
     )
+    if finished and connection.vendor == "postgresql":
+        created = ProactiveRun.objects.filter(pk=run_id).values_list("created", flat=True)[0]
+        if created >= _ANALYZE_FROM:
+            # Else the next run plans its already-offered check on the statistics of before
+            # (one offer where there are a million), hashes every offer of the rule for each
+            # chunk instead of probing the index per eligible subject (3.0 s a chunk against
+            # 2.1 s at 4.5 million people), and reads the heap for each of them.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Offer._meta.db_table)}")
     if finished:
         outbox_enqueue(
             kind=OutboxKind.PROACTIVE_NOTIFY,

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from kuaiban.core.kept_query import kept_cursor
 from kuaiban.shareddata.connectors.base import RecordRef, SharedProfile
 from kuaiban.shareddata.connectors.local_records import local_records
 from kuaiban.shareddata.connectors.records import PersonRecords
@@ -175,7 +176,7 @@ class _Compiled:
             query = self.build(self._MARKER).using(alias).query
             self._by_alias[alias] = query.sql_with_params()
         sql, params = self._by_alias[alias]
-        with connections[alias].cursor() as cursor:
+        with kept_cursor(connections[alias]) as cursor:
             cursor.execute(sql, [key if p == self._MARKER else p for p in params])
             found = cursor.fetchone()
         return None if found is None else dict(zip(self.columns, found, strict=True))
