@@ -4,9 +4,12 @@ Environment:
   DATABASE_URL               the PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/kuaiban)
   KUAIBAN_REQUIRE_POSTGRES=1 fail instead of skipping when PostgreSQL is unreachable (CI)
   KUAIBAN_REQUIRE_BROWSER=1  fail instead of skipping browser tests when Chromium is missing (CI)
-  KUAIBAN_TEST_SEQUENTIAL=1  run the two databases one after the other (default: at the same
-                             time, each in its own process, when both run: a machine with two
-                             cores then takes about as long as the longer of the two)
+  KUAIBAN_TEST_WORKERS=N     processes per database (default: the machine's cores). With more
+                             than one, each database's run is spread over N processes
+                             (pytest-xdist, a test file per process at a time) and the databases
+                             run one after the other, so each run has every core
+  KUAIBAN_TEST_SEQUENTIAL=1  with one process per database: run the two one after the other
+                             (default: at the same time, each in its own process)
 Extra arguments are passed to pytest.
 """
 
@@ -17,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -50,9 +54,29 @@ class Run:
     env: dict[str, str]
 
 
+def workers() -> int:
+    """Processes per database run: KUAIBAN_TEST_WORKERS, else the cores this process may use."""
+    value = os.environ.get("KUAIBAN_TEST_WORKERS", "")
+    if value.isascii() and value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def spread(args: list[str], count: int) -> list[str]:
+    """The pytest arguments that spread a run over ``count`` processes, a test file at a time
+    (a file's tests share their world, built once per process: tests/worlds.py)."""
+    if count < 2 or any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
+        return args
+    return ["-n", str(count), "--dist", "loadfile", *args]
+
+
 def run_one(run: Run) -> int:
     print(f"\n=== {run.label} ===", flush=True)
-    return subprocess.call([sys.executable, "-m", "pytest", *run.args], env=run.env)
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, "-m", "pytest", *run.args], env=run.env)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    print(f"=== {run.label}：{minutes} 分 {seconds} 秒 ===", flush=True)
+    return code
 
 
 def run_together(runs: list[Run]) -> int:
@@ -107,7 +131,11 @@ def main() -> int:
             f"PostgreSQL：{url} 不可达（设置 DATABASE_URL 或在 127.0.0.1:5432 启动 PostgreSQL）"
         )
 
-    if len(runs) > 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
+    count = workers()
+    if count > 1:
+        for run in runs:
+            run.args = spread(run.args, count)
+    if len(runs) > 1 and count == 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
         failures = run_together(runs)
     else:
         failures = 0
