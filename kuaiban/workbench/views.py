@@ -161,6 +161,7 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
     errors: inputs.Errors = {}
     results = inputs.results_parse(post, errors)
     note = inputs.text_parse(post, "approve_note", errors)
+    amount = inputs.amount_parse(post, "paid_amount", errors)
     _refuse_if(errors)
     decided = subcase_decide(
         actor=user,
@@ -169,6 +170,7 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
         note=note,
         results=results,
         version=version,
+        paid_amount=amount,
     )
     if decided.awaiting_review:
         # 内控: a high-risk item's approval takes effect once a second officer agrees.
