@@ -19,7 +19,8 @@ from django.db import transaction
 
 from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem, read_yaml
-from kuaiban.catalogue.models import CommitmentText, Material, ServiceItem
+from kuaiban.catalogue.models import CommitmentText, FormField, Material, ServiceItem
+from kuaiban.commitments.facts import ONLINE_FACTS
 from kuaiban.commitments.models import CheckMethod, CheckRule, ItemPolicy
 from kuaiban.riskcontrol.models import (
     DEFAULT_AMOUNT_THRESHOLD,
@@ -27,7 +28,6 @@ from kuaiban.riskcontrol.models import (
     RiskPoint,
     RiskSettings,
 )
-from kuaiban.shareddata.connectors.base import PREFILL_PATHS
 
 _TEXT_KEYS = ("version", "promise", "consequence", "verification", "source")
 
@@ -70,6 +70,7 @@ def controls_read(path: Path) -> ControlFile:
     out = ControlFile()
     materials = dict(Material.objects.values_list("code", "commitment_allowed"))
     items = dict(ServiceItem.objects.values_list("code", "pk"))
+    fields = set(FormField.objects.values_list("key", flat=True))
 
     def bad(row: LineDict, key: str, message: str) -> None:
         problems.append(Problem(name, row.line_of(key) if key in row else row.line_of(""), message))
@@ -104,8 +105,24 @@ def controls_read(path: Path) -> ControlFile:
         if method not in CheckMethod.values:
             bad(row, "method", f"核查方式应为 {'、'.join(CheckMethod.values)}")
         path_ = str(row.get("path") or "")
-        if method == CheckMethod.ONLINE and path_ not in PREFILL_PATHS:
-            bad(row, "path", f"在线核查数据项“{path_}”不是共享数据项")
+        promised = row.get("promised") or []
+        if method == CheckMethod.ONLINE:
+            if path_ not in ONLINE_FACTS:
+                bad(row, "path", f"在线核查数据项应取自 {'、'.join(ONLINE_FACTS)}")
+            if (
+                not isinstance(promised, list)
+                or not promised
+                or any(f not in fields for f in promised)
+            ):
+                bad(
+                    row,
+                    "promised",
+                    "在线核查须列出载明承诺内容的表单字段（promised），且均在目录中",
+                )
+                promised = []
+        elif promised:
+            bad(row, "promised", "只有在线核查比对表单所载的承诺内容")
+            promised = []
         partner = str(row.get("partner") or "")
         if method == CheckMethod.ASSISTANCE and not partner:
             bad(row, "partner", "协助核查须写明协助单位类型（partner）")
@@ -119,6 +136,7 @@ def controls_read(path: Path) -> ControlFile:
                 "material_code": code,
                 "method": method,
                 "online_path": path_,
+                "promised_fields": [str(f) for f in promised],
                 "false_without_value": bool(row.get("false_without_value", False)),
                 "partner_kind": partner,
                 "due_working_days": days if isinstance(days, int) else 10,

@@ -94,6 +94,30 @@ def test_the_command_loads_and_reports_problems_by_line(world, tmp_path: Path) -
     assert f"{bad}:2:" in str(error.value)
 
 
+def test_an_online_rule_names_a_comparable_fact_and_the_promised_fields(
+    world, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'version: "1"\n'
+        "checks:\n"
+        "  - {material: skill_certificate, method: online, path: e_certificate.graduation,"
+        ' promised: [certificate_number], source: "003 正文 二（三）1"}\n'
+        "  - {material: termination_proof, method: online, path: employment.end_date,"
+        ' source: "003 正文 二（三）1"}\n'
+        "  - {material: graduation_certificate, method: online, path: person.graduated_on,"
+        ' promised: [no_such_field], source: "003 正文 二（三）1"}\n'
+        "  - {material: dependant_proof, method: on_site, promised: [dependants_count],"
+        ' source: "001 正文 四（四）"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ControlFileError) as error:
+        controls_read(bad)
+    assert sorted(p.line for p in error.value.problems) == [3, 4, 5, 6]
+    rule = CheckRule.objects.get(material_code="termination_proof")
+    assert rule.promised_fields == ["termination_date", "unemployment_date"]
+
+
 def test_the_amount_thresholds_are_read_and_the_bureaus_survive_a_reload(
     world, tmp_path: Path
 ) -> None:
