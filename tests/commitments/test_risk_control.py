@@ -218,3 +218,30 @@ def test_the_reopen_endpoint_is_the_agencys_officers_only_and_shows_on_the_revie
     reviewer.force_login(world["officer-sd-review"])
     page = reviewer.get("/checks/review/").content.decode()
     assert "重新办理已办结业务" in page and "重新核定" in page
+
+
+def test_the_workbench_reopens_a_decided_subcase_with_a_reason(world) -> None:
+    subcase = _low_risk_approved(world)
+    url = f"/workbench/subcases/{subcase.pk}/"
+    other = Client()
+    other.force_login(world["officer-ty-si"])
+    assert other.post(url + "reopen/", {"version": subcase.version}).status_code == 404
+    officer = Client()
+    officer.force_login(world["officer-jn-si"])
+    assert "确认重新办理" in officer.get(url).content.decode()
+    empty = officer.post(url + "reopen/", {"version": subcase.version, "reopen_reason": " "})
+    assert empty.status_code == 422 and "请填写重新办理的理由" in empty.content.decode()
+    subcase.refresh_from_db()
+    assert subcase.status == SubCaseStatus.APPROVED
+    response = officer.post(
+        url + "reopen/",
+        {"version": subcase.version, "reopen_reason": "原核定依据有误"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "已重新办理" in page and "理由：原核定依据有误" in page
+    subcase.refresh_from_db()
+    assert (
+        subcase.status == SubCaseStatus.ACCEPTED and subcase.reopened_by == world["officer-jn-si"]
+    )
+    assert "确认重新办理" not in page  # worked again: the usual actions instead
