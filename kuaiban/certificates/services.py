@@ -25,6 +25,7 @@ from kuaiban.core.masking import mask_id_number
 from kuaiban.core.models import AuditAction
 from kuaiban.documents.model import Document, Image, KeyValue
 from kuaiban.documents.render import render_pdf
+from kuaiban.shareddata.audit import records_read_audit
 from kuaiban.shareddata.models import Person
 
 # Crockford's alphabet: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -100,6 +101,13 @@ def certificate_issue(
             channel=channel,
         )
         CertificateFile.objects.create(certificate=certificate, pdf=signed)
+        # The content was read from the person's records: a read like any query's.
+        records_read_audit(
+            actor=actor,
+            id_number=person.id_number,
+            purpose=f"开具{certificate.get_kind_display()}",
+            channel=channel,
+        )
         audit_record(
             actor=actor,
             action=AuditAction.CERTIFICATE_ISSUE,
