@@ -104,6 +104,10 @@ def main() -> int:
     extra = sys.argv[1:]
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base_env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest uses kuaiban.settings_test
+    # Python's default: each module compiled once (__pycache__, ignored by git) for every process
+    # of the run, the test processes and the workers and commands the tests start, instead of
+    # compiling the whole code (and rewriting every test module's asserts) in each of them.
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     skipped: list[str] = []
 
     browser_ok = os.path.exists(CHROMIUM)
