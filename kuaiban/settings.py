@@ -297,6 +297,12 @@ KUAIBAN_SIGNING_KEY = env_path("KUAIBAN_SIGNING_KEY", VAR_DIR / "signing" / "key
 KUAIBAN_SIGNING_CERT = env_path("KUAIBAN_SIGNING_CERT", VAR_DIR / "signing" / "cert.pem")
 KUAIBAN_SIGNING_KEY_PASSPHRASE = env_str("KUAIBAN_SIGNING_KEY_PASSPHRASE", "")
 KUAIBAN_SIGNING_SEAL_NAME = env_str("KUAIBAN_SIGNING_SEAL_NAME", "人力资源和社会保障局")
+# Certificate verification (/verify/<code> and its API) from one client address: at most this
+# many look-ups in a window of this many seconds (honest use is a handful; an office behind one
+# address checking many stays well inside), counted in the cache (shared through Redis when set).
+# Apart from it, five unknown codes in 15 minutes suspend the address (the log-in throttle's rows).
+KUAIBAN_VERIFY_LOOKUPS = env_int("KUAIBAN_VERIFY_LOOKUPS", 300)
+KUAIBAN_VERIFY_WINDOW_SECONDS = env_int("KUAIBAN_VERIFY_WINDOW_SECONDS", 900)
 # A kiosk session (自助终端) ends after this many seconds without a touch.
 KUAIBAN_KIOSK_IDLE_SECONDS = env_int("KUAIBAN_KIOSK_IDLE_SECONDS", 120)
 

@@ -69,13 +69,16 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         _PROBLEMS,
         ("就近办覆盖", "/service-points/coverage/"),
     ],
-    Role.ADMIN: [("管理后台", "/admin/"), _TICKETS],
+    Role.ADMIN: [("管理后台", "/admin/"), _TICKETS, ("证明作废", "/certificates/manage/")],
 }
 # Added for the officers of a 人事考试机构: the two small services they work.
 EXAM_OFFICE_MENU = [
     ("考试报名审核", "/exam-office/registrations/"),
     ("证书邮寄", "/exam-office/mailings/"),
 ]
+
+# Added for the officers of a 社会保险经办机构: the certificates they may revoke.
+CERTIFICATES_MENU = ("证明作废", "/certificates/manage/")
 
 
 def menu_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str]]:
@@ -89,6 +92,8 @@ def menu_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str]]:
         agency = getattr(user, "agency", None)
         if agency is not None and agency.kind == "personnel_exam":
             return [*menu, *EXAM_OFFICE_MENU]
+        if agency is not None and agency.kind == "social_insurance":
+            return [*menu, CERTIFICATES_MENU]
     return menu
 
 

@@ -32,6 +32,7 @@ from kuaiban.cards.services import (
     card_report_loss,
     card_transition,
     card_unloss,
+    temporary_loss_days,
 )
 from kuaiban.cards.showing import (
     KINDS,
@@ -278,11 +279,16 @@ def print_queue_act(request: HttpRequest, card_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("cards:queue"))
 
 
+# 电话挂失 (12333): the clerk taking the call records a temporary hold for the caller, once the
+# caller's identity is checked on the phone; a formal loss still needs the holder at a window.
+PHONE_LOSS = "loss_phone"
+
+
 @login_required
 @never_cache
 def desk(request: HttpRequest) -> HttpResponse:
     """The window: the holder shows their ID card; the clerk keys in the full number and acts
-    (领卡, 正式挂失, 解挂, 制卡)."""
+    (领卡, 正式挂失, 解挂, 制卡), or records a temporary hold the holder reports by phone."""
     user = _user(request, Role.CLERK)
     id_number = (request.POST.get("id_number") or "").strip().upper()
     card, error = None, ""
@@ -299,6 +305,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         if card is not None:
             read_audit(user, card, channel="window")
     actions = allowed_actions(card.status, DESK_ACTIONS) if card else []  # type: ignore[arg-type]
+    by_phone = allowed_actions(card.status, (CardAction.LOSS_TEMPORARY,)) if card else []  # type: ignore[arg-type]
     return render(
         request,
         "cards/desk.html",
@@ -306,6 +313,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "card": card,
             "view": card_view(card) if card else None,
             "actions": actions,
+            "phone_loss": bool(by_phone),
+            "phone_loss_days": temporary_loss_days(),
             "id_number": id_number if card else "",
             "masked": mask_id_number(id_number) if card else "",
             "error": error,
@@ -313,9 +322,29 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _phone_loss(request: HttpRequest, user: User, card: SocialSecurityCard) -> SocialSecurityCard:
+    if request.POST.get("caller_verified") != "yes":
+        messages.error(
+            request, "请先核实来电人身份（姓名、公民身份号码、预留手机号）后再登记电话挂失"
+        )
+        return card
+    try:
+        card = card_report_loss(actor=user, card=card, temporary=True, channel=CardChannel.PHONE)
+    except ApiError as err:
+        messages.error(request, err.message)
+        return card
+    messages.success(
+        request,
+        f"已登记电话临时挂失，卡片暂停使用；{temporary_loss_days()} 天内未到窗口正式挂失的自动解除。",
+    )
+    return card
+
+
 def _desk_act(
     request: HttpRequest, user: User, card: SocialSecurityCard, action: str
 ) -> SocialSecurityCard:
+    if action == PHONE_LOSS:
+        return _phone_loss(request, user, card)
     try:
         chosen = CardAction(action)
         if chosen not in DESK_ACTIONS:

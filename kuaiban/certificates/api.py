@@ -127,7 +127,8 @@ def certificate_pdf(request: HttpRequest, code: Code) -> HttpResponse:
     response={200: VerifyOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="证明验真（公开）",
     description="凭验证码查验证明是否真实、是否作废，返回脱敏的主要内容。验证码不存在 404；"
-    "同一地址 15 分钟内查错 5 次后暂停 15 分钟，期间 429（带 Retry-After）。",
+    "同一地址 15 分钟内查错 5 次后暂停 15 分钟；同一地址在一个时段内的查询次数超过上限"
+    "（默认 15 分钟 300 次）时暂停到该时段结束；暂停期间 429（带 Retry-After）。",
 )
 def certificate_verify_api(
     request: HttpRequest, response: HttpResponse, code: Code

@@ -1,11 +1,16 @@
 """Reads: the caller's certificates, one certificate by access helper, and the public
-verification by code (throttled like the progress look-up: wrong codes from one address)."""
+verification by code, rate-limited per client address: every look-up counts against a generous
+bound (`KUAIBAN_VERIFY_LOOKUPS` per `KUAIBAN_VERIFY_WINDOW_SECONDS`), and unknown codes against a
+tight one (five in 15 minutes, like the progress look-up)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,9 +18,12 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.accounts.selectors import login_locked_until
 from kuaiban.accounts.services import login_failure_record
 from kuaiban.applications.progress import Throttled
+from kuaiban.catalogue.models import AgencyKind, Region
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.certificates.models import Certificate
 from kuaiban.certificates.services import code_normalize
 from kuaiban.core.errors import NotFound
+from kuaiban.shareddata.models import Person
 
 _CODE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 # The throttle's key: every code from one address (a colon is never in a username).
@@ -39,13 +47,78 @@ def access_certificate(*, user: AbstractBaseUser | AnonymousUser, code: str) -> 
     return found
 
 
+class TooManyLookups(Throttled):
+    """More look-ups from one address than honest use makes: wait for the next window."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(until)
+        minutes = max(1, int((until - timezone.now()).total_seconds() + 59) // 60)
+        self.message = f"验真查询过于频繁，已暂停查询。请在{minutes}分钟后再试。"
+
+
+def verify_lookup_count(*, ip: str, now: dt.datetime) -> tuple[int, dt.datetime]:
+    """Count one look-up from ``ip`` in the current fixed window; (the window's count so far,
+    when the window ends). The count is kept in the cache: no database write per look-up."""
+    window = max(1, int(settings.KUAIBAN_VERIFY_WINDOW_SECONDS))
+    slot = int(now.timestamp()) // window
+    key = f"verify-lookups:{ip}:{slot}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr: this look-up opens it again
+        cache.set(key, 1, timeout=window)
+        count = 1
+    ends = dt.datetime.fromtimestamp((slot + 1) * window, tz=dt.UTC)
+    return count, ends
+
+
+def certificate_staff_of(user: AbstractBaseUser | AnonymousUser) -> User:
+    """Who may revoke certificates for the bureau: an administrator, or an officer of a 社会保险
+    经办机构 (which issues the records they certify); anyone else gets 404."""
+    if isinstance(user, User) and user.is_authenticated:
+        if user.role == Role.ADMIN or user.is_superuser:
+            return user
+        agency = user.agency if user.role == Role.OFFICER else None
+        if agency is not None and agency.kind == AgencyKind.SOCIAL_INSURANCE:
+            return user
+    raise NotFound("页面不存在")
+
+
+def access_certificate_for_staff(
+    *, user: AbstractBaseUser | AnonymousUser, code: str
+) -> Certificate:
+    """A certificate the bureau's ``user`` may act on: an administrator any, an officer those of
+    people insured in the agency's region or below; 404 alike for missing and not theirs."""
+    staff = certificate_staff_of(user)
+    normal = code_normalize(code)
+    found = Certificate.objects.filter(code=normal).first() if _CODE.match(normal) else None
+    if found is None:
+        raise NotFound("证明不存在")
+    if staff.role == Role.ADMIN or staff.is_superuser:
+        return found
+    assert staff.agency is not None
+    region_code = (
+        Person.objects.filter(id_number=found.holder_id_number)
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    below = RegionTree.load().below(staff.agency.region_id)
+    if not Region.objects.filter(pk__in=below, code=region_code or "").exists():
+        raise NotFound("证明不存在")
+    return found
+
+
 def certificate_verify(*, code: str, ip: str) -> Certificate:
     """The certificate with this code, for anyone; 404 for an unknown code, 429 while the
-    address is throttled (five unknown codes in 15 minutes suspend it for 15 minutes)."""
+    address is throttled: more than `KUAIBAN_VERIFY_LOOKUPS` look-ups in the current window, or
+    five unknown codes in 15 minutes (which suspend it for 15 minutes)."""
     now = timezone.now()
     until = login_locked_until(username=_VERIFY_KEY, ip=ip, now=now)
     if until is not None:
         raise Throttled(until)
+    count, window_ends = verify_lookup_count(ip=ip, now=now)
+    if count > settings.KUAIBAN_VERIFY_LOOKUPS:
+        raise TooManyLookups(window_ends)
     normal = code_normalize(code)
     found = Certificate.objects.filter(code=normal).first() if _CODE.match(normal) else None
     if found is None:

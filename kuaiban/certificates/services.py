@@ -20,11 +20,12 @@ from kuaiban.certificates.models import Certificate, CertificateFile, Certificat
 from kuaiban.certificates.seal import seal_png
 from kuaiban.certificates.signing import pdf_sign
 from kuaiban.core.audit import audit_record
-from kuaiban.core.errors import Conflict
+from kuaiban.core.errors import Conflict, Unprocessable
 from kuaiban.core.masking import mask_id_number
 from kuaiban.core.models import AuditAction
 from kuaiban.documents.model import Document, Image, KeyValue
 from kuaiban.documents.render import render_pdf
+from kuaiban.shareddata.audit import records_read_audit
 from kuaiban.shareddata.models import Person
 
 # Crockford's alphabet: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -100,6 +101,13 @@ def certificate_issue(
             channel=channel,
         )
         CertificateFile.objects.create(certificate=certificate, pdf=signed)
+        # The content was read from the person's records: a read like any query's.
+        records_read_audit(
+            actor=actor,
+            id_number=person.id_number,
+            purpose=f"开具{certificate.get_kind_display()}",
+            channel=channel,
+        )
         audit_record(
             actor=actor,
             action=AuditAction.CERTIFICATE_ISSUE,
@@ -115,12 +123,26 @@ def certificate_issue(
     return certificate
 
 
+REVOKE_REASON_MAX = 200
+
+
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
-    """作废: the verification page shows it revoked, with the reason; once only."""
+    """作废 by the bureau (the caller checked ``actor`` may, `access_certificate_for_staff`):
+    the verification page shows it revoked, with the reason; once only; audited."""
+    reason = reason.strip()
+    problem = (
+        "请写明作废原因"
+        if not reason
+        else f"作废原因不超过{REVOKE_REASON_MAX}字"
+        if len(reason) > REVOKE_REASON_MAX
+        else ""
+    )
+    if problem:
+        raise Unprocessable(problem, fields={"reason": [problem]})
     now = timezone.now()
     with transaction.atomic():
         updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-            revoked_at=now, revoked_reason=reason[:200]
+            revoked_at=now, revoked_reason=reason
         )
         if not updated:
             raise Conflict("该证明已作废")
@@ -129,7 +151,11 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
             action=AuditAction.CERTIFICATE_REVOKE,
             object_type="certificate",
             object_id=certificate.code,
-            changes={"reason": reason[:200]},
+            changes={
+                "reason": reason,
+                "kind": certificate.kind,
+                "holder": mask_id_number(certificate.holder_id_number),
+            },
         )
     certificate.refresh_from_db(fields=["revoked_at", "revoked_reason"])
     return certificate

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.core.audit import audit_store
 from kuaiban.core.errors import NotFound
 from kuaiban.core.masking import mask_id_number
 from kuaiban.selfservice.access import access_employee, unit_employees
@@ -31,6 +32,19 @@ def employees(request: HttpRequest) -> HttpResponse:
         .order_by("pk")
     )
     rows = [(p, mask_id_number(p.id_number)) for p in people]
+    # The list shows each employee's 参保状态: a read of each person's records, audited.
+    audit_store(
+        [
+            records_read_audit(
+                actor=user,
+                id_number=p.id_number,
+                purpose="单位查询职工参保（名单）",
+                channel="unit",
+                save=False,
+            )
+            for p, _masked in rows
+        ]
+    )
     return render(request, "selfservice/employees.html", {"page": page, "rows": rows})
 
 

@@ -48,14 +48,17 @@ def records_read_audit(
     id_number: str,
     purpose: str,
     channel: str,
+    save: bool = True,
 ) -> AuditEvent:
     """``actor`` (None at a self-service kiosk: the person identified there) read the records
     of the person ``id_number`` through a self-service query (``purpose``: the query's name;
-    ``channel``: web, api, kiosk, unit)."""
+    ``channel``: web, api, kiosk, unit); with ``save=False`` the row is returned unsaved, to be
+    stored with others (`audit_store`: a list page reading many people)."""
     return audit_record(
         actor=actor,
         action=AuditAction.SHARED_DATA_READ,
         object_type="person",
         object_id=mask_id_number(id_number.upper()),
         changes={"purpose": purpose, "channel": channel},
+        save=save,
     )

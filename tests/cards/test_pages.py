@@ -218,3 +218,42 @@ def test_the_window_desk_hands_out_a_card(world) -> None:  # type: ignore[no-unt
 def test_the_item_page_links_to_the_working_query(world) -> None:  # type: ignore[no-untyped-def]
     page = Client().get("/items/L-card-status-query/").content.decode()
     assert 'href="/me/card/"' in page and "在线办理：社会保障卡应用状态查询" in page
+
+
+def test_the_desk_records_a_loss_reported_by_phone(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.core.models import AuditEvent
+
+    clerk = _client(world["clerk-lixia"])
+    holder = {"id_number": "370102196503121234"}  # 张建国's card, 正常
+    page = clerk.post("/cards/desk/", holder).content.decode()
+    assert "电话挂失（12333）" in page and "登记电话临时挂失" in page
+    # Without the caller's identity checked, nothing is recorded.
+    unchecked = clerk.post("/cards/desk/", {**holder, "action": "loss_phone"}).content.decode()
+    assert "请先核实来电人身份" in unchecked
+    card = SocialSecurityCard.objects.get(number="370100D156000005")
+    assert card.status == CardStatus.NORMAL
+    done = clerk.post(
+        "/cards/desk/", {**holder, "action": "loss_phone", "caller_verified": "yes"}
+    ).content.decode()
+    assert "已登记电话临时挂失" in done
+    card.refresh_from_db()
+    assert card.status == CardStatus.TEMPORARY_LOSS and card.hold_until is not None
+    event = card.events.get(action="loss_temporary")
+    assert event.actor == world["clerk-lixia"] and event.channel == CardChannel.PHONE
+    audit = AuditEvent.objects.filter(action="card.change", object_id=str(card.pk)).latest("pk")
+    assert audit.actor == world["clerk-lixia"] and audit.changes["channel"] == "phone"
+    # A card already held: the phone form is no longer offered, and a forged post is refused.
+    assert 'value="loss_phone"' in page and 'value="loss_phone"' not in done
+    again = clerk.post(
+        "/cards/desk/", {**holder, "action": "loss_phone", "caller_verified": "yes"}
+    ).content.decode()
+    assert "不能临时挂失" in again
+    assert card.events.filter(action="loss_temporary").count() == 1
+
+
+def test_only_a_clerk_records_a_phone_loss(world) -> None:  # type: ignore[no-untyped-def]
+    form = {"id_number": "370102196503121234", "action": "loss_phone", "caller_verified": "yes"}
+    for who in ["zhangjianguo", "officer-jn-card", "supervisor-sd"]:
+        assert _client(world[who]).post("/cards/desk/", form).status_code == 404
+    card = SocialSecurityCard.objects.get(number="370100D156000005")
+    assert card.status == CardStatus.NORMAL

@@ -141,32 +141,55 @@ def test_after_cancellation_a_first_card_may_be_applied_for_again(world) -> None
     assert application.subcases.count() == 2
 
 
-def test_the_card_cancelled_is_the_one_of_the_person_the_form_names(world) -> None:  # type: ignore[no-untyped-def]
-    # 去世 (9-1): a relative applies; the form's 姓名 and 公民身份号码 are the deceased's, and
-    # its 社会保障卡注销 is the same catalogue item 1.10.9 as 10-5's.
-    from kuaiban.bundles.models import BundleItem
+def _death_bundle(world, *, id_number: str, name: str) -> Application:  # type: ignore[no-untyped-def]
+    """张建国 submits the 9-1 bundle (退休人员过世) for the deceased over the API, as a relative."""
+    from tests.applications.helpers import pdf, post_multipart
+    from tests.applications.test_submit_api import _survivor_body
 
-    assert BundleItem.objects.filter(
-        scenario__code="9-1", scenario__bundle__pack__code="shandong-2020", item__code="1.10.9"
-    ).exists()
-    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
-    deceased = "370102197803154526"  # 刘秀英 in the demo
-    Application.objects.filter(pk=application.pk).update(
-        form={**application.form, "id_number": deceased, "person_name": "刘秀英"}
+    body = _survivor_body(cremation_certificate="gap")
+    body["form"].update(person_name=name, id_number=id_number)
+    client = Client()
+    client.force_login(world["zhangjianguo"])
+    response = post_multipart(client, body, {"death_certificate": pdf()})
+    assert response.status_code == 201, response.content
+    return Application.objects.get(number=response.json()["number"])
+
+
+def _decide_card_subcase(world, application: Application) -> SubCase:  # type: ignore[no-untyped-def]
+    """The card officer approves the 社会保障卡注销 sub-case on the workbench, over HTTP."""
+    subcase = application.subcases.get(item__code="1.10.9")
+    client = Client()
+    client.force_login(world["officer-jn-card"])
+    response = client.post(
+        f"/workbench/subcases/{subcase.pk}/approve/", {"version": str(subcase.version)}
     )
-    application.refresh_from_db()
-    _approve(world, application)
-    assert SocialSecurityCard.objects.get(id_number=deceased).status == CardStatus.CANCELLED
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    subcase.refresh_from_db()
+    return subcase
+
+
+def test_the_death_bundle_cancels_the_deceased_s_card(world) -> None:  # type: ignore[no-untyped-def]
+    # 去世 (9-1): a relative applies; the form's 姓名 and 公民身份号码 are the deceased's, and
+    # its 社会保障卡注销 (1.10.9) is decided by the card officer like 10-5's.
+    deceased = "370102197803154526"  # 刘秀英 in the demo, her card 临时挂失
+    application = _death_bundle(world, id_number=deceased, name="刘秀英")
+    assert application.form["cancel_reason"] == "死亡"  # settled by the scenario
+    assert application.subcases.filter(item__code="1.10.9").exists()
+    card = SocialSecurityCard.objects.get(id_number=deceased)
+    assert card.status == CardStatus.TEMPORARY_LOSS
+    subcase = _decide_card_subcase(world, application)
+    assert subcase.status == SubCaseStatus.APPROVED
+    card.refresh_from_db()
+    assert card.status == CardStatus.CANCELLED
+    event = card.events.get(action=CardAction.CANCEL)
+    assert event.actor == world["officer-jn-card"] and event.channel == CardChannel.SUBCASE
+    assert event.application_number == application.number and event.note == "死亡"
     assert _card().status == CardStatus.NORMAL  # the applicant's own card is untouched
 
 
-def test_cancelling_the_card_of_someone_without_one_lets_the_approval_stand(world) -> None:  # type: ignore[no-untyped-def]
-    application = submit_card(world["zhangjianguo"], "10-5", cancel_reason="死亡")
-    Application.objects.filter(pk=application.pk).update(
-        form={**application.form, "id_number": "370102193001011234"}
-    )
-    application.refresh_from_db()
-    subcase = _approve(world, application)
+def test_the_death_bundle_for_someone_without_a_card_lets_the_approval_stand(world) -> None:  # type: ignore[no-untyped-def]
+    application = _death_bundle(world, id_number="370102193001011234", name="张德顺")
+    subcase = _decide_card_subcase(world, application)
     assert subcase.status == SubCaseStatus.APPROVED
     assert not SocialSecurityCard.objects.filter(id_number="370102193001011234").exists()
 

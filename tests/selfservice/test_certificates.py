@@ -1,5 +1,6 @@
-"""Certificates: the signature validates with pyHanko's validator, a changed byte fails it, a
-revoked certificate shows revoked, a forged code is not found, wrong codes are throttled."""
+"""Certificates: the signature validates with pyHanko's validator, a changed byte fails it, the
+seal is on the page, the bureau revokes on its page and verification shows it revoked, a forged
+code is not found, wrong codes are throttled and so are too many look-ups from one address."""
 
 from __future__ import annotations
 
@@ -45,21 +46,99 @@ def test_pdf_carries_code_and_qr_link(intake_world: None) -> None:
     assert certificate.code in text and "个人参保缴费证明" in text
 
 
-def test_revoked_shows_revoked(intake_world: None) -> None:
+def test_pdf_carries_the_seal_image(intake_world: None) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(bytes(_issue().file.pdf))).pages
+    images = [image.image.convert("RGB") for page in pages for image in page.images]
+    assert len(images) == 2  # image XObjects: the QR code and the 电子印章
+
+    def red_share(image) -> float:  # type: ignore[no-untyped-def]
+        colours = image.getcolors(maxcolors=1 << 24)
+        red = sum(n for n, (r, g, b) in colours if r > 150 and g < 90 and b < 90)
+        return red / (image.width * image.height)
+
+    # The seal is drawn in red; the QR code is black on white.
+    assert sorted(red_share(i) > 0.05 for i in images) == [False, True]
+
+
+def _revoke_page(client: Client, code: str, reason: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/certificates/manage/{code}/revoke", {"reason": reason})
+
+
+def test_the_bureau_revokes_on_its_page_and_verification_shows_it(intake_world: None) -> None:
+    from kuaiban.core.models import AuditEvent
+
     certificate = _issue()
-    certificate_revoke(
-        actor=User.objects.get(username="admin"),
-        certificate=certificate,
-        reason="信息有误，已重新开具",
-    )
+    officer = as_user("officer-jn-si")  # 济南 social insurance: 张建国 is insured in 历下区
+    found = officer.get("/certificates/manage/", {"code": certificate.code.lower()})
+    page = found.content.decode()
+    assert found.status_code == 200 and "370102********1234" in page and "确认作废" in page
+    assert "370102196503121234" not in page
+    # No reason: refused, nothing revoked.
+    answer = _revoke_page(officer, certificate.code, "  ")
+    assert answer.status_code == 302
+    assert "请写明作废原因" in officer.get(answer["Location"]).content.decode()
+    certificate.refresh_from_db()
+    assert certificate.valid
+    assert _revoke_page(officer, certificate.code, "信息有误，已重新开具").status_code == 302
+    certificate.refresh_from_db()
+    assert not certificate.valid and certificate.revoked_reason == "信息有误，已重新开具"
+    event = AuditEvent.objects.get(action="certificate.revoke", object_id=certificate.code)
+    assert event.actor.username == "officer-jn-si"
+    assert event.changes["reason"] == "信息有误，已重新开具"
+    assert event.changes["holder"] == "370102********1234"
+
     body = Client().get(f"/api/v1/certificates/verify/{certificate.code}").json()
     assert body == body | {
         "valid": False,
         "status": "revoked",
         "revoked_reason": "信息有误，已重新开具",
     }
+    assert body["revoked_at"]
     page = Client().get(f"/verify/{certificate.code}").content.decode()
-    assert "已作废" in page
+    assert "该证明已作废" in page and "信息有误，已重新开具" in page
+    # Once only: a second revocation changes nothing.
+    admin = as_user("admin")
+    again = _revoke_page(admin, certificate.code, "再次作废")
+    assert "该证明已作废" in admin.get(again["Location"]).content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "信息有误，已重新开具"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["zhangjianguo", "clerk-lixia", "officer-jn-card", "officer-ty-si", "supervisor-sd"],
+)
+def test_nobody_else_can_revoke(intake_world: None, username: str) -> None:
+    certificate = _issue()
+    client = as_user(username)
+    assert _revoke_page(client, certificate.code, "冒名作废").status_code == 404
+    page = client.get("/certificates/manage/", {"code": certificate.code})
+    if username == "officer-ty-si":  # an officer of another region: found nowhere
+        assert "没有找到该验证码的证明" in page.content.decode()
+    else:
+        assert page.status_code == 404
+    certificate.refresh_from_db()
+    assert certificate.valid
+
+
+def test_the_revocation_service_needs_a_reason(intake_world: None) -> None:
+    from kuaiban.core.errors import Unprocessable
+
+    certificate = _issue()
+    with pytest.raises(Unprocessable):
+        certificate_revoke(
+            actor=User.objects.get(username="admin"), certificate=certificate, reason=""
+        )
+    with pytest.raises(Unprocessable):
+        certificate_revoke(
+            actor=User.objects.get(username="admin"), certificate=certificate, reason="长" * 201
+        )
+    certificate.refresh_from_db()
+    assert certificate.valid
 
 
 def test_verify_masks_and_accepts_lower_case(intake_world: None) -> None:
@@ -78,6 +157,53 @@ def test_forged_code_not_found_then_throttled(intake_world: None) -> None:
     real = _issue()
     assert client.get(f"/api/v1/certificates/verify/{real.code}").status_code == 429
     assert client.get("/verify/AAAA-BBBB-CCCC-DDDD").status_code == 429
+
+
+def test_every_lookup_counts_against_a_bound_per_address(intake_world: None, settings) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from unittest import mock
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    settings.KUAIBAN_VERIFY_LOOKUPS = 3
+    settings.KUAIBAN_VERIFY_WINDOW_SECONDS = 600
+    cache.clear()
+    real = _issue()
+    url = f"/api/v1/certificates/verify/{real.code}"
+    now = dt.datetime(2025, 3, 3, 9, 31, tzinfo=dt.UTC)  # inside one window of 600 s
+    client, neighbour = Client(), Client(REMOTE_ADDR="10.1.2.3")
+    with mock.patch.object(timezone, "now", return_value=now):
+        assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+        refused = client.get(url)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["message"].startswith("验真查询过于频繁")
+        # Until the window ends (09:40 UTC): 9 minutes from now.
+        assert 0 < int(refused["Retry-After"]) <= 540
+        assert client.get(f"/verify/{real.code}").status_code == 429  # the page too
+        assert neighbour.get(url).status_code == 200  # per address
+    with mock.patch.object(timezone, "now", return_value=now + dt.timedelta(minutes=10)):
+        assert client.get(url).status_code == 200  # the next window
+
+
+def test_honest_use_stays_inside_the_default_bound(intake_world: None) -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.clear()
+    real = _issue()
+    client = Client()
+    # An office checking a certificate again and again, dozens of times, is not stopped …
+    answers = {
+        client.get(f"/api/v1/certificates/verify/{real.code}").status_code for _ in range(40)
+    }
+    assert answers == {200}
+    assert settings.KUAIBAN_VERIFY_LOOKUPS >= 100
+    # … and four unknown codes among them do not suspend it; the fifth does (the tight bound).
+    for _ in range(4):
+        assert client.get("/api/v1/certificates/verify/AAAA-BBBB-CCCC-DDDD").status_code == 404
+    assert client.get(f"/api/v1/certificates/verify/{real.code}").status_code == 200
+    assert client.get("/api/v1/certificates/verify/AAAA-BBBB-CCCC-DDDD").status_code == 429
 
 
 def test_issue_is_audited(intake_world: None) -> None:

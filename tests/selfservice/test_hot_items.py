@@ -1,12 +1,19 @@
-"""Each hot item through the web or the API with the demo's generated records; every read
-audited; another person's data unreachable (404)."""
+"""Each hot item through the web or the API with the demo's generated records (and 职业年金
+from the generator itself); each of the pack's 13 hot items' pages leads to a working service;
+every read audited; another person's data unreachable (404)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kuaiban.bundles.packfile.files import read_pack
+from kuaiban.bundles.packfile.specs import HotItemSpec
 from kuaiban.core.models import AuditEvent
 from kuaiban.shareddata.models import ContributionMonth, InsuranceRecord, Person
 from tests.selfservice.conftest import LI, WANG, ZHANG, as_user
@@ -66,18 +73,50 @@ def test_pension_query(intake_world: None) -> None:
     assert "月发放标准" in page.content.decode()
 
 
-def test_annuity_query(intake_world: None) -> None:
-    from kuaiban.shareddata.models import OccupationalAnnuity
+def test_annuity_query_answers_from_generated_records(intake_world: None) -> None:
+    from django.utils import timezone
 
-    zhang = Person.objects.get(id_number=ZHANG)
-    OccupationalAnnuity.objects.create(
-        person=zhang, unit_name="济南市历下区第一实验小学", joined_on="2014-10-01",
-        unit_total="30000.00", personal_total="15000.00", earnings="2000.00",
-        balance="47000.00", status="正常缴费",
-    )  # fmt: skip
-    body = as_user("zhangjianguo").get("/api/v1/me/annuity").json()
-    assert body["annuity"]["balance"] == "47000.00"
-    assert as_user("wangfang").get("/api/v1/me/annuity").json() == {"annuity": None}
+    from kuaiban.accounts.models import Role, User
+    from kuaiban.shareddata.models import OccupationalAnnuity
+    from kuaiban.shareddata.services import synthetic_generate
+
+    # People drawn by the generator with their history: 职业年金 for some of those insured now.
+    synthetic_generate(people=300, seed=11, as_of=timezone.localdate(), history=True)
+    drawn = OccupationalAnnuity.objects.filter(person__generated=True).select_related("person")
+    annuity = drawn.order_by("pk").first()
+    assert annuity is not None, "the generator drew no 职业年金 among 300 people"
+    assert annuity.balance == annuity.unit_total + annuity.personal_total + annuity.earnings
+    member = User.objects.create_user(
+        username="annuity-member", role=Role.PERSON, id_number=annuity.person.id_number
+    )
+    client = Client()
+    client.force_login(member)
+    body = client.get("/api/v1/me/annuity").json()["annuity"]
+    assert body == {
+        "unit_name": annuity.unit_name,
+        "joined_on": annuity.joined_on.isoformat(),
+        "status": annuity.status,
+        "last_month": annuity.last_month.isoformat() if annuity.last_month else None,
+        "unit_total": str(annuity.unit_total),
+        "personal_total": str(annuity.personal_total),
+        "earnings": str(annuity.earnings),
+        "balance": str(annuity.balance),
+    }
+    page = client.get(reverse("selfservice:annuity")).content.decode()
+    assert annuity.unit_name in page
+    # A generated person insured without 职业年金 is told there is none.
+    without = (
+        Person.objects.filter(generated=True, insurance__isnull=False)
+        .exclude(pk__in=drawn.values("person_id"))
+        .order_by("pk")
+        .first()
+    )
+    assert without is not None
+    other = User.objects.create_user(
+        username="no-annuity", role=Role.PERSON, id_number=without.id_number
+    )
+    client.force_login(other)
+    assert client.get("/api/v1/me/annuity").json() == {"annuity": None}
 
 
 def test_skill_certificate_query(intake_world: None) -> None:
@@ -326,3 +365,195 @@ def test_exam_review_and_mailing_by_the_exam_officer(intake_world: None) -> None
         content_type="application/json",
     )
     assert cancel.status_code == 409
+
+
+def _reads(purpose: str) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(action="shareddata.read", changes__purpose=purpose).order_by("pk")
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "id_masked", "purpose", "api", "page"),
+    [
+        ("lixiuying", "370102********122X", "退休待遇查询", "/api/v1/me/pension", "pension"),
+        ("zhangjianguo", "370102********1234", "职业年金查询", "/api/v1/me/annuity", "annuity"),
+        (
+            "zhangjianguo",
+            "370102********1234",
+            "职业技能证书查询",
+            "/api/v1/me/skill-certificates",
+            "skills",
+        ),
+    ],
+)
+def test_each_query_read_is_audited_on_the_web_and_in_the_api(
+    intake_world: None, username: str, id_masked: str, purpose: str, api: str, page: str
+) -> None:
+    client = as_user(username)
+    assert client.get(api).status_code == 200
+    assert client.get(reverse(f"selfservice:{page}")).status_code == 200
+    rows = _reads(purpose)
+    assert [(r.actor.username, r.object_type, r.object_id, r.changes["channel"]) for r in rows] == [
+        (username, "person", id_masked, "api"),
+        (username, "person", id_masked, "web"),
+    ]
+    # Another account reaching for these records gets nothing and leaves no read behind.
+    officer = as_user("officer-jn-si")
+    assert officer.get(api).status_code == 404
+    assert officer.get(reverse(f"selfservice:{page}")).status_code == 404
+    assert len(_reads(purpose)) == 2
+
+
+@pytest.mark.parametrize(
+    ("username", "id_masked", "kind", "label"),
+    [
+        ("zhangjianguo", "370102********1234", "contribution_proof", "个人参保缴费证明"),
+        ("lixiuying", "370102********122X", "benefit_proof", "待遇领取证明"),
+        ("wangfang", "320102********0421", "unemployment_transfer", "参保人员失业保险关系转移证明"),
+    ],
+)
+def test_issuing_a_certificate_is_audited_as_a_read_and_an_issue(
+    intake_world: None, username: str, id_masked: str, kind: str, label: str
+) -> None:
+    client = as_user(username)
+    answer = client.post("/api/v1/certificates", {"kind": kind}, content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    [read] = _reads(f"开具{label}")
+    assert (read.actor.username, read.object_id, read.changes["channel"]) == (
+        username,
+        id_masked,
+        "api",
+    )
+    issued = AuditEvent.objects.get(action="certificate.issue", object_id=answer.json()["code"])
+    assert issued.actor.username == username
+    assert issued.changes == issued.changes | {"kind": kind, "holder": id_masked, "channel": "api"}
+    # On the web page, the same two rows with the web channel.
+    page = client.post(reverse("selfservice:certificates"), {"kind": kind})
+    assert page.status_code == 302
+    assert [r.changes["channel"] for r in _reads(f"开具{label}")] == ["api", "web"]
+    assert AuditEvent.objects.filter(action="certificate.issue", changes__kind=kind).count() == 2
+
+
+def test_a_unit_s_reads_of_its_employees_are_audited(intake_world: None) -> None:
+    zhang = Person.objects.get(id_number=ZHANG)
+    unit = as_user("unit-qilu")
+    assert unit.get(reverse("selfservice:employees")).status_code == 200
+    listed = _reads("单位查询职工参保（名单）")
+    assert listed and {r.actor.username for r in listed} == {"unit-qilu"}
+    assert "370102********1234" in {r.object_id for r in listed}
+    assert {r.changes["channel"] for r in listed} == {"unit"}
+    assert unit.get(reverse("selfservice:employee", args=[zhang.pk])).status_code == 200
+    [detail] = _reads("单位查询职工参保")
+    assert (detail.actor.username, detail.object_id) == ("unit-qilu", "370102********1234")
+    # Another unit's employee: 404, and no read recorded.
+    wang = Person.objects.get(id_number=WANG)
+    assert unit.get(reverse("selfservice:employee", args=[wang.pk])).status_code == 404
+    other = as_user("unit-jinyang")
+    assert other.get(reverse("selfservice:employee", args=[zhang.pk])).status_code == 404
+    assert len(_reads("单位查询职工参保")) == 1
+    assert not AuditEvent.objects.filter(
+        action="shareddata.read", object_id="320102********0421", actor__username="unit-qilu"
+    ).exists()
+
+
+# The 13 热门高频事项 of Shandong 2020 附件3, as the pack file lists them (its own reader).
+HOT_PACK = "shandong-2020"
+
+
+def _hot_items() -> list[HotItemSpec]:
+    path = Path(settings.KUAIBAN_PACKS_DIR) / f"{HOT_PACK}.yaml"
+    return list(read_pack(path).spec.hot_items)
+
+
+HOT_ITEMS = _hot_items()
+
+
+def test_the_pack_lists_thirteen_hot_items_and_they_are_loaded(intake_world: None) -> None:
+    from kuaiban.bundles.models import HotItem
+
+    assert len(HOT_ITEMS) == 13
+    stored = HotItem.objects.filter(pack__code=HOT_PACK).order_by("seq")
+    assert [(h.seq, h.item.code) for h in stored] == [(h.seq, h.item) for h in HOT_ITEMS]
+
+
+def _online_links(page: str) -> list[str]:
+    """The working-service links of an item page: its 在线办理 button, or — for an item done
+    inside a bundle — the 在线办理 links of the bundles a person applies for."""
+    from kuaiban.bundles.models import Bundle
+
+    [button] = re.findall(r'<a class="button" href="([^"]+)">在线办理', page)
+    if button != "#bundles":
+        return [button]
+    links = []
+    for pack, code in re.findall(r'href="/apply/([\w-]+)/([\w-]+)/" aria-label="在线办理', page):
+        found = Bundle.objects.get(pack__code=pack, code=code)
+        if found.target in ("person", "both"):
+            links.append(reverse("intake:scenario", args=[pack, code]))
+    return links
+
+
+@pytest.mark.parametrize("hot", HOT_ITEMS, ids=lambda h: f"{h.seq}-{h.item}")
+def test_each_hot_item_page_leads_to_its_working_service(
+    intake_world: None, hot: HotItemSpec
+) -> None:
+    guide = Client().get(reverse("guides:item", args=[hot.item]))  # public: no log-in
+    assert guide.status_code == 200
+    links = _online_links(guide.content.decode())
+    assert links, f"{hot.seed_name}: no working service linked from its page"
+    client = as_user("zhangjianguo")
+    for link in links:
+        assert not link.endswith(".pdf")
+        answer = client.get(link, follow=True)
+        assert answer.status_code == 200, (hot.seed_name, link)
+        assert answer.resolver_match is not None
+        assert answer.resolver_match.namespace != "guides", (hot.seed_name, link)
+
+
+def test_the_pension_transfer_item_leads_into_an_application_with_it(intake_world: None) -> None:
+    from kuaiban.applications.models import Application
+    from tests.applications.helpers import post_multipart, retirement_body
+
+    [hot] = [h for h in HOT_ITEMS if "养老保险关系转移" in h.seed_name]
+    page = Client().get(reverse("guides:item", args=[hot.item])).content.decode()
+    assert "城镇职工基本养老保险关系转移接续申请" in page
+    links = _online_links(page)
+    assert links
+    client = as_user("zhangjianguo")
+    start = links[0]
+    pack, bundle = start.strip("/").split("/")[1:3]
+    # The journey: the situation, the question that brings the transfer in, the items, the form.
+    first = client.get(start).content.decode()
+    scenario = re.findall(r'name="scenario" value="([^"]+)"', first)[0]
+    client.post(start, {"scenario": scenario})
+    questions = reverse("intake:questions", args=[pack, bundle])
+    asked = re.findall(r'name="([a-z_]+)" value="yes"', client.get(questions).content.decode())
+    assert "has_other_pension" in asked
+    answers = dict.fromkeys(asked, "no") | {"has_other_pension": "yes"}
+    client.post(questions, answers)
+    items_url = reverse("intake:items", args=[pack, bundle])
+    # The answer ticks the transfer among the items to do together.
+    chosen = re.findall(
+        r'name="items" value="([^"]+)" checked', client.get(items_url).content.decode()
+    )
+    assert hot.item in chosen
+    client.post(items_url, {"items": chosen})
+    form = client.get(reverse("intake:form", args=[pack, bundle])).content.decode()
+    assert "转入地" in form
+    # Submitted, the transfer is a sub-case of its own, routed to the social insurance agency.
+    body = retirement_body(
+        pack=pack, bundle=bundle, scenario=scenario, answers={"has_other_pension": True}
+    )
+    body["form"]["transfer_in_region"] = "山东省青岛市"
+    answer = post_multipart(client, body, {"personnel_archive": _pdf()})
+    assert answer.status_code == 201, answer.content
+    application = Application.objects.get(number=answer.json()["number"])
+    transfer = application.subcases.get(item__code=hot.item)
+    assert transfer.agency.kind == "social_insurance"
+    assert application.form["transfer_in_region"] == "山东省青岛市"
+
+
+def _pdf():  # type: ignore[no-untyped-def]
+    from tests.applications.helpers import pdf
+
+    return pdf()
