@@ -9,6 +9,7 @@ officer or a system alike.
 
 # No ``from __future__ import annotations``: ninja reads the paginated ``queue``'s parameter
 # types in the globals of its pagination wrapper, where names of this module are unknown.
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -26,7 +27,7 @@ from kuaiban.cases.material_listing import material_entry, subcase_materials
 from kuaiban.cases.models import SubCase
 from kuaiban.cases.reads import subcase_read_record
 from kuaiban.cases.selectors import access_subcase, subcases_visible_to
-from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_reopen
 from kuaiban.cases.system_auth import agency_verify_request
 from kuaiban.catalogue.models import Agency
 from kuaiban.core.errors import ApiError, ErrorOut
@@ -89,6 +90,21 @@ class DecisionIn(BaseModel):
         max_length=LINES_MAX,
         description=f"补正：一次性告知的全部内容（至多{LINES_MAX}项，每项至多{LINE_MAX}字）",
     )
+    version: int | None = Field(
+        default=None, ge=0, le=2**31 - 1, description="读取时的版本；不一致时返回 409"
+    )
+    paid_amount: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="办结时核定支付的金额（元）；达到本局限额的须另一名经办人复核",
+    )
+
+
+class ReopenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[Note, StringConstraints(min_length=1)] = Field(description="重新办理的理由")
     version: int | None = Field(
         default=None, ge=0, le=2**31 - 1, description="读取时的版本；不一致时返回 409"
     )
@@ -267,8 +283,26 @@ def decision(request: HttpRequest, subcase_id: ObjectId, payload: DecisionIn) ->
         correction_items=payload.correction_items,
         version=payload.version,
         system=agency.code if agency else "",
+        paid_amount=payload.paid_amount,
     )
     return subcase_out(decided, materials=materials)
+
+
+@router.post(
+    "/subcases/{subcase_id}/reopen",
+    response={200: SubCaseDetailOut, 403: ErrorOut, 409: ErrorOut, 503: ErrorOut},
+    summary="重新办理已办结的子件（其后的办结须另一名经办人复核）",
+)
+def reopen(request: HttpRequest, subcase_id: ObjectId, payload: ReopenIn) -> SubCaseDetailOut:
+    user, agency = _who(request)
+    subcase = access_subcase(user=user, subcase_id=subcase_id, agency=agency)
+    if user is None:
+        raise ApiError("重新办理须由经办人在本平台进行", code="officer_only", status=403)
+    materials = _materials_out(subcase)  # before acting, as in ``accept``
+    reopened = subcase_reopen(
+        actor=user, subcase=subcase, reason=payload.reason, version=payload.version
+    )
+    return subcase_out(reopened, materials=materials)
 
 
 # The agencies' file downloads, signed over method and path like every request of theirs: their

@@ -15,13 +15,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from kuaiban.accounts.models import User
     from kuaiban.cases.models import SubCase
 
 
 class DecisionControl(Protocol):
-    def needs_second_officer(self, *, subcase: SubCase) -> bool:
-        """True when an approval of ``subcase`` takes effect only once a second officer agrees."""
+    def needs_second_officer(self, *, subcase: SubCase, paid_amount: Decimal | None) -> bool:
+        """True when an approval of ``subcase`` paying ``paid_amount`` (None: not stated) takes
+        effect only once a second officer agrees: the item's risk points, the amount against
+        the bureau's threshold, a reopened sub-case."""
 
     def may_decide(self, *, actor: User, subcase: SubCase) -> bool:
         """The officer's post (岗位) covers the kind of item ``subcase`` is."""

@@ -193,6 +193,31 @@ class SubCase(models.Model):
     revoke_reason = models.TextField(
         _("撤销或更正理由"), blank=True, help_text=_("如：告知承诺经核查不实。")
     )
+    paid_amount = models.DecimalField(
+        _("核定发放金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("办结时核定支付给申请人的金额；达到本局设定的限额即为高风险，须复核。"),
+    )
+    reopened_at = models.DateTimeField(
+        _("重新办理时间"),
+        null=True,
+        blank=True,
+        help_text=_("已办结的子件重新办理的时间；重新办理后的办结须由另一名经办人复核。"),
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("重新办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(
+        _("重新办理理由"), blank=True, help_text=_("如：申请人异议成立，原决定依据的事实有误。")
+    )
 
     objects = SubCaseQuerySet.as_manager()
 

@@ -50,7 +50,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     if not _system_performs(subcase.item):
         return False
     control = decision_control()
-    if control is not None and control.needs_second_officer(subcase=subcase):
+    if control is not None and control.needs_second_officer(subcase=subcase, paid_amount=None):
         return False  # 内控: a high-risk item is never approved by the system alone
     # Imported here: the sub-case services call this hook, so a top-level import would be circular.
     from kuaiban.cases.services import Outcome, subcase_decide

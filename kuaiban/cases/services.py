@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from decimal import ROUND_CEILING
+from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -26,7 +26,7 @@ from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.limits import LimitUnit, TimeLimit
 from kuaiban.calendar.selectors import add_working_days, due_at, working_days_between
 from kuaiban.cases.hooks import decision_control, decision_listeners
-from kuaiban.cases.models import SubCase, SubCaseStatus
+from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.outcome import WITHDRAWABLE, application_outcome
 from kuaiban.cases.review import auto_review, check_results_of
 from kuaiban.cases.status import derive_status
@@ -155,13 +155,21 @@ def subcase_decide(
     correction_items: list[str] | None = None,
     version: int | None = None,
     system: str = "",
+    paid_amount: Decimal | None = None,
 ) -> SubCase:
-    """Approve (with results), reject (with a reason) or request correction (一次性告知).
+    """Approve (with results and, for an item that pays, the amount paid), reject (with a
+    reason) or request correction (一次性告知).
 
-    The approval of a high-risk item (内控) does not take effect: it waits (待复核) for a
-    second, different officer (`subcase_review`).
+    A high-risk approval (内控: the item's risk points, the amount at or above the bureau's
+    threshold, a reopened sub-case) does not take effect: it waits (待复核) for a second,
+    different officer (`subcase_review`).
     """
     note = note.strip()
+    if paid_amount is not None and (paid_amount < 0 or outcome != Outcome.APPROVED):
+        raise Unprocessable(
+            "核定发放金额只在办结时填写，且不能为负数",
+            fields={"paid_amount": ["请填写不小于 0 的金额，或留空"]},
+        )
     if outcome == Outcome.REJECTED and not note:
         raise Unprocessable("不予办理须说明理由", fields={"note": ["请填写不予办理的理由"]})
     items = [c.strip() for c in (correction_items or []) if c.strip()]
@@ -187,20 +195,15 @@ def subcase_decide(
     if outcome == Outcome.APPROVED:
         if subcase.review_requested_at is not None:
             raise Conflict("该子件已提请复核，须由另一名经办人复核", code="awaiting_review")
-        if control is not None and control.needs_second_officer(subcase=subcase):
+        changes |= {"results": results or [], "paid_amount": paid_amount}
+        if control is not None and control.needs_second_officer(
+            subcase=subcase, paid_amount=paid_amount
+        ):
             # 内控: the first approval only asks for the second officer; the status stays.
-            changes |= {
-                "review_requested_at": now,
-                "review_requested_by": actor,
-                "results": results or [],
-            }
+            changes |= {"review_requested_at": now, "review_requested_by": actor}
             action = AuditAction.SUBCASE_REVIEW_REQUEST
         else:
-            changes |= {
-                "status": SubCaseStatus.APPROVED,
-                "decided_at": now,
-                "results": results or [],
-            }
+            changes |= {"status": SubCaseStatus.APPROVED, "decided_at": now}
     elif outcome == Outcome.REJECTED:
         changes |= {"status": SubCaseStatus.REJECTED, "decided_at": now}
     else:
@@ -211,7 +214,10 @@ def subcase_decide(
         }
     with transaction.atomic():
         subcase = _transition(subcase, allowed=_WORKABLE, expected_version=version, **changes)
-        _after(actor, subcase, action, {"note": note, "system": system})
+        detail = {"note": note, "system": system}
+        if paid_amount is not None:
+            detail["paid_amount"] = str(paid_amount)
+        _after(actor, subcase, action, detail)
     return subcase
 
 
@@ -313,6 +319,48 @@ def subcase_amend(
             AuditAction.SUBCASE_AMEND,
             {"reason": reason, "results_before": before, "results": results},
         )
+    return subcase
+
+
+# A decision already made may be taken up again (重新办理): a rejection reconsidered, an
+# approval revoked or to be redone. The reopened sub-case's next approval needs a second officer.
+REOPENABLE = (SubCaseStatus.APPROVED, SubCaseStatus.REJECTED, SubCaseStatus.REVOKED)
+
+
+def subcase_reopen(
+    *, actor: User, subcase: SubCase, reason: str, version: int | None = None
+) -> SubCase:
+    """重新办理: a decided sub-case is worked again by ``actor``, with a reason, on a new time
+    limit from now. The earlier decision stays in the audit trail; the reopening is itself a
+    risk point (内控), so its next approval waits for a second officer."""
+    reason = reason.strip()
+    if not reason:
+        raise Unprocessable("重新办理须说明理由", fields={"reason": ["请填写重新办理的理由"]})
+    control = decision_control()
+    if control is not None and not control.may_decide(actor=actor, subcase=subcase):
+        raise ApiError("您的岗位权限不包括此类事项", code="no_post", status=403)
+    now = timezone.now()
+    item = subcase.application.frozen.item(subcase.item.code)
+    limit = (item.promised if item else None) or TimeLimit(LimitUnit.WORKING_DAYS, 0)
+    before = {"status": subcase.status, "note": subcase.decision_note}
+    with transaction.atomic():
+        subcase = _transition(
+            subcase,
+            allowed=set(REOPENABLE),
+            expected_version=version,
+            status=SubCaseStatus.ACCEPTED,
+            handled_by=actor,
+            decided_at=None,
+            due_at=due_at(start=now, limit=limit),
+            deadline_state=DeadlineState.ON_TIME,
+            reopened_at=now,
+            reopened_by=actor,
+            reopen_reason=reason,
+            review_requested_at=None,
+            review_requested_by=None,
+            reviewed_by=None,
+        )
+        _after(actor, subcase, AuditAction.SUBCASE_REOPEN, {"reason": reason, "before": before})
     return subcase
 
 

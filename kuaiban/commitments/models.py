@@ -68,7 +68,13 @@ class CheckRule(models.Model):
         _("在线核查数据项"),
         max_length=60,
         blank=True,
-        help_text=_("共享数据中证明承诺属实的数据项，如 employment.end_date。"),
+        help_text=_("与承诺内容比对的共享数据项，如 employment.end_date（劳动关系终止日期）。"),
+    )
+    promised_fields = models.JSONField(
+        _("承诺内容所在的表单字段"),
+        default=list,
+        blank=True,
+        help_text=_("申请表中载明所承诺事实的字段，按顺序取第一个已填写的，与共享数据比对。"),
     )
     false_without_value = models.BooleanField(
         _("有记录无此项即不实"),
@@ -225,6 +231,18 @@ class CommitmentCheck(models.Model):
         null=True,
         blank=True,
         help_text=_("由种子、办件编号与材料代码算出的 [0,1) 数；小于抽查比例即抽中。"),
+    )
+    promised_label = models.CharField(
+        _("承诺内容名称"),
+        max_length=120,
+        blank=True,
+        help_text=_("如 证书编号、解除/终止劳动关系日期。"),
+    )
+    promised_value = models.CharField(
+        _("承诺内容"),
+        max_length=200,
+        blank=True,
+        help_text=_("提交时申请表所载、在线核查与共享数据比对的值。"),
     )
     next_try_at = models.DateTimeField(_("下次在线核查时间"), null=True, blank=True, db_index=True)
     tries = models.PositiveIntegerField(_("在线核查次数"), default=0)

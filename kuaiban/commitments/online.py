@@ -15,6 +15,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kuaiban.commitments.facts import (
+    ONLINE_FACTS,
+    UNSTATED_NOTE,
+    Verdict,
+    fact_values,
+    online_verdict,
+)
 from kuaiban.commitments.models import (
     CHECK_OPEN,
     CheckMethod,
@@ -28,8 +35,12 @@ from kuaiban.core.errors import Conflict
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
-from kuaiban.shareddata.audit import shared_data_read_audit
-from kuaiban.shareddata.connectors import SharedDataConnector
+from kuaiban.shareddata.audit import records_read_audit, shared_data_read_audit
+from kuaiban.shareddata.connectors import (
+    SharedDataConnector,
+    SharedDataUnavailable,
+    default_connector,
+)
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
 
 # How long before asking the source again: data arriving later (a record registered after the
@@ -39,56 +50,91 @@ _PURPOSE = "告知承诺在线核查"
 
 
 def check_online_run(
-    *, check: CommitmentCheck, connector: SharedDataConnector | None = None
+    *,
+    check: CommitmentCheck,
+    connector: SharedDataConnector | None = None,
+    now: dt.datetime | None = None,
 ) -> CommitmentCheck:
-    """Ask shared data once; decide when it answers, else note why and try again later."""
+    """Compare what was promised with shared data once: the same → 属实, different → 不实,
+    nothing on file yet (or the source down) → noted and tried again later."""
     rule = CheckRule.objects.filter(material_code=check.material_code).first()
-    application = check.application
-    now = timezone.now()
-    if rule is None or not rule.online_path:
+    fact = ONLINE_FACTS.get(rule.online_path) if rule is not None else None
+    if rule is None or fact is None:
         return _later(check, note="未配置在线核查数据项，请经办人核查", at=None)
-    if application.applicant_id_number:
-        lookup = lookup_person(id_number=application.applicant_id_number, connector=connector)
-    else:
-        lookup = lookup_enterprise(
-            credit_code=application.applicant_credit_code, connector=connector
-        )
-    if not lookup.available:
-        return _later(check, note="共享数据平台暂时无法访问，稍后再次核查", at=now + RETRY_AFTER)
-    profile = lookup.profile
-    if profile is not None:
-        shared_data_read_audit(
-            actor=None,
-            profile=profile,
-            id_number=application.applicant_id_number,
-            credit_code=application.applicant_credit_code,
-            purpose=_PURPOSE,
-            application=application.number,
-        )
-    source = rule.online_path.split(".", 1)[0]
-    value = profile.values.get(rule.online_path, "") if profile is not None else ""
-    system = f"共享数据（{lookup.connector}）"
+    if not check.promised_value:
+        return _later(check, note=UNSTATED_NOTE, at=None)
+    now = now or timezone.now()
+    source = connector or default_connector()
     try:
-        if value:
-            return check_outcome_record(
-                actor=None,
-                check=check,
-                confirmed=True,
-                findings=f"共享数据中 {rule.online_path} 为 {value}，与承诺一致",
-                system=system,
-            )
-        if profile is not None and source in profile.sources and rule.false_without_value:
-            return check_outcome_record(
-                actor=None,
-                check=check,
-                confirmed=False,
-                findings=f"共享数据已有该类记录，但无 {rule.online_path}，与承诺不符",
-                system=system,
-            )
+        found, on_file = _read(check, rule.online_path, source)
+    except SharedDataUnavailable:
+        return _later(check, note="共享数据平台暂时无法访问，稍后再次核查", at=now + RETRY_AFTER)
+    except _NotAnswerable:
+        return _later(check, note="共享数据无法核查单位申请人的此项承诺，请经办人核查", at=None)
+    verdict = online_verdict(
+        promised=check.promised_value,
+        found=found,
+        on_file=on_file,
+        is_date=fact.is_date,
+        false_without_value=rule.false_without_value,
+    )
+    if verdict == Verdict.WAIT:
+        return _later(
+            check, note="共享数据中暂无相关记录，数据到达后将再次核查", at=now + RETRY_AFTER
+        )
+    stated = f"申请所填{check.promised_label}为 {check.promised_value}"
+    if verdict == Verdict.CONFIRMED:
+        findings = f"{stated}，与{fact.label}一致"
+    elif found and fact.from_records:
+        findings = f"{stated}；共享数据中申请人的证书共 {len(found)} 本，没有此编号的证书"
+    elif found:
+        findings = f"{stated}；{fact.label}为 {found[0]}，与承诺不符"
+    else:
+        findings = f"{stated}；共享数据已有该类记录，但没有{fact.label}，与承诺不符"
+    try:
+        return check_outcome_record(
+            actor=None,
+            check=check,
+            confirmed=verdict == Verdict.CONFIRMED,
+            findings=findings,
+            system=f"共享数据（{source.name}）",
+        )
     except Conflict:
         check.refresh_from_db()  # an officer concluded it meanwhile: theirs stands
         return check
-    return _later(check, note="共享数据中暂无相关记录，数据到达后将再次核查", at=now + RETRY_AFTER)
+
+
+class _NotAnswerable(Exception):
+    """The fact is a person's record and the applicant is a unit."""
+
+
+def _read(check: CommitmentCheck, path: str, source: SharedDataConnector) -> tuple[list[str], bool]:
+    """The values on file for ``path`` about the applicant, the read audited; raises
+    SharedDataUnavailable when the source cannot answer."""
+    application = check.application
+    id_number, credit_code = application.applicant_id_number, application.applicant_credit_code
+    if ONLINE_FACTS[path].from_records:
+        if not id_number:
+            raise _NotAnswerable
+        records = source.records(id_number.strip().upper())
+        records_read_audit(actor=None, id_number=id_number, purpose=_PURPOSE, channel="system")
+        return fact_values(path, profile=None, records=records)
+    if id_number:
+        lookup = lookup_person(id_number=id_number, connector=source)
+    else:
+        lookup = lookup_enterprise(credit_code=credit_code, connector=source)
+    if not lookup.available:
+        raise SharedDataUnavailable(lookup.notice)
+    if lookup.profile is not None:
+        shared_data_read_audit(
+            actor=None,
+            profile=lookup.profile,
+            id_number=id_number,
+            credit_code=credit_code,
+            purpose=_PURPOSE,
+            application=application.number,
+        )
+    return fact_values(path, profile=lookup.profile, records=None)
 
 
 def _later(check: CommitmentCheck, *, note: str, at: dt.datetime | None) -> CommitmentCheck:
@@ -132,7 +178,7 @@ def checks_sweep(
         ):
             continue
         check = CommitmentCheck.objects.select_related("application").get(pk=pk)
-        check = check_online_run(check=check, connector=connector)
+        check = check_online_run(check=check, connector=connector, now=now)
         result.ran += 1
         result.decided += check.status != CheckStatus.PENDING
     result.overdue = checks_overdue_alert(now=now, limit=limit)

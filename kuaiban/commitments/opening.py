@@ -12,8 +12,9 @@ from kuaiban.applications.models import Application, ApplicationCommitment, Comm
 from kuaiban.calendar.arithmetic import end_of_day
 from kuaiban.calendar.selectors import add_working_days
 from kuaiban.cases.models import SubCase
-from kuaiban.catalogue.models import Material
+from kuaiban.catalogue.models import FormField, Material
 from kuaiban.catalogue.regions import region_and_above
+from kuaiban.commitments.facts import UNSTATED_NOTE
 from kuaiban.commitments.models import (
     AssistancePartner,
     CheckMethod,
@@ -90,6 +91,11 @@ def checks_open(
         for p in ItemPolicy.objects.filter(item__code__in=list(by_item)).select_related("item")
     }
     partners = _partners(application, {r.partner_kind for r in rules.values() if r.partner_kind})
+    labels = dict(
+        FormField.objects.filter(
+            key__in={f for r in rules.values() for f in r.promised_fields}
+        ).values_list("key", "label")
+    )
     today = timezone.localdate()
     rows = []
     for commitment in notified:
@@ -114,8 +120,14 @@ def checks_open(
             region=application.region,
             due_at=end_of_day(add_working_days(start=today, days=days)),
         )
-        if method == CheckMethod.ONLINE:
-            check.next_try_at = timezone.now()  # the worker's next cycle runs it
+        if method == CheckMethod.ONLINE and rule is not None:
+            check.promised_label, check.promised_value = _promised(
+                rule.promised_fields, application.form, labels
+            )
+            if check.promised_value:
+                check.next_try_at = timezone.now()  # the worker's next cycle runs it
+            else:
+                check.last_try_note = UNSTATED_NOTE  # nothing to compare: an officer checks
         else:
             policy = policies.get(subcase.item.code) if subcase else None
             if policy is not None and policy.sample_rate < 1:
@@ -136,6 +148,17 @@ def checks_open(
         if check.partner is not None and check.status == CheckStatus.PENDING:
             assistance_request(check=check)
     return created
+
+
+def _promised(
+    fields: list[str], form: dict[str, object], labels: dict[str, str]
+) -> tuple[str, str]:
+    """The first of ``fields`` the form fills in: its label and value (what was promised)."""
+    for key in fields:
+        value = str(form.get(key) or "").strip()
+        if value:
+            return labels.get(key, ""), value[:200]
+    return "", ""
 
 
 def _partners(application: Application, kinds: set[str]) -> dict[str, AssistancePartner]:

@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     SUBCASE_REVIEW_RETURN = "subcase.review_return", _("复核退回")
     SUBCASE_REVOKE = "subcase.revoke", _("撤销办结决定")
     SUBCASE_AMEND = "subcase.amend", _("更正办结决定")
+    SUBCASE_REOPEN = "subcase.reopen", _("重新办理已办结子件")
     # 告知承诺 事中事后核查 and 失信.
     COMMITMENT_CHECK_READ = "commitment_check.read", _("查看承诺核查")
     COMMITMENT_CHECK_STEP = "commitment_check.step", _("承诺核查办理")

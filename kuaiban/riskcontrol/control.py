@@ -1,16 +1,48 @@
-"""`cases.hooks.DecisionControl` from the risk points and the posts."""
+"""`cases.hooks.DecisionControl` from the risk points, the bureau's amount threshold and the
+posts."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.regions import region_and_above
-from kuaiban.riskcontrol.models import ItemRisk, Post
+from kuaiban.riskcontrol.models import (
+    ItemRisk,
+    Post,
+    RiskPoint,
+    RiskSettings,
+    decision_risk_points,
+)
 
 
-def item_high_risk(item_id: int) -> bool:
-    risk = ItemRisk.objects.filter(item_id=item_id).first()
-    return risk is not None and risk.high_risk
+def _points(
+    subcase: SubCase, risk: ItemRisk | None, default: Decimal, paid_amount: Decimal | None
+) -> list[RiskPoint]:
+    return decision_risk_points(
+        points=list(risk.points) if risk is not None else [],
+        paid_amount=paid_amount,
+        threshold=risk.threshold(default) if risk is not None else default,
+        reopened=subcase.reopened_at is not None,
+    )
+
+
+def subcase_risk_points(*, subcase: SubCase, paid_amount: Decimal | None) -> list[RiskPoint]:
+    """The risk points an approval of ``subcase`` paying ``paid_amount`` touches."""
+    risk = ItemRisk.objects.filter(item_id=subcase.item_id).first()
+    return _points(subcase, risk, RiskSettings.current_threshold(), paid_amount)
+
+
+def review_reasons(subcases: list[SubCase]) -> dict[int, list[str]]:
+    """Sub-case → the labels of the risk points its pending approval touches (two queries)."""
+    ids = {s.item_id for s in subcases}
+    risks = {r.item_id: r for r in ItemRisk.objects.filter(item_id__in=ids)}
+    default = RiskSettings.current_threshold()
+    return {
+        s.pk: [str(p.label) for p in _points(s, risks.get(s.item_id), default, s.paid_amount)]
+        for s in subcases
+    }
 
 
 def may_review(*, actor: User, subcase: SubCase) -> bool:
@@ -29,8 +61,8 @@ def may_review(*, actor: User, subcase: SubCase) -> bool:
 
 
 class PostControl:
-    def needs_second_officer(self, *, subcase: SubCase) -> bool:
-        return item_high_risk(subcase.item_id)
+    def needs_second_officer(self, *, subcase: SubCase, paid_amount: Decimal | None) -> bool:
+        return bool(subcase_risk_points(subcase=subcase, paid_amount=paid_amount))
 
     def may_decide(self, *, actor: User, subcase: SubCase) -> bool:
         posts = list(Post.objects.filter(user=actor))

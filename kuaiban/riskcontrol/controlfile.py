@@ -19,10 +19,15 @@ from django.db import transaction
 
 from kuaiban.bundles.citations import citation_problem
 from kuaiban.bundles.packfile.reader import LineDict, Problem, read_yaml
-from kuaiban.catalogue.models import CommitmentText, Material, ServiceItem
+from kuaiban.catalogue.models import CommitmentText, FormField, Material, ServiceItem
+from kuaiban.commitments.facts import ONLINE_FACTS
 from kuaiban.commitments.models import CheckMethod, CheckRule, ItemPolicy
-from kuaiban.riskcontrol.models import ItemRisk, RiskPoint
-from kuaiban.shareddata.connectors.base import PREFILL_PATHS
+from kuaiban.riskcontrol.models import (
+    DEFAULT_AMOUNT_THRESHOLD,
+    ItemRisk,
+    RiskPoint,
+    RiskSettings,
+)
 
 _TEXT_KEYS = ("version", "promise", "consequence", "verification", "source")
 
@@ -38,6 +43,20 @@ class ControlFile:
     rules: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
     texts: list[dict[str, Any]] = field(default_factory=list)
+    amount_threshold: Decimal = DEFAULT_AMOUNT_THRESHOLD
+
+
+def _amount(value: object) -> Decimal | None:
+    """A non-negative amount in yuan, at most two decimals; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or not 0 <= amount < 10**10 or amount != round(amount, 2):
+        return None
+    return amount
 
 
 def default_path() -> Path:
@@ -51,6 +70,7 @@ def controls_read(path: Path) -> ControlFile:
     out = ControlFile()
     materials = dict(Material.objects.values_list("code", "commitment_allowed"))
     items = dict(ServiceItem.objects.values_list("code", "pk"))
+    fields = set(FormField.objects.values_list("key", flat=True))
 
     def bad(row: LineDict, key: str, message: str) -> None:
         problems.append(Problem(name, row.line_of(key) if key in row else row.line_of(""), message))
@@ -85,8 +105,24 @@ def controls_read(path: Path) -> ControlFile:
         if method not in CheckMethod.values:
             bad(row, "method", f"核查方式应为 {'、'.join(CheckMethod.values)}")
         path_ = str(row.get("path") or "")
-        if method == CheckMethod.ONLINE and path_ not in PREFILL_PATHS:
-            bad(row, "path", f"在线核查数据项“{path_}”不是共享数据项")
+        promised = row.get("promised") or []
+        if method == CheckMethod.ONLINE:
+            if path_ not in ONLINE_FACTS:
+                bad(row, "path", f"在线核查数据项应取自 {'、'.join(ONLINE_FACTS)}")
+            if (
+                not isinstance(promised, list)
+                or not promised
+                or any(f not in fields for f in promised)
+            ):
+                bad(
+                    row,
+                    "promised",
+                    "在线核查须列出载明承诺内容的表单字段（promised），且均在目录中",
+                )
+                promised = []
+        elif promised:
+            bad(row, "promised", "只有在线核查比对表单所载的承诺内容")
+            promised = []
         partner = str(row.get("partner") or "")
         if method == CheckMethod.ASSISTANCE and not partner:
             bad(row, "partner", "协助核查须写明协助单位类型（partner）")
@@ -100,12 +136,21 @@ def controls_read(path: Path) -> ControlFile:
                 "material_code": code,
                 "method": method,
                 "online_path": path_,
+                "promised_fields": [str(f) for f in promised],
                 "false_without_value": bool(row.get("false_without_value", False)),
                 "partner_kind": partner,
                 "due_working_days": days if isinstance(days, int) else 10,
                 "source": str(row.get("source", "")),
             }
         )
+    if "amount_threshold" in raw:
+        threshold = _amount(raw.get("amount_threshold"))
+        if threshold is None:
+            problems.append(
+                Problem(name, raw.line_of("amount_threshold"), "支付金额限额应为不小于 0 的金额")
+            )
+        else:
+            out.amount_threshold = threshold
     for row in raw.get("items") or []:
         if not isinstance(row, LineDict):
             problems.append(Problem(name, 0, "items 的每一项应为映射"))
@@ -123,12 +168,18 @@ def controls_read(path: Path) -> ControlFile:
             rate = Decimal(-1)
         if not Decimal(0) <= rate <= Decimal(1):
             bad(row, "sample_rate", "抽查比例应在 0 与 1 之间")
+        item_threshold = None
+        if row.get("amount_threshold") is not None:
+            item_threshold = _amount(row.get("amount_threshold"))
+            if item_threshold is None:
+                bad(row, "amount_threshold", "支付金额限额应为不小于 0 的金额")
         if problem := citation_problem(str(row.get("source", ""))):
             bad(row, "source", problem)
         out.items.append(
             {
                 "item_id": items.get(code),
                 "points": list(points),
+                "amount_threshold": item_threshold,
                 "sample_rate": rate,
                 "sample_seed": str(row.get("seed", "2026")),
                 "refuse_when_discredited": bool(row.get("refuse_when_discredited", True)),
@@ -156,10 +207,19 @@ def controls_load(*, path: Path | None = None) -> ControlFile:
         for rule in data.rules:
             code = rule.pop("material_code")
             CheckRule.objects.update_or_create(material_code=code, defaults=rule)
+        # The thresholds are the bureau's (admin): the file gives those not yet set.
+        RiskSettings.objects.get_or_create(
+            pk=1, defaults={"amount_threshold": data.amount_threshold}
+        )
         for item in data.items:
             ItemRisk.objects.update_or_create(
                 item_id=item["item_id"],
                 defaults={"points": item["points"], "source": item["source"]},
+                create_defaults={
+                    "points": item["points"],
+                    "source": item["source"],
+                    "amount_threshold": item["amount_threshold"],
+                },
             )
             if item["policy"]:
                 ItemPolicy.objects.get_or_create(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from kuaiban.accounts.models import Role, User
 from kuaiban.cases.services import subcase_review
 from kuaiban.core.errors import ApiError, NotFound, error_text
-from kuaiban.riskcontrol.models import ItemRisk
+from kuaiban.riskcontrol.control import review_reasons
 from kuaiban.riskcontrol.selectors import access_review, reviews_visible_to, risk_figures
 
 
@@ -51,11 +51,8 @@ def reviews(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("riskcontrol:reviews"))
     rows = reviews_visible_to(officer).order_by("review_requested_at", "pk")
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    risks = {
-        r.item_id: r.point_labels()
-        for r in ItemRisk.objects.filter(item_id__in=[s.item_id for s in page])
-    }
-    items = [(s, "、".join(risks.get(s.item_id, []))) for s in page]
+    reasons = review_reasons(list(page))
+    items = [(s, "、".join(reasons.get(s.pk, []))) for s in page]
     return render(request, "riskcontrol/reviews.html", {"page": page, "items": items})
 
 

@@ -7,11 +7,13 @@ summary to the field and show the message next to it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from kuaiban.cases.bounds import LINE_MAX, LINES_MAX, NAME_MAX, NOTE_MAX, NUMBER_MAX
 from kuaiban.catalogue.models import Agency
 
 RESULT_ROWS = 3
+AMOUNT_LIMIT = Decimal(10) ** 10  # the column holds 12 digits, two after the point
 RESULT_KINDS = {"document": "文书", "e_certificate": "电子证照"}
 
 Errors = dict[str, list[str]]
@@ -31,6 +33,24 @@ def text_parse(post: Mapping[str, str], key: str, errors: Errors, *, limit: int 
     if len(value) > limit:
         errors[key] = [f"不能超过{limit}个字（现有{len(value)}个字）"]
     return value
+
+
+def amount_parse(post: Mapping[str, str], key: str, errors: Errors) -> Decimal | None:
+    """An amount in yuan with at most two decimals; empty is None."""
+    raw = post.get(key, "").strip().replace(",", "")
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != round(amount, 2):
+        errors[key] = ["请填写不小于 0 的金额（元），至多两位小数"]
+        return None
+    if amount >= AMOUNT_LIMIT:
+        errors[key] = ["金额过大，请核对"]
+        return None
+    return amount
 
 
 def results_parse(post: Mapping[str, str], errors: Errors) -> list[dict[str, str]]:

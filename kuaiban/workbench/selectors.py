@@ -331,6 +331,8 @@ def _history_detail(changes: dict[str, object], agencies: dict[str, str]) -> str
         parts.append(f"理由：{changes['reason']}")
     if changes.get("note"):
         parts.append(f"意见：{changes['note']}")
+    if changes.get("paid_amount"):
+        parts.append(f"核定发放金额 {changes['paid_amount']} 元")
     if changes.get("system"):
         parts.append(f"由机构业务系统（{changes['system']}）回传")
     if changes.get("name"):

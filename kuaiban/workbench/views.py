@@ -35,7 +35,14 @@ from kuaiban.accounts.models import Role, User
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.reads import material_download_record, subcase_read_record
 from kuaiban.cases.selectors import access_subcase
-from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_transfer
+from kuaiban.cases.services import (
+    REOPENABLE,
+    Outcome,
+    subcase_accept,
+    subcase_decide,
+    subcase_reopen,
+    subcase_transfer,
+)
 from kuaiban.commitments.selectors import open_check_counts
 from kuaiban.core.errors import ApiError, Conflict, NotFound, Unprocessable
 from kuaiban.workbench import inputs
@@ -161,6 +168,7 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
     errors: inputs.Errors = {}
     results = inputs.results_parse(post, errors)
     note = inputs.text_parse(post, "approve_note", errors)
+    amount = inputs.amount_parse(post, "paid_amount", errors)
     _refuse_if(errors)
     decided = subcase_decide(
         actor=user,
@@ -169,6 +177,7 @@ def _approve(post: QueryDict, user: User, subcase: SubCase, version: int) -> Don
         note=note,
         results=results,
         version=version,
+        paid_amount=amount,
     )
     if decided.awaiting_review:
         # 内控: a high-risk item's approval takes effect once a second officer agrees.
@@ -214,12 +223,24 @@ def _transfer(post: QueryDict, user: User, subcase: SubCase, version: int) -> Do
     return Done(f"已转办至{agency.name}。", reverse("workbench:queue"))
 
 
+def _reopen(post: QueryDict, user: User, subcase: SubCase, version: int) -> Done:
+    errors: inputs.Errors = {}
+    reason = inputs.text_parse(post, "reopen_reason", errors)
+    _refuse_if(errors)
+    subcase_reopen(actor=user, subcase=subcase, reason=reason, version=version)
+    return Done(
+        "已重新办理，请在新的办结期限内办理；办结须由另一名经办人复核后生效。",
+        _subcase_url(subcase),
+    )
+
+
 _ACTIONS: dict[str, Handler] = {
     "accept": _accept,
     "approve": _approve,
     "reject": _reject,
     "correction": _correction,
     "transfer": _transfer,
+    "reopen": _reopen,
 }
 
 # The services name their fields without the form they came from; the page's inputs do.
@@ -229,6 +250,7 @@ _FIELD_IDS = {
     ("correction", "note"): "correction_note",
     ("transfer", "reason"): "transfer_reason",
     ("transfer", "agency"): "transfer_agency",
+    ("reopen", "reason"): "reopen_reason",
 }
 
 
@@ -320,5 +342,6 @@ def _detail_render(
         "result_kinds": inputs.RESULT_KINDS.items(),
         "can_accept": subcase.status == SubCaseStatus.OPEN,
         "can_decide": subcase.status in SubCase.RUNNING,
+        "can_reopen": subcase.status in REOPENABLE,
     }
     return render(request, "workbench/detail.html", context, status=status)

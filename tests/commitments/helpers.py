@@ -41,6 +41,28 @@ def survivor_body(**materials: str) -> dict[str, Any]:
     }
 
 
+def unemployment_body(holder: str) -> dict[str, Any]:
+    """Shandong 3-1 失业: the 解除或终止劳动合同证明 committed, the end date stated on the form."""
+    return {
+        "pack": "shandong-2020",
+        "bundle": "3",
+        "scenario": "3-1",
+        "items": [],
+        "channel": "web",
+        "commitments": {"credit": True},
+        "materials": {"termination_proof": "commitment"},
+        "form": {
+            "unemployment_date": "2025-02-01",
+            "unemployment_reason": "劳动合同期满终止",
+            "employer_name": "济南某某机械有限公司",
+            "termination_date": "2025-02-01",
+            "bank_name": "中国工商银行济南分行",
+            "bank_account": "6222020200112233445",
+            "account_holder": holder,
+        },
+    }
+
+
 def submit(user: User, body: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
     client = Client()
     client.force_login(user)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import math
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +35,7 @@ from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
 from kuaiban.integrations.signing import signed_path_headers
 from kuaiban.integrations.worker import outbox_drain
-from tests.commitments.helpers import check_of, submitted, survivor_body
+from tests.commitments.helpers import check_of, submitted, survivor_body, unemployment_body
 
 pytestmark = pytest.mark.django_db
 
@@ -121,47 +126,130 @@ def test_on_site_check_is_assigned_to_a_colleague_of_the_same_agency_only(world)
     assert step is not None and step.actor == officer
 
 
+def _redraw(*, seed: str, rate: Decimal, number: str, material: str) -> bool:
+    """The documented draw recomputed here from the stored values, not through the module:
+    the first 52 bits of SHA-256 over ``seed:number:material`` as a fraction, under the rate."""
+    digest = hashlib.sha256(f"{seed}:{number}:{material}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 12 < rate * (1 << 52)
+
+
 def test_sampling_is_reproducible_from_its_seed_and_rate(world) -> None:
     ItemPolicy.objects.filter(item__code="1.6.10").update(
         sample_rate=Decimal("0.5"), sample_seed="s1"
     )
-    drawn = {True: 0, False: 0}
-    for _ in range(6):
-        app = submitted(world["zhangjianguo"], survivor_body(dependant_proof="commitment"))
-        check = check_of(app, "dependant_proof")
-        value = sample_value(seed="s1", number=app.number, material_code="dependant_proof")
-        assert check.sample_value == value and check.sample_seed == "s1"
-        assert check.sample_rate == Decimal("0.5")
-        expected = is_drawn(value=value, rate=Decimal("0.5"))
-        assert (check.status == CheckStatus.PENDING) is expected
-        assert (check.status == CheckStatus.NOT_DRAWN) is (not expected)
-        drawn[expected] += 1
-    # Same inputs, same draw; a different seed draws differently for some of them.
-    assert sample_value(seed="s1", number="x", material_code="m") == sample_value(
-        seed="s1", number="x", material_code="m"
-    )
+    apps = [
+        submitted(world["zhangjianguo"], survivor_body(dependant_proof="commitment"))
+        for _ in range(8)
+    ]
+    checks = [check_of(app, "dependant_proof") for app in apps]
+    # What was drawn is what anybody recomputes from the seed and rate stored on each check.
+    drawn = {c.application.number for c in checks if c.status == CheckStatus.PENDING}
+    not_drawn = {c.application.number for c in checks if c.status == CheckStatus.NOT_DRAWN}
+    assert drawn and not_drawn and drawn | not_drawn == {a.number for a in apps}
+    assert drawn == {
+        c.application.number
+        for c in checks
+        if _redraw(
+            seed=c.sample_seed,
+            rate=c.sample_rate,
+            number=c.application.number,
+            material=c.material_code,
+        )
+    }
+    assert {(c.sample_seed, c.sample_rate) for c in checks} == {("s1", Decimal("0.5"))}
+    for check in checks:
+        assert check.sample_value == sample_value(
+            seed="s1", number=check.application.number, material_code="dependant_proof"
+        )
+    # Over many cases the rate is kept within five standard deviations of a fair draw…
+    numbers = [f"370102-20250303-{i:05d}" for i in range(4000)]
+    for rate in (Decimal("0.1"), Decimal("0.5"), Decimal("0.9")):
+        share = sum(
+            is_drawn(
+                value=sample_value(seed="s1", number=n, material_code="dependant_proof"),
+                rate=rate,
+            )
+            for n in numbers
+        ) / len(numbers)
+        bound = 5 * math.sqrt(float(rate) * (1 - float(rate)) / len(numbers))
+        assert abs(share - float(rate)) < bound, (rate, share)
+
+    # …and another seed draws another set of the same cases.
+    def drawn_with(seed: str) -> set[str]:
+        return {
+            n
+            for n in numbers
+            if _redraw(seed=seed, rate=Decimal("0.5"), number=n, material="dependant_proof")
+        }
+
+    assert drawn_with("s1") != drawn_with("s2")
+    assert 0.4 < len(drawn_with("s1") ^ drawn_with("s2")) / len(numbers) < 0.6
     assert is_drawn(value=0.0, rate=Decimal("0.001")) and not is_drawn(value=0.999, rate=Decimal(0))
 
 
 class _Partner:
-    """The 民政 system on loopback: takes the signed request, answers later."""
+    """The 民政 system on loopback: checks the platform's signature on the request, answers
+    202, then looks the record up and POSTs its signed answer to the callback it was given."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, code: str, secret: str) -> None:
+        self.code, self.secret = code, secret
+        self.findings = "殡葬管理系统无该逝者火化记录"
         self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
+        self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.answered = threading.Event()
+
+    def answer(self, callback: str, body: dict[str, Any], *, secret: str | None = None) -> int:
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        path = urllib.parse.urlsplit(callback).path
+        headers = signed_path_headers(
+            agency_code=self.code,
+            secret=secret or self.secret,
+            method="POST",
+            path=path,
+            body=raw,
+        )
+        request = urllib.request.Request(
+            callback,
+            data=raw,
+            method="POST",
+            headers=headers | {"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, data = response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            with error:
+                status, data = error.code, json.loads(error.read() or b"{}")
+        self.answers.append((status, data))
+        return status
+
+    def answer_later(self, callback: str) -> None:
+        try:
+            self.answer(callback, {"outcome": "false", "findings": self.findings})
+        finally:
+            self.answered.set()
 
 
 @pytest.fixture
 def partner_server() -> Iterator[tuple[_Partner, str]]:
-    partner = _Partner()
+    from tests.integrations.conftest import signature_valid
+
+    partner = _Partner(code="jinan-civil-affairs", secret="s3cret-civil")
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length))
-            partner.requests.append((dict(self.headers.items()), body))
-            self.send_response(202)
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            headers = dict(self.headers.items())
+            ok = signature_valid(partner.secret, headers, raw)
+            body = json.loads(raw)
+            partner.requests.append((headers, body))
+            self.send_response(202 if ok else 401)
             self.send_header("Content-Length", "0")
             self.end_headers()
+            if ok:  # answered after the request is acknowledged, as a real system would
+                threading.Thread(
+                    target=partner.answer_later, args=(body["callback"]["answer"],), daemon=True
+                ).start()
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -176,30 +264,20 @@ def partner_server() -> Iterator[tuple[_Partner, str]]:
         server.server_close()
 
 
-def _signed_answer(partner: AssistancePartner, url_path: str, body: dict[str, Any]) -> Any:
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    headers = signed_path_headers(
-        agency_code=partner.code,
-        secret=partner.webhook_secret,
-        method="POST",
-        path=url_path,
-        body=raw,  # signed at the wall clock's time, as the platform checks it
-    )
-    return Client().post(url_path, raw, content_type="application/json", headers=headers)
-
-
+@pytest.mark.django_db(transaction=True)
 def test_assistance_is_requested_through_the_outbox_and_answered_by_the_partner(
-    world, partner_server
+    world, partner_server, live_server, settings
 ) -> None:
+    settings.KUAIBAN_PUBLIC_URL = live_server.url + "/"
     server, url = partner_server
     _all_drawn()
     partner = AssistancePartner.objects.create(
-        code="jinan-civil-affairs",
+        code=server.code,
         name="济南市民政局",
         kind="civil_affairs",
         region=Region.objects.get(code="370100"),
         webhook_url=url,
-        webhook_secret="s3cret-civil",
+        webhook_secret=server.secret,
     )
     body = survivor_body(cremation_certificate="commitment", dependant_proof="gap")
     app = submitted(world["zhangjianguo"], body)
@@ -218,22 +296,20 @@ def test_assistance_is_requested_through_the_outbox_and_answered_by_the_partner(
     assert headers["X-Kuaiban-Agency"] == "jinan-civil-affairs"
     assert sent["check"]["id"] == check.pk and "火化证明" in sent["check"]["material"]["name"]
     assert "370102196503121234" not in json.dumps(sent, ensure_ascii=False)  # masked
-    path = sent["callback"]["answer"].split("testserver", 1)[-1]
-    path = path[path.index("/api/") :]
-    # A wrong signature is refused and changes nothing.
-    wrong = AssistancePartner(code=partner.code, webhook_secret="not-it")
-    assert _signed_answer(wrong, path, {"outcome": "false", "findings": "x"}).status_code == 401
-    response = _signed_answer(
-        partner, path, {"outcome": "false", "findings": "殡葬管理系统无该逝者火化记录"}
-    )
-    assert response.status_code == 200, response.content
+    callback = sent["callback"]["answer"]
+    assert callback == f"{live_server.url}/api/v1/commitment-checks/{check.pk}/assistance-answer"
+    # The partner's own system answers the live server; the check closes on its answer.
+    assert server.answered.wait(timeout=20)
+    assert server.answers[0][0] == 200, server.answers
     check.refresh_from_db()
-    assert check.status == CheckStatus.FALSE
+    assert check.status == CheckStatus.FALSE and check.findings.endswith(server.findings)
     assert check.decided_by_system == "jinan-civil-affairs" and check.decided_by is None
     assert CreditRecord.objects.get(commitment_check=check).id_number == "370102196503121234"
-    # Answering again is a clear 409, nothing changes.
-    again = _signed_answer(partner, path, {"outcome": "confirmed", "findings": "更正"})
-    assert again.status_code == 409
+    # A wrong signature is refused; answering again is a clear 409; neither changes anything.
+    assert server.answer(callback, {"outcome": "confirmed", "findings": "x"}, secret="no") == 401
+    assert server.answer(callback, {"outcome": "confirmed", "findings": "更正"}) == 409
+    check.refresh_from_db()
+    assert check.status == CheckStatus.FALSE
 
 
 def test_online_check_waits_for_data_then_decides_when_it_arrives(
@@ -248,24 +324,7 @@ def test_online_check_waits_for_data_then_decides_when_it_arrives(
         region=Region.objects.get(code="370102"),
         username="lisi",
     )
-    body = {
-        "pack": "shandong-2020",
-        "bundle": "3",
-        "scenario": "3-1",
-        "items": [],
-        "channel": "web",
-        "commitments": {"credit": True},
-        "materials": {"termination_proof": "commitment"},
-        "form": {
-            "unemployment_date": "2025-02-01",
-            "unemployment_reason": "劳动合同期满终止",
-            "employer_name": "济南某某机械有限公司",
-            "termination_date": "2025-02-01",
-            "bank_name": "中国工商银行济南分行",
-            "bank_account": "6222020200112233445",
-            "account_holder": "李四",
-        },
-    }
+    body = unemployment_body("李四")
     from tests.applications.helpers import post_multipart
 
     client = Client()

@@ -92,3 +92,65 @@ def test_the_command_loads_and_reports_problems_by_line(world, tmp_path: Path) -
     with pytest.raises(CommandError) as error:
         call_command("controls_load", str(bad))
     assert f"{bad}:2:" in str(error.value)
+
+
+def test_an_online_rule_names_a_comparable_fact_and_the_promised_fields(
+    world, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'version: "1"\n'
+        "checks:\n"
+        "  - {material: skill_certificate, method: online, path: e_certificate.graduation,"
+        ' promised: [certificate_number], source: "003 正文 二（三）1"}\n'
+        "  - {material: termination_proof, method: online, path: employment.end_date,"
+        ' source: "003 正文 二（三）1"}\n'
+        "  - {material: graduation_certificate, method: online, path: person.graduated_on,"
+        ' promised: [no_such_field], source: "003 正文 二（三）1"}\n'
+        "  - {material: dependant_proof, method: on_site, promised: [dependants_count],"
+        ' source: "001 正文 四（四）"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ControlFileError) as error:
+        controls_read(bad)
+    assert sorted(p.line for p in error.value.problems) == [3, 4, 5, 6]
+    rule = CheckRule.objects.get(material_code="termination_proof")
+    assert rule.promised_fields == ["termination_date", "unemployment_date"]
+
+
+def test_the_amount_thresholds_are_read_and_the_bureaus_survive_a_reload(
+    world, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from kuaiban.riskcontrol.models import RiskSettings
+
+    assert RiskSettings.objects.get().amount_threshold == Decimal(10000)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'version: "1"\n'
+        "amount_threshold: -5\n"
+        "items:\n"
+        '  - {item: "1.6.10", risk_points: [lump_sum], amount_threshold: "1.005",'
+        ' source: "004 正文 三（四）15"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ControlFileError) as error:
+        controls_read(bad)
+    assert sorted(p.line for p in error.value.problems) == [2, 4]
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        'version: "1"\n'
+        "amount_threshold: 3000\n"
+        "items:\n"
+        '  - {item: "L-injury-medical-lumpsum", risk_points: [lump_sum], amount_threshold: 50000,'
+        ' source: "004 正文 三（四）15"}\n',
+        encoding="utf-8",
+    )
+    RiskSettings.objects.update(amount_threshold=Decimal(8000))  # the bureau's own value
+    controls_load(path=good)
+    assert RiskSettings.objects.get().amount_threshold == Decimal(8000)
+    assert ItemRisk.objects.get(item__code="L-injury-medical-lumpsum").amount_threshold == 50000
+    RiskSettings.objects.all().delete()
+    controls_load(path=good)
+    assert RiskSettings.objects.get().amount_threshold == Decimal(3000)

@@ -9,14 +9,14 @@ from django.db.models import Q
 from django.test import Client
 
 from kuaiban.cases.models import SubCase, SubCaseStatus
-from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide
+from kuaiban.cases.services import Outcome, subcase_accept, subcase_decide, subcase_review
 from kuaiban.commitments.models import (
     CheckObjection,
     CheckStatus,
     CommitmentCheck,
     ItemPolicy,
 )
-from kuaiban.commitments.outcomes import check_outcome_record
+from kuaiban.commitments.outcomes import check_decision_review, check_outcome_record
 from kuaiban.core.models import AuditEvent
 from kuaiban.riskcontrol.selectors import risk_figures
 from tests.commitments.helpers import check_of, submitted, survivor_body
@@ -169,9 +169,14 @@ def test_the_dashboard_figures_equal_counts_from_the_raw_rows(world) -> None:
     check_outcome_record(
         actor=officer, check=check_of(apps[0], "dependant_proof"), confirmed=True, findings="属实"
     )
-    check_outcome_record(
+    # The decision that relied on the false commitment was approved by two officers, then revoked.
+    relied = subcase_accept(actor=officer, subcase=apps[1].subcases.get(item__code="1.6.10"))
+    relied = subcase_decide(actor=officer, subcase=relied, outcome=Outcome.APPROVED)
+    subcase_review(actor=world["officer-sd-review"], subcase=relied, approve=True)
+    false = check_outcome_record(
         actor=officer, check=check_of(apps[1], "dependant_proof"), confirmed=False, findings="不实"
     )
+    check_decision_review(actor=officer, check=false, revoke=True, reason="承诺不实")
     subcase = subcase_accept(actor=officer, subcase=apps[2].subcases.get(item__code="1.6.10"))
     subcase_decide(actor=officer, subcase=subcase, outcome=Outcome.APPROVED)
     supervisor = world["supervisor-sd"]
@@ -194,10 +199,12 @@ def test_the_dashboard_figures_equal_counts_from_the_raw_rows(world) -> None:
         ).count()
         == 1
     )
-    assert figures.revoked == SubCase.objects.filter(status="revoked").count()
+    assert figures.revoked == SubCase.objects.filter(status="revoked").count() == 1
+    assert figures.recovery_flagged == rows.filter(recovery="flagged").count() == 1
     assert figures.discredited == 1
     page = _client(supervisor).get("/checks/dashboard/").content.decode()
     assert f'<dd id="reviews-pending">{figures.reviews_pending}</dd>' in page
+    assert f'<dd id="revoked">{figures.revoked}</dd>' in page
     # Other provinces' supervisors see none of it.
     assert risk_figures(user=world["supervisor-shanxi"]).by_item == []
     assert not rows.filter(~Q(region__code__startswith="37")).exists()

@@ -75,7 +75,8 @@ def test_accept_then_approve_with_results_opens_the_next_serial_stage(
     ]
     assert first.decision_note == "材料齐全，予以核准"
     page = client.get(_url(first)).content.decode()
-    assert "鲁社退〔2025〕17号" in page and "没有需要您执行的办理操作" in page
+    # Decided: the only action left is reopening it (重新办理), with a reason.
+    assert "鲁社退〔2025〕17号" in page and "确认重新办理" in page and "确认办结" not in page
     # History from the audit trail, in order.
     assert page.index('<td data-label="操作">受理</td>') < page.index(
         '<td data-label="操作">办结</td>'

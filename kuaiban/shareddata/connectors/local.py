@@ -42,17 +42,21 @@ _PERSON = _Source(
     "person",
     "id",
     {
-        f"person.{k}": k
-        for k in (
-            "name",
-            "id_number",
-            "gender",
-            "birth_date",
-            "phone",
-            "address",
-            "household_address",
-            "education",
-        )
+        **{
+            f"person.{k}": k
+            for k in (
+                "name",
+                "id_number",
+                "gender",
+                "birth_date",
+                "phone",
+                "address",
+                "household_address",
+                "education",
+            )
+        },
+        # A fact, not a prefill: the 毕业证书 commitment is checked against it.
+        "person.graduated_on": "graduated_on",
     },
 )
 _INSURANCE = _Source(
