@@ -1,7 +1,9 @@
-"""Small steps every browser journey takes: log in as a demo account, keep a screenshot."""
+"""Small steps every browser journey takes: log in as a demo account, keep a screenshot, fill
+in the intake form."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,42 @@ def log_in(page: Any, base: str, username: str, *, fresh: bool = False, then: st
     page.fill("#id_password", "kuaiban-demo")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+def form_fill(page: Any, values: dict[str, str]) -> None:
+    """Fill the intake form's fields (``#f-<key>``) that are shown and still empty."""
+    for key, value in values.items():
+        field = page.locator(f"#f-{key}")
+        if field.count() == 0:
+            continue
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        elif not field.input_value():
+            field.fill(value)
+
+
+def uploads_fill(page: Any, scan: Path) -> None:
+    """The same scan in every file field the page still asks for."""
+    for file_input in page.locator("input[type=file]").all():
+        file_input.set_input_files(str(scan))
+
+
+def retirement_answers(today: dt.date) -> dict[str, str]:
+    """What 张建国 types into the 退休 one form (shandong-2020 7) after what shared data gave."""
+    soon = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return {
+        "account_holder": "张建国",
+        "retirement_date": soon.isoformat(),  # 7-1 is applied for near the date
+        "retirement_type": "达到法定退休年龄",
+        "contract_start": "1998-03-01",
+        "contract_type": "无固定期限",
+        "credit_code": "91370100MA3C4X5K7L",
+        "filing_type": "劳动合同终止",
+        "unit_name": "济南齐鲁精工机械有限公司",
+        "change_date": "2027-03-12",
+        "change_type": "减员",
+        "contribution_base": "6800",
+    }
 
 
 AXE = (Path(__file__).parent / "browser" / "vendor" / "axe-core" / "axe.min.js").read_text(

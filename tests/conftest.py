@@ -10,8 +10,9 @@ import pytest
 
 from kuaiban.core.identifiers import credit_code_check_char, id_number_check_digit
 
-# One Chromium per test session for every package that drives a browser.
-pytest_plugins = ["tests.browser_fixtures"]
+# One Chromium per test session for every package that drives a browser; the fake
+# data-sharing platform on loopback for every package that reads shared data over HTTP.
+pytest_plugins = ["tests.browser_fixtures", "tests.shareddata_platform"]
 
 # Worlds built once per session (tests/worlds.py): the database set before each test's transaction.
 from tests.worlds import (  # noqa: E402, F401

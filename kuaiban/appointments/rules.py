@@ -21,11 +21,17 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def green_reason(id_number: str, *, on: dt.date, disabled: bool) -> str:
-    """绿色通道: the bureau's age (``KUAIBAN_GREEN_CHANNEL_AGE``, from the ID number's birth
-    date) or a registered disability (残疾人证 in shared data); "" when neither."""
+def age_qualifies(id_number: str, *, on: dt.date) -> bool:
+    """The bureau's 绿色通道 age (``KUAIBAN_GREEN_CHANNEL_AGE``) reached on ``on``, from the
+    ID number's birth date."""
     valid = bool(id_number) and id_number_error(id_number) is None
-    if valid and age_on(birth_date(id_number), on) >= settings.KUAIBAN_GREEN_CHANNEL_AGE:
+    return valid and age_on(birth_date(id_number), on) >= settings.KUAIBAN_GREEN_CHANNEL_AGE
+
+
+def green_reason(id_number: str, *, on: dt.date, disabled: bool) -> str:
+    """绿色通道: the bureau's age (``age_qualifies``) or a registered disability (残疾人证 in
+    shared data); "" when neither."""
+    if age_qualifies(id_number, on=on):
         return GreenReason.AGE
     if disabled:
         return GreenReason.DISABILITY

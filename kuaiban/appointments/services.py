@@ -26,7 +26,7 @@ from kuaiban.appointments.models import (
     TicketStatus,
     WindowType,
 )
-from kuaiban.appointments.rules import check_in_open, green_reason
+from kuaiban.appointments.rules import age_qualifies, check_in_open, green_reason
 from kuaiban.appointments.selectors import booking_blocked_until, is_own
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.audit import audit_record
@@ -37,10 +37,10 @@ from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 from kuaiban.servicepoints.models import ServicePoint
-from kuaiban.shareddata.models import ECertificate
+from kuaiban.shareddata.audit import shared_data_read_audit
+from kuaiban.shareddata.connectors.base import DISABILITY_CARD_PATH
+from kuaiban.shareddata.selectors import lookup_person
 
-# The shared-data certificate kind of a 残疾人证 (残联's data, like the other e-certificates).
-DISABILITY_CARD = "disability_card"
 _NUMBER_DIGITS = 8
 _CALL_ATTEMPTS = 5
 
@@ -239,11 +239,28 @@ def appointment_cancel(
     return appointment
 
 
-def _disabled(id_number: str) -> bool:
-    return (
-        bool(id_number)
-        and ECertificate.objects.filter(person__id_number=id_number, kind=DISABILITY_CARD).exists()
+def _disabled(*, actor: User, id_number: str) -> bool:
+    """A 残疾人证 on file, read through the shared-data connector (the province's platform in
+    production, where 残联's certificates are shared). When the platform cannot answer the
+    ticket is still issued, without this priority: a hall does not stop for a lookup."""
+    result = lookup_person(id_number=id_number)
+    if result.profile is None:
+        return False
+    shared_data_read_audit(
+        actor=actor, profile=result.profile, id_number=id_number, purpose="绿色通道：残疾人证"
     )
+    return bool(result.profile.values.get(DISABILITY_CARD_PATH))
+
+
+def _green_check(*, actor: User, id_number: str, day: dt.date) -> str:
+    """The ticket's 绿色通道 reason. Shared data is asked only when the age does not already
+    give priority, and before any row is locked (the platform may take seconds)."""
+    disabled = (
+        bool(id_number)
+        and not age_qualifies(id_number, on=day)
+        and _disabled(actor=actor, id_number=id_number)
+    )
+    return green_reason(id_number, on=day, disabled=disabled)
 
 
 def _ticket_issue(
@@ -253,11 +270,11 @@ def _ticket_issue(
     window_type: str,
     id_number: str,
     appointment: Appointment | None,
+    reason: str,
     now: dt.datetime,
 ) -> QueueTicket:
     """The next number of the day at ``point`` (the point's row is locked while it is taken)."""
     day = timezone.localdate(now)
-    reason = green_reason(id_number, on=day, disabled=_disabled(id_number))
     kind = (
         TicketKind.GREEN
         if reason
@@ -313,6 +330,8 @@ def appointment_check_in(
     ):
         local = timezone.localtime(appointment.slot.starts_at)
         raise Conflict(f"预约时段 {local:%H:%M} 开始，提前一小时内才能签到")
+    day = timezone.localdate(now)
+    reason = _green_check(actor=actor, id_number=appointment.id_number, day=day)
     with transaction.atomic():
         done = Appointment.objects.filter(
             pk=appointment.pk, status=AppointmentStatus.BOOKED
@@ -332,6 +351,7 @@ def appointment_check_in(
             window_type=appointment.slot.window_type,
             id_number=appointment.id_number,
             appointment=appointment,
+            reason=reason,
             now=now,
         )
 
@@ -351,6 +371,7 @@ def ticket_take(
         raise Unprocessable("身份证号不正确", fields={"id_number": [error]})
     if window_type not in WindowType.values:
         raise Unprocessable("窗口类型不正确", fields={"window_type": ["请选择窗口类型"]})
+    reason = _green_check(actor=actor, id_number=id_number, day=timezone.localdate(now))
     with transaction.atomic():
         return _ticket_issue(
             actor=actor,
@@ -358,6 +379,7 @@ def ticket_take(
             window_type=window_type,
             id_number=id_number,
             appointment=None,
+            reason=reason,
             now=now,
         )
 

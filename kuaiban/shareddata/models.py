@@ -252,7 +252,8 @@ class ECertificate(models.Model):
         _("证照类型"),
         max_length=30,
         help_text=_(
-            "social_security_card 社会保障卡、employment_card 就业创业证、graduation 技工院校毕业证书。"
+            "social_security_card 社会保障卡、employment_card 就业创业证、graduation 技工院校毕业证书、"
+            "disability_card 残疾人证（残联共享）。"
         ),
     )
     number = models.CharField(_("证照编号"), max_length=40, help_text=_("同类证照中唯一。"))

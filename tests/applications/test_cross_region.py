@@ -10,12 +10,18 @@ from django.test import Client
 from kuaiban.accounts.models import Role, User
 from kuaiban.applications.crossregion import ItemScope, scope_allows, scope_needed
 from kuaiban.applications.models import Application, ApplicationStatus
-from kuaiban.bundles.models import Provision
+from kuaiban.bundles.models import BundleItem, Provision
 from kuaiban.cases.models import SubCase
 from kuaiban.cases.services import Outcome, subcase_decide
 from kuaiban.catalogue.models import Agency, Region
 from tests.applications.conftest import frozen_now, settings_media  # noqa: F401
-from tests.applications.helpers import post_multipart, submit_page_post
+from tests.applications.helpers import (
+    PDF,
+    key_files,
+    post_multipart,
+    retirement_body,
+    submit_page_post,
+)
 
 pytestmark = pytest.mark.django_db
 ZHANG = "370102196503121234"
@@ -172,3 +178,49 @@ def test_jiangsus_target_of_30_cross_province_items_is_measured(cross_region_wor
     supervisor = as_user(User.objects.get(username="supervisor-jiangsu"))
     page = supervisor.get("/supervision/").content.decode()
     assert "政策包列为可跨省通办的事项 7 项" in page
+
+
+def test_the_materials_received_in_nanjing_reach_the_officers_in_jinan(
+    nanjing_clerk: User,
+) -> None:
+    """The scans the 南京 window takes in travel with the case: every officer in 济南 whose
+    sub-case it is finds them on the case and opens each, byte for byte; 南京's own officers
+    cannot. (7-1 retirement, which the bureau has added to its 跨省通办 list for this.)"""
+    items = BundleItem.objects.filter(
+        scenario__bundle__pack__code="shandong-2020",
+        scenario__bundle__code="7",
+        scenario__code="7-1",
+    ).values_list("item__code", flat=True)
+    listed = Provision.objects.get(pack__code="shandong-2023", scope="cross_province")
+    listed.items = sorted({*listed.items, *items})
+    listed.save()
+    body = retirement_body(
+        channel="window",
+        applicant={"id_number": ZHANG, "name": "张建国", "phone": "13905310001"},
+        handling_region="370102",
+    )
+    # What 7-1 asks to upload (the rest is online forms and shared data): 人事档案.
+    response = post_multipart(as_user(nanjing_clerk), body, key_files("personnel_archive"))
+    assert response.status_code == 201, response.content
+    application = Application.objects.get(number=response.json()["number"])
+    assert application.received_region.code == "320100" and application.region.code == "370102"
+    stored = list(application.materials.exclude(file=""))
+    assert [m.code for m in stored] == ["personnel_archive"]
+    subcases = list(SubCase.objects.filter(application=application).select_related("agency"))
+    assert len(subcases) > 1
+    nanjing = User.objects.filter(role=Role.OFFICER, region__code="320100")
+    assert nanjing.exists()
+    for subcase in subcases:
+        officer = User.objects.filter(role=Role.OFFICER, agency=subcase.agency).first()
+        assert officer is not None and officer.region is not None
+        assert officer.region.code.startswith("37"), subcase.agency  # handled in Shandong
+        client = as_user(officer)
+        page = client.get(f"/workbench/subcases/{subcase.pk}/").content.decode()
+        for material in stored:
+            url = f"/workbench/subcases/{subcase.pk}/materials/{material.pk}/"
+            assert url in page  # listed on the case the officer works
+            download = client.get(url)
+            assert download.status_code == 200, (officer.username, material.code)
+            assert b"".join(download.streaming_content) == PDF
+            for other in nanjing:
+                assert as_user(other).get(url).status_code == 404, other.username

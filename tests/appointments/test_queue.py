@@ -19,7 +19,6 @@ from kuaiban.appointments.models import (
 )
 from kuaiban.appointments.rules import age_on, green_reason
 from kuaiban.appointments.services import (
-    DISABILITY_CARD,
     appointment_book,
     appointment_check_in,
     ticket_call_next,
@@ -27,6 +26,7 @@ from kuaiban.appointments.services import (
     ticket_take,
 )
 from kuaiban.core.errors import Conflict, NotFound
+from kuaiban.shareddata.connectors.base import DISABILITY_CARD
 from kuaiban.shareddata.models import ECertificate, Person
 from tests.appointments.conftest import slot_at
 from tests.conftest import make_id_number

@@ -18,6 +18,12 @@ from kuaiban.accounts.models import User
 from kuaiban.homevisits.services import VisitRequest, home_visit_request
 from kuaiban.problems.services import ReportInput, problem_report_file
 from kuaiban.servicepoints.services import servicepoints_load
+from tests.browser.accessibility_objects import (
+    employee_objects,
+    hall_objects,
+    offer_objects,
+    rating_objects,
+)
 from tests.browser.accessibility_pages import JOURNEYS, PAGES, AxePage
 from tests.browser_helpers import axe_injected, log_in, shot
 from tests.worlds import NOW
@@ -44,7 +50,8 @@ RUN = """async () => {
 
 @pytest.fixture
 def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """An application and a 办不成事 report of zhangjianguo, for the pages about them."""
+    """An application, a 办不成事 report, a home visit, a certificate of zhangjianguo, and the
+    rest of `accessibility_objects`, for the pages about them."""
     from tests.applications.helpers import pdf, post_multipart, retirement_body
     from tests.ratings.helpers import as_user
 
@@ -108,6 +115,10 @@ def objects(cross_region_world: None, settings, tmp_path: Path) -> dict[str, str
         "tail": tail,
         "visit": str(visit.pk),
         "certificate": code,
+        **hall_objects(person),
+        **rating_objects(person),
+        **offer_objects(person),
+        **employee_objects(person),
     }
 
 

@@ -3,7 +3,6 @@ desktop, and a window clerk taking a walk-in application."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,14 @@ from playwright.sync_api import expect
 from kuaiban.applications.models import Application, Provision
 from kuaiban.demo.setup import demo_authorisations
 from tests.applications.helpers import PDF
-from tests.browser_helpers import axe_serious, log_in, shot
+from tests.browser_helpers import (
+    axe_serious,
+    form_fill,
+    log_in,
+    retirement_answers,
+    shot,
+    uploads_fill,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,29 +40,8 @@ def _answer_no_and_continue(page) -> None:  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="继续").click()
 
 
-def _fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    for key, value in values.items():
-        field = page.locator(f"#f-{key}")
-        if field.count() == 0:
-            continue
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        elif not field.input_value():
-            field.fill(value)
-
-
-def _soon() -> dt.date:
-    """The first day of next month: a retirement date a 7-1 application may name."""
-    return (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
 def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-
-
-def _upload_remaining(page, scan: Path) -> None:  # type: ignore[no-untyped-def]
-    for file_input in page.locator("input[type=file]").all():
-        file_input.set_input_files(str(scan))
 
 
 def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: ignore[no-untyped-def]
@@ -73,26 +58,11 @@ def test_person_retires_on_a_phone(live_server, phone, world) -> None:  # type: 
     page.get_by_role("button", name="继续").click()  # empty required fields → the error summary
     expect(page.locator(".error-summary")).to_be_visible()  # waits for the answer to the post
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    _fill(
-        page,
-        {
-            "account_holder": "张建国",
-            "retirement_date": _soon().isoformat(),  # 7-1 is applied for near the date
-            "retirement_type": "达到法定退休年龄",
-            "contract_start": "1998-03-01",
-            "contract_type": "无固定期限",
-            "credit_code": "91370100MA3C4X5K7L",
-            "filing_type": "劳动合同终止",
-            "unit_name": "济南齐鲁精工机械有限公司",
-            "change_date": "2027-03-12",
-            "change_type": "减员",
-            "contribution_base": "6800",
-        },
-    )
+    form_fill(page, retirement_answers(timezone.localdate()))
     page.get_by_role("button", name="继续").click()
     assert "核对信息" in page.locator("h1").inner_text()
     assert page.get_by_text("已通过数据共享获取，无需提交").count() >= 1
-    _upload_remaining(page, world)
+    uploads_fill(page, world)
     page.locator("#credit").check()
     shot(page, "intake-person-submit-phone")
     page.get_by_role("button", name="提交申请").click()
@@ -122,7 +92,7 @@ def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: 
     _answer_no_and_continue(page)
     page.get_by_role("button", name="继续").click()
     assert page.locator("#f-unit_name").input_value() == "太原晋阳软件科技有限公司"
-    _fill(
+    form_fill(
         page,
         {
             "contribution_base": "7200",
@@ -139,7 +109,7 @@ def test_unit_hires_on_a_desktop(live_server, desktop, world) -> None:  # type: 
         },
     )
     page.get_by_role("button", name="继续").click()
-    _upload_remaining(page, world)
+    uploads_fill(page, world)
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("h1").inner_text() == "申请已受理"
     application = Application.objects.get(number=page.locator(".number").inner_text())
@@ -167,7 +137,7 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
     page.get_by_role("button", name="继续").click()
     _answer_no_and_continue(page)
     page.get_by_role("button", name="继续").click()
-    _fill(
+    form_fill(
         page,
         {
             "person_name": "王秀英",
@@ -180,7 +150,7 @@ def test_window_clerk_takes_a_walk_in_application(live_server, desktop, world) -
     )
     page.get_by_role("button", name="继续").click()
     shot(page, "intake-window-after-form")
-    _upload_remaining(page, world)
+    uploads_fill(page, world)
     if page.locator("#credit").count():
         page.locator("#credit").check()
     page.get_by_role("button", name="提交申请").click()
@@ -213,10 +183,10 @@ def test_a_daughter_applies_for_her_father_on_a_phone(live_server, phone, world)
     if "/items/" in page.url:
         page.get_by_role("button", name="继续").click()
     assert "亲情代办：申请人 张建国" in page.locator(".acting-now").inner_text()
-    _fill(page, {"loss_report_type": "挂失"})
+    form_fill(page, {"loss_report_type": "挂失"})
     page.get_by_role("button", name="继续").click()
     assert "核对信息" in page.locator("h1").inner_text()
-    _upload_remaining(page, world)
+    uploads_fill(page, world)
     if page.locator("#credit").count():
         page.locator("#credit").check()
     page.get_by_role("button", name="提交申请").click()

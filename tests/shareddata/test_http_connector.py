@@ -185,6 +185,20 @@ def test_a_value_without_its_record_is_refused(platform):
         connector(platform).person(ID)
 
 
+def test_a_disability_card_is_part_of_the_contract(platform):
+    """The 残疾人证 (残联's data) comes in a person answer like the other certificates: the
+    hall's 绿色通道 reads it from here in production."""
+    platform.person(
+        ID,
+        {"person.name": "张建国", "e_certificate.disability_card": "37010219650312123"},
+        {"person": "RK-1", "e_certificate": "CJR-37010219650312123"},
+    )
+    profile = connector(platform).person(ID)
+    assert profile is not None
+    assert profile.values["e_certificate.disability_card"] == "37010219650312123"
+    assert RecordRef("e_certificate", "http", "CJR-37010219650312123") in profile.records
+
+
 # Decision: a value path outside PREFILL_PATHS refuses the whole answer (not dropped):
 # the platform and this release disagree on the contract. See shareddata/README.md.
 def test_an_unknown_value_path_refuses_the_answer(platform):

@@ -226,13 +226,14 @@ def _filled(model, **given):
 
 def test_every_prefill_path_is_given_by_the_connector(db):
     from kuaiban.shareddata.connectors import PREFILL_PATHS
+    from kuaiban.shareddata.connectors.base import CERTIFICATE_KINDS
     from kuaiban.shareddata.models import InsuranceRecord, Person
 
     person = _filled(Person, id_number=X_ID)
     _filled(InsuranceRecord, person=person)
     _filled(EmploymentRecord, person=person)
     _filled(UnemploymentRecord, person=person)
-    for kind in ("social_security_card", "employment_card", "graduation"):
+    for kind in CERTIFICATE_KINDS:
         _filled(ECertificate, person=person, kind=kind, number=f"N-{kind}")
     _filled(Enterprise, credit_code="91350100M000100Y43")
 

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from kuaiban.shareddata.connectors.records import PersonRecords
 
+# The e-certificates a person answer may carry, by kind (`ECertificate.kind` locally).
+DISABILITY_CARD = "disability_card"
+CERTIFICATE_KINDS = ("social_security_card", "employment_card", "graduation", DISABILITY_CARD)
+
 # Every value path a connector may return; catalogue fields may prefill only from these.
 PREFILL_PATHS = frozenset(
     {
@@ -49,9 +53,13 @@ PREFILL_PATHS = frozenset(
                 "established_date",
             )
         ),
-        *(f"e_certificate.{k}" for k in ("social_security_card", "employment_card", "graduation")),
+        *(f"e_certificate.{k}" for k in CERTIFICATE_KINDS),
     }
 )
+
+# The 残疾人证 number (残联's data, shared like the other certificates): the hall's 绿色通道 reads
+# it (`appointments.services`), and a form may prefill it.
+DISABILITY_CARD_PATH = f"e_certificate.{DISABILITY_CARD}"
 
 # The kinds of record (catalogue.SharedSource values): the part of a path before the dot.
 SHARED_SOURCES = frozenset(path.split(".", 1)[0] for path in PREFILL_PATHS)

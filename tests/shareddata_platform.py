@@ -1,4 +1,7 @@
-"""A fake provincial data-sharing platform: a real HTTP server on 127.0.0.1, in a thread."""
+"""A fake provincial data-sharing platform: a real HTTP server on 127.0.0.1, in a thread.
+
+The ``platform`` fixture serves any test package (registered in ``tests/conftest.py``): the
+connector tests, and the services that read shared data through the HTTP connector."""
 
 from __future__ import annotations
 
@@ -28,6 +31,15 @@ class FakePlatform:
             send(request, status, data, **headers)
 
         self.routes[path] = handler
+
+    def person(self, id_number: str, values: dict[str, str], records: dict[str, str]) -> None:
+        """A person found, as the contract gives it (``shareddata/README.md``): ``values`` by
+        path, and one record per source (``records``: source → the platform's record id)."""
+        body = {
+            "values": {"person.id_number": id_number, **values},
+            "records": [{"source": s, "record": r} for s, r in records.items()],
+        }
+        self.answer(f"/api/persons/{id_number}", 200, body)
 
 
 def send(request: BaseHTTPRequestHandler, status: int, data: bytes, **headers: str) -> None:
