@@ -4,12 +4,12 @@ Environment:
   DATABASE_URL               the PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/kuaiban)
   KUAIBAN_REQUIRE_POSTGRES=1 fail instead of skipping when PostgreSQL is unreachable (CI)
   KUAIBAN_REQUIRE_BROWSER=1  fail instead of skipping browser tests when Chromium is missing (CI)
-  KUAIBAN_TEST_WORKERS=N     processes per database (default: the machine's cores). With more
-                             than one, each database's run is spread over N processes
-                             (pytest-xdist, a test file per process at a time) and the databases
-                             run one after the other, so each run has every core
-  KUAIBAN_TEST_SEQUENTIAL=1  with one process per database: run the two one after the other
-                             (default: at the same time, each in its own process)
+  KUAIBAN_TEST_SEQUENTIAL=1  run the two databases one after the other (default: at the same
+                             time, each in its own process, when both run: a machine with two
+                             cores then takes about as long as the longer of the two)
+  KUAIBAN_TEST_WORKERS=N     processes for a database run that has the machine to itself (one
+                             database, or the two one after the other): its tests spread over N
+                             processes (pytest-xdist); default the machine's cores
 Extra arguments are passed to pytest.
 """
 
@@ -63,11 +63,11 @@ def workers() -> int:
 
 
 def spread(args: list[str], count: int) -> list[str]:
-    """The pytest arguments that spread a run over ``count`` processes, a test file at a time
-    (a file's tests share their world, built once per process: tests/worlds.py)."""
+    """The pytest arguments that spread a run over ``count`` processes, a test at a time (each
+    process builds the worlds it needs once: tests/worlds.py)."""
     if count < 2 or any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
         return args
-    return ["-n", str(count), "--dist", "loadfile", *args]
+    return ["-n", str(count), "--dist", "load", *args]
 
 
 def run_one(run: Run) -> int:
@@ -135,15 +135,13 @@ def main() -> int:
             f"PostgreSQL：{url} 不可达（设置 DATABASE_URL 或在 127.0.0.1:5432 启动 PostgreSQL）"
         )
 
-    count = workers()
-    if count > 1:
-        for run in runs:
-            run.args = spread(run.args, count)
-    if len(runs) > 1 and count == 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
+    if len(runs) > 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
+        # Each run in one process keeps one core busy: no run pays for a second set of worlds.
         failures = run_together(runs)
     else:
         failures = 0
         for run in runs:
+            run.args = spread(run.args, workers())
             failures |= run_one(run)
     for line in skipped:
         print(f"已跳过 — {line}")
