@@ -7,6 +7,9 @@ Environment:
   KUAIBAN_TEST_SEQUENTIAL=1  run the two databases one after the other (default: at the same
                              time, each in its own process, when both run: a machine with two
                              cores then takes about as long as the longer of the two)
+  KUAIBAN_TEST_WORKERS=N     processes for a database run that has the machine to itself (one
+                             database, or the two one after the other): its tests spread over N
+                             processes (pytest-xdist); default the machine's cores
 Extra arguments are passed to pytest.
 """
 
@@ -17,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -50,9 +54,29 @@ class Run:
     env: dict[str, str]
 
 
+def workers() -> int:
+    """Processes per database run: KUAIBAN_TEST_WORKERS, else the cores this process may use."""
+    value = os.environ.get("KUAIBAN_TEST_WORKERS", "")
+    if value.isascii() and value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def spread(args: list[str], count: int) -> list[str]:
+    """The pytest arguments that spread a run over ``count`` processes, a test at a time (each
+    process builds the worlds it needs once: tests/worlds.py)."""
+    if count < 2 or any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
+        return args
+    return ["-n", str(count), "--dist", "load", *args]
+
+
 def run_one(run: Run) -> int:
     print(f"\n=== {run.label} ===", flush=True)
-    return subprocess.call([sys.executable, "-m", "pytest", *run.args], env=run.env)
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, "-m", "pytest", *run.args], env=run.env)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    print(f"=== {run.label}：{minutes} 分 {seconds} 秒 ===", flush=True)
+    return code
 
 
 def run_together(runs: list[Run]) -> int:
@@ -80,6 +104,10 @@ def main() -> int:
     extra = sys.argv[1:]
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base_env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest uses kuaiban.settings_test
+    # Python's default: each module compiled once (__pycache__, ignored by git) for every process
+    # of the run, the test processes and the workers and commands the tests start, instead of
+    # compiling the whole code (and rewriting every test module's asserts) in each of them.
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     skipped: list[str] = []
 
     browser_ok = os.path.exists(CHROMIUM)
@@ -108,10 +136,12 @@ def main() -> int:
         )
 
     if len(runs) > 1 and not flag("KUAIBAN_TEST_SEQUENTIAL"):
+        # Each run in one process keeps one core busy: no run pays for a second set of worlds.
         failures = run_together(runs)
     else:
         failures = 0
         for run in runs:
+            run.args = spread(run.args, workers())
             failures |= run_one(run)
     for line in skipped:
         print(f"已跳过 — {line}")

@@ -14,8 +14,10 @@ from kuaiban.core.errors import Conflict
 
 S = CardStatus
 
-# The card is in the holder's hands (handed out, not lost, not replaced, not cancelled).
-IN_HAND: frozenset[CardStatus] = frozenset({S.COLLECTED, S.ENABLED, S.BANK_ACTIVATED, S.NORMAL})
+# The card is in the holder's hands (handed out, not lost, not replaced, not cancelled), in the
+# order of its life: the table below lists them so, whatever the hashing of this process.
+IN_HAND_ORDER: tuple[CardStatus, ...] = (S.COLLECTED, S.ENABLED, S.BANK_ACTIVATED, S.NORMAL)
+IN_HAND: frozenset[CardStatus] = frozenset(IN_HAND_ORDER)
 # Nothing more happens to a card in one of these; a person holds at most one card outside them.
 DEAD: frozenset[CardStatus] = frozenset({S.REPLACED, S.CANCELLED})
 LOST: frozenset[CardStatus] = frozenset({S.TEMPORARY_LOSS, S.FORMAL_LOSS})
@@ -32,10 +34,10 @@ TRANSITIONS: Mapping[CardAction, Mapping[CardStatus, CardStatus | str]] = {
     # 启用 (the social-insurance function) and 银行账户激活 in either order; both → 正常.
     CardAction.ENABLE: {S.COLLECTED: S.ENABLED, S.BANK_ACTIVATED: S.NORMAL},
     CardAction.BANK_ACTIVATE: {S.COLLECTED: S.BANK_ACTIVATED, S.ENABLED: S.NORMAL},
-    CardAction.LOSS_TEMPORARY: dict.fromkeys(IN_HAND, S.TEMPORARY_LOSS),
+    CardAction.LOSS_TEMPORARY: dict.fromkeys(IN_HAND_ORDER, S.TEMPORARY_LOSS),
     # 正式挂失 at a window, also of a card already held temporarily.
     CardAction.LOSS_FORMAL: {
-        **dict.fromkeys(IN_HAND, S.FORMAL_LOSS),
+        **dict.fromkeys(IN_HAND_ORDER, S.FORMAL_LOSS),
         S.TEMPORARY_LOSS: S.FORMAL_LOSS,
     },
     CardAction.UNLOSS: {S.TEMPORARY_LOSS: RESTORE, S.FORMAL_LOSS: RESTORE},
@@ -43,10 +45,10 @@ TRANSITIONS: Mapping[CardAction, Mapping[CardStatus, CardStatus | str]] = {
     # 补领 (lost card): only once the old card is formally reported lost, or cancelled.
     CardAction.REISSUE: {S.FORMAL_LOSS: S.REPLACED, S.CANCELLED: S.CANCELLED},
     # 换领 / 换发 (damaged, changed details, expired): the card in hand is given back.
-    CardAction.EXCHANGE: dict.fromkeys(IN_HAND, S.REPLACED),
+    CardAction.EXCHANGE: dict.fromkeys(IN_HAND_ORDER, S.REPLACED),
     CardAction.CANCEL: {s: S.CANCELLED for s in S if s not in DEAD},
-    CardAction.PASSWORD_CHANGE: {s: s for s in IN_HAND},
-    CardAction.PASSWORD_RESET: {s: s for s in IN_HAND},
+    CardAction.PASSWORD_CHANGE: {s: s for s in IN_HAND_ORDER},
+    CardAction.PASSWORD_RESET: {s: s for s in IN_HAND_ORDER},
 }
 
 # Why an action is refused, in the words a person or clerk understands.

@@ -8,12 +8,15 @@ it issued — for `make demo`; production mounts the bureau's own files at those
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -31,6 +34,21 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 # Bytes kept in the PDF for the CMS signature: a 4096-bit RSA signature with a three-certificate
 # chain takes under 8 KB.
 _SIGNATURE_ROOM = 16 * 1024
+
+
+_T = TypeVar("_T")
+
+
+def _outside_event_loop(call: Callable[[], _T]) -> _T:
+    """Run one of pyHanko's blocking calls, which start their own event loop (``asyncio.run``),
+    also from code that runs inside one (an ASGI server, a test driving a browser): there, in a
+    thread of its own, waited for."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-signature") as pool:
+        return pool.submit(call).result()
 
 
 class SigningUnavailable(Exception):
@@ -108,7 +126,10 @@ def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
         field_name="BureauSignature", reason=reason, location=location, md_algorithm="sha256"
     )
     # A fixed room for the signature container skips pyHanko's trial signature that sizes it.
-    out = signers.sign_pdf(writer, meta, signer=signer(), bytes_reserved=_SIGNATURE_ROOM)
+    key = signer()
+    out = _outside_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=key, bytes_reserved=_SIGNATURE_ROOM)
+    )
     return bytes(out.getvalue())
 
 
@@ -119,7 +140,7 @@ def pdf_signature_check(pdf: bytes) -> SignatureCheck:
         return SignatureCheck(intact=False, trusted=False, signer="")
     embedded = reader.embedded_signatures[0]
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
-    status = validate_pdf_signature(embedded, context)
+    status = _outside_event_loop(lambda: validate_pdf_signature(embedded, context))
     return SignatureCheck(
         intact=bool(status.intact and status.valid and status.coverage is not None),
         trusted=bool(status.trusted),

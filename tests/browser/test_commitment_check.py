@@ -10,11 +10,10 @@ from kuaiban.applications.models import Application, ApplicationCommitment
 from kuaiban.commitments.models import CheckObjection, CheckStatus, CommitmentCheck, ItemPolicy
 from tests.browser.test_intake_journeys import (  # noqa: F401  (world is a fixture)
     _answer_no_and_continue,
-    _fill,
     _no_horizontal_scroll,
     world,
 )
-from tests.browser_helpers import log_in, shot
+from tests.browser_helpers import form_fill, log_in, shot
 from tests.conftest import make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,7 +35,7 @@ def test_a_commitment_found_false_is_seen_and_objected_to(  # type: ignore[no-un
     page.get_by_role("button", name="继续").click()
     page.fill("#f-person_name", "张德顺")
     page.fill("#f-id_number", make_id_number(birth="19400101", seq="015"))
-    _fill(
+    form_fill(
         page,
         {
             "death_date": "2025-02-20",

@@ -14,11 +14,10 @@ from kuaiban.ratings.models import Rating
 from tests.applications.helpers import pdf, post_multipart, retirement_body
 from tests.browser.test_intake_journeys import (  # noqa: F401  (world is a fixture)
     _answer_no_and_continue,
-    _fill,
     _no_horizontal_scroll,
     world,
 )
-from tests.browser_helpers import log_in, shot
+from tests.browser_helpers import form_fill, log_in, shot
 from tests.conftest import make_id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,7 +173,7 @@ def test_a_walk_in_follows_the_case_publicly_and_hands_in_the_owed_material_else
     # The person fields are the late father's: typed over whatever was filled in.
     clerk.fill("#f-person_name", "张德顺")
     clerk.fill("#f-id_number", make_id_number(birth="19400101", seq="015"))
-    _fill(
+    form_fill(
         clerk,
         {
             "death_date": "2025-02-20",

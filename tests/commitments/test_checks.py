@@ -197,6 +197,9 @@ class _Partner:
         self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
         self.answers: list[tuple[int, dict[str, Any]]] = []
         self.answered = threading.Event()
+        # The record is looked up once the test lets it: SQLite's shared in-memory test
+        # database refuses (instead of waiting) a write while the worker's transaction is open.
+        self.looked_up = threading.Event()
 
     def answer(self, callback: str, body: dict[str, Any], *, secret: str | None = None) -> int:
         raw = json.dumps(body, ensure_ascii=False).encode()
@@ -225,6 +228,7 @@ class _Partner:
 
     def answer_later(self, callback: str) -> None:
         try:
+            self.looked_up.wait(timeout=20)
             self.answer(callback, {"outcome": "false", "findings": self.findings})
         finally:
             self.answered.set()
@@ -299,6 +303,7 @@ def test_assistance_is_requested_through_the_outbox_and_answered_by_the_partner(
     callback = sent["callback"]["answer"]
     assert callback == f"{live_server.url}/api/v1/commitment-checks/{check.pk}/assistance-answer"
     # The partner's own system answers the live server; the check closes on its answer.
+    server.looked_up.set()
     assert server.answered.wait(timeout=20)
     assert server.answers[0][0] == 200, server.answers
     check.refresh_from_db()

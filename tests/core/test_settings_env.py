@@ -150,11 +150,12 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
     ),
 }
 # Named in the documentation, but not settings of ours: Django's own, the secret key (required,
-# so it has no default to change), and scripts/run_tests.py's switch.
+# so it has no default to change), and scripts/run_tests.py's switches.
 NOT_SETTINGS = {
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_SECRET_KEY",
     "KUAIBAN_TEST_SEQUENTIAL",
+    "KUAIBAN_TEST_WORKERS",
     "KUAIBAN_FUZZ_EXAMPLES",  # the API fuzz run's size (tests/api_fuzz), not a setting
     "KUAIBAN_PREFILL_EVERY_PERSON",  # the prefilled-form test checks all 1,000 people, not a setting
 }

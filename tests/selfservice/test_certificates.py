@@ -34,6 +34,29 @@ def test_signature_validates_and_a_changed_byte_fails(intake_world: None) -> Non
     assert not pdf_signature_check(tampered).intact
 
 
+def test_signing_and_checking_work_inside_a_running_event_loop(intake_world: None) -> None:
+    """pyHanko starts an event loop of its own; a caller already inside one (an ASGI server, a
+    page driven by a browser) still gets a signed PDF and its check."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fpdf import FPDF
+
+    from kuaiban.certificates.signing import pdf_sign
+
+    document = FPDF()
+    document.add_page()
+    pdf = bytes(document.output())
+
+    async def inside() -> tuple[bool, bool]:
+        check = pdf_signature_check(pdf_sign(pdf, reason="证明", location="济南"))
+        return check.intact, check.trusted
+
+    # A thread of its own, so that this test's loop is the only one whatever ran before it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == (True, True)
+
+
 def test_pdf_carries_code_and_qr_link(intake_world: None) -> None:
     import io
 
