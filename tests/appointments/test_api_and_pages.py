@@ -275,3 +275,19 @@ def test_a_person_is_offered_only_the_items_a_person_can_have_done(hall, person)
         {"item": units_only[0].code, "slot": slot_at(hall, 9, 0).pk, "phone": "13812345678"},
     )
     assert response.status_code == 422 and not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("3", "3号窗口"), ("3号", "3号窗口"), ("3号窗口", "3号窗口"), ("综合", "综合窗口")],
+)
+def test_hall_screen_names_the_window_once(hall, typed, shown) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_user(User.objects.get(username="clerk-lixia"))
+    clerk.post(f"/hall/{hall.code}/check-in/", {"action": "walk_in", "window_type": "card"})
+    clerk.post(
+        f"/hall/{hall.code}/counter/", {"action": "next", "window_type": "card", "window": typed}
+    )
+    screen = Client().get(f"/hall/{hall.code}/screen/").content.decode()
+    assert f"号到 <strong>{shown}</strong> 办理" in screen
+    assert f"</span> {shown}</li>" in screen
+    assert "窗口窗口" not in screen
