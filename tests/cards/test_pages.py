@@ -257,3 +257,21 @@ def test_only_a_clerk_records_a_phone_loss(world) -> None:  # type: ignore[no-un
         assert _client(world[who]).post("/cards/desk/", form).status_code == 404
     card = SocialSecurityCard.objects.get(number="370100D156000005")
     assert card.status == CardStatus.NORMAL
+
+
+def test_the_phone_loss_form_shows_the_reserved_phone_and_the_day_the_hold_lifts(  # type: ignore[no-untyped-def]
+    world, settings
+) -> None:
+    from kuaiban.core.models import AuditEvent
+
+    settings.KUAIBAN_CARD_TEMPORARY_LOSS_DAYS = 7
+    holder = world["zhangjianguo"]
+    holder.phone = "13900000001"
+    holder.save(update_fields=["phone"])
+    clerk = _client(world["clerk-lixia"])
+    page = clerk.post("/cards/desk/", {"id_number": "370102196503121234"}).content.decode()
+    assert '<dd id="reserved-phone">139****0001' in page and "13900000001" not in page
+    assert '<dd id="hold-lifts">2025年3月10日</dd>' in page  # frozen on 3月3日, plus 7 days
+    audit = AuditEvent.objects.filter(action="shareddata.read").latest("pk")
+    assert audit.actor == world["clerk-lixia"] and audit.object_id == "370102********1234"
+    assert audit.changes["purpose"] == "电话挂失核实预留手机号"
