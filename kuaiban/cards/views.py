@@ -68,6 +68,9 @@ def _own_card(user: User) -> SocialSecurityCard | None:
 # The holder
 # ---------------------------------------------------------------------------------------------
 
+# 社会保障卡挂失与解挂: a formal loss is done in person, at a point that takes this item.
+LOSS_ITEM = "1.10.7"
+
 
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
@@ -79,7 +82,12 @@ def my_card(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cards/mine.html",
-        {"view": card_view(card), "points": points_selectable(), "Action": CardAction},
+        {
+            "view": card_view(card),
+            "points": points_selectable(),
+            "Action": CardAction,
+            "loss_item": LOSS_ITEM,
+        },
     )
 
 

@@ -275,3 +275,27 @@ def test_the_phone_loss_form_shows_the_reserved_phone_and_the_day_the_hold_lifts
     audit = AuditEvent.objects.filter(action="shareddata.read").latest("pk")
     assert audit.actor == world["clerk-lixia"] and audit.object_id == "370102********1234"
     assert audit.changes["purpose"] == "电话挂失核实预留手机号"
+
+
+def test_a_temporary_loss_tells_the_holder_where_to_make_it_formal(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    before = client.get("/me/card/").content.decode()
+    assert 'id="make-it-formal"' not in before
+    client.post("/me/card/loss")
+    page = client.get("/me/card/").content.decode()
+    assert "带身份证到办理社保卡挂失的服务网点窗口办理正式挂失" in page
+    assert 'href="/service-points/?item=1.10.7"' in page
+    finder = client.get("/service-points/?item=1.10.7")
+    assert finder.status_code == 200 and "社会保障卡挂失" in finder.content.decode()
+
+
+def test_the_holder_s_history_words_a_card_taken_over_plainly(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cards.models import CardAction, CardEvent
+
+    card = SocialSecurityCard.objects.get(number="370100D156000005")
+    assert card.events.filter(action=CardAction.ADOPT).exists()
+    page = _client(world["zhangjianguo"]).get("/me/card/").content.decode()
+    assert "原有社会保障卡（已在用）" in page
+    assert "持卡库" not in page
+    event = CardEvent(action=CardAction.LOSS_FORMAL, note="窗口办理")
+    assert event.holder_wording() == "正式挂失（窗口办理）"
