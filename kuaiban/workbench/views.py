@@ -323,7 +323,9 @@ def _result_rows(failed: Failed | None) -> list[dict[str, Any]]:
 def _amount_threshold(subcase: SubCase) -> str:
     """The bureau's threshold for this item, written for people ("10,000 元"); "" if none."""
     control = decision_control()
-    threshold = control.amount_threshold(subcase=subcase) if control is not None else None
+    if control is None or not subcase.item.pays_money or subcase.awaiting_review:
+        return ""
+    threshold = control.amount_threshold(subcase=subcase)
     return "" if threshold is None else f"{threshold:,.2f}".removesuffix(".00") + " 元"
 
 
