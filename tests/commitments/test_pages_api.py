@@ -264,3 +264,18 @@ def test_the_check_page_says_the_draw_and_the_conclusion_plainly(world, check) -
     conclusion = page[page.index('id="check-conclusion"') :]
     assert conclusion[: conclusion.index("</dd>")].count("核查不实") == 1
     assert "入户核查：有工资收入" in page
+
+
+def test_the_applicant_is_told_plainly_what_a_false_finding_means(world, check) -> None:
+    mine = _client(world["zhangjianguo"])
+    assert "核查结果为不实" not in mine.get("/me/commitments/").content.decode()
+    check_outcome_record(
+        actor=world["officer-jn-si"], check=check, confirmed=False, findings="入户核查：有工资收入"
+    )
+    page = mine.get("/me/commitments/").content.decode()
+    assert "核查结果为不实" in page and "重新审查" in page and "失信" in page
+    refused = ItemPolicy.objects.filter(refuse_when_discredited=True).select_related("item")
+    assert refused.exists()
+    for policy in refused:
+        assert policy.item.name in page
+    assert check.agency.name in page
