@@ -34,6 +34,10 @@ class DecisionControl(Protocol):
         """The officer may be the second pair of eyes on ``subcase`` (same agency with a review
         post, or the province's central review unit)."""
 
+    def amount_threshold(self, *, subcase: SubCase) -> Decimal | None:
+        """The amount from which an approval of ``subcase`` needs a second officer; None when
+        the item has no 支付金额 risk point."""
+
 
 _controls: list[DecisionControl] = []
 

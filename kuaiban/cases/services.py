@@ -177,6 +177,7 @@ def subcase_decide(
         raise Unprocessable(
             "请一次性列明需要补正的全部内容", fields={"correction_items": ["至少填写一项"]}
         )
+    _refuse_while_awaiting_review(subcase)
     control = decision_control()
     if (
         actor is not None
@@ -193,8 +194,6 @@ def subcase_decide(
     }
     action = _DECIDED[outcome]
     if outcome == Outcome.APPROVED:
-        if subcase.review_requested_at is not None:
-            raise Conflict("该子件已提请复核，须由另一名经办人复核", code="awaiting_review")
         changes |= {"results": results or [], "paid_amount": paid_amount}
         if control is not None and control.needs_second_officer(
             subcase=subcase, paid_amount=paid_amount
@@ -219,6 +218,14 @@ def subcase_decide(
             detail["paid_amount"] = str(paid_amount)
         _after(actor, subcase, action, detail)
     return subcase
+
+
+def _refuse_while_awaiting_review(subcase: SubCase) -> None:
+    # The first officer's approval stands until the second officer agrees or returns it.
+    if subcase.review_requested_at is not None:
+        raise Conflict(
+            "办结决定正等待另一名经办人复核，复核前不能另作决定或转办", code="awaiting_review"
+        )
 
 
 def subcase_review(
@@ -371,6 +378,7 @@ def subcase_transfer(
         raise Unprocessable("转办须说明理由", fields={"reason": ["请填写转办理由"]})
     if agency.pk == subcase.agency_id:
         raise Unprocessable("不能转给本机构", fields={"agency": ["请选择其他机构"]})
+    _refuse_while_awaiting_review(subcase)
     with transaction.atomic():
         subcase = _transition(
             subcase,

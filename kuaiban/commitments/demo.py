@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from kuaiban.accounts.models import User
@@ -115,6 +116,12 @@ def commitments_demo(*, today: dt.date) -> DemoCommitments:
     return made
 
 
+# 丧葬补助金 plus a one-off 抚恤金 of a Jinan enterprise retiree: a sum well above the bureau's
+# threshold, as such claims usually are, so the second officer has a real figure to check.
+_SURVIVOR_AMOUNT = Decimal("48600.00")
+_SURVIVOR_NOTE = "丧葬补助金和一次性抚恤金按死亡时本省标准核定，供养亲属 1 人。"
+
+
 def _first_approval(applications: list[Application]) -> int:
     """The first officer approves the lump sum (1.6.7); the decision waits for a second one."""
     officer = User.objects.filter(username="officer-jn-si").first()
@@ -125,6 +132,13 @@ def _first_approval(applications: list[Application]) -> int:
             continue
         if subcase.status == SubCaseStatus.OPEN:
             subcase = subcase_accept(actor=officer, subcase=subcase)
-        subcase = subcase_decide(actor=officer, subcase=subcase, outcome=Outcome.APPROVED)
+        subcase = subcase_decide(
+            actor=officer,
+            subcase=subcase,
+            outcome=Outcome.APPROVED,
+            note=_SURVIVOR_NOTE,
+            results=[{"kind": "document", "name": "丧葬补助金、抚恤金核定通知书", "number": ""}],
+            paid_amount=_SURVIVOR_AMOUNT,
+        )
         waiting += subcase.review_requested_at is not None
     return waiting

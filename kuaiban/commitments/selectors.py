@@ -12,6 +12,7 @@ from kuaiban.commitments.models import (
     CheckObjection,
     CommitmentCheck,
     CreditRecord,
+    ItemPolicy,
     overdue_q,
 )
 from kuaiban.core.errors import NotFound
@@ -72,4 +73,14 @@ def open_check_counts(user: User) -> dict[str, int]:
     return checks_visible_to(user).aggregate(
         open=Count("pk", filter=Q(status__in=CommitmentCheck.OPEN)),
         overdue=Count("pk", filter=overdue_q(timezone.now())),
+    )
+
+
+def discredit_refused_item_names() -> list[str]:
+    """The items on which a person or unit with an active 失信 record may no longer commit
+    (the bureau's `ItemPolicy.refuse_when_discredited`), as the applicant's page names them."""
+    return list(
+        ItemPolicy.objects.filter(refuse_when_discredited=True)
+        .order_by("item__code")
+        .values_list("item__name", flat=True)
     )

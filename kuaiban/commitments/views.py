@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kuaiban.accounts.models import Role, User
-from kuaiban.commitments.models import CommitmentCheck, ObjectionStatus, overdue_q
+from kuaiban.commitments.models import CheckStatus, CommitmentCheck, ObjectionStatus, overdue_q
 from kuaiban.commitments.outcomes import (
     check_assignable_officers,
     check_decision_review,
@@ -29,6 +29,7 @@ from kuaiban.commitments.selectors import (
     access_objection,
     checks_visible_to,
     credit_record_of,
+    discredit_refused_item_names,
 )
 from kuaiban.core.audit import audit_record
 from kuaiban.core.errors import ApiError, NotFound, Unprocessable, error_text
@@ -211,4 +212,10 @@ def my_checks(request: HttpRequest) -> HttpResponse:
         )
         for c in page
     ]
-    return render(request, "commitments/mine.html", {"page": page, "items": items})
+    found_false = any(c.status == CheckStatus.FALSE for c in page)
+    refused = discredit_refused_item_names() if found_false else []
+    return render(
+        request,
+        "commitments/mine.html",
+        {"page": page, "items": items, "refused_items": refused},
+    )

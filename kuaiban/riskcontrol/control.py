@@ -45,6 +45,14 @@ def review_reasons(subcases: list[SubCase]) -> dict[int, list[str]]:
     }
 
 
+def amount_threshold(*, subcase: SubCase) -> Decimal | None:
+    """The amount that makes an approval of ``subcase`` high-risk, if its item pays a lump sum."""
+    risk = ItemRisk.objects.filter(item_id=subcase.item_id).first()
+    if risk is None or RiskPoint.LUMP_SUM not in risk.points:
+        return None
+    return risk.threshold(RiskSettings.current_threshold())
+
+
 def may_review(*, actor: User, subcase: SubCase) -> bool:
     """A different officer than the first (checked by the service), who either holds a review
     post of the same agency, or a central-review post of the application's region or above."""
@@ -72,3 +80,6 @@ class PostControl:
 
     def may_review(self, *, actor: User, subcase: SubCase) -> bool:
         return may_review(actor=actor, subcase=subcase)
+
+    def amount_threshold(self, *, subcase: SubCase) -> Decimal | None:
+        return amount_threshold(subcase=subcase)

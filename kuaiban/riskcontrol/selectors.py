@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.applications.models import ApplicationMaterial
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.catalogue.regions import region_and_below
 from kuaiban.commitments.models import CHECK_OPEN, CheckStatus, CommitmentCheck, overdue_q
 from kuaiban.core.errors import NotFound
+from kuaiban.core.masking import mask_id_number, mask_phone
+from kuaiban.riskcontrol.control import amount_threshold, review_reasons
 from kuaiban.riskcontrol.models import Post
 
 
@@ -21,7 +25,9 @@ def reviews_visible_to(user: User) -> QuerySet[SubCase]:
     review post), and their region's and below (with a central-review post)."""
     rows = SubCase.objects.filter(
         review_requested_at__isnull=False, status__in=SubCase.RUNNING
-    ).select_related("application", "item", "agency", "review_requested_by")
+    ).select_related(
+        "application", "item", "agency", "review_requested_by", "handled_by", "reviewed_by"
+    )
     if user.role != Role.OFFICER:
         return rows.none()
     posts = list(Post.objects.filter(user=user))
@@ -41,6 +47,33 @@ def access_review(*, user: User, subcase_id: int) -> SubCase:
     if subcase is None:
         raise NotFound("子件不存在")
     return subcase
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """Everything the second officer's decision rests on; identifiers masked."""
+
+    subcase: SubCase
+    reasons: list[str]
+    threshold: Decimal | None
+    applicant_identifier: str
+    applicant_phone: str
+    materials: list[ApplicationMaterial]
+
+
+def review_page(*, subcase: SubCase) -> ReviewPage:
+    application = subcase.application
+    identifier = application.applicant_id_number or application.applicant_credit_code
+    return ReviewPage(
+        subcase=subcase,
+        reasons=review_reasons([subcase]).get(subcase.pk, []),
+        threshold=amount_threshold(subcase=subcase),
+        applicant_identifier=mask_id_number(identifier),
+        applicant_phone=mask_phone(application.applicant_phone),
+        materials=list(
+            ApplicationMaterial.objects.filter(application_id=application.pk).order_by("pk")
+        ),
+    )
 
 
 @dataclass

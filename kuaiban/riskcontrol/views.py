@@ -11,10 +11,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.cases.reads import subcase_read_record
 from kuaiban.cases.services import subcase_review
 from kuaiban.core.errors import ApiError, NotFound, error_text
 from kuaiban.riskcontrol.control import review_reasons
-from kuaiban.riskcontrol.selectors import access_review, reviews_visible_to, risk_figures
+from kuaiban.riskcontrol.selectors import (
+    access_review,
+    review_page,
+    reviews_visible_to,
+    risk_figures,
+)
 
 
 def _user(request: HttpRequest, *roles: str) -> User:
@@ -54,6 +60,19 @@ def reviews(request: HttpRequest) -> HttpResponse:
     reasons = review_reasons(list(page))
     items = [(s, "、".join(reasons.get(s.pk, []))) for s in page]
     return render(request, "riskcontrol/reviews.html", {"page": page, "items": items})
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_detail(request: HttpRequest, subcase_id: int) -> HttpResponse:
+    """One pending approval in full: what the second officer agrees to or returns."""
+    officer = _user(request, Role.OFFICER)
+    try:
+        subcase = access_review(user=officer, subcase_id=subcase_id)
+    except NotFound:
+        raise Http404("子件不存在") from None
+    subcase_read_record(actor=officer, subcase=subcase)
+    return render(request, "riskcontrol/review.html", {"page": review_page(subcase=subcase)})
 
 
 @login_required

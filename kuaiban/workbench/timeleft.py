@@ -41,6 +41,26 @@ class TimeLeft:
     def overdue(self) -> bool:
         return self.deadline == DeadlineState.OVERDUE
 
+    @property
+    def words(self) -> str:
+        """The remaining time as the pages say it: "剩 3.5 个工作日", "不足 1 个工作日",
+        "已超期 2 个工作日"; never a bare "0.0"."""
+        if self.remaining is None:
+            return "期限无法计算（工作日历未配置）"
+        if self.remaining < 0:
+            late = -self.remaining
+            return "已超期不足 1 个工作日" if late < 1 else f"已超期 {_days(late)} 个工作日"
+        if self.remaining == 0 and self.overdue:
+            return "已到期"
+        if self.remaining < 1:
+            return "不足 1 个工作日"
+        return f"剩 {_days(self.remaining)} 个工作日"
+
+
+def _days(value: Decimal) -> str:
+    # 4.0 → "4", 3.5 → "3.5"
+    return f"{value:f}".removesuffix(".0")
+
 
 def signed_working_days(*, now: dt.datetime, due: dt.datetime, calendar: WorkCalendar) -> Decimal:
     """Working days from ``now`` to ``due``; negative when ``due`` has passed. One decimal."""

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kuaiban.accounts.models import Role, User
+from kuaiban.cases.hooks import decision_control
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
 from kuaiban.cases.reads import material_download_record, subcase_read_record
 from kuaiban.cases.selectors import access_subcase
@@ -319,6 +320,15 @@ def _result_rows(failed: Failed | None) -> list[dict[str, Any]]:
     ]
 
 
+def _amount_threshold(subcase: SubCase) -> str:
+    """The bureau's threshold for this item, written for people ("10,000 元"); "" if none."""
+    control = decision_control()
+    if control is None or not subcase.item.pays_money or subcase.awaiting_review:
+        return ""
+    threshold = control.amount_threshold(subcase=subcase)
+    return "" if threshold is None else f"{threshold:,.2f}".removesuffix(".00") + " 元"
+
+
 def _detail_render(
     request: HttpRequest,
     user: User,
@@ -341,7 +351,9 @@ def _detail_render(
         "result_rows": _result_rows(failed),
         "result_kinds": inputs.RESULT_KINDS.items(),
         "can_accept": subcase.status == SubCaseStatus.OPEN,
-        "can_decide": subcase.status in SubCase.RUNNING,
+        "can_decide": subcase.status in SubCase.RUNNING and not subcase.awaiting_review,
+        "awaiting_review": subcase.awaiting_review,
+        "amount_threshold": _amount_threshold(subcase),
         "can_reopen": subcase.status in REOPENABLE,
     }
     return render(request, "workbench/detail.html", context, status=status)

@@ -4,6 +4,8 @@ submits nothing more."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -49,6 +51,8 @@ def test_the_demo_fills_every_commitment_page(world, capsys) -> None:  # type: i
     assert [s.application.number for s in waiting] == [survivor]
     assert waiting[0].review_requested_by == world["officer-jn-si"]
     assert survivor in _page(world, "officer-sd-review", "/checks/review/")
+    assert waiting[0].paid_amount == Decimal("48600.00")
+    assert "48600.00 元" in _page(world, "officer-sd-review", f"/checks/review/{waiting[0].pk}/")
     figures = risk_figures(user=world["supervisor-sd"])
     assert sum(r.made for r in figures.by_item) == CommitmentCheck.objects.count() == 3
     assert figures.reviews_pending == 1

@@ -248,3 +248,34 @@ def test_the_workbench_counts_the_agencys_open_checks(world, check) -> None:
     assert '<span class="wb-count">1</span>告知承诺待核查' in page
     other = _client(world["officer-ty-si"]).get("/workbench/").content.decode()
     assert '<span class="wb-count">0</span>告知承诺待核查' in other
+
+
+def test_the_check_page_says_the_draw_and_the_conclusion_plainly(world, check) -> None:
+    CommitmentCheck.objects.filter(pk=check.pk).update(
+        sample_rate="0.500", sample_seed="2026", sample_value=0.376151
+    )
+    check.refresh_from_db()
+    check_outcome_record(
+        actor=world["officer-jn-si"], check=check, confirmed=False, findings="入户核查：有工资收入"
+    )
+    page = _client(world["officer-jn-si"]).get(f"/checks/{check.pk}/").content.decode()
+    assert "按 50% 比例随机抽中（可复核：种子 2026）" in page
+    assert "0.376151" not in page and "抽取值" not in page
+    conclusion = page[page.index('id="check-conclusion"') :]
+    assert conclusion[: conclusion.index("</dd>")].count("核查不实") == 1
+    assert "入户核查：有工资收入" in page
+
+
+def test_the_applicant_is_told_plainly_what_a_false_finding_means(world, check) -> None:
+    mine = _client(world["zhangjianguo"])
+    assert "核查结果为不实" not in mine.get("/me/commitments/").content.decode()
+    check_outcome_record(
+        actor=world["officer-jn-si"], check=check, confirmed=False, findings="入户核查：有工资收入"
+    )
+    page = mine.get("/me/commitments/").content.decode()
+    assert "核查结果为不实" in page and "重新审查" in page and "失信" in page
+    refused = ItemPolicy.objects.filter(refuse_when_discredited=True).select_related("item")
+    assert refused.exists()
+    for policy in refused:
+        assert policy.item.name in page
+    assert check.agency.name in page

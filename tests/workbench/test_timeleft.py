@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from kuaiban.calendar.arithmetic import SHANGHAI, WorkCalendar, end_of_day
 from kuaiban.cases.models import DeadlineState, SubCase, SubCaseStatus
-from kuaiban.workbench.timeleft import Clock, signed_working_days, time_left
+from kuaiban.workbench.timeleft import Clock, TimeLeft, signed_working_days, time_left
 
 # 2025-03-03 is a Monday; 2025-04-04 (清明) is a holiday in this hand-made calendar.
 CALENDAR = WorkCalendar(years=frozenset({2025}), holidays=frozenset({dt.date(2025, 4, 4)}))
@@ -78,3 +78,19 @@ def test_an_unconfigured_year_leaves_the_figure_unknown_but_the_state_known() ->
     assert left.clock == Clock.RUNNING
     assert left.remaining is None
     assert left.deadline == DeadlineState.ON_TIME
+
+
+def test_the_time_left_is_said_in_plain_words_never_a_bare_zero() -> None:
+    def words(remaining: str | None, state: DeadlineState = DeadlineState.ON_TIME) -> str:
+        value = None if remaining is None else Decimal(remaining)
+        return TimeLeft(Clock.RUNNING, value, state).words
+
+    assert words("10.5") == "剩 10.5 个工作日"
+    assert words("4.0") == "剩 4 个工作日"
+    assert words("1.0") == "剩 1 个工作日"
+    assert words("0.4", DeadlineState.DUE_SOON) == "不足 1 个工作日"
+    assert words("0.0", DeadlineState.DUE_SOON) == "不足 1 个工作日"
+    assert words("0.0", DeadlineState.OVERDUE) == "已到期"
+    assert words("-0.1", DeadlineState.OVERDUE) == "已超期不足 1 个工作日"
+    assert words("-2.0", DeadlineState.OVERDUE) == "已超期 2 个工作日"
+    assert words(None) == "期限无法计算（工作日历未配置）"
