@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from kuaiban.appointments.models import Slot
+from kuaiban.appointments.models import Slot, WindowType
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.core.text import is_ascii_digits
 from kuaiban.servicepoints.models import ServicePoint
@@ -62,3 +62,25 @@ def number_qr(number: str) -> SafeString:
         scale=1, border=4, dark="#000", light="#fff", title="预约签到二维码", omitsize=True
     )
     return mark_safe(svg)
+
+
+def _upcoming_slots(point: ServicePoint, now: dt.datetime) -> list[Slot]:
+    return list(
+        Slot.objects.filter(
+            point=point, starts_at__gt=now, starts_at__lt=now + dt.timedelta(days=BOOKING_DAYS)
+        ).order_by("starts_at")
+    )
+
+
+def slot_choices(
+    point: ServicePoint, day: dt.date | None, item: ServiceItem | None, now: dt.datetime
+) -> tuple[list[dt.date], dt.date | None, list[Slot]]:
+    """The days with slots for ``item`` in the booking window, the day shown (the one asked for
+    when it has slots, else the first), and that day's slots."""
+    upcoming = _upcoming_slots(point, now)
+    if item is not None:
+        upcoming = [s for s in upcoming if WindowType.serves(s.window_type, item.category)]
+    days = booking_days(slots=upcoming)
+    chosen = day if day in days else (days[0] if days else None)
+    slots = [s for s in upcoming if chosen and timezone.localdate(s.starts_at) == chosen]
+    return days, chosen, slots

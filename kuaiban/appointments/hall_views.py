@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kuaiban.accounts.models import User
-from kuaiban.appointments.forms import day_or_none, posted_slot
+from kuaiban.appointments.forms import day_or_none, posted_slot, slot_choices
 from kuaiban.appointments.models import (
     AppointmentChannel,
     QueueTicket,
     TicketStatus,
     WindowType,
 )
-from kuaiban.appointments.selectors import clerk_serves, queue_called, queue_waiting, slots_for
+from kuaiban.appointments.selectors import clerk_serves, queue_called, queue_waiting
 from kuaiban.appointments.services import (
     appointment_book,
     appointment_check_in,
@@ -79,9 +79,11 @@ def phone_booking(request: HttpRequest) -> HttpResponse:
         raise Http404("页面不存在")
     source = request.POST if request.method == "POST" else request.GET
     point = next((p for p in points if p.code == source.get("point")), points[0])
+    # Only what this point takes; an item chosen for another point is said to be refused here.
     items = list(ServiceItem.objects.current().filter(accepting_points=point).order_by("code"))
-    item = next((i for i in items if i.code == source.get("item")), None)
-    day = day_or_none(source.get("date")) or timezone.localdate()
+    asked = source.get("item", "")
+    item = next((i for i in items if i.code == asked), None)
+    days, day, slots = slot_choices(point, day_or_none(source.get("date")), item, timezone.now())
     errors: dict[str, list[str]] = {}
     booked = None
     if request.method == "POST":
@@ -107,8 +109,10 @@ def phone_booking(request: HttpRequest) -> HttpResponse:
             "point": point,
             "items": items,
             "item": item,
+            "item_refused": bool(asked) and item is None,
+            "days": days,
             "day": day,
-            "slots": list(slots_for(point=point, day=day)),
+            "slots": slots,
             "errors": errors,
             "booked": booked,
             "form": request.POST if errors else {},

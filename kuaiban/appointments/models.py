@@ -287,3 +287,14 @@ class QueueTicket(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def window_name(self) -> str:
+        """The window as the hall screen says it: 窗口 named once, however the clerk typed it."""
+        label = self.window_label.strip()
+        if not label or "窗口" in label:
+            return label
+        # A clerk may type just the number ("3") or "3号"; the screen reads "3号窗口".
+        if label.isdigit():
+            return f"{label}号窗口"
+        return f"{label}窗口"

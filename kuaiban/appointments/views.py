@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,13 +14,12 @@ from django.views.decorators.http import require_POST
 
 from kuaiban.accounts.models import Role, User
 from kuaiban.appointments.forms import (
-    BOOKING_DAYS,
-    booking_days,
     day_or_none,
     number_qr,
     posted_slot,
+    slot_choices,
 )
-from kuaiban.appointments.models import AppointmentChannel, AppointmentStatus, Slot, WindowType
+from kuaiban.appointments.models import AppointmentChannel, AppointmentStatus
 from kuaiban.appointments.selectors import access_appointment, appointments_of
 from kuaiban.appointments.services import (
     appointment_book,
@@ -45,26 +43,6 @@ def _point(code: str) -> ServicePoint:
         return point_by_code(code)
     except NotFound as error:
         raise Http404(error.message) from None
-
-
-def _upcoming_slots(point: ServicePoint, now: dt.datetime) -> list[Slot]:
-    return list(
-        Slot.objects.filter(
-            point=point, starts_at__gt=now, starts_at__lt=now + dt.timedelta(days=BOOKING_DAYS)
-        ).order_by("starts_at")
-    )
-
-
-def _slot_choices(
-    point: ServicePoint, day: dt.date | None, item: ServiceItem | None, now: dt.datetime
-) -> tuple[list[dt.date], dt.date | None, list[Slot]]:
-    upcoming = _upcoming_slots(point, now)
-    if item is not None:
-        upcoming = [s for s in upcoming if WindowType.serves(s.window_type, item.category)]
-    days = booking_days(slots=upcoming)
-    chosen = day if day in days else (days[0] if days else None)
-    slots = [s for s in upcoming if chosen and timezone.localdate(s.starts_at) == chosen]
-    return days, chosen, slots
 
 
 @login_required
@@ -101,7 +79,7 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
                 errors = error.fields or {"slot": [error.message]}
             else:
                 return HttpResponseRedirect(reverse("appointments:detail", args=[appointment.pk]))
-    days, day, slots = _slot_choices(point, day_or_none(source.get("date")), item, now)
+    days, day, slots = slot_choices(point, day_or_none(source.get("date")), item, now)
     return render(
         request,
         "appointments/book.html",
@@ -171,7 +149,7 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             else:
                 return HttpResponseRedirect(reverse("appointments:detail", args=[appointment.pk]))
     source = request.POST if request.method == "POST" else request.GET
-    days, day, slots = _slot_choices(point, day_or_none(source.get("date")), appointment.item, now)
+    days, day, slots = slot_choices(point, day_or_none(source.get("date")), appointment.item, now)
     return render(
         request,
         "appointments/move.html",

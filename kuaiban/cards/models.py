@@ -223,3 +223,11 @@ class CardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id} {self.action}"
+
+    def holder_wording(self) -> str:
+        """The line as the holder reads it in their history: a card taken over from the
+        card-holder register was simply the card they already had."""
+        if self.action == CardAction.ADOPT:
+            return str(_("原有社会保障卡（已在用）"))
+        label = str(self.get_action_display())
+        return f"{label}（{self.note}）" if self.note else label

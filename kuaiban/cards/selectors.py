@@ -10,6 +10,8 @@ from kuaiban.cards.rules import DEAD
 from kuaiban.catalogue.models import Region
 from kuaiban.catalogue.regions import region_and_below
 from kuaiban.core.errors import NotFound
+from kuaiban.shareddata.audit import records_read_audit
+from kuaiban.shareddata.selectors import lookup_person
 
 
 def live_cards() -> QuerySet[SocialSecurityCard]:
@@ -35,6 +37,27 @@ def access_card(*, user: User) -> SocialSecurityCard:
     if card is None:
         raise NotFound("没有查到您的社会保障卡")
     return card
+
+
+def card_holder_phone(*, card: SocialSecurityCard, actor: User, purpose: str) -> str | None:
+    """The holder's reserved mobile number (预留手机号): their account's, else the one on file in
+    shared data; "" when neither has one, None when shared data cannot be reached. A clerk
+    reading it is reading personal data, so the read is audited either way."""
+    account = (
+        User.objects.filter(role=Role.PERSON, id_number=card.id_number, is_active=True)
+        .exclude(phone="")
+        .order_by("pk")
+        .first()
+    )
+    if account is not None:
+        phone = account.phone
+    else:
+        found = lookup_person(id_number=card.id_number)
+        if not found.available:
+            return None
+        phone = found.profile.values.get("person.phone", "") if found.profile else ""
+    records_read_audit(actor=actor, id_number=card.id_number, purpose=purpose, channel="window")
+    return phone
 
 
 def card_events(card: SocialSecurityCard) -> QuerySet[CardEvent]:

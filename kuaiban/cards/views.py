@@ -3,6 +3,7 @@ with a QR that changes every minute, and the clerks' scan page, print queue and 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,7 @@ from kuaiban.cards.presenting import card_view, read_audit, verify_audit
 from kuaiban.cards.rules import allowed_actions
 from kuaiban.cards.selectors import (
     card_current,
+    card_holder_phone,
     points_for,
     points_selectable,
     print_queue,
@@ -44,7 +47,7 @@ from kuaiban.cards.showing import (
 )
 from kuaiban.core.errors import ApiError, NotFound
 from kuaiban.core.identifiers import id_number_error
-from kuaiban.core.masking import mask_id_number
+from kuaiban.core.masking import mask_id_number, mask_phone
 
 
 def _user(request: HttpRequest, *roles: str) -> User:
@@ -65,6 +68,9 @@ def _own_card(user: User) -> SocialSecurityCard | None:
 # The holder
 # ---------------------------------------------------------------------------------------------
 
+# 社会保障卡挂失与解挂: a formal loss is done in person, at a point that takes this item.
+LOSS_ITEM = "1.10.7"
+
 
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
@@ -76,7 +82,12 @@ def my_card(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cards/mine.html",
-        {"view": card_view(card), "points": points_selectable(), "Action": CardAction},
+        {
+            "view": card_view(card),
+            "points": points_selectable(),
+            "Action": CardAction,
+            "loss_item": LOSS_ITEM,
+        },
     )
 
 
@@ -315,11 +326,24 @@ def desk(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "phone_loss": bool(by_phone),
             "phone_loss_days": temporary_loss_days(),
+            **(_phone_loss_facts(user, card) if card and by_phone else {}),
             "id_number": id_number if card else "",
             "masked": mask_id_number(id_number) if card else "",
             "error": error,
         },
     )
+
+
+def _phone_loss_facts(user: User, card: SocialSecurityCard) -> dict[str, object]:
+    """What the clerk needs on the call: the reserved phone to ask the caller for (masked), and
+    the day a hold recorded now lifts itself."""
+    phone = card_holder_phone(card=card, actor=user, purpose="电话挂失核实预留手机号")
+    lifts = timezone.localdate(timezone.now() + dt.timedelta(days=temporary_loss_days()))
+    return {
+        "reserved_phone": mask_phone(phone) if phone else "",
+        "reserved_phone_unavailable": phone is None,
+        "phone_loss_lifts": lifts,
+    }
 
 
 def _phone_loss(request: HttpRequest, user: User, card: SocialSecurityCard) -> SocialSecurityCard:

@@ -94,18 +94,34 @@ def access_certificate_for_staff(
     found = Certificate.objects.filter(code=normal).first() if _CODE.match(normal) else None
     if found is None:
         raise NotFound("证明不存在")
-    if staff.role == Role.ADMIN or staff.is_superuser:
-        return found
-    assert staff.agency is not None
-    region_code = (
-        Person.objects.filter(id_number=found.holder_id_number)
-        .values_list("region_code", flat=True)
-        .first()
-    )
-    below = RegionTree.load().below(staff.agency.region_id)
-    if not Region.objects.filter(pk__in=below, code=region_code or "").exists():
+    if not _within_reach(staff, found.holder_id_number):
         raise NotFound("证明不存在")
     return found
+
+
+def _within_reach(staff: User, id_number: str) -> bool:
+    """Whether ``staff`` may act on this person's certificates: an administrator on anyone's,
+    an officer on those of people insured in the agency's region or below."""
+    if staff.role == Role.ADMIN or staff.is_superuser:
+        return True
+    assert staff.agency is not None
+    region_code = (
+        Person.objects.filter(id_number=id_number).values_list("region_code", flat=True).first()
+    )
+    below = RegionTree.load().below(staff.agency.region_id)
+    return Region.objects.filter(pk__in=below, code=region_code or "").exists()
+
+
+def certificates_of_holder_for_staff(
+    *, user: AbstractBaseUser | AnonymousUser, id_number: str
+) -> QuerySet[Certificate]:
+    """The certificates of the person ``id_number`` that the bureau's ``user`` may act on,
+    newest first; none alike for a person with none and a person outside the user's reach."""
+    staff = certificate_staff_of(user)
+    key = id_number.strip().upper()
+    if not key or not _within_reach(staff, key):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(holder_id_number=key).order_by("-issued_at", "-pk")
 
 
 def certificate_verify(*, code: str, ip: str) -> Certificate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -108,6 +109,13 @@ _annuity = _query("职业年金查询", "annuity", "annuity", annuity_for)
 _skills = _query("职业技能证书查询", "skills", "certificates", skill_certificates_for)
 
 
+def _chosen_kind(request: HttpRequest) -> str:
+    """The kind to show selected: the one just posted or asked for, when it is one; else none
+    (the page then selects the first)."""
+    kind = request.POST.get("kind", "") or request.GET.get("kind", "")
+    return kind if kind in CertificateKind.values else ""
+
+
 def _certificates(request: HttpRequest, subject: Subject) -> HttpResponse:
     """The certificates: issue one (POST kind) and, on the web, the list of those issued."""
     issued = None
@@ -132,7 +140,10 @@ def _certificates(request: HttpRequest, subject: Subject) -> HttpResponse:
                 messages.success(
                     request, f"已开具{issued.get_kind_display()}，验证码 {issued.code}"
                 )
-                return HttpResponseRedirect(reverse("selfservice:certificates"))
+                # The kind just issued stays chosen: the person may want another copy of it.
+                return HttpResponseRedirect(
+                    f"{reverse('selfservice:certificates')}?{urlencode({'kind': kind})}"
+                )
     page = None
     if subject.channel == "web":
         assert subject.actor is not None
@@ -144,7 +155,7 @@ def _certificates(request: HttpRequest, subject: Subject) -> HttpResponse:
         kinds=CertificateKind.choices,
         page=page,
         issued=issued,
-        preselect=request.GET.get("kind", ""),
+        preselect=_chosen_kind(request),
     )
 
 

@@ -275,3 +275,46 @@ def test_a_person_is_offered_only_the_items_a_person_can_have_done(hall, person)
         {"item": units_only[0].code, "slot": slot_at(hall, 9, 0).pk, "phone": "13812345678"},
     )
     assert response.status_code == 422 and not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("3", "3号窗口"), ("3号", "3号窗口"), ("3号窗口", "3号窗口"), ("综合", "综合窗口")],
+)
+def test_hall_screen_names_the_window_once(hall, typed, shown) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_user(User.objects.get(username="clerk-lixia"))
+    clerk.post(f"/hall/{hall.code}/check-in/", {"action": "walk_in", "window_type": "card"})
+    clerk.post(
+        f"/hall/{hall.code}/counter/", {"action": "next", "window_type": "card", "window": typed}
+    )
+    screen = Client().get(f"/hall/{hall.code}/screen/").content.decode()
+    assert f"号到 <strong>{shown}</strong> 办理" in screen
+    assert f"</span> {shown}</li>" in screen
+    assert "窗口窗口" not in screen
+
+
+def test_phone_booking_offers_only_what_the_point_takes_and_says_when_it_cannot(hall) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.appointments.hall_views import _served_points
+
+    lixia = User.objects.get(username="clerk-lixia")
+    clerk = as_user(lixia)
+    # The clerk's point that takes the fewest items: only those are offered.
+    point = min(_served_points(lixia), key=lambda p: p.accepts.count())
+    taken = set(point.accepts.values_list("code", flat=True))
+    others = list(ServiceItem.objects.exclude(code__in=taken).values_list("code", flat=True))
+    assert others, "the clerk's points all take every item"
+    page = clerk.get("/hall/phone-booking/", {"point": point.code}).content.decode()
+    offered = {
+        c for c in ServiceItem.objects.values_list("code", flat=True) if f'value="{c}"' in page
+    }
+    assert offered == taken
+    # An item the point does not take: said plainly, not a blank page.
+    refused = clerk.get("/hall/phone-booking/", {"point": point.code, "item": others[0]})
+    assert refused.status_code == 200
+    assert "该网点不办理此事项" in refused.content.decode()
+    # Taken, with slots tomorrow: the slots; with none at all: said plainly.
+    booking = {"point": hall.code, "item": "1.10.8", "date": TOMORROW.isoformat()}
+    assert 'name="slot"' in clerk.get("/hall/phone-booking/", booking).content.decode()
+    hall.slots.all().delete()
+    empty = clerk.get("/hall/phone-booking/", booking).content.decode()
+    assert "该网点暂无可预约时段" in empty and 'name="slot"' not in empty

@@ -44,6 +44,25 @@ def _qr_in(pdf: bytes) -> Image.Image:
     raise AssertionError("no QR code in the PDF")
 
 
+def _radios_beside_their_labels(page) -> int:  # type: ignore[no-untyped-def]
+    """How many kind options there are, each checked to be one block: the button on the line
+    its label's text starts on, before it, and the whole option a large touch target."""
+    options = page.locator("label.choice")
+    for i in range(options.count()):
+        option = options.nth(i)
+        radio = option.locator("input[type=radio]").bounding_box()
+        text = option.evaluate(
+            """label => { const r = document.createRange(); r.selectNodeContents(label);
+            r.setStartAfter(label.querySelector('input'));
+            const first = r.getClientRects()[0]; return {top: first.top, bottom: first.bottom,
+            left: first.left}; }"""
+        )
+        assert radio["y"] < text["bottom"] and text["top"] < radio["y"] + radio["height"], i
+        assert radio["x"] + radio["width"] <= text["left"], i
+        assert option.bounding_box()["height"] >= 44, i
+    return options.count()
+
+
 def test_printed_certificate_is_verified_by_its_qr_link(
     live_server, browser, phone390, world
 ) -> None:  # type: ignore[no-untyped-def]
@@ -52,10 +71,12 @@ def test_printed_certificate_is_verified_by_its_qr_link(
     log_in(page, base, "zhangjianguo", then="/me/services/")
     page.get_by_role("link", name="个人参保缴费证明查询打印").click()
     assert page.locator("input[name=kind][value=contribution_proof]").is_checked()
+    assert _radios_beside_their_labels(page) == 4
     shot(page, "certificate-choose-phone")
     page.get_by_role("button", name="开具").click()
     certificate = Certificate.objects.get(holder__username="zhangjianguo")
     assert certificate.code in page.locator("main").inner_text()
+    assert page.locator("input[name=kind][value=contribution_proof]").is_checked()
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 PDF").first.click(modifiers=["Alt"])
     pdf = Path(download.value.path()).read_bytes()

@@ -257,3 +257,45 @@ def test_only_a_clerk_records_a_phone_loss(world) -> None:  # type: ignore[no-un
         assert _client(world[who]).post("/cards/desk/", form).status_code == 404
     card = SocialSecurityCard.objects.get(number="370100D156000005")
     assert card.status == CardStatus.NORMAL
+
+
+def test_the_phone_loss_form_shows_the_reserved_phone_and_the_day_the_hold_lifts(  # type: ignore[no-untyped-def]
+    world, settings
+) -> None:
+    from kuaiban.core.models import AuditEvent
+
+    settings.KUAIBAN_CARD_TEMPORARY_LOSS_DAYS = 7
+    holder = world["zhangjianguo"]
+    holder.phone = "13900000001"
+    holder.save(update_fields=["phone"])
+    clerk = _client(world["clerk-lixia"])
+    page = clerk.post("/cards/desk/", {"id_number": "370102196503121234"}).content.decode()
+    assert '<dd id="reserved-phone">139****0001' in page and "13900000001" not in page
+    assert '<dd id="hold-lifts">2025年3月10日</dd>' in page  # frozen on 3月3日, plus 7 days
+    audit = AuditEvent.objects.filter(action="shareddata.read").latest("pk")
+    assert audit.actor == world["clerk-lixia"] and audit.object_id == "370102********1234"
+    assert audit.changes["purpose"] == "电话挂失核实预留手机号"
+
+
+def test_a_temporary_loss_tells_the_holder_where_to_make_it_formal(world) -> None:  # type: ignore[no-untyped-def]
+    client = _client(world["zhangjianguo"])
+    before = client.get("/me/card/").content.decode()
+    assert 'id="make-it-formal"' not in before
+    client.post("/me/card/loss")
+    page = client.get("/me/card/").content.decode()
+    assert "带身份证到办理社保卡挂失的服务网点窗口办理正式挂失" in page
+    assert 'href="/service-points/?item=1.10.7"' in page
+    finder = client.get("/service-points/?item=1.10.7")
+    assert finder.status_code == 200 and "社会保障卡挂失" in finder.content.decode()
+
+
+def test_the_holder_s_history_words_a_card_taken_over_plainly(world) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.cards.models import CardAction, CardEvent
+
+    card = SocialSecurityCard.objects.get(number="370100D156000005")
+    assert card.events.filter(action=CardAction.ADOPT).exists()
+    page = _client(world["zhangjianguo"]).get("/me/card/").content.decode()
+    assert "原有社会保障卡（已在用）" in page
+    assert "持卡库" not in page
+    event = CardEvent(action=CardAction.LOSS_FORMAL, note="窗口办理")
+    assert event.holder_wording() == "正式挂失（窗口办理）"

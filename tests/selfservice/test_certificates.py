@@ -235,3 +235,41 @@ def test_issue_is_audited(intake_world: None) -> None:
     certificate = _issue()
     event = AuditEvent.objects.get(action="certificate.issue", object_id=certificate.code)
     assert event.changes["holder"] == "370102********1234"
+
+
+def test_the_bureau_finds_a_holder_s_certificates_by_id_number(intake_world: None) -> None:
+    from kuaiban.core.models import AuditEvent
+
+    mine, other = _issue(), _issue(kind="contribution_proof")
+    officer = as_user("officer-jn-si")
+    page = officer.get("/certificates/manage/", {"id_number": "370102196503121234"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert mine.code in text and other.code in text and "370102********1234 的证明" in text
+    assert f'href="/certificates/manage/?code={mine.code}"' in text
+    [read] = AuditEvent.objects.filter(
+        action="shareddata.read", actor__username="officer-jn-si"
+    ).filter(changes__purpose__startswith="证明查询与作废")
+    assert read.object_id == "370102********1234" and read.changes["channel"] == "web"
+    # A number that is not one: 400, nothing read, nothing recorded.
+    bad = officer.get("/certificates/manage/", {"id_number": "370102196503121235"})
+    assert bad.status_code == 400 and "完整、正确的18位" in bad.content.decode()
+    assert mine.code not in bad.content.decode()
+    assert (
+        AuditEvent.objects.filter(action="shareddata.read", actor__username="officer-jn-si").count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize("username", ["officer-ty-si", "zhangjianguo", "clerk-lixia"])
+def test_a_holder_s_certificates_are_found_only_by_those_who_may_revoke_them(
+    intake_world: None, username: str
+) -> None:
+    certificate = _issue()
+    page = as_user(username).get("/certificates/manage/", {"id_number": "370102196503121234"})
+    if username == "officer-ty-si":  # an officer of another region: found nowhere
+        assert page.status_code == 200
+        assert "没有找到该身份证号码持有人的证明" in page.content.decode()
+    else:
+        assert page.status_code == 404
+    assert certificate.code not in page.content.decode()

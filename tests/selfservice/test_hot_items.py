@@ -557,3 +557,15 @@ def _pdf():  # type: ignore[no-untyped-def]
     from tests.applications.helpers import pdf
 
     return pdf()
+
+
+def test_after_issuing_the_chosen_certificate_kind_stays_selected(intake_world: None) -> None:
+    client = as_user("zhangjianguo")
+    answer = client.post(reverse("selfservice:certificates"), {"kind": "contribution_proof"})
+    assert answer.status_code == 302
+    page = client.get(answer["Location"]).content.decode()
+    assert 'value="contribution_proof" checked' in page
+    assert 'value="rights_record" checked' not in page
+    # A kind that is not one selects the first, as a first visit does.
+    odd = client.get(reverse("selfservice:certificates"), {"kind": "<x>"}).content.decode()
+    assert 'value="rights_record" checked' in odd

@@ -4,6 +4,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
+  // A choice that changes what the rest of the form offers (the point decides its items) asks
+  // the server again at once; without script the form's own button does the same.
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
   // Large-text mode (适老化) switches in place, so nothing typed on the page is lost; the same
   // cookie the server reads keeps it for the next pages. Without script the form posts and the
   // server sets the cookie instead.
