@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kuaiban.shareddata.bulk import (
     backend_cpu_seconds,
+    collector_paused,
     copy_supported,
     enterprises_write,
     fast_commit,
@@ -237,7 +238,7 @@ def _phase(
         return count
     for start in range(0, total, batch):
         stop = min(total, start + batch)
-        with transaction.atomic():
+        with collector_paused(), transaction.atomic():
             fast_commit()
             done = write(start, stop)
         count.created += done.created

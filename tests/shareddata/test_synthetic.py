@@ -134,3 +134,24 @@ def test_a_person_registered_with_no_month_paid_gets_no_months_and_the_draw_ends
         draft = StoredDraft(person=person, insurance=insurance, employments=[], unemployments=[])
         paid = _months_paid(random.Random(1), draft=draft, as_of=dt.date(2026, 12, 2))
         assert len(paid) == months == insurance.contribution_months
+
+
+def test_a_batch_is_drawn_with_the_cyclic_collector_off_and_it_comes_back_after() -> None:
+    import gc
+
+    from kuaiban.shareddata.bulk import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failed batch")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
