@@ -23,6 +23,7 @@ from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
+from kuaiban.shareddata.bulk import collector_paused
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
@@ -152,15 +153,16 @@ class _Chunks:
                 while done < size:
                     drafts: list[Draft] = []
                     in_batch = 0
-                    while in_batch < self.batch and done + in_batch < size:
-                        draft = drawer.application(
-                            number * CHUNK_SUBCASES + index,
-                            max_subcases=size - done - in_batch,
-                        )
-                        index += 1
-                        in_batch += len(draft.subcases)
-                        drafts.append(draft)
-                    rows += _write(drafts)
+                    with collector_paused():  # plain rows, no cycles: see the function
+                        while in_batch < self.batch and done + in_batch < size:
+                            draft = drawer.application(
+                                number * CHUNK_SUBCASES + index,
+                                max_subcases=size - done - in_batch,
+                            )
+                            index += 1
+                            in_batch += len(draft.subcases)
+                            drafts.append(draft)
+                        rows += _write(drafts)
                     done += in_batch
                     advance(in_batch)
                 applications += index
