@@ -129,9 +129,10 @@ def overview_load(ctx: Context) -> Overview:
     totals = totals_of(groups, [*application_measures(), *material_measures()])
     applications = application_figures_from(totals)
     ratings = rating_figures(scope, filters)
+    reference = filters.policy()
     packs = governing_packs(scope, filters, tree=ctx.tree)
-    targets = governing_targets(packs)
-    figures = pack_figures(packs)
+    targets = governing_targets(packs, reference=reference)
+    figures = pack_figures(packs, reference=reference)
     # Read once, only when a target asks for them; each target compares its own limit.
     instant_read = functools.cache(lambda: instant_histogram(scope, filters))
     reports_read = functools.cache(lambda: report_histogram(scope, filters))

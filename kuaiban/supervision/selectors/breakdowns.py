@@ -8,7 +8,7 @@ few rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +70,7 @@ _APPLICATION_SUMS = {
     "live": Sum("received") - Sum("withdrawn"),
     "online": Sum("online"),
 }
-_OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
+OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
 
 
 def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dict[str, Any]]:
@@ -85,11 +85,10 @@ def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dic
         }
 
 
-def subcase_outcomes(
+def outcomes_live(
     scope: Scope, filters: Filters, keys: Mapping[str, str]
-) -> list[Mapping[str, Any]]:
-    """Decided / on time / overdue while running, grouped by roll-up columns (``keys``:
-    roll-up column → the sub-case's path to it)."""
+) -> Callable[[Period], Iterable[Mapping[str, Any]]]:
+    """The live part of `subcase_outcomes`: the raw sub-cases of a part of the period."""
 
     def live(part: Period) -> Iterable[Mapping[str, Any]]:
         decided, running = outcome_filter(part)
@@ -106,8 +105,21 @@ def subcase_outcomes(
         )
         return rows
 
+    return live
+
+
+def subcase_outcomes(
+    scope: Scope, filters: Filters, keys: Mapping[str, str]
+) -> list[Mapping[str, Any]]:
+    """Decided / on time / overdue while running, grouped by roll-up columns (``keys``:
+    roll-up column → the sub-case's path to it)."""
     return rollup_groups(
-        SubCaseDaily, scope, filters, keys=list(keys), sums=_OUTCOME_SUMS, live=live
+        SubCaseDaily,
+        scope,
+        filters,
+        keys=list(keys),
+        sums=OUTCOME_SUMS,
+        live=outcomes_live(scope, filters, keys),
     )
 
 
@@ -250,7 +262,7 @@ def month_breakdown(scope: Scope, filters: Filters) -> list[Row]:
         return [*decided, *overdue]
 
     for o in rollup_groups(
-        SubCaseDaily, scope, within, keys=["day"], sums=_OUTCOME_SUMS, live=outcomes
+        SubCaseDaily, scope, within, keys=["day"], sums=OUTCOME_SUMS, live=outcomes
     ):
         row = rows[month_index(o)]
         row.decided += o.get("decided") or 0
