@@ -85,22 +85,30 @@ def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dic
         }
 
 
-def outcomes_live(
-    scope: Scope, filters: Filters, keys: Mapping[str, str]
+def _subcases_live(
+    scope: Scope, filters: Filters, keys: Mapping[str, str], *, received: bool
 ) -> Callable[[Period], Iterable[Mapping[str, Any]]]:
-    """The live part of `subcase_outcomes`: the raw sub-cases of a part of the period."""
+    """The raw sub-cases of a part of the period grouped by ``keys`` (roll-up column → the
+    sub-case's path to it), in one statement: decided / on time / overdue while running,
+    and with ``received`` the sub-cases of the applications submitted in the part."""
 
     def live(part: Period) -> Iterable[Mapping[str, Any]]:
         decided, running = outcome_filter(part)
+        decided &= Q(due_at__isnull=False)
+        counts = outcome_counts(decided, running)
+        condition = decided | running
+        if received:
+            submitted = in_period("application__submitted_at", part)
+            counts["received"] = Count("pk", filter=submitted)
+            condition |= submitted
         rows: Iterable[Mapping[str, Any]] = (
             subcases_in(scope, filters)
-            .filter(due_at__isnull=False)
-            .filter(decided | running)
+            .filter(condition)
             .values(
                 *(name for name, path in keys.items() if name == path),
                 **{name: F(path) for name, path in keys.items() if name != path},
             )
-            .annotate(**outcome_counts(decided, running))
+            .annotate(**counts)
             .order_by()
         )
         return rows
@@ -119,7 +127,22 @@ def subcase_outcomes(
         filters,
         keys=list(keys),
         sums=OUTCOME_SUMS,
-        live=outcomes_live(scope, filters, keys),
+        live=_subcases_live(scope, filters, keys, received=False),
+    )
+
+
+def subcase_counts(
+    scope: Scope, filters: Filters, keys: Mapping[str, str]
+) -> list[Mapping[str, Any]]:
+    """`subcase_outcomes` and the sub-cases received (their application submitted in the
+    period), from one read of the roll-up and one of the rest of the period."""
+    return rollup_groups(
+        SubCaseDaily,
+        scope,
+        filters,
+        keys=list(keys),
+        sums={"received": Sum("received"), **OUTCOME_SUMS},
+        live=_subcases_live(scope, filters, keys, received=True),
     )
 
 
@@ -238,34 +261,37 @@ def month_breakdown(scope: Scope, filters: Filters) -> list[Row]:
         row.online += a["online"]
 
     def outcomes(part: Period) -> Iterable[Mapping[str, Any]]:
-        subcases = subcases_in(scope, filters)
-        decided = (
-            subcases.filter(in_period("decided_at", part), due_at__isnull=False)
-            .annotate(month=_month_of("decided_at", months))
-            .values("month")
+        # One statement: decided by the month decided, overdue by the month due.
+        decided = in_period("decided_at", part) & Q(due_at__isnull=False)
+        running = Q(
+            status__in=SubCase.RUNNING,
+            due_at__gte=part.since,
+            due_at__lt=min(part.until, timezone.now()),
+        )
+        return (
+            subcases_in(scope, filters)
+            .filter(decided | running)
             .annotate(
-                decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at")))
+                decided_month=_month_of("decided_at", months), due_month=_month_of("due_at", months)
+            )
+            .values("decided_month", "due_month")
+            .annotate(
+                decided=Count("pk", filter=decided),
+                on_time=Count("pk", filter=decided & Q(decided_at__lte=F("due_at"))),
+                overdue_open=Count("pk", filter=running),
             )
             .order_by()
         )
-        overdue = (
-            subcases.filter(
-                status__in=SubCase.RUNNING,
-                due_at__gte=part.since,
-                due_at__lt=min(part.until, timezone.now()),
-            )
-            .annotate(month=_month_of("due_at", months))
-            .values("month")
-            .annotate(overdue_open=Count("pk"))
-            .order_by()
-        )
-        return [*decided, *overdue]
 
     for o in rollup_groups(
         SubCaseDaily, scope, within, keys=["day"], sums=OUTCOME_SUMS, live=outcomes
     ):
-        row = rows[month_index(o)]
-        row.decided += o.get("decided") or 0
-        row.on_time += o.get("on_time") or 0
-        row.overdue_open += o.get("overdue_open") or 0
+        if "day" in o:  # a roll-up row: a day's or a whole month's figures
+            decided_in = due_in = rows[month_index(o)]
+        else:  # a live row: decided in one month, due in another
+            decided_in = rows[o["decided_month"]] if o["decided"] else Row(label="")
+            due_in = rows[o["due_month"]] if o["overdue_open"] else Row(label="")
+        decided_in.decided += o.get("decided") or 0
+        decided_in.on_time += o.get("on_time") or 0
+        due_in.overdue_open += o.get("overdue_open") or 0
     return rows

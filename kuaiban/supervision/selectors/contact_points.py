@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -34,12 +34,12 @@ from kuaiban.bundles.models import ContactPoint, Pack
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
+from kuaiban.supervision.models import ApplicationDaily
 from kuaiban.supervision.reference import Reference, reference_current
 from kuaiban.supervision.rollups.read import period_parts, rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import applications_in, in_period, subcases_in
-from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
+from kuaiban.supervision.selectors.base import applications_in
+from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 
 PROVINCE_LEVEL = "省本级"
@@ -184,27 +184,20 @@ def _fill(
         ):
             for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
                 row.materials_cut += m["n"]
+    # The items used and the outcomes: one read of the roll-up, one of the rest.
+    counts = subcase_counts(
+        scope,
+        filters,
+        {
+            "region_id": "application__region_id",
+            "pack_id": "application__pack_id",
+            "item_id": "item_id",
+        },
+    )
     used = {
-        (u["region_id"], u["pack_id"], u["item_id"])
-        for u in rollup_groups(
-            SubCaseDaily,
-            scope,
-            filters,
-            keys=["region_id", "pack_id", "item_id"],
-            sums={"received": Sum("received")},
-            live=lambda part: (
-                subcases_in(scope, filters)
-                .filter(in_period("application__submitted_at", part))
-                .values(
-                    "item_id",
-                    region_id=F("application__region_id"),
-                    pack_id=F("application__pack_id"),
-                )
-                .annotate(received=Count("pk"))
-                .order_by()
-            ),
-        )
-        if u["received"] and (u["region_id"], u["pack_id"]) in members
+        (c["region_id"], c["pack_id"], c["item_id"])
+        for c in counts
+        if c.get("received") and (c["region_id"], c["pack_id"]) in members
     }
     reference = filters.policy()
     packs = {pk: reference.packs[pk] for pk in pack_ids}
@@ -213,11 +206,10 @@ def _fill(
         if (pack_id, item_id) in sped_up:
             for row in members.get((region_id, pack_id), []):
                 row.items.add(item_id)
-    keys = {"region_id": "application__region_id", "pack_id": "application__pack_id"}
-    for o in subcase_outcomes(scope, filters, keys):
-        for row in members.get((o["region_id"], o["pack_id"]), []):
-            row.on_time += o["on_time"]
-            row.settled += o["decided"] + o["overdue_open"]
+    for c in counts:
+        for row in members.get((c["region_id"], c["pack_id"]), []):
+            row.on_time += c.get("on_time") or 0
+            row.settled += (c.get("decided") or 0) + (c.get("overdue_open") or 0)
 
 
 def _sped_up(

@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from kuaiban.bundles.selectors import ItemLimits, item_limits
 from kuaiban.cases.models import SubCase
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ProcessingDaily, SubCaseDaily
+from kuaiban.supervision.models import ProcessingDaily
 from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import in_period, subcases_in
-from kuaiban.supervision.selectors.breakdowns import OUTCOME_SUMS, outcomes_live
+from kuaiban.supervision.selectors.base import subcases_in
+from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import processing_groups
 
@@ -138,26 +138,9 @@ class ItemStats:
 
 def item_stats(scope: Scope, filters: Filters) -> ItemStats:
     base = subcases_in(scope, filters)
-    keys = {"pack_id": "application__pack_id", "item_id": "item_id"}
-    outcomes_of = outcomes_live(scope, filters, keys)
-
-    def live(part: Period) -> list[Mapping[str, Any]]:
-        received = (
-            base.filter(in_period("application__submitted_at", part))
-            .values("item_id", pack_id=F("application__pack_id"))
-            .annotate(received=Count("pk"))
-            .order_by()
-        )
-        return [*received, *outcomes_of(part)]
-
-    # Received and outcomes from one read of the roll-up: the same table and grouping.
-    counts = rollup_groups(
-        SubCaseDaily,
-        scope,
-        filters,
-        keys=list(keys),
-        sums={"received": Sum("received"), **OUTCOME_SUMS},
-        live=live,
+    # Received and outcomes: one read of the roll-up, one of the rest of the period.
+    counts = subcase_counts(
+        scope, filters, {"pack_id": "application__pack_id", "item_id": "item_id"}
     )
     times, problem = _processing_times(scope, filters, base)
     rows = _rows({(r["pack_id"], r["item_id"]) for r in [*counts, *times]}, filters.policy())
