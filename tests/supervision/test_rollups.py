@@ -321,6 +321,8 @@ def test_whole_months_come_from_the_month_rows() -> None:
 # 20–22 and 21–22 statements before the policy data was kept and reads were merged.
 PAGES = ("/supervision/", "/supervision/items/", "/supervision/contact-points/")
 PAGE_STATEMENTS = {"admin": (22, 8, 9), "supervisor-sx": (24, 8, 9)}
+# On PostgreSQL the overview's two groupings of the sub-case roll-up are one statement.
+MERGED_ON_POSTGRESQL = {"/supervision/": 1}
 # Regions, agencies, items, packs, bundles, targets, speed-ups, contact points, the calendar.
 POLICY_TABLES = ('"catalogue_', '"bundles_', '"workcalendar_')
 
@@ -338,4 +340,6 @@ def test_a_look_at_a_page_reads_the_figures_and_no_policy_data(history, username
         statements = [q["sql"] or "" for q in captured.captured_queries]
         assert not [s for s in statements if any(t in s for t in POLICY_TABLES)], path
         assert any('"supervision_subcasedaily"' in s for s in statements), path
+        if connection.vendor == "postgresql":
+            expected -= MERGED_ON_POSTGRESQL.get(path, 0)
         assert len(statements) == expected, (path, statements)

@@ -20,7 +20,13 @@ from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
-from kuaiban.supervision.rollups.read import rolled_sums, rollup_groups
+from kuaiban.supervision.rollups.read import (
+    grouping_sets_supported,
+    period_parts,
+    rolled_sums,
+    rollup_grouping_sets,
+    rollup_groups,
+)
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     applications_in,
@@ -146,15 +152,50 @@ def subcase_counts(
     )
 
 
+ITEM_KEYS = {"pack_id": "application__pack_id", "item_id": "item_id"}
+REGION_KEYS = {"region_id": "application__region_id"}
+
+
+def subcase_panels(
+    scope: Scope, filters: Filters
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The overview's sub-case figures: received and outcomes by (pack, item) for the items
+    table (`subcase_counts`), outcomes by region (`subcase_outcomes`). On PostgreSQL the
+    roll-up's part of both is one statement (GROUPING SETS); elsewhere one per grouping."""
+    parts = period_parts(filters.period, filters.covered)
+    rolled = parts.rolled
+    if rolled is None or not grouping_sets_supported(SubCaseDaily):
+        return (
+            subcase_counts(scope, filters, ITEM_KEYS),
+            subcase_outcomes(scope, filters, REGION_KEYS),
+        )
+    found = rollup_grouping_sets(
+        SubCaseDaily,
+        scope,
+        filters,
+        rolled,
+        sets=[list(ITEM_KEYS), list(REGION_KEYS)],
+        sums=["received", *OUTCOME_SUMS],
+    )
+    by_item: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is None]
+    by_region: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is not None]
+    if parts.live is not None:
+        by_item.extend(_subcases_live(scope, filters, ITEM_KEYS, received=True)(parts.live))
+        by_region.extend(_subcases_live(scope, filters, REGION_KEYS, received=False)(parts.live))
+    return by_item, by_region
+
+
 def region_breakdown(
     scope: Scope,
     filters: Filters,
     *,
     tree: RegionTree,
     applications: Iterable[Mapping[str, Any]],
+    outcomes: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[Row]:
     """One row for the focus region itself (本级) and one per region directly below it;
-    ``applications``: the panel groups (`application_groups`)."""
+    ``applications``: the panel groups (`application_groups`); ``outcomes``: the sub-case
+    outcomes by region when already read (`subcase_panels`)."""
     focus = filters.region_id or scope.focus_region_id
     if focus is not None and focus in tree.nodes:
         keys = [focus, *tree.children.get(focus, [])]
@@ -176,7 +217,9 @@ def region_breakdown(
             row.applications += a["n"]
             row.live += a["live"]
             row.online += a["online"]
-    for o in subcase_outcomes(scope, filters, {"region_id": "application__region_id"}):
+    if outcomes is None:
+        outcomes = subcase_outcomes(scope, filters, REGION_KEYS)
+    for o in outcomes:
         if row := row_for(o["region_id"]):
             row.decided += o["decided"]
             row.on_time += o["on_time"]

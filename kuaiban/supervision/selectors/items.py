@@ -11,7 +11,7 @@ counts: the mean is exact, the median is that of the days rounded to a tenth.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,7 @@ from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import rollup_groups
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import subcases_in
-from kuaiban.supervision.selectors.breakdowns import subcase_counts
+from kuaiban.supervision.selectors.breakdowns import ITEM_KEYS, subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import processing_groups
 
@@ -136,12 +136,15 @@ class ItemStats:
         return Rate(sum(r.received for r in self.rows if r.instant), self.received)
 
 
-def item_stats(scope: Scope, filters: Filters) -> ItemStats:
+def item_stats(
+    scope: Scope, filters: Filters, *, counts: Iterable[Mapping[str, Any]] | None = None
+) -> ItemStats:
+    """``counts``: received and outcomes by (pack, item) when already read
+    (`subcase_panels`); else one read of the roll-up and one of the rest of the period."""
     base = subcases_in(scope, filters)
-    # Received and outcomes: one read of the roll-up, one of the rest of the period.
-    counts = subcase_counts(
-        scope, filters, {"pack_id": "application__pack_id", "item_id": "item_id"}
-    )
+    if counts is None:
+        counts = subcase_counts(scope, filters, ITEM_KEYS)
+    counts = list(counts)
     times, problem = _processing_times(scope, filters, base)
     rows = _rows({(r["pack_id"], r["item_id"]) for r in [*counts, *times]}, filters.policy())
     for c in counts:
