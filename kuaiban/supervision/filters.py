@@ -2,9 +2,9 @@
 
 They come from the query string (``?pack=shanxi-2020&bundle=12&item=1.1.5&agency=…&region=
 140100&from=2026-11-01&to=2026-11-30``; the monthly report takes ``month=2026-10`` instead of a
-date range). Each choice list is read in one query and offered only within the user's scope;
-a value outside it is an error, never silently widened. The default period is this month up
-to today.
+date range). The choices come from the policy data kept per process (`reference.py`) and are
+offered only within the user's scope; a value outside it is an error, never silently widened.
+The default period is this month up to today.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Choice:
 
 @dataclass
 class Choices:
-    """The options offered in the filter form, each list from one query (regions from the tree)."""
+    """The options offered in the filter form, from the kept policy data (`reference.py`)."""
 
     packs: list[Choice]
     bundles: list[Choice]
