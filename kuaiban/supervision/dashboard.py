@@ -25,6 +25,7 @@ from kuaiban.supervision.selectors.breakdowns import (
     channel_breakdown,
     month_breakdown,
     region_breakdown,
+    subcase_panels,
 )
 from kuaiban.supervision.selectors.contact_points import ContactPointRow, contact_point_rows
 from kuaiban.supervision.selectors.figures import (
@@ -129,9 +130,11 @@ def overview_load(ctx: Context) -> Overview:
     totals = totals_of(groups, [*application_measures(), *material_measures()])
     applications = application_figures_from(totals)
     ratings = rating_figures(scope, filters)
+    by_item, by_region = subcase_panels(scope, filters)
+    reference = filters.policy()
     packs = governing_packs(scope, filters, tree=ctx.tree)
-    targets = governing_targets(packs)
-    figures = pack_figures(packs)
+    targets = governing_targets(packs, reference=reference)
+    figures = pack_figures(packs, reference=reference)
     # Read once, only when a target asks for them; each target compares its own limit.
     instant_read = functools.cache(lambda: instant_histogram(scope, filters))
     reports_read = functools.cache(lambda: report_histogram(scope, filters))
@@ -146,10 +149,12 @@ def overview_load(ctx: Context) -> Overview:
     return Overview(
         applications=applications,
         materials={p.value: totals[f"provision_{p.value}"] for p in Provision},
-        items=item_stats(scope, filters),
+        items=item_stats(scope, filters, counts=by_item),
         ratings=ratings,
         overdue=overdue_counts(scope, filters),
-        regions=region_breakdown(scope, filters, tree=ctx.tree, applications=groups),
+        regions=region_breakdown(
+            scope, filters, tree=ctx.tree, applications=groups, outcomes=by_region
+        ),
         channels=channel_breakdown(groups),
         months=month_breakdown(scope, filters),
         targets=target_rows(targets, measured),

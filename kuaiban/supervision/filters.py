@@ -2,9 +2,9 @@
 
 They come from the query string (``?pack=shanxi-2020&bundle=12&item=1.1.5&agency=…&region=
 140100&from=2026-11-01&to=2026-11-30``; the monthly report takes ``month=2026-10`` instead of a
-date range). Each choice list is read in one query and offered only within the user's scope;
-a value outside it is an error, never silently widened. The default period is this month up
-to today.
+date range). The choices come from the policy data kept per process (`reference.py`) and are
+offered only within the user's scope; a value outside it is an error, never silently widened.
+The default period is this month up to today.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils import timezone
 
-from kuaiban.bundles.models import Bundle, Pack
 from kuaiban.calendar.arithmetic import start_of_day
-from kuaiban.catalogue.models import Agency, ServiceItem
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.models import RollupRange
+from kuaiban.supervision.reference import Reference, reference_current
 from kuaiban.supervision.scope import Scope
 
 # A longer period would only make the pages slower without telling more: the trend table
@@ -72,7 +71,7 @@ class Choice:
 
 @dataclass
 class Choices:
-    """The options offered in the filter form, each list from one query (regions from the tree)."""
+    """The options offered in the filter form, from the kept policy data (`reference.py`)."""
 
     packs: list[Choice]
     bundles: list[Choice]
@@ -95,6 +94,11 @@ class Filters:
     labels: list[tuple[str, str]] = field(default_factory=list)  # (filter, chosen value)
     # The days the roll-ups hold, (first, first not held); None: every figure is read live.
     covered: tuple[dt.date, dt.date] | None = None
+    # The policy data read with these filters (`reference.py`); None: read it when needed.
+    reference: Reference | None = field(default=None, compare=False, repr=False)
+
+    def policy(self) -> Reference:
+        return self.reference or reference_current()
 
     def within(self, period: Period) -> Filters:
         """The same filters over another period (a part of this one, or the trend's year)."""
@@ -113,29 +117,27 @@ class FilterResult:
     values: dict[str, str]  # what was typed, to show again
 
 
-def filter_choices(*, scope: Scope, tree: RegionTree) -> Choices:
-    packs = [
-        Choice(p.code, p.name, pk=p.pk) for p in Pack.objects.only("code", "name").order_by("code")
-    ]
+def filter_choices(
+    *, scope: Scope, tree: RegionTree, reference: Reference | None = None
+) -> Choices:
+    """The options within the scope, from the policy data kept per process (no query)."""
+    reference = reference or reference_current()
+    packs = [Choice(p.code, p.name, pk=p.pk) for p in reference.packs.values()]
     bundles = [
         Choice(str(b.pk), f"{b.code} {b.name}", group=b.pack.name, pk=b.pk, parent=b.pack.code)
-        for b in Bundle.objects.select_related("pack")
-        .only("pk", "code", "name", "pack__name", "pack__code")
-        .order_by("pack__code", "position")
+        for b in reference.bundles
     ]
-    items = [
-        Choice(i.code, i.label, pk=i.pk)
-        for i in ServiceItem.objects.only("code", "name").order_by("code")
-    ]
+    items = [Choice(i.code, i.label, pk=i.pk) for i in reference.items.values()]
     agencies: list[Choice] = []
     fixed = ""
     if scope.agency_id is not None:
-        fixed = Agency.objects.only("name").get(pk=scope.agency_id).name
+        fixed = next((a.name for a in reference.agencies if a.pk == scope.agency_id), "")
     else:
-        rows = Agency.objects.only("code", "name", "region_id").order_by("region__code", "kind")
-        if scope.region_ids is not None:
-            rows = rows.filter(region_id__in=scope.region_ids)
-        agencies = [Choice(a.code, a.name, pk=a.pk) for a in rows]
+        agencies = [
+            Choice(a.code, a.name, pk=a.pk)
+            for a in reference.agencies
+            if scope.region_ids is None or a.region_id in scope.region_ids
+        ]
     if scope.region_ids is None:
         region_pks = [pk for root in tree.roots() for pk in _in_order(tree, root)]
     elif scope.focus_region_id is not None:
@@ -180,6 +182,7 @@ def filters_parse(
     choices: Choices,
     today: dt.date | None = None,
     month_param: bool = False,
+    reference: Reference | None = None,
 ) -> FilterResult:
     """Validate the query string against the choices; every problem is reported at once."""
     today = today or timezone.localdate()
@@ -228,6 +231,7 @@ def filters_parse(
             params=params,
             labels=labels,
             covered=rollup_covered(),
+            reference=reference,
         ),
         errors=[],
         values=values,

@@ -12,6 +12,7 @@ small region table) and walked in memory, so any depth works.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -44,9 +45,14 @@ class Scope:
 
 
 def scope_for(
-    user: AbstractBaseUser | AnonymousUser, *, tree: RegionTree, agency: Agency | None = None
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    tree: RegionTree,
+    agency: Agency | None = None,
+    agencies: Iterable[Agency] = (),
 ) -> Scope:
-    """The user's scope, or `NotAllowed`. ``agency`` is the officer's agency when already read."""
+    """The user's scope, or `NotAllowed`. ``agency`` is the officer's agency when already
+    read; else it is looked up in ``agencies`` (the kept policy data), then read."""
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         raise NotAllowed("请先登录")
     if user.role == Role.ADMIN or user.is_superuser:
@@ -64,7 +70,11 @@ def scope_for(
     if user.role == Role.OFFICER:
         if user.agency_id is None:
             raise NotAllowed("经办人员账号未设置所属经办机构，请联系管理员。")
-        agency = agency or Agency.objects.get(pk=user.agency_id)
+        agency = (
+            agency
+            or next((a for a in agencies if a.pk == user.agency_id), None)
+            or Agency.objects.get(pk=user.agency_id)
+        )
         return Scope(
             label=agency.name,
             region_ids=None,

@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kuaiban.catalogue.regions import RegionTree
 from kuaiban.documents.render import render_pdf
 from kuaiban.supervision.dashboard import (
     Context,
@@ -36,6 +35,7 @@ from kuaiban.supervision.dashboard import (
 from kuaiban.supervision.definitions import DEFINITIONS
 from kuaiban.supervision.exports import workbook_bytes
 from kuaiban.supervision.filters import Choices, FilterResult, filter_choices, filters_parse
+from kuaiban.supervision.reference import reference_current
 from kuaiban.supervision.report import report_document
 from kuaiban.supervision.scope import NotAllowed, Scope, scope_for
 from kuaiban.supervision.selectors.contact_points import contact_point_packs
@@ -95,16 +95,22 @@ def supervision_view(*, month: bool = False) -> Callable[[View], View]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            tree = RegionTree.load()
+            reference = reference_current()
+            tree = reference.tree
             try:
-                scope = scope_for(request.user, tree=tree)
+                scope = scope_for(request.user, tree=tree, agencies=reference.agencies)
             except NotAllowed as refusal:
                 return render(
                     request, "supervision/forbidden.html", {"message": refusal.message}, status=403
                 )
-            choices = filter_choices(scope=scope, tree=tree)
+            choices = filter_choices(scope=scope, tree=tree, reference=reference)
             result = filters_parse(
-                request.GET, scope=scope, tree=tree, choices=choices, month_param=month
+                request.GET,
+                scope=scope,
+                tree=tree,
+                choices=choices,
+                month_param=month,
+                reference=reference,
             )
             if result.filters is None:
                 return render(
@@ -237,7 +243,9 @@ def tickets(request: HttpRequest, page: Page) -> HttpResponse:
 
 @supervision_view()
 def contact_points(request: HttpRequest, page: Page) -> HttpResponse:
-    packs = contact_point_packs(page.scope, tree=page.ctx.tree)
+    packs = contact_point_packs(
+        page.scope, tree=page.ctx.tree, reference=page.ctx.filters.reference
+    )
     listing = [p for p in packs if p.points]
     if not packs:
         return _render(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.db import connections, router
 from django.db.models import Model, Q, QuerySet, Sum
 from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce
@@ -157,3 +158,44 @@ def rollup_groups(
 
 def rolled_sums(*names: str) -> dict[str, Sum]:
     return {name: Sum(name) for name in names}
+
+
+def rollup_grouping_sets(
+    model: type[Model],
+    scope: Scope,
+    filters: Filters,
+    period: Period,
+    *,
+    sets: Sequence[Sequence[str]],
+    sums: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The sums of the columns ``sums`` over the roll-up rows of ``period`` (whole rolled-up
+    days) under the scope and filters, grouped each way of ``sets`` in one statement
+    (PostgreSQL's GROUPING SETS): in a row, the columns outside its grouping are None."""
+    rows = rollup_rows(model, scope, filters, period)
+    connection = connections[rows.db]
+    where, params = rows.query.get_compiler(connection=connection).compile(rows.query.where)
+    quote = connection.ops.quote_name
+    columns = list(dict.fromkeys(c for grouping in sets for c in grouping))
+    groupings = ", ".join(f"({', '.join(quote(c) for c in grouping)})" for grouping in sets)
+    selected = [*(quote(c) for c in columns), *(f"SUM({quote(c)})" for c in sums)]
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
+        f"WHERE {where} GROUP BY GROUPING SETS ({groupings})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    width = len(columns)
+    return [
+        {
+            **dict(zip(columns, row[:width], strict=True)),
+            **{name: int(value or 0) for name, value in zip(sums, row[width:], strict=True)},
+        }
+        for row in found
+    ]
+
+
+def grouping_sets_supported(model: type[Model]) -> bool:
+    """Whether ``model``'s database groups several ways in one statement (PostgreSQL)."""
+    return connections[router.db_for_read(model)].vendor == "postgresql"

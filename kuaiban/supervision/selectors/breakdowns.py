@@ -8,7 +8,7 @@ few rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,13 @@ from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
-from kuaiban.supervision.rollups.read import rolled_sums, rollup_groups
+from kuaiban.supervision.rollups.read import (
+    grouping_sets_supported,
+    period_parts,
+    rolled_sums,
+    rollup_grouping_sets,
+    rollup_groups,
+)
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     applications_in,
@@ -70,7 +76,7 @@ _APPLICATION_SUMS = {
     "live": Sum("received") - Sum("withdrawn"),
     "online": Sum("online"),
 }
-_OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
+OUTCOME_SUMS = rolled_sums("decided", "on_time", "overdue_open")
 
 
 def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dict[str, Any]]:
@@ -85,30 +91,98 @@ def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dic
         }
 
 
+def _subcases_live(
+    scope: Scope, filters: Filters, keys: Mapping[str, str], *, received: bool
+) -> Callable[[Period], Iterable[Mapping[str, Any]]]:
+    """The raw sub-cases of a part of the period grouped by ``keys`` (roll-up column → the
+    sub-case's path to it), in one statement: decided / on time / overdue while running,
+    and with ``received`` the sub-cases of the applications submitted in the part."""
+
+    def live(part: Period) -> Iterable[Mapping[str, Any]]:
+        decided, running = outcome_filter(part)
+        decided &= Q(due_at__isnull=False)
+        counts = outcome_counts(decided, running)
+        condition = decided | running
+        if received:
+            submitted = in_period("application__submitted_at", part)
+            counts["received"] = Count("pk", filter=submitted)
+            condition |= submitted
+        rows: Iterable[Mapping[str, Any]] = (
+            subcases_in(scope, filters)
+            .filter(condition)
+            .values(
+                *(name for name, path in keys.items() if name == path),
+                **{name: F(path) for name, path in keys.items() if name != path},
+            )
+            .annotate(**counts)
+            .order_by()
+        )
+        return rows
+
+    return live
+
+
 def subcase_outcomes(
     scope: Scope, filters: Filters, keys: Mapping[str, str]
 ) -> list[Mapping[str, Any]]:
     """Decided / on time / overdue while running, grouped by roll-up columns (``keys``:
     roll-up column → the sub-case's path to it)."""
-
-    def live(part: Period) -> Iterable[Mapping[str, Any]]:
-        decided, running = outcome_filter(part)
-        rows: Iterable[Mapping[str, Any]] = (
-            subcases_in(scope, filters)
-            .filter(due_at__isnull=False)
-            .filter(decided | running)
-            .values(
-                *(name for name, path in keys.items() if name == path),
-                **{name: F(path) for name, path in keys.items() if name != path},
-            )
-            .annotate(**outcome_counts(decided, running))
-            .order_by()
-        )
-        return rows
-
     return rollup_groups(
-        SubCaseDaily, scope, filters, keys=list(keys), sums=_OUTCOME_SUMS, live=live
+        SubCaseDaily,
+        scope,
+        filters,
+        keys=list(keys),
+        sums=OUTCOME_SUMS,
+        live=_subcases_live(scope, filters, keys, received=False),
     )
+
+
+def subcase_counts(
+    scope: Scope, filters: Filters, keys: Mapping[str, str]
+) -> list[Mapping[str, Any]]:
+    """`subcase_outcomes` and the sub-cases received (their application submitted in the
+    period), from one read of the roll-up and one of the rest of the period."""
+    return rollup_groups(
+        SubCaseDaily,
+        scope,
+        filters,
+        keys=list(keys),
+        sums={"received": Sum("received"), **OUTCOME_SUMS},
+        live=_subcases_live(scope, filters, keys, received=True),
+    )
+
+
+ITEM_KEYS = {"pack_id": "application__pack_id", "item_id": "item_id"}
+REGION_KEYS = {"region_id": "application__region_id"}
+
+
+def subcase_panels(
+    scope: Scope, filters: Filters
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The overview's sub-case figures: received and outcomes by (pack, item) for the items
+    table (`subcase_counts`), outcomes by region (`subcase_outcomes`). On PostgreSQL the
+    roll-up's part of both is one statement (GROUPING SETS); elsewhere one per grouping."""
+    parts = period_parts(filters.period, filters.covered)
+    rolled = parts.rolled
+    if rolled is None or not grouping_sets_supported(SubCaseDaily):
+        return (
+            subcase_counts(scope, filters, ITEM_KEYS),
+            subcase_outcomes(scope, filters, REGION_KEYS),
+        )
+    found = rollup_grouping_sets(
+        SubCaseDaily,
+        scope,
+        filters,
+        rolled,
+        sets=[list(ITEM_KEYS), list(REGION_KEYS)],
+        sums=["received", *OUTCOME_SUMS],
+    )
+    by_item: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is None]
+    by_region: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is not None]
+    if parts.live is not None:
+        by_item.extend(_subcases_live(scope, filters, ITEM_KEYS, received=True)(parts.live))
+        by_region.extend(_subcases_live(scope, filters, REGION_KEYS, received=False)(parts.live))
+    return by_item, by_region
 
 
 def region_breakdown(
@@ -117,9 +191,11 @@ def region_breakdown(
     *,
     tree: RegionTree,
     applications: Iterable[Mapping[str, Any]],
+    outcomes: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[Row]:
     """One row for the focus region itself (本级) and one per region directly below it;
-    ``applications``: the panel groups (`application_groups`)."""
+    ``applications``: the panel groups (`application_groups`); ``outcomes``: the sub-case
+    outcomes by region when already read (`subcase_panels`)."""
     focus = filters.region_id or scope.focus_region_id
     if focus is not None and focus in tree.nodes:
         keys = [focus, *tree.children.get(focus, [])]
@@ -141,7 +217,9 @@ def region_breakdown(
             row.applications += a["n"]
             row.live += a["live"]
             row.online += a["online"]
-    for o in subcase_outcomes(scope, filters, {"region_id": "application__region_id"}):
+    if outcomes is None:
+        outcomes = subcase_outcomes(scope, filters, REGION_KEYS)
+    for o in outcomes:
         if row := row_for(o["region_id"]):
             row.decided += o["decided"]
             row.on_time += o["on_time"]
@@ -226,34 +304,37 @@ def month_breakdown(scope: Scope, filters: Filters) -> list[Row]:
         row.online += a["online"]
 
     def outcomes(part: Period) -> Iterable[Mapping[str, Any]]:
-        subcases = subcases_in(scope, filters)
-        decided = (
-            subcases.filter(in_period("decided_at", part), due_at__isnull=False)
-            .annotate(month=_month_of("decided_at", months))
-            .values("month")
+        # One statement: decided by the month decided, overdue by the month due.
+        decided = in_period("decided_at", part) & Q(due_at__isnull=False)
+        running = Q(
+            status__in=SubCase.RUNNING,
+            due_at__gte=part.since,
+            due_at__lt=min(part.until, timezone.now()),
+        )
+        return (
+            subcases_in(scope, filters)
+            .filter(decided | running)
             .annotate(
-                decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at")))
+                decided_month=_month_of("decided_at", months), due_month=_month_of("due_at", months)
+            )
+            .values("decided_month", "due_month")
+            .annotate(
+                decided=Count("pk", filter=decided),
+                on_time=Count("pk", filter=decided & Q(decided_at__lte=F("due_at"))),
+                overdue_open=Count("pk", filter=running),
             )
             .order_by()
         )
-        overdue = (
-            subcases.filter(
-                status__in=SubCase.RUNNING,
-                due_at__gte=part.since,
-                due_at__lt=min(part.until, timezone.now()),
-            )
-            .annotate(month=_month_of("due_at", months))
-            .values("month")
-            .annotate(overdue_open=Count("pk"))
-            .order_by()
-        )
-        return [*decided, *overdue]
 
     for o in rollup_groups(
-        SubCaseDaily, scope, within, keys=["day"], sums=_OUTCOME_SUMS, live=outcomes
+        SubCaseDaily, scope, within, keys=["day"], sums=OUTCOME_SUMS, live=outcomes
     ):
-        row = rows[month_index(o)]
-        row.decided += o.get("decided") or 0
-        row.on_time += o.get("on_time") or 0
-        row.overdue_open += o.get("overdue_open") or 0
+        if "day" in o:  # a roll-up row: a day's or a whole month's figures
+            decided_in = due_in = rows[month_index(o)]
+        else:  # a live row: decided in one month, due in another
+            decided_in = rows[o["decided_month"]] if o["decided"] else Row(label="")
+            due_in = rows[o["due_month"]] if o["overdue_open"] else Row(label="")
+        decided_in.decided += o.get("decided") or 0
+        decided_in.on_time += o.get("on_time") or 0
+        due_in.overdue_open += o.get("overdue_open") or 0
     return rows

@@ -17,10 +17,10 @@ The seed asks for 事项整合数、快办“提速”量、材料精减数 per 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -30,16 +30,16 @@ from kuaiban.applications.models import (
     ApplicationStatus,
     Provision,
 )
-from kuaiban.bundles.models import Bundle, ContactPoint, Pack, SpeedUp
+from kuaiban.bundles.models import ContactPoint, Pack
 from kuaiban.bundles.selectors import item_limits
-from kuaiban.catalogue.models import ServiceItem
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
+from kuaiban.supervision.models import ApplicationDaily
+from kuaiban.supervision.reference import Reference, reference_current
 from kuaiban.supervision.rollups.read import period_parts, rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import applications_in, in_period, subcases_in
-from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
+from kuaiban.supervision.selectors.base import applications_in
+from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 
 PROVINCE_LEVEL = "省本级"
@@ -67,15 +67,10 @@ class ContactPointRow:
 def contact_point_rows(
     scope: Scope, filters: Filters, *, tree: RegionTree
 ) -> list[ContactPointRow]:
-    points = list(ContactPoint.objects.select_related("pack").order_by("pack__code", "position"))
+    reference = filters.policy()
+    points = reference.contact_points
     if not points:
         return []
-    bundle_totals = dict(
-        Bundle.objects.filter(pack_id__in={p.pack_id for p in points})
-        .values("pack_id")
-        .annotate(n=Count("pk"))
-        .values_list("pack_id", "n")
-    )
     rows: list[ContactPointRow] = []
     members: dict[tuple[int, int], list[ContactPointRow]] = defaultdict(list)  # (region, pack)
     visible = _visible_regions(scope, tree)
@@ -88,7 +83,7 @@ def contact_point_rows(
             level=point.level,
             pack_name=point.pack.name,
             region_name=tree.nodes[region].name if region is not None else "",
-            bundles_total=bundle_totals.get(point.pack_id, 0),
+            bundles_total=reference.bundle_count(point.pack_id),
         )
         rows.append(row)
         if region is None:
@@ -109,13 +104,17 @@ class PackPoints:
     points: int
 
 
-def contact_point_packs(scope: Scope, *, tree: RegionTree) -> list[PackPoints]:
+def contact_point_packs(
+    scope: Scope, *, tree: RegionTree, reference: Reference | None = None
+) -> list[PackPoints]:
     """The packs of the user's own province (every pack for a user who sees every region)."""
-    packs = Pack.objects.annotate(n=Count("contact_points")).order_by("code")
+    reference = reference or reference_current()
+    packs = list(reference.packs.values())
     if scope.focus_region_id is not None:
         province = tree.ancestors(scope.focus_region_id)[-1]
-        packs = packs.filter(region_id=province)
-    return [PackPoints(name, n) for name, n in packs.values_list("name", "n")]
+        packs = [p for p in packs if p.region_id == province]
+    points = Counter(p.pack_id for p in reference.contact_points)
+    return [PackPoints(p.name, points[p.pk]) for p in packs]
 
 
 def _visible_regions(scope: Scope, tree: RegionTree) -> frozenset[int] | None:
@@ -185,55 +184,44 @@ def _fill(
         ):
             for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
                 row.materials_cut += m["n"]
+    # The items used and the outcomes: one read of the roll-up, one of the rest.
+    counts = subcase_counts(
+        scope,
+        filters,
+        {
+            "region_id": "application__region_id",
+            "pack_id": "application__pack_id",
+            "item_id": "item_id",
+        },
+    )
     used = {
-        (u["region_id"], u["pack_id"], u["item_id"])
-        for u in rollup_groups(
-            SubCaseDaily,
-            scope,
-            filters,
-            keys=["region_id", "pack_id", "item_id"],
-            sums={"received": Sum("received")},
-            live=lambda part: (
-                subcases_in(scope, filters)
-                .filter(in_period("application__submitted_at", part))
-                .values(
-                    "item_id",
-                    region_id=F("application__region_id"),
-                    pack_id=F("application__pack_id"),
-                )
-                .annotate(received=Count("pk"))
-                .order_by()
-            ),
-        )
-        if u["received"] and (u["region_id"], u["pack_id"]) in members
+        (c["region_id"], c["pack_id"], c["item_id"])
+        for c in counts
+        if c.get("received") and (c["region_id"], c["pack_id"]) in members
     }
-    packs = {p.pk: p for p in Pack.objects.filter(pk__in=pack_ids)}
-    sped_up = _sped_up(packs, {item for _, _, item in used})
+    reference = filters.policy()
+    packs = {pk: reference.packs[pk] for pk in pack_ids}
+    sped_up = _sped_up(packs, {item for _, _, item in used}, reference)
     for region_id, pack_id, item_id in used:
         if (pack_id, item_id) in sped_up:
             for row in members.get((region_id, pack_id), []):
                 row.items.add(item_id)
-    keys = {"region_id": "application__region_id", "pack_id": "application__pack_id"}
-    for o in subcase_outcomes(scope, filters, keys):
-        for row in members.get((o["region_id"], o["pack_id"]), []):
-            row.on_time += o["on_time"]
-            row.settled += o["decided"] + o["overdue_open"]
+    for c in counts:
+        for row in members.get((c["region_id"], c["pack_id"]), []):
+            row.on_time += c.get("on_time") or 0
+            row.settled += (c.get("decided") or 0) + (c.get("overdue_open") or 0)
 
 
-def _sped_up(packs: dict[int, Pack], item_ids: set[int]) -> set[tuple[int, int]]:
+def _sped_up(
+    packs: dict[int, Pack], item_ids: set[int], reference: Reference
+) -> set[tuple[int, int]]:
     """(pack, item) pairs whose promised limit is shorter than the legal one."""
-    items = list(
-        ServiceItem.objects.filter(pk__in=item_ids).only(
-            "legal_limit_value", "legal_limit_unit", "promised_limit_value", "promised_limit_unit"
-        )
-    )
-    speedups: dict[int, dict[int, SpeedUp]] = defaultdict(dict)
-    for speedup in SpeedUp.objects.filter(pack_id__in=packs):
-        speedups[speedup.pack_id][speedup.item_id] = speedup
+    items = [reference.items[pk] for pk in item_ids]
     found: set[tuple[int, int]] = set()
     for pack_id, pack in packs.items():
+        speedups = reference.pack_speedups(pack_id)
         for item in items:
-            ratio = item_limits(pack=pack, item=item, speedups=speedups[pack_id]).speedup_ratio
+            ratio = item_limits(pack=pack, item=item, speedups=speedups).speedup_ratio
             if ratio is not None and ratio > 0:
                 found.add((pack_id, item.pk))
     return found

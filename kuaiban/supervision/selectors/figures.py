@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Func
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -254,7 +255,18 @@ class OverdueCounts:
 
 
 def overdue_counts(scope: Scope, filters: Filters) -> OverdueCounts:
-    return OverdueCounts(
-        subcases=overdue_subcases(scope, filters).count(),
-        steps=overdue_steps(scope, filters).count(),
+    subcases, steps = counts_of(overdue_subcases(scope, filters), overdue_steps(scope, filters))
+    return OverdueCounts(subcases=subcases, steps=steps)
+
+
+def counts_of(*querysets: QuerySet[Any]) -> list[int]:
+    """The number of rows of each queryset, in one statement (a scalar subquery each)."""
+    db = querysets[0].db
+    parts = [q.order_by().values("pk").query.get_compiler(using=db).as_sql() for q in querysets]
+    sql = "SELECT " + ", ".join(
+        f"(SELECT COUNT(*) FROM ({text}) counted{n})" for n, (text, _) in enumerate(parts)
     )
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [value for _, params in parts for value in params])
+        row = cursor.fetchone()
+    return [int(n) for n in row]

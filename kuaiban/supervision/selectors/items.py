@@ -10,24 +10,23 @@ counts: the mean is exact, the median is that of the days rounded to a tenth.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
-from kuaiban.bundles.models import Pack, SpeedUp
 from kuaiban.bundles.selectors import ItemLimits, item_limits
 from kuaiban.cases.models import SubCase
-from kuaiban.catalogue.models import ServiceItem
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ProcessingDaily, SubCaseDaily
+from kuaiban.supervision.models import ProcessingDaily
+from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import in_period, subcases_in
-from kuaiban.supervision.selectors.breakdowns import subcase_outcomes
+from kuaiban.supervision.selectors.base import subcases_in
+from kuaiban.supervision.selectors.breakdowns import ITEM_KEYS, subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import processing_groups
 
@@ -137,33 +136,23 @@ class ItemStats:
         return Rate(sum(r.received for r in self.rows if r.instant), self.received)
 
 
-def item_stats(scope: Scope, filters: Filters) -> ItemStats:
+def item_stats(
+    scope: Scope, filters: Filters, *, counts: Iterable[Mapping[str, Any]] | None = None
+) -> ItemStats:
+    """``counts``: received and outcomes by (pack, item) when already read
+    (`subcase_panels`); else one read of the roll-up and one of the rest of the period."""
     base = subcases_in(scope, filters)
-    received = rollup_groups(
-        SubCaseDaily,
-        scope,
-        filters,
-        keys=["pack_id", "item_id"],
-        sums={"received": Sum("received")},
-        live=lambda part: (
-            base.filter(in_period("application__submitted_at", part))
-            .values("item_id", pack_id=F("application__pack_id"))
-            .annotate(received=Count("pk"))
-            .order_by()
-        ),
-    )
-    outcomes = subcase_outcomes(
-        scope, filters, {"pack_id": "application__pack_id", "item_id": "item_id"}
-    )
+    if counts is None:
+        counts = subcase_counts(scope, filters, ITEM_KEYS)
+    counts = list(counts)
     times, problem = _processing_times(scope, filters, base)
-    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*received, *outcomes, *times]})
-    for r in received:
-        rows[(r["pack_id"], r["item_id"])].received += r["received"]
-    for o in outcomes:
-        row = rows[(o["pack_id"], o["item_id"])]
-        row.decided += o["decided"]
-        row.on_time += o["on_time"]
-        row.overdue_open += o["overdue_open"]
+    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*counts, *times]}, filters.policy())
+    for c in counts:
+        row = rows[(c["pack_id"], c["item_id"])]
+        row.received += c.get("received") or 0
+        row.decided += c.get("decided") or 0
+        row.on_time += c.get("on_time") or 0
+        row.overdue_open += c.get("overdue_open") or 0
     for t in times:
         row = rows[(t["pack_id"], t["item_id"])]
         row.histogram[t["tenths"]] += t["decided"]
@@ -172,35 +161,18 @@ def item_stats(scope: Scope, filters: Filters) -> ItemStats:
     return ItemStats(rows=ordered, processing=_processing(ordered, problem))
 
 
-def _rows(keys: set[Key]) -> dict[Key, ItemRow]:
-    """One row per (pack, item) with the item's limits in that pack (3 queries)."""
-    pack_ids = {pack_id for pack_id, _ in keys}
-    item_ids = {item_id for _, item_id in keys}
-    packs = {p.pk: p for p in Pack.objects.filter(pk__in=pack_ids).only("code", "name")}
-    items = {
-        i.pk: i
-        for i in ServiceItem.objects.filter(pk__in=item_ids).only(
-            "code",
-            "name",
-            "legal_limit_value",
-            "legal_limit_unit",
-            "promised_limit_value",
-            "promised_limit_unit",
-        )
-    }
-    speedups: dict[int, dict[int, SpeedUp]] = defaultdict(dict)
-    for speedup in SpeedUp.objects.filter(pack_id__in=pack_ids):
-        speedups[speedup.pack_id][speedup.item_id] = speedup
+def _rows(keys: set[Key], reference: Reference) -> dict[Key, ItemRow]:
+    """One row per (pack, item) with the item's limits in that pack (kept policy data)."""
     rows: dict[Key, ItemRow] = {}
     for pack_id, item_id in keys:
-        pack, item = packs[pack_id], items[item_id]
+        pack, item = reference.packs[pack_id], reference.items[item_id]
         rows[(pack_id, item_id)] = ItemRow(
             pack_id=pack_id,
             pack_name=pack.name,
             item_id=item_id,
             item_code=item.code,
             item_name=item.name,
-            limits=item_limits(pack=pack, item=item, speedups=speedups[pack_id]),
+            limits=item_limits(pack=pack, item=item, speedups=reference.pack_speedups(pack_id)),
         )
     return rows
 
@@ -213,7 +185,10 @@ def _processing_times(
 
     def live(part: Period) -> list[dict[str, Any]]:
         found, problem = processing_groups(
-            base, part, {"pack_id": "application__pack_id", "item_id": "item_id"}
+            base,
+            part,
+            {"pack_id": "application__pack_id", "item_id": "item_id"},
+            calendar_from=lambda day: filters.policy().calendar(since=day),
         )
         problems.append(problem)
         return found

@@ -11,14 +11,15 @@ whatever the period.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import F, Min, QuerySet
 
-from kuaiban.calendar.arithmetic import local_date
+from kuaiban.calendar.arithmetic import WorkCalendar, local_date
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
@@ -27,6 +28,8 @@ from kuaiban.supervision.selectors.base import in_period
 from kuaiban.supervision.workdays import WorkingClock, pauses_parse
 
 _ONE = Decimal(1)
+# A live part shorter than this many days is read in one go; a longer one streamed.
+STREAM_DAYS = 7
 
 
 def tenths_of(days: Decimal) -> int:
@@ -35,25 +38,42 @@ def tenths_of(days: Decimal) -> int:
 
 
 def processing_groups(
-    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, str], *, by_day: bool = False
+    subcases: QuerySet[SubCase],
+    part: Period,
+    keys: Mapping[str, str],
+    *,
+    by_day: bool = False,
+    calendar_from: Callable[[dt.date], WorkCalendar] | None = None,
 ) -> tuple[list[dict[str, Any]], str]:
     """The sub-cases decided in ``part`` (opened, decided not before opened) grouped by
     ``keys`` (name → the sub-case's path), the day of the decision if ``by_day``, and
     ``tenths``, each group with ``decided`` and ``days_sum``; and a calendar problem as text
-    (its sub-cases are left out)."""
-    decided = subcases.filter(in_period("decided_at", part), opened_at__isnull=False).filter(
-        decided_at__gte=F("opened_at")
+    (its sub-cases are left out). ``calendar_from``: a calendar holding a given day on (kept
+    per process by the pages), else one is read."""
+    # No ordering: a histogram needs none, and a cursor over the sub-cases' default ordering
+    # (by the application's time) walked every application of the scope.
+    decided = (
+        subcases.filter(in_period("decided_at", part), opened_at__isnull=False)
+        .filter(decided_at__gte=F("opened_at"))
+        .order_by()
     )
-    earliest = decided.aggregate(first=Min("opened_at"))["first"]
+    columns = decided.values_list(
+        "opened_at", "decided_at", "pauses", *(F(path) for path in keys.values())
+    )
+    rows: Iterable[tuple[Any, ...]]
+    if (part.end - part.start).days < STREAM_DAYS:
+        rows = list(columns)  # a few days (today, as a rule): one read
+        earliest = min((row[0] for row in rows), default=None)
+    else:
+        # Streamed: without roll-ups (before the worker's first passes) a long period is read
+        # here whole, and only the histogram stays in memory.
+        earliest = decided.aggregate(first=Min("opened_at"))["first"]
+        rows = columns.iterator(chunk_size=5000)
     if earliest is None:
         return [], ""
     first = min(local_date(earliest), part.start)
-    clock = WorkingClock(calendar_load(since=first, until=part.end), first=first, last=part.end)
-    # Streamed: without roll-ups (before the worker's first passes) a long period is read
-    # here whole, and only the histogram stays in memory.
-    rows = decided.values_list(
-        "opened_at", "decided_at", "pauses", *(F(path) for path in keys.values())
-    ).iterator(chunk_size=5000)
+    calendar = calendar_from(first) if calendar_from else calendar_load(since=first, until=part.end)
+    clock = WorkingClock(calendar, first=first, last=part.end)
     sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     missing: set[int] = set()
     for start, done, pauses, *group in rows:

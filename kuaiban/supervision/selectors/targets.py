@@ -11,23 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
 from kuaiban.bundles.models import (
-    BundleItem,
     ItemScope,
     Pack,
     Provision,
     ProvisionKind,
-    SpeedUp,
     Target,
     TargetKind,
 )
 from kuaiban.bundles.selectors import item_limits
 from kuaiban.bundles.targets import target_label, target_met
-from kuaiban.catalogue.models import ServiceItem
 from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.timing import instant_histogram, report_histogram, within
@@ -49,24 +45,23 @@ class TargetRow:
 
 def governing_packs(scope: Scope, filters: Filters, *, tree: RegionTree) -> list[Pack]:
     """The packs whose targets apply, most local first (see the module's note)."""
-    packs = Pack.objects.select_related("region", "supplements")
+    packs = filters.policy().packs
     if filters.pack_id is not None:
-        chosen = packs.filter(pk=filters.pack_id).first()
+        chosen = packs.get(filters.pack_id)
         return [chosen] if chosen else []
     if scope.focus_region_id is None:
         return []
     chain = tree.ancestors(scope.focus_region_id)
     return sorted(
-        packs.filter(region_id__in=chain), key=lambda p: (chain.index(p.region_id), p.code)
+        (p for p in packs.values() if p.region_id in chain),
+        key=lambda p: (chain.index(p.region_id), p.code),
     )
 
 
-def governing_targets(packs: list[Pack]) -> list[Target]:
+def governing_targets(packs: list[Pack], *, reference: Reference) -> list[Target]:
     """For each kind, the targets of the most local pack that sets it, in pack order."""
-    targets = list(
-        Target.objects.filter(pack__in=packs).select_related("pack").order_by("position")
-    )
     rank = {p.pk: n for n, p in enumerate(packs)}
+    targets = [t for t in reference.targets if t.pack_id in rank]
     winner: dict[str, int] = {}
     for t in sorted(targets, key=lambda t: rank[t.pack_id]):
         winner.setdefault(t.kind, t.pack_id)
@@ -96,24 +91,16 @@ class PackFigures:
         return sum(1 for r in self.speedup_ratios if r >= ratio / 100 - 1e-9)
 
 
-def pack_figures(packs: list[Pack]) -> PackFigures:
+def pack_figures(packs: list[Pack], *, reference: Reference) -> PackFigures:
     """Bundles, items and limits of the most local governing pack that has bundles — a city's
     pack holds its province's bundles as well as its own, and a supplement (Shandong 2023) has
-    none — in four queries, bounded by the catalogue."""
-    counts = {
-        pk: (bundles, speedups)
-        for pk, bundles, speedups in Pack.objects.filter(pk__in=[p.pk for p in packs])
-        .annotate(b=Count("bundles", distinct=True), s=Count("speedups", distinct=True))
-        .values_list("pk", "b", "s")
-    }
-    pack = next((p for p in packs if counts.get(p.pk, (0, 0))[0]), None)
+    none — from the kept policy data."""
+    pack = next((p for p in packs if reference.bundle_count(p.pk)), None)
     if pack is None:
         return PackFigures(0, 0, 0, 0, [], 0)
-    item_ids = set(
-        BundleItem.objects.filter(scenario__bundle__pack=pack).values_list("item_id", flat=True)
-    )
-    speedups = {s.item_id: s for s in SpeedUp.objects.filter(pack=pack)}
-    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=item_ids | set(speedups))}
+    item_ids = reference.bundle_items.get(pack.pk, frozenset())
+    speedups = reference.pack_speedups(pack.pk)
+    items = {pk: reference.items[pk] for pk in item_ids | set(speedups)}
     ratios = [
         ratio
         for item in items.values()
@@ -121,12 +108,12 @@ def pack_figures(packs: list[Pack]) -> PackFigures:
     ]
     covered = [items[pk] for pk in item_ids]
     return PackFigures(
-        bundles=counts[pack.pk][0],
+        bundles=reference.bundle_count(pack.pk),
         items=len(covered),
         online_items=sum(1 for i in covered if i.online and not i.onsite_required),
         onsite_items=sum(1 for i in covered if i.onsite_required),
         speedup_ratios=ratios,
-        speedup_list=counts[pack.pk][1],
+        speedup_list=len(speedups),
     )
 
 

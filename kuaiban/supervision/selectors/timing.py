@@ -32,29 +32,43 @@ from kuaiban.catalogue.models import ServiceItem
 from kuaiban.ratings.models import StepKind, TicketStep
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import InstantDaily, ReportDaily
+from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import period_parts, rollup_rows
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import in_period, rating_condition, subcases_in
 from kuaiban.supervision.selectors.figures import Rate
+from kuaiban.supervision.selectors.processing import STREAM_DAYS
 
 _CHUNK = 500
 
 
-def instant_condition() -> Q:
+def instant_condition(reference: Reference | None = None) -> Q:
     """Sub-cases of items that are 即办 in their application's pack (its 提速办 list wins over
-    the catalogue), as one condition: a few packs, each a list of item ids."""
-    catalogue_instant = set(
-        ServiceItem.objects.filter(promised_limit_unit=LimitUnit.INSTANT).values_list(
-            "pk", flat=True
+    the catalogue), as one condition: a few packs, each a list of item ids. From the kept
+    policy data when given, else read."""
+    if reference is not None:
+        catalogue_instant = {
+            pk for pk, i in reference.items.items() if i.promised_limit_unit == LimitUnit.INSTANT
+        }
+        rows = [
+            (pack_id, item_id, s.promised_limit_unit)
+            for pack_id, entries in reference.speedups.items()
+            for item_id, s in entries.items()
+        ]
+        pack_ids = list(reference.packs)
+    else:
+        catalogue_instant = set(
+            ServiceItem.objects.filter(promised_limit_unit=LimitUnit.INSTANT).values_list(
+                "pk", flat=True
+            )
         )
-    )
+        rows = list(SpeedUp.objects.values_list("pack_id", "item_id", "promised_limit_unit"))
+        pack_ids = list(Pack.objects.values_list("pk", flat=True))
     listed: dict[int, dict[int, bool]] = {}
-    for pack_id, item_id, unit in SpeedUp.objects.values_list(
-        "pack_id", "item_id", "promised_limit_unit"
-    ):
+    for pack_id, item_id, unit in rows:
         listed.setdefault(pack_id, {})[item_id] = unit == LimitUnit.INSTANT
     condition = Q(pk__in=[])
-    for pack_id in Pack.objects.values_list("pk", flat=True):
+    for pack_id in pack_ids:
         own = listed.get(pack_id, {})
         ids = {i for i in catalogue_instant if i not in own} | {i for i, x in own.items() if x}
         condition |= Q(application__pack_id=pack_id, item_id__in=sorted(ids))
@@ -91,23 +105,32 @@ Key = tuple[Any, ...]
 
 
 def instant_groups(
-    subcases: QuerySet[SubCase], part: Period, keys: Mapping[str, Any], *, by_day: bool = False
+    subcases: QuerySet[SubCase],
+    part: Period,
+    keys: Mapping[str, Any],
+    *,
+    by_day: bool = False,
+    reference: Reference | None = None,
 ) -> Counter[Key]:
     """The 即办 sub-cases decided in ``part``, counted per (``keys``' values…, [day,] minutes);
-    a sub-case in a year without a calendar is left out, as in processing time."""
+    a sub-case in a year without a calendar is left out, as in processing time. With
+    ``reference`` (the pages), the packs, items and calendar are the kept policy data."""
     rows = (
-        subcases.filter(instant_condition(), in_period("decided_at", part), opened_at__isnull=False)
+        subcases.filter(
+            instant_condition(reference), in_period("decided_at", part), opened_at__isnull=False
+        )
         .values_list("opened_at", "decided_at", *keys.values())
         .order_by()
     )
     found: Counter[Key] = Counter()
     calendar: WorkCalendar | None = None
     since = part.start
-    for start, done, *group in rows.iterator(chunk_size=5000):
+    short = (part.end - part.start).days < STREAM_DAYS  # today, as a rule: one read
+    for start, done, *group in rows if short else rows.iterator(chunk_size=5000):
         if calendar is None or local_date(start) < since:
             # The special days from a little before the earliest start met so far.
             since = min(local_date(start), part.start) - dt.timedelta(days=31)
-            calendar = calendar_load(since=since)
+            calendar = reference.calendar(since=since) if reference else calendar_load(since=since)
         try:
             minutes = instant_minutes(start, done, calendar)
         except CalendarNotConfigured:
@@ -192,7 +215,7 @@ def instant_histogram(scope: Scope, filters: Filters) -> Counter[int]:
     """Minutes → 即办 sub-cases decided in the period, in scope and filters."""
 
     def live(part: Period) -> Counter[int]:
-        groups = instant_groups(subcases_in(scope, filters), part, {})
+        groups = instant_groups(subcases_in(scope, filters), part, {}, reference=filters.policy())
         return Counter({minutes: n for (minutes,), n in groups.items()})
 
     return _histogram(InstantDaily, scope, filters, live)
