@@ -75,13 +75,14 @@ def subcases_open(*, subcases: list[SubCase]) -> bool:
     approved = False
     for subcase in subcases:
         if subcase.status == SubCaseStatus.OPEN:
-            approved = _open(subcase) or approved
+            # Their checks were evaluated when the rows were made (`subcases_create`).
+            approved = _open(subcase, evaluated=True) or approved
     return approved
 
 
-def _open(subcase: SubCase) -> bool:
+def _open(subcase: SubCase, *, evaluated: bool = False) -> bool:
     """A sub-case that just opened: 智能审核 first (秒办 if it passes), else to its agency."""
-    if auto_review(subcase=subcase):
+    if auto_review(subcase=subcase, evaluated=evaluated):
         return True
     _dispatch_if_external(subcase)
     return False

@@ -19,6 +19,12 @@ in the request (docs/ARCHITECTURE.md, "Intake"). The document carries each value
 field prepared it: JSON columns as the text their own encoder gives (cast back to ``jsonb``),
 dates and times in ISO 8601, decimals and UUIDs as text — what PostgreSQL reads from a
 literal. A column of another type, or a value JSON cannot carry, keeps the ``VALUES`` form.
+
+The values a field's preparation leaves as they are — ``None`` in a plain column (text,
+number, date, decimal, foreign key) and any ``str`` in a text column, the bulk of a
+submission's 300 values — are taken as they are, without the five calls per value that
+``get_db_prep_save`` makes to find that out (0.7 ms of a submission's CPU went to preparing
+values); every other value goes through its field as before.
 """
 
 from __future__ import annotations
@@ -40,6 +46,30 @@ M = TypeVar("M", bound=models.Model)
 
 # SQLite's limit on host parameters was 999 before 3.32: bigger batches go to bulk_create.
 MAX_PARAMETERS = 999
+
+# Exact field classes whose preparation returns ``None`` as it is (``get_db_prep_save``; a
+# subclass may prepare differently) and, of those, the ones that also return any ``str``
+# (``CharField.to_python``). Not BooleanField (``None`` is refused when not nullable), not
+# JSONField (``None`` is stored as JSON null or SQL NULL by the field's rules).
+_NONE_AS_IS: frozenset[type[Any]] = frozenset(
+    {
+        models.BigIntegerField,
+        models.CharField,
+        models.DateField,
+        models.DateTimeField,
+        models.DecimalField,
+        models.ForeignKey,
+        models.IntegerField,
+        models.PositiveBigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.SmallIntegerField,
+        models.TextField,
+    }
+)
+_STR_AS_IS: frozenset[type[Any]] = frozenset({models.CharField, models.TextField})
+# How a field's value is prepared (`_preparation`).
+_PREPARE, _NONE, _NONE_OR_STR = 0, 1, 2
 
 # Field types whose prepared values a JSON document carries exactly (by ``get_internal_type``;
 # a foreign key by its target's).
@@ -70,6 +100,7 @@ class _Statement:
     sql: str
     fields: list[Any]
     as_json: bool  # one parameter: the rows as a JSON document (PostgreSQL)
+    preparations: list[tuple[Any, str, int]]  # per field: itself, its attname, `_preparation`
 
 
 _statements: dict[tuple[type[models.Model], int, str], _Statement] = {}
@@ -86,13 +117,7 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     if statement is None or any(obj.pk is not None for obj in rows):
         return model._default_manager.using(using).bulk_create(rows)
     fields = statement.fields
-    values = [
-        [
-            field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
-            for field in fields
-        ]
-        for obj in rows
-    ]
+    values = [_prepared(obj, statement.preparations, connection) for obj in rows]
     # A database default or an expression among the values: bulk_create knows how to write it.
     if any(hasattr(value, "as_sql") for row in values for value in row):
         return model._default_manager.using(using).bulk_create(rows)
@@ -111,6 +136,35 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
         obj._state.adding = False
         obj._state.db = using
     return rows
+
+
+def _prepared(
+    obj: models.Model, preparations: list[tuple[Any, str, int]], connection: Any
+) -> list[Any]:
+    """The row's values as ``bulk_create`` prepares them: ``pre_save`` with ``add``, then
+    ``get_db_prep_save``, unless the value is one the field would return as it is."""
+    row = []
+    for field, attname, how in preparations:
+        if how:
+            value = getattr(obj, attname)  # what Field.pre_save returns
+            if value is None or (how == _NONE_OR_STR and isinstance(value, str)):
+                row.append(value)
+            else:
+                row.append(field.get_db_prep_save(value, connection=connection))
+        else:
+            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
+    return row
+
+
+def _preparation(field: models.Field[Any, Any]) -> int:
+    """Which values ``field`` prepares into themselves: ``_NONE``, ``_NONE_OR_STR``, or none
+    that this module assumes (``_PREPARE``: every value goes through the field)."""
+    kind = type(field)
+    if kind not in _NONE_AS_IS:
+        return _PREPARE
+    if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+        return _PREPARE  # pre_save stamps the time
+    return _NONE_OR_STR if kind in _STR_AS_IS else _NONE
 
 
 def _statement(model: type[models.Model], count: int, connection: Any) -> _Statement | None:
@@ -140,7 +194,12 @@ def _statement(model: type[models.Model], count: int, connection: Any) -> _State
         if as_json
         else _values_sql(model, fields, count, connection)
     )
-    statement = _Statement(sql=sql, fields=fields, as_json=as_json)
+    statement = _Statement(
+        sql=sql,
+        fields=fields,
+        as_json=as_json,
+        preparations=[(f, f.attname, _preparation(f)) for f in fields],
+    )
     _statements[key] = statement
     return statement
 
