@@ -32,7 +32,7 @@ from kuaiban.applications.models import (
     CommitmentKind,
     SharedDataUse,
 )
-from kuaiban.applications.numbering import application_number_next, application_number_write
+from kuaiban.applications.numbering import application_number_take
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
@@ -360,7 +360,7 @@ def _store(
     fingerprint: str,
 ) -> tuple[Application, HeldRows | None]:
     """A few bulk INSERTs in one transaction. The day's number is taken as late as possible
-    (`application_number_next`): the rows that do not show it are written first under a
+    (`application_number_take`): the rows that do not show it are written first under a
     placeholder, so submissions of one region hold the number's row only for the last few
     statements and the commit."""
     stored_files: list[str] = []
@@ -370,11 +370,11 @@ def _store(
             commitments = _commitments_create(actor, application, applicant, decisions, plan, data)
             uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
             subcases = casework().create(application=application, plan=plan, agencies=agencies)
-            application.number = application_number_next(
+            application.number = application_number_take(
+                pk=application.pk,
                 region_code=(applicant.received_region or applicant.region).code,
                 day=timezone.localdate(application.submitted_at),
             )
-            application_number_write(pk=application.pk, number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
             control = commitment_control()
             if control is not None and any(c.material_code for c in commitments):

@@ -82,6 +82,7 @@ _JSON_CARRIED = {
     "DateField",
     "DateTimeField",
     "DecimalField",
+    "FileField",  # the file's name
     "IntegerField",
     "JSONField",
     "PositiveBigIntegerField",
@@ -117,9 +118,9 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     if statement is None or any(obj.pk is not None for obj in rows):
         return model._default_manager.using(using).bulk_create(rows)
     fields = statement.fields
-    values = [_prepared(obj, statement.preparations, connection) for obj in rows]
-    # A database default or an expression among the values: bulk_create knows how to write it.
-    if any(hasattr(value, "as_sql") for row in values for value in row):
+    try:
+        values = [_prepared(obj, statement.preparations, connection) for obj in rows]
+    except _Expression:  # bulk_create knows how to write it
         return model._default_manager.using(using).bulk_create(rows)
     sql, params = statement.sql, None
     if statement.as_json:
@@ -149,11 +150,18 @@ def _prepared(
             value = getattr(obj, attname)  # what Field.pre_save returns
             if value is None or (how == _NONE_OR_STR and isinstance(value, str)):
                 row.append(value)
-            else:
-                row.append(field.get_db_prep_save(value, connection=connection))
+                continue
         else:
-            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
+            value = field.pre_save(obj, True)
+        value = field.get_db_prep_save(value, connection=connection)
+        if hasattr(value, "as_sql"):
+            raise _Expression
+        row.append(value)
     return row
+
+
+class _Expression(Exception):
+    """A database default or an expression among a row's values (None and text never are)."""
 
 
 def _preparation(field: models.Field[Any, Any]) -> int:
