@@ -139,6 +139,69 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     return rows
 
 
+def rows_insert_many(groups: Sequence[Sequence[models.Model]], *, using: str = "default") -> None:
+    """The rows of several models (one model per group, unsaved) in one statement on
+    PostgreSQL — each group's JSON INSERT a data-modifying CTE, their keys returned together —
+    and their keys set: a round trip to the database per group saved. Elsewhere, or when a
+    group cannot go as a JSON document, one `rows_insert` per group, in the order given."""
+    batches = [list(group) for group in groups if group]
+    connection = connections[using]
+    documents = _documents(batches, connection) if len(batches) > 1 else None
+    if documents is None:
+        for rows in batches:
+            rows_insert(rows, using=using)
+        return
+    models_ = tuple(type(rows[0]) for rows in batches)
+    sql = _together.get((models_, using)) or _together_sql(models_, connection, using)
+    with kept_cursor(connection) as cursor:
+        cursor.execute(sql, documents)
+        keys = cursor.fetchall()
+    found: list[list[Any]] = [[] for _ in batches]
+    for group, key in keys:
+        found[group].append(key)
+    for rows, group_keys in zip(batches, found, strict=True):
+        for obj, key in zip(rows, group_keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = using
+
+
+_together: dict[tuple[tuple[type[models.Model], ...], str], str] = {}
+
+
+def _documents(batches: list[list[Any]], connection: Any) -> list[str] | None:
+    """Each batch as the one JSON document of its INSERT, or None when one of them cannot go
+    that way (not PostgreSQL, a key given, a value to be written by ``bulk_create``)."""
+    documents = []
+    for rows in batches:
+        statement = _statement(type(rows[0]), max(len(rows), 2), connection)  # the JSON form
+        if statement is None or not statement.as_json or any(o.pk is not None for o in rows):
+            return None
+        try:
+            values = [_prepared(obj, statement.preparations, connection) for obj in rows]
+        except _Expression:
+            return None
+        document = _document(statement.fields, values)
+        if document is None:
+            return None
+        documents += document
+    return documents
+
+
+def _together_sql(models_: tuple[type[models.Model], ...], connection: Any, using: str) -> str:
+    """``WITH t0 AS (INSERT …), t1 AS (INSERT …) SELECT 0, id FROM t0 UNION ALL …``: each
+    group's keys, tagged with its place, in the order of its rows."""
+    quote = connection.ops.quote_name
+    inserts, keys = [], []
+    for n, model in enumerate(models_):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        inserts.append(f"t{n} AS ({_json_sql(model, fields, connection)})")
+        keys.append(f"SELECT {n}, {quote(model._meta.pk.column)} FROM t{n}")
+    sql = f"WITH {', '.join(inserts)} {' UNION ALL '.join(keys)}"
+    _together[(models_, using)] = sql
+    return sql
+
+
 def _prepared(
     obj: models.Model, preparations: list[tuple[Any, str, int]], connection: Any
 ) -> list[Any]:

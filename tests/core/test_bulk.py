@@ -145,3 +145,29 @@ def test_values_taken_as_they_are_are_those_their_fields_prepare() -> None:
     assert shown(fast) == shown(django)
     assert fast[0][[f.name for f in statement.fields].index("agency_kind")] == "3"
     assert fast[0][[f.name for f in statement.fields].index("stage")] == 2
+
+
+def test_rows_of_several_models_go_in_one_statement_with_their_keys(make_user) -> None:
+    """`rows_insert_many`: on PostgreSQL one statement for all groups, elsewhere one per
+    group; either way the rows are those bulk_create writes and each object has its own key."""
+    from kuaiban.core.bulk import rows_insert_many
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage
+
+    alice = make_user(username="alice")
+    message = OutboxMessage(
+        kind=OutboxKind.APPLICATION_SUBMITTED, idempotency_key="m-1", payload={"号": "一"}
+    )
+    events = _events("h", 3)
+    events[1].actor = alice
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert_many([[message], [], events])
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    AuditEvent.objects.bulk_create(_events("i", 3))
+    assert [row[1:] for row in _stored("h")] == [row[1:] for row in _stored("i")]
+    assert [row[0] for row in _stored("h")] == [None, alice.pk, None]
+    stored = dict(
+        AuditEvent.objects.filter(object_id__startswith="h-").values_list("pk", "object_id")
+    )
+    assert {e.pk: e.object_id for e in events} == stored
+    assert OutboxMessage.objects.get(pk=message.pk).payload == {"号": "一"}
+    assert not message._state.adding and all(not e._state.adding for e in events)
