@@ -369,8 +369,8 @@ def _store(
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
             commitments = _commitments_build(actor, application, applicant, decisions, plan, data)
             uses = _shared_uses_build(application, profile, connector, plan, prefill_paths)
-            rows_insert_many([commitments, uses])
-            subcases = casework().create(application=application, plan=plan, agencies=agencies)
+            subcases = casework().build(application=application, plan=plan, agencies=agencies)
+            rows_insert_many([commitments, uses, subcases])
             application.number = application_number_take(
                 pk=application.pk,
                 region_code=(applicant.received_region or applicant.region).code,

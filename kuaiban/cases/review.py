@@ -32,7 +32,7 @@ def auto_review(*, subcase: SubCase, evaluated: bool = False) -> bool:
     """Evaluate the item's checks on the application's form and record them on the sub-case.
 
     ``evaluated``: the sub-case's ``check_results`` were just evaluated by `check_results_of`
-    (a submission's first stage, `subcases_create`) and are taken as they are; evaluating the
+    (a submission's first stage, `subcases_build`) and are taken as they are; evaluating the
     same checks on the same form for the same day again would give the same results.
 
     Approve at once (秒办) — and return True — only if the platform itself performs the item's
