@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_intake_bench \\
         .venv/bin/python bench/intake_bench.py [--clients 1,8,32] [--seconds 6] [--rounds 3]
-                                               [--workers 4] [--background 0]
+                                               [--workers 4] [--worker-class sync] [--threads 1]
+                                               [--background 0]
 
 A person's submission of one bundle with seven sub-cases (Shandong 3 失业, scenario 3-1 with the
 optional 技能培训), sent as JSON with a bearer token and an Idempotency-Key, from 1, 8 and 32
