@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_intake_bench \\
         .venv/bin/python bench/intake_bench.py [--clients 1,8,32] [--seconds 6] [--rounds 3]
-                                               [--workers 4] [--background 0]
+                                               [--workers 4] [--worker-class sync] [--threads 1]
+                                               [--background 0]
 
 A person's submission of one bundle with seven sub-cases (Shandong 3 失业, scenario 3-1 with the
 optional 技能培训), sent as JSON with a bearer token and an Idempotency-Key, from 1, 8 and 32
@@ -68,6 +69,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=6.0, help="每段负载的秒数")
     parser.add_argument("--rounds", type=int, default=3, help="A/B 交替的轮数")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn 工作进程数")
+    parser.add_argument(
+        "--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn 工作进程类型"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gthread 每个工作进程的线程数")
     parser.add_argument("--background", type=int, default=0, help="加压前追加的背景办件数")
     parser.add_argument("--samples", type=int, default=20, help="单次提交计时的次数")
     args = parser.parse_args()
@@ -368,10 +373,11 @@ def _platform_client(port: int, token: str) -> tuple[Callable[[], Any], Callable
     body = json.dumps(BODY, ensure_ascii=False).encode()
 
     def opener() -> Any:
-        return None
+        # One connection per client thread, kept while the server keeps it (a threaded worker
+        # does; a sync worker closes it after each answer and it is opened again).
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def one(_: Any) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    def one(conn: Any) -> None:
         conn.request(
             "POST",
             "/api/v1/applications",
@@ -384,7 +390,6 @@ def _platform_client(port: int, token: str) -> tuple[Callable[[], Any], Callable
         )
         response = conn.getresponse()
         response.read()
-        conn.close()
         if response.status != 201:
             raise RuntimeError(response.status)
 
@@ -428,7 +433,7 @@ def _summary(
     )
 
 
-def _gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def _gunicorn(args: argparse.Namespace, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -436,7 +441,9 @@ def _gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "kuaiban.wsgi:application",
-            f"--workers={workers}",
+            f"--workers={args.workers}",
+            f"--worker-class={args.worker_class}",
+            f"--threads={args.threads}",
             f"--bind=127.0.0.1:{port}",
             "--backlog=256",
             "--log-level=warning",
@@ -481,7 +488,7 @@ def main() -> None:
     connection.close()
 
     ceiling = Ceiling(env["DATABASE_URL"], number)
-    server, port = _gunicorn(env, args.workers)
+    server, port = _gunicorn(args, env)
     try:
         import psycopg
 
@@ -490,7 +497,7 @@ def main() -> None:
             _load(args.workers, 1.0, one, opener)
         workers = _children(server.pid)
         print(
-            f"gunicorn {args.workers} 个工作进程；每段 {args.seconds:g} s，A/B 交替 {args.rounds} 轮"
+            f"gunicorn {args.workers} 个 {args.worker_class} 工作进程（{args.threads} 线程）；每段 {args.seconds:g} s，A/B 交替 {args.rounds} 轮"
             "（每轮一行；末行为中位数，括号内为范围；CPU 为每件的毫秒数：平台工作进程、压测客户端进程）"
         )
         print(

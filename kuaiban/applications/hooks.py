@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 class Casework(Protocol):
     """The sub-cases of an application (拆包分办 → 综合反馈)."""
 
-    def create(
+    def build(
         self, *, application: Application, plan: Plan, agencies: dict[int, Agency]
     ) -> list[Any]:
-        """Create the sub-cases of a stored application in one INSERT, in the submission's
-        transaction; `open` then acts on them."""
+        """The sub-cases of a stored application, unsaved: the submission stores them with its
+        other rows in one statement, in its transaction; `open` then acts on them."""
 
     def open(self, *, subcases: list[Any]) -> bool:
         """Act on just-created sub-cases (秒办, dispatch to an agency's system); True when one

@@ -28,6 +28,39 @@ def application_number_next(*, region_code: str, day: dt.date) -> str:
     return f"{region_code}-{day:%Y%m%d}-{last:05d}"
 
 
+# PostgreSQL: the same upsert and the number written on the application in one statement (a
+# data-modifying CTE), one round trip fewer per submission. ``lpad`` to at least five digits is
+# Python's ``{last:05d}``.
+_TAKE = (
+    "WITH taken AS ({next}) "
+    "UPDATE {application} SET {number} = %s || lpad(taken.last::text, "
+    "greatest(5, length(taken.last::text)), '0') FROM taken WHERE {application}.{pk} = %s "
+    "RETURNING {application}.{number}"
+)
+
+
+def application_number_take(*, pk: int, region_code: str, day: dt.date) -> str:
+    """The next number for a region and day (`application_number_next`), put on the
+    application stored under a placeholder (`application_number_write`): one statement on
+    PostgreSQL, two elsewhere."""
+    if connection.vendor != "postgresql":
+        number = application_number_next(region_code=region_code, day=day)
+        application_number_write(pk=pk, number=number)
+        return number
+    quote = connection.ops.quote_name
+    meta = Application._meta
+    sql = _TAKE.format(
+        next=_NEXT.format(table=quote(NumberSequence._meta.db_table)),
+        application=quote(meta.db_table),
+        number=quote(meta.get_field("number").column),
+        pk=quote(meta.pk.column),
+    )
+    with kept_cursor(connection) as cursor:
+        cursor.execute(sql, [region_code, day, f"{region_code}-{day:%Y%m%d}-", pk])
+        (number,) = cursor.fetchone()
+    return str(number)
+
+
 def application_number_write(*, pk: int, number: str) -> None:
     """Put the day's number on the application stored under a placeholder: one UPDATE, its
     text kept (the ORM would compile it anew for every submission)."""

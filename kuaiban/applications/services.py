@@ -32,7 +32,7 @@ from kuaiban.applications.models import (
     CommitmentKind,
     SharedDataUse,
 )
-from kuaiban.applications.numbering import application_number_next, application_number_write
+from kuaiban.applications.numbering import application_number_take
 from kuaiban.applications.snapshot import plan_snapshot
 from kuaiban.applications.validation import form_clean, form_crosscheck
 from kuaiban.bundles.planning import Plan, bundle_plan, burden_as_submitted, plan_for_answers
@@ -40,8 +40,8 @@ from kuaiban.bundles.selectors import bundle_cached
 from kuaiban.calendar.selectors import calendar_cached
 from kuaiban.catalogue.models import Agency, Region, commitment_texts_current
 from kuaiban.catalogue.routing import RoutingTable, routes_require
-from kuaiban.core.audit import audit_record, audit_store
-from kuaiban.core.bulk import rows_insert
+from kuaiban.core.audit import audit_record
+from kuaiban.core.bulk import rows_insert, rows_insert_many
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.identifiers import credit_code_error, id_number_error
 from kuaiban.core.masking import mask_id_number
@@ -49,7 +49,7 @@ from kuaiban.core.metrics import submission_count
 from kuaiban.core.models import AuditAction, AuditEvent
 from kuaiban.core.policy_cache import policy_generation
 from kuaiban.integrations.models import OutboxKind
-from kuaiban.integrations.services import outbox_enqueue_new
+from kuaiban.integrations.services import outbox_message_new
 from kuaiban.shareddata.audit import shared_data_read_audit
 from kuaiban.shareddata.connectors import SharedProfile
 from kuaiban.shareddata.selectors import lookup_enterprise, lookup_person
@@ -360,21 +360,22 @@ def _store(
     fingerprint: str,
 ) -> tuple[Application, HeldRows | None]:
     """A few bulk INSERTs in one transaction. The day's number is taken as late as possible
-    (`application_number_next`): the rows that do not show it are written first under a
+    (`application_number_take`): the rows that do not show it are written first under a
     placeholder, so submissions of one region hold the number's row only for the last few
     statements and the commit."""
     stored_files: list[str] = []
     try:
         with transaction.atomic():
             application = _application_create(actor, data, applicant, plan, form, key, fingerprint)
-            commitments = _commitments_create(actor, application, applicant, decisions, plan, data)
-            uses = _shared_uses_create(application, profile, connector, plan, prefill_paths)
-            subcases = casework().create(application=application, plan=plan, agencies=agencies)
-            application.number = application_number_next(
+            commitments = _commitments_build(actor, application, applicant, decisions, plan, data)
+            uses = _shared_uses_build(application, profile, connector, plan, prefill_paths)
+            subcases = casework().build(application=application, plan=plan, agencies=agencies)
+            rows_insert_many([commitments, uses, subcases])
+            application.number = application_number_take(
+                pk=application.pk,
                 region_code=(applicant.received_region or applicant.region).code,
                 day=timezone.localdate(application.submitted_at),
             )
-            application_number_write(pk=application.pk, number=application.number)
             materials, stored_files = materials_store(application=application, decisions=decisions)
             control = commitment_control()
             if control is not None and any(c.material_code for c in commitments):
@@ -382,12 +383,14 @@ def _store(
                     application=application, commitments=commitments, subcases=subcases
                 )
             moved_on = casework().open(subcases=subcases)
-            outbox_enqueue_new(
+            message = outbox_message_new(
                 kind=OutboxKind.APPLICATION_SUBMITTED,
                 key=f"application.submitted:{application.number}",
                 payload={"number": application.number, "bundle": plan.bundle.name},
             )
-            audit_store(_audit_events(actor, data, applicant, profile, application))
+            rows_insert_many(
+                [[message], _audit_events(actor, data, applicant, profile, application)]
+            )
             home = home_visits()
             if data.home_visit is not None:
                 if home is None or actor.role != Role.CLERK:
@@ -507,7 +510,7 @@ def _application_create(
     return application
 
 
-def _commitments_create(
+def _commitments_build(
     actor: User,
     application: Application,
     applicant: Applicant,
@@ -515,7 +518,8 @@ def _commitments_create(
     plan: Plan,
     data: SubmissionInput,
 ) -> list[ApplicationCommitment]:
-    """The signatures: who, when, and the published 告知承诺书 text and version they signed."""
+    """The signatures (unsaved): who, when, and the published 告知承诺书 text and version
+    they signed."""
     committed = [d.material for d in decisions if d.provision == "commitment"]
     texts = commitment_texts_current([m.code for m in committed]) if committed else {}
     rows = []
@@ -542,17 +546,17 @@ def _commitments_create(
                 signed_by=actor,
             )
         )
-    return rows_insert(rows)
+    return rows
 
 
-def _shared_uses_create(
+def _shared_uses_build(
     application: Application,
     profile: SharedProfile | None,
     connector: str,
     plan: Plan,
     prefill_paths: dict[str, str],
 ) -> list[SharedDataUse]:
-    """Record which record of which source filled which field and replaced which material."""
+    """Which record of which source filled which field and replaced which material (unsaved)."""
     if profile is None:
         return []
     prefilled = [f.key for f in plan.fields if f.prefill is not None]
@@ -573,7 +577,7 @@ def _shared_uses_create(
                     used_for={"fields": fields, "materials": materials},
                 )
             )
-    return rows_insert(uses)
+    return uses
 
 
 def submitted_application(result: SubmitResult) -> Application | None:

@@ -15,7 +15,7 @@ from kuaiban.cases.outcome import application_outcome
 from kuaiban.cases.services import (
     application_withdraw,
     correction_answer,
-    subcases_create,
+    subcases_build,
     subcases_open,
 )
 from kuaiban.catalogue.models import Agency
@@ -24,10 +24,10 @@ from kuaiban.catalogue.models import Agency
 class SubCaseWork:
     """`applications.hooks.Casework` over the sub-case services."""
 
-    def create(
+    def build(
         self, *, application: Application, plan: Plan, agencies: dict[int, Agency]
     ) -> list[SubCase]:
-        return subcases_create(application=application, plan=plan, agencies=agencies)
+        return subcases_build(application=application, plan=plan, agencies=agencies)
 
     def open(self, *, subcases: list[SubCase]) -> bool:
         return subcases_open(subcases=subcases)

@@ -28,8 +28,12 @@ def check_results_of(*, subcase: SubCase) -> list[CheckResult]:
     )
 
 
-def auto_review(*, subcase: SubCase) -> bool:
+def auto_review(*, subcase: SubCase, evaluated: bool = False) -> bool:
     """Evaluate the item's checks on the application's form and record them on the sub-case.
+
+    ``evaluated``: the sub-case's ``check_results`` were just evaluated by `check_results_of`
+    (a submission's first stage, `subcases_build`) and are taken as they are; evaluating the
+    same checks on the same form for the same day again would give the same results.
 
     Approve at once (秒办) — and return True — only if the platform itself performs the item's
     act (`system_performs`, never for an item that pays money), the item is instant in the
@@ -39,7 +43,7 @@ def auto_review(*, subcase: SubCase) -> bool:
     if subcase.finished:
         return False
     application = subcase.application
-    results = check_results_of(subcase=subcase)
+    results = subcase.check_results if evaluated else check_results_of(subcase=subcase)
     if results != subcase.check_results:
         SubCase.objects.filter(pk=subcase.pk).update(check_results=results)
         subcase.check_results = results

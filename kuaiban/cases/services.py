@@ -32,18 +32,18 @@ from kuaiban.cases.review import auto_review, check_results_of
 from kuaiban.cases.status import derive_status
 from kuaiban.catalogue.models import Agency, Delivery
 from kuaiban.core.audit import audit_record
-from kuaiban.core.bulk import rows_insert
 from kuaiban.core.errors import ApiError, Conflict, Unprocessable
 from kuaiban.core.models import AuditAction
 from kuaiban.integrations.models import OutboxKind
 from kuaiban.integrations.services import outbox_enqueue
 
 
-def subcases_create(
+def subcases_build(
     *, application: Application, plan: Plan, agencies: dict[int, Agency]
 ) -> list[SubCase]:
-    """The sub-cases in one INSERT: the first stage open with its due dates and its automatic
-    checks already evaluated, later stages waiting for it. `subcases_open` then acts on them."""
+    """The sub-cases, unsaved (the submission stores them with its other rows in one
+    statement): the first stage open with its due dates and its automatic checks already
+    evaluated, later stages waiting for it. `subcases_open` then acts on them."""
     first = min((s.stage for s in plan.subitems), default=1)
     items = {bi.item.code: bi.item for bi in plan.scenario.bundle_items.all()}
     now = timezone.now()
@@ -66,7 +66,7 @@ def subcases_create(
             # Stored with the row, so opening it writes nothing unless it is approved at once.
             row.check_results = check_results_of(subcase=row)
         rows.append(row)
-    return rows_insert(rows)
+    return rows
 
 
 def subcases_open(*, subcases: list[SubCase]) -> bool:
@@ -75,13 +75,14 @@ def subcases_open(*, subcases: list[SubCase]) -> bool:
     approved = False
     for subcase in subcases:
         if subcase.status == SubCaseStatus.OPEN:
-            approved = _open(subcase) or approved
+            # Their checks were evaluated when the rows were made (`subcases_build`).
+            approved = _open(subcase, evaluated=True) or approved
     return approved
 
 
-def _open(subcase: SubCase) -> bool:
+def _open(subcase: SubCase, *, evaluated: bool = False) -> bool:
     """A sub-case that just opened: 智能审核 first (秒办 if it passes), else to its agency."""
-    if auto_review(subcase=subcase):
+    if auto_review(subcase=subcase, evaluated=evaluated):
         return True
     _dispatch_if_external(subcase)
     return False

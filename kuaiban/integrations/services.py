@@ -36,14 +36,16 @@ def outbox_enqueue(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> Ou
 def outbox_enqueue_new(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
     """One INSERT, for a key that names a row created in the same transaction (so no message
     can have it yet): `outbox_enqueue` without its look-up first."""
-    (message,) = rows_insert(
-        [
-            OutboxMessage(
-                idempotency_key=key, kind=kind, payload=payload, request_id=request_id_current()
-            )
-        ]
-    )
+    (message,) = rows_insert([outbox_message_new(kind=kind, key=key, payload=payload)])
     return message
+
+
+def outbox_message_new(*, kind: OutboxKind, key: str, payload: dict[str, Any]) -> OutboxMessage:
+    """The message `outbox_enqueue_new` stores, unsaved: for the caller to store with its other
+    rows in one statement (``kuaiban/core/bulk.py`` `rows_insert_many`)."""
+    return OutboxMessage(
+        idempotency_key=key, kind=kind, payload=payload, request_id=request_id_current()
+    )
 
 
 def outbox_resend(

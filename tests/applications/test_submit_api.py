@@ -182,7 +182,7 @@ def test_a_failure_after_files_were_written_leaves_no_file(world, monkeypatch) -
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("the outbox is broken")
 
-    monkeypatch.setattr(services, "outbox_enqueue_new", broken)
+    monkeypatch.setattr(services, "outbox_message_new", broken)
     client = _client(world["zhangjianguo"])
     client.raise_request_exception = False
     response = post_multipart(client, retirement_body(), {"personnel_archive": pdf()})

@@ -20,6 +20,9 @@ from tests.applications.helpers import UNEMPLOYMENT
 pytestmark = pytest.mark.django_db
 
 MAX_STATEMENTS = 14
+# On PostgreSQL several models' rows share one statement and the number is taken and written by
+# one: the three reads, BEGIN, five writes, COMMIT.
+MAX_STATEMENTS_POSTGRESQL = 10
 
 
 def _submit(client: Client) -> tuple[dict[str, Any], list[str]]:
@@ -57,7 +60,8 @@ def test_a_submission_takes_at_most_fourteen_statements_whatever_the_data_size(w
     _, small = _submit(client)
     _more_applications(200, like=first["number"])
     _, large = _submit(client)
-    assert len(small) <= MAX_STATEMENTS, "\n".join(small)
+    limit = MAX_STATEMENTS_POSTGRESQL if connection.vendor == "postgresql" else MAX_STATEMENTS
+    assert len(small) <= limit, "\n".join(small)
     assert len(large) == len(small), "\n".join(large)
 
 
@@ -69,7 +73,10 @@ def test_the_days_number_is_taken_once_in_one_statement_after_the_unnumbered_row
     touching = [i for i, sql in enumerate(statements) if table in sql]
     assert len(touching) == 1, statements
     [at] = touching
-    assert statements[at].upper().startswith("INSERT") and "ON CONFLICT" in statements[at].upper()
+    taking = statements[at].upper()
+    assert "INSERT" in taking and "ON CONFLICT" in taking
+    if connection.vendor == "postgresql":  # the number written on the application by it too
+        assert taking.startswith("WITH") and 'SET "NUMBER" =' in taking
     assert any("cases_subcase" in sql for sql in statements[:at])  # the sub-cases came first
     # After it only the number itself, the materials, the outbox message, the audit and the commit.
     assert len(statements) - at <= 6, statements[at:]
