@@ -154,7 +154,9 @@ def preview_counts(
         params.extend(arm_params)
     quote = connection.ops.quote_name
     sums = ", ".join(f"sum({quote(name)})" for name in counts)
-    with connection.cursor() as cursor:
+    # No JIT: it compiled every arm's expressions on its own (at 10 M, 40 arms: 17.4 s with
+    # JIT against 4.7 s without).
+    with connection.cursor() as cursor, _settings(cursor, {"jit": "off"}):
         cursor.execute(f"SELECT {sums} FROM ({' UNION ALL '.join(arms)}) arms", params)
         row = cursor.fetchone()
     return {rule["code"]: int(row[i] or 0) for i, rule in enumerate(rules)}
