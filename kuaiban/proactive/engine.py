@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -156,7 +156,7 @@ def preview_counts(
     sums = ", ".join(f"sum({quote(name)})" for name in counts)
     # No JIT: it compiled every arm's expressions on its own (at 10 M, 40 arms: 17.4 s with
     # JIT against 4.7 s without).
-    with connection.cursor() as cursor, _settings(cursor, {"jit": "off"}):
+    with _settings({"jit": "off"}) as cursor:
         cursor.execute(f"SELECT {sums} FROM ({' UNION ALL '.join(arms)}) arms", params)
         row = cursor.fetchone()
     return {rule["code"]: int(row[i] or 0) for i, rule in enumerate(rules)}
@@ -371,7 +371,7 @@ def offers_insert_many(
     statement = (
         f"WITH {_STAGING} AS MATERIALIZED ({sql}), {', '.join(inserts)} SELECT {', '.join(counts)}"
     )
-    with connection.cursor() as cursor, _settings(cursor, _CHUNK_SETTINGS):
+    with _settings(_CHUNK_SETTINGS) as cursor:
         cursor.execute(statement, params)
         row = [int(n) for n in cursor.fetchone()]
     return [(row[2 * i], row[2 * i + 1]) for i in range(len(batch))]
@@ -386,16 +386,20 @@ _CHUNK_SETTINGS = {"max_parallel_workers_per_gather": "0", "jit": "off", "work_m
 
 
 @contextmanager
-def _settings(cursor: Any, values: Mapping[str, str]) -> Iterator[None]:
-    """``values`` for the statements inside, then the settings of before (all local to the
-    transaction: a caller's own transaction keeps its settings)."""
-    before = {}
-    for name, value in values.items():
-        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
-        before[name] = cursor.fetchone()[0]
-    yield
-    for name, value in before.items():
-        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+def _settings(values: Mapping[str, str]) -> Iterator[Any]:
+    """A cursor whose statements run with ``values``, in a transaction (the settings are local
+    to it: outside one, as for a preview, each statement would be its own transaction and
+    the settings gone before the next); the settings of before are restored after."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = {}
+        for name, value in values.items():
+            cursor.execute(
+                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
+            )
+            before[name] = cursor.fetchone()[0]
+        yield cursor
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 class _Staging:
