@@ -126,14 +126,11 @@ def main() -> None:
     from django.utils import timezone
 
     from kuaiban.accounts.models import Role, User
-    from kuaiban.proactive.engine import (
-        preview_counts,
-        python_eligible_many,
-        sql_eligible_many,
-    )
+    from kuaiban.proactive.engine import preview_counts
     from kuaiban.proactive.models import Offer, ProactiveRun, RuleVersion, VersionStatus
     from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
     from kuaiban.proactive.services.runs import runs_chunk_groups, runs_start
+    from kuaiban.proactive.verification import python_eligible_many, sql_eligible_many
     from kuaiban.shareddata.bulk import tables_analyze
     from kuaiban.shareddata.models import Person
     from kuaiban.shareddata.services import synthetic_generate

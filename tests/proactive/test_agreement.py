@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kuaiban.proactive.engine import python_eligible, sql_eligible
 from kuaiban.proactive.language.conditions import retirement_born_before
 from kuaiban.proactive.rulefile import rules_read
+from kuaiban.proactive.verification import python_eligible, sql_eligible
 from kuaiban.shareddata.services import synthetic_generate
 from tests.proactive.conftest import RULES
 
@@ -59,7 +59,7 @@ def test_retirement_bound_is_the_month_after_the_last_one_that_reached_the_age(
 
 
 def test_one_scan_of_all_rules_agrees_with_python_per_person(generated: dt.date) -> None:
-    from kuaiban.proactive.engine import python_eligible_many, sql_eligible_many
+    from kuaiban.proactive.verification import python_eligible_many, sql_eligible_many
 
     rules = [s.definition for s in rules_read(RULES) if s.definition["target"] == "person"]
     sql = sql_eligible_many(rules, on=generated)
