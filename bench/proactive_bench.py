@@ -69,27 +69,28 @@ def _load() -> str:
         return " ".join(loadavg.read().split()[:3])
 
 
-def _chunks_in_processes(chunks: list[int], *, workers: int) -> None:
-    """Execute the chunks on ``workers`` forked processes, each taking every workers-th."""
+def _chunks_in_processes(groups: list[list[int]], *, workers: int) -> None:
+    """Execute the chunk groups (one outbox message each) on ``workers`` forked processes,
+    each taking every workers-th."""
     import multiprocessing
 
     from django.db import connections
 
-    from kuaiban.proactive.services.runs import chunk_execute
+    from kuaiban.proactive.services.runs import chunks_execute
 
     if workers <= 1:
-        for chunk in chunks:
-            chunk_execute(chunk_id=chunk)
+        for group in groups:
+            chunks_execute(chunk_ids=group)
         return
     connections.close_all()
 
-    def take(share: list[int]) -> None:
-        for chunk in share:
-            chunk_execute(chunk_id=chunk)
+    def take(share: list[list[int]]) -> None:
+        for group in share:
+            chunks_execute(chunk_ids=group)
         connections.close_all()
 
     context = multiprocessing.get_context("fork")
-    children = [context.Process(target=take, args=(chunks[i::workers],)) for i in range(workers)]
+    children = [context.Process(target=take, args=(groups[i::workers],)) for i in range(workers)]
     for child in children:
         child.start()
     for child in children:
@@ -125,15 +126,11 @@ def main() -> None:
     from django.utils import timezone
 
     from kuaiban.accounts.models import Role, User
-    from kuaiban.proactive.engine import (
-        preview_counts,
-        python_eligible_many,
-        sql_eligible_many,
-    )
+    from kuaiban.proactive.engine import preview_counts
     from kuaiban.proactive.models import Offer, ProactiveRun, RuleVersion, VersionStatus
-    from kuaiban.proactive.periods import period_for
     from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
-    from kuaiban.proactive.services.runs import run_start
+    from kuaiban.proactive.services.runs import runs_chunk_groups, runs_start
+    from kuaiban.proactive.verification import python_eligible_many, sql_eligible_many
     from kuaiban.shareddata.bulk import tables_analyze
     from kuaiban.shareddata.models import Person
     from kuaiban.shareddata.services import synthetic_generate
@@ -185,16 +182,11 @@ def main() -> None:
     Offer.objects.filter(rule_code__in=[r["code"] for r in rules]).delete()
 
     def run_all() -> int:
-        # Every rule's run is started, then their chunks are taken by --run-workers processes
-        # at once, as that many outbox workers would take them (`chunk_deliver`).
-        runs = []
-        for version in versions:
-            period = period_for(version.definition["period"], today)
-            runs.append(
-                run_start(actor=author, version=version, period=period, chunk_size=args.chunk)
-            )
-        chunks = [c.pk for run in runs for c in run.chunks.order_by("number")]
-        _chunks_in_processes(chunks, workers=args.run_workers)
+        # Every rule's run is started together, then their chunks (one message per range,
+        # every rule of the range in one scan) are taken by --run-workers processes at once,
+        # as that many outbox workers would take them (`chunk_deliver`).
+        runs = runs_start(actor=author, versions=versions, chunk_size=args.chunk)
+        _chunks_in_processes(runs_chunk_groups(runs), workers=args.run_workers)
         created = 0
         for run in runs:
             run.refresh_from_db()

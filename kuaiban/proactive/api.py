@@ -22,7 +22,7 @@ from kuaiban.core.text import Code
 from kuaiban.proactive.models import Offer, ProactiveRun, RuleVersion, VersionStatus
 from kuaiban.proactive.selectors import access_offer, offer_explain, offers_visible_to
 from kuaiban.proactive.services.offers import offer_accept, offer_decline
-from kuaiban.proactive.services.runs import run_start
+from kuaiban.proactive.services.runs import run_start, runs_start
 
 router = Router(tags=["免申即办"], auth=api_auth)
 
@@ -148,6 +148,10 @@ class RunStarted(Schema):
     id: int
 
 
+class RunsStarted(Schema):
+    ids: list[int] = Field(description="每条已发布规则一个比对批次，按规则代码排序")
+
+
 class RunOut(Schema):
     id: int
     rule: str
@@ -183,6 +187,18 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status[RunStarted]:
         raise NotFound("规则不存在或没有已发布的版本")
     run = run_start(actor=user, version=version, period=payload.period)
     return Status(202, RunStarted(id=run.pk))
+
+
+@router.post(
+    "/proactive/runs/all",
+    response={202: RunsStarted},
+    summary="启动全部已发布规则本期的比对（管理员）：同一对象类型的规则共用分片，一次读取",
+)
+def runs_create(request: HttpRequest) -> Status[RunsStarted]:
+    user = _admin(request)
+    published = RuleVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("rule")
+    runs = runs_start(actor=user, versions=list(published.order_by("rule__code")))
+    return Status(202, RunsStarted(ids=[run.pk for run in runs]))
 
 
 @router.get("/proactive/runs/{run_id}", response=RunOut, summary="比对的进度与计数（管理员）")

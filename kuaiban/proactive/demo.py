@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from kuaiban.accounts.models import User
 from kuaiban.proactive.models import ProactiveRun, RuleVersion, RunStatus, VersionStatus
-from kuaiban.proactive.periods import period_for
 from kuaiban.proactive.services.offers import offers_sweep
 from kuaiban.proactive.services.rules import rule_approve, rule_publish, rules_load
-from kuaiban.proactive.services.runs import chunk_execute, run_start
+from kuaiban.proactive.services.runs import chunks_execute, runs_chunk_groups, runs_start
 from kuaiban.shareddata.models import DeathRecord, Enterprise, InsuranceRecord, Person
 
 RULES_FILE = "proactive/rules.yaml"
@@ -110,14 +109,12 @@ def proactive_demo(*, author: User, reviewer: User) -> list[ProactiveRun]:
             version = rule_approve(actor=reviewer, version=version)
         if version.status == VersionStatus.APPROVED:
             rule_publish(actor=reviewer, version=version)
-    runs = []
-    for version in RuleVersion.objects.filter(status=VersionStatus.PUBLISHED):
-        period = period_for(version.definition["period"], today)
-        run = run_start(actor=author, version=version, period=period)
-        for chunk in run.chunks.filter(done=False):
-            chunk_execute(chunk_id=chunk.pk)
+    published = RuleVersion.objects.filter(status=VersionStatus.PUBLISHED).order_by("pk")
+    runs = runs_start(actor=author, versions=list(published))
+    for group in runs_chunk_groups(runs):
+        chunks_execute(chunk_ids=group)
+    for run in runs:
         run.refresh_from_db()
         assert run.status == RunStatus.DONE
-        runs.append(run)
     offers_sweep(today=today)
     return runs

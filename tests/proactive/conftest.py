@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -56,6 +57,32 @@ def run_now(version: RuleVersion, *, chunk_size: int = 1000) -> ProactiveRun:
         chunk_execute(chunk_id=chunk.pk)
     run.refresh_from_db()
     return run
+
+
+def chunk_killed_then_taken_again() -> None:
+    """A worker writes the queued chunk's offers and dies before its transaction commits
+    (nothing of it may remain); the message is due again after its back-off and a second
+    worker takes it."""
+    from kuaiban.deliveries.handlers import handlers_register
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+    from kuaiban.integrations.worker import outbox_drain
+    from kuaiban.proactive import engine
+    from kuaiban.proactive.models import Offer
+
+    handlers_register()
+    real = engine.offers_insert_many
+
+    def dies_after_writing(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise RuntimeError("worker killed")
+
+    with mock.patch("kuaiban.proactive.services.runs.offers_insert_many", dies_after_writing):
+        outbox_drain(limit=10, worker_id="test:dies")
+    assert not Offer.objects.exists()  # the chunk's transaction was rolled back
+    message = OutboxMessage.objects.get(kind=OutboxKind.PROACTIVE_CHUNK)
+    assert message.state == OutboxState.PENDING
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    outbox_drain(limit=10, worker_id="test:2")
 
 
 def person(id_number: str, **extra: Any) -> Person:
@@ -115,6 +142,7 @@ __all__ = [
     "CATALOGUE",
     "RULES",
     "VersionStatus",
+    "chunk_killed_then_taken_again",
     "decide_all",
     "person",
     "run_now",

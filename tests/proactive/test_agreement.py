@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kuaiban.proactive.engine import python_eligible, sql_eligible
 from kuaiban.proactive.language.conditions import retirement_born_before
 from kuaiban.proactive.rulefile import rules_read
+from kuaiban.proactive.verification import python_eligible, sql_eligible
 from kuaiban.shareddata.services import synthetic_generate
 from tests.proactive.conftest import RULES
 
@@ -59,7 +59,7 @@ def test_retirement_bound_is_the_month_after_the_last_one_that_reached_the_age(
 
 
 def test_one_scan_of_all_rules_agrees_with_python_per_person(generated: dt.date) -> None:
-    from kuaiban.proactive.engine import python_eligible_many, sql_eligible_many
+    from kuaiban.proactive.verification import python_eligible_many, sql_eligible_many
 
     rules = [s.definition for s in rules_read(RULES) if s.definition["target"] == "person"]
     sql = sql_eligible_many(rules, on=generated)
@@ -85,3 +85,16 @@ def test_a_run_read_chunk_by_chunk_finds_the_same_subjects(generated: dt.date) -
             found = eligible_queryset(rule, on=generated, span=(low, low + 97))
             chunked |= set(found.values_list("pk", flat=True))
         assert chunked == whole, spec.code
+
+
+def test_a_preview_counted_in_arms_finds_what_each_rule_alone_finds(generated: dt.date) -> None:
+    """On PostgreSQL a preview sums arms of primary-key ranges (here of 97 subjects, with the
+    range carried onto the related tables): the counts are each rule's own."""
+    from kuaiban.proactive.engine import preview_count, preview_counts
+
+    for target in ("person", "unit"):
+        rules = [s.definition for s in rules_read(RULES) if s.definition["target"] == target]
+        alone = {rule["code"]: preview_count(rule, on=generated) for rule in rules}
+        assert preview_counts(rules, on=generated, arm=97) == alone
+        assert preview_counts(rules, on=generated) == alone
+        assert sum(alone.values()) > 0, target

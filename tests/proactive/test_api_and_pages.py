@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from kuaiban.accounts.models import User
 from kuaiban.core.models import AuditEvent
-from kuaiban.proactive.models import Offer, OfferStatus
+from kuaiban.proactive.models import Offer, OfferStatus, ProactiveRun
 from kuaiban.shareddata.models import DeathRecord, Enterprise
 from tests.proactive.conftest import person, run_now
 
@@ -119,6 +119,22 @@ def test_runs_are_for_administrators(published) -> None:  # type: ignore[no-unty
     assert as_user("admin").get("/api/v1/proactive/runs/999999").status_code == 404
 
 
+def test_every_published_rule_is_run_together_by_an_administrator(published) -> None:  # type: ignore[no-untyped-def]
+    from kuaiban.integrations.models import OutboxKind, OutboxMessage
+
+    denied = as_user("zhangjianguo").post("/api/v1/proactive/runs/all")
+    assert denied.status_code == 403 and not OutboxMessage.objects.exists()
+    started = as_user("admin").post("/api/v1/proactive/runs/all")
+    assert started.status_code == 202
+    runs = ProactiveRun.objects.filter(pk__in=started.json()["ids"])
+    assert sorted(run.version.rule.code for run in runs) == sorted(published)
+    # One message per range and target carries the chunks of every rule of that target.
+    messages = OutboxMessage.objects.filter(kind=OutboxKind.PROACTIVE_CHUNK)
+    targets = {version.definition["target"] for version in published.values()}
+    assert messages.count() == len(targets)
+    assert sum(len(m.payload["chunks"]) for m in messages) == len(published)
+
+
 def test_the_openapi_document_lists_the_endpoints(demo_world: None) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in (
@@ -126,6 +142,7 @@ def test_the_openapi_document_lists_the_endpoints(demo_world: None) -> None:
         "/api/v1/offers/{offer_id}/accept",
         "/api/v1/offers/{offer_id}/decline",
         "/api/v1/proactive/runs",
+        "/api/v1/proactive/runs/all",
         "/api/v1/proactive/runs/{run_id}",
     ):
         assert path in paths

@@ -4,20 +4,18 @@ exclusion groups; event triggers on the worker cycle."""
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from kuaiban.integrations.models import OutboxKind, OutboxMessage, OutboxState
+from kuaiban.integrations.models import OutboxKind, OutboxMessage
 from kuaiban.integrations.worker import outbox_drain
-from kuaiban.proactive import engine
 from kuaiban.proactive.models import Offer, OfferStatus, ProactiveRun, RunStatus
 from kuaiban.proactive.periods import period_for
 from kuaiban.proactive.services.runs import run_start, triggers_sweep
 from kuaiban.shareddata.models import DeathRecord
-from tests.proactive.conftest import person, run_now
+from tests.proactive.conftest import chunk_killed_then_taken_again, person, run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -82,28 +80,10 @@ def test_the_database_refuses_a_second_offer_for_the_same_rule_period_and_subjec
 
 
 def test_a_killed_chunk_leaves_nothing_and_is_taken_again(jinan) -> None:  # type: ignore[no-untyped-def]
-    from kuaiban.deliveries.handlers import handlers_register
-
-    handlers_register()
     run = run_start(actor=None, version=jinan["retirement"], period="once", chunk_size=100000)
-    real = engine.offers_insert
-
-    def dies_after_writing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        real(*args, **kwargs)
-        raise RuntimeError("worker killed")
-
-    with mock.patch("kuaiban.proactive.services.runs.offers_insert", dies_after_writing):
-        outbox_drain(limit=10, worker_id="test:dies")
-    assert not Offer.objects.exists()  # the chunk's transaction was rolled back
+    chunk_killed_then_taken_again()
     run.refresh_from_db()
-    assert run.chunks_done == 0
-    message = OutboxMessage.objects.get(kind=OutboxKind.PROACTIVE_CHUNK)
-    assert message.state == OutboxState.PENDING
-    # The message is due again after its back-off; a second worker takes it and finishes.
-    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-    outbox_drain(limit=10, worker_id="test:2")
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE
+    assert run.status == RunStatus.DONE and run.chunks_done == 1
     assert Offer.objects.filter(subject_key=RETIRING).count() == 1
 
 
