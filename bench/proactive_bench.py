@@ -180,6 +180,7 @@ def main() -> None:
         print(f"  {code}: {count:,}")
 
     Offer.objects.filter(rule_code__in=[r["code"] for r in rules]).delete()
+    _offers_vacuum()
 
     def run_all() -> int:
         # Every rule's run is started together, then their chunks (one message per range,
@@ -240,6 +241,21 @@ def main() -> None:
     if not args.keep:
         Offer.objects.filter(run__requested_by=author).delete()
         ProactiveRun.objects.filter(requested_by=author).delete()
+        _offers_vacuum()
+
+
+def _offers_vacuum() -> None:
+    """The offers an earlier benchmark run deleted, gone from the table and its indexes: their
+    dead entries carry the very keys the next first run writes, and each insert's check of the
+    unique indexes then visits them (a first run on such a table took 69 s where one on a
+    vacuumed table takes far less). A province's first run of a period meets live offers of
+    earlier periods, never dead ones of its own keys."""
+    from django.db import connection
+
+    from kuaiban.proactive.models import Offer
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(Offer._meta.db_table)}")
 
 
 if __name__ == "__main__":
