@@ -371,8 +371,11 @@ class Offer(models.Model):
                 fields=["rule_code", "period", "subject_key", "about_key"],
                 name="offer_one_per_rule_period_subject",
             ),
+            # The group last: a probe by period and subject (a run's "already offered?") can
+            # then use this index too without reading all of it — with no statistics on the
+            # offers (a first run) PostgreSQL took either index for that probe.
             models.UniqueConstraint(
-                fields=["exclusion_group", "period", "subject_key", "about_key"],
+                fields=["period", "subject_key", "about_key", "exclusion_group"],
                 name="offer_one_per_exclusion_group",
             ),
         ]

@@ -142,5 +142,17 @@ def test_a_first_run_on_an_empty_offers_table_probes_the_offers_by_index(publish
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "proactive_offer o" in plan
     assert "Seq Scan on proactive_offer" not in plan
-    probes = re.findall(r"Index (?:Only )?Scan using \w+ on proactive_offer o", plan)
+    probes = re.findall(r"Index (?:Only )?Scan using (\w+) on proactive_offer o", plan)
     assert len(probes) == len(batch)
+    # Each probe's index leads with a column the probe fixes, so it reads a few entries and not
+    # the whole index (the exclusion groups' index once led with the group, which a probe of
+    # "this rule already offered?" does not fix: the same quadratic reading by index).
+    with connection.cursor() as cursor:
+        for index in set(probes):
+            cursor.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+                "WHERE i.indexrelid = %s::regclass",
+                [index],
+            )
+            assert cursor.fetchone()[0] in {"rule_code", "period", "subject_key"}, index
