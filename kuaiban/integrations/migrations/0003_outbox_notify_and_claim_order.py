@@ -7,8 +7,8 @@ on rollback. Other databases get nothing: their workers poll (kuaiban/integratio
 """
 
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from kuaiban.core.migration_sql import postgresql_only
 
 FORWARD = """
 CREATE OR REPLACE FUNCTION kuaiban_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -35,21 +35,13 @@ DROP FUNCTION IF EXISTS kuaiban_outbox_notify();
 """
 
 
-def _run(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("integrations", "0002_outbox_claim_and_deadline_alert"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD), elidable=False),
         # The claim reads its rows in (next_attempt_at, id) order off this index.
         migrations.RemoveIndex(model_name="outboxmessage", name="outbox_due_idx"),
         migrations.AddIndex(

@@ -8,8 +8,8 @@ only (INCLUDE); a large load sets it aside and builds it afterwards like the oth
 autovacuum sets after a load (insert-driven vacuums, PostgreSQL ≥ 13)."""
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from kuaiban.core.migration_sql import postgresql_only
 
 FORWARD = (
     "CREATE INDEX IF NOT EXISTS shareddata_person_rule_columns ON shareddata_person (id) "
@@ -18,19 +18,11 @@ FORWARD = (
 BACKWARD = "DROP INDEX IF EXISTS shareddata_person_rule_columns"
 
 
-def _run(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("shareddata", "0005_certificate_kinds_disability"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD), elidable=False),
     ]
