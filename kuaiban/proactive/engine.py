@@ -356,6 +356,17 @@ def offers_insert_many(
         raise ValueError("offers_insert_many: rules of one target only")
     if connection.vendor != "postgresql":
         return [offers_insert(rule, terms=terms, where=Q(), span=span) for rule, terms in batch]
+    statement, params = offers_insert_many_sql(batch, span=span)
+    with _settings(_CHUNK_SETTINGS) as cursor:
+        cursor.execute(statement, params)
+        row = [int(n) for n in cursor.fetchone()]
+    return [(row[2 * i], row[2 * i + 1]) for i in range(len(batch))]
+
+
+def offers_insert_many_sql(
+    batch: Sequence[tuple[Mapping[str, Any], OfferTerms]], *, span: tuple[int, int]
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement `offers_insert_many` runs on PostgreSQL, and its parameters."""
     staging = _Staging(batch)
     sql, params = staging.queryset(span=span).query.sql_with_params()
     quote = connection.ops.quote_name
@@ -371,33 +382,7 @@ def offers_insert_many(
     statement = (
         f"WITH {_STAGING} AS MATERIALIZED ({sql}), {', '.join(inserts)} SELECT {', '.join(counts)}"
     )
-    with _settings(_CHUNK_SETTINGS) as cursor:
-        cursor.execute(statement, params)
-        row = [int(n) for n in cursor.fetchone()]
-    return [(row[2 * i], row[2 * i + 1]) for i in range(len(batch))]
-
-
-def offers_insert_many_sql(
-    batch: Sequence[tuple[Mapping[str, Any], OfferTerms]], *, span: tuple[int, int]
-) -> tuple[str, tuple[Any, ...]]:
-    """The statement `offers_insert_many` runs on PostgreSQL (for its plan, in a test)."""
-    captured: list[tuple[str, tuple[Any, ...]]] = []
-
-    class _Captured(Exception):
-        pass
-
-    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if sql.startswith(f"WITH {_STAGING} AS MATERIALIZED"):
-            captured.append((sql, tuple(params)))
-            raise _Captured
-        return execute(sql, params, many, context)
-
-    try:
-        with connection.execute_wrapper(capture):
-            offers_insert_many(batch, span=span)
-    except _Captured:
-        pass
-    return captured[0]
+    return statement, tuple(params)
 
 
 _STAGING = "chosen"
