@@ -134,9 +134,9 @@ def _people_copy(drafts: Sequence[Any]) -> int:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a batch is drawn and written, then one
-    young-generation pass. A batch makes millions of tuples, strings and dates, none in a
-    cycle (reference counting frees them), and the collector, started by every 700 of them,
-    walked them again and again: 13–15 % of the generating process's CPU."""
+    young-generation pass. A batch makes hundreds of thousands of tuples, strings and dates,
+    none in a cycle (reference counting frees them), and the collector, started by every 700
+    of them, walked them again and again: 13–15 % of the generating process's CPU."""
     was_on = gc.isenabled()
     gc.disable()
     try:
