@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import multiprocessing
 import os
 import time
@@ -20,6 +19,7 @@ from typing import Any
 
 from django.db import connection, connections, models, transaction
 
+from kuaiban.core import deferred_indexes
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -182,10 +182,11 @@ def fast_commit() -> None:
     """The current transaction's commit does not wait for the disk: a crash of the database
     server may forget the last batches, and a second run with the same seed adds exactly those.
 
-    Where the role may (a superuser: the generator's own development and benchmark databases),
-    the transaction also skips the foreign-key triggers: every record's person is written by
-    the same COPY batch just before it, with a key drawn from the people's sequence, so the
-    check could never fail, and it cost a lookup and a queued trigger event per record. Only
+    Where the role may (a superuser: the generators' own development and benchmark databases),
+    the transaction also skips the foreign-key triggers: every generated row's parent is
+    written by the same batch just before it, with a key drawn from its sequence, or is read
+    from what the database holds (a person's record, a sub-case's item and agency), so the
+    check could never fail, and it cost a lookup and a queued trigger event per row. Only
     in a transaction of its own: inside a caller's, the setting would outlive the batch."""
     if copy_supported():
         with connection.cursor() as cursor:
@@ -255,11 +256,8 @@ def tables_analyze() -> None:
 
 # A large load into empty tables writes faster without the secondary indexes (above all the
 # unique index of ID numbers, which takes each new person at a random place and at ten million
-# no longer fits in memory): they are dropped first and built again, each by one sort, after
-# the load. The statements that rebuild them are kept in the people table's comment in the
-# same transaction as the drop, so a load killed halfway leaves them on record, and the next
-# generation (or `indexes_restore`) builds them before doing anything else.
-_DEFERRED_MARK = "kuaiban:deferred-indexes:"
+# no longer fits in memory): `kuaiban/core/deferred_indexes.py` sets them aside and builds them
+# after the load, on record in the people table's comment.
 
 
 def _person_tables() -> list[type[models.Model]]:
@@ -267,71 +265,13 @@ def _person_tables() -> list[type[models.Model]]:
 
 
 def indexes_defer() -> int:
-    """Drop the secondary indexes and unique constraints of the people's tables (primary keys
-    stay: other tables' foreign keys need them); the number set aside. PostgreSQL only."""
-    statements: list[str] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for model in _person_tables():
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
-                [model._meta.db_table],
-            )
-            for name, definition in cursor.fetchall():
-                quoted = connection.ops.quote_name(name)
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
-                statements.append(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
-            cursor.execute(
-                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
-                "ORDER BY c.relname",
-                [model._meta.db_table],
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-                statements.append(definition)
-        _deferred_save(cursor, [*_deferred_read(cursor), *statements])
-    return len(statements)
+    """Set aside the secondary indexes and unique constraints of the people's tables; the
+    number set aside. PostgreSQL only."""
+    return deferred_indexes.indexes_defer(_person_tables(), holder=Person)
 
 
 def indexes_restore(progress: Any = None) -> int:
-    """Build the indexes a load set aside (`indexes_defer`), if any; the number built. Each is
-    one sort of its table, with the memory and parallel workers PostgreSQL allows a session."""
+    """Build the indexes a load of people set aside (`indexes_defer`), if any."""
     if not copy_supported():
         return 0
-    with connection.cursor() as cursor:
-        statements = _deferred_read(cursor)
-    if not statements:
-        return 0
-    from kuaiban.shareddata.progress import ProgressBar
-
-    bar = ProgressBar(label="建索引", unit="个", total=len(statements), stream=progress)
-    for number, statement in enumerate(statements):
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Deferred foreign-key checks still queued (a caller's own transaction) first:
-            # PostgreSQL alters no table with trigger events pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL maintenance_work_mem TO '512MB'")
-            cursor.execute("SET LOCAL max_parallel_maintenance_workers TO 2")
-            cursor.execute(statement)
-            _deferred_save(cursor, statements[number + 1 :])
-        bar.advance(1)
-    bar.finish()
-    return len(statements)
-
-
-def _deferred_read(cursor: Any) -> list[str]:
-    cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [Person._meta.db_table])
-    comment = cursor.fetchone()[0] or ""
-    if not comment.startswith(_DEFERRED_MARK):
-        return []
-    return list(json.loads(comment.removeprefix(_DEFERRED_MARK)))
-
-
-def _deferred_save(cursor: Any, statements: list[str]) -> None:
-    table = connection.ops.quote_name(Person._meta.db_table)
-    text = f"{_DEFERRED_MARK}{json.dumps(statements, ensure_ascii=False)}" if statements else None
-    cursor.execute(f"COMMENT ON TABLE {table} IS %s", [text])
+    return deferred_indexes.indexes_restore(holder=Person, progress=progress)

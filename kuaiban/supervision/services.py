@@ -23,7 +23,8 @@ from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
-from kuaiban.shareddata.bulk import collector_paused
+from kuaiban.core.deferred_indexes import indexes_defer, indexes_restore
+from kuaiban.shareddata.bulk import collector_paused, fast_commit
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
@@ -37,6 +38,19 @@ from kuaiban.supervision.synthetic.world import World, world_prepare
 # sub-cases written: seven digits (24 characters) hold ten million.
 CHUNK_SUBCASES = 10_000
 MAX_SUBCASES = 10_000_000
+# A history of this many sub-cases or more, into a database holding less than a hundredth of
+# it, is loaded without the secondary indexes of its tables, built after it (`history_generate`).
+DEFER_INDEXES_FROM = 1_000_000
+# The tables a history writes, parents first (a row's foreign keys are known when it is written).
+HISTORY_TABLES: tuple[type[Model], ...] = (
+    Application,
+    SubCase,
+    ApplicationMaterial,
+    WindowVisit,
+    Rating,
+    RectificationTicket,
+    TicketStep,
+)
 
 # Deadlines of the latest sub-cases and ticket steps reach this far past the reference time
 # (the longest limit is about a month; late decisions and a 20-day rectification add to it).
@@ -50,6 +64,7 @@ class GenerateResult:
     rows: int  # every row written, all tables
     seconds: float
     rollup_seconds: float = 0.0
+    index_seconds: float = 0.0  # of ``seconds``: building the indexes set aside for the load
 
 
 def generated_applications() -> int:
@@ -65,10 +80,18 @@ def history_generate(
     progress: TextIO | None = None,
     rollups: bool = False,
     workers: int = 1,
+    defer_indexes: bool | None = None,
 ) -> GenerateResult:
     """Write ``subcases`` sub-cases of synthetic history (with their applications and the
     rest), in batches of about ``batch`` sub-cases, each batch one transaction; with
     ``rollups``, then roll up every past day of it (`rollups/refresh.py`).
+
+    ``defer_indexes``: load without the secondary indexes of `HISTORY_TABLES` and build them
+    afterwards, each by one sort (`core/deferred_indexes.py`); by default on PostgreSQL for
+    `DEFER_INDEXES_FROM` sub-cases or more into a database holding less than a hundredth of
+    them (at ten million, the random keys of the application numbers, ID numbers and time
+    stamps cost a page read per row once their indexes outgrow memory). Indexes an interrupted
+    load left aside are built first, whatever is asked.
 
     The history is drawn in chunks of `CHUNK_SUBCASES`, each from a seed of its own, so on
     PostgreSQL ``workers`` processes draw and write chunks side by side (drawing in Python is
@@ -82,6 +105,17 @@ def history_generate(
         raise ValueError("数据库中已有生成的历史数据，请先用 --clear 删除")
     as_of = as_of or timezone.now()
     started = time.monotonic()
+    indexes_restore(holder=Application, progress=progress)
+    if defer_indexes is None:
+        defer_indexes = (
+            subcases >= DEFER_INDEXES_FROM
+            and SubCase.objects.all()[: subcases // 100].count() < subcases // 100
+        )
+    deferred = (
+        connection.vendor == "postgresql"
+        and defer_indexes
+        and indexes_defer(HISTORY_TABLES, holder=Application) > 0
+    )
     plan = _Chunks(drawing=_drawing(seed=seed, as_of=as_of), seed=seed, as_of=as_of, batch=batch)
     chunks = [
         (number, min(CHUNK_SUBCASES, subcases - number * CHUNK_SUBCASES))
@@ -94,6 +128,9 @@ def history_generate(
     else:
         applications, made, rows = _in_processes(plan, chunks, workers, bar)
     bar.finish()
+    loaded = time.monotonic()
+    if deferred:
+        indexes_restore(holder=Application, progress=progress)
     seconds = time.monotonic() - started
     rolled = 0.0
     if rollups:
@@ -104,7 +141,8 @@ def history_generate(
         rolled = rollup_rebuild(
             first=first, last=yesterday, progress=progress, workers=workers
         ).seconds
-    return GenerateResult(applications, made, rows, seconds, rolled)
+    index_seconds = seconds - (loaded - started) if deferred else 0.0
+    return GenerateResult(applications, made, rows, seconds, rolled, index_seconds)
 
 
 def _drawing(*, seed: int, as_of: dt.datetime) -> tuple[World, Days]:
@@ -190,11 +228,10 @@ def _write(drafts: list[Draft]) -> int:
     """Parents first, so that the children's foreign keys are known (each table's ids are
     taken before its rows are written)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Generated rows can be drawn again: no wait for the disk at each commit (a crash
-            # loses the last batches, never consistency).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
+        # Generated rows can be drawn again: no wait for the disk at each commit (a crash
+        # loses the last batches, never consistency); a superuser's batch skips the foreign-key
+        # checks, since every key is drawn by this generator or read from the world.
+        fast_commit()
         groups: list[tuple[type[Model], Sequence[Row]]] = [
             (Application, [d.application for d in drafts]),
             (SubCase, [s for d in drafts for s in d.subcases]),

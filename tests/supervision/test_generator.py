@@ -200,3 +200,56 @@ def _rollup_rows() -> list[list[tuple[object, ...]]]:
         names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
         found.append(sorted(model.objects.values_list(*names), key=repr))
     return found
+
+
+def _history_indexes() -> set[tuple[str, str]]:
+    tables = [m._meta.db_table for m in services.HISTORY_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY (%s)", [tables]
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_without_indexes_builds_them_again_and_writes_the_same_history(
+    world, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are set aside only for PostgreSQL loads; SQLite keeps them")
+    monkeypatch.setattr(services, "CHUNK_SUBCASES", 150)
+    history_generate(subcases=300, seed=6, as_of=NOW, workers=1, defer_indexes=False)
+    kept = digest()
+    history_clear()
+    before = _history_indexes()
+    assert len(before) > 30
+    result = history_generate(subcases=300, seed=6, as_of=NOW, workers=2, defer_indexes=True)
+    assert result.index_seconds > 0
+    assert _history_indexes() == before
+    assert digest() == kept
+    # The unique constraints hold again: a second application with a taken number is refused.
+    from django.db import IntegrityError, transaction
+
+    taken = Application.objects.filter(number__contains=NUMBER_MARK).first()
+    assert taken is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=taken.pk).update(
+            number=Application.objects.exclude(pk=taken.pk).values("number")[:1]
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_a_killed_history_load_left_aside_are_built_before_the_next_one(
+    world, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are set aside only for PostgreSQL loads; SQLite keeps them")
+    from kuaiban.core.deferred_indexes import indexes_defer, indexes_restore
+
+    monkeypatch.setattr(services, "CHUNK_SUBCASES", 150)
+    before = _history_indexes()
+    assert indexes_defer(services.HISTORY_TABLES, holder=Application) > 30
+    assert _history_indexes() < before  # as a load killed halfway leaves them: on record
+    history_generate(subcases=50, seed=6, as_of=NOW, workers=1, defer_indexes=False)
+    assert _history_indexes() == before
+    assert indexes_restore(holder=Application) == 0  # nothing left on record
