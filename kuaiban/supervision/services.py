@@ -22,8 +22,8 @@ from kuaiban.calendar.arithmetic import local_date
 from kuaiban.calendar.errors import CalendarNotConfigured
 from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
-from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.core.deferred_indexes import indexes_defer, indexes_restore
+from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
 from kuaiban.shareddata.bulk import collector_paused, fast_commit
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.parallel import in_processes
