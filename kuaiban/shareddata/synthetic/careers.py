@@ -16,7 +16,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kuaiban.shareddata.synthetic import vocab
-from kuaiban.shareddata.synthetic.dates import add_years, first_of_next_month, months_between
+from kuaiban.shareddata.synthetic.dates import (
+    add_days,
+    add_years,
+    first_of_next_month,
+    months_between,
+)
 from kuaiban.shareddata.synthetic.regions import DISTRICTS
 from kuaiban.shareddata.synthetic.rows import EmploymentRow, InsuranceRow, UnemploymentRow
 
@@ -49,13 +54,13 @@ def career(
     as_of, birth = synth.as_of, draft.person.birth_date
     earliest = add_years(birth, 18)
     if graduated_on is not None:
-        earliest = max(earliest, graduated_on + dt.timedelta(days=1))
+        earliest = max(earliest, add_days(graduated_on, 1))
     if earliest >= as_of:
         return
     delay = rng.randrange(min((as_of - earliest).days, 12 * 365) + 1)
     if graduated_on is not None:
         delay = min(delay, rng.randrange(180))  # most graduates start within half a year
-    first = first_of_next_month(earliest + dt.timedelta(days=delay))
+    first = first_of_next_month(add_days(earliest, delay))
     if first >= as_of:
         return
     retire_on = add_years(birth, RETIREMENT_AGE[male])
@@ -63,8 +68,8 @@ def career(
     end = retire_on if retired else as_of
     unemployed = False
     if not retired and rng.random() < 0.04:
-        last_day = as_of - dt.timedelta(days=rng.randint(30, 400))
-        if last_day > first + dt.timedelta(days=90):
+        last_day = add_days(as_of, -rng.randint(30, 400))
+        if last_day > add_days(first, 90):
             end, unemployed = last_day, True
     recent = graduated_on is not None and months_between(graduated_on, as_of) <= 24
     flexible = rng.random() < (FLEXIBLE_GRADUATE_SHARE if recent else FLEXIBLE_SHARE)
@@ -104,7 +109,7 @@ def _jobs(
     span = (end - start).days
     count = 1 if span < 5 * 365 else rng.choice((1, 2, 2, 3))
     cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 else []
-    bounds = [start, *(start + dt.timedelta(days=c) for c in cuts), end]
+    bounds = [start, *(add_days(start, c) for c in cuts), end]
     newest = index // PEOPLE_PER_ENTERPRISE
     oldest = max(0, newest - EMPLOYER_WINDOW + 1)
     jobs = []
@@ -113,7 +118,7 @@ def _jobs(
         begin = max(begin, employer.established)
         last = number == count - 1
         if not last:
-            finish -= dt.timedelta(days=rng.randint(1, 60))  # a gap between jobs
+            finish = add_days(finish, -rng.randint(1, 60))  # a gap between jobs
         if begin >= finish:
             continue  # the unit did not exist yet: this stretch stays unrecorded
         jobs.append(
@@ -145,9 +150,9 @@ def _insurance(
     injury = rng.randint(1, 10) if not retired and rng.random() < 0.004 else None
     if retired:
         days = rng.randint(0, 170) if rng.random() < 0.9 else rng.randint(200, 700)
-        active: dt.date | None = as_of - dt.timedelta(days=days)
+        active: dt.date | None = add_days(as_of, -days)
     elif rng.random() < 0.7:
-        active = as_of - dt.timedelta(days=rng.randint(0, 365))
+        active = add_days(as_of, -rng.randint(0, 365))
     else:
         active = None
     return InsuranceRow(
@@ -179,14 +184,14 @@ def _unemployments(
     if now:
         spells.append(
             UnemploymentRow(
-                registered_on=min(as_of, end + dt.timedelta(days=rng.randint(3, 45))),
+                registered_on=min(as_of, add_days(end, rng.randint(3, 45))),
                 reason=rng.choice(vocab.UNEMPLOYMENT_REASONS),
                 status="登记失业",
             )
         )
     # An earlier spell between two jobs (jobs are newest first).
     if len(jobs) >= 2 and jobs[-1].end_date and rng.random() < 0.08:
-        gap_start = jobs[-1].end_date + dt.timedelta(days=1)
+        gap_start = add_days(jobs[-1].end_date, 1)
         if gap_start < jobs[-2].start_date:
             spells.append(
                 UnemploymentRow(

@@ -26,7 +26,7 @@ from kuaiban.shareddata.models import (
 )
 from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
-from kuaiban.shareddata.synthetic.dates import add_years, years_between
+from kuaiban.shareddata.synthetic.dates import add_days, add_years, years_between
 from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, graduation, unit_facts
 from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
@@ -111,6 +111,9 @@ class Synthesizer:
         # Born so that the age stays within 16–75 on every day of the as-of year.
         self.first_birth = dt.date(as_of.year - MAX_AGE, 1, 1)
         self.birth_days = (dt.date(as_of.year - MIN_AGE - 1, 12, 31) - self.first_birth).days + 1
+        # Every birth date in that range, by day (a slot's date is looked up, not computed).
+        first = self.first_birth.toordinal()
+        self._births = tuple(map(dt.date.fromordinal, range(first, first + self.birth_days)))
         self.per_district = self.birth_days * SEQUENCES
         rng = random.Random(seed)
         self.capacity = len(self.districts) * self.per_district
@@ -118,7 +121,7 @@ class Synthesizer:
         self._units = Permutation.seeded(size=len(self.districts) * ORG_BODIES, rng=rng)
         self.employer = functools.lru_cache(maxsize=8192)(self._employer)
 
-    def _rng(self, stream: int, index: int) -> random.Random:
+    def _rng(self, stream: int, index: int) -> QuickRandom:
         return QuickRandom((self.seed * 2 + stream) * 10**12 + index)
 
     # -- identifiers -------------------------------------------------------------------------
@@ -129,7 +132,7 @@ class Synthesizer:
         day, sequence = divmod(local, SEQUENCES)
         return (
             self.districts[district],
-            self.first_birth + dt.timedelta(days=day),
+            self._births[day],
             sequence + 1,
             local,
         )
@@ -237,7 +240,7 @@ class Synthesizer:
         """A recent death; the next of kin is the next generated person (when there is one)."""
         kin = (index + 1) % self.capacity
         return DeathRow(
-            died_on=self.as_of - dt.timedelta(days=rng.randint(1, 60)),
+            died_on=add_days(self.as_of, -rng.randint(1, 60)),
             next_of_kin_id_number=self.id_number(kin),
             next_of_kin_name=self.person_name(kin),
             next_of_kin_relation=rng.choice(("配偶", "子女", "子女")),
@@ -261,5 +264,5 @@ class Synthesizer:
         return CertificateRow(
             kind="social_security_card",
             number=card_number(region=district.code, local=local),
-            issued_on=min(self.as_of, earliest + dt.timedelta(days=rng.randrange(span))),
+            issued_on=min(self.as_of, add_days(earliest, rng.randrange(span))),
         )
