@@ -53,6 +53,7 @@ from kuaiban.shareddata.synthetic.rows import (
 
 MIN_AGE, MAX_AGE = 16, 75
 _PEOPLE, _ENTERPRISES = 0, 1  # random streams
+_CARDS_FROM = dt.date(2010, 1, 1)  # a card is issued from 2010 on
 
 
 @dataclass(slots=True)
@@ -81,7 +82,8 @@ class PersonDraft:
         yield ECertificate, self.certificates
         if self.death is not None:
             yield DeathRecord, (self.death,)
-        yield from rows_by_model(self.extra)
+        if self.extra:
+            yield from rows_by_model(self.extra)
         yield from self.produced
 
 
@@ -259,10 +261,8 @@ class Synthesizer:
     def _card(
         self, rng: random.Random, district: District, birth: dt.date, local: int
     ) -> CertificateRow:
-        earliest = max(add_years(birth, 16), dt.date(2010, 1, 1))
+        earliest = max(add_years(birth, 16), _CARDS_FROM)
         span = max(1, (self.as_of - earliest).days)
-        return CertificateRow(
-            kind="social_security_card",
-            number=card_number(region=district.code, local=local),
-            issued_on=min(self.as_of, add_days(earliest, rng.randrange(span))),
-        )
+        issued = min(self.as_of, add_days(earliest, rng.randrange(span)))
+        number = card_number(region=district.code, local=local)
+        return CertificateRow("social_security_card", number, issued)  # kind, number, issued_on
