@@ -32,10 +32,10 @@ from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
+    IdNumbers,
     Permutation,
     card_number,
     credit_code,
-    id_number,
 )
 from kuaiban.shareddata.synthetic.producers import PERSON_PRODUCERS
 from kuaiban.shareddata.synthetic.rand import QuickRandom
@@ -116,6 +116,11 @@ class Synthesizer:
         # Every birth date in that range, by day (a slot's date is looked up, not computed).
         first = self.first_birth.toordinal()
         self._births = tuple(map(dt.date.fromordinal, range(first, first + self.birth_days)))
+        self._id_numbers = IdNumbers(
+            regions=[d.code for d in self.districts],
+            first_birth=self.first_birth,
+            days=self.birth_days,
+        )
         self.per_district = self.birth_days * SEQUENCES
         rng = random.Random(seed)
         self.capacity = len(self.districts) * self.per_district
@@ -128,20 +133,16 @@ class Synthesizer:
 
     # -- identifiers -------------------------------------------------------------------------
 
-    def person_slot(self, index: int) -> tuple[District, dt.date, int, int]:
-        """District, birth date, sequence and the slot's number within the district."""
+    def person_slot(self, index: int) -> tuple[int, int, int, int]:
+        """The district's place in `districts`, the birth date's day in the range (from
+        `first_birth`), the sequence and the slot's number within the district."""
         district, local = divmod(self._people(index), self.per_district)
         day, sequence = divmod(local, SEQUENCES)
-        return (
-            self.districts[district],
-            self._births[day],
-            sequence + 1,
-            local,
-        )
+        return district, day, sequence + 1, local
 
     def id_number(self, index: int) -> str:
-        district, birth, sequence, _ = self.person_slot(index)
-        return id_number(region=district.code, birth=birth, sequence=sequence)
+        district, day, sequence, _ = self.person_slot(index)
+        return self._id_numbers(district, day, sequence)
 
     def credit_code(self, index: int) -> str:
         district, body = divmod(self._units(index), ORG_BODIES)
@@ -189,7 +190,8 @@ class Synthesizer:
     # -- people ------------------------------------------------------------------------------
 
     def person(self, index: int) -> PersonDraft:
-        district, birth, sequence, local = self.person_slot(index)
+        slot, day, sequence, local = self.person_slot(index)
+        district, birth = self.districts[slot], self._births[day]
         rng = self._rng(_PEOPLE, index)
         male = sequence % 2 == 1  # GB 11643: the 17th digit is odd for men
         age = years_between(birth, self.as_of)
@@ -202,7 +204,7 @@ class Synthesizer:
         graduated_on = graduation(rng, education=education, birth=birth, as_of=self.as_of)
         draft = PersonDraft(
             person=PersonRow(
-                id_number(region=district.code, birth=birth, sequence=sequence),
+                self._id_numbers(slot, day, sequence),
                 name,
                 "男" if male else "女",
                 birth,
@@ -252,7 +254,7 @@ class Synthesizer:
 
     def person_name(self, index: int) -> str:
         """The name ``person(index)`` gets, drawn as it draws it, without the whole person."""
-        _district, _birth, sequence, _local = self.person_slot(index)
+        _district, _day, sequence, _local = self.person_slot(index)
         rng = self._rng(_PEOPLE, index)
         if rng.random() >= 0.8:  # the home district, drawn first in `person`
             rng.choice(self.districts)
