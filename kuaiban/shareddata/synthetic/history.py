@@ -76,6 +76,13 @@ _LEVEL_DRAWS = _LEVELS[:3] * 3 + _LEVELS[3:]  # the three lower levels three tim
 _PROFESSIONAL = ("房地产估价师", "一级建造师", "二级建造师", "注册安全工程师", "中级经济师")
 
 
+# The wage index of contributions and a pension: the wage against the average, within 60 % … 300 %.
+_INDEX_MIN, _INDEX_MAX = Decimal("0.6"), Decimal(3)
+_ACCOUNTS_FROM = dt.date(1996, 1, 1)  # years paid before the personal account: 过渡性养老金
+_TRANSITIONAL_RATE = Decimal("0.012")  # 1.2 % of the indexed average wage a year
+_EARLIER_YEARS = Decimal("0.95")  # the pension paid so far against today's
+
+
 @functools.cache  # a handful of years, asked for every pensioner (and month by month)
 def average_wage(year: int) -> Decimal:
     """A yearly average monthly wage (元) for the synthetic bases: about 6,800 in 2025,
@@ -204,7 +211,7 @@ def _contributions(
     insurance = draft.insurance
     assert insurance is not None
     wage = insurance.monthly_wage or Decimal(rng.randrange(3000, 12000, 10))
-    ratio = min(Decimal(3), max(Decimal("0.6"), wage / average_wage(as_of.year - 1)))
+    ratio = min(_INDEX_MAX, max(_INDEX_MIN, wage / average_wage(as_of.year - 1)))
     injury = Decimal(rng.choice(INJURY_RATES))
     rows = []
     for month, job in paid:
@@ -259,29 +266,28 @@ def _pension(*, draft: PersonDraft, as_of: dt.date) -> Any:
     male = person.gender == "男"
     start = first_of_next_month(add_years(person.birth_date, RETIREMENT_AGE[male]))
     average = average_wage(start.year - 1)
-    index = min(
-        Decimal(3),
-        max(Decimal("0.6"), (insurance.monthly_wage or average) / average_wage(as_of.year - 1)),
-    )
+    wage = insurance.monthly_wage or average
+    index = min(_INDEX_MAX, max(_INDEX_MIN, wage / average_wage(as_of.year - 1)))
     years = Decimal(insurance.contribution_months) / 12
     basic = money(average * (1 + index) / 2 * years / 100)
     account = money(insurance.pension_account_balance / (139 if male else 170))
-    before_1996 = max(0, months_between(insurance.first_contribution_date, dt.date(1996, 1, 1)))
-    transitional = money(average * index * Decimal(before_1996) / 12 * Decimal("0.012"))
+    before_1996 = max(0, months_between(insurance.first_contribution_date, _ACCOUNTS_FROM))
+    transitional = money(average * index * Decimal(before_1996) / 12 * _TRANSITIONAL_RATE)
     raises = max(0, as_of.year - start.year)
     factor = _raised(raises)
     paid = months_between(start, as_of)
     monthly = money((basic + account + transitional) * factor)
+    basic_part, account_part = money(basic * factor), money(account * factor)
     return _BenefitRow(
         kind=BenefitKind.PENSION,
         status=BenefitStatus.PAYING,
         started_on=start,
         monthly_amount=monthly,
-        basic_part=money(basic * factor),
-        account_part=money(account * factor),
-        transitional_part=money(monthly - money(basic * factor) - money(account * factor)),
+        basic_part=basic_part,
+        account_part=account_part,
+        transitional_part=money(monthly - basic_part - account_part),
         months_paid=paid,
-        paid_total=money(monthly * paid * Decimal("0.95")),  # earlier years were a little lower
+        paid_total=money(monthly * paid * _EARLIER_YEARS),  # earlier years were a little lower
         bank=insurance.card_bank,
         region_name=insurance.region_name,
     )
