@@ -116,6 +116,9 @@ class Synthesizer:
         # Every birth date in that range, by day (a slot's date is looked up, not computed).
         first = self.first_birth.toordinal()
         self._births = tuple(map(dt.date.fromordinal, range(first, first + self.birth_days)))
+        self._ages = [years_between(birth, as_of) for birth in self._births]  # on `as_of`
+        # A card's first possible issue date and the days from it to `as_of`, by birth day.
+        self._card_windows = [self._card_window(birth) for birth in self._births]
         self._id_numbers = IdNumbers(
             regions=[d.code for d in self.districts],
             first_birth=self.first_birth,
@@ -194,7 +197,7 @@ class Synthesizer:
         district, birth = self.districts[slot], self._births[day]
         rng = self._rng(_PEOPLE, index)
         male = sequence % 2 == 1  # GB 11643: the 17th digit is odd for men
-        age = years_between(birth, self.as_of)
+        age = self._ages[day]
         home = district if rng.random() < 0.8 else rng.choice(self.districts)
         name = vocab.person_name(rng, male=male)
         phone = vocab.mobile(rng) if rng.random() < 0.95 else ""
@@ -219,7 +222,7 @@ class Synthesizer:
         )
         card = rng.random() < 0.93
         if card:
-            draft.certificates.append(self._card(rng, district, birth, local))
+            draft.certificates.append(self._card(rng, district, day, local))
         if age >= 18 and rng.random() < 0.88:
             career(
                 self,
@@ -260,11 +263,12 @@ class Synthesizer:
             rng.choice(self.districts)
         return vocab.person_name(rng, male=sequence % 2 == 1)
 
-    def _card(
-        self, rng: random.Random, district: District, birth: dt.date, local: int
-    ) -> CertificateRow:
+    def _card_window(self, birth: dt.date) -> tuple[dt.date, int]:
         earliest = max(add_years(birth, 16), _CARDS_FROM)
-        span = max(1, (self.as_of - earliest).days)
+        return earliest, max(1, (self.as_of - earliest).days)
+
+    def _card(self, rng: random.Random, district: District, day: int, local: int) -> CertificateRow:
+        earliest, span = self._card_windows[day]
         issued = min(self.as_of, add_days(earliest, rng.randrange(span)))
         number = card_number(region=district.code, local=local)
         return CertificateRow("social_security_card", number, issued)  # kind, number, issued_on
