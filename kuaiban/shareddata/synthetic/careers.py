@@ -10,7 +10,6 @@ no unit) and one recent graduate in three.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -107,21 +106,23 @@ def _jobs(
     """1–3 consecutive jobs between ``start`` and ``end``, newest first (the model's order)."""
     span = (end - start).days
     count = 1 if span < 5 * 365 else rng.choice((1, 2, 2, 3))
-    cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 else []
-    bounds = [start, *(add_days(start, c) for c in cuts), end]
+    # The first job starts at ``start``, each other one on a day drawn in the span.
+    starts = [start]
+    if count > 1:
+        starts += [add_days(start, cut) for cut in sorted(rng.sample(range(1, span), count - 1))]
     newest = index // PEOPLE_PER_ENTERPRISE
     oldest = max(0, newest - EMPLOYER_WINDOW + 1)
     jobs = []
-    for number, (begin, finish) in enumerate(itertools.pairwise(bounds)):
+    for number, begin in enumerate(starts):
         employer = synth.employer(rng.randint(oldest, newest))
         begin = max(begin, employer.established)
-        last = number == count - 1
-        if not last:
-            finish = add_days(finish, -rng.randint(1, 60))  # a gap between jobs
+        if number == count - 1:  # the last job
+            finish, ending = end, None if ongoing else end
+        else:  # ends a gap before the next one starts
+            finish = ending = add_days(starts[number + 1], -rng.randint(1, 60))
         if begin >= finish:
             continue  # the unit did not exist yet: this stretch stays unrecorded
         # (unit_name, unit_credit_code, start_date, end_date) by position: see `_insurance`.
-        ending = None if last and ongoing else finish
         jobs.append(EmploymentRow(employer.name, employer.credit_code, begin, ending))
     jobs.reverse()
     return jobs
