@@ -70,11 +70,6 @@ def _line(row: tuple[Any, ...]) -> str:
     return _FIELD.join([_NULL if v is None else str(v) for v in row]) + _LINE
 
 
-def _lines(key: int, rows: Sequence[tuple[Any, ...]]) -> list[str]:
-    head = f"{key}{_FIELD}"
-    return [head + _line(row) for row in rows]
-
-
 def enterprises_write(rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -115,20 +110,29 @@ def _people_copy(drafts: Sequence[Any]) -> int:
             [Person._meta.db_table, len(drafts)],
         )
         keys = [row[0] for row in cursor.fetchall()]
+    people, tables = _people_lines(keys, drafts)
+    _copy(Person, ("id", *drafts[0].person._fields), people)
+    for model, (columns, lines) in tables.items():
+        _copy(model, columns, lines)
+    return sum(len(lines) for _, lines in tables.values())
+
+
+def _people_lines(
+    keys: Sequence[int], drafts: Sequence[Any]
+) -> tuple[list[str], dict[type[models.Model], tuple[Sequence[str], list[str]]]]:
+    """The people's lines (primary keys ``keys``), and each record table's columns and lines."""
     people: list[str] = []
     tables: dict[type[models.Model], tuple[Sequence[str], list[str]]] = {}
     for key, draft in zip(keys, drafts, strict=True):
-        people.extend(_lines(key, (draft.person,)))
+        head = f"{key}{_FIELD}"  # the person's key, in front of each of their lines
+        people.append(head + _line(draft.person))
         for model, rows in draft.tables():
             if rows:
                 entry = tables.get(model)
                 if entry is None:
                     entry = tables[model] = (("person_id", *rows[0]._fields), [])
-                entry[1].extend(_lines(key, rows))
-    _copy(Person, ("id", *drafts[0].person._fields), people)
-    for model, (columns, lines) in tables.items():
-        _copy(model, columns, lines)
-    return sum(len(lines) for _, lines in tables.values())
+                entry[1].extend([head + _line(row) for row in rows])
+    return people, tables
 
 
 @contextlib.contextmanager

@@ -10,13 +10,17 @@ no unit) and one recent graduate in three.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kuaiban.shareddata.synthetic import vocab
-from kuaiban.shareddata.synthetic.dates import add_years, first_of_next_month, months_between
+from kuaiban.shareddata.synthetic.dates import (
+    add_days,
+    add_years,
+    first_of_next_month,
+    months_between,
+)
 from kuaiban.shareddata.synthetic.regions import DISTRICTS
 from kuaiban.shareddata.synthetic.rows import EmploymentRow, InsuranceRow, UnemploymentRow
 
@@ -31,7 +35,6 @@ PEOPLE_PER_ENTERPRISE = 20
 EMPLOYER_WINDOW = 2000
 FLEXIBLE_SHARE = 0.08  # insured on their own account (灵活就业人员)
 FLEXIBLE_GRADUATE_SHARE = 0.33  # among those within two years of graduating
-_CENT = Decimal("0.01")
 
 
 def career(
@@ -49,13 +52,13 @@ def career(
     as_of, birth = synth.as_of, draft.person.birth_date
     earliest = add_years(birth, 18)
     if graduated_on is not None:
-        earliest = max(earliest, graduated_on + dt.timedelta(days=1))
+        earliest = max(earliest, add_days(graduated_on, 1))
     if earliest >= as_of:
         return
     delay = rng.randrange(min((as_of - earliest).days, 12 * 365) + 1)
     if graduated_on is not None:
         delay = min(delay, rng.randrange(180))  # most graduates start within half a year
-    first = first_of_next_month(earliest + dt.timedelta(days=delay))
+    first = first_of_next_month(add_days(earliest, delay))
     if first >= as_of:
         return
     retire_on = add_years(birth, RETIREMENT_AGE[male])
@@ -63,8 +66,8 @@ def career(
     end = retire_on if retired else as_of
     unemployed = False
     if not retired and rng.random() < 0.04:
-        last_day = as_of - dt.timedelta(days=rng.randint(30, 400))
-        if last_day > first + dt.timedelta(days=90):
+        last_day = add_days(as_of, -rng.randint(30, 400))
+        if last_day > add_days(first, 90):
             end, unemployed = last_day, True
     recent = graduated_on is not None and months_between(graduated_on, as_of) <= 24
     flexible = rng.random() < (FLEXIBLE_GRADUATE_SHARE if recent else FLEXIBLE_SHARE)
@@ -103,27 +106,24 @@ def _jobs(
     """1–3 consecutive jobs between ``start`` and ``end``, newest first (the model's order)."""
     span = (end - start).days
     count = 1 if span < 5 * 365 else rng.choice((1, 2, 2, 3))
-    cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 else []
-    bounds = [start, *(start + dt.timedelta(days=c) for c in cuts), end]
+    # The first job starts at ``start``, each other one on a day drawn in the span.
+    starts = [start]
+    if count > 1:
+        starts += [add_days(start, cut) for cut in sorted(rng.sample(range(1, span), count - 1))]
     newest = index // PEOPLE_PER_ENTERPRISE
     oldest = max(0, newest - EMPLOYER_WINDOW + 1)
     jobs = []
-    for number, (begin, finish) in enumerate(itertools.pairwise(bounds)):
+    for number, begin in enumerate(starts):
         employer = synth.employer(rng.randint(oldest, newest))
         begin = max(begin, employer.established)
-        last = number == count - 1
-        if not last:
-            finish -= dt.timedelta(days=rng.randint(1, 60))  # a gap between jobs
+        if number == count - 1:  # the last job
+            finish, ending = end, None if ongoing else end
+        else:  # ends a gap before the next one starts
+            finish = ending = add_days(starts[number + 1], -rng.randint(1, 60))
         if begin >= finish:
             continue  # the unit did not exist yet: this stretch stays unrecorded
-        jobs.append(
-            EmploymentRow(
-                unit_name=employer.name,
-                unit_credit_code=employer.credit_code,
-                start_date=begin,
-                end_date=None if last and ongoing else finish,
-            )
-        )
+        # (unit_name, unit_credit_code, start_date, end_date) by position: see `_insurance`.
+        jobs.append(EmploymentRow(employer.name, employer.credit_code, begin, ending))
     jobs.reverse()
     return jobs
 
@@ -145,25 +145,34 @@ def _insurance(
     injury = rng.randint(1, 10) if not retired and rng.random() < 0.004 else None
     if retired:
         days = rng.randint(0, 170) if rng.random() < 0.9 else rng.randint(200, 700)
-        active: dt.date | None = as_of - dt.timedelta(days=days)
+        active: dt.date | None = add_days(as_of, -days)
     elif rng.random() < 0.7:
-        active = as_of - dt.timedelta(days=rng.randint(0, 365))
+        active = add_days(as_of, -rng.randint(0, 365))
     else:
         active = None
+    # Drawn in the columns' order: account number, balance, wage.
+    if card:
+        bank_name = f"{bank}{district.city}{district.name}支行"
+        account = vocab.luhn_complete(f"{bin_}{rng.randrange(10**12):012d}")
+    else:
+        bank_name = account = ""
+    # Formatting the float to cents rounds its exact value half to even, as
+    # Decimal(float).quantize(Decimal("0.01")) does, for a tenth of the cost.
+    balance = Decimal(f"{months * rng.uniform(150, 520):.2f}")
+    wage = Decimal(rng.randrange(3000, 18000, 10))
+    # The columns by position: a NamedTuple's keyword arguments cost three times as much.
     return InsuranceRow(
-        unit_name=unit_name,
-        first_contribution_date=first,
-        contribution_months=months,
-        status=status,
-        region_name=district.city,
-        card_bank=f"{bank}{district.city}{district.name}支行" if card else "",
-        card_bank_account=(
-            vocab.luhn_complete(f"{bin_}{rng.randrange(10**12):012d}") if card else ""
-        ),
-        pension_account_balance=Decimal(months * rng.uniform(150, 520)).quantize(_CENT),
-        monthly_wage=Decimal(rng.randrange(3000, 18000, 10)),
-        injury_grade=injury,
-        last_activity_on=active,
+        unit_name,
+        first,  # first_contribution_date
+        months,  # contribution_months
+        status,
+        district.city,  # region_name
+        bank_name,  # card_bank
+        account,  # card_bank_account
+        balance,  # pension_account_balance
+        wage,  # monthly_wage
+        injury,  # injury_grade
+        active,  # last_activity_on
     )
 
 
@@ -179,14 +188,14 @@ def _unemployments(
     if now:
         spells.append(
             UnemploymentRow(
-                registered_on=min(as_of, end + dt.timedelta(days=rng.randint(3, 45))),
+                registered_on=min(as_of, add_days(end, rng.randint(3, 45))),
                 reason=rng.choice(vocab.UNEMPLOYMENT_REASONS),
                 status="登记失业",
             )
         )
     # An earlier spell between two jobs (jobs are newest first).
     if len(jobs) >= 2 and jobs[-1].end_date and rng.random() < 0.08:
-        gap_start = jobs[-1].end_date + dt.timedelta(days=1)
+        gap_start = add_days(jobs[-1].end_date, 1)
         if gap_start < jobs[-2].start_date:
             spells.append(
                 UnemploymentRow(

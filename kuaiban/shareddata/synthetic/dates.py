@@ -11,10 +11,16 @@ def years_between(earlier: dt.date, later: dt.date) -> int:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
+    # dt.date(), not day.replace(year=…): a third of the cost, without keyword arguments.
     try:
-        return day.replace(year=day.year + years)
+        return dt.date(day.year + years, day.month, day.day)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return dt.date(day.year + years, 2, 28)
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """``day + dt.timedelta(days=days)``, without making the timedelta (a quarter of the cost)."""
+    return dt.date.fromordinal(day.toordinal() + days)
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:

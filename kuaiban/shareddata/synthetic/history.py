@@ -12,6 +12,7 @@ those months' personal contributions with the published interest (``rates.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -70,9 +71,19 @@ _TRADES = (
     "保育师", "汽车维修工", "电子商务师", "健康管理师", "茶艺师", "眼镜验光员",
 )  # fmt: skip
 _LEVELS = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师")
+_SKILL_LEVELS_FROM = dt.date(2020, 1, 1)
+_LEVEL_DRAWS = _LEVELS[:3] * 3 + _LEVELS[3:]  # the three lower levels three times as often
 _PROFESSIONAL = ("房地产估价师", "一级建造师", "二级建造师", "注册安全工程师", "中级经济师")
 
 
+# The wage index of contributions and a pension: the wage against the average, within 60 % … 300 %.
+_INDEX_MIN, _INDEX_MAX = Decimal("0.6"), Decimal(3)
+_ACCOUNTS_FROM = dt.date(1996, 1, 1)  # years paid before the personal account: 过渡性养老金
+_TRANSITIONAL_RATE = Decimal("0.012")  # 1.2 % of the indexed average wage a year
+_EARLIER_YEARS = Decimal("0.95")  # the pension paid so far against today's
+
+
+@functools.cache  # a handful of years, asked for every pensioner (and month by month)
 def average_wage(year: int) -> Decimal:
     """A yearly average monthly wage (元) for the synthetic bases: about 6,800 in 2025,
     growing 9% a year before that."""
@@ -103,7 +114,11 @@ def history_add(rng: random.Random, *, draft: PersonDraft, as_of: dt.date, month
         )
     if insurance.status == "已退休":
         draft.extra.append(_pension(draft=draft, as_of=as_of))
-    spell = next((s for s in draft.unemployments if s.status == "登记失业"), None)
+    spell = (
+        next((s for s in draft.unemployments if s.status == "登记失业"), None)
+        if draft.unemployments  # most have none: no generator to make
+        else None
+    )
     if spell is not None and insurance.contribution_months >= 12:
         draft.extra.append(
             _unemployment_benefit(draft=draft, registered=spell.registered_on, as_of=as_of)
@@ -196,7 +211,7 @@ def _contributions(
     insurance = draft.insurance
     assert insurance is not None
     wage = insurance.monthly_wage or Decimal(rng.randrange(3000, 12000, 10))
-    ratio = min(Decimal(3), max(Decimal("0.6"), wage / average_wage(as_of.year - 1)))
+    ratio = min(_INDEX_MAX, max(_INDEX_MIN, wage / average_wage(as_of.year - 1)))
     injury = Decimal(rng.choice(INJURY_RATES))
     rows = []
     for month, job in paid:
@@ -251,32 +266,37 @@ def _pension(*, draft: PersonDraft, as_of: dt.date) -> Any:
     male = person.gender == "男"
     start = first_of_next_month(add_years(person.birth_date, RETIREMENT_AGE[male]))
     average = average_wage(start.year - 1)
-    index = min(
-        Decimal(3),
-        max(Decimal("0.6"), (insurance.monthly_wage or average) / average_wage(as_of.year - 1)),
-    )
+    wage = insurance.monthly_wage or average
+    index = min(_INDEX_MAX, max(_INDEX_MIN, wage / average_wage(as_of.year - 1)))
     years = Decimal(insurance.contribution_months) / 12
     basic = money(average * (1 + index) / 2 * years / 100)
     account = money(insurance.pension_account_balance / (139 if male else 170))
-    before_1996 = max(0, months_between(insurance.first_contribution_date, dt.date(1996, 1, 1)))
-    transitional = money(average * index * Decimal(before_1996) / 12 * Decimal("0.012"))
+    before_1996 = max(0, months_between(insurance.first_contribution_date, _ACCOUNTS_FROM))
+    transitional = money(average * index * Decimal(before_1996) / 12 * _TRANSITIONAL_RATE)
     raises = max(0, as_of.year - start.year)
-    factor = Decimal("1.03") ** raises
+    factor = _raised(raises)
     paid = months_between(start, as_of)
     monthly = money((basic + account + transitional) * factor)
+    basic_part, account_part = money(basic * factor), money(account * factor)
     return _BenefitRow(
         kind=BenefitKind.PENSION,
         status=BenefitStatus.PAYING,
         started_on=start,
         monthly_amount=monthly,
-        basic_part=money(basic * factor),
-        account_part=money(account * factor),
-        transitional_part=money(monthly - money(basic * factor) - money(account * factor)),
+        basic_part=basic_part,
+        account_part=account_part,
+        transitional_part=money(monthly - basic_part - account_part),
         months_paid=paid,
-        paid_total=money(monthly * paid * Decimal("0.95")),  # earlier years were a little lower
+        paid_total=money(monthly * paid * _EARLIER_YEARS),  # earlier years were a little lower
         bank=insurance.card_bank,
         region_name=insurance.region_name,
     )
+
+
+@functools.cache
+def _raised(years: int) -> Decimal:
+    """The factor of ``years`` yearly pension raises of 3%."""
+    return Decimal("1.03") ** years
 
 
 def unemployment_months(contribution_months: int) -> int:
@@ -342,7 +362,7 @@ def _skill_certificates(rng: random.Random, *, draft: PersonDraft, as_of: dt.dat
     for n in range(rng.choice((1, 1, 1, 2))):
         issued = earliest + dt.timedelta(days=rng.randrange(max(1, (as_of - earliest).days)))
         # 2020 起技能人员职业资格退出目录，改发职业技能等级证书（人社部发〔2020〕96号前后）。
-        skill_level = issued >= dt.date(2020, 1, 1)
+        skill_level = issued >= _SKILL_LEVELS_FROM
         certificates.append(
             _SkillRow(
                 kind=SkillCertificateKind.SKILL_LEVEL
@@ -352,7 +372,7 @@ def _skill_certificates(rng: random.Random, *, draft: PersonDraft, as_of: dt.dat
                     "S" if skill_level else "", person.id_number, n, 18 if skill_level else 14
                 ),
                 occupation=rng.choice(_TRADES),
-                level=rng.choice(_LEVELS[:3] * 3 + _LEVELS[3:]),
+                level=rng.choice(_LEVEL_DRAWS),
                 issuer=(
                     f"{district.city}职业技能等级认定中心"
                     if skill_level

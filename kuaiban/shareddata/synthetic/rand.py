@@ -8,6 +8,7 @@ draws stay reproducible from the seed.
 
 from __future__ import annotations
 
+import _random
 import random
 from bisect import bisect
 from collections.abc import Sequence
@@ -15,6 +16,12 @@ from typing import Any
 
 
 class QuickRandom(random.Random):
+    def __init__(self, seed: int) -> None:
+        # An int seed goes to the C generator directly: random.Random's __init__ and seed()
+        # only look at the seed's type before doing the same (a generator per person: ≈ 1 µs).
+        _random.Random.seed(self, seed)
+        self.gauss_next = None
+
     def _randbelow(self, n: int) -> int:  # used by choice(), sample() and shuffle()
         return int(self.random() * n)
 
@@ -44,3 +51,20 @@ class QuickRandom(random.Random):
         total = cum_weights[-1] + 0.0
         hi = len(population) - 1
         return [population[bisect(cum_weights, self.random() * total, 0, hi)] for _ in range(k)]
+
+    def sample(  # type: ignore[override]
+        self, population: Sequence[Any], k: int, *, counts: Sequence[int] | None = None
+    ) -> list[Any]:
+        n = len(population)
+        if counts is not None or not 0 <= k <= 5 or n <= 21:
+            return super().sample(population, k, counts=counts)
+        # random.Random.sample's own way for a few out of many (its set of drawn positions, a
+        # repeat drawn again), without its checks and list of Nones.
+        random = self.random
+        picked: list[int] = []
+        for _ in range(k):
+            j = int(random() * n)
+            while j in picked:
+                j = int(random() * n)
+            picked.append(j)
+        return [population[j] for j in picked]

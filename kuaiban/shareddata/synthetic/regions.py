@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 
+from kuaiban.shareddata.synthetic.rand import QuickRandom
 from kuaiban.shareddata.synthetic.vocab import COMPLEXES, GENERIC_STREETS
+
+_BUILDINGS = [[f"{b}号楼{u}单元" for u in range(1, 5)] for b in range(1, 31)]
+_ROOMS = [[f"{floor}{room:02d}室" for room in range(1, 5)] for floor in range(1, 27)]
 
 
 @dataclass(frozen=True)
@@ -17,17 +22,20 @@ class District:
     area_code: str  # telephone area code of the city
     streets: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def full_name(self) -> str:
         return f"{self.province}{self.city}{self.name}"
 
-    def address(self, rng: random.Random) -> str:
-        street = rng.choice(self.streets)
-        home = (
-            f"{rng.choice(COMPLEXES)}{rng.randint(1, 30)}号楼{rng.randint(1, 4)}单元"
-            f"{rng.randint(1, 26)}{rng.randint(1, 4):02d}室"
-        )
-        return f"{self.full_name}{street}{rng.randint(1, 999)}号{home}"
+    def address(self, rng: QuickRandom) -> str:
+        """Street, number, complex, building, unit, floor and room: the draws of
+        ``rng.choice`` and ``rng.randint`` written out (see `vocab.py`)."""
+        random = rng.random
+        street = self.streets[int(random() * len(self.streets))]
+        complex_ = COMPLEXES[int(random() * len(COMPLEXES))]
+        building = _BUILDINGS[int(random() * 30)][int(random() * 4)]  # 1–30号楼, 1–4单元
+        room = _ROOMS[int(random() * 26)][int(random() * 4)]  # floor 1–26, room 01–04
+        number = 1 + int(random() * 999)
+        return f"{self.full_name}{street}{number}号{complex_}{building}{room}"
 
     def landline(self, rng: random.Random) -> str:
         # Every city listed here has eight-digit local numbers, never starting with 0, 1 or 9.

@@ -26,16 +26,16 @@ from kuaiban.shareddata.models import (
 )
 from kuaiban.shareddata.synthetic import vocab
 from kuaiban.shareddata.synthetic.careers import PEOPLE_PER_ENTERPRISE, career
-from kuaiban.shareddata.synthetic.dates import add_years, years_between
+from kuaiban.shareddata.synthetic.dates import add_days, add_years, years_between
 from kuaiban.shareddata.synthetic.facts import DEATH_SHARE, graduation, unit_facts
 from kuaiban.shareddata.synthetic.history import history_add
 from kuaiban.shareddata.synthetic.identity import (
     ORG_BODIES,
     SEQUENCES,
+    IdNumbers,
     Permutation,
     card_number,
     credit_code,
-    id_number,
 )
 from kuaiban.shareddata.synthetic.producers import PERSON_PRODUCERS
 from kuaiban.shareddata.synthetic.rand import QuickRandom
@@ -53,6 +53,7 @@ from kuaiban.shareddata.synthetic.rows import (
 
 MIN_AGE, MAX_AGE = 16, 75
 _PEOPLE, _ENTERPRISES = 0, 1  # random streams
+_CARDS_FROM = dt.date(2010, 1, 1)  # a card is issued from 2010 on
 
 
 @dataclass(slots=True)
@@ -81,7 +82,8 @@ class PersonDraft:
         yield ECertificate, self.certificates
         if self.death is not None:
             yield DeathRecord, (self.death,)
-        yield from rows_by_model(self.extra)
+        if self.extra:
+            yield from rows_by_model(self.extra)
         yield from self.produced
 
 
@@ -111,6 +113,17 @@ class Synthesizer:
         # Born so that the age stays within 16–75 on every day of the as-of year.
         self.first_birth = dt.date(as_of.year - MAX_AGE, 1, 1)
         self.birth_days = (dt.date(as_of.year - MIN_AGE - 1, 12, 31) - self.first_birth).days + 1
+        # Every birth date in that range, by day (a slot's date is looked up, not computed).
+        first = self.first_birth.toordinal()
+        self._births = tuple(map(dt.date.fromordinal, range(first, first + self.birth_days)))
+        self._ages = [years_between(birth, as_of) for birth in self._births]  # on `as_of`
+        # A card's first possible issue date and the days from it to `as_of`, by birth day.
+        self._card_windows = [self._card_window(birth) for birth in self._births]
+        self._id_numbers = IdNumbers(
+            regions=[d.code for d in self.districts],
+            first_birth=self.first_birth,
+            days=self.birth_days,
+        )
         self.per_district = self.birth_days * SEQUENCES
         rng = random.Random(seed)
         self.capacity = len(self.districts) * self.per_district
@@ -118,25 +131,21 @@ class Synthesizer:
         self._units = Permutation.seeded(size=len(self.districts) * ORG_BODIES, rng=rng)
         self.employer = functools.lru_cache(maxsize=8192)(self._employer)
 
-    def _rng(self, stream: int, index: int) -> random.Random:
+    def _rng(self, stream: int, index: int) -> QuickRandom:
         return QuickRandom((self.seed * 2 + stream) * 10**12 + index)
 
     # -- identifiers -------------------------------------------------------------------------
 
-    def person_slot(self, index: int) -> tuple[District, dt.date, int, int]:
-        """District, birth date, sequence and the slot's number within the district."""
+    def person_slot(self, index: int) -> tuple[int, int, int, int]:
+        """The district's place in `districts`, the birth date's day in the range (from
+        `first_birth`), the sequence and the slot's number within the district."""
         district, local = divmod(self._people(index), self.per_district)
         day, sequence = divmod(local, SEQUENCES)
-        return (
-            self.districts[district],
-            self.first_birth + dt.timedelta(days=day),
-            sequence + 1,
-            local,
-        )
+        return district, day, sequence + 1, local
 
     def id_number(self, index: int) -> str:
-        district, birth, sequence, _ = self.person_slot(index)
-        return id_number(region=district.code, birth=birth, sequence=sequence)
+        district, day, sequence, _ = self.person_slot(index)
+        return self._id_numbers(district, day, sequence)
 
     def credit_code(self, index: int) -> str:
         district, body = divmod(self._units(index), ORG_BODIES)
@@ -184,10 +193,11 @@ class Synthesizer:
     # -- people ------------------------------------------------------------------------------
 
     def person(self, index: int) -> PersonDraft:
-        district, birth, sequence, local = self.person_slot(index)
+        slot, day, sequence, local = self.person_slot(index)
+        district, birth = self.districts[slot], self._births[day]
         rng = self._rng(_PEOPLE, index)
         male = sequence % 2 == 1  # GB 11643: the 17th digit is odd for men
-        age = years_between(birth, self.as_of)
+        age = self._ages[day]
         home = district if rng.random() < 0.8 else rng.choice(self.districts)
         name = vocab.person_name(rng, male=male)
         phone = vocab.mobile(rng) if rng.random() < 0.95 else ""
@@ -197,7 +207,7 @@ class Synthesizer:
         graduated_on = graduation(rng, education=education, birth=birth, as_of=self.as_of)
         draft = PersonDraft(
             person=PersonRow(
-                id_number(region=district.code, birth=birth, sequence=sequence),
+                self._id_numbers(slot, day, sequence),
                 name,
                 "男" if male else "女",
                 birth,
@@ -212,7 +222,7 @@ class Synthesizer:
         )
         card = rng.random() < 0.93
         if card:
-            draft.certificates.append(self._card(rng, district, birth, local))
+            draft.certificates.append(self._card(rng, district, day, local))
         if age >= 18 and rng.random() < 0.88:
             career(
                 self,
@@ -237,7 +247,7 @@ class Synthesizer:
         """A recent death; the next of kin is the next generated person (when there is one)."""
         kin = (index + 1) % self.capacity
         return DeathRow(
-            died_on=self.as_of - dt.timedelta(days=rng.randint(1, 60)),
+            died_on=add_days(self.as_of, -rng.randint(1, 60)),
             next_of_kin_id_number=self.id_number(kin),
             next_of_kin_name=self.person_name(kin),
             next_of_kin_relation=rng.choice(("配偶", "子女", "子女")),
@@ -247,19 +257,18 @@ class Synthesizer:
 
     def person_name(self, index: int) -> str:
         """The name ``person(index)`` gets, drawn as it draws it, without the whole person."""
-        _district, _birth, sequence, _local = self.person_slot(index)
+        _district, _day, sequence, _local = self.person_slot(index)
         rng = self._rng(_PEOPLE, index)
         if rng.random() >= 0.8:  # the home district, drawn first in `person`
             rng.choice(self.districts)
         return vocab.person_name(rng, male=sequence % 2 == 1)
 
-    def _card(
-        self, rng: random.Random, district: District, birth: dt.date, local: int
-    ) -> CertificateRow:
-        earliest = max(add_years(birth, 16), dt.date(2010, 1, 1))
-        span = max(1, (self.as_of - earliest).days)
-        return CertificateRow(
-            kind="social_security_card",
-            number=card_number(region=district.code, local=local),
-            issued_on=min(self.as_of, earliest + dt.timedelta(days=rng.randrange(span))),
-        )
+    def _card_window(self, birth: dt.date) -> tuple[dt.date, int]:
+        earliest = max(add_years(birth, 16), _CARDS_FROM)
+        return earliest, max(1, (self.as_of - earliest).days)
+
+    def _card(self, rng: random.Random, district: District, day: int, local: int) -> CertificateRow:
+        earliest, span = self._card_windows[day]
+        issued = min(self.as_of, add_days(earliest, rng.randrange(span)))
+        number = card_number(region=district.code, local=local)
+        return CertificateRow("social_security_card", number, issued)  # kind, number, issued_on

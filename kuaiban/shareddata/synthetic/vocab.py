@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import random
 import re
+from bisect import bisect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kuaiban.shareddata.synthetic.rand import QuickRandom
 
 # Common surnames with rough shares (per mille) of the population; compound ones are rare.
 _SURNAMES = (
@@ -132,31 +136,45 @@ UNEMPLOYMENT_REASONS = [
 _NAME_POOLS = {
     male: own * 3 + SHARED_CHARS for male, own in ((True, MALE_CHARS), (False, FEMALE_CHARS))
 }
+_MOBILE_PREFIXES = [str(prefix) for prefix in MOBILE_PREFIXES]
+
+# The pickers below run for every generated person: they write out the draws of `QuickRandom`
+# (`rand.py`) — ``seq[int(random() * len(seq))]`` is ``rng.choice(seq)``, and
+# ``population[bisect(cum, random() * cum[-1])]`` is ``rng.choices(population, cum_weights=cum)``
+# — the same values from the same ``random()`` calls, without a method call for each.
 
 
-def person_name(rng: random.Random, *, male: bool) -> str:
-    surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
+def person_name(rng: QuickRandom, *, male: bool) -> str:
+    random = rng.random
+    surname = SURNAMES[bisect(_SURNAME_CUM, random() * _SURNAME_CUM[-1], 0, len(SURNAMES) - 1)]
     own = MALE_CHARS if male else FEMALE_CHARS
+    if random() < 0.25:
+        return surname + own[int(random() * len(own))]
     pool = _NAME_POOLS[male]
-    if rng.random() < 0.25:
-        return surname + rng.choice(own)
-    return surname + rng.choice(pool) + rng.choice(own)
+    return surname + pool[int(random() * len(pool))] + own[int(random() * len(own))]
 
 
-def mobile(rng: random.Random) -> str:
-    return f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
+def mobile(rng: QuickRandom) -> str:
+    random = rng.random
+    prefix = _MOBILE_PREFIXES[int(random() * len(_MOBILE_PREFIXES))]
+    return f"{prefix}{int(random() * 10**8):08d}"
 
 
-def education(rng: random.Random, *, age: int) -> str:
+def education(rng: QuickRandom, *, age: int) -> str:
     band = "school" if age < 19 else "young" if age <= 40 else "middle" if age <= 60 else "old"
-    return rng.choices(EDUCATION, cum_weights=_EDUCATION_CUM[band])[0]
+    cum = _EDUCATION_CUM[band]
+    return EDUCATION[bisect(cum, rng.random() * cum[-1], 0, len(EDUCATION) - 1)]
 
 
 _LUHN_DOUBLED = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9]  # digit d doubled, digits summed
+# The same as bytes: ASCII digit → its doubled value, for bytes.translate.
+_LUHN_DOUBLED_BYTES = bytes(range(48)) + bytes(_LUHN_DOUBLED) + bytes(range(58, 256))
 
 
 def luhn_complete(digits: str) -> str:
     """``digits`` with its Luhn check digit appended (as on bank cards)."""
-    reverse = digits[::-1]
-    total = sum(_LUHN_DOUBLED[int(d)] for d in reverse[::2]) + sum(int(d) for d in reverse[1::2])
+    reverse = digits[::-1].encode("ascii")
+    doubled, kept = reverse[::2].translate(_LUHN_DOUBLED_BYTES), reverse[1::2]
+    # Sums over bytes, in C: the doubled digits as values, the others as ASCII codes.
+    total = sum(doubled) + sum(kept) - ord("0") * len(kept)
     return digits + str(-total % 10)
