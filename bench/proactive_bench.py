@@ -271,10 +271,10 @@ def main() -> None:
 
 def _people_vacuum() -> None:
     """The tables the person rules read, as autovacuum leaves them after a load: their
-    visibility maps set, so the preview's index-only scans of the covering indexes
-    (shareddata/0006, 0007) read no table page. A server with autovacuum off (as a
-    benchmark machine's may be) would otherwise fetch every row from the table; on a
-    vacuumed table this costs a read of the visibility map."""
+    visibility maps set, so the preview's index-only scan of the people's covering index
+    (shareddata/0006) reads no table page. A server with autovacuum off (as a benchmark
+    machine's may be) would otherwise fetch every row from the table; on a vacuumed table
+    this costs a read of the visibility map."""
     from django.db import connection
 
     from kuaiban.shareddata.models import DeathRecord, InsuranceRecord, Person
