@@ -95,19 +95,15 @@ def _subcases_live(
     scope: Scope, filters: Filters, keys: Mapping[str, str], *, received: bool
 ) -> Callable[[Period], Iterable[Mapping[str, Any]]]:
     """The raw sub-cases of a part of the period grouped by ``keys`` (roll-up column → the
-    sub-case's path to it), in one statement: decided / on time / overdue while running,
-    and with ``received`` the sub-cases of the applications submitted in the part."""
+    sub-case's path to it): decided / on time / overdue while running in one statement, and
+    with ``received`` the sub-cases of the applications submitted in the part in a second
+    (rows of the same keys add up). One statement for both needed the condition "decided, or
+    running, or its application submitted" across the join, which no index serves: at
+    10 M sub-cases PostgreSQL read every one of them (4.6 s for a day); apart, the first is
+    two index ranges of the sub-cases and the second one of the applications."""
 
-    def live(part: Period) -> Iterable[Mapping[str, Any]]:
-        decided, running = outcome_filter(part)
-        decided &= Q(due_at__isnull=False)
-        counts = outcome_counts(decided, running)
-        condition = decided | running
-        if received:
-            submitted = in_period("application__submitted_at", part)
-            counts["received"] = Count("pk", filter=submitted)
-            condition |= submitted
-        rows: Iterable[Mapping[str, Any]] = (
+    def grouped(condition: Q, counts: Mapping[str, Count]) -> list[Mapping[str, Any]]:
+        return list(
             subcases_in(scope, filters)
             .filter(condition)
             .values(
@@ -117,6 +113,13 @@ def _subcases_live(
             .annotate(**counts)
             .order_by()
         )
+
+    def live(part: Period) -> Iterable[Mapping[str, Any]]:
+        decided, running = outcome_filter(part)
+        decided &= Q(due_at__isnull=False)
+        rows = grouped(decided | running, outcome_counts(decided, running))
+        if received:
+            rows += grouped(in_period("application__submitted_at", part), {"received": Count("pk")})
         return rows
 
     return live
