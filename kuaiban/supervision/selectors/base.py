@@ -40,23 +40,35 @@ def applications_in(
     scope: Scope, filters: Filters, *, period: bool = True
 ) -> QuerySet[Application]:
     """Applications in scope and filters; submitted in the period unless ``period=False``."""
-    queryset = Application.objects.all()
+    return Application.objects.filter(application_condition(scope, filters, period=period))
+
+
+def application_condition(
+    scope: Scope, filters: Filters, *, period: bool = True, prefix: str = ""
+) -> Q:
+    """What an application must satisfy to be in scope and filters (`applications_in`), as a
+    condition on the application reached by ``prefix`` (``"application__"`` from its
+    materials): a read of the rows that hang from the applications joins them and filters
+    the join, which PostgreSQL reads from the applications' indexes. An ``IN`` over
+    `applications_in` instead was estimated so badly that at 10 M sub-cases it read all 13 M
+    materials (1.9 s for one agency's day, 0.37 s joined)."""
+    p = prefix
+    condition = Q()
     if scope.region_ids is not None:
-        queryset = queryset.filter(region_id__in=scope.region_ids)
+        condition &= Q(**{f"{p}region_id__in": scope.region_ids})
     if filters.region_ids is not None:
-        queryset = queryset.filter(region_id__in=filters.region_ids)
+        condition &= Q(**{f"{p}region_id__in": filters.region_ids})
     if filters.pack_id is not None:
-        queryset = queryset.filter(pack_id=filters.pack_id)
+        condition &= Q(**{f"{p}pack_id": filters.pack_id})
     if filters.bundle_id is not None:
-        queryset = queryset.filter(bundle_id=filters.bundle_id)
-    condition = _subcase_condition(scope, filters)
-    if condition is not None:
-        queryset = queryset.filter(
-            Exists(SubCase.objects.filter(condition, application_id=OuterRef("pk")))
-        )
+        condition &= Q(**{f"{p}bundle_id": filters.bundle_id})
+    subcase = _subcase_condition(scope, filters)
+    if subcase is not None:
+        key = OuterRef(f"{p}pk" if not p else f"{p.removesuffix('__')}_id")
+        condition &= Q(Exists(SubCase.objects.filter(subcase, application_id=key)))
     if period:
-        queryset = queryset.filter(in_period("submitted_at", filters.period))
-    return queryset
+        condition &= in_period(f"{p}submitted_at", filters.period)
+    return condition
 
 
 def subcases_in(scope: Scope, filters: Filters) -> QuerySet[SubCase]:

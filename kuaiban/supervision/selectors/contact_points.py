@@ -38,7 +38,7 @@ from kuaiban.supervision.models import ApplicationDaily
 from kuaiban.supervision.reference import Reference, reference_current
 from kuaiban.supervision.rollups.read import period_parts, rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import applications_in
+from kuaiban.supervision.selectors.base import application_condition, applications_in
 from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 
@@ -175,9 +175,12 @@ def _fill(
     if parts.live is not None:
         for m in (
             ApplicationMaterial.objects.filter(
+                application_condition(scope, filters.within(parts.live), prefix="application__"),
                 provision=Provision.COMMITMENT,
-                application__in=applications(parts.live).filter(live).values("pk"),
+                application__region_id__in=region_ids,
+                application__pack_id__in=pack_ids,
             )
+            .exclude(application__status=ApplicationStatus.WITHDRAWN)
             .values("application__region_id", "application__pack_id")
             .annotate(n=Count("pk"))
             .order_by()

@@ -37,6 +37,7 @@ from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
     BAD_LEVEL,
     GOOD_LEVEL,
+    application_condition,
     applications_in,
     overdue_steps,
     overdue_subcases,
@@ -146,12 +147,12 @@ def application_groups(scope: Scope, filters: Filters) -> list[Mapping[str, Any]
     up by the caller (`totals_of`, the region and channel breakdowns)."""
 
     def live(part: Period) -> list[Mapping[str, Any]]:
-        applications = applications_in(scope, filters.within(part))
+        within = filters.within(part)
+        applications = applications_in(scope, within)
         materials = (
             ApplicationMaterial.objects.filter(
-                application__in=applications.exclude(status=ApplicationStatus.WITHDRAWN).values(
-                    "pk"
-                )
+                application_condition(scope, within, prefix="application__"),
+                ~Q(application__status=ApplicationStatus.WITHDRAWN),
             )
             .values(region_id=F("application__region_id"), channel=F("application__channel"))
             .annotate(**material_measures())
