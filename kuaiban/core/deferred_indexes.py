@@ -16,7 +16,7 @@ the people's generation (`shareddata/bulk.py`) and the supervision history's
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -55,19 +55,18 @@ def indexes_defer(tables: Sequence[type[models.Model]], *, holder: type[models.M
     return len(statements)
 
 
-def indexes_restore(*, holder: type[models.Model], progress: Any = None) -> int:
+def indexes_restore(*, holder: type[models.Model], bar: Callable[[int], Any] | None = None) -> int:
     """Build the indexes a load set aside on record in ``holder``'s comment, if any; the
     number built. Each is one sort of its table, with the memory and parallel workers
-    PostgreSQL allows a session."""
+    PostgreSQL allows a session. ``bar(total)``: a progress bar for them (the caller's,
+    with ``advance`` and ``finish``)."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         statements = _read(cursor, holder)
     if not statements:
         return 0
-    from kuaiban.shareddata.progress import ProgressBar
-
-    bar = ProgressBar(label="建索引", unit="个", total=len(statements), stream=progress)
+    progress = bar(len(statements)) if bar is not None else None
     for number, statement in enumerate(statements):
         with transaction.atomic(), connection.cursor() as cursor:
             # Deferred foreign-key checks still queued (a caller's own transaction) first:
@@ -77,8 +76,10 @@ def indexes_restore(*, holder: type[models.Model], progress: Any = None) -> int:
             cursor.execute("SET LOCAL max_parallel_maintenance_workers TO 2")
             cursor.execute(statement)
             _save(cursor, holder, statements[number + 1 :])
-        bar.advance(1)
-    bar.finish()
+        if progress is not None:
+            progress.advance(1)
+    if progress is not None:
+        progress.finish()
     return len(statements)
 
 

@@ -29,6 +29,7 @@ from kuaiban.shareddata.models import (
     Person,
     UnemploymentRecord,
 )
+from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.shareddata.records import SELF_SERVICE_MODELS
 from kuaiban.shareddata.synthetic.producers import PERSON_PRODUCERS
 
@@ -278,4 +279,9 @@ def indexes_restore(progress: Any = None) -> int:
     """Build the indexes a load of people set aside (`indexes_defer`), if any."""
     if not copy_supported():
         return 0
-    return deferred_indexes.indexes_restore(holder=Person, progress=progress)
+    return deferred_indexes.indexes_restore(holder=Person, bar=index_bar(progress))
+
+
+def index_bar(progress: Any) -> Callable[[int], Any]:
+    """The progress bar of building the indexes a load set aside (`deferred_indexes`)."""
+    return lambda total: ProgressBar(label="建索引", unit="个", total=total, stream=progress)

@@ -24,7 +24,7 @@ from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.core.deferred_indexes import indexes_defer, indexes_restore
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep, WindowVisit
-from kuaiban.shareddata.bulk import collector_paused, fast_commit
+from kuaiban.shareddata.bulk import collector_paused, fast_commit, index_bar
 from kuaiban.shareddata.progress import ProgressBar
 from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollups_clear
@@ -105,7 +105,7 @@ def history_generate(
         raise ValueError("数据库中已有生成的历史数据，请先用 --clear 删除")
     as_of = as_of or timezone.now()
     started = time.monotonic()
-    indexes_restore(holder=Application, progress=progress)
+    indexes_restore(holder=Application, bar=index_bar(progress))
     if defer_indexes is None:
         defer_indexes = (
             subcases >= DEFER_INDEXES_FROM
@@ -130,7 +130,7 @@ def history_generate(
     bar.finish()
     loaded = time.monotonic()
     if deferred:
-        indexes_restore(holder=Application, progress=progress)
+        indexes_restore(holder=Application, bar=index_bar(progress))
     seconds = time.monotonic() - started
     rolled = 0.0
     if rollups:
