@@ -64,7 +64,7 @@ def application_condition(
         condition &= Q(**{f"{p}bundle_id": filters.bundle_id})
     subcase = _subcase_condition(scope, filters)
     if subcase is not None:
-        key = OuterRef(f"{p}pk" if not p else f"{p.removesuffix('__')}_id")
+        key = OuterRef(f"{p}pk")
         condition &= Q(Exists(SubCase.objects.filter(subcase, application_id=key)))
     if period:
         condition &= in_period(f"{p}submitted_at", filters.period)
