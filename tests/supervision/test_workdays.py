@@ -78,3 +78,32 @@ def test_unconfigured_years_raise_when_touched(seeded_calendar, year: int) -> No
     assert clock.working_days_between(start=inside, end=inside + dt.timedelta(hours=2))
     with pytest.raises(CalendarNotConfigured):
         clock.working_days_between(start=inside, end=dt.datetime(2027, 1, 5, tzinfo=BJ))
+
+
+def test_the_integer_clock_gives_the_decimal_figures(seeded_calendar) -> None:
+    """The histogram's path (microseconds in, ten-thousandths out) equals the calendar's
+    Decimal days and their tenths, to the microsecond and across Beijing's midnight."""
+    from kuaiban.calendar.arithmetic import as_days, local_date
+    from kuaiban.supervision.selectors.processing import tenths_of
+    from kuaiban.supervision.workdays import local_day_of, micros_of, moment_of, ten_thousandths
+
+    first, last = dt.date(2024, 9, 1), dt.date(2025, 3, 31)
+    calendar = calendar_load(since=first, until=last)
+    clock = WorkingClock(calendar, first=first, last=last)
+    rng = random.Random(2)
+    base = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)  # 08:00 in Beijing
+    for _ in range(600):
+        start = base + dt.timedelta(microseconds=rng.randrange(150 * 86_400_000_000))
+        end = start + dt.timedelta(microseconds=rng.randrange(30 * 86_400_000_000))
+        pauses = []
+        if rng.random() < 0.3:
+            pause = start + (end - start) * rng.random()
+            pauses = [(pause, pause + dt.timedelta(minutes=rng.randrange(5000)))]
+        expected = calendar.working_days_between(start=start, end=end, pauses=pauses)
+        e4 = clock.working_e4(micros_of(start), micros_of(end), pauses)
+        assert e4 == int(expected * 10000)
+        assert (e4 + 500) // 1000 == tenths_of(expected)
+        assert local_day_of(micros_of(end)) == local_date(end)
+        assert moment_of(micros_of(end)) == end
+    for micros in (0, 4_320_000, 4_319_999, 12_960_000, 43_200_000_000, 86_399_999_999):
+        assert ten_thousandths(micros) == int(as_days(dt.timedelta(microseconds=micros)) * 10000)

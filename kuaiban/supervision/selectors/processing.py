@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Min, QuerySet
+from django.db import connections
+from django.db.models import BigIntegerField, Expression, F, Func, Min, QuerySet
 
 from kuaiban.calendar.arithmetic import WorkCalendar, local_date
 from kuaiban.calendar.errors import CalendarNotConfigured
@@ -25,7 +26,13 @@ from kuaiban.calendar.selectors import calendar_load
 from kuaiban.cases.models import SubCase
 from kuaiban.supervision.filters import Period
 from kuaiban.supervision.selectors.base import in_period
-from kuaiban.supervision.workdays import WorkingClock, pauses_parse
+from kuaiban.supervision.workdays import (
+    WorkingClock,
+    local_day_of,
+    micros_of,
+    moment_of,
+    pauses_parse,
+)
 
 _ONE = Decimal(1)
 # A live part shorter than this many days is read in one go; a longer one streamed.
@@ -35,6 +42,17 @@ STREAM_DAYS = 7
 def tenths_of(days: Decimal) -> int:
     """The histogram's bucket of ``days`` working days."""
     return int((days * 10).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+def _micros(path: str) -> Expression:
+    """A moment as microseconds since the epoch, in PostgreSQL: a number loads in C, where
+    Django's time-zone-aware timestamp loader parses each value in Python (half the time of
+    today's histogram at 2 M sub-cases)."""
+    return Func(
+        F(path),
+        template="CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS bigint)",
+        output_field=BigIntegerField(),
+    )
 
 
 def processing_groups(
@@ -57,13 +75,17 @@ def processing_groups(
         .filter(decided_at__gte=F("opened_at"))
         .order_by()
     )
-    columns = decided.values_list(
-        "opened_at", "decided_at", "pauses", *(F(path) for path in keys.values())
+    numbers = connections[decided.db].vendor == "postgresql"
+    moments = (
+        (_micros("opened_at"), _micros("decided_at")) if numbers else ("opened_at", "decided_at")
     )
+    columns = decided.values_list(*moments, "pauses", *(F(path) for path in keys.values()))
     rows: Iterable[tuple[Any, ...]]
     if (part.end - part.start).days < STREAM_DAYS:
         rows = list(columns)  # a few days (today, as a rule): one read
         earliest = min((row[0] for row in rows), default=None)
+        if earliest is not None and numbers:
+            earliest = moment_of(earliest)
     else:
         # Streamed: without roll-ups (before the worker's first passes) a long period is read
         # here whole, and only the histogram stays in memory.
@@ -77,16 +99,20 @@ def processing_groups(
     sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     missing: set[int] = set()
     for start, done, pauses, *group in rows:
+        if not numbers:
+            start, done = micros_of(start), micros_of(done)
         try:
-            days = clock.working_days_between(start=start, end=done, pauses=pauses_parse(pauses))
+            # Ten-thousandths of a working day, exact (`WorkingClock.working_e4`); a pause
+            # (a correction) is rare, and only then are datetimes made.
+            e4 = clock.working_e4(start, done, pauses_parse(pauses) if pauses else ())
         except CalendarNotConfigured as exc:
             missing.add(exc.year)
             continue
         if by_day:
-            group.append(local_date(done))
-        target = sums[(*group, tenths_of(days))]
+            group.append(local_day_of(done))
+        target = sums[(*group, (e4 + 500) // 1000)]  # tenths, half up (`tenths_of`)
         target[0] += 1
-        target[1] += int(days * 10000)
+        target[1] += e4
     names = [*keys, "day"] if by_day else list(keys)
     found = [
         {**dict(zip(names, key[:-1], strict=True)), "tenths": key[-1], "decided": n, "days_sum": s}
