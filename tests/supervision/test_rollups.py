@@ -322,7 +322,7 @@ def test_whole_months_come_from_the_month_rows() -> None:
 # no index serves). At the bench's history they ran 35–50, 20–22 and 21–22 statements before
 # the policy data was kept and reads were merged.
 PAGES = ("/supervision/", "/supervision/items/", "/supervision/contact-points/")
-PAGE_STATEMENTS = {"admin": (22, 9, 10), "supervisor-sx": (24, 9, 10)}
+PAGE_STATEMENTS = {"admin": (21, 9, 10), "supervisor-sx": (23, 9, 10)}
 # On PostgreSQL the overview's two groupings of the sub-case roll-up are one statement.
 MERGED_ON_POSTGRESQL = {"/supervision/": 1}
 # Regions, agencies, items, packs, bundles, targets, speed-ups, contact points, the calendar.

@@ -26,6 +26,7 @@ from kuaiban.supervision.rollups.read import (
     rolled_sums,
     rollup_grouping_sets,
     rollup_groups,
+    rollup_rows,
 )
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
@@ -92,15 +93,21 @@ def _panel_counts(groups: Iterable[Mapping[str, Any]], key: str) -> Iterable[dic
 
 
 def _subcases_live(
-    scope: Scope, filters: Filters, keys: Mapping[str, str], *, received: bool
+    scope: Scope,
+    filters: Filters,
+    keys: Mapping[str, str],
+    *,
+    received: bool,
+    outcomes: bool = True,
 ) -> Callable[[Period], Iterable[Mapping[str, Any]]]:
     """The raw sub-cases of a part of the period grouped by ``keys`` (roll-up column → the
     sub-case's path to it): decided / on time / overdue while running in one statement, and
     with ``received`` the sub-cases of the applications submitted in the part in a second
-    (rows of the same keys add up). One statement for both needed the condition "decided, or
-    running, or its application submitted" across the join, which no index serves: at
-    10 M sub-cases PostgreSQL read every one of them (4.6 s for a day); apart, the first is
-    two index ranges of the sub-cases and the second one of the applications."""
+    (rows of the same keys add up; ``outcomes=False``: that one alone). One statement for
+    both needed the condition "decided, or running, or its application submitted" across the
+    join, which no index serves: at 10 M sub-cases PostgreSQL read every one of them (4.6 s
+    for a day); apart, the first is two index ranges of the sub-cases and the second one of
+    the applications."""
 
     def grouped(condition: Q, counts: Mapping[str, Count]) -> list[Mapping[str, Any]]:
         return list(
@@ -115,9 +122,11 @@ def _subcases_live(
         )
 
     def live(part: Period) -> Iterable[Mapping[str, Any]]:
-        decided, running = outcome_filter(part)
-        decided &= Q(due_at__isnull=False)
-        rows = grouped(decided | running, outcome_counts(decided, running))
+        rows: list[Mapping[str, Any]] = []
+        if outcomes:
+            decided, running = outcome_filter(part)
+            decided &= Q(due_at__isnull=False)
+            rows += grouped(decided | running, outcome_counts(decided, running))
         if received:
             rows += grouped(in_period("application__submitted_at", part), {"received": Count("pk")})
         return rows
@@ -164,27 +173,36 @@ def subcase_panels(
 ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
     """The overview's sub-case figures: received and outcomes by (pack, item) for the items
     table (`subcase_counts`), outcomes by region (`subcase_outcomes`). On PostgreSQL the
-    roll-up's part of both is one statement (GROUPING SETS); elsewhere one per grouping."""
+    roll-up's part of both is one statement (GROUPING SETS); elsewhere one per grouping. The
+    rest of the period (today) is read once for both, grouped by pack, item and region (the
+    items table adds its rows up by pack and item, the regions table by region): today's
+    decided sub-cases are the largest raw read of the page."""
     parts = period_parts(filters.period, filters.covered)
     rolled = parts.rolled
-    if rolled is None or not grouping_sets_supported(SubCaseDaily):
-        return (
-            subcase_counts(scope, filters, ITEM_KEYS),
-            subcase_outcomes(scope, filters, REGION_KEYS),
+    by_item: list[Mapping[str, Any]] = []
+    by_region: list[Mapping[str, Any]] = []
+    if rolled is not None and grouping_sets_supported(SubCaseDaily):
+        found = rollup_grouping_sets(
+            SubCaseDaily,
+            scope,
+            filters,
+            rolled,
+            sets=[list(ITEM_KEYS), list(REGION_KEYS)],
+            sums=["received", *OUTCOME_SUMS],
         )
-    found = rollup_grouping_sets(
-        SubCaseDaily,
-        scope,
-        filters,
-        rolled,
-        sets=[list(ITEM_KEYS), list(REGION_KEYS)],
-        sums=["received", *OUTCOME_SUMS],
-    )
-    by_item: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is None]
-    by_region: list[Mapping[str, Any]] = [r for r in found if r["region_id"] is not None]
+        by_item = [r for r in found if r["region_id"] is None]
+        by_region = [r for r in found if r["region_id"] is not None]
+    elif rolled is not None:
+        rows = rollup_rows(SubCaseDaily, scope, filters, rolled)
+        sums = {"received": Sum("received"), **OUTCOME_SUMS}
+        by_item = list(rows.values(*ITEM_KEYS).annotate(**sums).order_by())
+        by_region = list(rows.values(*REGION_KEYS).annotate(**OUTCOME_SUMS).order_by())
     if parts.live is not None:
-        by_item.extend(_subcases_live(scope, filters, ITEM_KEYS, received=True)(parts.live))
-        by_region.extend(_subcases_live(scope, filters, REGION_KEYS, received=False)(parts.live))
+        both = {**ITEM_KEYS, **REGION_KEYS}
+        outcomes = list(_subcases_live(scope, filters, both, received=False)(parts.live))
+        received = _subcases_live(scope, filters, ITEM_KEYS, received=True, outcomes=False)
+        by_item.extend([*outcomes, *received(parts.live)])
+        by_region.extend(outcomes)
     return by_item, by_region
 
 
