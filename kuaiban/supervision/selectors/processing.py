@@ -18,7 +18,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, Expression, F, Func, Min, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Expression,
+    F,
+    Func,
+    JSONField,
+    Min,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import NullIf
 
 from kuaiban.calendar.arithmetic import WorkCalendar, local_date
 from kuaiban.calendar.errors import CalendarNotConfigured
@@ -79,7 +89,10 @@ def processing_groups(
     moments = (
         (_micros("opened_at"), _micros("decided_at")) if numbers else ("opened_at", "decided_at")
     )
-    columns = decided.values_list(*moments, "pauses", *(F(path) for path in keys.values()))
+    # No pause is the rule: NULL then, not the text "[]" that Django's JSON field would decode
+    # (a third of the histogram's time at 2 M sub-cases).
+    pauses = NullIf(F("pauses"), Value([], output_field=JSONField()))
+    columns = decided.values_list(*moments, pauses, *(F(path) for path in keys.values()))
     rows: Iterable[tuple[Any, ...]]
     if (part.end - part.start).days < STREAM_DAYS:
         rows = list(columns)  # a few days (today, as a rule): one read
