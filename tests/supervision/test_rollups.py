@@ -185,6 +185,32 @@ def test_the_history_fills_every_count_and_kind_of_row(history) -> None:
     }
 
 
+def test_the_rows_a_page_reads_lie_together_in_the_table(history) -> None:
+    """The roll-ups are written in the order the pages read them: by day, and a day's or a
+    month's rows of "any item" and "any agency" together, before its item and agency rows —
+    not spread over the table's pages in the order a hash aggregate gives them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the physical order of rows (ctid): PostgreSQL (run in the PostgreSQL half)")
+    table = ApplicationDaily._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT day, whole_month, item_id IS NULL AND agency_id IS NULL FROM {table} "
+            "ORDER BY ctid"
+        )
+        rows = cursor.fetchall()
+    assert len({(day, whole) for day, whole, _ in rows}) > 30
+    assert any(whole for _, whole, _ in rows) and not all(any_ for _, _, any_ in rows)
+    runs: list[tuple[dt.date, bool, bool]] = []
+    for row in rows:
+        if not runs or runs[-1] != row:
+            runs.append(row)
+    # Each (day or month, "any" or not) is one run of rows, the "any" rows first.
+    assert len(runs) == len(set(runs)), runs[:20]
+    for day, whole, any_ in runs:
+        if not any_ and (day, whole, True) in runs:
+            assert runs.index((day, whole, True)) < runs.index((day, whole, False))
+
+
 def test_the_processing_histogram_counts_each_decided_subcase_once(history) -> None:
     """Day rows: every sub-case decided before today (opened, not decided before it) once,
     in the tenth of a working day its exact time rounds to; month rows: their days' sums."""

@@ -111,6 +111,17 @@ def _insert(
     return int(cursor.rowcount or 0)
 
 
+def _nulls_first(column: str) -> str:
+    """A sort key putting a fan-out column's "any" rows (NULL) first.
+
+    The roll-ups are written in the order they are read: by day, then the rows of "any item"
+    (and "any agency") together, which are what a page reads unless an item or agency is
+    chosen. Written in hash order, a month's 2,000 such rows of the application roll-up lay
+    on 12,800 pages among its item and agency rows (a 12-month trend read them all, 97 ms at
+    2 M sub-cases); together they fill a few dozen."""
+    return f"{column} IS NOT NULL, {column}"
+
+
 def _sum_list(names: Iterable[str], prefix: str) -> str:
     return ", ".join(f"COALESCE(SUM({prefix}{n}), 0)" for n in names)
 
@@ -155,7 +166,8 @@ def _application_rows(cursor: Any, period: Period) -> int:
         "SELECT a_day, %s, a_region, a_pack, a_bundle, a_channel, k_item, k_agency, "
         f"{_sum_list(names, 'a.')}, {_sum_list(material_names, 'm.')} "
         "FROM a JOIN k ON k_id = a_id LEFT JOIN m ON m_id = a_id "
-        "GROUP BY a_day, a_region, a_pack, a_bundle, a_channel, k_item, k_agency"
+        "GROUP BY a_day, a_region, a_pack, a_bundle, a_channel, k_item, k_agency "
+        f"ORDER BY a_day, {_nulls_first('k_item')}, {_nulls_first('k_agency')}"
     )
     columns = [
         "region_id",
@@ -220,7 +232,7 @@ def _subcase_rows(cursor: Any, period: Period) -> int:
     names = ["received", "decided", "on_time", "overdue_open"]
     select = (
         f"SELECT s_day, %s, s_region, s_pack, s_bundle, s_item, s_agency, {_sum_list(names, '')} "
-        f"FROM u GROUP BY {keys}"
+        f"FROM u GROUP BY {keys} ORDER BY s_day"
     )
     ctes = [("r", _sql(received)), ("d", _sql(decided)), ("o", _sql(running)), ("u", (parts, []))]
     columns = ["region_id", "pack_id", "bundle_id", "item_id", "agency_id", *names]
@@ -253,7 +265,8 @@ def _rating_rows(cursor: Any, period: Period) -> int:
     names = list(rating_measures())
     select = (
         f"SELECT r_day, %s, r_region, r_agency, r_pack, r_bundle, k_item, {_sum_list(names, 'r.')} "
-        "FROM r JOIN k ON k_id = r_id GROUP BY r_day, r_region, r_agency, r_pack, r_bundle, k_item"
+        "FROM r JOIN k ON k_id = r_id GROUP BY r_day, r_region, r_agency, r_pack, r_bundle, k_item "
+        f"ORDER BY r_day, {_nulls_first('k_item')}"
     )
     ctes = [("r", _sql(per_rating)), ("k", (keys, []))]
     columns = ["region_id", "agency_id", "pack_id", "bundle_id", "item_id", *names]
@@ -273,7 +286,7 @@ def _processing_rows(period: Period) -> int:
             decided=g["decided"],
             days_sum=g["days_sum"],
         )
-        for g in groups
+        for g in sorted(groups, key=lambda g: g["day"])
     ]
     fast_insert(ProcessingDaily, rows)
     return len(rows)
@@ -292,7 +305,7 @@ def _timing_rows(period: Period) -> int:
             minutes=key[-1],
             decided=n,
         )
-        for key, n in instant.items()
+        for key, n in sorted(instant.items(), key=lambda found: found[0][-2])
     ]
     fast_insert(InstantDaily, rows)
     reports: list[Model] = [
@@ -307,9 +320,9 @@ def _timing_rows(period: Period) -> int:
             days=days,
             reports=n,
         )
-        for (region, agency, pack, bundle, item, day, days), n in report_groups(
-            report_steps(period), by_day=True
-        ).items()
+        for (region, agency, pack, bundle, item, day, days), n in sorted(
+            report_groups(report_steps(period), by_day=True).items(), key=lambda found: found[0][5]
+        )
     ]
     fast_insert(ReportDaily, reports)
     return len(rows) + len(reports)
@@ -344,6 +357,9 @@ def month_rollup(first: dt.date) -> None:
             model.objects.filter(whole_month=True, day=first).delete()
             dims = [quote(d) for d in dimensions(model)]  # attname = column here
             names = [quote(n) for n in measures(model)]
+            fanned = [
+                _nulls_first(quote(d)) for d in ("item_id", "agency_id") if d in dimensions(model)
+            ]
             day, whole = quote("day"), quote("whole_month")
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} "
@@ -351,6 +367,7 @@ def month_rollup(first: dt.date) -> None:
                 f"SELECT %s, %s, {', '.join(dims)}, {', '.join(f'SUM({n})' for n in names)} "
                 f"FROM {quote(model._meta.db_table)} "
                 f"WHERE {whole} = %s AND {day} >= %s AND {day} < %s "
-                f"GROUP BY {', '.join(dims)}",
+                f"GROUP BY {', '.join(dims)}"
+                + (f" ORDER BY {', '.join(fanned)}" if fanned else ""),
                 [first, True, False, first, following],
             )
