@@ -17,15 +17,14 @@ import datetime as dt
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from kuaiban.calendar.errors import CalendarNotConfigured
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ONE_DAY = dt.timedelta(days=1)
-_DAY_MICROSECONDS = Decimal(86_400 * 1_000_000)
-_PLACES = Decimal("0.0001")
+_DAY_MICROSECONDS = 86_400 * 1_000_000
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -130,8 +129,15 @@ def merge_intervals(intervals: Iterable[Interval], *, within: Interval) -> list[
 
 
 def as_days(duration: dt.timedelta) -> Decimal:
-    microseconds = Decimal(duration // dt.timedelta(microseconds=1))
-    return (microseconds / _DAY_MICROSECONDS).quantize(_PLACES, rounding=ROUND_HALF_UP)
+    return Decimal(days_e4(duration // dt.timedelta(microseconds=1))).scaleb(-4)
+
+
+def days_e4(microseconds: int) -> int:
+    """``microseconds`` as days rounded half up (away from zero) to four places, counted in
+    ten-thousandths of a day: exact integer arithmetic, cheap enough for a histogram of
+    thousands of sub-cases (`supervision/workdays.py`)."""
+    magnitude = (2 * abs(microseconds) * 10_000 + _DAY_MICROSECONDS) // (2 * _DAY_MICROSECONDS)
+    return magnitude if microseconds >= 0 else -magnitude
 
 
 def local_date(moment: dt.datetime) -> dt.date:

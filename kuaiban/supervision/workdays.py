@@ -16,6 +16,7 @@ from kuaiban.calendar.arithmetic import (
     SHANGHAI,
     Interval,
     WorkCalendar,
+    days_e4,
     merge_intervals,
     require_aware,
 )
@@ -44,12 +45,6 @@ def moment_of(micros: int) -> dt.datetime:
 def local_day_of(micros: int) -> dt.date:
     """The Beijing-time date of a moment given in microseconds since the epoch."""
     return dt.date.fromordinal(_EPOCH_DAY + (micros + _LOCAL_US) // _DAY_US)
-
-
-def ten_thousandths(micros: int) -> int:
-    """``micros`` as days rounded half up to four places, in ten-thousandths of a day: the
-    same figure as `as_days` (exact integer arithmetic instead of a Decimal division)."""
-    return (2 * micros * 10_000 + _DAY_US) // (2 * _DAY_US)
 
 
 class WorkingClock:
@@ -131,7 +126,7 @@ class WorkingClock:
             within = (moment_of(start), moment_of(end))
             for pause_start, pause_end in merge_intervals(pauses, within=within):
                 running -= self.working_micros(micros_of(pause_start), micros_of(pause_end))
-        return ten_thousandths(running)
+        return days_e4(running)
 
 
 def pauses_parse(raw: object) -> list[Interval]:

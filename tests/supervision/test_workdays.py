@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -83,9 +83,12 @@ def test_unconfigured_years_raise_when_touched(seeded_calendar, year: int) -> No
 def test_the_integer_clock_gives_the_decimal_figures(seeded_calendar) -> None:
     """The histogram's path (microseconds in, ten-thousandths out) equals the calendar's
     Decimal days and their tenths, to the microsecond and across Beijing's midnight."""
-    from kuaiban.calendar.arithmetic import as_days, local_date
+    from kuaiban.calendar.arithmetic import days_e4, local_date
     from kuaiban.supervision.selectors.processing import tenths_of
-    from kuaiban.supervision.workdays import local_day_of, micros_of, moment_of, ten_thousandths
+    from kuaiban.supervision.workdays import local_day_of, micros_of, moment_of
+
+    def half_up(value: Decimal, places: str) -> Decimal:
+        return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
     first, last = dt.date(2024, 9, 1), dt.date(2025, 3, 31)
     calendar = calendar_load(since=first, until=last)
@@ -102,8 +105,10 @@ def test_the_integer_clock_gives_the_decimal_figures(seeded_calendar) -> None:
         expected = calendar.working_days_between(start=start, end=end, pauses=pauses)
         e4 = clock.working_e4(micros_of(start), micros_of(end), pauses)
         assert e4 == int(expected * 10000)
-        assert (e4 + 500) // 1000 == tenths_of(expected)
+        assert tenths_of(e4) == int(half_up(expected * 10, "1"))
         assert local_day_of(micros_of(end)) == local_date(end)
         assert moment_of(micros_of(end)) == end
     for micros in (0, 4_320_000, 4_319_999, 12_960_000, 43_200_000_000, 86_399_999_999):
-        assert ten_thousandths(micros) == int(as_days(dt.timedelta(microseconds=micros)) * 10000)
+        for signed in (micros, -micros):
+            days = half_up(Decimal(signed) / Decimal(86_400_000_000), "0.0001")
+            assert days_e4(signed) == int(days * 10000)

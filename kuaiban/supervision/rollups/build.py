@@ -355,11 +355,10 @@ def month_rollup(first: dt.date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for model in ROLLUPS:
             model.objects.filter(whole_month=True, day=first).delete()
-            dims = [quote(d) for d in dimensions(model)]  # attname = column here
+            columns = dimensions(model)  # attname = column here
+            dims = [quote(d) for d in columns]
             names = [quote(n) for n in measures(model)]
-            fanned = [
-                _nulls_first(quote(d)) for d in ("item_id", "agency_id") if d in dimensions(model)
-            ]
+            fanned = [_nulls_first(quote(d)) for d in ("item_id", "agency_id") if d in columns]
             day, whole = quote("day"), quote("whole_month")
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} "

@@ -149,11 +149,25 @@ def rollup_groups(
     parts = period_parts(filters.period, filters.covered)
     found: list[Mapping[str, Any]] = []
     if parts.rolled is not None:
-        rows = rollup_rows(model, scope, filters, parts.rolled)
-        found.extend(rows.values(*keys).annotate(**sums).order_by())
+        found.extend(rolled_groups(model, scope, filters, parts.rolled, keys=keys, sums=sums))
     if parts.live is not None:
         found.extend(live(parts.live))
     return found
+
+
+def rolled_groups(
+    model: type[Model],
+    scope: Scope,
+    filters: Filters,
+    period: Period,
+    *,
+    keys: Sequence[str],
+    sums: Mapping[str, Any],
+) -> list[Mapping[str, Any]]:
+    """The roll-up rows of ``period`` (whole rolled-up days) grouped by ``keys``, with
+    ``sums``."""
+    rows = rollup_rows(model, scope, filters, period)
+    return list(rows.values(*keys).annotate(**sums).order_by())
 
 
 def rolled_sums(*names: str) -> dict[str, Sum]:

@@ -23,10 +23,10 @@ from kuaiban.supervision.models import ApplicationDaily, SubCaseDaily
 from kuaiban.supervision.rollups.read import (
     grouping_sets_supported,
     period_parts,
+    rolled_groups,
     rolled_sums,
     rollup_grouping_sets,
     rollup_groups,
-    rollup_rows,
 )
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import (
@@ -193,10 +193,17 @@ def subcase_panels(
         by_item = [r for r in found if r["region_id"] is None]
         by_region = [r for r in found if r["region_id"] is not None]
     elif rolled is not None:
-        rows = rollup_rows(SubCaseDaily, scope, filters, rolled)
-        sums = {"received": Sum("received"), **OUTCOME_SUMS}
-        by_item = list(rows.values(*ITEM_KEYS).annotate(**sums).order_by())
-        by_region = list(rows.values(*REGION_KEYS).annotate(**OUTCOME_SUMS).order_by())
+        by_item = rolled_groups(
+            SubCaseDaily,
+            scope,
+            filters,
+            rolled,
+            keys=list(ITEM_KEYS),
+            sums={"received": Sum("received"), **OUTCOME_SUMS},
+        )
+        by_region = rolled_groups(
+            SubCaseDaily, scope, filters, rolled, keys=list(REGION_KEYS), sums=OUTCOME_SUMS
+        )
     if parts.live is not None:
         both = {**ITEM_KEYS, **REGION_KEYS}
         outcomes = list(_subcases_live(scope, filters, both, received=False)(parts.live))

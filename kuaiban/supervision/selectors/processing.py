@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
@@ -44,14 +43,14 @@ from kuaiban.supervision.workdays import (
     pauses_parse,
 )
 
-_ONE = Decimal(1)
 # A live part shorter than this many days is read in one go; a longer one streamed.
 STREAM_DAYS = 7
 
 
-def tenths_of(days: Decimal) -> int:
-    """The histogram's bucket of ``days`` working days."""
-    return int((days * 10).quantize(_ONE, rounding=ROUND_HALF_UP))
+def tenths_of(e4: int) -> int:
+    """The histogram's bucket of ``e4`` ten-thousandths of a working day (never negative):
+    its tenths, rounded half up."""
+    return (e4 + 500) // 1000
 
 
 def _micros(path: str) -> Expression:
@@ -123,7 +122,7 @@ def processing_groups(
             continue
         if by_day:
             group.append(local_day_of(done))
-        target = sums[(*group, (e4 + 500) // 1000)]  # tenths, half up (`tenths_of`)
+        target = sums[(*group, tenths_of(e4))]
         target[0] += 1
         target[1] += e4
     names = [*keys, "day"] if by_day else list(keys)
