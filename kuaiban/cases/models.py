@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Text
+
+    from kuaiban.applications.models import Application
+else:
+    Text = str
 
 
 class SubCaseStatus(models.TextChoices):
@@ -72,6 +79,13 @@ def deadline_state_q(state: str, *, now: dt.datetime, due_soon_at: dt.datetime) 
     return clock_running_q() & Q(due_at__gt=due_soon_at)
 
 
+def _copied_from_application(to: str, name: Text) -> models.ForeignKey[Any, Any]:
+    """A column of the application's that its sub-cases carry (see `SubCase.region`)."""
+    return models.ForeignKey(
+        to, verbose_name=name, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
+
+
 class SubCaseQuerySet(models.QuerySet["SubCase"]):
     def running(self) -> SubCaseQuerySet:
         """Sub-cases whose clock runs (`clock_running_q`)."""
@@ -99,6 +113,14 @@ class SubCase(models.Model):
         on_delete=models.PROTECT,
         related_name="subcases",
     )
+    # The application's region, pack and bundle, copied when the sub-case is made (none of
+    # them changes after submission): supervision reads a day's decided sub-cases by them
+    # without a join to every one of their applications (at 2 M sub-cases four fifths of that
+    # read were probes of the applications' primary key). The application's PROTECT guards
+    # their deletion, so they need no index of their own.
+    region = _copied_from_application("catalogue.Region", _("办理地区"))
+    pack = _copied_from_application("bundles.Pack", _("政策包"))
+    bundle = _copied_from_application("bundles.Bundle", _("一件事"))
     seed_name = models.CharField(_("事项名称（政策原文）"), max_length=200)
     agency_kind = models.CharField(_("责任机构类型"), max_length=32)
     agency = models.ForeignKey(
@@ -237,6 +259,17 @@ class SubCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.seed_name}"
+
+    @classmethod
+    def of_application(cls, application: Application, **values: Any) -> SubCase:
+        """An unsaved sub-case of ``application``, with its region, pack and bundle."""
+        return cls(
+            application=application,
+            region_id=application.region_id,
+            pack_id=application.pack_id,
+            bundle_id=application.bundle_id,
+            **values,
+        )
 
     @property
     def clock_running(self) -> bool:

@@ -51,8 +51,8 @@ def subcases_build(
     for sub in plan.subitems:
         opening = sub.stage == first
         item = items[sub.code]
-        row = SubCase(
-            application=application,
+        row = SubCase.of_application(
+            application,
             item=item,
             seed_name=sub.seed_name,
             agency_kind=sub.agency_kind,

@@ -218,7 +218,6 @@ class World:
         from kuaiban.cases.models import SubCase
 
         values: dict[str, Any] = {
-            "application": application or self.application(),
             "item": self.item,
             "seed_name": "职工参保登记",
             "agency_kind": "social_insurance",
@@ -229,7 +228,9 @@ class World:
             "opened_at": timezone.now(),
         }
         values.update(overrides)
-        return SubCase.objects.create(**values)
+        subcase = SubCase.of_application(application or self.application(), **values)
+        subcase.save()
+        return subcase
 
     def dispatch(self, subcase: Any) -> Any:
         """The message the cases app enqueues for a webhook agency."""

@@ -120,14 +120,16 @@ def _application(
 
 
 def _subcase(application: Application, item: ServiceItem, agency: Agency, **values) -> SubCase:
-    return SubCase.objects.create(
-        application=application,
+    subcase = SubCase.of_application(
+        application,
         item=item,
         seed_name=item.name,
         agency_kind=agency.kind,
         agency=agency,
         **values,
     )
+    subcase.save()
+    return subcase
 
 
 def _materials(application: Application, **counts: int) -> None:

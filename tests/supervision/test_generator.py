@@ -101,6 +101,12 @@ def test_generated_states_are_coherent(world) -> None:
     assert Rating.objects.filter(level__lte=2).count() == RectificationTicket.objects.count() > 0
     assert Rating.objects.filter(subject="visit").exists()
     assert TicketStep.objects.filter(done_at__isnull=True, due_at__lt=NOW).exists()
+    # Every sub-case carries its application's region, pack and bundle.
+    assert not subcases.exclude(
+        region_id=F("application__region_id"),
+        pack_id=F("application__pack_id"),
+        bundle_id=F("application__bundle_id"),
+    ).exists()
     # Every sub-case went to an agency of its item's kind in the application's province.
     assert not subcases.exclude(agency__kind=F("agency_kind")).exists()
     for code, province in subcases.values_list("agency__code", "application__pack__region__code"):

@@ -152,8 +152,8 @@ def test_overdue_list_drills_down_to_the_case(world, ledger) -> None:
 
 def _shanxi_overdue_subcase(ledger: Ledger) -> None:
     """An open sub-case of A6 (迎泽区) due on 13 March: overdue now."""
-    SubCase.objects.create(
-        application=ledger.apps["A6"],
+    SubCase.of_application(
+        ledger.apps["A6"],
         item=ledger.items["NOLEGAL"],
         seed_name="x",
         agency_kind="social_insurance",
@@ -161,7 +161,7 @@ def _shanxi_overdue_subcase(ledger: Ledger) -> None:
         status=SubCaseStatus.OPEN,
         opened_at=at(10, 9),
         due_at=end_of(13),
-    )
+    ).save()
 
 
 def test_overdue_lists_stay_in_scope(world, ledger) -> None:
@@ -176,8 +176,8 @@ def test_overdue_lists_stay_in_scope(world, ledger) -> None:
 
 def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    SubCase.objects.create(
-        application=ledger.apps["A3"],
+    SubCase.of_application(
+        ledger.apps["A3"],
         item=ledger.items["NOLEGAL"],
         seed_name="x",
         agency_kind="social_insurance",
@@ -185,7 +185,7 @@ def test_lists_are_paginated(world, ledger, monkeypatch) -> None:
         status=SubCaseStatus.ACCEPTED,
         opened_at=at(5, 9),
         due_at=end_of(10),
-    )
+    ).save()
     client = client_for(world["supervisor-sd"])
     first = client.get("/supervision/overdue/").content.decode()
     assert "第 1 页 / 共 2 页" in first and "SV-A3" in first and "SV-A2" not in first

@@ -56,9 +56,9 @@ ROLLUPS: tuple[type[Rollup], ...] = (
 )
 # The sub-case's path to each dimension of `ProcessingDaily` (its column order).
 _PROCESSING_KEYS = {
-    "region_id": "application__region_id",
-    "pack_id": "application__pack_id",
-    "bundle_id": "application__bundle_id",
+    "region_id": "region_id",
+    "pack_id": "pack_id",
+    "bundle_id": "bundle_id",
     "item_id": "item_id",
     "agency_id": "agency_id",
 }
@@ -189,9 +189,9 @@ def _application_rows(cursor: Any, period: Period) -> int:
 
 
 _SUBCASE_KEYS = {
-    "s_region": F("application__region_id"),
-    "s_pack": F("application__pack_id"),
-    "s_bundle": F("application__bundle_id"),
+    "s_region": F("region_id"),
+    "s_pack": F("pack_id"),
+    "s_bundle": F("bundle_id"),
     "s_item": F("item_id"),
     "s_agency": F("agency_id"),
 }

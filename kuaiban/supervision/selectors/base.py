@@ -75,15 +75,15 @@ def subcases_in(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
     """Sub-cases in scope and filters, any time (each figure adds its own time condition)."""
     queryset = SubCase.objects.all()
     if scope.region_ids is not None:
-        queryset = queryset.filter(application__region_id__in=scope.region_ids)
+        queryset = queryset.filter(region_id__in=scope.region_ids)
     if scope.agency_id is not None:
         queryset = queryset.filter(agency_id=scope.agency_id)
     if filters.region_ids is not None:
-        queryset = queryset.filter(application__region_id__in=filters.region_ids)
+        queryset = queryset.filter(region_id__in=filters.region_ids)
     if filters.pack_id is not None:
-        queryset = queryset.filter(application__pack_id=filters.pack_id)
+        queryset = queryset.filter(pack_id=filters.pack_id)
     if filters.bundle_id is not None:
-        queryset = queryset.filter(application__bundle_id=filters.bundle_id)
+        queryset = queryset.filter(bundle_id=filters.bundle_id)
     if filters.item_id is not None:
         queryset = queryset.filter(item_id=filters.item_id)
     if filters.agency_id is not None:

@@ -164,8 +164,8 @@ def subcase_counts(
     )
 
 
-ITEM_KEYS = {"pack_id": "application__pack_id", "item_id": "item_id"}
-REGION_KEYS = {"region_id": "application__region_id"}
+ITEM_KEYS = {"pack_id": "pack_id", "item_id": "item_id"}
+REGION_KEYS = {"region_id": "region_id"}
 
 
 def subcase_panels(

@@ -192,8 +192,8 @@ def _fill(
         scope,
         filters,
         {
-            "region_id": "application__region_id",
-            "pack_id": "application__pack_id",
+            "region_id": "region_id",
+            "pack_id": "pack_id",
             "item_id": "item_id",
         },
     )

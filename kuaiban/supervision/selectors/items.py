@@ -187,7 +187,7 @@ def _processing_times(
         found, problem = processing_groups(
             base,
             part,
-            {"pack_id": "application__pack_id", "item_id": "item_id"},
+            {"pack_id": "pack_id", "item_id": "item_id"},
             calendar_from=lambda day: filters.policy().calendar(since=day),
         )
         problems.append(problem)

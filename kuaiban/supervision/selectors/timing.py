@@ -71,7 +71,7 @@ def instant_condition(reference: Reference | None = None) -> Q:
     for pack_id in pack_ids:
         own = listed.get(pack_id, {})
         ids = {i for i in catalogue_instant if i not in own} | {i for i, x in own.items() if x}
-        condition |= Q(application__pack_id=pack_id, item_id__in=sorted(ids))
+        condition |= Q(pack_id=pack_id, item_id__in=sorted(ids))
     return condition
 
 

@@ -267,6 +267,9 @@ class Drawer:
             for item in in_stage:
                 row = rows_of(SubCase)(
                     application=draft.application,
+                    region_id=place.region_id,
+                    pack_id=spec.pack_id,
+                    bundle_id=spec.bundle_id,
                     item_id=item.item_id,
                     seed_name=item.seed_name,
                     agency_kind=item.agency_kind,
