@@ -80,9 +80,15 @@ def deadline_state_q(state: str, *, now: dt.datetime, due_soon_at: dt.datetime) 
 
 
 def _copied_from_application(to: str, name: Text) -> models.ForeignKey[Any, Any]:
-    """A column of the application's that its sub-cases carry (see `SubCase.region`)."""
+    """A column of the application's that its sub-cases carry (see `SubCase.region`): not
+    editable, in the admin or a form, apart from the application's."""
     return models.ForeignKey(
-        to, verbose_name=name, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+        to,
+        verbose_name=name,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        editable=False,
     )
 
 

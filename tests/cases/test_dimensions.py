@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
+from django.forms import modelform_factory
 from django.test import Client
 
 from kuaiban.applications.models import Application
@@ -63,3 +64,9 @@ def test_the_migration_fills_them_in_from_the_applications(world) -> None:  # ty
     assert _copies(application) == {
         (application.region_id, application.pack_id, application.bundle_id)
     }
+
+
+def test_they_cannot_be_edited_apart_from_the_application() -> None:
+    form = modelform_factory(SubCase, fields="__all__")
+    assert {"region", "pack", "bundle"}.isdisjoint(form.base_fields)
+    assert "item" in form.base_fields

@@ -25,6 +25,7 @@ def _field(to: str, name: str, *, null: bool) -> models.ForeignKey:
     return models.ForeignKey(
         null=null,
         db_index=False,
+        editable=False,
         on_delete=django.db.models.deletion.DO_NOTHING,
         related_name="+",
         to=to,
