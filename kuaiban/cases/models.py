@@ -257,6 +257,15 @@ class SubCase(models.Model):
             models.Index(fields=["status", "due_at"], name="subcase_queue_idx"),
             # Supervision counts what was decided in a period (按时办结率, 办理用时).
             models.Index(fields=["decided_at"], name="subcase_decided_idx"),
+            # The running sub-cases by deadline, for the overdue lists (oldest first, a page at
+            # a time, filtered by agency or region). The queue's (status, due_at) cannot give
+            # two statuses in deadline order, so PostgreSQL walked every deadline instead and
+            # filtered: 530,000 sub-cases for one officer's first page at 10 M (1.1 s).
+            models.Index(
+                fields=["due_at", "id"],
+                name="subcase_running_due_idx",
+                condition=Q(status__in=CLOCK_RUNNING),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["application", "item"], name="unique_subcase_item"),
