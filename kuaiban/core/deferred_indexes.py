@@ -4,7 +4,9 @@ A load of millions of rows into empty tables writes faster without their seconda
 and unique constraints (an index whose keys arrive in random order — ID numbers, application
 numbers, time stamps of many processes — no longer fits in memory and costs a random page
 per row): they are dropped first and built again, each by one sort, after the load. Primary
-keys stay, since other tables' foreign keys need them.
+keys stay, since other tables' foreign keys need them, and so do partial indexes: they hold
+only the few rows their condition picks (the running sub-cases), which cost little to keep up,
+and their condition would come back from ``pg_get_indexdef`` in another, equivalent form.
 
 The statements that rebuild them are kept in one table's comment (the ``holder``), written in
 the same transaction as the drop, so a load killed halfway leaves them on record, and the next
@@ -43,7 +45,8 @@ def indexes_defer(tables: Sequence[type[models.Model]], *, holder: type[models.M
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND i.indpred IS NULL AND NOT EXISTS "
                 "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
                 "ORDER BY c.relname",
                 [model._meta.db_table],
