@@ -135,10 +135,7 @@ def preview_counts(
         return {}
     if len({r["target"] for r in rules}) != 1:
         raise ValueError("preview_counts: rules of one target only")
-    counts = {
-        f"n{i}": Count("pk", filter=rule_q(rule, on=on, absent_joined=True) & _has_subject(rule))
-        for i, rule in enumerate(rules)
-    }
+    counts = _preview_counts(rules, on=on)
     manager = subject_model(rules[0])._default_manager
     bounds = manager.aggregate(low=Min("pk"), high=Max("pk"))
     low, high = bounds["low"], bounds["high"]
@@ -147,9 +144,7 @@ def preview_counts(
         return {rule["code"]: row[f"n{i}"] or 0 for i, rule in enumerate(rules)}
     arms, params = [], []
     for start in range(low, high + 1, arm):
-        within = _span_q(rules, span=(start, start + arm))
-        counted = manager.filter(within).annotate(one=Value(1)).values("one")
-        sql, arm_params = counted.annotate(**counts).values(*counts).query.sql_with_params()
+        sql, arm_params = preview_arm(rules, on=on, span=(start, start + arm)).sql_with_params()
         arms.append(f"({sql})")
         params.extend(arm_params)
     quote = connection.ops.quote_name
@@ -160,6 +155,21 @@ def preview_counts(
         cursor.execute(f"SELECT {sums} FROM ({' UNION ALL '.join(arms)}) arms", params)
         row = cursor.fetchone()
     return {rule["code"]: int(row[i] or 0) for i, rule in enumerate(rules)}
+
+
+def _preview_counts(rules: Sequence[Mapping[str, Any]], *, on: dt.date) -> dict[str, Count]:
+    return {
+        f"n{i}": Count("pk", filter=rule_q(rule, on=on, absent_joined=True) & _has_subject(rule))
+        for i, rule in enumerate(rules)
+    }
+
+
+def preview_arm(rules: Sequence[Mapping[str, Any]], *, on: dt.date, span: tuple[int, int]) -> Any:
+    """One arm of `preview_counts`: the rules' counts over one primary-key range, as a query
+    (``.sql_with_params()``)."""
+    counts = _preview_counts(rules, on=on)
+    within = subject_model(rules[0])._default_manager.filter(_span_q(rules, span=span))
+    return within.annotate(one=Value(1)).values("one").annotate(**counts).values(*counts).query
 
 
 def _span_q(rules: Sequence[Mapping[str, Any]], *, span: tuple[int, int]) -> Q:
