@@ -15,3 +15,9 @@ from kuaiban.documents.shipped_font import shipped_font  # noqa: E402
 
 if FONT_PATH.is_file():
     shipped_font(FONT_PATH)
+
+# Import the URL configuration, fill the reverse tables and compile the templates now, not
+# during the first visitor's request (`core/process_warm.py`).
+from kuaiban.core.process_warm import process_warm  # noqa: E402
+
+process_warm()
