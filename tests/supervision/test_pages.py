@@ -353,3 +353,12 @@ def test_pages_run_a_bounded_number_of_queries(world, ledger) -> None:
             if url in PAGES_BOUNDED:
                 assert "没有符合条件的数据" not in content.decode(), (size, url)
     assert all(len(found) == 1 for found in counts.values()), counts
+
+
+def test_a_list_whose_only_table_has_the_page_title_shows_the_title_once(world, ledger) -> None:
+    page = client_for(world["supervisor-sd"]).get("/supervision/overdue/").content.decode()
+    assert "<h1>超期子件</h1>" in page
+    # The table keeps its heading for screen readers (its region is labelled by it), hidden.
+    assert re.search(r'<h2 id="[\w-]+-title" class="visually-hidden">超期子件</h2>', page)
+    overview = client_for(world["supervisor-sd"]).get("/supervision/").content.decode()
+    assert re.search(r'<h2 id="[\w-]+-title">', overview)  # other pages' tables keep theirs
