@@ -5,7 +5,10 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.db.models import Model
@@ -84,3 +87,13 @@ def upload(application: Any, code: str, *, content: bytes = PDF, record: bool = 
     material.file.save(f"{application.number}-{code}.pdf", ContentFile(content), save=False)
     material.save()
     return material
+
+
+@contextmanager
+def platform_clock_at_whole_second() -> Iterator[float]:
+    """The platform's clock held at a whole second (yielded): a signature timestamp one second
+    outside the 300 s window stays outside however long the request takes on a busy machine
+    (the timestamp travels in whole seconds)."""
+    now = float(int(time.time()))
+    with mock.patch("kuaiban.integrations.signing.time.time", return_value=now):
+        yield now

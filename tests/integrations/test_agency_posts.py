@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.test import Client
@@ -22,7 +21,12 @@ from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.integrations.signing import signed_headers, signed_path_headers
 from tests.integrations.conftest import SECRET
-from tests.integrations.helpers import agency_headers, body_only_headers, fresh
+from tests.integrations.helpers import (
+    agency_headers,
+    body_only_headers,
+    fresh,
+    platform_clock_at_whole_second,
+)
 
 APPROVE = json.dumps(
     {"outcome": "approved", "results": [{"name": "参保登记回执", "number": "JN-2025-001"}]},
@@ -184,12 +188,8 @@ def test_a_get_signature_is_no_post_signature(world, client):
 def test_a_stale_post_signature_is_a_401(world, client, seconds):
     subcase = world.subcase()
     path = decision_path(subcase)
-    # The platform's clock held at a whole second: one second outside the 300 s window stays
-    # outside however long the request takes on a busy machine.
-    now = float(int(time.time()))
-    headers = agency_headers(path, method="POST", body=APPROVE, at=now + seconds)
-
-    with mock.patch("kuaiban.integrations.signing.time.time", return_value=now):
+    with platform_clock_at_whole_second() as now:
+        headers = agency_headers(path, method="POST", body=APPROVE, at=now + seconds)
         assert_error(post(client, path, APPROVE, headers), 401, "bad_signature")
     assert state(subcase) == UNTOUCHED
 

@@ -15,7 +15,6 @@ import time
 import urllib.error
 import urllib.request
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -29,7 +28,14 @@ from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.models import OutboxState
 from kuaiban.integrations.signing import sign, signed_path_headers
 from tests.integrations.conftest import SECRET
-from tests.integrations.helpers import PDF, agency_headers, drain, fresh, upload
+from tests.integrations.helpers import (
+    PDF,
+    agency_headers,
+    drain,
+    fresh,
+    platform_clock_at_whole_second,
+    upload,
+)
 
 OTHER_SECRET = "lixia-shared-secret"
 
@@ -387,10 +393,7 @@ def test_a_wrong_secret_is_a_401(client, path):
 
 @pytest.mark.parametrize("seconds", [-301, 301])
 def test_a_stale_or_future_timestamp_is_a_401(client, path, seconds):
-    # The platform's clock held at a whole second: one second outside the 300 s window stays
-    # outside however long the request takes on a busy machine (as in test_agency_posts).
-    now = float(int(time.time()))
-    with mock.patch("kuaiban.integrations.signing.time.time", return_value=now):
+    with platform_clock_at_whole_second() as now:
         response = get(client, path, at=now + seconds)
     assert_error(response, 401, "bad_signature")
     assert "过期" in response.json()["error"]["message"]

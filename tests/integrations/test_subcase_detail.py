@@ -23,7 +23,7 @@ from kuaiban.catalogue.models import ItemMaterial, Material
 from kuaiban.core.models import AuditEvent
 from kuaiban.integrations.signing import signed_headers
 from tests.integrations.conftest import SECRET
-from tests.integrations.helpers import PDF, agency_headers, upload
+from tests.integrations.helpers import PDF, agency_headers, platform_clock_at_whole_second, upload
 
 OTHER_SECRET = "lixia-shared-secret"
 QUEUE = "/api/v1/subcases"
@@ -128,13 +128,8 @@ def test_another_agency_with_its_own_valid_signature_gets_a_404(world, client):
 
 @pytest.mark.parametrize("seconds", [-301, 301])
 def test_a_stale_path_signature_is_a_401(world, client, seconds):
-    import time
-    from unittest import mock
-
     path = detail_path(world.subcase())
-    # The platform's clock held at a whole second (as in test_agency_posts).
-    now = float(int(time.time()))
-    with mock.patch("kuaiban.integrations.signing.time.time", return_value=now):
+    with platform_clock_at_whole_second() as now:
         response = client.get(path, headers=agency_headers(path, at=now + seconds))
     assert_error(response, 401, "bad_signature")
 

@@ -32,7 +32,7 @@ def test_every_person_column_a_shipped_person_rule_reads_is_in_the_covering_inde
     published,
 ) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
-        pytest.skip("a covering index (INCLUDE): PostgreSQL only")
+        pytest.skip("INCLUDE indexes are PostgreSQL's (run in the PostgreSQL half)")
     fields = FIELDS[PERSON]
     read = {"id", "id_number", "region_code"}  # the range, the subject, the rule's region
     for version in published.values():
@@ -50,7 +50,7 @@ def test_every_person_column_a_shipped_person_rule_reads_is_in_the_covering_inde
 
 def test_every_insurance_column_a_person_rule_may_read_is_in_the_key_index() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("a covering index (INCLUDE): PostgreSQL only")
+        pytest.skip("INCLUDE indexes are PostgreSQL's (run in the PostgreSQL half)")
     insurance = {
         field.lookup.split("__", 1)[1]
         for field in FIELDS[PERSON].values()
@@ -71,7 +71,7 @@ def test_a_preview_arm_reads_the_insurance_records_by_an_index_only_scan(
     published,
 ) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
-        pytest.skip("a covering index (INCLUDE): PostgreSQL only")
+        pytest.skip("INCLUDE indexes are PostgreSQL's (run in the PostgreSQL half)")
     rules = [v.definition for v in published.values() if v.definition["target"] == PERSON]
     arm = preview_arm(rules, on=dt.date(2026, 12, 1), span=(1, 250_001))
     sql, params = arm.sql_with_params()

@@ -5,8 +5,8 @@ Every arm of a preview merges a range of people with the same range of insurance
 it read the insurance records from the table (2 GB at 10 M, bank accounts and balances
 included) through the key's index. A second, covering index beside the key was not taken by
 the planner (the key's index with the table behind it looked cheaper), so the key's own
-unique constraint now carries the columns: one index, which the planner reads alone
-(at 10 M, interleaved in `psql`, the preview's statement 5.29 → 4.27 s median, 0.81).
+unique constraint now carries the columns: one index, which the planner reads alone (at
+10 M, five pairs interleaved in `psql`, the preview's statement 5.35 → 4.39 s median, 0.82).
 Building it locks the table for the seconds of one sort (≈ 12 s at 10 M rows). A large load
 sets the constraint aside and adds it again with the same definition
 (`core/deferred_indexes.py`)."""
