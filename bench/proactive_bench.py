@@ -82,6 +82,7 @@ def _chunks_in_processes(groups: list[list[int]], *, workers: int) -> None:
 
     from django.db import connections
 
+    from kuaiban.core.forked import connections_set_aside
     from kuaiban.proactive.services.runs import chunks_execute
 
     if workers <= 1:
@@ -91,6 +92,7 @@ def _chunks_in_processes(groups: list[list[int]], *, workers: int) -> None:
     connections.close_all()
 
     def take(share: list[list[int]]) -> None:
+        connections_set_aside()
         for group in share:
             chunks_execute(chunk_ids=group)
         connections.close_all()

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, connections, models, transaction
 
 from kuaiban.core import deferred_indexes
+from kuaiban.core.forked import connections_set_aside
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -207,6 +208,7 @@ def _may_skip_triggers() -> bool:
 
 
 def _child(work: Any, start: int, stop: int, batch: int, counter: Any, results: Any) -> None:
+    connections_set_aside()
     created = skipped = records = 0
     for low in range(start, stop, batch):
         high = min(stop, low + batch)

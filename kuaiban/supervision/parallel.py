@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.db import connections
 
+from kuaiban.core.forked import connections_set_aside
 from kuaiban.shareddata.progress import ProgressBar
 
 T = TypeVar("T")
@@ -65,6 +66,7 @@ def _child(work: Work[T, R], number: int, tasks: Sequence[T], counter: Any, resu
         with counter.get_lock():
             counter.value += count
 
+    connections_set_aside()
     try:
         results.put((number, work(tasks, advance)))
     finally:
