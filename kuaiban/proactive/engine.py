@@ -116,8 +116,21 @@ def preview_count(rule: Mapping[str, Any], *, on: dt.date) -> int:
     return eligible_queryset(rule, on=on).count()
 
 
-# Subjects per arm of a preview on PostgreSQL (see `preview_counts`).
-PREVIEW_ARM = 250_000
+# Subjects per arm of a preview on PostgreSQL (see `preview_counts`): eight arms at 10 M, enough
+# for the parallel workers to share, few enough that compiling each arm's expressions (below)
+# costs less than it saves.
+PREVIEW_ARM = 1_250_000
+# The preview's statement compiled to machine code (JIT), without LLVM's optimisation and
+# inlining: at 10 M, 8 arms of 1.25 M, in turns with the 40 arms of 250,000 uncompiled of
+# before, medians 4.68 s against 5.62 s (docs/ARCHITECTURE.md, "免申即办 at scale"). With the
+# optimisation and inlining on, every arm's compilation cost more than it saved (at 10 M, 40
+# arms: 17.4 s against 4.7 s without JIT). Where the server has no JIT, ``jit`` is ignored.
+_PREVIEW_SETTINGS = {
+    "jit": "on",
+    "jit_above_cost": "0",
+    "jit_optimize_above_cost": "-1",
+    "jit_inline_above_cost": "-1",
+}
 
 
 def preview_counts(
@@ -149,9 +162,7 @@ def preview_counts(
         params.extend(arm_params)
     quote = connection.ops.quote_name
     sums = ", ".join(f"sum({quote(name)})" for name in counts)
-    # No JIT: it compiled every arm's expressions on its own (at 10 M, 40 arms: 17.4 s with
-    # JIT against 4.7 s without).
-    with _settings({"jit": "off"}) as cursor:
+    with _settings(_PREVIEW_SETTINGS) as cursor:
         cursor.execute(f"SELECT {sums} FROM ({' UNION ALL '.join(arms)}) arms", params)
         row = cursor.fetchone()
     return {rule["code"]: int(row[i] or 0) for i, rule in enumerate(rules)}
