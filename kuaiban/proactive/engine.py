@@ -122,7 +122,7 @@ def preview_count(rule: Mapping[str, Any], *, on: dt.date) -> int:
 PREVIEW_ARM = 1_250_000
 # The preview's statement compiled to machine code (JIT), without LLVM's optimisation and
 # inlining: at 10 M, 8 arms of 1.25 M, in turns with the 40 arms of 250,000 uncompiled of
-# before, medians 4.68 s against 5.62 s (docs/ARCHITECTURE.md, "免申即办 at scale"). With the
+# before, medians 5.22 s against 6.00 s (docs/ARCHITECTURE.md, "免申即办 at scale"). With the
 # optimisation and inlining on, every arm's compilation cost more than it saved (at 10 M, 40
 # arms: 17.4 s against 4.7 s without JIT). Where the server has no JIT, ``jit`` is ignored.
 _PREVIEW_SETTINGS = {
