@@ -21,6 +21,7 @@ from django.db import connection, connections, models, transaction
 
 from kuaiban.core import deferred_indexes
 from kuaiban.core.forked import connections_set_aside
+from kuaiban.shareddata.facts import facts_deferred
 from kuaiban.shareddata.models import (
     DeathRecord,
     ECertificate,
@@ -28,6 +29,7 @@ from kuaiban.shareddata.models import (
     Enterprise,
     InsuranceRecord,
     Person,
+    PersonFacts,
     UnemploymentRecord,
 )
 from kuaiban.shareddata.progress import ProgressBar
@@ -193,12 +195,16 @@ def fast_commit() -> None:
     written by the same batch just before it, with a key drawn from its sequence, or is read
     from what the database holds (a person's record, a sub-case's item and agency), so the
     check could never fail, and it cost a lookup and a queued trigger event per row. Only
-    in a transaction of its own: inside a caller's, the setting would outlive the batch."""
+    in a transaction of its own: inside a caller's, the setting would outlive the batch. The
+    same goes for the people's facts (`facts.py`): the load's caller writes them afterwards
+    with `facts_refresh`, a merge of ranges instead of a trigger per row."""
     if copy_supported():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO off")
-            if not connection.savepoint_ids and _may_skip_triggers():
-                cursor.execute("SET LOCAL session_replication_role TO replica")
+            if not connection.savepoint_ids:
+                facts_deferred()  # the load writes the people's facts afterwards, in ranges
+                if _may_skip_triggers():
+                    cursor.execute("SET LOCAL session_replication_role TO replica")
 
 
 def _may_skip_triggers() -> bool:
@@ -255,7 +261,8 @@ def tables_analyze() -> None:
     if not copy_supported():
         return
     with connection.cursor() as cursor:
-        for model in generated_models():
+        tables: list[type[models.Model]] = [*generated_models(), PersonFacts]
+        for model in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -323,6 +323,8 @@ class DeathRecord(models.Model):
 
 
 # The records behind the self-service queries live in their own module (one concern each).
+# The people's columns the 免申即办 person rules read, in one row each (kept by triggers).
+from kuaiban.shareddata.facts import PersonFacts  # noqa: E402
 from kuaiban.shareddata.records import (  # noqa: E402
     Benefit,
     BenefitKind,
@@ -346,6 +348,7 @@ __all__ = [
     "InsuranceRecord",
     "OccupationalAnnuity",
     "Person",
+    "PersonFacts",
     "SkillCertificate",
     "SkillCertificateKind",
     "UnemploymentRecord",

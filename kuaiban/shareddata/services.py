@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import connection, models, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from kuaiban.shareddata.bulk import (
@@ -31,6 +32,7 @@ from kuaiban.shareddata.bulk import (
     people_write,
     tables_analyze,
 )
+from kuaiban.shareddata.facts import facts_refresh
 from kuaiban.shareddata.models import (
     ECertificate,
     Enterprise,
@@ -117,12 +119,14 @@ def synthetic_generate(
         defer_indexes = people >= DEFER_INDEXES_FROM and not Person.objects.exists()
     deferred = copy_supported() and defer_indexes and indexes_defer() > 0
     taken = TakenNumbers.read()
+    last = Person.objects.aggregate(last=Max("pk"))["last"] or 0
     units, persons = _generate(
         synth, taken=taken, people=people, batch=batch, progress=progress, workers=workers
     )
     loaded = timezone.now()
     if deferred:
         indexes_restore(progress)
+    _facts_write(after=last, progress=progress)
     tables_analyze()
     seconds = (timezone.now() - started).total_seconds()
     backend = backend_cpu_seconds() - backend_before  # this process's own batches, if any
@@ -134,6 +138,19 @@ def synthetic_generate(
         generator_cpu=_own_cpu() - cpu_before,
         database_cpu=backend + persons.database_cpu + units.database_cpu,
     )
+
+
+def _facts_write(*, after: int, progress: TextIO | None) -> None:
+    """The people's facts of everyone the load added (its batches left them to this: see
+    `bulk.fast_commit`), with their own progress bar."""
+    span = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
+    if span["low"] is None:
+        return
+    bar = ProgressBar(
+        label="人员规则事实", unit="人", total=span["high"] - span["low"] + 1, stream=progress
+    )
+    facts_refresh(after=after, advance=bar.advance)
+    bar.finish()
 
 
 def _own_cpu() -> float:

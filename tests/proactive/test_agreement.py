@@ -87,14 +87,15 @@ def test_a_run_read_chunk_by_chunk_finds_the_same_subjects(generated: dt.date) -
         assert chunked == whole, spec.code
 
 
-def test_a_preview_counted_in_arms_finds_what_each_rule_alone_finds(generated: dt.date) -> None:
-    """On PostgreSQL a preview sums arms of primary-key ranges (here of 97 subjects, with the
-    range carried onto the related tables): the counts are each rule's own."""
-    from kuaiban.proactive.engine import preview_count, preview_counts
+def test_a_preview_over_the_peoples_facts_finds_what_the_source_finds(generated: dt.date) -> None:
+    """A preview counts person rules over the people's facts (one table the triggers keep):
+    the counts are each rule's own over the source's tables."""
+    from kuaiban.proactive.engine import eligible_queryset, preview_count, preview_counts
 
     for target in ("person", "unit"):
         rules = [s.definition for s in rules_read(RULES) if s.definition["target"] == target]
-        alone = {rule["code"]: preview_count(rule, on=generated) for rule in rules}
-        assert preview_counts(rules, on=generated, arm=97) == alone
-        assert preview_counts(rules, on=generated) == alone
-        assert sum(alone.values()) > 0, target
+        for on in (generated, generated - dt.timedelta(days=200)):
+            source = {rule["code"]: eligible_queryset(rule, on=on).count() for rule in rules}
+            assert preview_counts(rules, on=on) == source
+            assert {rule["code"]: preview_count(rule, on=on) for rule in rules} == source
+        assert sum(source.values()) > 0, target

@@ -1,5 +1,5 @@
 """The people's and their insurance records' columns the person rules read are in covering
-indexes (PostgreSQL), so a preview over millions of people reads them without the wide
+indexes (PostgreSQL), so a run's chunk over millions of people reads them without the wide
 tables: the people's in an index of their own, the insurance records' in the index of their
 one-to-one key (the planner did not take a second index beside the key)."""
 
@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
-from kuaiban.proactive.engine import preview_arm
+from kuaiban.proactive.engine import eligible_queryset
 from kuaiban.proactive.language.conditions import condition_paths
 from kuaiban.proactive.language.fields import FIELDS, PERSON
 
@@ -67,14 +67,14 @@ def test_every_insurance_column_a_person_rule_may_read_is_in_the_key_index() -> 
         assert cursor.fetchone() == (True, 1)  # still the one-to-one key: unique on person_id
 
 
-def test_a_preview_arm_reads_the_insurance_records_by_an_index_only_scan(
+def test_a_run_chunk_reads_the_insurance_records_by_an_index_only_scan(
     published,
 ) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         pytest.skip("INCLUDE indexes are PostgreSQL's (run in the PostgreSQL half)")
-    rules = [v.definition for v in published.values() if v.definition["target"] == PERSON]
-    arm = preview_arm(rules, on=dt.date(2026, 12, 1), span=(1, 250_001))
-    sql, params = arm.sql_with_params()
+    rule = published["silent-certification"].definition
+    chunk = eligible_queryset(rule, on=dt.date(2026, 12, 1), span=(1, 250_001))
+    sql, params = chunk.values("pk", "insurance__last_activity_on").query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         # The test's tables are tiny: whatever the statistics of the moment, ask only whether
         # the insurance records can be read from the key's index alone.

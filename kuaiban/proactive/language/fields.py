@@ -8,6 +8,7 @@ in its test cases' data and in the explanation shown to the person.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -88,6 +89,12 @@ UNIT_FIELDS: Mapping[str, DataField] = _fields(
 )
 
 FIELDS: Mapping[str, Mapping[str, DataField]] = {PERSON: PERSON_FIELDS, UNIT: UNIT_FIELDS}
+# The same person fields read from the people's facts (`shareddata/facts.py`, one row a person,
+# records joined in): each lookup's ``__`` is a ``_`` there.
+FACT_FIELDS: Mapping[str, DataField] = {
+    path: dataclasses.replace(row, lookup=row.lookup.replace("__", "_"))
+    for path, row in PERSON_FIELDS.items()
+}
 # The subject's own identifier, region and name (for offers and notifications).
 SUBJECT_KEY = {PERSON: "person.id_number", UNIT: "enterprise.credit_code"}
 SUBJECT_REGION = {PERSON: "person.region_code", UNIT: "enterprise.region_code"}
