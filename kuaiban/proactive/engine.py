@@ -405,12 +405,17 @@ def _settings(values: Mapping[str, str]) -> Iterator[Any]:
 class _Staging:
     """The chunk's subjects some rule of a batch takes, as one statement: ``r<i>`` whether
     rule i takes the subject, and the values the offers read — each distinct one once (the
-    subject's identifier, the deceased's for a next-of-kin rule, an amount per paying rule)."""
+    subject's identifier, the deceased's for a next-of-kin rule, an amount per paying rule).
+
+    Person rules read the people's facts (`shareddata/facts.py`): the chunk is one key range
+    of one table, where the people's covering index had to be merged with their insurance
+    records' and death records' ranges."""
 
     def __init__(self, batch: Sequence[tuple[Mapping[str, Any], OfferTerms]]) -> None:
         self.batch = batch
         self.target = batch[0][0]["target"]
-        fields = FIELDS[self.target]
+        self.facts = self.target == PERSON
+        fields = FACT_FIELDS if self.facts else FIELDS[self.target]
         self.columns: dict[str, Any] = {"region": F(fields[SUBJECT_REGION[self.target]].lookup)}
         self.keys: list[str] = []  # rule i's subject key column
         self.abouts: list[str | None] = []  # rule i's about column (None: "")
@@ -424,9 +429,11 @@ class _Staging:
             return named[lookup]
 
         for i, (rule, terms) in enumerate(batch):
-            taken = rule_q(rule, on=terms.eligible_on, absent_joined=True) & _has_subject(rule)
+            taken = rule_q(
+                rule, on=terms.eligible_on, absent_joined=True, fields=fields
+            ) & _has_subject(rule, fields=fields)
             self.columns[f"r{i}"] = ExpressionWrapper(taken, output_field=BooleanField())
-            self.keys.append(column(_subject_lookup(rule)))
+            self.keys.append(column(_subject_lookup(rule, fields=fields)))
             next_of_kin = rule.get("subject") == "next_of_kin"
             self.abouts.append(column(fields[SUBJECT_KEY[PERSON]].lookup) if next_of_kin else None)
             if rule.get("amount"):
@@ -435,8 +442,11 @@ class _Staging:
 
     def queryset(self, *, span: tuple[int, int]) -> models.QuerySet[Any]:
         rules = [rule for rule, _ in self.batch]
-        model = subject_model(rules[0])
-        within = _span_q(rules, span=span)
+        if self.facts:
+            model: type[models.Model] = PersonFacts
+            within = Q(pk__gte=span[0], pk__lt=span[1])
+        else:
+            model, within = subject_model(rules[0]), _span_q(rules, span=span)
         anyone = Q(pk__in=[])
         for i in range(len(rules)):
             anyone |= Q(**{f"r{i}": True})
