@@ -140,15 +140,20 @@ def synthetic_generate(
     )
 
 
+def people_key_span(*, after: int) -> tuple[int | None, int | None]:
+    """The lowest and highest primary key of the people above ``after`` (None: none)."""
+    span = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
+    return span["low"], span["high"]
+
+
 def _facts_write(*, after: int, progress: TextIO | None) -> None:
     """The people's facts of everyone the load added (its batches left them to this: see
-    `bulk.fast_commit`), with their own progress bar."""
-    span = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
-    if span["low"] is None:
+    `bulk.fast_commit`; `kuaiban shareddata_facts_refresh` if it was killed before), with
+    their own progress bar."""
+    low, high = people_key_span(after=after)
+    if low is None or high is None:
         return
-    bar = ProgressBar(
-        label="人员规则事实", unit="人", total=span["high"] - span["low"] + 1, stream=progress
-    )
+    bar = ProgressBar(label="人员规则事实", unit="人", total=high - low + 1, stream=progress)
     facts_refresh(after=after, advance=bar.advance)
     bar.finish()
 

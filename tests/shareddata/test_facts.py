@@ -139,3 +139,23 @@ def test_a_bulk_load_writes_the_facts_of_everyone_it_loaded() -> None:
     assert PersonFacts.objects.exclude(insurance_status=None).count() == (
         InsuranceRecord.objects.count()
     )
+
+
+@pytest.mark.django_db
+def test_the_refresh_command_writes_missing_and_stale_rows_again() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    kept = _person("370102197003121225")
+    lost = _person("370102196511301234", gender="男")
+    with connection.cursor() as cursor:  # as a load killed before writing its people's rows
+        cursor.execute(f"DELETE FROM {PersonFacts._meta.db_table} WHERE id = %s", [lost.pk])
+        cursor.execute(
+            f"UPDATE {PersonFacts._meta.db_table} SET name = 'stale' WHERE id = %s", [kept.pk]
+        )
+    assert _facts() != _source()
+    out = StringIO()
+    call_command("shareddata_facts_refresh", stdout=out, stderr=StringIO())
+    assert "已重写人员规则事实 2 行" in out.getvalue()
+    assert _facts() == _source()
