@@ -136,7 +136,7 @@ class RuleVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule.code} v{self.number}"
+        return f"{self.rule.title}（第 {self.number} 版）"
 
     @property
     def title(self) -> str:
