@@ -14,6 +14,10 @@ row holds. So a preview reads live data. A bulk load may set the triggers aside 
 transaction (`facts_deferred`) and then write the rows of the people it loaded in ranges
 (`facts_refresh`).
 
+On SQLite, a later migration that remakes one of the three tables (Django copies a table to
+alter it) drops that table's triggers with it: such a migration must create them again, and
+`tests/shareddata/test_facts.py` fails until it does.
+
 Column names are the rule fields' lookups with ``__`` as ``_`` (``insurance__status`` →
 ``insurance_status``): `proactive.language.fields.FACT_FIELDS` reads them so, and a test holds
 the table to the fields.
