@@ -159,3 +159,45 @@ def test_the_refresh_command_writes_missing_and_stale_rows_again() -> None:
     call_command("shareddata_facts_refresh", stdout=out, stderr=StringIO())
     assert "已重写人员规则事实 2 行" in out.getvalue()
     assert _facts() == _source()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_one_persons_records_at_once_both_land_in_the_facts() -> None:
+    """The second writer waits for the first and then reads what it committed (without the lock
+    on the person, it failed on the row the first had written, or left that change out)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite has one writer at a time)")
+    import threading
+    import time
+
+    from django.db import connections
+
+    person = _person("370102197003121225")
+    InsuranceRecord.objects.create(
+        person=person,
+        first_contribution_date=dt.date(1992, 7, 1),
+        contribution_months=380,
+        status="正常参保",
+    )
+    failures: list[BaseException] = []
+
+    def rename() -> None:
+        try:
+            with transaction.atomic():
+                Person.objects.filter(pk=person.pk).update(name="王秀兰")
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        InsuranceRecord.objects.filter(person=person).update(status="已退休")
+        other = threading.Thread(target=rename)
+        other.start()
+        time.sleep(0.5)  # the other writer is now waiting for this one
+    other.join(timeout=30)
+    assert not other.is_alive()
+    assert failures == []
+    row = PersonFacts.objects.get(pk=person.pk)
+    assert (row.name, row.insurance_status) == ("王秀兰", "已退休")
+    assert _facts() == _source()

@@ -5,7 +5,9 @@ the rows of the people already there.
 PostgreSQL: one trigger function for the three tables writes the person's row again from the
 view (delete, then insert: a person without a row, or gone, needs no special case), unless
 the transaction set `kuaiban.facts_deferred` (a bulk load, which writes the rows itself
-afterwards). SQLite: the same statements, one trigger per table and operation."""
+afterwards). Two transactions writing one person's records at once are taken one after the
+other by a lock on the person's row: without it the second computed the row without the
+first's change, or failed on the row the first had inserted. SQLite: the same statements, one trigger per table and operation."""
 
 from django.db import migrations, models
 
@@ -41,6 +43,10 @@ POSTGRESQL = [
 CREATE FUNCTION shareddata_personfacts_refresh(pid bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- One writer of a person's row at a time, each reading what the one before committed:
+    -- the person's row is locked first (as an UPDATE of it would lock it, not against the
+    -- foreign keys' checks), and each statement after it takes a new snapshot.
+    PERFORM 1 FROM shareddata_person WHERE id = pid FOR NO KEY UPDATE;
     DELETE FROM shareddata_personfacts WHERE id = pid;
     INSERT INTO shareddata_personfacts ({COLUMNS})
     SELECT {COLUMNS} FROM shareddata_personfacts_source WHERE id = pid;
