@@ -191,7 +191,7 @@ def _selectors(runs: int) -> None:
         ("当前超期计数", lambda: figures.overdue_counts(scope, f)),
         (
             "按地区（子件）",
-            lambda: breakdowns.subcase_outcomes(scope, f, {"region_id": "application__region_id"}),
+            lambda: breakdowns.subcase_outcomes(scope, f, breakdowns.REGION_KEYS),
         ),
         ("近12个月趋势", lambda: breakdowns.month_breakdown(scope, f)),
         ("联系点", lambda: contact_points.contact_point_rows(scope, f, tree=tree)),
