@@ -86,22 +86,31 @@ def facts_deferred() -> None:
             cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED_SETTING])
 
 
-def facts_refresh(
-    *, after: int = 0, step: int = REFRESH_RANGE, advance: Callable[[int], Any] | None = None
-) -> int:
-    """Write again the facts of every person whose key is above ``after``, ``step`` keys per
-    transaction, in key order; the number of rows written. ``advance(n)`` after each range
-    (a progress bar)."""
+def people_key_span(*, after: int) -> tuple[int | None, int | None]:
+    """The lowest and highest primary key of the people above ``after`` (None: none)."""
     from kuaiban.shareddata.models import Person
 
-    bounds = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
+    span = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
+    return span["low"], span["high"]
+
+
+def facts_refresh(
+    *,
+    span: tuple[int | None, int | None],
+    step: int = REFRESH_RANGE,
+    advance: Callable[[int], Any] | None = None,
+) -> int:
+    """Write again the facts of every person whose key is in ``span`` (`people_key_span`),
+    ``step`` keys per transaction, in key order; the number of rows written. ``advance(n)``
+    after each range (a progress bar)."""
+    first, last = span
+    if first is None or last is None:
         return 0
     table = connection.ops.quote_name(PersonFacts._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in PersonFacts._meta.fields)
     written = 0
-    for low in range(bounds["low"], bounds["high"] + 1, step):
-        high = min(low + step, bounds["high"] + 1)
+    for low in range(first, last + 1, step):
+        high = min(low + step, last + 1)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE id >= %s AND id < %s", [low, high])
             cursor.execute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import connection, models, transaction
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
 from kuaiban.shareddata.bulk import (
@@ -32,7 +32,7 @@ from kuaiban.shareddata.bulk import (
     people_write,
     tables_analyze,
 )
-from kuaiban.shareddata.facts import facts_refresh
+from kuaiban.shareddata.facts import facts_refresh, people_key_span
 from kuaiban.shareddata.models import (
     ECertificate,
     Enterprise,
@@ -140,12 +140,6 @@ def synthetic_generate(
     )
 
 
-def people_key_span(*, after: int) -> tuple[int | None, int | None]:
-    """The lowest and highest primary key of the people above ``after`` (None: none)."""
-    span = Person.objects.filter(pk__gt=after).aggregate(low=Min("pk"), high=Max("pk"))
-    return span["low"], span["high"]
-
-
 def _facts_write(*, after: int, progress: TextIO | None) -> None:
     """The people's facts of everyone the load added (its batches left them to this: see
     `bulk.fast_commit`; `kuaiban shareddata_facts_refresh` if it was killed before), with
@@ -154,7 +148,7 @@ def _facts_write(*, after: int, progress: TextIO | None) -> None:
     if low is None or high is None:
         return
     bar = ProgressBar(label="人员规则事实", unit="人", total=high - low + 1, stream=progress)
-    facts_refresh(after=after, advance=bar.advance)
+    facts_refresh(span=(low, high), advance=bar.advance)
     bar.finish()
 
 

@@ -10,9 +10,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from kuaiban.shareddata.facts import facts_refresh
+from kuaiban.shareddata.facts import facts_refresh, people_key_span
 from kuaiban.shareddata.progress import ProgressBar
-from kuaiban.shareddata.services import people_key_span
 
 
 class Command(BaseCommand):
@@ -24,6 +23,6 @@ class Command(BaseCommand):
             self.stdout.write("没有人员，无需重写。")
             return
         bar = ProgressBar(label="人员规则事实", unit="人", total=high - low + 1, stream=sys.stderr)
-        written = facts_refresh(after=0, advance=bar.advance)
+        written = facts_refresh(span=(low, high), advance=bar.advance)
         bar.finish()
         self.stdout.write(f"已重写人员规则事实 {written:,} 行。")
