@@ -39,6 +39,7 @@ from kuaiban.supervision.models import (
     ApplicationDaily,
     InstantDaily,
     ProcessingDaily,
+    ProcessingProvinceMonth,
     RatingDaily,
     ReportDaily,
     RollupRange,
@@ -49,6 +50,7 @@ from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollup_refresh
 from kuaiban.supervision.scope import scope_for
 from kuaiban.supervision.selectors.contact_points import contact_point_rows
 from kuaiban.supervision.selectors.figures import Rate
+from kuaiban.supervision.selectors.items import item_stats
 from kuaiban.supervision.selectors.timing import (
     instant_condition,
     instant_histogram,
@@ -279,6 +281,51 @@ def test_every_figure_read_through_the_rollups_equals_the_raw_count(history) -> 
             name = able[(k + p) % len(able)]
             value = values[name][kind]
             _assert_same(history[name], f"{value}&{period}" if period else value)
+
+
+def test_a_whole_province_reads_its_year_of_processing_times_from_the_province_rows(
+    history,
+) -> None:
+    """`ProcessingProvinceMonth` holds each month row of `ProcessingDaily` added up per
+    province, pack, item and tenth; the administrator's and a provincial supervisor's year
+    read it (and no month row of `ProcessingDaily`) and get the raw figures; a city, a bundle
+    or an agency is read from `ProcessingDaily`."""
+    tree = RegionTree.load()
+    provinces: Counter[tuple[object, ...]] = Counter()
+    for row in ProcessingDaily.objects.filter(whole_month=True):
+        key = (row.day, tree.ancestors(row.region_id)[-1], row.pack_id, row.item_id, row.tenths)
+        provinces[(*key, "n")] += row.decided
+        provinces[(*key, "s")] += row.days_sum
+    held: Counter[tuple[object, ...]] = Counter()
+    for row in ProcessingProvinceMonth.objects.all():
+        key = (row.month, row.region_id, row.pack_id, row.item_id, row.tenths)
+        held[(*key, "n")] += row.decided
+        held[(*key, "s")] += row.days_sum
+    assert held == provinces and len(held) > 100
+    covered = RollupRange.objects.get()
+    assert (TODAY - covered.first).days > 250
+    # From the middle of the roll-ups' first whole month: days, whole months, days, today.
+    start = (covered.first + dt.timedelta(days=31)).replace(day=15)
+    year = f"from={start}&to={TODAY}"
+    values = _filter_values(history["supervisor-sx"])
+    for username, query, province_rows in (
+        ("admin", year, True),
+        ("supervisor-sx", year, True),
+        ("supervisor-sx", f"{year}&{values['pack']}", True),
+        ("supervisor-sx", f"{year}&{values['item']}", True),
+        ("supervisor-jn", year, False),  # a city
+        ("supervisor-sx", f"{year}&{values['bundle']}", False),
+        ("supervisor-sx", f"{year}&{values['agency']}", False),
+        ("officer-ty-si", year, False),
+    ):
+        rolled, live = _filters(history[username], query)
+        with CaptureQueriesContext(connection) as captured:
+            stats = item_stats(rolled.scope, rolled.filters)
+        read = " ".join(q["sql"] or "" for q in captured.captured_queries)
+        table = ProcessingProvinceMonth._meta.db_table
+        assert (table in read) is province_rows, (username, query)
+        assert stats == item_stats(live.scope, live.filters), (username, query)
+        assert stats.processing.sampled > 0, (username, query)
 
 
 def test_a_figure_changed_on_a_past_day_is_caught_by_the_next_refresh(history) -> None:

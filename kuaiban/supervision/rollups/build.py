@@ -23,12 +23,14 @@ from django.utils import timezone
 from kuaiban.applications.models import Application, ApplicationMaterial, ApplicationStatus
 from kuaiban.calendar.arithmetic import SHANGHAI
 from kuaiban.cases.models import SubCase
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.ratings.models import Rating
 from kuaiban.supervision.filters import Period
 from kuaiban.supervision.models import (
     ApplicationDaily,
     InstantDaily,
     ProcessingDaily,
+    ProcessingProvinceMonth,
     RatingDaily,
     ReportDaily,
     SubCaseDaily,
@@ -349,7 +351,8 @@ def period_rollup(first: dt.date, last: dt.date) -> int:
 
 
 def month_rollup(first: dt.date) -> None:
-    """Replace the month's rows by the sums of its day rows (one INSERT … SELECT each)."""
+    """Replace the month's rows by the sums of its day rows (one INSERT … SELECT each), and
+    its processing times per province."""
     following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
@@ -370,3 +373,30 @@ def month_rollup(first: dt.date) -> None:
                 + (f" ORDER BY {', '.join(fanned)}" if fanned else ""),
                 [first, True, False, first, following],
             )
+        province_month_rollup(cursor, first, tree=RegionTree.load())
+
+
+def province_month_rollup(cursor: Any, first: dt.date, *, tree: RegionTree) -> int:
+    """Replace the month's `ProcessingProvinceMonth` rows by its `ProcessingDaily` month rows
+    added up per province (the top of each region's tree), pack, item and tenth; the rows
+    written. Also used by the migration that made the table (``tree`` of its regions)."""
+    quote = connection.ops.quote_name
+    table = quote(ProcessingProvinceMonth._meta.db_table)
+    cursor.execute(f"DELETE FROM {table} WHERE {quote('month')} = %s", [first])
+    tops = [(region, tree.ancestors(region)[-1]) for region in tree.nodes]
+    if not tops:
+        return 0
+    # The region → province pairs as a VALUES list (column1, column2 on both databases).
+    pairs = ", ".join(["(%s, %s)"] * len(tops))
+    cursor.execute(
+        f"INSERT INTO {table} ({quote('month')}, region_id, pack_id, item_id, tenths, decided, "
+        "days_sum) "
+        "SELECT %s, top.column2, p.pack_id, p.item_id, p.tenths, SUM(p.decided), SUM(p.days_sum) "
+        f"FROM {quote(ProcessingDaily._meta.db_table)} p "
+        f"JOIN (VALUES {pairs}) AS top ON top.column1 = p.region_id "
+        "WHERE p.whole_month = %s AND p.day = %s "
+        "GROUP BY top.column2, p.pack_id, p.item_id, p.tenths "
+        "ORDER BY top.column2, p.pack_id, p.item_id, p.tenths",
+        [first, *(v for pair in tops for v in pair), True, first],
+    )
+    return int(cursor.rowcount or 0)

@@ -20,11 +20,13 @@ from django.db.models import Model, Q, QuerySet, Sum
 from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce
 
+from kuaiban.catalogue.regions import RegionTree
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import (
     ApplicationDaily,
     InstantDaily,
     ProcessingDaily,
+    ProcessingProvinceMonth,
     RatingDaily,
     ReportDaily,
     SubCaseDaily,
@@ -64,18 +66,70 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def day_condition(period: Period) -> Q:
-    """The month rows of the whole months inside the period, the day rows of the other days."""
+def day_condition(period: Period, *, months: bool = True) -> Q:
+    """The month rows of the whole months inside the period, the day rows of the other days
+    (``months=False``: the day rows of the other days alone)."""
     firsts = months_within(period)
     if not firsts:
         return Q(whole_month=False, day__gte=period.start, day__lte=period.end)
-    condition = Q(whole_month=True, day__in=firsts)
+    condition = Q(whole_month=True, day__in=firsts) if months else Q(pk__in=[])
     before, after = firsts[0], _next_month(firsts[-1])
     if period.start < before:
         condition |= Q(whole_month=False, day__gte=period.start, day__lt=before)
     if after <= period.end:
         condition |= Q(whole_month=False, day__gte=after, day__lte=period.end)
     return condition
+
+
+def whole_provinces(scope: Scope, filters: Filters, tree: RegionTree) -> frozenset[int] | None:
+    """The provinces (tops of the region tree) whose whole trees make up the regions of the
+    scope and filters, when no bundle or agency is chosen either — what
+    `ProcessingProvinceMonth` answers; an empty set when it cannot (part of a province, a
+    bundle or an agency), None for every region."""
+    if (
+        filters.bundle_id is not None
+        or scope.agency_id is not None
+        or filters.agency_id is not None
+    ):
+        return frozenset()
+    regions = scope.region_ids
+    if filters.region_ids is not None:
+        regions = filters.region_ids if regions is None else regions & filters.region_ids
+    if regions is None:
+        return None
+    tops = frozenset(tree.ancestors(region)[-1] for region in regions if region in tree.nodes)
+    whole = frozenset().union(*(tree.below(top) for top in tops)) if tops else frozenset()
+    return tops if whole == regions else frozenset()
+
+
+def processing_rolled(
+    scope: Scope, filters: Filters, period: Period, *, tree: RegionTree
+) -> list[Mapping[str, Any]]:
+    """The processing-time histogram of ``period`` (whole rolled-up days) grouped by pack,
+    item and tenth: the whole months from `ProcessingProvinceMonth` when the regions are
+    whole provinces and no bundle or agency is chosen, everything else from
+    `ProcessingDaily`."""
+    keys = ["pack_id", "item_id", "tenths"]
+    sums = {"decided": Sum("decided"), "days_sum": Sum("days_sum")}
+    provinces = whole_provinces(scope, filters, tree)
+    firsts = months_within(period)
+    if provinces == frozenset() or not firsts:
+        return rolled_groups(ProcessingDaily, scope, filters, period, keys=keys, sums=sums)
+    months = ProcessingProvinceMonth.objects.filter(month__in=firsts)
+    if provinces is not None:
+        months = months.filter(region_id__in=provinces)
+    if filters.pack_id is not None:
+        months = months.filter(pack_id=filters.pack_id)
+    if filters.item_id is not None:
+        months = months.filter(item_id=filters.item_id)
+    months_grouped = months.values(*keys).annotate(**sums).order_by()
+    if firsts[0] == period.start and _next_month(firsts[-1]) > period.end:
+        return list(months_grouped)  # whole months only
+    days = rollup_rows(ProcessingDaily, scope, filters, period).filter(
+        day_condition(period, months=False)
+    )
+    # One statement: the two groupings, one after the other (the caller adds them up).
+    return list(months_grouped.union(days.values(*keys).annotate(**sums).order_by(), all=True))
 
 
 def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) -> QuerySet[M]:

@@ -26,7 +26,7 @@ from kuaiban.calendar.arithmetic import local_date
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep
 from kuaiban.shareddata.progress import ProgressBar
-from kuaiban.supervision.models import RollupRange
+from kuaiban.supervision.models import ProcessingProvinceMonth, RollupRange
 from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.build import ROLLUPS, month_rollup, period_rollup
 
@@ -165,6 +165,7 @@ def rollups_clear() -> None:
     with transaction.atomic():
         for model in ROLLUPS:
             model.objects.all().delete()
+        ProcessingProvinceMonth.objects.all().delete()
         RollupRange.objects.all().delete()
 
 

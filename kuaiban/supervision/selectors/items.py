@@ -3,7 +3,7 @@
 Counting is done by the database, grouped by (pack, item) — a number of rows bounded by the
 catalogue, not by the data. Processing time in working days needs the holiday calendar: it is
 read as a histogram (per tenth of a working day: how many sub-cases, their exact days added
-up) from the roll-up `ProcessingDaily` for whole past days and computed from the raw
+up) from the roll-ups for whole past days (`rollups/read.processing_rolled`) and computed from the raw
 sub-cases decided today (`selectors/processing.py`). Every sub-case decided in the period
 counts: the mean is exact, the median is that of the days rounded to a tenth.
 """
@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from kuaiban.bundles.selectors import ItemLimits, item_limits
 from kuaiban.cases.models import SubCase
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import ProcessingDaily
 from kuaiban.supervision.reference import Reference
-from kuaiban.supervision.rollups.read import rollup_groups
+from kuaiban.supervision.rollups.read import period_parts, processing_rolled
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import subcases_in
 from kuaiban.supervision.selectors.breakdowns import ITEM_KEYS, subcase_counts
@@ -193,14 +192,12 @@ def _processing_times(
         problems.append(problem)
         return found
 
-    groups = rollup_groups(
-        ProcessingDaily,
-        scope,
-        filters,
-        keys=["pack_id", "item_id", "tenths"],
-        sums={"decided": Sum("decided"), "days_sum": Sum("days_sum")},
-        live=live,
-    )
+    parts = period_parts(filters.period, filters.covered)
+    groups: list[Mapping[str, Any]] = []
+    if parts.rolled is not None:
+        groups += processing_rolled(scope, filters, parts.rolled, tree=filters.policy().tree)
+    if parts.live is not None:
+        groups += live(parts.live)
     return groups, "".join(problems)
 
 
