@@ -6,8 +6,10 @@ here, so they always agree.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,9 +21,11 @@ from kuaiban.problems.selectors import ReportTotals, problem_reports_in, problem
 from kuaiban.ratings.models import RatingLevel
 from kuaiban.supervision.cache import Computed, figures_cached
 from kuaiban.supervision.filters import Filters
+from kuaiban.supervision.rollups.read import period_parts
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.breakdowns import (
     Row,
+    Today,
     channel_breakdown,
     month_breakdown,
     region_breakdown,
@@ -126,11 +130,15 @@ def items_cached(ctx: Context, *, refresh: bool = False) -> Computed[ItemStats]:
 
 def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
-    groups = application_groups(scope, filters)
+    live_applications: list[Mapping[str, Any]] = []
+    live_outcomes: list[Mapping[str, Any]] = []
+    groups = application_groups(scope, filters, live_rows=live_applications)
     totals = totals_of(groups, [*application_measures(), *material_measures()])
     applications = application_figures_from(totals)
     ratings = rating_figures(scope, filters)
-    by_item, by_region = subcase_panels(scope, filters)
+    by_item, by_region = subcase_panels(scope, filters, live_outcomes=live_outcomes)
+    live = period_parts(filters.period, filters.covered).live
+    today = Today(live, live_applications, live_outcomes) if live is not None else None
     reference = filters.policy()
     packs = governing_packs(scope, filters, tree=ctx.tree)
     targets = governing_targets(packs, reference=reference)
@@ -156,7 +164,7 @@ def overview_load(ctx: Context) -> Overview:
             scope, filters, tree=ctx.tree, applications=groups, outcomes=by_region
         ),
         channels=channel_breakdown(groups),
-        months=month_breakdown(scope, filters),
+        months=month_breakdown(scope, filters, today=today),
         targets=target_rows(targets, measured),
         packs=figures,
         speedup_ratio=next((t.ratio for t in targets if t.kind == TargetKind.SPEEDUP_ITEMS), None),

@@ -141,10 +141,13 @@ def application_figures_from(row: dict[str, int]) -> ApplicationFigures:
 PANEL_KEYS = ("region_id", "channel")
 
 
-def application_groups(scope: Scope, filters: Filters) -> list[Mapping[str, Any]]:
+def application_groups(
+    scope: Scope, filters: Filters, *, live_rows: list[Mapping[str, Any]] | None = None
+) -> list[Mapping[str, Any]]:
     """Every application and material measure grouped by region and channel: one read of the
     roll-up, two of the rest of the period (applications, then their materials), to be added
-    up by the caller (`totals_of`, the region and channel breakdowns)."""
+    up by the caller (`totals_of`, the region and channel breakdowns). ``live_rows``: also
+    given the applications' rows of the rest of the period (for the trend's last month)."""
 
     def live(part: Period) -> list[Mapping[str, Any]]:
         within = filters.within(part)
@@ -158,10 +161,10 @@ def application_groups(scope: Scope, filters: Filters) -> list[Mapping[str, Any]
             .annotate(**material_measures())
             .order_by()
         )
-        return [
-            *applications.values(*PANEL_KEYS).annotate(**application_measures()).order_by(),
-            *materials,
-        ]
+        grouped = list(applications.values(*PANEL_KEYS).annotate(**application_measures()))
+        if live_rows is not None:
+            live_rows.extend(grouped)
+        return [*grouped, *materials]
 
     measures = {**application_measures(), **material_measures()}
     return rollup_groups(
