@@ -108,12 +108,19 @@ def processing_rolled(
     """The processing-time histogram of ``period`` (whole rolled-up days) grouped by pack,
     item and tenth: the whole months from `ProcessingProvinceMonth` when the regions are
     whole provinces and no bundle or agency is chosen, everything else from
-    `ProcessingDaily`."""
+    `ProcessingDaily`. A first month mostly inside the period is read whole, less its days
+    before the period (a year from today's date: one month row and a few days, where its
+    28 day rows were the largest part of the read)."""
     keys = ["pack_id", "item_id", "tenths"]
     sums = {"decided": Sum("decided"), "days_sum": Sum("days_sum")}
     provinces = whole_provinces(scope, filters, tree)
+    if provinces == frozenset():
+        return rolled_groups(ProcessingDaily, scope, filters, period, keys=keys, sums=sums)
     firsts = months_within(period)
-    if provinces == frozenset() or not firsts:
+    before = _month_before(period, filters.covered)
+    if before is not None:
+        firsts = [before.start, *firsts]
+    if not firsts:
         return rolled_groups(ProcessingDaily, scope, filters, period, keys=keys, sums=sums)
     months = ProcessingProvinceMonth.objects.filter(month__in=firsts)
     if provinces is not None:
@@ -122,14 +129,52 @@ def processing_rolled(
         months = months.filter(pack_id=filters.pack_id)
     if filters.item_id is not None:
         months = months.filter(item_id=filters.item_id)
-    months_grouped = months.values(*keys).annotate(**sums).order_by()
-    if firsts[0] == period.start and _next_month(firsts[-1]) > period.end:
-        return list(months_grouped)  # whole months only
-    days = rollup_rows(ProcessingDaily, scope, filters, period).filter(
-        day_condition(period, months=False)
-    )
-    # One statement: the two groupings, one after the other (the caller adds them up).
-    return list(months_grouped.union(days.values(*keys).annotate(**sums).order_by(), all=True))
+    parts: list[tuple[QuerySet[Any], int]] = [(months, 1)]
+    day = dt.timedelta(days=1)
+    after = _next_month(firsts[-1])
+    # The period's days outside those months, from the day rows; the days taken off, less.
+    for days, sign in (
+        (Period(period.start, firsts[0] - day), 1),
+        (Period(after, period.end), 1),
+        (Period(before.start, period.start - day) if before else None, -1),
+    ):
+        if days is not None and days.start <= days.end:
+            parts.append((rollup_rows(ProcessingDaily, scope, filters, days), sign))
+    # One statement: the parts added up by the database, signed.
+    texts, params = [], []
+    for n, (rows, sign) in enumerate(parts):
+        grouped = rows.values(*keys).annotate(**sums).order_by()
+        sql, values = grouped.query.sql_with_params()
+        texts.append(
+            f"SELECT pack_id, item_id, tenths, {sign} * decided AS decided, "
+            f"{sign} * days_sum AS days_sum FROM ({sql}) part{n}"
+        )
+        params.extend(values)
+    with connections[months.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT pack_id, item_id, tenths, SUM(decided), SUM(days_sum) "
+            f"FROM ({' UNION ALL '.join(texts)}) parts "
+            "GROUP BY pack_id, item_id, tenths HAVING SUM(decided) <> 0",
+            params,
+        )
+        return [
+            {"pack_id": p, "item_id": i, "tenths": t, "decided": int(n), "days_sum": int(d)}
+            for p, i, t, n, d in cursor.fetchall()
+        ]
+
+
+def _month_before(period: Period, covered: tuple[dt.date, dt.date] | None) -> Period | None:
+    """The days before the period of its first month, when that month is rolled up whole,
+    ends inside the period and has more of its days inside the period than before it."""
+    first = period.start.replace(day=1)
+    following = _next_month(first)
+    if period.start == first or covered is None or following - dt.timedelta(days=1) > period.end:
+        return None
+    if not (covered[0] <= first and following <= covered[1]):
+        return None
+    if (following - period.start).days <= (period.start - first).days:
+        return None
+    return Period(first, period.start - dt.timedelta(days=1))
 
 
 def rollup_rows(model: type[M], scope: Scope, filters: Filters, period: Period) -> QuerySet[M]:
