@@ -131,6 +131,11 @@ DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
 # A read replica of the PostgreSQL database: the supervision pages read there when it is set
 # (kuaiban/core/db_router.py); everything else reads and writes the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+# PostgreSQL settings of every session (libpq "options"): no JIT compilation (it cost the
+# supervision pages' statements 10–50 ms each to compile, more than it saved), and memory
+# enough for their groupings without spilling to disk. The server's own memory settings
+# (shared_buffers …) are in deploy/postgresql/kuaiban.conf. Empty: the server's defaults.
+DATABASE_SESSION_OPTIONS = env_str("DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB")
 
 
 def _database(url: str) -> dict[str, Any]:
@@ -143,6 +148,8 @@ def _database(url: str) -> dict[str, Any]:
     else:
         # psycopg's own setting; only server-bound cursors (kept_cursor) ever prepare.
         options["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD or None
+        if DATABASE_SESSION_OPTIONS:
+            options["options"] = DATABASE_SESSION_OPTIONS
         if DATABASE_POOL_SIZE > 0:
             database["CONN_MAX_AGE"] = 0
             options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 10}

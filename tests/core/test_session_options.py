@@ -1,0 +1,17 @@
+"""Every PostgreSQL session of the application runs without JIT compilation and with the
+supervision groupings' working memory (DATABASE_SESSION_OPTIONS in kuaiban/settings.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_postgresql_session_has_no_jit_and_its_working_memory() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("session settings of PostgreSQL (run in the PostgreSQL half)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+        assert cursor.fetchone() == ("off", "32MB")
