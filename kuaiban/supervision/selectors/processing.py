@@ -12,6 +12,7 @@ whatever the period.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -93,11 +94,22 @@ def processing_groups(
     pauses = NullIf(F("pauses"), Value([], output_field=JSONField()))
     columns = decided.values_list(*moments, pauses, *(F(path) for path in keys.values()))
     rows: Iterable[tuple[Any, ...]]
-    if (part.end - part.start).days < STREAM_DAYS:
-        rows = list(columns)  # a few days (today, as a rule): one read
+    if (part.end - part.start).days < STREAM_DAYS and numbers:
+        # A few days (today, as a rule): one read, as plain tuples — Django's per-value
+        # converters were a fifth of the time for a day of 50,000 decided sub-cases.
+        sql, params = columns.query.sql_with_params()
+        with connections[decided.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [
+                (start, done, json.loads(pauses) if isinstance(pauses, str) else pauses, *group)
+                for start, done, pauses, *group in cursor.fetchall()
+            ]
         earliest = min((row[0] for row in rows), default=None)
-        if earliest is not None and numbers:
+        if earliest is not None:
             earliest = moment_of(earliest)
+    elif (part.end - part.start).days < STREAM_DAYS:
+        rows = list(columns)  # a few days (SQLite): one read
+        earliest = min((row[0] for row in rows), default=None)
     else:
         # Streamed: without roll-ups (before the worker's first passes) a long period is read
         # here whole, and only the histogram stays in memory.
