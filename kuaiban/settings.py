@@ -132,10 +132,14 @@ DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5)
 # (kuaiban/core/db_router.py); everything else reads and writes the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 # PostgreSQL settings of every session (libpq "options"): no JIT compilation (it cost the
-# supervision pages' statements 10–50 ms each to compile, more than it saved), and memory
-# enough for their groupings without spilling to disk. The server's own memory settings
-# (shared_buffers …) are in deploy/postgresql/kuaiban.conf. Empty: the server's defaults.
-DATABASE_SESSION_OPTIONS = env_str("DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB")
+# supervision pages' statements 10–50 ms each to compile, more than it saved), memory enough
+# for their groupings without spilling to disk, and no parallel append (the processing
+# histogram's one statement over two roll-ups ran its parts in workers, slower: migration
+# supervision/0006). The server's own memory settings (shared_buffers …) are in
+# deploy/postgresql/kuaiban.conf. Empty: the server's defaults.
+DATABASE_SESSION_OPTIONS = env_str(
+    "DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB -c enable_parallel_append=off"
+)
 
 
 def _database(url: str) -> dict[str, Any]:

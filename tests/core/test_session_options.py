@@ -1,5 +1,6 @@
-"""Every PostgreSQL session of the application runs without JIT compilation and with the
-supervision groupings' working memory (DATABASE_SESSION_OPTIONS in kuaiban/settings.py)."""
+"""Every PostgreSQL session of the application runs without JIT compilation or parallel
+append, and with the supervision groupings' working memory (DATABASE_SESSION_OPTIONS in
+kuaiban/settings.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 
-def test_a_postgresql_session_has_no_jit_and_its_working_memory() -> None:
+def test_a_postgresql_session_has_its_settings() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("session settings of PostgreSQL (run in the PostgreSQL half)")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
-        assert cursor.fetchone() == ("off", "32MB")
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('work_mem'), "
+            "current_setting('enable_parallel_append')"
+        )
+        assert cursor.fetchone() == ("off", "32MB", "off")
