@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[str, str, Any]] = {
     "DATABASE_CONN_MAX_AGE": ("7", "DATABASES.default.CONN_MAX_AGE", 7),
     "DATABASE_POOL_SIZE": ("4", "DATABASES.default.OPTIONS.pool.max_size", 4),
     "DATABASE_PREPARE_THRESHOLD": ("2", "DATABASES.default.OPTIONS.prepare_threshold", 2),
+    "DATABASE_SESSION_OPTIONS": ("-c jit=on", "DATABASES.default.OPTIONS.options", "-c jit=on"),
     "DATABASE_REPLICA_URL": (
         "postgres://reader@replica.example.cn:5432/kb",
         "DATABASES.replica.HOST",
