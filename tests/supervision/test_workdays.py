@@ -112,3 +112,29 @@ def test_the_integer_clock_gives_the_decimal_figures(seeded_calendar) -> None:
         for signed in (micros, -micros):
             days = half_up(Decimal(signed) / Decimal(86_400_000_000), "0.0001")
             assert days_e4(signed) == int(days * 10000)
+
+
+def test_instant_minutes_is_the_least_minutes_whose_instant_due_is_kept(seeded_calendar) -> None:
+    """`instant_minutes` (with its short way for a case taken and decided within one opening)
+    equals its definition: the least m with done ≤ `instant_due`(start, m) — for cases within
+    an opening, across lunch, past closing, over a weekend and a holiday."""
+    from kuaiban.calendar.selectors import instant_due
+    from kuaiban.supervision.selectors.timing import instant_minutes
+
+    first = dt.date(2024, 9, 25)  # the National Day holiday follows
+    calendar = calendar_load(since=first, until=dt.date(2024, 10, 31))
+    rng = random.Random(3)
+    within = 0
+    for _ in range(400):
+        day = first + dt.timedelta(days=rng.randrange(20))
+        start = dt.datetime.combine(day, dt.time(8), tzinfo=BJ) + dt.timedelta(
+            seconds=rng.randrange(10 * 3600), microseconds=rng.randrange(1_000_000)
+        )
+        done = start + dt.timedelta(seconds=rng.choice([0, 59, 60, 61, 600, 1799, 5400, 90_000]))
+        done += dt.timedelta(microseconds=rng.randrange(2))
+        least = 0
+        while done > instant_due(start=start, calendar=calendar, minutes=least):
+            least += 1
+        assert instant_minutes(start, done, calendar) == least, (start, done)
+        within += start.date() == done.date() and done - start < dt.timedelta(minutes=30)
+    assert within > 100
