@@ -210,6 +210,31 @@ class InstantDaily(RollupBase):
         indexes = [models.Index(fields=["whole_month", "day"], name="sup_instdaily_day")]
 
 
+class InstantProvinceMonth(models.Model):
+    """`InstantDaily`'s month rows added up per province (the top of the region tree), pack,
+    item and minutes, as `ProcessingProvinceMonth` does for processing times: the 即办 target
+    of a whole province's (or every region's) year, without a bundle or agency, reads these."""
+
+    month = models.DateField(_("月份"), help_text=_("该月 1 日。"))
+    region = _dimension(
+        "catalogue.Region", _("省级地区"), _("地区树的顶层地区：其下各级地区的子件合计。")
+    )
+    pack = _dimension("bundles.Pack", _("政策包"), _("子件所属办件的政策包。"))
+    item = _dimension("catalogue.ServiceItem", _("事项"), _("子件的服务事项（即办事项）。"))
+    minutes = models.PositiveIntegerField(
+        _("用时（分钟）"), help_text=_("从受理到办结的工作时间，取整到满足即办时限的最少分钟数。")
+    )
+    decided = _count(_("办结子件"), _("当月办结、用时在此档的即办子件数。"))
+
+    class Meta:
+        verbose_name = _("即办用时省级月汇总")
+        verbose_name_plural = _("即办用时省级月汇总")
+        indexes = [models.Index(fields=["month"], name="sup_instprov_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
 class ReportDaily(RollupBase):
     """报告单 (the rectification report step) handed in that day, per combination of the rated
     case's dimensions (as `RatingDaily`; ``agency`` is the ticket's) and per calendar days from

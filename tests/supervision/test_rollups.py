@@ -38,6 +38,7 @@ from kuaiban.supervision.filters import Filters, Period, filter_choices, filters
 from kuaiban.supervision.models import (
     ApplicationDaily,
     InstantDaily,
+    InstantProvinceMonth,
     ProcessingDaily,
     ProcessingProvinceMonth,
     RatingDaily,
@@ -330,6 +331,44 @@ def test_a_whole_province_reads_its_year_of_processing_times_from_the_province_r
         assert (table in read) is province_rows, (username, query)
         assert stats == item_stats(live.scope, live.filters), (username, query)
         assert stats.processing.sampled > 0, (username, query)
+
+
+def test_a_whole_province_reads_its_year_of_instant_minutes_from_the_province_rows(
+    history,
+) -> None:
+    """`InstantProvinceMonth` holds each month row of `InstantDaily` added up per province,
+    pack, item and minutes; the 即办 histogram of a whole province's (or every region's) year
+    reads it and equals the raw histogram; a city, a bundle or an agency reads `InstantDaily`."""
+    tree = RegionTree.load()
+    provinces: Counter[tuple[object, ...]] = Counter()
+    for row in InstantDaily.objects.filter(whole_month=True):
+        top = tree.ancestors(row.region_id)[-1]
+        provinces[(row.day, top, row.pack_id, row.item_id, row.minutes)] += row.decided
+    held: Counter[tuple[object, ...]] = Counter()
+    for kept in InstantProvinceMonth.objects.all():
+        held[(kept.month, kept.region_id, kept.pack_id, kept.item_id, kept.minutes)] += kept.decided
+    assert held == provinces and len(held) > 20
+    covered = RollupRange.objects.get()
+    start = (covered.first + dt.timedelta(days=31)).replace(day=15)
+    year = f"from={start}&to={TODAY}"
+    values = _filter_values(history["supervisor-sx"])
+    for username, query, province_rows in (
+        ("admin", year, True),
+        ("supervisor-sx", year, True),
+        ("supervisor-sx", f"{year}&{values['pack']}", True),
+        ("supervisor-jn", year, False),
+        ("supervisor-sx", f"{year}&{values['bundle']}", False),
+        ("officer-ty-si", year, False),
+    ):
+        rolled, live = _filters(history[username], query)
+        with CaptureQueriesContext(connection) as captured:
+            found = instant_histogram(rolled.scope, rolled.filters)
+        read = " ".join(q["sql"] or "" for q in captured.captured_queries)
+        table = InstantProvinceMonth._meta.db_table
+        assert (table in read) is province_rows, (username, query)
+        assert found == instant_histogram(live.scope, live.filters), (username, query)
+    admin, _ = _filters(history["admin"], year)
+    assert sum(instant_histogram(admin.scope, admin.filters).values()) > 0
 
 
 def test_a_figure_changed_on_a_past_day_is_caught_by_the_next_refresh(history) -> None:

@@ -29,6 +29,7 @@ from kuaiban.supervision.filters import Period
 from kuaiban.supervision.models import (
     ApplicationDaily,
     InstantDaily,
+    InstantProvinceMonth,
     ProcessingDaily,
     ProcessingProvinceMonth,
     RatingDaily,
@@ -373,30 +374,69 @@ def month_rollup(first: dt.date) -> None:
                 + (f" ORDER BY {', '.join(fanned)}" if fanned else ""),
                 [first, True, False, first, following],
             )
-        province_month_rollup(cursor, first, tree=RegionTree.load())
+        tree = RegionTree.load()
+        province_month_rollup(cursor, first, tree=tree)
+        instant_province_month_rollup(cursor, first, tree=tree)
 
 
 def province_month_rollup(cursor: Any, first: dt.date, *, tree: RegionTree) -> int:
     """Replace the month's `ProcessingProvinceMonth` rows by its `ProcessingDaily` month rows
     added up per province (the top of each region's tree), pack, item and tenth; the rows
     written. Also used by the migration that made the table (``tree`` of its regions)."""
+    return _province_rows(
+        cursor,
+        ProcessingDaily,
+        ProcessingProvinceMonth,
+        first,
+        tree=tree,
+        keys=["pack_id", "item_id", "tenths"],
+        sums=["decided", "days_sum"],
+    )
+
+
+def instant_province_month_rollup(cursor: Any, first: dt.date, *, tree: RegionTree) -> int:
+    """Replace the month's `InstantProvinceMonth` rows by its `InstantDaily` month rows added
+    up per province, pack, item and minutes; the rows written (also the migration's)."""
+    return _province_rows(
+        cursor,
+        InstantDaily,
+        InstantProvinceMonth,
+        first,
+        tree=tree,
+        keys=["pack_id", "item_id", "minutes"],
+        sums=["decided"],
+    )
+
+
+def _province_rows(
+    cursor: Any,
+    days_model: type[Model],
+    months_model: type[Model],
+    first: dt.date,
+    *,
+    tree: RegionTree,
+    keys: Sequence[str],
+    sums: Sequence[str],
+) -> int:
+    """``months_model``'s rows of the month: ``days_model``'s month rows added up per
+    province (the region → province pairs as a VALUES list: column1, column2 on both
+    databases) and ``keys``."""
     quote = connection.ops.quote_name
-    table = quote(ProcessingProvinceMonth._meta.db_table)
+    table = quote(months_model._meta.db_table)
     cursor.execute(f"DELETE FROM {table} WHERE {quote('month')} = %s", [first])
     tops = [(region, tree.ancestors(region)[-1]) for region in tree.nodes]
     if not tops:
         return 0
-    # The region → province pairs as a VALUES list (column1, column2 on both databases).
     pairs = ", ".join(["(%s, %s)"] * len(tops))
+    group = ", ".join(f"p.{k}" for k in keys)
     cursor.execute(
-        f"INSERT INTO {table} ({quote('month')}, region_id, pack_id, item_id, tenths, decided, "
-        "days_sum) "
-        "SELECT %s, top.column2, p.pack_id, p.item_id, p.tenths, SUM(p.decided), SUM(p.days_sum) "
-        f"FROM {quote(ProcessingDaily._meta.db_table)} p "
+        f"INSERT INTO {table} ({quote('month')}, region_id, {', '.join(keys)}, "
+        f"{', '.join(sums)}) "
+        f"SELECT %s, top.column2, {group}, {', '.join(f'SUM(p.{s})' for s in sums)} "
+        f"FROM {quote(days_model._meta.db_table)} p "
         f"JOIN (VALUES {pairs}) AS top ON top.column1 = p.region_id "
         "WHERE p.whole_month = %s AND p.day = %s "
-        "GROUP BY top.column2, p.pack_id, p.item_id, p.tenths "
-        "ORDER BY top.column2, p.pack_id, p.item_id, p.tenths",
+        f"GROUP BY top.column2, {group} ORDER BY top.column2, {group}",
         [first, *(v for pair in tops for v in pair), True, first],
     )
     return int(cursor.rowcount or 0)

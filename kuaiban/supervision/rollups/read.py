@@ -104,62 +104,88 @@ def whole_provinces(scope: Scope, filters: Filters, tree: RegionTree) -> frozens
 
 def processing_rolled(
     scope: Scope, filters: Filters, period: Period, *, tree: RegionTree
-) -> list[Mapping[str, Any]]:
+) -> list[dict[str, Any]]:
     """The processing-time histogram of ``period`` (whole rolled-up days) grouped by pack,
-    item and tenth: the whole months from `ProcessingProvinceMonth` when the regions are
-    whole provinces and no bundle or agency is chosen, everything else from
-    `ProcessingDaily`. A first month mostly inside the period is read whole, less its days
-    before the period (a year from today's date: one month row and a few days, where its
-    28 day rows were the largest part of the read)."""
-    keys = ["pack_id", "item_id", "tenths"]
-    sums = {"decided": Sum("decided"), "days_sum": Sum("days_sum")}
+    item and tenth (`province_rolled` over `ProcessingDaily` and `ProcessingProvinceMonth`)."""
+    return province_rolled(
+        ProcessingDaily,
+        ProcessingProvinceMonth,
+        scope,
+        filters,
+        period,
+        tree=tree,
+        keys=["pack_id", "item_id", "tenths"],
+        sums=["decided", "days_sum"],
+    )
+
+
+def province_rolled(
+    days_model: type[Model],
+    months_model: type[Model],
+    scope: Scope,
+    filters: Filters,
+    period: Period,
+    *,
+    tree: RegionTree,
+    keys: Sequence[str],
+    sums: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The ``sums`` of a histogram roll-up (``days_model``) over ``period`` (whole rolled-up
+    days) grouped by ``keys``: the whole months from its per-province month rows
+    (``months_model``) when the regions are whole provinces and no bundle or agency is
+    chosen, everything else from the day and month rows. A first month mostly inside the
+    period is read whole, less its days before the period (a year from today's date: one
+    month row and a few days, where its 28 day rows were the largest part of the read)."""
     provinces = whole_provinces(scope, filters, tree)
-    if provinces == frozenset():
-        return rolled_groups(ProcessingDaily, scope, filters, period, keys=keys, sums=sums)
     firsts = months_within(period)
     before = _month_before(period, filters.covered)
     if before is not None:
         firsts = [before.start, *firsts]
-    if not firsts:
-        return rolled_groups(ProcessingDaily, scope, filters, period, keys=keys, sums=sums)
-    months = ProcessingProvinceMonth.objects.filter(month__in=firsts)
-    if provinces is not None:
-        months = months.filter(region_id__in=provinces)
-    if filters.pack_id is not None:
-        months = months.filter(pack_id=filters.pack_id)
-    if filters.item_id is not None:
-        months = months.filter(item_id=filters.item_id)
-    parts: list[tuple[QuerySet[Any], int]] = [(months, 1)]
-    day = dt.timedelta(days=1)
-    after = _next_month(firsts[-1])
-    # The period's days outside those months, from the day rows; the days taken off, less.
-    for days, sign in (
-        (Period(period.start, firsts[0] - day), 1),
-        (Period(after, period.end), 1),
-        (Period(before.start, period.start - day) if before else None, -1),
-    ):
-        if days is not None and days.start <= days.end:
-            parts.append((rollup_rows(ProcessingDaily, scope, filters, days), sign))
+    parts: list[tuple[QuerySet[Any], int]] = []
+    if provinces == frozenset() or not firsts:
+        parts.append((rollup_rows(days_model, scope, filters, period), 1))
+    else:
+        months = months_model._default_manager.filter(month__in=firsts)
+        if provinces is not None:
+            months = months.filter(region_id__in=provinces)
+        if filters.pack_id is not None:
+            months = months.filter(pack_id=filters.pack_id)
+        if filters.item_id is not None:
+            months = months.filter(item_id=filters.item_id)
+        parts.append((months, 1))
+        day = dt.timedelta(days=1)
+        after = _next_month(firsts[-1])
+        # The period's days outside those months, from the day rows; the days taken off, less.
+        for days, sign in (
+            (Period(period.start, firsts[0] - day), 1),
+            (Period(after, period.end), 1),
+            (Period(before.start, period.start - day) if before else None, -1),
+        ):
+            if days is not None and days.start <= days.end:
+                parts.append((rollup_rows(days_model, scope, filters, days), sign))
     # One statement: the parts added up by the database, signed.
+    columns = ", ".join(keys)
     texts, params = [], []
     for n, (rows, sign) in enumerate(parts):
-        grouped = rows.values(*keys).annotate(**sums).order_by()
+        grouped = rows.values(*keys).annotate(**{s: Sum(s) for s in sums}).order_by()
         sql, values = grouped.query.sql_with_params()
-        texts.append(
-            f"SELECT pack_id, item_id, tenths, {sign} * decided AS decided, "
-            f"{sign} * days_sum AS days_sum FROM ({sql}) part{n}"
-        )
+        signed = ", ".join(f"{sign} * {s} AS {s}" for s in sums)
+        texts.append(f"SELECT {columns}, {signed} FROM ({sql}) part{n}")
         params.extend(values)
-    with connections[months.db].cursor() as cursor:
+    with connections[parts[0][0].db].cursor() as cursor:
         cursor.execute(
-            "SELECT pack_id, item_id, tenths, SUM(decided), SUM(days_sum) "
+            f"SELECT {columns}, {', '.join(f'SUM({s})' for s in sums)} "
             f"FROM ({' UNION ALL '.join(texts)}) parts "
-            "GROUP BY pack_id, item_id, tenths HAVING SUM(decided) <> 0",
+            f"GROUP BY {columns} HAVING SUM({sums[0]}) <> 0",
             params,
         )
+        width = len(keys)
         return [
-            {"pack_id": p, "item_id": i, "tenths": t, "decided": int(n), "days_sum": int(d)}
-            for p, i, t, n, d in cursor.fetchall()
+            {
+                **dict(zip(keys, row[:width], strict=True)),
+                **{s: int(v) for s, v in zip(sums, row[width:], strict=True)},
+            }
+            for row in cursor.fetchall()
         ]
 
 

@@ -26,7 +26,11 @@ from kuaiban.calendar.arithmetic import local_date
 from kuaiban.cases.models import SubCase, SubCaseStatus
 from kuaiban.ratings.models import Rating, RectificationTicket, TicketStep
 from kuaiban.shareddata.progress import ProgressBar
-from kuaiban.supervision.models import ProcessingProvinceMonth, RollupRange
+from kuaiban.supervision.models import (
+    InstantProvinceMonth,
+    ProcessingProvinceMonth,
+    RollupRange,
+)
 from kuaiban.supervision.parallel import in_processes
 from kuaiban.supervision.rollups.build import ROLLUPS, month_rollup, period_rollup
 
@@ -166,6 +170,7 @@ def rollups_clear() -> None:
         for model in ROLLUPS:
             model.objects.all().delete()
         ProcessingProvinceMonth.objects.all().delete()
+        InstantProvinceMonth.objects.all().delete()
         RollupRange.objects.all().delete()
 
 

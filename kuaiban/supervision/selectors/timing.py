@@ -31,9 +31,9 @@ from kuaiban.cases.models import SubCase
 from kuaiban.catalogue.models import ServiceItem
 from kuaiban.ratings.models import StepKind, TicketStep
 from kuaiban.supervision.filters import Filters, Period
-from kuaiban.supervision.models import InstantDaily, ReportDaily
+from kuaiban.supervision.models import InstantDaily, InstantProvinceMonth, ReportDaily
 from kuaiban.supervision.reference import Reference
-from kuaiban.supervision.rollups.read import period_parts, rollup_rows
+from kuaiban.supervision.rollups.read import period_parts, province_rolled, rollup_rows
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import in_period, rating_condition, subcases_in
 from kuaiban.supervision.selectors.figures import Rate
@@ -202,10 +202,22 @@ def _histogram(
     value of each case of the rest (``live``)."""
     parts = period_parts(filters.period, filters.covered)
     found: Counter[int] = Counter()
-    if parts.rolled is not None:
-        value, count = ("minutes", "decided") if model is InstantDaily else ("days", "reports")
+    if parts.rolled is not None and model is InstantDaily:
+        # A whole province's months from its month rows per province (`province_rolled`).
+        rolled = province_rolled(
+            InstantDaily,
+            InstantProvinceMonth,
+            scope,
+            filters,
+            parts.rolled,
+            tree=filters.policy().tree,
+            keys=["minutes"],
+            sums=["decided"],
+        )
+        found.update({row["minutes"]: row["decided"] for row in rolled})
+    elif parts.rolled is not None:
         rows = rollup_rows(model, scope, filters, parts.rolled)
-        found.update(dict(rows.values_list(value).annotate(n=Sum(count)).order_by()))
+        found.update(dict(rows.values_list("days").annotate(n=Sum("reports")).order_by()))
     if parts.live is not None:
         found.update(live(parts.live))
     return found
