@@ -66,13 +66,12 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def day_condition(period: Period, *, months: bool = True) -> Q:
-    """The month rows of the whole months inside the period, the day rows of the other days
-    (``months=False``: the day rows of the other days alone)."""
+def day_condition(period: Period) -> Q:
+    """The month rows of the whole months inside the period, the day rows of the other days."""
     firsts = months_within(period)
     if not firsts:
         return Q(whole_month=False, day__gte=period.start, day__lte=period.end)
-    condition = Q(whole_month=True, day__in=firsts) if months else Q(pk__in=[])
+    condition = Q(whole_month=True, day__in=firsts)
     before, after = firsts[0], _next_month(firsts[-1])
     if period.start < before:
         condition |= Q(whole_month=False, day__gte=period.start, day__lt=before)
