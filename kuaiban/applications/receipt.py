@@ -52,8 +52,8 @@ def handled_in_label(application: Application) -> str:
         return application.region.name
     tree = RegionTree.load()
     scope = scope_needed(
-        received_province=tree.ancestors(received.pk)[-1],
-        handling_province=tree.ancestors(application.region_id)[-1],
+        received_province=tree.top(received.pk),
+        handling_province=tree.top(application.region_id),
     )
     return CrossRegion(received=received, handling=application.region, scope=scope).label
 

@@ -59,6 +59,10 @@ class RegionTree:
             current = self.nodes[current].parent_id
         return chain
 
+    def top(self, pk: int) -> int:
+        """The region at the top of ``pk``'s tree (its province), ``pk`` itself at the top."""
+        return self.ancestors(pk)[-1]
+
     def roots(self) -> list[int]:
         return list(self.children.get(None, []))
 

@@ -424,7 +424,7 @@ def _province_rows(
     quote = connection.ops.quote_name
     table = quote(months_model._meta.db_table)
     cursor.execute(f"DELETE FROM {table} WHERE {quote('month')} = %s", [first])
-    tops = [(region, tree.ancestors(region)[-1]) for region in tree.nodes]
+    tops = [(region, tree.top(region)) for region in tree.nodes]
     if not tops:
         return 0
     pairs = ", ".join(["(%s, %s)"] * len(tops))

@@ -96,7 +96,7 @@ def whole_provinces(scope: Scope, filters: Filters, tree: RegionTree) -> frozens
         regions = filters.region_ids if regions is None else regions & filters.region_ids
     if regions is None:
         return None
-    tops = frozenset(tree.ancestors(region)[-1] for region in regions if region in tree.nodes)
+    tops = frozenset(tree.top(region) for region in regions if region in tree.nodes)
     whole = frozenset().union(*(tree.below(top) for top in tops)) if tops else frozenset()
     return tops if whole == regions else frozenset()
 

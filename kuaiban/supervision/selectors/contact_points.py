@@ -111,7 +111,7 @@ def contact_point_packs(
     reference = reference or reference_current()
     packs = list(reference.packs.values())
     if scope.focus_region_id is not None:
-        province = tree.ancestors(scope.focus_region_id)[-1]
+        province = tree.top(scope.focus_region_id)
         packs = [p for p in packs if p.region_id == province]
     points = Counter(p.pack_id for p in reference.contact_points)
     return [PackPoints(p.name, points[p.pk]) for p in packs]
