@@ -60,6 +60,12 @@ def _arguments() -> argparse.Namespace:
         action="store_true",
         help="不重新生成：对 DATABASE_URL 中已生成的历史计时（配合 --keep 使用）",
     )
+    parser.add_argument(
+        "--only",
+        choices=("all", "handwritten", "pages", "filtered", "selectors"),
+        default="all",
+        help="只计时其中一部分：对手写 SQL、各页、按筛选条件、各项查询",
+    )
     args = parser.parse_args()
     if args.subcases < 1 or args.runs < 1:
         parser.error("--subcases ≥ 1, --runs ≥ 1")
@@ -160,6 +166,135 @@ def _pages(runs: int) -> None:
                         cache.clear()
                         line += f"   缓存后 {_median_ms(get, runs):7.1f} ms"
                 print(line)
+
+
+FILTERED_PAGES = [
+    ("总览", "/supervision/"),
+    ("事项时限", "/supervision/items/"),
+    ("超期子件", "/supervision/overdue/"),
+    ("超期整改", "/supervision/tickets/"),
+    ("联系点", "/supervision/contact-points/"),
+]
+
+
+def _heaviest(scope, tree) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """For each filter, the value with the most sub-cases received in the last year within the
+    scope (the slowest to look at), as (query value, label): a city, a district, a pack, a
+    bundle, an item, an agency, and an agency of that city."""
+    import datetime as dt
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from kuaiban.catalogue.models import Agency
+    from kuaiban.supervision.filters import filter_choices
+    from kuaiban.supervision.models import SubCaseDaily
+
+    since = timezone.localdate() - dt.timedelta(days=365)
+    rows = SubCaseDaily.objects.filter(day__gte=since, whole_month=False)
+    if scope.region_ids is not None:
+        rows = rows.filter(region_id__in=scope.region_ids)
+
+    def heaviest(key: str, among=None) -> int:  # type: ignore[no-untyped-def]
+        found = rows if among is None else rows.filter(**among)
+        totals = found.values(key).annotate(n=Sum("received")).order_by("-n", key)
+        return int(next(iter(totals))[key])
+
+    choices = filter_choices(scope=scope, tree=tree)
+    regions = {c.pk: c for c in choices.regions}
+    packs = {c.pk: c for c in choices.packs}
+    bundles = {c.pk: c for c in choices.bundles}
+    items = {c.pk: c for c in choices.items}
+    agencies = {c.pk: c for c in choices.agencies}
+    district_totals: dict[int, int] = {}
+    for row in rows.values("region_id").annotate(n=Sum("received")):
+        district_totals[row["region_id"]] = row["n"]
+    city_totals: dict[int, int] = {}
+    for pk, n in district_totals.items():
+        chain = tree.ancestors(pk)
+        if len(chain) >= 2:
+            city = chain[-2]
+            city_totals[city] = city_totals.get(city, 0) + n
+    city = max(city_totals, key=lambda pk: (city_totals[pk], -pk))
+    district = max(
+        (pk for pk in district_totals if pk in tree.below(city) and pk != city),
+        key=lambda pk: (district_totals[pk], -pk),
+    )
+    pack = heaviest("pack_id")
+    bundle = heaviest("bundle_id", {"pack_id": pack})
+    item = heaviest("item_id", {"bundle_id": bundle})
+    agency = heaviest("agency_id", {"agency_id__isnull": False})
+    city_agencies = Agency.objects.filter(region_id__in=tree.below(city)).values_list("pk")
+    city_agency = heaviest("agency_id", {"agency_id__in": city_agencies})
+    return {
+        "city": (regions[city].value, regions[city].label.strip()),
+        "district": (regions[district].value, regions[district].label.strip()),
+        "pack": (packs[pack].value, packs[pack].label),
+        "bundle": (bundles[bundle].value, bundles[bundle].label),
+        "item": (items[item].value, items[item].label),
+        "agency": (agencies[agency].value, agencies[agency].label),
+        "city_agency": (agencies[city_agency].value, agencies[city_agency].label),
+    }
+
+
+def _filtered(runs: int) -> None:
+    """Every page's first look (cache off) under each filter alone and under combinations,
+    each with its heaviest value, for the administrator and the Shanxi supervisor over the last
+    twelve months: the goal is ≤ 1 s for any filter combination."""
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from kuaiban.catalogue.regions import RegionTree
+    from kuaiban.supervision.scope import scope_for
+
+    today = timezone.localdate()
+    period = f"from={today - dt.timedelta(days=365)}&to={today}"
+    tree = RegionTree.load()
+    print("按筛选条件的首次查看（不用缓存；近12个月；每项取子件最多的值）：")
+    slowest: list[float] = []
+    for who, user in _users()[:2]:
+        scope = scope_for(user, tree=tree)  # type: ignore[arg-type]
+        v = _heaviest(scope, tree)
+        combinations = [
+            ("市", {"region": v["city"]}),
+            ("县区", {"region": v["district"]}),
+            ("政策包", {"pack": v["pack"]}),
+            ("一件事", {"bundle": v["bundle"]}),
+            ("事项", {"item": v["item"]}),
+            ("经办机构", {"agency": v["agency"]}),
+            ("政策包+市", {"pack": v["pack"], "region": v["city"]}),
+            ("一件事+县区", {"bundle": v["bundle"], "region": v["district"]}),
+            ("事项+经办机构", {"item": v["item"], "agency": v["agency"]}),
+            ("经办机构+市", {"agency": v["city_agency"], "region": v["city"]}),
+            (
+                "政策包+一件事+事项+市",
+                {"pack": v["pack"], "bundle": v["bundle"], "item": v["item"], "region": v["city"]},
+            ),
+        ]
+        client = Client()
+        client.force_login(user)  # type: ignore[arg-type]
+        for label, chosen in combinations:
+            query = "&".join(f"{key}={value}" for key, (value, _) in chosen.items())
+            named = "、".join(name for _, name in chosen.values())
+            figures = []
+            for _, path in FILTERED_PAGES:
+                url = f"{path}?{period}&{query}"
+
+                def get(url: str = url, client: Client = client) -> None:
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+
+                figures.append(_median_ms(get, runs))
+            slowest.append(max(figures))
+            shown = "  ".join(
+                f"{name} {ms:6.1f}" for (name, _), ms in zip(FILTERED_PAGES, figures, strict=True)
+            )
+            print(f"  {who} · {label}（{named}）\n      {shown} ms")
+    print(
+        f"  最慢的一页：{max(slowest):.1f} ms；各组合最慢页的中位数 {statistics.median(slowest):.1f} ms"
+    )
 
 
 def _selectors(runs: int) -> None:
@@ -481,9 +616,15 @@ def main() -> int:
             _generate(args)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # planner statistics, as a maintained database has
-        _handwritten(args.runs)
-        _pages(args.runs)
-        _selectors(args.runs)
+        sections = {
+            "handwritten": _handwritten,
+            "pages": _pages,
+            "filtered": _filtered,
+            "selectors": _selectors,
+        }
+        for name, section in sections.items():
+            if args.only in ("all", name):
+                section(args.runs)
         _load("结束")
     finally:
         if scratch is not None and not args.keep:
