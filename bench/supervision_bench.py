@@ -61,6 +61,11 @@ def _arguments() -> argparse.Namespace:
         help="不重新生成：对 DATABASE_URL 中已生成的历史计时（配合 --keep 使用）",
     )
     parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="配合 --reuse：不先更新日汇总（如有意留一整天实时读取）",
+    )
+    parser.add_argument(
         "--only",
         choices=("all", "handwritten", "pages", "filtered", "selectors"),
         default="all",
@@ -611,7 +616,8 @@ def main() -> int:
             from kuaiban.supervision.rollups.refresh import rollup_refresh
 
             print(f"沿用已生成的历史：子件 {SubCase.objects.count():,} 件")
-            print(f"日汇总更新：{rollup_refresh(progress=sys.stderr)}")
+            if not args.as_is:
+                print(f"日汇总更新：{rollup_refresh(progress=sys.stderr)}")
         else:
             _generate(args)
         with connection.cursor() as cursor:

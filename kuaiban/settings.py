@@ -135,10 +135,15 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 # supervision pages' statements 10–50 ms each to compile, more than it saved), memory enough
 # for their groupings without spilling to disk, and no parallel append (the processing
 # histogram's one statement over two roll-ups ran its parts in workers, slower: migration
-# supervision/0006). The server's own memory settings (shared_buffers …) are in
-# deploy/postgresql/kuaiban.conf. Empty: the server's defaults.
+# supervision/0006), and random page reads costed as the buffers and SSDs make them (1.1,
+# not 4: with 4 the planner hashed all 740,000 window visits or the bitmap of an item's
+# million sub-cases rather than probe a day's rows by index — the filtered supervision
+# overviews at 10 M sub-cases took 979 ms at the median, 814 ms with 1.1). The server's own
+# memory settings (shared_buffers …) are in deploy/postgresql/kuaiban.conf. Empty: the
+# server's defaults.
 DATABASE_SESSION_OPTIONS = env_str(
-    "DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB -c enable_parallel_append=off"
+    "DATABASE_SESSION_OPTIONS",
+    "-c jit=off -c work_mem=32MB -c enable_parallel_append=off -c random_page_cost=1.1",
 )
 
 

@@ -151,7 +151,14 @@ class ProcessingDaily(RollupBase):
     class Meta:
         verbose_name = _("办理用时日汇总")
         verbose_name_plural = _("办理用时日汇总")
-        indexes = [models.Index(fields=["whole_month", "day"], name="sup_procdaily_day")]
+        indexes = [
+            models.Index(fields=["whole_month", "day"], name="sup_procdaily_day"),
+            # A city's, a district's or an agency's year: only its own rows. By day alone
+            # PostgreSQL read every region's month rows and kept a quarter for a city (1.3 M
+            # rows, 225 ms at 10 M sub-cases) and a twentieth for an agency (164 ms).
+            models.Index(fields=["region", "whole_month", "day"], name="sup_procdaily_region"),
+            models.Index(fields=["agency", "whole_month", "day"], name="sup_procdaily_agency"),
+        ]
 
 
 class ProcessingProvinceMonth(models.Model):

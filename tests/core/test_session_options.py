@@ -1,6 +1,6 @@
 """Every PostgreSQL session of the application runs without JIT compilation or parallel
-append, and with the supervision groupings' working memory (DATABASE_SESSION_OPTIONS in
-kuaiban/settings.py)."""
+append, with the supervision groupings' working memory and with random page reads costed as
+cached (DATABASE_SESSION_OPTIONS in kuaiban/settings.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ def test_a_postgresql_session_has_its_settings() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('jit'), current_setting('work_mem'), "
-            "current_setting('enable_parallel_append')"
+            "current_setting('enable_parallel_append'), current_setting('random_page_cost')"
         )
-        assert cursor.fetchone() == ("off", "32MB", "off")
+        assert cursor.fetchone() == ("off", "32MB", "off", "1.1")
