@@ -113,11 +113,16 @@ class SubCase(models.Model):
         on_delete=models.CASCADE,
         related_name="subcases",
     )
+    # No index of its own: ``unique_subcase_item`` (application, item) answers "this
+    # application's sub-case of the item". Given one, PostgreSQL bitmapped an item's million
+    # sub-cases at 10 M (70–80 ms) to cross them with a day's, three times in one supervision
+    # overview filtered by item, where reading the day's and checking the item was cheaper.
     item = models.ForeignKey(
         "catalogue.ServiceItem",
         verbose_name=_("服务事项"),
         on_delete=models.PROTECT,
         related_name="subcases",
+        db_index=False,
     )
     # The application's region, pack and bundle, copied when the sub-case is made (none of
     # them changes after submission): supervision reads a day's decided sub-cases by them
