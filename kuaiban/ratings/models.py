@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Text
+else:
+    Text = str
 
 
 class RatingLevel(models.IntegerChoices):
@@ -176,6 +182,21 @@ class RectificationMode(models.TextChoices):
     EXPLANATION = "explanation", _("缺乏法定依据，解释说明")
 
 
+def _copied_from_rating(to: str, name: Text, *, null: bool = False) -> models.ForeignKey[Any, Any]:
+    """A column of what a ticket's rating is about, carried by the ticket (see
+    `RectificationTicket.region`): not editable apart from the rating."""
+    return models.ForeignKey(
+        to,
+        verbose_name=name,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        null=null,
+        blank=null,
+    )
+
+
 class RectificationTicket(models.Model):
     """The bad-rating loop: 回访 → 核实 → 整改 → 反馈 → 报告单 (and 申诉复核)."""
 
@@ -188,6 +209,16 @@ class RectificationTicket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
+    # What the rating is about, copied when the ticket opens (none of it changes after): its
+    # region, and the rated case's application — the rating's own, or its window visit's —
+    # with that application's pack and bundle. Supervision counts the open steps past due of
+    # a region, pack, bundle or item from the tickets alone; through each step's rating, the
+    # rating's application and its visit that was 27,000 joined steps at 10 M sub-cases
+    # (130–260 ms of a filtered overview).
+    region = _copied_from_rating("catalogue.Region", _("地区"))
+    application = _copied_from_rating("applications.Application", _("办件"), null=True)
+    pack = _copied_from_rating("bundles.Pack", _("政策包"), null=True)
+    bundle = _copied_from_rating("bundles.Bundle", _("一件事"), null=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.CALLBACK
     )
@@ -223,6 +254,21 @@ class RectificationTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.get_status_display()}"
+
+    @classmethod
+    def of_rating(cls, rating: Rating, **values: Any) -> RectificationTicket:
+        """An unsaved ticket of ``rating``, with what the rating is about."""
+        application = rating.application
+        if application is None and rating.visit is not None:
+            application = rating.visit.application
+        return cls(
+            rating=rating,
+            region_id=rating.region_id,
+            application=application,
+            pack_id=application.pack_id if application else None,
+            bundle_id=application.bundle_id if application else None,
+            **values,
+        )
 
 
 class StepKind(models.TextChoices):

@@ -15,11 +15,13 @@ from kuaiban.core.models import AuditEvent
 from kuaiban.documents.render import render_pdf
 from kuaiban.integrations.models import OutboxMessage
 from kuaiban.ratings.models import (
+    Rating,
     RectificationMode,
     RectificationTicket,
     StepKind,
     TicketStatus,
     Verification,
+    WindowVisit,
 )
 from kuaiban.ratings.report import report_document, ticket_report_content
 from kuaiban.ratings.services import (
@@ -74,6 +76,19 @@ def test_a_bad_rating_opens_a_ticket_with_an_owned_timed_callback(world, done_ap
     # Rated on Monday 2025-03-03: one working day → end of Tuesday, Beijing time.
     assert step.due_at == _end_of("2025-03-04")
     _steps_are_owned_and_timed(ticket)
+
+
+def test_the_ticket_carries_what_the_rating_is_about(world, done_app) -> None:
+    ticket = _bad(world, done_app)
+    rating = ticket.rating
+    assert (ticket.region_id, ticket.application_id) == (rating.region_id, done_app.pk)
+    assert (ticket.pack_id, ticket.bundle_id) == (done_app.pack_id, done_app.bundle_id)
+    # A window visit's rating: the application the visit was for, none without one.
+    visit = WindowVisit(application=done_app, region_id=rating.region_id)
+    of_visit = RectificationTicket.of_rating(Rating(visit=visit, region_id=rating.region_id))
+    assert (of_visit.application_id, of_visit.bundle_id) == (done_app.pk, done_app.bundle_id)
+    alone = RectificationTicket.of_rating(Rating(visit=WindowVisit(), region_id=1))
+    assert (alone.region_id, alone.application_id, alone.pack_id) == (1, None, None)
 
 
 def test_good_and_neutral_ratings_open_no_ticket(world, done_app) -> None:

@@ -313,9 +313,10 @@ def _ratings(apps: dict[str, Application], agencies: dict[str, Agency], clerk) -
         rated_at=at(13, 10),
     )
     # R2: called back on time, rectified and closed.
-    t1 = RectificationTicket.objects.create(
-        rating=r2, agency=emp, status=TicketStatus.CLOSED, opened_at=at(4, 11)
+    t1 = RectificationTicket.of_rating(
+        r2, agency=emp, status=TicketStatus.CLOSED, opened_at=at(4, 11)
     )
+    t1.save()
     TicketStep.objects.create(
         ticket=t1, kind=StepKind.CALLBACK, owner_agency=emp, due_at=end_of(5), done_at=at(5, 9)
     )
@@ -323,9 +324,10 @@ def _ratings(apps: dict[str, Application], agencies: dict[str, Agency], clerk) -
         ticket=t1, kind=StepKind.VERIFY, owner_agency=emp, due_at=end_of(7), done_at=at(6, 9)
     )
     # R3: called back a day late; the verification is overdue now.
-    t2 = RectificationTicket.objects.create(
-        rating=r3, agency=si, status=TicketStatus.VERIFY, opened_at=at(10, 10)
+    t2 = RectificationTicket.of_rating(
+        r3, agency=si, status=TicketStatus.VERIFY, opened_at=at(10, 10)
     )
+    t2.save()
     TicketStep.objects.create(
         ticket=t2, kind=StepKind.CALLBACK, owner_agency=si, due_at=end_of(11), done_at=at(12, 10)
     )

@@ -317,12 +317,13 @@ def _shanxi_lists_filled(ledger: Ledger) -> None:
     rating = Rating.objects.get(application=ledger.apps["A6"])
     rating.level = 1  # A6's own rating, 非常不满意 now: a ticket follows it
     rating.save(update_fields=["level"])
-    ticket = RectificationTicket.objects.create(
-        rating=rating,
+    ticket = RectificationTicket.of_rating(
+        rating,
         agency=ledger.agencies["TY"],
         status=TicketStatus.CALLBACK,
         opened_at=at(14, 11),
     )
+    ticket.save()
     TicketStep.objects.create(
         ticket=ticket, kind=StepKind.CALLBACK, owner_agency=ledger.agencies["TY"], due_at=end_of(17)
     )

@@ -49,6 +49,7 @@ from kuaiban.supervision.models import (
 from kuaiban.supervision.rollups.read import day_condition, months_within
 from kuaiban.supervision.rollups.refresh import rollup_rebuild, rollup_refresh
 from kuaiban.supervision.scope import scope_for
+from kuaiban.supervision.selectors.base import overdue_steps, ticket_condition
 from kuaiban.supervision.selectors.breakdowns import month_breakdown
 from kuaiban.supervision.selectors.contact_points import contact_point_rows
 from kuaiban.supervision.selectors.figures import Rate
@@ -286,6 +287,62 @@ def test_every_figure_read_through_the_rollups_equals_the_raw_count(history) -> 
             name = able[(k + p) % len(able)]
             value = values[name][kind]
             _assert_same(history[name], f"{value}&{period}" if period else value)
+
+
+def test_the_tickets_own_columns_pick_the_steps_of_the_ratings_in_view(history) -> None:
+    """The tickets' own columns (`RectificationTicket.region` …) pick the same rectification
+    steps as their ratings, reached through the rated application or window visit, for every
+    user and filter kind — all the history's steps, and the open ones past due that the
+    overview counts; the reference below walks each step in Python. Every filter kind
+    narrows the steps of some user, so none can be left out unnoticed."""
+    values = {name: _filter_values(history[name]) for name in USERS}
+    counts: dict[tuple[str, str], int] = {}
+    for name in USERS:
+        for kind in ("", *KINDS):
+            if kind and kind not in values[name]:
+                continue
+            view, _ = _filters(history[name], values[name][kind] if kind else "")
+            scope, f = view.scope, view.filters
+            steps = TicketStep.objects.filter(ticket_condition(scope, f, prefix="ticket__"))
+            picked = set(steps.values_list("pk", flat=True))
+            assert picked == _steps_through_ratings(scope, f, TicketStep.objects.all()), (
+                name,
+                kind,
+            )
+            due = TicketStep.objects.filter(done_at__isnull=True, due_at__lt=timezone.now())
+            overdue = set(overdue_steps(scope, f).values_list("pk", flat=True))
+            assert overdue == _steps_through_ratings(scope, f, due), (name, kind)
+            counts[name, kind] = len(picked)
+    for kind in KINDS:
+        assert any(0 < counts[n, kind] < counts[n, ""] for n in USERS if (n, kind) in counts), (
+            kind,
+            counts,
+        )
+
+
+def _steps_through_ratings(scope, f, steps) -> set[int]:  # type: ignore[no-untyped-def]
+    kept = set()
+    for step in steps.select_related(
+        "ticket__rating__application", "ticket__rating__visit__application"
+    ):
+        ticket, rating = step.ticket, step.ticket.rating
+        application = rating.application or (rating.visit.application if rating.visit else None)
+        regions = [r for r in (scope.region_ids, f.region_ids) if r is not None]
+        agencies = [a for a in (scope.agency_id, f.agency_id) if a is not None]
+        if any(rating.region_id not in r for r in regions):
+            continue
+        if any(ticket.agency_id != a for a in agencies):
+            continue
+        if (f.pack_id or f.bundle_id or f.item_id) and application is None:
+            continue
+        if f.pack_id and application.pack_id != f.pack_id:
+            continue
+        if f.bundle_id and application.bundle_id != f.bundle_id:
+            continue
+        if f.item_id and not application.subcases.filter(item_id=f.item_id).exists():
+            continue
+        kept.add(step.pk)
+    return kept
 
 
 def test_a_whole_province_reads_its_year_of_processing_times_from_the_province_rows(

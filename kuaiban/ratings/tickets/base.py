@@ -159,7 +159,8 @@ def ticket_open(*, rating: Rating, now: dt.datetime) -> RectificationTicket:
     """A bad rating opens a ticket for the responsible agency, the callback due at once."""
     if rating.agency is None:
         raise Unprocessable("无法确定差评的责任机构", code="no_agency")
-    ticket = RectificationTicket.objects.create(rating=rating, agency=rating.agency, opened_at=now)
+    ticket = RectificationTicket.of_rating(rating, agency=rating.agency, opened_at=now)
+    ticket.save()
     step_open(ticket, StepKind.CALLBACK, due=working_due(now, conf.callback_working_days()))
     audit(None, ticket, AuditAction.TICKET_OPEN, rating=rating.pk, level=rating.level)
     return ticket

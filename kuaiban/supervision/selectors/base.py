@@ -91,39 +91,55 @@ def subcases_in(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
     return queryset
 
 
-def rating_condition(
-    scope: Scope, filters: Filters, *, prefix: str = "", agency_path: str = ""
-) -> Q:
-    """Ratings in scope and filters (``prefix`` reaches the rating from a ticket or step;
-    ``agency_path`` names the responsible agency there, the rating's own by default).
+def rating_condition(scope: Scope, filters: Filters) -> Q:
+    """Ratings in scope and filters.
 
     A window-visit rating (一次一评) belongs to a pack, bundle or item through the application
     the visit was for; without one it drops out as soon as such a filter is set.
     """
-    p = prefix
-    agency = agency_path or f"{p}agency_id"
     condition = Q()
-    if scope.region_ids is not None:
-        condition &= Q(**{f"{p}region_id__in": scope.region_ids})
-    if scope.agency_id is not None:
-        condition &= Q(**{agency: scope.agency_id})
-    if filters.region_ids is not None:
-        condition &= Q(**{f"{p}region_id__in": filters.region_ids})
-    if filters.agency_id is not None:
-        condition &= Q(**{agency: filters.agency_id})
+    for regions in (scope.region_ids, filters.region_ids):
+        if regions is not None:
+            condition &= Q(region_id__in=regions)
+    for agency in (scope.agency_id, filters.agency_id):
+        if agency is not None:
+            condition &= Q(agency_id=agency)
     for key, value in (("pack_id", filters.pack_id), ("bundle_id", filters.bundle_id)):
         if value is not None:
-            condition &= Q(**{f"{p}application__{key}": value}) | Q(
-                **{f"{p}visit__application__{key}": value}
+            condition &= Q(**{f"application__{key}": value}) | Q(
+                **{f"visit__application__{key}": value}
             )
     if filters.item_id is not None:
         # The visit's application is reached inside the second EXISTS, probed by the visit's
         # key: through a join of the visits PostgreSQL hashed all of them (740,000 at 10 M
-        # sub-cases) for the open rectification steps past due, 0.2 s of one item's overview.
+        # sub-cases) for a day's ratings of one item.
         items = SubCase.objects.filter(item_id=filters.item_id)
-        condition &= Q(Exists(items.filter(application_id=OuterRef(f"{p}application_id")))) | Q(
-            Exists(items.filter(application__window_visits__id=OuterRef(f"{p}visit_id")))
+        condition &= Q(Exists(items.filter(application_id=OuterRef("application_id")))) | Q(
+            Exists(items.filter(application__window_visits__id=OuterRef("visit_id")))
         )
+    return condition
+
+
+def ticket_condition(scope: Scope, filters: Filters, *, prefix: str = "") -> Q:
+    """Rectification tickets (reached by ``prefix`` from a step) whose ratings are in scope
+    and filters — what `rating_condition` selects, and the ticket's own agency — read from
+    what each ticket carries of its rating (`RectificationTicket.region`), without a join to
+    the ratings, their applications or their visits."""
+    p = prefix
+    condition = Q()
+    for regions in (scope.region_ids, filters.region_ids):
+        if regions is not None:
+            condition &= Q(**{f"{p}region_id__in": regions})
+    for agency in (scope.agency_id, filters.agency_id):
+        if agency is not None:
+            condition &= Q(**{f"{p}agency_id": agency})
+    if filters.pack_id is not None:
+        condition &= Q(**{f"{p}pack_id": filters.pack_id})
+    if filters.bundle_id is not None:
+        condition &= Q(**{f"{p}bundle_id": filters.bundle_id})
+    if filters.item_id is not None:
+        items = SubCase.objects.filter(item_id=filters.item_id)
+        condition &= Q(Exists(items.filter(application_id=OuterRef(f"{p}application_id"))))
     return condition
 
 
@@ -158,9 +174,7 @@ def overdue_subcases(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
 def overdue_steps(scope: Scope, filters: Filters) -> QuerySet[TicketStep]:
     """Open steps of rectification tickets past their due time now."""
     return TicketStep.objects.filter(
-        rating_condition(
-            scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
-        ),
+        ticket_condition(scope, filters, prefix="ticket__"),
         done_at__isnull=True,
         due_at__lt=timezone.now(),
     )

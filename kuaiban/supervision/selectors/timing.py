@@ -35,7 +35,7 @@ from kuaiban.supervision.models import InstantDaily, InstantProvinceMonth, Repor
 from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import period_parts, province_rolled, rollup_rows
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import in_period, rating_condition, subcases_in
+from kuaiban.supervision.selectors.base import in_period, subcases_in, ticket_condition
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import STREAM_DAYS
 
@@ -235,9 +235,7 @@ def instant_histogram(scope: Scope, filters: Filters) -> Counter[int]:
 
 def report_histogram(scope: Scope, filters: Filters) -> Counter[int]:
     """Days → 报告单 handed in during the period, in scope and filters."""
-    condition = rating_condition(
-        scope, filters, prefix="ticket__rating__", agency_path="ticket__agency_id"
-    )
+    condition = ticket_condition(scope, filters, prefix="ticket__")
 
     def live(part: Period) -> Counter[int]:
         steps = report_steps(part).filter(condition)

@@ -479,8 +479,17 @@ class Drawer:
             kinds += [StepKind.RECTIFY, StepKind.FEEDBACK, StepKind.REPORT]
         else:
             kinds.append(StepKind.FEEDBACK)
+        # What the rating is about (`RectificationTicket.of_rating`): here always the
+        # drawn application, rated as a case or through its window visit.
+        application = draft.application
         ticket = rows_of(RectificationTicket)(
-            rating=rating, agency_id=agency_id, opened_at=rating.rated_at
+            rating=rating,
+            agency_id=agency_id,
+            opened_at=rating.rated_at,
+            region_id=rating.region_id,
+            application=application,
+            pack_id=application.pack_id,
+            bundle_id=application.bundle_id,
         )
         ticket.status = TicketStatus.CLOSED
         start = rating.rated_at
