@@ -10,12 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise as Text
+from kuaiban.core.copied import copied_column
 
+if TYPE_CHECKING:
     from kuaiban.applications.models import Application
-else:
-    Text = str
 
 
 class SubCaseStatus(models.TextChoices):
@@ -79,19 +77,6 @@ def deadline_state_q(state: str, *, now: dt.datetime, due_soon_at: dt.datetime) 
     return clock_running_q() & Q(due_at__gt=due_soon_at)
 
 
-def _copied_from_application(to: str, name: Text) -> models.ForeignKey[Any, Any]:
-    """A column of the application's that its sub-cases carry (see `SubCase.region`): not
-    editable, in the admin or a form, apart from the application's."""
-    return models.ForeignKey(
-        to,
-        verbose_name=name,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        editable=False,
-    )
-
-
 class SubCaseQuerySet(models.QuerySet["SubCase"]):
     def running(self) -> SubCaseQuerySet:
         """Sub-cases whose clock runs (`clock_running_q`)."""
@@ -129,9 +114,9 @@ class SubCase(models.Model):
     # without a join to every one of their applications (at 2 M sub-cases four fifths of that
     # read were probes of the applications' primary key). The application's PROTECT guards
     # their deletion, so they need no index of their own.
-    region = _copied_from_application("catalogue.Region", _("办理地区"))
-    pack = _copied_from_application("bundles.Pack", _("政策包"))
-    bundle = _copied_from_application("bundles.Bundle", _("一件事"))
+    region = copied_column("catalogue.Region", _("办理地区"))
+    pack = copied_column("bundles.Pack", _("政策包"))
+    bundle = copied_column("bundles.Bundle", _("一件事"))
     seed_name = models.CharField(_("事项名称（政策原文）"), max_length=200)
     agency_kind = models.CharField(_("责任机构类型"), max_length=32)
     agency = models.ForeignKey(

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise as Text
-else:
-    Text = str
+from kuaiban.core.copied import copied_column
 
 
 class RatingLevel(models.IntegerChoices):
@@ -182,21 +179,6 @@ class RectificationMode(models.TextChoices):
     EXPLANATION = "explanation", _("缺乏法定依据，解释说明")
 
 
-def _copied_from_rating(to: str, name: Text, *, null: bool = False) -> models.ForeignKey[Any, Any]:
-    """A column of what a ticket's rating is about, carried by the ticket (see
-    `RectificationTicket.region`): not editable apart from the rating."""
-    return models.ForeignKey(
-        to,
-        verbose_name=name,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        null=null,
-        blank=null,
-    )
-
-
 class RectificationTicket(models.Model):
     """The bad-rating loop: 回访 → 核实 → 整改 → 反馈 → 报告单 (and 申诉复核)."""
 
@@ -215,10 +197,10 @@ class RectificationTicket(models.Model):
     # a region, pack, bundle or item from the tickets alone; through each step's rating, the
     # rating's application and its visit that was 27,000 joined steps at 10 M sub-cases
     # (130–260 ms of a filtered overview).
-    region = _copied_from_rating("catalogue.Region", _("地区"))
-    application = _copied_from_rating("applications.Application", _("办件"), null=True)
-    pack = _copied_from_rating("bundles.Pack", _("政策包"), null=True)
-    bundle = _copied_from_rating("bundles.Bundle", _("一件事"), null=True)
+    region = copied_column("catalogue.Region", _("地区"))
+    application = copied_column("applications.Application", _("办件"), null=True)
+    pack = copied_column("bundles.Pack", _("政策包"), null=True)
+    bundle = copied_column("bundles.Bundle", _("一件事"), null=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.CALLBACK
     )
