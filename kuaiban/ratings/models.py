@@ -295,7 +295,19 @@ class TicketStep(models.Model):
         verbose_name = _("整改环节")
         verbose_name_plural = _("整改环节")
         ordering = ["ticket", "due_at"]
-        indexes = [models.Index(fields=["done_at", "due_at"], name="ticket_step_due_idx")]
+        indexes = [
+            models.Index(fields=["done_at", "due_at"], name="ticket_step_due_idx"),
+            # The open steps by deadline, for the supervision list of those past due (oldest
+            # first, a page at a time, filtered by the ticket's region, pack …), as the
+            # sub-cases' `subcase_running_due_idx`: without it PostgreSQL walked every step by
+            # deadline and dropped the done ones (one district's first page at 10 M sub-cases:
+            # 262–317 ms, 188–203 ms with it).
+            models.Index(
+                fields=["due_at", "id"],
+                name="ticket_step_open_due_idx",
+                condition=Q(done_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner__isnull=False) | Q(owner_agency__isnull=False),
