@@ -221,15 +221,16 @@ def _heaviest(scope, tree) -> dict[str, tuple[str, str]]:  # type: ignore[no-unt
             city = chain[-2]
             city_totals[city] = city_totals.get(city, 0) + n
     city = max(city_totals, key=lambda pk: (city_totals[pk], -pk))
+    in_city = tree.below(city)
     district = max(
-        (pk for pk in district_totals if pk in tree.below(city) and pk != city),
+        (pk for pk in district_totals if pk in in_city and pk != city),
         key=lambda pk: (district_totals[pk], -pk),
     )
     pack = heaviest("pack_id")
     bundle = heaviest("bundle_id", {"pack_id": pack})
     item = heaviest("item_id", {"bundle_id": bundle})
     agency = heaviest("agency_id", {"agency_id__isnull": False})
-    city_agencies = Agency.objects.filter(region_id__in=tree.below(city)).values_list("pk")
+    city_agencies = Agency.objects.filter(region_id__in=in_city).values_list("pk")
     city_agency = heaviest("agency_id", {"agency_id__in": city_agencies})
     return {
         "city": (regions[city].value, regions[city].label.strip()),

@@ -91,19 +91,26 @@ def subcases_in(scope: Scope, filters: Filters) -> QuerySet[SubCase]:
     return queryset
 
 
+def _where_and_who(scope: Scope, filters: Filters, *, prefix: str = "") -> Q:
+    """The regions and the responsible agency of the scope and filters, on a rating's or a
+    ticket's own columns (reached by ``prefix``)."""
+    condition = Q()
+    for regions in (scope.region_ids, filters.region_ids):
+        if regions is not None:
+            condition &= Q(**{f"{prefix}region_id__in": regions})
+    for agency in (scope.agency_id, filters.agency_id):
+        if agency is not None:
+            condition &= Q(**{f"{prefix}agency_id": agency})
+    return condition
+
+
 def rating_condition(scope: Scope, filters: Filters) -> Q:
     """Ratings in scope and filters.
 
     A window-visit rating (一次一评) belongs to a pack, bundle or item through the application
     the visit was for; without one it drops out as soon as such a filter is set.
     """
-    condition = Q()
-    for regions in (scope.region_ids, filters.region_ids):
-        if regions is not None:
-            condition &= Q(region_id__in=regions)
-    for agency in (scope.agency_id, filters.agency_id):
-        if agency is not None:
-            condition &= Q(agency_id=agency)
+    condition = _where_and_who(scope, filters)
     for key, value in (("pack_id", filters.pack_id), ("bundle_id", filters.bundle_id)):
         if value is not None:
             condition &= Q(**{f"application__{key}": value}) | Q(
@@ -126,13 +133,7 @@ def ticket_condition(scope: Scope, filters: Filters, *, prefix: str = "") -> Q:
     what each ticket carries of its rating (`RectificationTicket.region`), without a join to
     the ratings, their applications or their visits."""
     p = prefix
-    condition = Q()
-    for regions in (scope.region_ids, filters.region_ids):
-        if regions is not None:
-            condition &= Q(**{f"{p}region_id__in": regions})
-    for agency in (scope.agency_id, filters.agency_id):
-        if agency is not None:
-            condition &= Q(**{f"{p}agency_id": agency})
+    condition = _where_and_who(scope, filters, prefix=p)
     if filters.pack_id is not None:
         condition &= Q(**{f"{p}pack_id": filters.pack_id})
     if filters.bundle_id is not None:
