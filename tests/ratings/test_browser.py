@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from kuaiban.ratings.models import Rating
-from tests.ratings.helpers import complete, submit
+from kuaiban.ratings.models import Rating, RectificationTicket
+from tests.ratings.helpers import complete, officer_of, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("KUAIBAN_SCREENSHOTS")
@@ -60,3 +60,41 @@ def test_a_person_rates_on_a_phone_with_the_keyboard(world, live_server, phone) 
         "convenience": 5,
         "usability": 5,
     }
+
+
+def test_a_bad_rating_on_a_phone_reaches_the_agency_officer(
+    world, live_server, phone, desktop
+) -> None:
+    """非常不满意 on a phone opens a ticket that carries what was rated; the officer of the
+    responsible agency finds it in 差评整改 on a desktop and opens it."""
+    app = complete(submit(world))
+    page = phone
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "zhangjianguo")
+    page.fill("#id_password", "kuaiban-demo")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(f"{live_server.url}/ratings/applications/{app.number}/")
+    groups = page.locator("form fieldset")
+    for n in range(groups.count()):  # 非常不满意, the lowest of each question
+        groups.nth(n).locator("label[for$='-1']").click()
+    page.fill("#comment", "窗口推诿，跑了三次")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交评价").click()
+    _shot(page, "rating-bad-phone")
+    rating = Rating.objects.get(application=app)
+    ticket = RectificationTicket.objects.get(rating=rating)
+    assert (ticket.region_id, ticket.application_id) == (rating.region_id, app.pk)
+    assert (ticket.pack_id, ticket.bundle_id) == (app.pack_id, app.bundle_id)
+    officer = officer_of(ticket.agency)
+    office = desktop
+    office.goto(live_server.url + "/accounts/login/")
+    office.fill("#id_username", officer.username)
+    office.fill("#id_password", "kuaiban-demo")
+    with office.expect_navigation():
+        office.keyboard.press("Enter")
+    office.goto(live_server.url + "/ratings/tickets/")
+    office.locator(f"a[href$='/ratings/tickets/{ticket.pk}/']").first.click()
+    office.wait_for_url(f"**/ratings/tickets/{ticket.pk}/")
+    assert "窗口推诿，跑了三次" in office.content()
+    _shot(office, "ticket-officer-desktop")
