@@ -324,6 +324,10 @@ KUAIBAN_KIOSK_IDLE_SECONDS = env_int("KUAIBAN_KIOSK_IDLE_SECONDS", 120)
 
 # Supervision figures are kept this long (seconds) for the page, its exports and the report.
 KUAIBAN_SUPERVISION_CACHE_SECONDS = env_int("KUAIBAN_SUPERVISION_CACHE_SECONDS", 300)
+# A supervision page's independent reads run at once on this many threads per process, each
+# with its own database connection (PostgreSQL; 0: one after another). See
+# kuaiban/supervision/together.py.
+KUAIBAN_SUPERVISION_READ_THREADS = env_int("KUAIBAN_SUPERVISION_READ_THREADS", 4)
 # How often the worker brings the supervision roll-ups up to date (0: never; then run
 # `kuaiban supervision_rollup` from cron). See kuaiban/supervision/rollups/refresh.py.
 KUAIBAN_SUPERVISION_ROLLUP_SECONDS = env_int("KUAIBAN_SUPERVISION_ROLLUP_SECONDS", 300)

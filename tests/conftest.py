@@ -116,3 +116,13 @@ def _policy_cache_cleared():  # type: ignore[no-untyped-def]
     policy_cache_clear()
     yield
     policy_cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _supervision_readers_closed(django_db_setup: None):  # type: ignore[no-untyped-def]
+    """The supervision pages' read threads keep connections of their own
+    (`kuaiban/supervision/together.py`): closed before the test database is dropped."""
+    from kuaiban.supervision.together import readers_close
+
+    yield
+    readers_close()

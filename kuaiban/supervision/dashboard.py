@@ -52,6 +52,7 @@ from kuaiban.supervision.selectors.items import (
     ItemRow,
     ItemStats,
     item_stats,
+    processing_times,
 )
 from kuaiban.supervision.selectors.targets import (
     Measured,
@@ -65,6 +66,7 @@ from kuaiban.supervision.selectors.targets import (
 )
 from kuaiban.supervision.selectors.timing import instant_histogram, report_histogram, within
 from kuaiban.supervision.tables import Chart, Column, Kind, Table, rate_text
+from kuaiban.supervision.together import together
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,16 @@ def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
     live_applications: list[Mapping[str, Any]] = []
     live_outcomes: list[Mapping[str, Any]] = []
-    groups = application_groups(scope, filters, live_rows=live_applications)
+    groups, ratings, (by_item, by_region), times, overdue, problems = together(
+        lambda: application_groups(scope, filters, live_rows=live_applications),
+        lambda: rating_figures(scope, filters),
+        lambda: subcase_panels(scope, filters, live_outcomes=live_outcomes),
+        lambda: processing_times(scope, filters),
+        lambda: overdue_counts(scope, filters),
+        lambda: _problems(scope, filters),
+    )
     totals = totals_of(groups, [*application_measures(), *material_measures()])
     applications = application_figures_from(totals)
-    ratings = rating_figures(scope, filters)
-    by_item, by_region = subcase_panels(scope, filters, live_outcomes=live_outcomes)
     live = period_parts(filters.period, filters.covered).live
     today = Today(live, live_applications, live_outcomes) if live is not None else None
     reference = filters.policy()
@@ -157,9 +164,9 @@ def overview_load(ctx: Context) -> Overview:
     return Overview(
         applications=applications,
         materials={p.value: totals[f"provision_{p.value}"] for p in Provision},
-        items=item_stats(scope, filters, counts=by_item),
+        items=item_stats(scope, filters, counts=by_item, times=times),
         ratings=ratings,
-        overdue=overdue_counts(scope, filters),
+        overdue=overdue,
         regions=region_breakdown(
             scope, filters, tree=ctx.tree, applications=groups, outcomes=by_region
         ),
@@ -168,7 +175,7 @@ def overview_load(ctx: Context) -> Overview:
         targets=target_rows(targets, measured),
         packs=figures,
         speedup_ratio=next((t.ratio for t in targets if t.kind == TargetKind.SPEEDUP_ITEMS), None),
-        problems=_problems(scope, filters),
+        problems=problems,
     )
 
 

@@ -32,6 +32,7 @@ from kuaiban.supervision.models import (
     SubCaseDaily,
 )
 from kuaiban.supervision.scope import Scope
+from kuaiban.supervision.together import together
 
 M = TypeVar("M", bound=Model)
 
@@ -271,12 +272,13 @@ def rollup_groups(
     """Grouped rows of both parts, to be added up by the caller: the roll-ups' rows grouped
     by ``keys`` with ``sums``, then the live rows (which must use the same names)."""
     parts = period_parts(filters.period, filters.covered)
-    found: list[Mapping[str, Any]] = []
-    if parts.rolled is not None:
-        found.extend(rolled_groups(model, scope, filters, parts.rolled, keys=keys, sums=sums))
-    if parts.live is not None:
-        found.extend(live(parts.live))
-    return found
+    rolled, live_part = parts.rolled, parts.live
+    reads: list[Callable[[], Iterable[Mapping[str, Any]]]] = []
+    if rolled is not None:
+        reads.append(lambda: rolled_groups(model, scope, filters, rolled, keys=keys, sums=sums))
+    if live_part is not None:
+        reads.append(lambda: live(live_part))
+    return [row for found in together(*reads) for row in found]
 
 
 def rolled_groups(

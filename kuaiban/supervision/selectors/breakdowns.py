@@ -37,6 +37,7 @@ from kuaiban.supervision.selectors.base import (
     subcases_in,
 )
 from kuaiban.supervision.selectors.figures import Rate, no_visit
+from kuaiban.supervision.together import together
 
 TREND_MONTHS = 12
 
@@ -179,21 +180,24 @@ def subcase_panels(
     decided sub-cases are the largest raw read of the page. ``live_outcomes``: also given
     today's outcome rows (for the trend's last month)."""
     parts = period_parts(filters.period, filters.covered)
-    rolled = parts.rolled
-    by_item: list[Mapping[str, Any]] = []
-    by_region: list[Mapping[str, Any]] = []
-    if rolled is not None and grouping_sets_supported(SubCaseDaily):
-        found = rollup_grouping_sets(
-            SubCaseDaily,
-            scope,
-            filters,
-            rolled,
-            sets=[list(ITEM_KEYS), list(REGION_KEYS)],
-            sums=["received", *OUTCOME_SUMS],
-        )
-        by_item = [r for r in found if r["region_id"] is None]
-        by_region = [r for r in found if r["region_id"] is not None]
-    elif rolled is not None:
+    rolled, live = parts.rolled, parts.live
+
+    def rolled_read() -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+        if rolled is None:
+            return [], []
+        if grouping_sets_supported(SubCaseDaily):
+            found = rollup_grouping_sets(
+                SubCaseDaily,
+                scope,
+                filters,
+                rolled,
+                sets=[list(ITEM_KEYS), list(REGION_KEYS)],
+                sums=["received", *OUTCOME_SUMS],
+            )
+            return (
+                [r for r in found if r["region_id"] is None],
+                [r for r in found if r["region_id"] is not None],
+            )
         by_item = rolled_groups(
             SubCaseDaily,
             scope,
@@ -205,14 +209,26 @@ def subcase_panels(
         by_region = rolled_groups(
             SubCaseDaily, scope, filters, rolled, keys=list(REGION_KEYS), sums=OUTCOME_SUMS
         )
-    if parts.live is not None:
-        both = {**ITEM_KEYS, **REGION_KEYS}
-        outcomes = list(_subcases_live(scope, filters, both, received=False)(parts.live))
-        if live_outcomes is not None:
-            live_outcomes.extend(outcomes)
-        received = _subcases_live(scope, filters, ITEM_KEYS, received=True, outcomes=False)
-        by_item.extend([*outcomes, *received(parts.live)])
-        by_region.extend(outcomes)
+        return by_item, by_region
+
+    def live_read(
+        keys: Mapping[str, str], *, received: bool, outcomes: bool = True
+    ) -> list[Mapping[str, Any]]:
+        if live is None:
+            return []
+        return list(
+            _subcases_live(scope, filters, keys, received=received, outcomes=outcomes)(live)
+        )
+
+    (by_item, by_region), outcomes, received = together(
+        rolled_read,
+        lambda: live_read({**ITEM_KEYS, **REGION_KEYS}, received=False),
+        lambda: live_read(ITEM_KEYS, received=True, outcomes=False),
+    )
+    if live_outcomes is not None:
+        live_outcomes.extend(outcomes)
+    by_item.extend([*outcomes, *received])
+    by_region.extend(outcomes)
     return by_item, by_region
 
 

@@ -43,6 +43,7 @@ from kuaiban.supervision.selectors.base import (
     overdue_subcases,
     ratings_in,
 )
+from kuaiban.supervision.together import together
 
 BURDEN_KINDS = ("fields", "materials", "applications", "visits")
 BURDEN_LABELS = {
@@ -161,10 +162,13 @@ def application_groups(
             .annotate(**material_measures())
             .order_by()
         )
-        grouped = list(applications.values(*PANEL_KEYS).annotate(**application_measures()))
+        grouped, materials_grouped = together(
+            lambda: list(applications.values(*PANEL_KEYS).annotate(**application_measures())),
+            lambda: list(materials),
+        )
         if live_rows is not None:
             live_rows.extend(grouped)
-        return [*grouped, *materials]
+        return [*grouped, *materials_grouped]
 
     measures = {**application_measures(), **material_measures()}
     return rollup_groups(

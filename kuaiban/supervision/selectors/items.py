@@ -11,15 +11,12 @@ counts: the mean is exact, the median is that of the days rounded to a tenth.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
-
 from kuaiban.bundles.selectors import ItemLimits, item_limits
-from kuaiban.cases.models import SubCase
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.reference import Reference
 from kuaiban.supervision.rollups.read import period_parts, processing_rolled
@@ -28,6 +25,7 @@ from kuaiban.supervision.selectors.base import subcases_in
 from kuaiban.supervision.selectors.breakdowns import ITEM_KEYS, subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import processing_groups
+from kuaiban.supervision.together import together
 
 Key = tuple[int, int]  # (pack id, item id)
 _TEN_THOUSAND = Decimal(10_000)
@@ -136,23 +134,31 @@ class ItemStats:
 
 
 def item_stats(
-    scope: Scope, filters: Filters, *, counts: Iterable[Mapping[str, Any]] | None = None
+    scope: Scope,
+    filters: Filters,
+    *,
+    counts: Iterable[Mapping[str, Any]] | None = None,
+    times: tuple[list[Mapping[str, Any]], str] | None = None,
 ) -> ItemStats:
     """``counts``: received and outcomes by (pack, item) when already read
-    (`subcase_panels`); else one read of the roll-up and one of the rest of the period."""
-    base = subcases_in(scope, filters)
-    if counts is None:
-        counts = subcase_counts(scope, filters, ITEM_KEYS)
-    counts = list(counts)
-    times, problem = _processing_times(scope, filters, base)
-    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*counts, *times]}, filters.policy())
+    (`subcase_panels`), else one read of the roll-up and one of the rest of the period;
+    ``times``: the processing-time histogram when already read (`processing_times`). What is
+    left to read is read side by side (`together`)."""
+    given_counts, given_times = counts, times
+    counts, (histogram, problem) = together(
+        lambda: list(
+            subcase_counts(scope, filters, ITEM_KEYS) if given_counts is None else given_counts
+        ),
+        lambda: processing_times(scope, filters) if given_times is None else given_times,
+    )
+    rows = _rows({(r["pack_id"], r["item_id"]) for r in [*counts, *histogram]}, filters.policy())
     for c in counts:
         row = rows[(c["pack_id"], c["item_id"])]
         row.received += c.get("received") or 0
         row.decided += c.get("decided") or 0
         row.on_time += c.get("on_time") or 0
         row.overdue_open += c.get("overdue_open") or 0
-    for t in times:
+    for t in histogram:
         row = rows[(t["pack_id"], t["item_id"])]
         row.histogram[t["tenths"]] += t["decided"]
         row.days_sum += t["days_sum"]
@@ -176,10 +182,9 @@ def _rows(keys: set[Key], reference: Reference) -> dict[Key, ItemRow]:
     return rows
 
 
-def _processing_times(
-    scope: Scope, filters: Filters, base: QuerySet[SubCase]
-) -> tuple[list[Mapping[str, Any]], str]:
+def processing_times(scope: Scope, filters: Filters) -> tuple[list[Mapping[str, Any]], str]:
     """Processing-time histogram rows per (pack, item, tenths); a calendar problem as text."""
+    base = subcases_in(scope, filters)
     problems: list[str] = []
 
     def live(part: Period) -> list[dict[str, Any]]:
@@ -193,12 +198,14 @@ def _processing_times(
         return found
 
     parts = period_parts(filters.period, filters.covered)
-    groups: list[Mapping[str, Any]] = []
-    if parts.rolled is not None:
-        groups += processing_rolled(scope, filters, parts.rolled, tree=filters.policy().tree)
-    if parts.live is not None:
-        groups += live(parts.live)
-    return groups, "".join(problems)
+    rolled, live_part = parts.rolled, parts.live
+    reads: list[Callable[[], Sequence[Mapping[str, Any]]]] = []
+    if rolled is not None:
+        tree = filters.policy().tree
+        reads.append(lambda: processing_rolled(scope, filters, rolled, tree=tree))
+    if live_part is not None:
+        reads.append(lambda: live(live_part))
+    return [row for found in together(*reads) for row in found], "".join(problems)
 
 
 def _mean(days_sum: int, count: int) -> Decimal:
