@@ -14,6 +14,10 @@ On the threads' connections PostgreSQL's own parallel workers are turned off for
 (`SET` … `RESET`): with the reads already side by side, more processes than cores made the
 overview slower, not faster (docs/ARCHITECTURE.md, "Reads side by side").
 
+The threads keep their connections as requests do (``CONN_MAX_AGE``), so a web process holds
+up to one more connection per thread; with a pool of connections (``DATABASE_POOL_SIZE``) each
+read hands its connection back, and fewer threads than the pool's size are used.
+
 A read may itself call `together` (the applications' figure reads its roll-up and its live
 part at once). A call never waits on a read that has not started: it takes that read back and
 runs it itself, so a full pool cannot deadlock.
@@ -40,7 +44,7 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
     """Each call's result, in order; the calls run at once where that is safe (above)."""
     alias = router.db_for_read(SubCase)
     connection = connections[alias]
-    threads = settings.KUAIBAN_SUPERVISION_READ_THREADS
+    threads = _threads(connection.settings_dict)
     if (
         threads < 1
         or len(calls) < 2
@@ -55,6 +59,17 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
         # Not started yet (every thread busy): run here rather than wait for a thread.
         results.append(call() if future.cancel() else future.result())
     return results
+
+
+def _threads(database: dict[str, Any]) -> int:
+    """The threads to use: the setting, and with a pool of connections (DATABASE_POOL_SIZE)
+    fewer than its size, so that the caller's connection and each thread's always fit."""
+    threads: int = settings.KUAIBAN_SUPERVISION_READ_THREADS
+    pool = database.get("OPTIONS", {}).get("pool")
+    if pool:
+        size = pool.get("max_size") or pool.get("min_size", 4) if isinstance(pool, dict) else 4
+        threads = min(threads, size - 1)
+    return threads
 
 
 def _pool(threads: int) -> ThreadPoolExecutor:

@@ -109,3 +109,14 @@ def test_the_overview_read_side_by_side_equals_it_read_in_turn(world, ledger) ->
     assert side_by_side == in_turn
     assert in_turn.items.received == 6  # the ledger's figure (test_figures.py)
     assert any(name.startswith("supervision-read") for name in threads)
+
+
+def test_with_a_pool_of_connections_fewer_threads_than_its_size() -> None:
+    from kuaiban.supervision.together import _threads
+
+    with override_settings(KUAIBAN_SUPERVISION_READ_THREADS=4):
+        assert _threads({"OPTIONS": {}}) == 4
+        assert _threads({"OPTIONS": {"pool": {"min_size": 1, "max_size": 3}}}) == 2
+        assert _threads({"OPTIONS": {"pool": {"min_size": 1, "max_size": 20}}}) == 4
+        assert _threads({"OPTIONS": {"pool": True}}) == 3  # psycopg_pool's default size, 4
+        assert _threads({"OPTIONS": {"pool": {"min_size": 1, "max_size": 1}}}) == 0
