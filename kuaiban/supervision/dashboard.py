@@ -5,8 +5,8 @@ here, so they always agree.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -134,31 +134,37 @@ def overview_load(ctx: Context) -> Overview:
     scope, filters = ctx.scope, ctx.filters
     live_applications: list[Mapping[str, Any]] = []
     live_outcomes: list[Mapping[str, Any]] = []
-    groups, ratings, (by_item, by_region), times, overdue, problems = together(
+    reference = filters.policy()
+    packs = governing_packs(scope, filters, tree=ctx.tree)
+    targets = governing_targets(packs, reference=reference)
+    kinds = {t.kind for t in targets}
+
+    def when(kind: str, read: Callable[[], Counter[int]]) -> Callable[[], Counter[int]]:
+        """A timing histogram, read only when a target of that kind asks for it."""
+        return read if kind in kinds else Counter
+
+    # The reads side by side (`together`), the longest first.
+    groups, (by_item, by_region), times, overdue, ratings, instant, reports, problems = together(
         lambda: application_groups(scope, filters, live_rows=live_applications),
-        lambda: rating_figures(scope, filters),
         lambda: subcase_panels(scope, filters, live_outcomes=live_outcomes),
         lambda: processing_times(scope, filters),
         lambda: overdue_counts(scope, filters),
+        lambda: rating_figures(scope, filters),
+        when(TargetKind.INSTANT_MINUTES, lambda: instant_histogram(scope, filters)),
+        when(TargetKind.REPORT_DAYS, lambda: report_histogram(scope, filters)),
         lambda: _problems(scope, filters),
     )
     totals = totals_of(groups, [*application_measures(), *material_measures()])
     applications = application_figures_from(totals)
     live = period_parts(filters.period, filters.covered).live
     today = Today(live, live_applications, live_outcomes) if live is not None else None
-    reference = filters.policy()
-    packs = governing_packs(scope, filters, tree=ctx.tree)
-    targets = governing_targets(packs, reference=reference)
     figures = pack_figures(packs, reference=reference)
-    # Read once, only when a target asks for them; each target compares its own limit.
-    instant_read = functools.cache(lambda: instant_histogram(scope, filters))
-    reports_read = functools.cache(lambda: report_histogram(scope, filters))
     measured = Measured(
         packs=figures,
         online_by_application=applications.online,
         callback=ratings.callback,
-        instant=lambda minutes: within(instant_read(), minutes),
-        reports=lambda days: within(reports_read(), days),
+        instant=lambda minutes: within(instant, minutes),
+        reports=lambda days: within(reports, days),
         cross_province=lambda: cross_province_items(packs),
     )
     return Overview(

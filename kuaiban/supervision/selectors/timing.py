@@ -38,6 +38,7 @@ from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import in_period, subcases_in, ticket_condition
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import STREAM_DAYS
+from kuaiban.supervision.together import together
 
 _CHUNK = 500
 
@@ -201,26 +202,32 @@ def _histogram(
     """The histogram of the period: the roll-up's rows for the whole days it holds, plus the
     value of each case of the rest (``live``)."""
     parts = period_parts(filters.period, filters.covered)
-    found: Counter[int] = Counter()
-    if parts.rolled is not None and model is InstantDaily:
-        # A whole province's months from its month rows per province (`province_rolled`).
-        rolled = province_rolled(
-            InstantDaily,
-            InstantProvinceMonth,
-            scope,
-            filters,
-            parts.rolled,
-            tree=filters.policy().tree,
-            keys=["minutes"],
-            sums=["decided"],
-        )
-        found.update({row["minutes"]: row["decided"] for row in rolled})
-    elif parts.rolled is not None:
-        rows = rollup_rows(model, scope, filters, parts.rolled)
-        found.update(dict(rows.values_list("days").annotate(n=Sum("reports")).order_by()))
-    if parts.live is not None:
-        found.update(live(parts.live))
-    return found
+    rolled, live_part = parts.rolled, parts.live
+
+    def rolled_read() -> Mapping[int, int]:
+        if rolled is None:
+            return {}
+        if model is InstantDaily:
+            # A whole province's months from its month rows per province (`province_rolled`).
+            found = province_rolled(
+                InstantDaily,
+                InstantProvinceMonth,
+                scope,
+                filters,
+                rolled,
+                tree=filters.policy().tree,
+                keys=["minutes"],
+                sums=["decided"],
+            )
+            return {row["minutes"]: row["decided"] for row in found}
+        rows = rollup_rows(model, scope, filters, rolled)
+        return dict(rows.values_list("days").annotate(n=Sum("reports")).order_by())
+
+    both = together(rolled_read, lambda: live(live_part) if live_part is not None else {})
+    histogram: Counter[int] = Counter()
+    for part in both:
+        histogram.update(part)
+    return histogram
 
 
 def instant_histogram(scope: Scope, filters: Filters) -> Counter[int]:
