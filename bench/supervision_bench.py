@@ -91,6 +91,14 @@ def _database() -> Path | None:
     return scratch
 
 
+def in_turn():  # type: ignore[no-untyped-def]
+    """Every read of a page on this thread's connection, where the statements are captured
+    (`kuaiban/supervision/together.py` reads side by side on threads of their own)."""
+    from django.test.utils import override_settings
+
+    return override_settings(KUAIBAN_SUPERVISION_READ_THREADS=0)
+
+
 def _median_ms(action: Callable[[], object], runs: int) -> float:
     action()  # warm caches and the connection
     timings = []
@@ -160,7 +168,7 @@ def _pages(runs: int) -> None:
                     assert response.status_code == 200, (url, response.status_code)
 
                 reset_queries()  # the log keeps at most 9,000 queries
-                with CaptureQueriesContext(connection) as captured:
+                with in_turn(), CaptureQueriesContext(connection) as captured:
                     get()
                 queries = len(captured)  # now: the log is emptied by the next request
                 median = _median_ms(get, runs)
@@ -374,7 +382,10 @@ def _handwritten(runs: int) -> None:
     computes the same figures: per page, plain SQL over the same roll-up rows (panels of one
     table merged with GROUPING SETS), plus the page's own statements for what the roll-ups
     do not hold (today's raw rows, current overdue counts, the session, the policy
-    generation), replayed as captured (a cursor's DECLARE as its SELECT). Timed in turns (SQL, page, SQL, page …); the bound is page ≤ 2 × SQL."""
+    generation), replayed as captured (a cursor's DECLARE as its SELECT; captured with the
+    page's reads in turn, so that none is left out). Timed in turns (SQL, page, SQL, page …):
+    the page as served, its reads side by side, against the SQL run one statement after
+    another on one connection; the bound is page ≤ 2 × SQL."""
     import datetime as dt
 
     from django.db import connection
@@ -418,7 +429,7 @@ def _handwritten(runs: int) -> None:
                     assert client.get(url).status_code == 200
 
                 get()
-                with CaptureQueriesContext(connection) as captured:
+                with in_turn(), CaptureQueriesContext(connection) as captured:
                     get()
                 page_sql = [_replayable(q["sql"]) for q in captured.captured_queries]
                 replayed = [
