@@ -25,6 +25,7 @@ runs it itself, so a full pool cannot deadlock.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +54,12 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
     ):
         return [call() for call in calls]
     pool = _pool(threads)
-    futures = [pool.submit(_on_own_connection, alias, call) for call in calls[1:]]
+    # Each read in a copy of the caller's context: reads from the replica (`core/db_router.py`)
+    # stay there, and the request id stays on the log lines.
+    futures = [
+        pool.submit(contextvars.copy_context().run, _on_own_connection, alias, call)
+        for call in calls[1:]
+    ]
     results = [calls[0]()]
     for call, future in zip(calls[1:], futures, strict=True):
         # Not started yet (every thread busy): run here rather than wait for a thread.

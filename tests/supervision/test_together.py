@@ -120,3 +120,20 @@ def test_with_a_pool_of_connections_fewer_threads_than_its_size() -> None:
         assert _threads({"OPTIONS": {"pool": {"min_size": 1, "max_size": 20}}}) == 4
         assert _threads({"OPTIONS": {"pool": True}}) == 3  # psycopg_pool's default size, 4
         assert _threads({"OPTIONS": {"pool": {"min_size": 1, "max_size": 1}}}) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_threads_read_where_the_caller_reads() -> None:
+    """The supervision views read from the replica (`core/db_router.replica_reads`, a context
+    variable): the threads' reads are made in the caller's context, so they do too."""
+    _postgresql()
+    from kuaiban.core.db_router import _on_replica, replica_reads
+
+    def where() -> tuple[str, bool]:
+        _read()
+        return threading.current_thread().name, _on_replica.get()
+
+    with replica_reads(), override_settings(KUAIBAN_SUPERVISION_READ_THREADS=2):
+        found = together(where, where, where)
+    assert all(on_replica for _, on_replica in found)
+    assert any(name.startswith("supervision-read") for name, _ in found)
