@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from kuaiban.supervision import together as together_module
 from kuaiban.supervision.dashboard import overview_load
+from kuaiban.supervision.selectors.contact_points import contact_point_rows
 from kuaiban.supervision.together import together
 from tests.supervision.test_figures import context
 
@@ -88,12 +89,19 @@ def test_inside_a_transaction_the_reads_run_in_turn_on_the_callers_connection() 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_overview_read_side_by_side_equals_it_read_in_turn(world, ledger) -> None:
-    """Every figure of the overview (the hand-counted ledger of tests/supervision), and the
-    threads did read some of them."""
+    """Every figure of the overview and of the contact points (the hand-counted ledger of
+    tests/supervision), and the threads did read some of them."""
     _postgresql()
     ctx = context(world["supervisor-sd"])
+
+    shanxi = context(world["supervisor-sx"])  # the contact points are Shanxi's
+
+    def figures():  # type: ignore[no-untyped-def]
+        points = contact_point_rows(shanxi.scope, shanxi.filters, tree=shanxi.tree)
+        return overview_load(ctx), points
+
     with override_settings(KUAIBAN_SUPERVISION_READ_THREADS=0):
-        in_turn = overview_load(ctx)
+        in_turn, points_in_turn = figures()
     threads: list[str] = []
     real = together_module._on_own_connection
 
@@ -105,8 +113,10 @@ def test_the_overview_read_side_by_side_equals_it_read_in_turn(world, ledger) ->
         override_settings(KUAIBAN_SUPERVISION_READ_THREADS=4),
         mock.patch.object(together_module, "_on_own_connection", recorded),
     ):
-        side_by_side = overview_load(ctx)
+        side_by_side, points_side_by_side = figures()
     assert side_by_side == in_turn
+    assert points_side_by_side == points_in_turn
+    assert any(row.applications for row in points_in_turn)
     assert in_turn.items.received == 6  # the ledger's figure (test_figures.py)
     assert any(name.startswith("supervision-read") for name in threads)
 

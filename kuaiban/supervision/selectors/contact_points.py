@@ -18,7 +18,9 @@ The seed asks for 事项整合数、快办“提速”量、材料精减数 per 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
@@ -41,6 +43,7 @@ from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import application_condition, applications_in
 from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
+from kuaiban.supervision.together import together
 
 PROVINCE_LEVEL = "省本级"
 
@@ -149,33 +152,33 @@ def _fill(
             region_id__in=region_ids, pack_id__in=pack_ids
         )
 
-    for a in rollup_groups(
-        ApplicationDaily,
-        scope,
-        filters,
-        keys=["region_id", "pack_id", "bundle_id"],
-        sums={
-            "n": Sum("received"),
-            "saved": Sum("materials_separate") - Sum("materials_bundled"),
-            "commitments": Sum("provision_commitment"),
-        },
-        live=lambda part: (
-            applications(part)
-            .values("region_id", "pack_id", "bundle_id")
-            .annotate(n=Count("pk"), saved=Coalesce(Sum(saved, filter=live), 0))
-            .order_by()
-        ),
-    ):
-        for row in members.get((a["region_id"], a["pack_id"]), []):
-            row.applications += a["n"]
-            if a["n"]:
-                row.bundles.add(a["bundle_id"])
-            row.materials_cut += (a["saved"] or 0) + a.get("commitments", 0)
-    parts = period_parts(filters.period, filters.covered)
-    if parts.live is not None:
-        for m in (
+    def application_rows() -> list[Mapping[str, Any]]:
+        return rollup_groups(
+            ApplicationDaily,
+            scope,
+            filters,
+            keys=["region_id", "pack_id", "bundle_id"],
+            sums={
+                "n": Sum("received"),
+                "saved": Sum("materials_separate") - Sum("materials_bundled"),
+                "commitments": Sum("provision_commitment"),
+            },
+            live=lambda part: (
+                applications(part)
+                .values("region_id", "pack_id", "bundle_id")
+                .annotate(n=Count("pk"), saved=Coalesce(Sum(saved, filter=live), 0))
+                .order_by()
+            ),
+        )
+
+    def commitment_rows() -> list[Mapping[str, Any]]:
+        """Today's commitments (告知承诺); the roll-up's are in its application rows."""
+        part = period_parts(filters.period, filters.covered).live
+        if part is None:
+            return []
+        return list(
             ApplicationMaterial.objects.filter(
-                application_condition(scope, filters.within(parts.live), prefix="application__"),
+                application_condition(scope, filters.within(part), prefix="application__"),
                 provision=Provision.COMMITMENT,
                 application__region_id__in=region_ids,
                 application__pack_id__in=pack_ids,
@@ -184,19 +187,22 @@ def _fill(
             .values("application__region_id", "application__pack_id")
             .annotate(n=Count("pk"))
             .order_by()
-        ):
-            for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
-                row.materials_cut += m["n"]
+        )
+
     # The items used and the outcomes: one read of the roll-up, one of the rest.
-    counts = subcase_counts(
-        scope,
-        filters,
-        {
-            "region_id": "region_id",
-            "pack_id": "pack_id",
-            "item_id": "item_id",
-        },
+    keys = {"region_id": "region_id", "pack_id": "pack_id", "item_id": "item_id"}
+    found, commitments, counts = together(
+        application_rows, commitment_rows, lambda: list(subcase_counts(scope, filters, keys))
     )
+    for a in found:
+        for row in members.get((a["region_id"], a["pack_id"]), []):
+            row.applications += a["n"]
+            if a["n"]:
+                row.bundles.add(a["bundle_id"])
+            row.materials_cut += (a["saved"] or 0) + a.get("commitments", 0)
+    for m in commitments:
+        for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
+            row.materials_cut += m["n"]
     used = {
         (c["region_id"], c["pack_id"], c["item_id"])
         for c in counts
