@@ -60,10 +60,15 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
         pool.submit(contextvars.copy_context().run, _on_own_connection, alias, call)
         for call in calls[1:]
     ]
-    results = [calls[0]()]
-    for call, future in zip(calls[1:], futures, strict=True):
-        # Not started yet (every thread busy): run here rather than wait for a thread.
-        results.append(call() if future.cancel() else future.result())
+    try:
+        results = [calls[0]()]
+        for call, future in zip(calls[1:], futures, strict=True):
+            # Not started yet (every thread busy): run here rather than wait for a thread.
+            results.append(call() if future.cancel() else future.result())
+    except BaseException:
+        for future in futures:
+            future.cancel()  # a failed page needs none of what has not started
+        raise
     return results
 
 
@@ -72,10 +77,12 @@ def _threads(database: dict[str, Any]) -> int:
     fewer than its size, so that the caller's connection and each thread's always fit."""
     threads: int = settings.KUAIBAN_SUPERVISION_READ_THREADS
     pool = database.get("OPTIONS", {}).get("pool")
-    if pool:
-        size = pool.get("max_size") or pool.get("min_size", 4) if isinstance(pool, dict) else 4
-        threads = min(threads, size - 1)
-    return threads
+    if not pool:
+        return threads
+    size = 4  # psycopg_pool's own size when Django's pool is simply turned on
+    if isinstance(pool, dict):
+        size = pool.get("max_size") or pool.get("min_size", size)
+    return min(threads, size - 1)
 
 
 def _pool(threads: int) -> ThreadPoolExecutor:
