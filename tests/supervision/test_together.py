@@ -139,11 +139,14 @@ def test_the_threads_read_where_the_caller_reads() -> None:
     _postgresql()
     from kuaiban.core.db_router import _on_replica, replica_reads
 
+    barrier = threading.Barrier(3, timeout=10)
+
     def where() -> tuple[str, bool]:
+        barrier.wait()  # all three at once: none is taken back by the caller
         _read()
         return threading.current_thread().name, _on_replica.get()
 
     with replica_reads(), override_settings(KUAIBAN_SUPERVISION_READ_THREADS=2):
         found = together(where, where, where)
     assert all(on_replica for _, on_replica in found)
-    assert any(name.startswith("supervision-read") for name, _ in found)
+    assert sum(name.startswith("supervision-read") for name, _ in found) == 2
