@@ -10,6 +10,7 @@ same selectors as before. Each figure adds the two parts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.together import together
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,21 @@ def period_parts(period: Period, covered: tuple[dt.date, dt.date] | None) -> Par
     last = min(period.end, covered[1] - dt.timedelta(days=1))
     live = Period(last + dt.timedelta(days=1), period.end) if last < period.end else None
     return Parts(rolled=Period(period.start, last), live=live)
+
+
+def parts_read(
+    filters: Filters, *, rolled: Callable[[Period], R], live: Callable[[Period], R]
+) -> list[R]:
+    """The period's parts (`period_parts`), each read by its own function — the roll-ups'
+    by ``rolled``, the rest by ``live`` — side by side (`together`); a part the period has not
+    is not read."""
+    parts = period_parts(filters.period, filters.covered)
+    reads = [
+        functools.partial(read, part)
+        for part, read in ((parts.rolled, rolled), (parts.live, live))
+        if part is not None
+    ]
+    return together(*reads)
 
 
 def months_within(period: Period) -> list[dt.date]:
@@ -250,13 +267,13 @@ def rollup_total(
 ) -> dict[str, int]:
     """Each measure over the period: the roll-ups' part plus the live part (``live``: the raw
     rows of a part of the period, which the measures aggregate)."""
-    parts = period_parts(filters.period, filters.covered)
     total: Counter[str] = Counter(dict.fromkeys(measures, 0))
-    if parts.rolled is not None:
-        rows = rollup_rows(model, scope, filters, parts.rolled)
-        total.update({k: v or 0 for k, v in rows.aggregate(**sums_of(measures)).items()})
-    if parts.live is not None:
-        total.update({k: v or 0 for k, v in live(parts.live).aggregate(**measures).items()})
+    for found in parts_read(
+        filters,
+        rolled=lambda part: rollup_rows(model, scope, filters, part).aggregate(**sums_of(measures)),
+        live=lambda part: live(part).aggregate(**measures),
+    ):
+        total.update({k: v or 0 for k, v in found.items()})
     return dict(total)
 
 
@@ -271,14 +288,12 @@ def rollup_groups(
 ) -> list[Mapping[str, Any]]:
     """Grouped rows of both parts, to be added up by the caller: the roll-ups' rows grouped
     by ``keys`` with ``sums``, then the live rows (which must use the same names)."""
-    parts = period_parts(filters.period, filters.covered)
-    rolled, live_part = parts.rolled, parts.live
-    reads: list[Callable[[], Iterable[Mapping[str, Any]]]] = []
-    if rolled is not None:
-        reads.append(lambda: rolled_groups(model, scope, filters, rolled, keys=keys, sums=sums))
-    if live_part is not None:
-        reads.append(lambda: live(live_part))
-    return [row for found in together(*reads) for row in found]
+    found = parts_read(
+        filters,
+        rolled=lambda part: rolled_groups(model, scope, filters, part, keys=keys, sums=sums),
+        live=lambda part: list(live(part)),
+    )
+    return [row for rows in found for row in rows]
 
 
 def rolled_groups(

@@ -11,7 +11,7 @@ counts: the mean is exact, the median is that of the days rounded to a tenth.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from kuaiban.bundles.selectors import ItemLimits, item_limits
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.reference import Reference
-from kuaiban.supervision.rollups.read import period_parts, processing_rolled
+from kuaiban.supervision.rollups.read import parts_read, processing_rolled
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import subcases_in
 from kuaiban.supervision.selectors.breakdowns import ITEM_KEYS, subcase_counts
@@ -197,15 +197,13 @@ def processing_times(scope: Scope, filters: Filters) -> tuple[list[Mapping[str, 
         problems.append(problem)
         return found
 
-    parts = period_parts(filters.period, filters.covered)
-    rolled, live_part = parts.rolled, parts.live
-    reads: list[Callable[[], Sequence[Mapping[str, Any]]]] = []
-    if rolled is not None:
-        tree = filters.policy().tree
-        reads.append(lambda: processing_rolled(scope, filters, rolled, tree=tree))
-    if live_part is not None:
-        reads.append(lambda: live(live_part))
-    return [row for found in together(*reads) for row in found], "".join(problems)
+    tree = filters.policy().tree
+    found: list[Sequence[Mapping[str, Any]]] = parts_read(
+        filters,
+        rolled=lambda part: processing_rolled(scope, filters, part, tree=tree),
+        live=live,
+    )
+    return [row for rows in found for row in rows], "".join(problems)
 
 
 def _mean(days_sum: int, count: int) -> Decimal:

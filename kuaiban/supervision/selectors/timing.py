@@ -33,12 +33,11 @@ from kuaiban.ratings.models import StepKind, TicketStep
 from kuaiban.supervision.filters import Filters, Period
 from kuaiban.supervision.models import InstantDaily, InstantProvinceMonth, ReportDaily
 from kuaiban.supervision.reference import Reference
-from kuaiban.supervision.rollups.read import period_parts, province_rolled, rollup_rows
+from kuaiban.supervision.rollups.read import parts_read, province_rolled, rollup_rows
 from kuaiban.supervision.scope import Scope
 from kuaiban.supervision.selectors.base import in_period, subcases_in, ticket_condition
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.selectors.processing import STREAM_DAYS
-from kuaiban.supervision.together import together
 
 _CHUNK = 500
 
@@ -201,12 +200,8 @@ def _histogram(
 ) -> Counter[int]:
     """The histogram of the period: the roll-up's rows for the whole days it holds, plus the
     value of each case of the rest (``live``)."""
-    parts = period_parts(filters.period, filters.covered)
-    rolled, live_part = parts.rolled, parts.live
 
-    def rolled_read() -> Mapping[int, int]:
-        if rolled is None:
-            return {}
+    def rolled(part: Period) -> Mapping[int, int]:
         if model is InstantDaily:
             # A whole province's months from its month rows per province (`province_rolled`).
             found = province_rolled(
@@ -214,19 +209,18 @@ def _histogram(
                 InstantProvinceMonth,
                 scope,
                 filters,
-                rolled,
+                part,
                 tree=filters.policy().tree,
                 keys=["minutes"],
                 sums=["decided"],
             )
             return {row["minutes"]: row["decided"] for row in found}
-        rows = rollup_rows(model, scope, filters, rolled)
+        rows = rollup_rows(model, scope, filters, part)
         return dict(rows.values_list("days").annotate(n=Sum("reports")).order_by())
 
-    both = together(rolled_read, lambda: live(live_part) if live_part is not None else {})
     histogram: Counter[int] = Counter()
-    for part in both:
-        histogram.update(part)
+    for found in parts_read(filters, rolled=rolled, live=live):
+        histogram.update(found)
     return histogram
 
 
