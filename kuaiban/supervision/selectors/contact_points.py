@@ -28,7 +28,6 @@ from django.db.models.functions import Cast, Coalesce
 
 from kuaiban.applications.models import (
     Application,
-    ApplicationMaterial,
     ApplicationStatus,
     Provision,
 )
@@ -40,7 +39,7 @@ from kuaiban.supervision.models import ApplicationDaily
 from kuaiban.supervision.reference import Reference, reference_current
 from kuaiban.supervision.rollups.read import period_parts, rollup_groups
 from kuaiban.supervision.scope import Scope
-from kuaiban.supervision.selectors.base import application_condition, applications_in
+from kuaiban.supervision.selectors.base import applications_in
 from kuaiban.supervision.selectors.breakdowns import subcase_counts
 from kuaiban.supervision.selectors.figures import Rate
 from kuaiban.supervision.together import together
@@ -172,20 +171,17 @@ def _fill(
         )
 
     def commitment_rows() -> list[Mapping[str, Any]]:
-        """Today's commitments (告知承诺); the roll-up's are in its application rows."""
+        """Today's commitments (告知承诺); the roll-up's are in its application rows. From the
+        applications, their materials joined, as `figures.application_groups` counts them."""
         part = period_parts(filters.period, filters.covered).live
         if part is None:
             return []
+        commitment = Q(materials__provision=Provision.COMMITMENT)
         return list(
-            ApplicationMaterial.objects.filter(
-                application_condition(scope, filters.within(part), prefix="application__"),
-                provision=Provision.COMMITMENT,
-                application__region_id__in=region_ids,
-                application__pack_id__in=pack_ids,
-            )
-            .exclude(application__status=ApplicationStatus.WITHDRAWN)
-            .values("application__region_id", "application__pack_id")
-            .annotate(n=Count("pk"))
+            applications(part)
+            .filter(live)
+            .values("region_id", "pack_id")
+            .annotate(n=Count("materials", filter=commitment))
             .order_by()
         )
 
@@ -201,7 +197,7 @@ def _fill(
                 row.bundles.add(a["bundle_id"])
             row.materials_cut += (a["saved"] or 0) + a.get("commitments", 0)
     for m in commitments:
-        for row in members.get((m["application__region_id"], m["application__pack_id"]), []):
+        for row in members.get((m["region_id"], m["pack_id"]), []):
             row.materials_cut += m["n"]
     used = {
         (c["region_id"], c["pack_id"], c["item_id"])

@@ -151,9 +151,7 @@ def application_groups(
     def live(part: Period) -> list[Mapping[str, Any]]:
         within = filters.within(part)
         applications = applications_in(scope, within)
-        # From the applications, their materials joined: a sub-case condition (an item, an
-        # agency) is then tested once an application, not once a material (an agency's day at
-        # 10 M sub-cases: 222–232 → 131–142 ms).
+        # From the applications, their materials joined (`base.application_condition`).
         materials = (
             applications.exclude(status=ApplicationStatus.WITHDRAWN)
             .values(*PANEL_KEYS)
